@@ -1,0 +1,8 @@
+//! Integration tests: one binary, one module per concern.
+
+mod batch;
+mod codec;
+mod fixtures;
+mod pipeline;
+mod redact;
+mod redact_canary;
