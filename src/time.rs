@@ -311,7 +311,10 @@ mod tests {
             UnixNanos::parse_rfc3339("2026-11-22 02:41"),
             Err(TimestampError::Syntax { at: 16 })
         );
-        assert_eq!(UnixNanos::parse_rfc3339("2026-02-30T00:00:00Z"), Err(TimestampError::Range));
+        assert_eq!(
+            UnixNanos::parse_rfc3339("2026-02-30T00:00:00Z"),
+            Err(TimestampError::Range)
+        );
         assert!(UnixNanos::parse_rfc3339("").is_err());
         assert!(UnixNanos::parse_rfc3339("2026-11-22T02:41:23.Z").is_err());
     }

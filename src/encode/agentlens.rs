@@ -1,0 +1,222 @@
+//! The AgentLens HTTP wire format (reference A.3 and B.1).
+//!
+//! Events are written as the Python SDK writes them. Two deliberate differences, both
+//! switched by [`WireConfig::backend_compat`] (on by default) and both undone by
+//! [`decode_body`], so nothing is lost:
+//! - The AgentLens backend silently skips event types outside its list (decisions,
+//!   memory, final answers, runs, custom types: reference D.5.2). Such events are sent as
+//!   `generic` with the real type in an extra `agentlens_type` field, which the backend
+//!   ignores and our readers restore.
+//! - The backend double counts a session's tokens when `session_end` with totals arrives
+//!   in the same batch as the events (reference A.3, D.5.1). Session totals are sent as
+//!   `agentlens_total_tokens_in/out`, so the backend sums the events once, correctly.
+
+use serde_json::Value;
+
+use super::DecodeError;
+use crate::model::{Event, EventType};
+
+/// The path the AgentLens backend receives events on, appended to the endpoint.
+pub const EVENTS_PATH: &str = "/events";
+/// The header that carries the API key.
+pub const API_KEY_HEADER: &str = "X-API-Key";
+/// The most events the AgentLens backend accepts in one request (`MAX_BATCH_SIZE`).
+pub const MAX_BATCH_EVENTS: usize = 500;
+
+const TYPE_FIELD: &str = "agentlens_type";
+const TOTAL_IN_FIELD: &str = "agentlens_total_tokens_in";
+const TOTAL_OUT_FIELD: &str = "agentlens_total_tokens_out";
+
+/// How events are written for the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WireConfig {
+    /// Rewrite what the original AgentLens backend would skip or miscount (module docs).
+    pub backend_compat: bool,
+}
+
+impl Default for WireConfig {
+    fn default() -> Self {
+        Self {
+            backend_compat: true,
+        }
+    }
+}
+
+/// Writes one event as a JSON object.
+pub fn encode_event(event: &Event, config: WireConfig) -> Vec<u8> {
+    let rewrite_type = config.backend_compat && !event.event_type.accepted_by_agentlens_backend();
+    let move_totals = config.backend_compat
+        && event.event_type == EventType::SessionEnd
+        && (event.total_tokens_in.is_some() || event.total_tokens_out.is_some());
+    if !rewrite_type && !move_totals {
+        return serde_json::to_vec(event).unwrap_or_default();
+    }
+    let mut shown = event.clone();
+    if rewrite_type {
+        shown.event_type = EventType::Generic;
+    }
+    if move_totals {
+        shown.total_tokens_in = None;
+        shown.total_tokens_out = None;
+    }
+    let Ok(Value::Object(mut map)) = serde_json::to_value(&shown) else {
+        return Vec::new();
+    };
+    if rewrite_type {
+        map.insert(
+            TYPE_FIELD.into(),
+            Value::String(event.event_type.as_str().to_owned()),
+        );
+    }
+    if move_totals {
+        if let Some(n) = event.total_tokens_in {
+            map.insert(TOTAL_IN_FIELD.into(), n.into());
+        }
+        if let Some(n) = event.total_tokens_out {
+            map.insert(TOTAL_OUT_FIELD.into(), n.into());
+        }
+    }
+    serde_json::to_vec(&Value::Object(map)).unwrap_or_default()
+}
+
+/// Writes a whole request body, `{"events":[…]}`.
+pub fn encode_body<'a>(events: impl IntoIterator<Item = &'a Event>, config: WireConfig) -> Vec<u8> {
+    let mut out = b"{\"events\":[".to_vec();
+    for (i, e) in events.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(&encode_event(e, config));
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
+/// Reads one event object written by [`encode_event`] or by the Python SDK.
+///
+/// # Errors
+/// [`DecodeError::BadEvent`] (index 0) when `value` is not an event object.
+pub fn decode_event(value: Value) -> Result<Event, DecodeError> {
+    event_from_value(value, 0)
+}
+
+pub(crate) fn event_from_value(value: Value, index: usize) -> Result<Event, DecodeError> {
+    let Value::Object(mut map) = value else {
+        return Err(DecodeError::BadEvent { index });
+    };
+    let real_type = map.remove(TYPE_FIELD);
+    let total_in = map.remove(TOTAL_IN_FIELD);
+    let total_out = map.remove(TOTAL_OUT_FIELD);
+    let mut event: Event =
+        serde_json::from_value(Value::Object(map)).map_err(|_| DecodeError::BadEvent { index })?;
+    if let Some(Value::String(t)) = real_type {
+        event.event_type = EventType::parse(&t);
+    }
+    if event.total_tokens_in.is_none() {
+        event.total_tokens_in = total_in.and_then(|v| v.as_u64());
+    }
+    if event.total_tokens_out.is_none() {
+        event.total_tokens_out = total_out.and_then(|v| v.as_u64());
+    }
+    Ok(event)
+}
+
+/// Reads a request body `{"events":[…]}`.
+///
+/// # Errors
+/// [`DecodeError::Json`] for bytes that are not JSON, [`DecodeError::NotAnEventBatch`]
+/// for JSON of another shape, [`DecodeError::BadEvent`] naming the first bad element.
+pub fn decode_body(bytes: &[u8]) -> Result<Vec<Event>, DecodeError> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| DecodeError::from_json(&e, 0))?;
+    let Value::Object(mut map) = value else {
+        return Err(DecodeError::NotAnEventBatch);
+    };
+    let Some(Value::Array(items)) = map.remove("events") else {
+        return Err(DecodeError::NotAnEventBatch);
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| event_from_value(v, i))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::UnixNanos;
+
+    #[test]
+    fn the_python_sdk_batch_decodes_and_round_trips() {
+        let body = include_str!("../../tests/fixtures/wire/python_sdk_batch.json");
+        let events = decode_body(body.as_bytes()).unwrap();
+        assert_eq!(events.len(), 4);
+        assert_eq!(events[1].model.as_deref(), Some("gpt-4o"));
+        assert_eq!(
+            events[2].tool_call.as_ref().unwrap().tool_name,
+            "calculator"
+        );
+        assert_eq!(events[3].total_tokens_in, Some(120));
+        let again = decode_body(&encode_body(&events, WireConfig::default())).unwrap();
+        assert_eq!(again, events);
+    }
+
+    #[test]
+    fn types_the_backend_would_skip_are_sent_as_generic_and_restored() {
+        let e = Event::new(EventType::Decision, "s", UnixNanos(0));
+        let bytes = encode_event(&e, WireConfig::default());
+        let v: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(v["event_type"], "generic");
+        assert_eq!(v["agentlens_type"], "decision");
+        assert_eq!(decode_event(v).unwrap(), e);
+        let raw = encode_event(
+            &e,
+            WireConfig {
+                backend_compat: false,
+            },
+        );
+        assert!(
+            String::from_utf8(raw)
+                .unwrap()
+                .contains(r#""event_type":"decision""#)
+        );
+    }
+
+    #[test]
+    fn session_totals_avoid_the_backend_double_count() {
+        let mut e = Event {
+            event_type: EventType::SessionEnd,
+            session_id: "s".into(),
+            ..Event::default()
+        };
+        e.total_tokens_in = Some(120);
+        e.total_tokens_out = Some(45);
+        let v: Value = serde_json::from_slice(&encode_event(&e, WireConfig::default())).unwrap();
+        assert!(v.get("total_tokens_in").is_none());
+        assert_eq!(v[TOTAL_IN_FIELD], 120);
+        assert_eq!(decode_event(v).unwrap(), e);
+    }
+
+    #[test]
+    fn bad_bodies_give_typed_errors_with_positions_and_no_content() {
+        let err = decode_body(b"{\"events\":[{\"x\":\"sk-secret\"}, 3]}").unwrap_err();
+        assert_eq!(err, DecodeError::BadEvent { index: 1 });
+        let err = decode_body(b"{\"events\":\n[\"hunter2").unwrap_err();
+        assert!(
+            matches!(
+                err,
+                DecodeError::Json {
+                    line: 2,
+                    category: "eof",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(!err.to_string().contains("hunter2"));
+        assert_eq!(
+            decode_body(b"[]").unwrap_err(),
+            DecodeError::NotAnEventBatch
+        );
+    }
+}
