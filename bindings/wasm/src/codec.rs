@@ -1,0 +1,38 @@
+//! Trace-file and wire codecs.
+
+use agentlens::encode::{agentlens as wire, ndjson};
+use wasm_bindgen::prelude::*;
+
+use crate::{convert, error};
+
+/// Reads an NDJSON trace file. Returns `{ header, events, errors }`; bad lines become
+/// entries in `errors` (with their line) and the rest is still read.
+#[wasm_bindgen(js_name = decodeNdjson, unchecked_return_type = "DecodedTrace")]
+pub fn decode_ndjson(text: &str) -> JsValue {
+    let (trace, errors) = ndjson::decode_lossy(text);
+    let out = js_sys::Object::new();
+    convert::set(&out, "header", &convert::to_js(&trace.header));
+    convert::set(&out, "events", &convert::to_js(&trace.events));
+    let errs = js_sys::Array::new();
+    for e in &errors {
+        errs.push(&e.to_string().into());
+    }
+    convert::set(&out, "errors", &errs.into());
+    out.into()
+}
+
+/// The header line (newline included) for a new trace file.
+#[wasm_bindgen(js_name = ndjsonHeader)]
+pub fn ndjson_header(producer: Option<String>) -> String {
+    String::from_utf8(ndjson::Header::new(producer).to_line()).unwrap_or_default()
+}
+
+/// Reads an AgentLens request body `{"events":[…]}` into event objects.
+///
+/// Throws an `AgentLensDecodeError` with the position of the problem.
+#[wasm_bindgen(js_name = decodeWireBody)]
+pub fn decode_wire_body(body: &[u8]) -> Result<JsValue, JsValue> {
+    wire::decode_body(body)
+        .map(|events| convert::to_js(&events))
+        .map_err(|e| error::decode(&e))
+}

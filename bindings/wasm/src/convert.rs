@@ -1,0 +1,77 @@
+//! Value conversion across the boundary.
+//!
+//! Numbers cross as f64 milliseconds, bulk bytes as `Uint8Array`, accounting as plain
+//! objects. Request ids are sequence counters, far below 2^53, so they cross as numbers.
+
+use agentlens::batch::{Notice, Output};
+use agentlens::time::Millis;
+use js_sys::{Object, Reflect, Uint8Array};
+use wasm_bindgen::JsValue;
+
+pub(crate) fn set(obj: &Object, key: &str, value: &JsValue) {
+    // Setting a plain data property on a fresh Object cannot fail.
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+/// Host milliseconds to the core's monotonic time; negative or non-finite becomes 0.
+pub(crate) fn millis(ms: f64) -> Millis {
+    if ms.is_finite() && ms > 0.0 {
+        Millis(ms as u64)
+    } else {
+        Millis::ZERO
+    }
+}
+
+pub(crate) fn output(out: Output) -> JsValue {
+    let o = Object::new();
+    match out {
+        Output::Send(req) => {
+            set(&o, "type", &"send".into());
+            set(&o, "id", &(req.id as f64).into());
+            set(&o, "events", &(req.events as f64).into());
+            set(&o, "timeoutMs", &(req.timeout.0 as f64).into());
+            set(&o, "body", &Uint8Array::from(req.body.as_slice()).into());
+        }
+        Output::Event(Notice::Dropped { reason, count }) => {
+            set(&o, "type", &"dropped".into());
+            set(&o, "reason", &reason.as_str().into());
+            set(&o, "count", &(count as f64).into());
+        }
+        Output::Event(Notice::Delivered { events }) => {
+            set(&o, "type", &"delivered".into());
+            set(&o, "events", &(events as f64).into());
+        }
+        Output::Event(Notice::Retrying {
+            request,
+            attempt,
+            delay,
+        }) => {
+            set(&o, "type", &"retrying".into());
+            set(&o, "id", &(request as f64).into());
+            set(&o, "attempt", &attempt.into());
+            set(&o, "delayMs", &(delay.0 as f64).into());
+        }
+        Output::Event(Notice::ShutdownComplete { delivered, dropped }) => {
+            set(&o, "type", &"shutdownComplete".into());
+            set(&o, "delivered", &(delivered as f64).into());
+            set(&o, "dropped", &(dropped as f64).into());
+        }
+        Output::Wait(at) => {
+            set(&o, "type", &"wait".into());
+            set(
+                &o,
+                "atMs",
+                &at.map_or(JsValue::NULL, |m| (m.0 as f64).into()),
+            );
+        }
+        #[allow(unreachable_patterns)]
+        Output::Event(_) => set(&o, "type", &"unknown".into()),
+    }
+    o.into()
+}
+
+/// Serialises core data to a plain JS object (via JSON, so u64 counters become numbers).
+pub(crate) fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
+    let text = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+    js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
+}

@@ -1,0 +1,32 @@
+//! `agentlens-wasm`: converts, calls the `agentlens` core, converts back.
+//!
+//! No domain logic lives here: if a function needs an `if` about events, batching or
+//! redaction, that `if` belongs in the core. Crossings are batched: events go in as one
+//! JSON array per call, and [`pipeline::PipelineWasm::drain`] returns every pending
+//! output in one array.
+#![forbid(unsafe_code)]
+
+pub mod codec;
+mod convert;
+mod error;
+pub mod pipeline;
+pub mod redact;
+mod ts_types;
+
+use wasm_bindgen::prelude::*;
+
+/// The crate version and the git commit it was built from, for the JS package to check
+/// against its own version at load time.
+#[wasm_bindgen(js_name = buildInfo, unchecked_return_type = "BuildInfo")]
+pub fn build_info() -> JsValue {
+    let info = js_sys::Object::new();
+    convert::set(&info, "version", &env!("CARGO_PKG_VERSION").into());
+    convert::set(
+        &info,
+        "gitHead",
+        &option_env!("AGENTLENS_GIT_HEAD")
+            .unwrap_or("unknown")
+            .into(),
+    );
+    info.into()
+}

@@ -1,0 +1,142 @@
+//! `PipelineWasm`: the core [`Pipeline`] behind a JS class.
+
+use agentlens::batch::{Outcome, Output};
+use agentlens::pipeline::{Options, Pipeline};
+
+use wasm_bindgen::prelude::*;
+
+use crate::{convert, error};
+
+/// Sanitises, encodes and batches events; the host performs the sends it asks for.
+#[wasm_bindgen]
+pub struct PipelineWasm(Pipeline);
+
+#[wasm_bindgen]
+impl PipelineWasm {
+    /// Builds a pipeline from options given as JSON text. `seed` (32 bytes) is optional:
+    /// without it the seed comes from the platform's secure random source.
+    ///
+    /// Throws an `AgentLensConfigError` naming the first invalid option.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options_json: &str, seed: Option<Vec<u8>>) -> Result<Self, JsValue> {
+        let config = Options::from_json(options_json)
+            .and_then(Options::into_config)
+            .map_err(|e| error::config(&e))?;
+        let seed = match seed {
+            Some(bytes) if bytes.len() == 32 => {
+                let mut s = [0u8; 32];
+                s.copy_from_slice(&bytes);
+                s
+            }
+            Some(_) => {
+                return Err(error::named(
+                    "AgentLensConfigError",
+                    "seed must be 32 bytes",
+                ));
+            }
+            None => {
+                let mut s = [0u8; 32];
+                getrandom::fill(&mut s)
+                    .map_err(|_| error::named("AgentLensConfigError", "no secure random source"))?;
+                s
+            }
+        };
+        Pipeline::new(config, seed)
+            .map(Self)
+            .map_err(|e| error::config(&e))
+    }
+
+    /// Pushes a JSON array of events (or one event object). Returns how many were
+    /// accepted; the rest are counted as dropped `invalid`.
+    #[wasm_bindgen(js_name = pushJson)]
+    pub fn push_json(&mut self, now_ms: f64, events_json: &str) -> u32 {
+        self.0.push_json(convert::millis(now_ms), events_json) as u32
+    }
+
+    /// Sends everything buffered.
+    pub fn flush(&mut self, now_ms: f64) {
+        self.0.flush(convert::millis(now_ms));
+    }
+
+    /// Reports an HTTP status for request `id`. `retry_after` is the raw `Retry-After`
+    /// header; `wall_clock_ms` is `Date.now()`, for HTTP-date values.
+    #[wasm_bindgen(js_name = handleStatus)]
+    pub fn handle_status(
+        &mut self,
+        now_ms: f64,
+        id: f64,
+        status: u16,
+        retry_after: Option<String>,
+        wall_clock_ms: f64,
+    ) {
+        let retry_after = retry_after
+            .as_deref()
+            .and_then(|h| agentlens::batch::parse_retry_after(h, wall_clock_ms));
+        self.0.handle_response(
+            convert::millis(now_ms),
+            id as u64,
+            Outcome::Status {
+                code: status,
+                retry_after,
+            },
+        );
+    }
+
+    /// Reports that request `id` failed without a status: `"timeout"` or `"network"`.
+    #[wasm_bindgen(js_name = handleFailure)]
+    pub fn handle_failure(&mut self, now_ms: f64, id: f64, kind: &str) {
+        let outcome = if kind == "timeout" {
+            Outcome::Timeout
+        } else {
+            Outcome::Network
+        };
+        self.0
+            .handle_response(convert::millis(now_ms), id as u64, outcome);
+    }
+
+    /// Lets due timers fire.
+    #[wasm_bindgen(js_name = handleTimeout)]
+    pub fn handle_timeout(&mut self, now_ms: f64) {
+        self.0.handle_timeout(convert::millis(now_ms));
+    }
+
+    /// Drains what it can before `deadline_ms`; the rest is counted `shutdown_timeout`.
+    pub fn shutdown(&mut self, now_ms: f64, deadline_ms: f64) {
+        self.0
+            .shutdown(convert::millis(now_ms), convert::millis(deadline_ms));
+    }
+
+    /// Every pending output, ending with the `wait`; one crossing per drain.
+    #[wasm_bindgen(unchecked_return_type = "Output[]")]
+    pub fn drain(&mut self, now_ms: f64) -> js_sys::Array {
+        let now = convert::millis(now_ms);
+        let out = js_sys::Array::new();
+        loop {
+            let o = self.0.poll_output(now);
+            let done = matches!(o, Output::Wait(_));
+            out.push(&convert::output(o));
+            if done {
+                return out;
+            }
+        }
+    }
+
+    /// Accounting: tracked, delivered, dropped by reason, sampled out, pending, and
+    /// redaction counts.
+    #[wasm_bindgen(unchecked_return_type = "PipelineStats")]
+    pub fn stats(&self) -> JsValue {
+        convert::to_js(&self.0.stats())
+    }
+
+    /// A fresh 16-hex id for a session, event or span.
+    #[wasm_bindgen(js_name = newId)]
+    pub fn new_id(&mut self) -> String {
+        self.0.ids().event_id()
+    }
+
+    /// A fresh 32-hex OTLP trace id.
+    #[wasm_bindgen(js_name = newTraceId)]
+    pub fn new_trace_id(&mut self) -> String {
+        self.0.ids().trace_id()
+    }
+}

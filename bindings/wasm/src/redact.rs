@@ -1,0 +1,60 @@
+//! Redaction and truncation as free functions, for previews and shared fixtures.
+
+use agentlens::pipeline::Options;
+use agentlens::redact::{self, Redactor, Report};
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+
+use crate::{convert, error};
+
+fn redactor(options_json: &str) -> Result<Redactor, JsValue> {
+    let config = Options::from_json(options_json)
+        .and_then(Options::into_config)
+        .map_err(|e| error::config(&e))?;
+    Redactor::new(config.redact).map_err(|e| error::named("AgentLensConfigError", &e.to_string()))
+}
+
+/// Redacts a JSON value (given as text) with the options' rules, then truncates it to
+/// `maxFieldBytes`. Returns `{ value: string, report }`.
+#[wasm_bindgen(js_name = redactJson, unchecked_return_type = "RedactResult")]
+pub fn redact_json(options_json: &str, value_json: &str) -> Result<JsValue, JsValue> {
+    let r = redactor(options_json)?;
+    let mut value: Value = serde_json::from_str(value_json)
+        .map_err(|e| error::decode(&agentlens::encode::DecodeError::from_serde(&e)))?;
+    let mut report = Report::default();
+    r.redact_value(&mut value, &mut report);
+    redact::truncate_value(&mut value, r.config().max_field_bytes, &mut report);
+    let out = js_sys::Object::new();
+    convert::set(
+        &out,
+        "value",
+        &serde_json::to_string(&value).unwrap_or_default().into(),
+    );
+    convert::set(&out, "report", &convert::to_js(&report));
+    Ok(out.into())
+}
+
+/// Redacts one string with the options' patterns.
+#[wasm_bindgen(js_name = redactText)]
+pub fn redact_text(options_json: &str, text: &str) -> Result<String, JsValue> {
+    let r = redactor(options_json)?;
+    Ok(r.redact_str(text, &mut Report::default()).into_owned())
+}
+
+/// A compiled redactor, for redacting many strings with one set of rules.
+#[wasm_bindgen]
+pub struct RedactorWasm(Redactor);
+
+#[wasm_bindgen]
+impl RedactorWasm {
+    /// Compiles the options' rules. Throws `AgentLensConfigError` on a bad rule.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options_json: &str) -> Result<Self, JsValue> {
+        redactor(options_json).map(Self)
+    }
+
+    /// Replaces every pattern match in `text` with the marker.
+    pub fn redact(&self, text: &str) -> String {
+        self.0.redact_str(text, &mut Report::default()).into_owned()
+    }
+}

@@ -1,0 +1,33 @@
+//! TypeScript types for the values that cross the boundary, declared once.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+export interface BuildInfo { version: string; gitHead: string }
+export type DropReason =
+  | "buffer_full" | "retries_exhausted" | "rejected" | "too_large"
+  | "shutdown_timeout" | "hold_full" | "invalid";
+export type Output =
+  | { type: "send"; id: number; events: number; timeoutMs: number; body: Uint8Array }
+  | { type: "dropped"; reason: DropReason; count: number }
+  | { type: "delivered"; events: number }
+  | { type: "retrying"; id: number; attempt: number; delayMs: number }
+  | { type: "shutdownComplete"; delivered: number; dropped: number }
+  | { type: "wait"; atMs: number | null };
+export interface RedactionReport {
+  keys_redacted: number; matches_redacted: number; by_pattern: Record<string, number>;
+  fields_truncated: number; bytes_removed: number;
+}
+export interface PipelineStats {
+  tracked: number; delivered: number; sampled_out: number; pending: number;
+  dropped: Record<DropReason, number>; requests: number; retries: number;
+  buffered_bytes: number; redaction: RedactionReport;
+}
+export interface RedactResult { value: string; report: RedactionReport }
+export interface DecodedTrace {
+  header: { format: string; version: number; producer?: string } | null;
+  events: Record<string, unknown>[];
+  errors: string[];
+}
+"#;

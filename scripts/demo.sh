@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, build the wasm core and the npm package, run the
+# traced demo agent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh
+[ -f bindings/js/wasm/agentlens_wasm_bg.wasm ] || bash scripts/build-wasm.sh
+npm run -s build -w agentlens
+node examples/demo.mjs
