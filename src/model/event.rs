@@ -7,7 +7,7 @@ use super::lenient;
 use crate::time::UnixNanos;
 
 /// What kind of thing an [`Event`] records. Unknown names are kept as [`EventType::Custom`].
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EventType {
     /// A session began (AgentLens `session_start`).
     SessionStart,
@@ -38,6 +38,7 @@ pub enum EventType {
     /// The agent's final answer.
     Final,
     /// Anything else the AgentLens SDK calls `generic`.
+    #[default]
     Generic,
     /// A user-defined type, kept by name.
     Custom(String),
@@ -108,12 +109,6 @@ impl EventType {
                 | Self::Error
                 | Self::Generic
         )
-    }
-}
-
-impl Default for EventType {
-    fn default() -> Self {
-        Self::Generic
     }
 }
 

@@ -1,0 +1,350 @@
+//! Finding and replacing pattern matches in text.
+//!
+//! All rules are compiled into one alternation, `(?:(r1)|(r2)|...)`, with one capture
+//! group per rule, so each string is scanned once rather than once per rule. The rule that
+//! matched is the one whose group took part in the match. This file does not walk JSON
+//! values or decide which object keys are sensitive.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use regex::Regex;
+
+use super::rules::{PatternRule, strip_group_names};
+use super::{RedactError, Report};
+
+/// Texts each rule is tried on when it is compiled; a rule that matches the empty string on
+/// any of them would redact "everywhere" and is rejected.
+const EMPTY_MATCH_PROBES: &[&str] = &["", "a", " ", "0", "a b\nc", "é", "-_.:="];
+
+/// One compiled rule: where its groups sit in the combined regex.
+#[derive(Clone)]
+struct CompiledRule {
+    name: String,
+    /// Index of the rule's outer group in the combined regex.
+    group: usize,
+    /// Index of the rule's `v` group in the combined regex, if it has one.
+    value_group: Option<usize>,
+    luhn: bool,
+}
+
+/// The compiled pattern rules.
+#[derive(Clone)]
+pub(crate) struct Detector {
+    regex: Regex,
+    rules: Vec<CompiledRule>,
+}
+
+impl fmt::Debug for Detector {
+    /// Rule names only: a user may have written a literal secret into a pattern in order to
+    /// scrub it, so the regex text is never printed.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.rules.iter().map(|r| r.name.as_str()))
+            .finish()
+    }
+}
+
+fn invalid(rule: &PatternRule, message: impl Into<String>) -> RedactError {
+    RedactError::InvalidPattern {
+        name: rule.name.clone(),
+        message: message.into(),
+    }
+}
+
+impl Detector {
+    /// Validates and compiles `rules`; `Ok(None)` when there are none.
+    ///
+    /// # Errors
+    /// [`RedactError::InvalidPattern`] naming the first rule that has no name, does not
+    /// compile, or can match the empty string; [`RedactError::InvalidConfig`] if the
+    /// combined regex is too large.
+    pub(crate) fn new(rules: &[PatternRule]) -> Result<Option<Self>, RedactError> {
+        if rules.is_empty() {
+            return Ok(None);
+        }
+        let mut combined = String::from("(?:");
+        let mut compiled = Vec::with_capacity(rules.len());
+        let mut next_group = 1;
+        for (i, rule) in rules.iter().enumerate() {
+            if rule.name.is_empty() {
+                return Err(invalid(rule, "a pattern rule needs a non-empty name"));
+            }
+            let alone = Regex::new(&rule.regex).map_err(|e| invalid(rule, compile_message(&e)))?;
+            if EMPTY_MATCH_PROBES
+                .iter()
+                .any(|probe| alone.find_iter(probe).any(|m| m.is_empty()))
+            {
+                return Err(invalid(
+                    rule,
+                    "the pattern can match the empty string, which would redact everywhere",
+                ));
+            }
+            let local_v = alone.capture_names().position(|n| n == Some("v"));
+            let piece = wrap(&strip_group_names(&rule.regex), alone.captures_len())
+                .ok_or_else(|| invalid(rule, "the pattern cannot be combined with others"))?;
+            if i > 0 {
+                combined.push('|');
+            }
+            combined.push_str(&piece);
+            compiled.push(CompiledRule {
+                name: rule.name.clone(),
+                group: next_group,
+                value_group: local_v.map(|v| next_group + v),
+                luhn: rule.luhn,
+            });
+            next_group += alone.captures_len();
+        }
+        combined.push(')');
+        let regex = Regex::new(&combined).map_err(|e| RedactError::InvalidConfig {
+            option: "patterns",
+            message: format!("the combined pattern rules do not compile: {e}"),
+        })?;
+        if regex.captures_len() != next_group {
+            return Err(RedactError::InvalidConfig {
+                option: "patterns",
+                message: "the combined pattern rules do not keep their groups apart".into(),
+            });
+        }
+        Ok(Some(Self {
+            regex,
+            rules: compiled,
+        }))
+    }
+
+    /// Replaces every accepted match in `s` by `marker`, counting into `report`.
+    /// Returns `Cow::Borrowed` when nothing was replaced.
+    ///
+    /// Accepted spans that overlap or touch are merged into one marker. Where a match may
+    /// hide another one, scanning resumes inside it rather than after it:
+    /// - after a rejected match (failed Luhn, empty value), one character later, so a
+    ///   timestamp glued to a card does not hide the card;
+    /// - after a value-group match, at the value, so `token: 4111 1111 1111 1111` loses the
+    ///   whole card and not just `4111`;
+    /// - after a Luhn match, one character later, so a number glued in front of a card
+    ///   does not leave the card's last group behind.
+    pub(crate) fn redact<'a>(&self, s: &'a str, marker: &str, report: &mut Report) -> Cow<'a, str> {
+        let mut out: Option<String> = None;
+        let mut copied = 0;
+        let mut pending: Option<(usize, usize)> = None;
+        let mut pos = 0;
+        let mut locs = self.regex.capture_locations();
+        let next_char = |at: usize| at + s[at..].chars().next().map_or(1, char::len_utf8);
+        while pos <= s.len() {
+            let Some(m) = self.regex.captures_read_at(&mut locs, s, pos) else {
+                break;
+            };
+            let (start, end) = (m.start(), m.end());
+            let Some(rule) = self.rules.iter().find(|r| locs.get(r.group).is_some()) else {
+                break; // unreachable: some rule's group always takes part in a match
+            };
+            let target = match rule.value_group {
+                Some(g) => locs.get(g),
+                None => Some((start, end)),
+            };
+            let Some((ts, te)) =
+                target.filter(|&(ts, te)| ts < te && (!rule.luhn || luhn_valid(&s[ts..te])))
+            else {
+                pos = next_char(start);
+                continue;
+            };
+            report.matches_redacted = report.matches_redacted.saturating_add(1);
+            let n = report.by_pattern.entry(rule.name.clone()).or_insert(0);
+            *n = n.saturating_add(1);
+            // Spans arrive with non-decreasing starts, so merging with the last one is enough.
+            pending = match pending {
+                Some((ps, pe)) if ts <= pe => Some((ps, pe.max(te))),
+                previous => {
+                    if let Some((ps, pe)) = previous {
+                        let buf = out.get_or_insert_with(|| String::with_capacity(s.len()));
+                        buf.push_str(&s[copied..ps]);
+                        buf.push_str(marker);
+                        copied = pe;
+                    }
+                    Some((ts, te))
+                }
+            };
+            pos = if rule.value_group.is_some() {
+                ts.max(next_char(start))
+            } else if rule.luhn {
+                next_char(start)
+            } else {
+                end
+            };
+        }
+        let Some((ps, pe)) = pending else {
+            return Cow::Borrowed(s);
+        };
+        let mut buf = out.unwrap_or_else(|| String::with_capacity(s.len()));
+        buf.push_str(&s[copied..ps]);
+        buf.push_str(marker);
+        buf.push_str(&s[pe..]);
+        Cow::Owned(buf)
+    }
+}
+
+/// The regex error, with a hint when it comes from the missing Unicode tables (this crate
+/// builds `regex` without them to stay small under wasm).
+fn compile_message(e: &regex::Error) -> String {
+    let text = e.to_string();
+    if text.contains("Unicode") || text.contains("NFA") {
+        format!(
+            "{text}\nhint: Unicode classes are not available; write [0-9] for \\d, \
+             (?-u:\\b) for \\b and (?i-u:...) for case-insensitive text"
+        )
+    } else {
+        text
+    }
+}
+
+/// `(piece)` for the combined regex, checking the group count survived the name stripping.
+/// A rule in verbose mode (`(?x)`) ending in a `#` comment would swallow the closing paren,
+/// so that case is retried with the paren on its own line.
+fn wrap(stripped: &str, captures_len: usize) -> Option<String> {
+    [format!("({stripped})"), format!("({stripped}\n)")]
+        .into_iter()
+        .find(|piece| Regex::new(piece).is_ok_and(|re| re.captures_len() == captures_len + 1))
+}
+
+/// Whether the digits of `text` number 13 to 19 and pass the Luhn checksum. Other
+/// characters (spaces, dashes) are ignored.
+pub(crate) fn luhn_valid(text: &str) -> bool {
+    let mut sum = 0u32;
+    let mut count = 0usize;
+    for b in text.bytes().rev().filter(u8::is_ascii_digit) {
+        let d = u32::from(b - b'0');
+        sum += if count % 2 == 1 {
+            let x = d * 2;
+            if x > 9 { x - 9 } else { x }
+        } else {
+            d
+        };
+        count += 1;
+        if count > 19 {
+            return false;
+        }
+    }
+    (13..=19).contains(&count) && sum % 10 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::redact::rules::default_patterns;
+
+    fn detector(rules: &[PatternRule]) -> Detector {
+        Detector::new(rules).unwrap().unwrap()
+    }
+
+    fn run(d: &Detector, s: &str) -> (String, Report) {
+        let mut report = Report::default();
+        let out = d.redact(s, "[REDACTED]", &mut report).into_owned();
+        (out, report)
+    }
+
+    #[test]
+    fn luhn_accepts_test_cards_and_rejects_near_misses() {
+        assert!(luhn_valid("4111 1111 1111 1111"));
+        assert!(luhn_valid("4111-1111-1111-1111"));
+        assert!(luhn_valid("378282246310005"));
+        assert!(!luhn_valid("4111 1111 1111 1112"));
+        assert!(!luhn_valid("1732248083000"));
+        assert!(!luhn_valid("4111"));
+        assert!(!luhn_valid("41111111111111111111111"));
+    }
+
+    #[test]
+    fn every_default_pattern_compiles_into_one_regex() {
+        let d = detector(&default_patterns());
+        assert_eq!(d.rules.len(), default_patterns().len());
+    }
+
+    #[test]
+    fn only_the_value_group_is_replaced() {
+        let d = detector(&default_patterns());
+        let (out, report) = run(&d, "my password: hunter2 ssn 123-45-6789");
+        assert_eq!(out, "my password: [REDACTED] ssn [REDACTED]");
+        assert_eq!(report.matches_redacted, 2);
+        assert_eq!(report.by_pattern.get("key_value"), Some(&1));
+        assert_eq!(report.by_pattern.get("ssn"), Some(&1));
+    }
+
+    #[test]
+    fn a_rejected_timestamp_does_not_hide_a_card_after_it() {
+        let d = detector(&default_patterns());
+        let (out, _) = run(&d, "1732248083000 4111 1111 1111 1111");
+        assert_eq!(out, "1732248083000 [REDACTED]");
+    }
+
+    #[test]
+    fn a_card_after_a_key_word_is_redacted_whole() {
+        let d = detector(&default_patterns());
+        let (out, report) = run(&d, "token: 4111 1111 1111 1111 ok");
+        assert_eq!(out, "token: [REDACTED] ok");
+        assert_eq!(report.by_pattern.get("card"), Some(&1));
+    }
+
+    #[test]
+    fn a_number_glued_in_front_of_a_card_does_not_leave_digits_behind() {
+        let d = detector(&default_patterns());
+        // "1004 4111 1111 1111" passes Luhn too and would leave the card's last group.
+        assert!(luhn_valid("1004 4111 1111 1111"));
+        let (out, report) = run(&d, "1004 4111 1111 1111 1111 end");
+        assert_eq!(out, "[REDACTED] end");
+        assert_eq!(report.by_pattern.get("card"), Some(&2));
+    }
+
+    #[test]
+    fn several_rules_may_each_have_a_value_group() {
+        let rules = [
+            PatternRule::new("a", "pin=(?P<v>[0-9]+)"),
+            PatternRule::new("b", "(?<k>otp):(?P<v>[0-9]+)"),
+        ];
+        let d = detector(&rules);
+        let (out, _) = run(&d, "pin=1234 otp:987");
+        assert_eq!(out, "pin=[REDACTED] otp:[REDACTED]");
+    }
+
+    #[test]
+    fn patterns_that_match_nothing_leave_the_string_borrowed() {
+        let d = detector(&default_patterns());
+        let mut report = Report::default();
+        let out = d.redact("nothing to see here", "[REDACTED]", &mut report);
+        assert!(matches!(out, Cow::Borrowed(_)));
+        assert!(report.is_empty());
+    }
+
+    #[test]
+    fn empty_matching_and_nameless_rules_are_rejected() {
+        for rule in [
+            PatternRule::new("star", "x*"),
+            PatternRule::new("boundary", r"(?-u:\b)"),
+            PatternRule::new("", "abc"),
+            PatternRule::new("broken", "(abc"),
+        ] {
+            let err = Detector::new(std::slice::from_ref(&rule)).unwrap_err();
+            assert!(
+                matches!(&err, RedactError::InvalidPattern { name, .. } if *name == rule.name),
+                "{err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_verbose_rule_ending_in_a_comment_still_combines() {
+        let rules = [
+            PatternRule::new("verbose", "(?x) ab c # the abc rule"),
+            PatternRule::new("other", "xyz"),
+        ];
+        let d = detector(&rules);
+        assert_eq!(run(&d, "abc xyz").0, "[REDACTED] [REDACTED]");
+    }
+
+    #[test]
+    fn debug_prints_rule_names_not_regexes() {
+        let d = detector(&[PatternRule::new("mine", "hunter2")]);
+        let text = format!("{d:?}");
+        assert!(text.contains("mine"));
+        assert!(!text.contains("hunter2"));
+    }
+}
