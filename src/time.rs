@@ -294,7 +294,8 @@ mod tests {
         // 2026-11-22T02:41:23.314486Z, as captured from the Python SDK.
         let t = UnixNanos::parse_rfc3339("2026-11-22T02:41:23.314486Z").unwrap();
         assert_eq!(t.to_rfc3339(), "2026-11-22T02:41:23.314486Z");
-        assert_eq!(t.0 / NANOS_PER_SEC, 1_795_833_683);
+        // Checked against Python: datetime(2026,11,22,2,41,23,tzinfo=utc).timestamp().
+        assert_eq!(t.0 / NANOS_PER_SEC, 1_795_315_283);
     }
 
     #[test]
