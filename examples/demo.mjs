@@ -36,7 +36,8 @@ const emit = (event) => tracer.push([{ session_id: sessionId, timestamp: at(7), 
 function fakeLlm(prompt) {
   // Deterministic "model": answers from the prompt's shape.
   if (prompt.includes("plan")) return { text: "Use the calculator, then format the total.", tokensIn: 412, tokensOut: 38 };
-  return { text: "The total for 3 laptops is $3,901.72 including tax.", tokensIn: 655, tokensOut: 41 };
+  const total = prompt.match(/\$[\d,]+\.\d\d/)?.[0] ?? "unknown";
+  return { text: `The total for 3 laptops is ${total} including tax.`, tokensIn: 655, tokensOut: 41 };
 }
 const tools = {
   calculator: ({ expr }) => {
