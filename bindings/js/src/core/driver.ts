@@ -43,7 +43,11 @@ export class Driver {
 
   /** Serialises (never throws), pushes in one crossing, and lets the core react. */
   push(events: unknown[]): void {
-    const json = safeStringify(events, this.markers);
+    this.pushJson(safeStringify(events, this.markers));
+  }
+
+  /** Pushes events already serialised by `safeStringify` (a JSON array). */
+  pushJson(json: string): void {
     this.pipeline.pushJson(this.host.now(), json);
     this.pump();
   }

@@ -8,6 +8,8 @@ import type { PipelineWasm } from "../../wasm/agentlens_wasm.js";
 export { Driver, type Host, type WireRequest, type WireResult } from "./driver.js";
 export { toJsonSafe, safeStringify, MARKERS, DEFAULT_LIMITS, type MarkerCounts, type SafeJsonLimits } from "./safe-json.js";
 export { useWasm, AgentLensNotLoadedError } from "./wasm.js";
+export { usePlatform, platform, stackContextStore, type Platform, type ContextStore } from "./platform.js";
+export type { Exporter } from "./exporter.js";
 export type { Output, PipelineStats, RedactResult, DecodedTrace, BuildInfo, DropReason } from "../../wasm/agentlens_wasm.js";
 
 /** Options of the core pipeline (camelCase; see `agentlens::pipeline::Options`). */

@@ -2,8 +2,12 @@
 import { readFileSync } from "node:fs";
 import * as wasmModule from "../../wasm/agentlens_wasm.js";
 import { useWasm } from "../core/wasm.js";
+import { usePlatform } from "../core/platform.js";
+import { nodePlatform } from "../platform/node.js";
 
 wasmModule.initSync({ module: readFileSync(new URL("../../wasm/agentlens_wasm_bg.wasm", import.meta.url)) });
 useWasm(wasmModule);
+usePlatform(nodePlatform());
 
 export * from "../core/index.js";
+export { nodePlatform } from "../platform/node.js";
