@@ -45,7 +45,10 @@ if [ "$have" != "$want" ]; then
   cargo install -q wasm-bindgen-cli --version "$want"
 fi
 
-# 4. Node packages (wasm-opt via npm binaryen, test runtimes).
+# 4. Chromium for the browser smoke test (Debian's; test tools may not download browsers).
+command -v chromium >/dev/null || apt_install chromium
+
+# 5. Node packages (wasm-opt via npm binaryen, test runtimes).
 command -v node >/dev/null || apt_install nodejs npm
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "npm ci"

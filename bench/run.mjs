@@ -1,0 +1,217 @@
+// AgentLens benchmark: our track() and pipeline against OpenTelemetry JS, in one process.
+//   npm run bench
+// Prints a table, then one JSON line with every figure. A benchmark, not a test: these
+// machines are noisy, so read the ratios (measured in the same run), not the absolutes.
+import { performance } from "node:perf_hooks";
+import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
+import { corpus } from "./corpus.mjs";
+
+const t0 = performance.now();
+const agentlens = await import("agentlens");
+const importMs = performance.now() - t0;
+
+const PROMPT = "You are a travel agent. The user asks: find me the cheapest flight from San Francisco to New York next Tuesday, window seat, no red-eye, and keep it under four hundred dollars if you can. Think step by step and cite the fares you compared. Prior context: the user prefers United and has status with them. ";
+const RESPONSE = "I compared 14 fares for Tuesday. The cheapest option that meets every constraint is United UA 1532 departing SFO at 8:05 and arriving JFK at 16:41 for $318 in economy with a window seat available (row 23A). Alaska AS 22 is $297 but departs at 22:50, which is a red-eye, so I excluded it. ";
+const SESSION = "5f0c2a9e8b7d6c41";
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+/** Median ns per op over `samples` timed batches of `batch` calls. */
+function perOp(fn, { batch = 1000, samples = 200, warmup = 20 } = {}) {
+  for (let i = 0; i < warmup * batch; i++) fn(i);
+  const out = [];
+  for (let s = 0; s < samples; s++) {
+    const start = performance.now();
+    for (let i = 0; i < batch; i++) fn(i);
+    out.push(((performance.now() - start) * 1e6) / batch);
+  }
+  return median(out);
+}
+
+function cpuOf(fn) {
+  const u0 = process.cpuUsage();
+  const w0 = performance.now();
+  return Promise.resolve(fn()).then((r) => {
+    const u = process.cpuUsage(u0);
+    return { ...r, cpuMs: (u.user + u.system) / 1000, wallMs: performance.now() - w0 };
+  });
+}
+
+// --- OpenTelemetry peer ------------------------------------------------------------
+function otelSetup(exporter, maxQueueSize) {
+  const processor = new BatchSpanProcessor(exporter, { maxQueueSize, maxExportBatchSize: 512, scheduledDelayMillis: 5000 });
+  const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+  return { provider, tracer: provider.getTracer("bench", "1.0.0") };
+}
+function otelSpan(tracer, i) {
+  const span = tracer.startSpan("chat gpt-4o", {
+    attributes: {
+      "gen_ai.operation.name": "chat",
+      "gen_ai.request.model": "gpt-4o",
+      "gen_ai.conversation.id": SESSION,
+      "gen_ai.input.messages": PROMPT,
+      "gen_ai.output.messages": RESPONSE,
+      "gen_ai.usage.input_tokens": 120 + (i & 7),
+      "gen_ai.usage.output_tokens": 45,
+      "agentlens.duration_ms": 812.5,
+    },
+  });
+  span.end();
+}
+let otelExported = 0;
+const noopOtelExporter = { export: (spans, cb) => { otelExported += spans.length; cb({ code: 0 }); }, shutdown: async () => {}, forceFlush: async () => {} };
+
+// --- AgentLens ---------------------------------------------------------------------
+let ourDelivered = 0;
+const noopExporter = { name: "noop", format: "agentlens", send: async (r) => { ourDelivered += r.events; return { status: 200 }; } };
+function ourEvent(i) {
+  return {
+    eventType: "llm_call",
+    sessionId: SESSION,
+    model: "gpt-4o",
+    inputData: { prompt: PROMPT },
+    outputData: { response: RESPONSE },
+    tokensIn: 120 + (i & 7),
+    tokensOut: 45,
+    durationMs: 812.5,
+  };
+}
+
+const results = {};
+const rows = [];
+const row = (name, value, unit, note = "") => rows.push([name, value, unit, note]);
+
+// 1. wasm instantiate + init
+{
+  const init0 = performance.now();
+  const tracker = agentlens.init({ exporters: [noopExporter], batchSize: 500, maxBufferEvents: 1_000_000, maxBufferBytes: 1 << 30 });
+  results.initMs = +(performance.now() - init0).toFixed(2);
+  results.importAndInstantiateMs = +importMs.toFixed(2);
+  row("import + wasm instantiate", results.importAndInstantiateMs, "ms");
+  row("init()", results.initMs, "ms");
+
+  // 2. track() median ns
+  tracker.startSession({ agentName: "bench", sessionId: SESSION });
+  results.trackNs = Math.round(perOp((i) => tracker.track(ourEvent(i))));
+  await tracker.flush();
+}
+// 3. OpenTelemetry span median ns
+{
+  const { provider, tracer } = otelSetup(noopOtelExporter, 2_000_000);
+  results.otelSpanNs = Math.round(perOp((i) => otelSpan(tracer, i)));
+  await provider.forceFlush();
+  await provider.shutdown();
+}
+// 4. the floor
+{
+  let sink = [];
+  results.floorNs = Math.round(perOp((i) => {
+    sink.push(ourEvent(i));
+    if (sink.length === 1000) sink = [];
+  }));
+}
+results.trackVsOtel = +(results.trackNs / results.otelSpanNs).toFixed(3);
+row("track(), LLM event, redaction on", results.trackNs, "ns/event", "median");
+row("OpenTelemetry startSpan+end, 8 attrs", results.otelSpanNs, "ns/span", "median, BatchSpanProcessor, no-op exporter");
+row("floor: build object + push", results.floorNs, "ns/event");
+row("track() / OpenTelemetry span", results.trackVsOtel, "ratio", "target ≤ 0.5");
+
+// 5. whole pipeline: N events tracked and delivered to a no-op sender
+const N = 100_000;
+{
+  ourDelivered = 0;
+  const tracker = agentlens.init({ exporters: [noopExporter], batchSize: 500, maxBufferEvents: 1_000_000, maxBufferBytes: 1 << 30 });
+  tracker.startSession({ agentName: "bench", sessionId: SESSION });
+  const base = ourDelivered;
+  const r = await cpuOf(async () => {
+    for (let i = 0; i < N; i++) tracker.track(ourEvent(i));
+    await tracker.flush();
+    return {};
+  });
+  const delivered = ourDelivered - base;
+  results.pipelineEventsPerSec = Math.round(delivered / (r.wallMs / 1000));
+  results.pipelineCpuNsPerEvent = Math.round((r.cpuMs * 1e6) / delivered);
+  results.pipelineDelivered = delivered;
+  await tracker.shutdown(1000);
+}
+{
+  const mem = new InMemorySpanExporter();
+  const { provider, tracer } = otelSetup(mem, 2_000_000);
+  const r = await cpuOf(async () => {
+    for (let i = 0; i < N; i++) otelSpan(tracer, i);
+    await provider.forceFlush();
+    return {};
+  });
+  const exported = mem.getFinishedSpans().length;
+  results.otelInMemoryCpuNsPerSpan = Math.round((r.cpuMs * 1e6) / exported);
+  results.otelInMemoryExported = exported;
+  await provider.shutdown();
+}
+results.pipelineCpuVsOtel = +(results.pipelineCpuNsPerEvent / results.otelInMemoryCpuNsPerSpan).toFixed(3);
+row("pipeline: track → redact → encode → body", results.pipelineEventsPerSec, "events/s", `${results.pipelineDelivered} delivered; target ≥ 100k/s`);
+row("pipeline CPU per event", results.pipelineCpuNsPerEvent, "ns", "");
+row("OpenTelemetry in-memory pipeline CPU per span", results.otelInMemoryCpuNsPerSpan, "ns", `${results.otelInMemoryExported} exported`);
+row("pipeline CPU / OpenTelemetry", results.pipelineCpuVsOtel, "ratio");
+
+// 6. redaction: wasm against the same six default patterns as JS regexes, 1 MiB
+{
+  const text = corpus();
+  const wasmRedact = agentlens.createRedactor ? agentlens.createRedactor({}) : null;
+  const jsPatterns = [
+    /\b\d{3}-\d{2}-\d{4}\b/g,
+    /\b(?:(?:\d{4}[ -]){3}\d{1,7}|\d{4}[ -]\d{6}[ -]\d{4,5}|\d{13,19})\b/g,
+    /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g,
+    /\b[Bb]earer[ \t]+[A-Za-z0-9._~+/-]{8,}=*/g,
+    /\bsk-[A-Za-z0-9_-]{20,}/g,
+    /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
+  ];
+  const luhn = (s) => {
+    const d = s.replace(/\D/g, "");
+    if (d.length < 13 || d.length > 19) return false;
+    let sum = 0;
+    for (let i = 0; i < d.length; i++) {
+      let v = d.charCodeAt(d.length - 1 - i) - 48;
+      if (i % 2 === 1) { v *= 2; if (v > 9) v -= 9; }
+      sum += v;
+    }
+    return sum % 10 === 0;
+  };
+  const jsRedact = (t) => {
+    let out = t;
+    for (const [k, re] of jsPatterns.entries()) out = out.replace(re, (m) => (k === 1 && !luhn(m) ? m : "[REDACTED]"));
+    return out;
+  };
+  const time = (fn) => {
+    fn();
+    const xs = [];
+    let out;
+    for (let i = 0; i < 9; i++) {
+      const s = performance.now();
+      out = fn();
+      xs.push(performance.now() - s);
+    }
+    return { ms: median(xs), out };
+  };
+  const js = time(() => jsRedact(text));
+  const ours = time(() => (wasmRedact ? wasmRedact(text) : agentlens.redactText(text, { replaceDefaultPatterns: false })));
+  const mib = text.length / (1 << 20);
+  results.redactJsMiBps = +(mib / (js.ms / 1000)).toFixed(1);
+  results.redactWasmMiBps = +(mib / (ours.ms / 1000)).toFixed(1);
+  results.redactRatio = +(results.redactWasmMiBps / results.redactJsMiBps).toFixed(2);
+  // Same spans? Compare the text outside markers, ignoring the rules JS lacks (JWT, key=value).
+  const count = (s) => (s.match(/\[REDACTED\]/g) ?? []).length;
+  results.redactMatchesJs = count(js.out);
+  results.redactMatchesWasm = count(ours.out);
+  results.redactSameSpans = js.out === ours.out;
+  row("redaction, 6 default patterns, JS regexes", results.redactJsMiBps, "MiB/s");
+  row("redaction inside wasm (one pass)", results.redactWasmMiBps, "MiB/s", `${results.redactRatio}× JS; target ≥ 3×`);
+  row("both redact the same spans", results.redactSameSpans ? "yes" : "no", "", `${results.redactMatchesJs} vs ${results.redactMatchesWasm} markers`);
+}
+
+const width = Math.max(...rows.map((r) => r[0].length));
+console.log(`AgentLens benchmark — Node ${process.version}, ${new Date().toISOString()}`);
+for (const [name, value, unit, note] of rows) console.log(`${name.padEnd(width)}  ${String(value).padStart(10)} ${unit.padEnd(9)} ${note}`);
+console.log(JSON.stringify(results));
