@@ -6,6 +6,7 @@
 //! output in one array.
 #![forbid(unsafe_code)]
 
+pub mod analysis;
 pub mod codec;
 mod convert;
 mod error;

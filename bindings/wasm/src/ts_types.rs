@@ -30,4 +30,5 @@ export interface DecodedTrace {
   events: Record<string, unknown>[];
   errors: string[];
 }
+export type ExplainStyle = "sdk" | "backend";
 "#;

@@ -1,43 +1,58 @@
 /**
  * The platform-neutral API. Entry points re-export this after loading the wasm.
+ *
+ * Two styles over one tracker: AgentLens's (`init`, `startSession`, `track`, `explain`,
+ * `endSession`) and Agent Inspector's (`trace.run` with a `RunContext`), plus
+ * `wrapTool`/`wrapAgent`, configuration, `stats()`, and the lower-level pipeline pieces.
  */
 import { Driver, type Host } from "./driver.js";
 import { wasm } from "./wasm.js";
 import type { PipelineWasm } from "../../wasm/agentlens_wasm.js";
+import type { PipelineOptions } from "./config.js";
+
+export {
+  init,
+  getTracker,
+  startSession,
+  track,
+  trackTool,
+  explain,
+  endSession,
+  flush,
+  shutdown,
+  stats,
+  getActiveContext,
+  wrapTool,
+  wrapAgent,
+  trace,
+} from "./api.js";
+export { Tracker, EXPLAIN_UNAVAILABLE, type StartSessionOptions } from "./tracker.js";
+export type { Session } from "./session.js";
+export type { TrackOptions, TrackToolOptions } from "./track-event.js";
+export { RunContext, type LlmOptions, type ToolOptions, type MemoryOptions, type ErrorOptions } from "./run-context.js";
+export type { RunOptions } from "./trace.js";
+export {
+  resolveConfig,
+  PROFILES,
+  DEFAULT_ENDPOINT,
+  DEFAULT_API_KEY,
+  type PipelineOptions,
+  type TrackerOptions,
+  type ResolvedConfig,
+  type Profile,
+  type LogLevel,
+  type Logger,
+} from "./config.js";
+export { ENV_VARIABLES } from "./config-env.js";
+export { AgentLensNotInitializedError, AgentLensConfigError } from "./errors.js";
+export type { TrackerStats, ExporterStats, DeliveryStats, RedactionStats } from "./stats.js";
 
 export { Driver, type Host, type WireRequest, type WireResult } from "./driver.js";
 export { toJsonSafe, safeStringify, MARKERS, DEFAULT_LIMITS, type MarkerCounts, type SafeJsonLimits } from "./safe-json.js";
 export { useWasm, AgentLensNotLoadedError } from "./wasm.js";
 export { usePlatform, platform, stackContextStore, type Platform, type ContextStore } from "./platform.js";
 export type { Exporter } from "./exporter.js";
-export type { Output, PipelineStats, RedactResult, DecodedTrace, BuildInfo, DropReason } from "../../wasm/agentlens_wasm.js";
-
-/** Options of the core pipeline (camelCase; see `agentlens::pipeline::Options`). */
-export interface PipelineOptions {
-  format?: "agentlens" | "ndjson";
-  backendCompat?: boolean;
-  batchSize?: number;
-  flushIntervalMs?: number;
-  maxRequestBytes?: number;
-  maxRequestEvents?: number;
-  maxRetries?: number;
-  backoffBaseMs?: number;
-  backoffCapMs?: number;
-  maxRetryAfterMs?: number;
-  requestTimeoutMs?: number;
-  maxBufferEvents?: number;
-  maxBufferBytes?: number;
-  sampleRate?: number;
-  onlyOnError?: boolean;
-  maxHeldEvents?: number;
-  redactKeys?: string[];
-  redactPatterns?: { name: string; regex: string; luhn?: boolean }[];
-  replaceDefaultPatterns?: boolean;
-  replaceDefaultKeys?: boolean;
-  redactionMarker?: string;
-  maxFieldBytes?: number;
-  maxEventBytes?: number;
-}
+export type { Output, PipelineStats, RedactResult, DecodedTrace, BuildInfo, DropReason, ExplainStyle } from "../../wasm/agentlens_wasm.js";
 
 /** Builds a wasm pipeline. Throws `AgentLensConfigError` naming a bad option. */
 export function createPipeline(options: PipelineOptions = {}, seed?: Uint8Array): PipelineWasm {

@@ -1,4 +1,5 @@
 /// <reference types="node" />
+// Node (and Bun, Deno): read the wasm bytes next to this module and compile them in place.
 import { readFileSync } from "node:fs";
 import * as wasmModule from "../../wasm/agentlens_wasm.js";
 import { useWasm } from "../core/wasm.js";
@@ -10,4 +11,6 @@ useWasm(wasmModule);
 usePlatform(nodePlatform());
 
 export * from "../core/index.js";
+export * from "../exporters/index.js";
 export { nodePlatform } from "../platform/node.js";
+export { createNdjsonFileExporter, type NdjsonFileExporterOptions } from "../platform/node-file.js";

@@ -19,7 +19,8 @@ export function nodePlatform(): Platform {
         handle = undefined;
         if (atMs === null) return;
         handle = setTimeout(wake, Math.max(0, atMs - performance.now()));
-        handle.unref();
+        // Deno and Bun hand some code web-style numeric timer ids: unref where there is one.
+        (handle as { unref?: () => void }).unref?.();
       };
     },
     warn: (m) => process.emitWarning(m, { code: "AGENTLENS" }),

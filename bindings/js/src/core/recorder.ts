@@ -1,0 +1,155 @@
+/**
+ * The recorder: what every recording call shares, behind the public `Tracker`. It turns
+ * wire fields into complete events (ids from the core, RFC 3339 time, session and run),
+ * serialises each event once (`safeStringify`, which never throws), hands the text to the
+ * fan-out, and keeps it in the session for `explain()`. It owns the session table and
+ * the run-context store, and `guard`, which turns a failure inside AgentLens into a
+ * counted warning instead of an exception in agent code. It decides no policy.
+ */
+import type { PipelineWasm } from "../../wasm/agentlens_wasm.js";
+import type { ResolvedConfig } from "./config.js";
+import type { Fanout } from "./fanout.js";
+import { idOf } from "./fields.js";
+import type { Health } from "./health.js";
+import type { ContextStore, Platform } from "./platform.js";
+import { newMarkerCounts, safeStringify, type MarkerCounts } from "./safe-json.js";
+import { SessionRecord, SessionTable, type SessionOrigin } from "./session.js";
+import type { RunContext } from "./run-context.js";
+
+/** UTF-16 units of event JSON a session keeps for `explain()`, besides the event count bound. */
+const EXPLAIN_MAX_CHARS = 8_000_000;
+
+export class Recorder {
+  readonly markers: MarkerCounts = newMarkerCounts();
+  readonly sessions = new SessionTable();
+  readonly contexts: ContextStore<RunContext>;
+  private isoSecond = NaN;
+  private isoPrefix = "";
+
+  constructor(
+    readonly config: ResolvedConfig,
+    readonly health: Health,
+    readonly fanout: Fanout,
+    private readonly ids: Pick<PipelineWasm, "newId" | "newTraceId">,
+    private readonly platform: Platform,
+  ) {
+    this.contexts = platform.contextStore<RunContext>();
+  }
+
+  /** Runs `body`; a throw is counted and `fallback` returned instead. */
+  guard<T>(where: string, body: () => T, fallback: T): T {
+    try {
+      return body();
+    } catch (e) {
+      this.health.internal(where, e);
+      return fallback;
+    }
+  }
+
+  /** RFC 3339 now (millisecond precision, `Z`), from the platform's wall clock. */
+  isoNow(): string {
+    let t = this.platform.wallClock();
+    if (!Number.isFinite(t)) t = Date.now();
+    // `toISOString` costs about a microsecond; the text only changes its last digits
+    // within a second, so the second's prefix is cached (years 1970–9999 only).
+    if (t < 0 || t >= 253_402_300_800_000) return new Date(t).toISOString();
+    const ms = Math.floor(t);
+    const second = Math.floor(ms / 1000);
+    if (second !== this.isoSecond) {
+      this.isoSecond = second;
+      this.isoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+    }
+    const frac = ms - second * 1000;
+    return `${this.isoPrefix}${frac < 10 ? "00" : frac < 100 ? "0" : ""}${frac}Z`;
+  }
+
+  /** Monotonic milliseconds. */
+  now(): number {
+    return this.platform.now();
+  }
+
+  /** A fresh 16-hex id from the core. */
+  newId(): string {
+    return this.ids.newId();
+  }
+
+  /** A fresh 32-hex trace id from the core. */
+  newTraceId(): string {
+    return this.ids.newTraceId();
+  }
+
+  /** The innermost active run around the caller, if any. */
+  activeContext(): RunContext | undefined {
+    const ctx = this.contexts.get();
+    return ctx?.isActive ? ctx : undefined;
+  }
+
+  /** Serialises `event` once, pushes it to every exporter, and keeps it for explain. */
+  private push(event: Record<string, unknown>, session: SessionRecord): void {
+    const json = safeStringify([event], this.markers);
+    this.fanout.push(json);
+    if (json.startsWith("[{")) session.keep(json, event.event_type === "session_start");
+  }
+
+  /**
+   * Records one regular event in `session`: ids, time and run first (the wire's order),
+   * then `fields`, whose `tokens_in`/`tokens_out` (numbers) add to the session's totals.
+   * Returns the event id.
+   */
+  record(session: SessionRecord, eventType: string, fields: Record<string, unknown>, run?: RunContext, at = this.isoNow()): string {
+    const id = this.newId();
+    const event: Record<string, unknown> = { event_id: id, session_id: session.sessionId, event_type: eventType, timestamp: at };
+    if (run) {
+      event.run_id = run.runId;
+      event.trace_id = run.traceId;
+    }
+    // Object.assign, not spread: V8 spreads these varied shapes ~40× slower (measured).
+    Object.assign(event, fields);
+    session.eventCount++;
+    session.addTokens((fields.tokens_in as number | undefined) ?? 0, (fields.tokens_out as number | undefined) ?? 0);
+    this.push(event, session);
+    return id;
+  }
+
+  /** Opens a session and sends its `session_start` (unless it is external). */
+  openSession(agentName: string, metadata: unknown, id: string, origin: SessionOrigin, current: boolean): SessionRecord {
+    const at = this.isoNow();
+    const s = new SessionRecord(id, agentName, metadata, at, origin, { maxEvents: this.config.explainMaxEvents, maxChars: EXPLAIN_MAX_CHARS });
+    this.sessions.add(s, current);
+    if (origin !== "external") {
+      this.push({ event_type: "session_start", session_id: id, agent_name: agentName, metadata: metadata ?? {}, timestamp: at }, s);
+    }
+    return s;
+  }
+
+  /** Ends a session: `session_end` with its token totals. */
+  closeSession(s: SessionRecord, status: "completed" | "error" = "completed"): void {
+    const at = this.isoNow();
+    s.end(at);
+    this.sessions.ended(s);
+    const end = { event_type: "session_end", session_id: s.sessionId, ended_at: at, status, total_tokens_in: s.totalTokensIn, total_tokens_out: s.totalTokensOut };
+    this.push(end, s);
+  }
+
+  /** A session id given by agent code, or `undefined` (with a warning, once, if it was unusable). */
+  givenId(given: unknown): string | undefined {
+    if (given === undefined || given === null) return undefined;
+    const id = idOf(given, this.markers);
+    if (id === undefined) this.health.warnOnce("bad-session-id", "agentlens: a sessionId that is not a string of 1–128 characters was ignored");
+    return id;
+  }
+
+  /**
+   * The session for an event: the one named by `given` (adopted if unknown), else the
+   * run's, else the current one, else a new implicit session that becomes current.
+   */
+  sessionFor(given: unknown, run: RunContext | undefined): SessionRecord {
+    const id = this.givenId(given);
+    if (id) return this.sessions.get(id) ?? this.openSession("default-agent", undefined, id, "external", false);
+    if (run) return run.session;
+    const current = this.sessions.current();
+    if (current) return current;
+    this.health.warnOnce("implicit-session", 'agentlens: an event arrived with no session; started one (agentName "default-agent")');
+    return this.openSession("default-agent", undefined, this.newId(), "implicit", true);
+  }
+}

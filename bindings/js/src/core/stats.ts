@@ -1,0 +1,124 @@
+/**
+ * `stats()`: the core's accounting in camelCase, per exporter and summed.
+ *
+ * Every exporter has its own core pipeline, so each one counts each event: with two
+ * exporters, one `track()` adds 2 to the summed `tracked`. The identity
+ * `tracked = delivered + Σ dropped + sampledOut + pending` holds per exporter and
+ * therefore for the sums.
+ */
+import type { DropReason, PipelineStats } from "../../wasm/agentlens_wasm.js";
+import type { MarkerCounts } from "./safe-json.js";
+
+/** What redaction and truncation did (counts only, never values). */
+export interface RedactionStats {
+  keysRedacted: number;
+  matchesRedacted: number;
+  byPattern: Record<string, number>;
+  fieldsTruncated: number;
+  bytesRemoved: number;
+}
+
+/** Where every event an exporter's pipeline was given is now. */
+export interface DeliveryStats {
+  /** Events pushed into the pipeline. */
+  tracked: number;
+  /** Events the destination acknowledged. */
+  delivered: number;
+  /** Events given up on, by reason (`buffer_full`, `retries_exhausted`, `rejected`, ...). */
+  dropped: Record<DropReason, number>;
+  /** Events left out by `sampleRate` or `onlyOnError`. */
+  sampledOut: number;
+  /** Events buffered, held or in flight. */
+  pending: number;
+  /** Requests sent (retries included). */
+  requests: number;
+  retries: number;
+  bufferedBytes: number;
+  redaction: RedactionStats;
+}
+
+/** One exporter's accounting. */
+export interface ExporterStats extends DeliveryStats {
+  name: string;
+  format: "agentlens" | "ndjson";
+}
+
+/**
+ * What `tracker.stats()` returns: the accounting summed over exporters, each exporter's
+ * own, and what the JavaScript side did before events reached the core.
+ */
+export interface TrackerStats extends DeliveryStats {
+  /** Values `safeStringify` could not keep and replaced by a marker (cycles, BigInt, throwing getters, ...). */
+  markers: MarkerCounts;
+  perExporter: ExporterStats[];
+  /** Failures inside AgentLens that were caught instead of reaching agent code. */
+  internalErrors: number;
+  /** Events no longer kept for `explain()` (over `explainMaxEvents` per session). Still exported. */
+  explainForgotten: number;
+}
+
+const REASONS: readonly DropReason[] = ["buffer_full", "retries_exhausted", "rejected", "too_large", "shutdown_timeout", "hold_full", "invalid"];
+
+function noDrops(): Record<DropReason, number> {
+  const out = {} as Record<DropReason, number>;
+  for (const r of REASONS) out[r] = 0;
+  return out;
+}
+
+/** Zero accounting, the start of a sum. */
+export function emptyDelivery(): DeliveryStats {
+  return {
+    tracked: 0,
+    delivered: 0,
+    dropped: noDrops(),
+    sampledOut: 0,
+    pending: 0,
+    requests: 0,
+    retries: 0,
+    bufferedBytes: 0,
+    redaction: { keysRedacted: 0, matchesRedacted: 0, byPattern: {}, fieldsTruncated: 0, bytesRemoved: 0 },
+  };
+}
+
+/** The core's snake_case stats in camelCase. */
+export function fromCore(s: PipelineStats): DeliveryStats {
+  const out = emptyDelivery();
+  addInto(out, {
+    tracked: s.tracked,
+    delivered: s.delivered,
+    dropped: { ...noDrops(), ...s.dropped },
+    sampledOut: s.sampled_out,
+    pending: s.pending,
+    requests: s.requests,
+    retries: s.retries,
+    bufferedBytes: s.buffered_bytes,
+    redaction: {
+      keysRedacted: s.redaction.keys_redacted,
+      matchesRedacted: s.redaction.matches_redacted,
+      byPattern: { ...s.redaction.by_pattern },
+      fieldsTruncated: s.redaction.fields_truncated,
+      bytesRemoved: s.redaction.bytes_removed,
+    },
+  });
+  return out;
+}
+
+/** Adds `b` into `a`. */
+export function addInto(a: DeliveryStats, b: DeliveryStats): DeliveryStats {
+  a.tracked += b.tracked;
+  a.delivered += b.delivered;
+  for (const [r, n] of Object.entries(b.dropped)) a.dropped[r as DropReason] = (a.dropped[r as DropReason] ?? 0) + n;
+  a.sampledOut += b.sampledOut;
+  a.pending += b.pending;
+  a.requests += b.requests;
+  a.retries += b.retries;
+  a.bufferedBytes += b.bufferedBytes;
+  const ra = a.redaction;
+  const rb = b.redaction;
+  ra.keysRedacted += rb.keysRedacted;
+  ra.matchesRedacted += rb.matchesRedacted;
+  ra.fieldsTruncated += rb.fieldsTruncated;
+  ra.bytesRemoved += rb.bytesRemoved;
+  for (const [p, n] of Object.entries(rb.byPattern)) ra.byPattern[p] = (ra.byPattern[p] ?? 0) + n;
+  return a;
+}

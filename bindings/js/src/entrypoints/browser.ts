@@ -1,0 +1,13 @@
+// Browsers: fetch the wasm that ships next to this module, then install it.
+import init, * as wasmModule from "../../wasm/agentlens_wasm.js";
+import { useWasm } from "../core/wasm.js";
+import { usePlatform } from "../core/platform.js";
+import { browserPlatform } from "../platform/browser.js";
+
+await init({ module_or_path: new URL("../../wasm/agentlens_wasm_bg.wasm", import.meta.url) });
+useWasm(wasmModule);
+usePlatform(browserPlatform());
+
+export * from "../core/index.js";
+export * from "../exporters/index.js";
+export { browserPlatform } from "../platform/browser.js";

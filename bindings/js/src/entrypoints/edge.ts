@@ -1,0 +1,15 @@
+// workerd and Vercel Edge refuse to compile wasm from bytes at run time; they hand over a
+// compiled WebAssembly.Module for a static import of the .wasm file (flipt-client-sdks#931).
+import wasmModule from "../../wasm/agentlens_wasm_bg.wasm";
+import * as bindings from "../../wasm/agentlens_wasm.js";
+import { useWasm } from "../core/wasm.js";
+import { usePlatform } from "../core/platform.js";
+import { edgePlatform } from "../platform/edge.js";
+
+bindings.initSync({ module: wasmModule });
+useWasm(bindings);
+usePlatform(edgePlatform());
+
+export * from "../core/index.js";
+export * from "../exporters/index.js";
+export { edgePlatform, type EdgePlatformOptions } from "../platform/edge.js";

@@ -1,0 +1,33 @@
+// The JS only: the caller supplies the wasm (bytes, a URL, a Response or a compiled
+// WebAssembly.Module) and awaits init() before anything else.
+import initWasm, * as bindings from "../../wasm/agentlens_wasm.js";
+import type { InitInput } from "../../wasm/agentlens_wasm.js";
+import { useWasm } from "../core/wasm.js";
+import { usePlatform, type Platform } from "../core/platform.js";
+import { browserPlatform } from "../platform/browser.js";
+import { edgePlatform } from "../platform/edge.js";
+
+/**
+ * Loads the wasm and installs a platform: `options.platform`, else the browser platform
+ * where there is a `document` and the edge platform (no background timers) elsewhere.
+ * In a browser pass the URL the bundler gives the `.wasm` (`agentlens/wasm`); on runtimes
+ * that refuse to compile bytes, a compiled `WebAssembly.Module` from a static import.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { init, buildInfo } from "agentlens/slim";
+ * await init(readFileSync(new URL(import.meta.resolve("agentlens/wasm"))));
+ * buildInfo().version; // "0.1.0"
+ * ```
+ */
+export async function init(input: InitInput | Promise<InitInput>, options: { platform?: Platform } = {}): Promise<void> {
+  await initWasm({ module_or_path: input });
+  useWasm(bindings);
+  usePlatform(options.platform ?? ("document" in globalThis ? browserPlatform() : edgePlatform()));
+}
+
+export * from "../core/index.js";
+export * from "../exporters/index.js";
+export { browserPlatform } from "../platform/browser.js";
+export { edgePlatform, type EdgePlatformOptions } from "../platform/edge.js";

@@ -1,0 +1,11 @@
+//! Analysis engines: what a trace says, computed from its events.
+//!
+//! Each engine is a pure function over a trace (a slice of [`crate::model::Event`]s): it
+//! reads no clock, keeps no state between calls, shares none with the other engines and
+//! never reaches into [`crate::batch`]. The same input always gives the same output, and
+//! no input makes an engine panic. One engine per file:
+//!
+//! - [`explain`]: the Markdown session explanation of the AgentLens SDK's `explain()` and
+//!   of the AgentLens backend's `GET /sessions/:id/explain`.
+
+pub mod explain;
