@@ -161,7 +161,13 @@ impl Pipeline {
             event.event_id = Some(self.ids.event_id());
         }
         sanitize(&self.redactor, &mut event, &mut self.report);
-        let body = agentlens::encode_event(&event, self.wire).into_boxed_slice();
+        let mut body = agentlens::encode_event(&event, self.wire);
+        let max_event_bytes = self.redactor.config().max_event_bytes;
+        if body.len() > max_event_bytes {
+            fit_event(&mut event, max_event_bytes, &mut self.report);
+            body = agentlens::encode_event(&event, self.wire);
+        }
+        let body = body.into_boxed_slice();
         let class = match event.event_type {
             EventType::SessionEnd => Class::SessionEnd,
             EventType::RunEnd => Class::RunEnd {
@@ -241,9 +247,10 @@ impl Pipeline {
     }
 }
 
-/// Redacts and truncates every content field of `event` in place, within the limits of
-/// the redactor's config: each field fits `max_field_bytes`, the whole event
-/// `max_event_bytes`. Ids and timestamps are left alone; names get pattern redaction.
+/// Redacts and truncates every content field of `event` in place: each field fits the
+/// redactor's `max_field_bytes`. Ids and timestamps are left alone; names and ids get
+/// pattern redaction. ([`Pipeline::push`] then holds the encoded event to
+/// `max_event_bytes`, measuring the bytes it encodes anyway.)
 pub fn sanitize(redactor: &Redactor, event: &mut Event, report: &mut Report) {
     let limit = redactor.config().max_field_bytes;
     let value = |v: &mut Value, report: &mut Report| {
@@ -328,11 +335,10 @@ pub fn sanitize(redactor: &Redactor, event: &mut Event, report: &mut Report) {
     {
         text(s, MAX_NAME_BYTES, report);
     }
-    fit_event(event, redactor.config().max_event_bytes, report);
 }
 
 /// Shrinks the largest content fields until the encoded event fits `max_bytes`.
-fn fit_event(event: &mut Event, max_bytes: usize, report: &mut Report) {
+pub fn fit_event(event: &mut Event, max_bytes: usize, report: &mut Report) {
     for _ in 0..16 {
         let size = serde_json::to_vec(event).map_or(0, |v| v.len());
         if size <= max_bytes {

@@ -59,24 +59,36 @@ pub fn encode_event(event: &Event, config: WireConfig) -> Vec<u8> {
         shown.total_tokens_in = None;
         shown.total_tokens_out = None;
     }
-    let Ok(Value::Object(mut map)) = serde_json::to_value(&shown) else {
-        return Vec::new();
+    // Append the extra fields to the serialised object rather than going through a
+    // `Value`: a second serializer for the whole model would cost wasm size and time.
+    let mut out = serde_json::to_vec(&shown).unwrap_or_default();
+    if out.last() != Some(&b'}') {
+        return out;
+    }
+    out.pop();
+    let mut field = |name: &str, value: &str| {
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"\":");
+        out.extend_from_slice(value.as_bytes());
     };
     if rewrite_type {
-        map.insert(
-            TYPE_FIELD.into(),
-            Value::String(event.event_type.as_str().to_owned()),
-        );
+        let name = serde_json::to_string(event.event_type.as_str()).unwrap_or_default();
+        field(TYPE_FIELD, &name);
     }
     if move_totals {
         if let Some(n) = event.total_tokens_in {
-            map.insert(TOTAL_IN_FIELD.into(), n.into());
+            field(TOTAL_IN_FIELD, &n.to_string());
         }
         if let Some(n) = event.total_tokens_out {
-            map.insert(TOTAL_OUT_FIELD.into(), n.into());
+            field(TOTAL_OUT_FIELD, &n.to_string());
         }
     }
-    serde_json::to_vec(&Value::Object(map)).unwrap_or_default()
+    out.push(b'}');
+    out
 }
 
 /// Writes a whole request body, `{"events":[…]}`.

@@ -177,6 +177,10 @@ fn fits(s: &str, max_bytes: usize) -> bool {
 /// assert_eq!(report.fields_truncated, 1);
 /// ```
 pub fn truncate_value(v: &mut Value, max_bytes: usize, report: &mut Report) {
+    // Most values are far under the limit: a walk over nodes (not bytes) proves it.
+    if size_upper_bound(v, max_bytes).is_some_and(|upper| upper <= max_bytes) {
+        return;
+    }
     let before = json_size(v);
     if before <= max_bytes {
         return;
@@ -197,6 +201,37 @@ pub fn truncate_value(v: &mut Value, max_bytes: usize, report: &mut Report) {
     report.bytes_removed = report
         .bytes_removed
         .saturating_add(before.saturating_sub(after) as u64);
+}
+
+/// An upper bound on `json_size(v)` from lengths alone (every byte of a string escaped
+/// to 6), or `None` once it exceeds `cap` or the walk gets deep: then measure exactly.
+fn size_upper_bound(v: &Value, cap: usize) -> Option<usize> {
+    fn walk(v: &Value, cap: usize, depth: usize, acc: &mut usize) -> Option<()> {
+        if depth > 64 || *acc > cap {
+            return None;
+        }
+        *acc += match v {
+            Value::Null | Value::Bool(_) => 5,
+            Value::Number(_) => 32,
+            Value::String(s) => 2 + 6 * s.len(),
+            Value::Array(items) => {
+                for item in items {
+                    walk(item, cap, depth + 1, acc)?;
+                }
+                2 + items.len()
+            }
+            Value::Object(map) => {
+                for (k, item) in map {
+                    *acc += 4 + 6 * k.len();
+                    walk(item, cap, depth + 1, acc)?;
+                }
+                2 + map.len()
+            }
+        };
+        (*acc <= cap).then_some(())
+    }
+    let mut acc = 0;
+    walk(v, cap, 0, &mut acc).map(|()| acc)
 }
 
 /// Shrinks `v`, whose current size is `size > budget`, towards `budget`. Returns the new

@@ -18,11 +18,16 @@ import type { RunContext } from "./run-context.js";
 
 /** UTF-16 units of event JSON a session keeps for `explain()`, besides the event count bound. */
 const EXPLAIN_MAX_CHARS = 8_000_000;
+/** Events staged before a synchronous drain (bounds memory within one long turn). */
+const STAGE_MAX = 512;
 
 export class Recorder {
   readonly markers: MarkerCounts = newMarkerCounts();
   readonly sessions = new SessionTable();
   readonly contexts: ContextStore<RunContext>;
+  /** Staged events and their sessions, interleaved (one array, no per-event tuple). */
+  private staged: unknown[] = [];
+  private drainQueued = false;
   private isoSecond = NaN;
   private isoPrefix = "";
 
@@ -84,11 +89,49 @@ export class Recorder {
     return ctx?.isActive ? ctx : undefined;
   }
 
-  /** Serialises `event` once, pushes it to every exporter, and keeps it for explain. */
+  /**
+   * Stages `event`; the staged events are serialised and pushed to every exporter at the
+   * end of the current synchronous turn (a microtask), or at once when `STAGE_MAX` are
+   * waiting. The recording call itself therefore costs an object and an array push: the
+   * serialisation, the crossing into wasm, redaction and encoding happen once per batch.
+   * Values are captured when the turn ends, so an object mutated later in the same
+   * synchronous code is recorded as it is then.
+   */
   private push(event: Record<string, unknown>, session: SessionRecord): void {
-    const json = safeStringify([event], this.markers);
-    this.fanout.push(json);
-    if (json.startsWith("[{")) session.keep(json, event.event_type === "session_start");
+    this.staged.push(event, session);
+    if (this.staged.length >= 2 * STAGE_MAX) this.drain();
+    else if (!this.drainQueued) {
+      this.drainQueued = true;
+      queueMicrotask(this.drainTask);
+    }
+  }
+
+  private readonly drainTask = (): void => {
+    this.drainQueued = false;
+    this.drain();
+  };
+
+  /** Serialises every staged event and pushes them in one crossing per exporter. Never throws. */
+  drain(): void {
+    if (this.staged.length === 0) return;
+    const staged = this.staged;
+    this.staged = [];
+    this.guard(
+      "drain",
+      () => {
+        const parts: string[] = [];
+        for (let i = 0; i < staged.length; i += 2) {
+          const event = staged[i] as Record<string, unknown>;
+          const session = staged[i + 1] as SessionRecord;
+          const json = safeStringify(event, this.markers);
+          if (!json.startsWith("{")) continue;
+          parts.push(json);
+          session.keep(`[${json}]`, event.event_type === "session_start");
+        }
+        if (parts.length > 0) this.fanout.push(`[${parts.join(",")}]`);
+      },
+      undefined,
+    );
   }
 
   /**

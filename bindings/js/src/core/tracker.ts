@@ -172,6 +172,7 @@ export class Tracker {
    */
   explain(sessionId?: string, style?: ExplainStyle): string {
     const r = this.recorder;
+    r.drain();
     try {
       let s: SessionRecord | undefined;
       if (sessionId === undefined || sessionId === null) {
@@ -221,6 +222,7 @@ export class Tracker {
 
   /** Sends everything buffered by every exporter; resolves when no request is in flight. Never rejects. */
   flush(): Promise<void> {
+    this.recorder.drain();
     return this.recorder.fanout.flush();
   }
 
@@ -233,6 +235,7 @@ export class Tracker {
     if (this.closing) return this.closing;
     const t = typeof timeoutMs === "number" && Number.isFinite(timeoutMs) && timeoutMs >= 0 ? timeoutMs : 5000;
     live.delete(this);
+    this.recorder.drain();
     // A send that never settles must not hold shutdown past its deadline.
     const timer = this.platform.timer();
     const deadline = new Promise<void>((resolve) => timer(this.platform.now() + t + 1000, resolve));
@@ -250,6 +253,7 @@ export class Tracker {
    */
   stats(): TrackerStats {
     const r = this.recorder;
+    r.drain();
     const base = { markers: { ...r.markers }, internalErrors: r.health.internalErrors, explainForgotten: 0 };
     try {
       const { total, perExporter } = r.fanout.stats();
