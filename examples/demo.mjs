@@ -1,118 +1,80 @@
-// A simulated agent, traced end to end: a deterministic fake LLM, real tool functions,
-// no API key. Its events go through the wasm core (redaction, truncation, batching) and
-// land in an NDJSON trace file, which is then read back and summarised.
+// A simulated shopping agent, traced with AgentLens: a deterministic fake LLM and real
+// tool functions, no API key. It makes nested runs, tool calls, a decision, a memory
+// write, an error it recovers from, and a final answer. Its trace goes through the wasm
+// core (redaction, truncation, batching) into an NDJSON file; then explain() tells what
+// happened and why.
 //
-//   npm run demo            # writes out/demo-trace.ndjson
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createDriver, decodeNdjson, ndjsonHeader } from "agentlens";
+//   node examples/demo.mjs        (after the build; `bash scripts/demo.sh` does both)
+import { readFileSync } from "node:fs";
+import { createNdjsonFileExporter, decodeNdjson, init, trace, wrapTool } from "agentlens";
 
-const tracePath = new URL("../out/demo-trace.ndjson", import.meta.url);
-mkdirSync(new URL("../out/", import.meta.url), { recursive: true });
-writeFileSync(tracePath, ndjsonHeader("agentlens-demo/0.1.0"));
+const tracePath = new URL("../out/demo-trace.ndjson", import.meta.url).pathname;
+const tracker = init({
+  exporters: [createNdjsonFileExporter({ path: tracePath, producer: "agentlens-demo/0.1.0" })],
+});
+// Start each run of the demo with a fresh file (the exporter appends and rotates).
+import { rmSync } from "node:fs";
+rmSync(tracePath, { force: true });
 
-// The host: where bytes go (a file), the clock, and timers that never keep Node alive.
-let timer;
-const host = {
-  now: () => performance.now(),
-  wallClock: () => Date.now(),
-  send: async (req) => {
-    appendFileSync(tracePath, req.body);
-    return { status: 200 };
-  },
-  schedule: (atMs, wake) => {
-    clearTimeout(timer);
-    if (atMs !== null) timer = setTimeout(wake, Math.max(0, atMs - performance.now())).unref();
-  },
-  warn: (m) => console.warn(m),
-};
-const tracer = createDriver(host, { format: "ndjson" });
-
-// --- the agent -------------------------------------------------------------------
-const sessionId = tracer.newId();
-let clock = Date.parse("2026-11-22T09:00:00Z");
-const at = (ms = 0) => new Date((clock += ms)).toISOString();
-const emit = (event) => tracer.push([{ session_id: sessionId, timestamp: at(7), ...event }]);
-
+// --- the agent's parts -------------------------------------------------------------
 function fakeLlm(prompt) {
-  // Deterministic "model": answers from the prompt's shape.
-  if (prompt.includes("plan")) return { text: "Use the calculator, then format the total.", tokensIn: 412, tokensOut: 38 };
+  // A deterministic "model": answers from the prompt's shape, counts tokens by words.
+  const tokensIn = Math.ceil(prompt.split(/\s+/).length * 1.3);
+  if (prompt.startsWith("plan:")) return { text: "Look up the tax rate, compute with the calculator, format the total.", tokensIn, tokensOut: 14 };
   const total = prompt.match(/\$[\d,]+\.\d\d/)?.[0] ?? "unknown";
-  return { text: `The total for 3 laptops is ${total} including tax.`, tokensIn: 655, tokensOut: 41 };
+  return { text: `3 laptops cost ${total} including tax. The receipt is on its way.`, tokensIn, tokensOut: 12 };
 }
-const tools = {
-  calculator: ({ expr }) => {
-    if (!/^[\d+\-*/(). ]+$/.test(expr)) throw new Error("unsupported expression");
-    return { result: Math.round(Function(`return (${expr})`)() * 100) / 100 };
-  },
-  currency: ({ amount }) => ({ text: `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2 })}` }),
-};
-let flaky = 1;
-function lookupTaxRate() {
-  if (flaky-- > 0) throw new Error("rates service timed out (connect ECONNRESET)");
-  return { rate: 0.0825 };
+const calculator = wrapTool(({ expr }) => {
+  if (!/^[\d+\-*/(). ]+$/.test(expr)) throw new Error("unsupported expression");
+  return { result: Math.round(Function(`return (${expr})`)() * 100) / 100 };
+}, "calculator");
+const formatCurrency = wrapTool(({ amount }) => ({ text: `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2 })}` }), "format_currency");
+let outages = 1;
+async function fetchTaxRate(region) {
+  if (outages-- > 0) throw Object.assign(new Error(`tax service for ${region} timed out`), { name: "TimeoutError" });
+  return 0.0825;
 }
 
-emit({ event_type: "session_start", agent_name: "shopping-assistant", metadata: { version: "1.2.0", env: "demo" } });
-const question = "What do 3 laptops at $1,201.99 cost with tax? Email the receipt to jane.doe@example.com";
-const run = tracer.newId();
-emit({ event_type: "run_start", run_id: run, run_name: "answer-question", user_id: "user-42" });
+// --- one session -------------------------------------------------------------------
+const question = "What do 3 laptops at $1,201.99 cost with tax in Austin? Email the receipt to jane.doe@example.com";
+const session = tracker.startSession({ agentName: "shopping-assistant", metadata: { version: "1.2.0", env: "demo" } });
 
-const plan = fakeLlm(`plan: ${question}`);
-emit({
-  event_type: "llm_call", run_id: run, model: "gpt-4o-mini",
-  input_data: { prompt: `plan: ${question}` }, output_data: { response: plan.text },
-  tokens_in: plan.tokensIn, tokens_out: plan.tokensOut, duration_ms: 640.2,
-});
-emit({
-  event_type: "decision", run_id: run,
-  decision_trace: { step: 2, reasoning: "Arithmetic is exact with a tool; the LLM is not.", alternatives_considered: ["answer directly"], confidence: 0.9 },
-});
+const answer = await trace.run("answer-question", async (ctx) => {
+  const plan = fakeLlm(`plan: ${question}`);
+  ctx.llm({ model: "gpt-4o-mini", prompt: `plan: ${question}`, response: plan.text, tokensIn: plan.tokensIn, tokensOut: plan.tokensOut, durationMs: 640.2 });
+  ctx.decision({
+    reasoning: "Prices with tax need exact arithmetic: use the calculator tool rather than the model.",
+    alternatives: ["answer from the model directly", "ask the user for the tax rate"],
+    confidence: 0.9,
+  });
 
-let rate;
-try {
-  rate = lookupTaxRate();
-} catch (err) {
-  emit({ event_type: "error", run_id: run, error: { error_type: err.name, message: err.message, critical: false } });
-  rate = lookupTaxRate(); // retry once: recovered
-}
-emit({ event_type: "memory_write", run_id: run, memory: { key: "tax_rate", value: rate, memory_type: "key_value", overwrite: true } });
+  let rate;
+  try {
+    rate = await fetchTaxRate("TX-Austin");
+  } catch (err) {
+    ctx.error(err); // recorded, then recovered from
+    rate = await fetchTaxRate("TX-Austin");
+  }
+  ctx.memoryWrite({ key: "tax_rate:TX-Austin", value: { rate, source: "tax-service" }, memoryType: "key_value", overwrite: true });
 
-const child = tracer.newId();
-emit({ event_type: "run_start", run_id: child, parent_run_id: run, run_name: "compute-total" });
-const calcInput = { expr: `3 * 1201.99 * (1 + ${rate.rate})`, api_key: "sk-demo-1234567890abcdefghijklmnop" };
-const calc = tools.calculator(calcInput);
-emit({ event_type: "tool_call", run_id: child, tool_call: { tool_name: "calculator", tool_input: calcInput, tool_output: calc, duration_ms: 0.4 }, duration_ms: 0.4 });
-const money = tools.currency({ amount: calc.result });
-emit({ event_type: "tool_call", run_id: child, tool_call: { tool_name: "currency", tool_input: { amount: calc.result }, tool_output: money, duration_ms: 0.1 }, duration_ms: 0.1 });
-emit({ event_type: "run_end", run_id: child, status: "completed", duration_ms: 3.1 });
+  const total = await trace.run("compute-total", async () => {
+    const { result } = calculator({ expr: `3 * 1201.99 * (1 + ${rate})`, api_key: "sk-demo-1234567890abcdefghijklmnop" });
+    return formatCurrency({ amount: result }).text;
+  });
 
-const answer = fakeLlm(`answer with ${money.text}`);
-emit({
-  event_type: "llm_call", run_id: run, model: "gpt-4o-mini",
-  input_data: { prompt: `Write the answer using ${money.text}; receipt to jane.doe@example.com` },
-  output_data: { response: answer.text }, tokens_in: answer.tokensIn, tokens_out: answer.tokensOut, duration_ms: 702.9,
-});
-emit({ event_type: "final", run_id: run, output_data: { answer: answer.text } });
-emit({ event_type: "run_end", run_id: run, status: "completed", duration_ms: 1460.3 });
-emit({ event_type: "session_end", status: "completed", total_tokens_in: plan.tokensIn + answer.tokensIn, total_tokens_out: plan.tokensOut + answer.tokensOut });
+  const final = fakeLlm(`Write the answer using ${total}; send the receipt to jane.doe@example.com`);
+  ctx.llm({ model: "gpt-4o-mini", prompt: `Write the answer using ${total}; send the receipt to jane.doe@example.com`, response: final.text, tokensIn: final.tokensIn, tokensOut: final.tokensOut, durationMs: 702.9 });
+  ctx.final({ answer: final.text });
+  return final.text;
+}, { userId: "user-42" });
 
-const stats = await tracer.shutdown(2000);
+await tracker.endSession(session.sessionId);
+console.log(`Agent answer: ${answer}\n`);
+console.log(tracker.explain(session.sessionId));
+const stats = await tracker.shutdown(2000);
 
-// --- what happened ---------------------------------------------------------------
 const { events, errors } = decodeNdjson(readFileSync(tracePath, "utf8"));
-console.log(`Agent answer: ${answer.text}\n`);
-console.log(`Trace of session ${sessionId} (${events.length} events):`);
-for (const [i, e] of events.entries()) {
-  const detail =
-    e.model ? `model ${e.model}, ${e.tokens_in} in / ${e.tokens_out} out` :
-    e.tool_call ? `${e.tool_call.tool_name}(${JSON.stringify(e.tool_call.tool_input)})` :
-    e.decision_trace ? `because: ${e.decision_trace.reasoning}` :
-    e.error ? `${e.error.error_type}: ${e.error.message} (recovered)` :
-    e.memory ? `${e.memory.key} = ${JSON.stringify(e.memory.value)}` :
-    e.run_name ? `run "${e.run_name}"${e.parent_run_id ? " (nested)" : ""}` :
-    e.output_data?.answer ? `answer: ${e.output_data.answer}` : e.status ?? e.agent_name ?? "";
-  console.log(`${String(i + 1).padStart(2)}. ${e.event_type.padEnd(13)} ${detail}`);
-}
-console.log(`\nStats: tracked ${stats.tracked}, delivered ${stats.delivered}, dropped ${Object.values(stats.dropped).reduce((a, b) => a + b, 0)}, pending ${stats.pending}`);
-console.log(`Redaction: ${stats.redaction.keys_redacted} key(s) and ${stats.redaction.matches_redacted} pattern match(es) replaced before anything was written`);
-console.log(`Trace file: ${tracePath.pathname}${errors.length ? ` (${errors.length} unreadable lines)` : ""}`);
+const dropped = Object.values(stats.dropped).reduce((a, b) => a + b, 0);
+console.log(`\nTrace: ${events.length} events written to ${tracePath}${errors.length ? ` (${errors.length} unreadable lines)` : ""}`);
+console.log(`Accounting: tracked ${stats.tracked}, delivered ${stats.delivered}, dropped ${dropped}, pending ${stats.pending}`);
+console.log(`Redaction: ${stats.redaction.keysRedacted ?? stats.redaction.keys_redacted} key(s) and ${stats.redaction.matchesRedacted ?? stats.redaction.matches_redacted} pattern match(es) replaced before anything left the process`);

@@ -75,6 +75,22 @@ export function redactText(text: string, options: PipelineOptions = {}): string 
   return wasm().redactText(JSON.stringify(options), text);
 }
 
+/**
+ * Compiles the options' redaction rules once and returns a function that redacts a
+ * string with them (for previews, and for redacting text outside events).
+ * Throws `AgentLensConfigError` naming a bad rule.
+ *
+ * @example
+ * ```ts
+ * const redact = createRedactor({});
+ * redact("mail bob@example.com"); // "mail [REDACTED]"
+ * ```
+ */
+export function createRedactor(options: PipelineOptions = {}): (text: string) => string {
+  const r = new (wasm().RedactorWasm)(JSON.stringify(options));
+  return (text: string) => r.redact(text);
+}
+
 /** Reads an NDJSON trace file; bad lines are reported, not thrown. */
 export function decodeNdjson(text: string) {
   return wasm().decodeNdjson(text);

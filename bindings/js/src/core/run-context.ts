@@ -4,7 +4,7 @@
  * custom events) as AgentLens wire events carrying the run's id. They never throw, and
  * do nothing once the run has ended. Starting and ending runs is `trace.ts`'s job.
  */
-import { count, finite, flag, measure, read, readData, text, thrown } from "./fields.js";
+import { count, finite, flag, measure, read, readData, text, texts, thrown } from "./fields.js";
 import type { Recorder } from "./recorder.js";
 import type { SessionRecord } from "./session.js";
 import { customFields, put } from "./track-event.js";
@@ -193,6 +193,24 @@ export class RunContext {
       };
       put(e, "stack_trace", text(read(options, "stackTrace", c), c));
       return { error: e };
+    });
+  }
+
+  /**
+   * A decision and why: `decision` with a `decision_trace` (reasoning, the alternatives
+   * considered, confidence 0–1), the thing `explain()` exists to show.
+   */
+  decision(options: { reasoning: string; alternatives?: string[]; confidence?: number }): string | undefined {
+    return this.add("decision", "decision", () => {
+      const m = this.rec.markers;
+      const confidence = readData(options, "confidence", m);
+      return {
+        decision_trace: {
+          reasoning: text(readData(options, "reasoning", m), m, ""),
+          alternatives_considered: texts(readData(options, "alternatives", m), m),
+          ...(typeof confidence === "number" && Number.isFinite(confidence) ? { confidence } : {}),
+        },
+      };
     });
   }
 
