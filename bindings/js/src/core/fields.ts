@@ -149,3 +149,14 @@ export function thrown(e: unknown, counts: MarkerCounts): ThrownInfo {
   const stack = read(e, "stack", counts);
   return { errorType: name, message, ...(typeof stack === "string" ? { stack } : {}) };
 }
+
+/** `v.then` when `v` is a thenable (a getter that throws counts as not thenable). */
+export function thenOf(v: unknown): ((onFulfilled: (x: unknown) => unknown, onRejected: (e: unknown) => unknown) => unknown) | undefined {
+  if (v === null || (typeof v !== "object" && typeof v !== "function")) return undefined;
+  try {
+    const then = (v as { then?: unknown }).then;
+    return typeof then === "function" ? (then as ReturnType<typeof thenOf>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -8,7 +8,7 @@
  * records it as `parent_run_id`. The agent's own errors are rethrown unchanged, after a
  * critical `error` event and a `run_end` with status `error`.
  */
-import { read, text } from "./fields.js";
+import { read, text, thenOf } from "./fields.js";
 import type { Recorder } from "./recorder.js";
 import { RunContext } from "./run-context.js";
 import { SessionRecord } from "./session.js";
@@ -72,13 +72,8 @@ export function runTraced<R>(rec: Recorder, name: string, fn: (ctx: RunContext) 
     ctx.end({ value: err });
     throw err;
   }
-  let then: unknown;
-  try {
-    then = result !== null && (typeof result === "object" || typeof result === "function") ? (result as { then?: unknown }).then : undefined;
-  } catch {
-    then = undefined;
-  }
-  if (typeof then !== "function") {
+  const then = thenOf(result);
+  if (then === undefined) {
     ctx.end();
     return result;
   }

@@ -8,7 +8,7 @@
  * The tracker is looked up at call time, so functions can be wrapped at import time,
  * before `init()`; until then (or after shutdown) they run untraced.
  */
-import { thrown } from "./fields.js";
+import { thenOf, thrown } from "./fields.js";
 import type { Recorder } from "./recorder.js";
 
 type Kind = "tool" | "agent";
@@ -73,13 +73,8 @@ export function wrapCall<F extends (...args: never[]) => unknown>(tracker: () =>
       recordCall(t, kind, label, args, startedAt, { error });
       throw error;
     }
-    let then: unknown;
-    try {
-      then = result !== null && (typeof result === "object" || typeof result === "function") ? (result as { then?: unknown }).then : undefined;
-    } catch {
-      then = undefined;
-    }
-    if (typeof then !== "function") {
+    const then = thenOf(result);
+    if (then === undefined) {
       recordCall(t, kind, label, args, startedAt, { value: result });
       return result;
     }

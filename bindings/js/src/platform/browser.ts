@@ -6,6 +6,7 @@
  * with `keepalive` here, so a flush started as the page goes away still completes.
  */
 import type { Platform } from "../core/platform.js";
+import { timerSlot } from "./timer.js";
 import { webPlatform } from "./web.js";
 
 interface EventTargetLike {
@@ -18,15 +19,7 @@ interface DocumentLike extends EventTargetLike {
 export function browserPlatform(): Platform {
   return webPlatform({
     name: "browser",
-    timer() {
-      let handle: ReturnType<typeof setTimeout> | undefined;
-      return (atMs, wake) => {
-        if (handle !== undefined) clearTimeout(handle);
-        handle = undefined;
-        if (atMs === null) return;
-        handle = setTimeout(wake, Math.max(0, atMs - performance.now()));
-      };
-    },
+    timer: () => timerSlot(() => performance.now(), false),
     onExit(flush) {
       const g = globalThis as unknown as EventTargetLike & { document?: DocumentLike };
       const run = () => {

@@ -6,23 +6,14 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomFillSync } from "node:crypto";
 import type { ContextStore, Platform } from "../core/platform.js";
+import { timerSlot } from "./timer.js";
 
 export function nodePlatform(): Platform {
   return {
     name: "node",
     now: () => performance.now(),
     wallClock: () => Date.now(),
-    timer() {
-      let handle: ReturnType<typeof setTimeout> | undefined;
-      return (atMs, wake) => {
-        if (handle !== undefined) clearTimeout(handle);
-        handle = undefined;
-        if (atMs === null) return;
-        handle = setTimeout(wake, Math.max(0, atMs - performance.now()));
-        // Deno and Bun hand some code web-style numeric timer ids: unref where there is one.
-        (handle as { unref?: () => void }).unref?.();
-      };
-    },
+    timer: () => timerSlot(() => performance.now(), true),
     warn: (m) => process.emitWarning(m, { code: "AGENTLENS" }),
     env: () => process.env,
     contextStore<T>(): ContextStore<T> {
