@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per concern.
 
+mod analysis;
 mod batch;
 mod codec;
 mod fixtures;
