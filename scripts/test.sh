@@ -24,4 +24,4 @@ step "JS build"
 npm run -s build -w agentlens
 
 step "JS tests (node --test)"
-node --test bindings/js/test/
+node --test $(find bindings/js/test -name "*.test.mjs" | sort)
