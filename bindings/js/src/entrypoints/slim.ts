@@ -1,6 +1,7 @@
 // The JS only: the caller supplies the wasm (bytes, a URL, a Response or a compiled
-// WebAssembly.Module) and awaits init() before anything else.
-import initWasm, * as bindings from "../../wasm/agentlens_wasm.js";
+// WebAssembly.Module) and awaits loadWasm() before anything else. (Named loadWasm, not
+// init, so that the tracker's init(options) stays available from this entry point too.)
+import initGlue, * as bindings from "../../wasm/agentlens_wasm.js";
 import type { InitInput } from "../../wasm/agentlens_wasm.js";
 import { useWasm } from "../core/wasm.js";
 import { usePlatform, type Platform } from "../core/platform.js";
@@ -16,13 +17,13 @@ import { edgePlatform } from "../platform/edge.js";
  * @example
  * ```ts
  * import { readFileSync } from "node:fs";
- * import { init, buildInfo } from "agentlens/slim";
- * await init(readFileSync(new URL(import.meta.resolve("agentlens/wasm"))));
+ * import { loadWasm, buildInfo } from "agentlens/slim";
+ * await loadWasm(readFileSync(new URL(import.meta.resolve("agentlens/wasm"))));
  * buildInfo().version; // "0.1.0"
  * ```
  */
-export async function init(input: InitInput | Promise<InitInput>, options: { platform?: Platform } = {}): Promise<void> {
-  await initWasm({ module_or_path: input });
+export async function loadWasm(input: InitInput | Promise<InitInput>, options: { platform?: Platform } = {}): Promise<void> {
+  await initGlue({ module_or_path: input });
   useWasm(bindings);
   usePlatform(options.platform ?? ("document" in globalThis ? browserPlatform() : edgePlatform()));
 }

@@ -50,7 +50,7 @@ test("every entry point declares its types next to it", () => {
 test("agentlens/slim loads the wasm it is handed and installs a platform", async () => {
   const slim = await import("agentlens/slim");
   assert.throws(() => slim.buildInfo(), (e) => e.name === "AgentLensNotLoadedError");
-  await slim.init(readFileSync(join(pkgDir, "wasm/agentlens_wasm_bg.wasm")));
+  await slim.loadWasm(readFileSync(join(pkgDir, "wasm/agentlens_wasm_bg.wasm")));
   assert.match(slim.buildInfo().version, /^\d+\.\d+\.\d+/);
   assert.equal(slim.platform().name, "edge", "no document: the platform without background timers");
   const p = slim.createPipeline({}, new Uint8Array(32));
