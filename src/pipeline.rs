@@ -213,6 +213,18 @@ impl Pipeline {
         accepted
     }
 
+    /// [`Pipeline::push_json`] for UTF-8 bytes (hosts hand over encoded text in one copy);
+    /// bytes that are not UTF-8 count as one dropped `invalid` input.
+    pub fn push_json_bytes(&mut self, now: Millis, bytes: &[u8]) -> usize {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.push_json(now, text),
+            Err(_) => {
+                self.batcher.note_invalid(1);
+                0
+            }
+        }
+    }
+
     /// Sends everything buffered, as soon as the retry state allows.
     pub fn flush(&mut self, now: Millis) {
         self.batcher.flush(now);

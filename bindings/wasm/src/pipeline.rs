@@ -53,6 +53,13 @@ impl PipelineWasm {
         self.0.push_json(convert::millis(now_ms), events_json) as u32
     }
 
+    /// `pushJson` for UTF-8 bytes (`TextEncoder` output): one memcpy across the boundary
+    /// instead of wasm-bindgen's per-character string copy.
+    #[wasm_bindgen(js_name = pushJsonBytes)]
+    pub fn push_json_bytes(&mut self, now_ms: f64, events_json: &[u8]) -> u32 {
+        self.0.push_json_bytes(convert::millis(now_ms), events_json) as u32
+    }
+
     /// Sends everything buffered.
     pub fn flush(&mut self, now_ms: f64) {
         self.0.flush(convert::millis(now_ms));

@@ -31,6 +31,8 @@ export interface Host {
   warn(message: string): void;
 }
 
+const utf8 = new TextEncoder();
+
 export class Driver {
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
@@ -48,7 +50,8 @@ export class Driver {
 
   /** Pushes events already serialised by `safeStringify` (a JSON array). */
   pushJson(json: string): void {
-    this.pipeline.pushJson(this.host.now(), json);
+    // TextEncoder runs natively; passing a string makes wasm-bindgen copy it char by char.
+    this.pipeline.pushJsonBytes(this.host.now(), utf8.encode(json));
     this.pump();
   }
 
