@@ -49,7 +49,7 @@ pub fn encode_event(event: &Event, config: WireConfig) -> Vec<u8> {
         && event.event_type == EventType::SessionEnd
         && (event.total_tokens_in.is_some() || event.total_tokens_out.is_some());
     if !rewrite_type && !move_totals {
-        return serde_json::to_vec(event).unwrap_or_default();
+        return to_vec(event);
     }
     let mut shown = event.clone();
     if rewrite_type {
@@ -61,7 +61,7 @@ pub fn encode_event(event: &Event, config: WireConfig) -> Vec<u8> {
     }
     // Append the extra fields to the serialised object rather than going through a
     // `Value`: a second serializer for the whole model would cost wasm size and time.
-    let mut out = serde_json::to_vec(&shown).unwrap_or_default();
+    let mut out = to_vec(&shown);
     if out.last() != Some(&b'}') {
         return out;
     }
@@ -89,6 +89,15 @@ pub fn encode_event(event: &Event, config: WireConfig) -> Vec<u8> {
     }
     out.push(b'}');
     out
+}
+
+/// Serialises into a buffer sized for a typical event, sparing the reallocations.
+fn to_vec(event: &Event) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1024);
+    match serde_json::to_writer(&mut out, event) {
+        Ok(()) => out,
+        Err(_) => Vec::new(),
+    }
 }
 
 /// Writes a whole request body, `{"events":[…]}`.
