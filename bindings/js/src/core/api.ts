@@ -43,7 +43,11 @@ function tracker(fn: string): Tracker {
  * @example
  * ```ts
  * import * as agentlens from "agentlens";
- * const tracker = agentlens.init({ apiKey: "prod-key-abc123", endpoint: "https://agentlens.example.com" });
+ * // Sends to AGENTLENS_ENDPOINT, else http://localhost:3000; pass `endpoint` to choose.
+ * const tracker = agentlens.init({ apiKey: "prod-key-abc123" });
+ * agentlens.startSession({ agentName: "my-agent" });
+ * agentlens.track({ eventType: "llm_call", model: "gpt-4o", tokensIn: 12, tokensOut: 3 });
+ * await tracker.shutdown(1000); // sends what is buffered
  * ```
  */
 export function init(options: TrackerOptions = {}): Tracker {
@@ -110,9 +114,12 @@ export function getActiveContext(): RunContext | undefined {
  *
  * @example
  * ```ts
- * import { wrapTool } from "agentlens";
- * const search = wrapTool(async (query: string) => ({ hits: 3 }), "web_search");
+ * import { init, wrapTool } from "agentlens";
+ * const tracker = init();
+ * tracker.startSession({ agentName: "researcher" });
+ * const search = wrapTool(async (query: string) => ({ hits: query.length }), "web_search");
  * await search("agent tracing"); // records tool_call with input_data { args: ["agent tracing"] }
+ * await tracker.shutdown(1000);
  * ```
  */
 export function wrapTool<F extends (...args: never[]) => unknown>(fn: F, name?: string): F {
@@ -144,13 +151,14 @@ function active(fn: string): RunContext | undefined {
  * @example
  * ```ts
  * import { init, trace } from "agentlens";
- * init();
+ * const tracker = init();
  * const answer = await trace.run("my_agent", async () => {
  *   trace.llm({ model: "gpt-4", prompt: "Capital of France?", response: "Paris" });
  *   trace.tool({ toolName: "search", toolArgs: { query: "capital of France" }, toolResult: "Paris" });
  *   trace.final({ answer: "Paris" });
  *   return "Paris";
  * }, { userId: "user123" });
+ * await tracker.shutdown(1000);
  * ```
  */
 export const trace = {

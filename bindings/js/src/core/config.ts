@@ -72,6 +72,7 @@ export type Logger = (level: Exclude<LogLevel, "silent">, message: string) => vo
  *   profile: "development", // sampleRate 0.5, batchSize 50, logLevel "info"
  *   redactKeys: ["customer_ref"],
  * });
+ * await tracker.shutdown(1000);
  * ```
  */
 export interface TrackerOptions extends Omit<PipelineOptions, "format"> {
@@ -244,6 +245,7 @@ function checkOne(key: string, v: unknown, variable?: string): unknown {
  * @throws AgentLensConfigError naming the first bad option or variable.
  * @example
  * ```ts
+ * import { resolveConfig } from "agentlens";
  * const c = resolveConfig({ profile: "production" }, { AGENTLENS_SAMPLE_RATE: "0.2" });
  * c.core.sampleRate; // 0.2: the environment beats the profile
  * c.core.batchSize;  // 100: from the profile

@@ -82,6 +82,7 @@ export function redactText(text: string, options: PipelineOptions = {}): string 
  *
  * @example
  * ```ts
+ * import { createRedactor } from "agentlens";
  * const redact = createRedactor({});
  * redact("mail bob@example.com"); // "mail [REDACTED]"
  * ```

@@ -56,12 +56,14 @@ export interface ErrorOptions {
  *
  * @example
  * ```ts
- * import { trace } from "agentlens";
+ * import { init, trace } from "agentlens";
+ * const tracker = init();
  * await trace.run("flight_search", async (ctx) => {
  *   ctx.llm({ model: "gpt-4", prompt: "Which tool?", response: "search_flights", tokensIn: 12, tokensOut: 3 });
  *   ctx.tool({ toolName: "search_flights", toolArgs: { from: "SFO" }, toolResult: { flights: 2 } });
  *   ctx.final({ answer: "United, $320" });
  * }, { userId: "user123" });
+ * await tracker.shutdown(1000);
  * ```
  */
 export class RunContext {

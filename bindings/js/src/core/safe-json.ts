@@ -185,6 +185,7 @@ class Walker {
  *
  * @example
  * ```ts
+ * import { toJsonSafe } from "agentlens";
  * const a: any = { n: 1n };
  * a.self = a;
  * toJsonSafe(a); // { n: "1", self: "[Circular]" }

@@ -16,6 +16,7 @@
  * const s = tracker.startSession({ agentName: "research-agent-v2", metadata: { version: "2.1.0" } });
  * s.sessionId; // 16 hex characters, e.g. "9f86d081884c7d65"
  * s.status;    // "active"
+ * await tracker.shutdown(1000);
  * ```
  */
 export interface Session {

@@ -14,7 +14,12 @@ import type { Recorder } from "./recorder.js";
  *
  * @example
  * ```ts
+ * import { init, type TrackOptions } from "agentlens";
  * const options: TrackOptions = { eventType: "tool_call", toolName: "web_search", toolInput: { query: "AI safety" }, durationMs: 890.2 };
+ * const tracker = init();
+ * tracker.startSession({ agentName: "researcher" });
+ * tracker.track(options);
+ * await tracker.shutdown(1000);
  * ```
  */
 export interface TrackOptions {

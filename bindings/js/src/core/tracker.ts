@@ -58,12 +58,14 @@ function defaultExporter(config: ResolvedConfig, health: Health): Exporter {
  * @example
  * ```ts
  * import { Tracker } from "agentlens";
- * const tracker = new Tracker({ apiKey: "prod-key-abc123", endpoint: "https://agentlens.example.com" });
+ * // Sends to AGENTLENS_ENDPOINT, else http://localhost:3000; pass `endpoint` to choose.
+ * const tracker = new Tracker({ apiKey: "prod-key-abc123" });
  * const session = tracker.startSession({ agentName: "research-agent-v2" });
  * tracker.track({ eventType: "llm_call", model: "gpt-4o", tokensIn: 120, tokensOut: 45, reasoning: "simple arithmetic" });
  * tracker.trackTool({ toolName: "calculator", toolInput: { expr: "2+2" }, toolOutput: { result: 4 }, durationMs: 3.2 });
  * console.log(tracker.explain());
  * await tracker.endSession(session.sessionId); // session_end with the token totals, then flushed
+ * await tracker.shutdown(1000);
  * ```
  */
 export class Tracker {
@@ -103,8 +105,11 @@ export class Tracker {
    *
    * @example
    * ```ts
+   * import { init } from "agentlens";
+   * const tracker = init();
    * const s = tracker.startSession({ agentName: "research-agent-v2", metadata: { version: "2.1.0", environment: "production" } });
    * console.log(`Session: ${s.sessionId}`);
+   * await tracker.shutdown(1000);
    * ```
    */
   startSession(options: StartSessionOptions = {}): Session {
@@ -129,6 +134,9 @@ export class Tracker {
    *
    * @example
    * ```ts
+   * import { init } from "agentlens";
+   * const tracker = init();
+   * tracker.startSession({ agentName: "summarizer" });
    * tracker.track({
    *   eventType: "llm_call",
    *   inputData: { prompt: "Summarize this article" },
@@ -136,6 +144,7 @@ export class Tracker {
    *   model: "gpt-4-turbo", tokensIn: 1200, tokensOut: 350, durationMs: 2340.5,
    *   reasoning: "User asked for a summary. Using GPT-4 Turbo for long context.",
    * });
+   * await tracker.shutdown(1000);
    * ```
    */
   track(options: TrackOptions = {}): string {
@@ -147,7 +156,11 @@ export class Tracker {
    *
    * @example
    * ```ts
+   * import { init } from "agentlens";
+   * const tracker = init();
+   * tracker.startSession({ agentName: "analyst" });
    * tracker.trackTool({ toolName: "database_query", toolInput: { sql: "SELECT 1" }, toolOutput: { rows: 42 }, durationMs: 15.3 });
+   * await tracker.shutdown(1000);
    * ```
    */
   trackTool(options: TrackToolOptions): string {
@@ -164,10 +177,15 @@ export class Tracker {
    *   backend's `/sessions/:id/explain`.
    * @example
    * ```ts
+   * import { init } from "agentlens";
+   * const tracker = init();
+   * tracker.startSession({ agentName: "research-agent-v2" });
+   * tracker.track({ eventType: "llm_call", model: "gpt-4o", reasoning: "Needs a web search first" });
    * console.log(tracker.explain());
    * // ## Session Explanation: research-agent-v2
    * // **Session ID:** 9f86d081884c7d65
    * // ...
+   * await tracker.shutdown(1000);
    * ```
    */
   explain(sessionId?: string, style?: ExplainStyle): string {
@@ -203,8 +221,13 @@ export class Tracker {
    *
    * @example
    * ```ts
-   * await tracker.endSession();               // the current session
+   * import { init } from "agentlens";
+   * const tracker = init();
+   * const s1 = tracker.startSession({ agentName: "planner" });
+   * tracker.startSession({ agentName: "executor" }); // now the current session
+   * await tracker.endSession();               // the current session (executor)
    * await tracker.endSession(s1.sessionId);   // a specific one
+   * await tracker.shutdown(1000);
    * ```
    */
   endSession(sessionId?: string): Promise<void> {

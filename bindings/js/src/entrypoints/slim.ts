@@ -15,7 +15,7 @@ import { edgePlatform } from "../platform/edge.js";
  * that refuse to compile bytes, a compiled `WebAssembly.Module` from a static import.
  *
  * @example
- * ```ts
+ * ```ts no-run: imports "agentlens/slim" and "agentlens/wasm", which only resolve where the package is installed
  * import { readFileSync } from "node:fs";
  * import { loadWasm, buildInfo } from "agentlens/slim";
  * await loadWasm(readFileSync(new URL(import.meta.resolve("agentlens/wasm"))));

@@ -29,9 +29,14 @@ export interface NdjsonFileExporterOptions {
  *
  * @example
  * ```ts
- * import { createNdjsonFileExporter, decodeNdjson } from "agentlens";
+ * import { readFileSync } from "node:fs";
+ * import { createNdjsonFileExporter, decodeNdjson, init } from "agentlens";
  * const file = createNdjsonFileExporter({ path: "traces/agent.ndjson", maxBytes: 1 << 20, maxFiles: 3 });
- * file.format; // "ndjson"
+ * const tracker = init({ exporters: [file] });
+ * tracker.startSession({ agentName: "local-agent" });
+ * tracker.track({ eventType: "llm_call", model: "gpt-4o" });
+ * await tracker.shutdown(1000); // writes what is buffered
+ * console.log(decodeNdjson(readFileSync("traces/agent.ndjson", "utf8")));
  * ```
  *
  * # Errors
