@@ -1,0 +1,354 @@
+//! Unit tests of the cost engine; cases ported from the backend's `pricing.test.js`
+//! (reference D.1) are named `pricing_test_js_*`.
+
+use super::*;
+use crate::time::UnixNanos;
+
+fn llm(model: &str, tin: u64, tout: u64) -> Event {
+    let mut e = Event::new(EventType::LlmCall, "s1", UnixNanos(0));
+    e.model = Some(model.into());
+    e.tokens_in = Some(tin);
+    e.tokens_out = Some(tout);
+    e
+}
+
+fn key<'a>(t: &'a PricingTable, model: &str) -> Option<&'a str> {
+    t.lookup(model).map(|p| p.model.as_str())
+}
+
+#[test]
+fn default_table_is_the_union_of_both_seed_tables() {
+    let t = PricingTable::default();
+    assert_eq!(t.len(), 38);
+    let p = t.lookup("gpt-4o").unwrap();
+    assert_eq!((p.input_per_1m, p.output_per_1m), (2.5, 10.0));
+    assert!(p.source.contains("backend") && p.source.contains("budget.py"));
+    let p = t.lookup("deepseek-reasoner").unwrap();
+    assert_eq!((p.input_per_1m, p.output_per_1m), (0.55, 2.19));
+    assert_eq!(p.source, SOURCE_SEED_SDK);
+    assert!(
+        t.prices()
+            .all(|p| p.currency == "USD" && !p.source.is_empty())
+    );
+    // No model in the table has a published separate reasoning price.
+    assert!(t.prices().all(|p| p.reasoning_per_1m.is_none()));
+}
+
+#[test]
+fn pricing_test_js_delimiter_boundary_fuzzy_match() {
+    let t = PricingTable::default();
+    assert_eq!(key(&t, "gpt-4o-2024-05-13"), Some("gpt-4o"));
+    assert_eq!(key(&t, "gpt-4-turbo-x"), Some("gpt-4-turbo"));
+    assert_eq!(key(&t, "claude-3-opus-20240229"), Some("claude-3-opus"));
+    for d in ["-", "_", ".", "/", " "] {
+        assert_eq!(key(&t, &format!("gpt-4o{d}x")), Some("gpt-4o"), "{d:?}");
+    }
+}
+
+#[test]
+fn pricing_test_js_longest_key_wins() {
+    let t = PricingTable::default();
+    assert_eq!(key(&t, "gpt-4o-mini-2024-07-18"), Some("gpt-4o-mini"));
+    assert_eq!(key(&t, "gpt-4.1-nano-x"), Some("gpt-4.1-nano"));
+    assert_eq!(key(&t, "gpt-4-0613"), Some("gpt-4"));
+}
+
+#[test]
+fn pricing_test_js_no_match_without_a_boundary() {
+    let t = PricingTable::default();
+    // Seed bug #28: gpt-4o billed at the gpt-4 rate through substring matching.
+    assert_eq!(key(&t, "gpt-4o"), Some("gpt-4o"));
+    assert_eq!(key(&t, "gpt-4oo"), None);
+    assert_eq!(key(&t, "gpt-40"), None);
+    assert_eq!(key(&t, "my-gpt-4o"), None);
+    assert_eq!(key(&t, ""), None);
+    assert_eq!(key(&t, "   "), None);
+}
+
+#[test]
+fn lookup_is_case_insensitive_and_exact_first() {
+    let t = PricingTable::default()
+        .with_price(ModelPrice::new("GPT-4o-2024-05-13", 1.0, 1.0))
+        .unwrap();
+    assert_eq!(key(&t, "gpt-4o-2024-05-13"), Some("gpt-4o-2024-05-13"));
+    assert_eq!(key(&t, "GPT-4O-2024-08-06"), Some("gpt-4o"));
+}
+
+#[test]
+fn pricing_test_js_six_dp_rounding() {
+    let t = PricingTable::default();
+    // The verified anchor: gpt-4o 120 in / 45 out = $0.00075.
+    let c = event_cost(&llm("gpt-4o", 120, 45), &t).unwrap();
+    assert_eq!(c.input_cost, 0.0003);
+    assert_eq!(c.output_cost, 0.00045);
+    assert_eq!(c.total_cost, 0.00075);
+    // 7 tokens of gpt-4o-mini input = 0.00000105 → 0.000001.
+    let c = event_cost(&llm("gpt-4o-mini", 7, 0), &t).unwrap();
+    assert_eq!(c.total_cost, 0.000001);
+    assert_eq!(round6(0.123_456_789), 0.123_457);
+}
+
+#[test]
+fn zero_prices_are_allowed() {
+    let t = PricingTable::empty()
+        .with_price(ModelPrice::new("free", 0.0, 0.0))
+        .unwrap();
+    let c = event_cost(&llm("free", 1000, 1000), &t).unwrap();
+    assert!(c.matched);
+    assert_eq!(c.total_cost, 0.0);
+}
+
+#[test]
+fn bad_prices_are_errors_naming_the_entry() {
+    for bad in [
+        ModelPrice::new("m", f64::NAN, 1.0),
+        ModelPrice::new("m", 1.0, -1.0),
+        ModelPrice::new("m", 1.0, 1.0).cached(f64::INFINITY),
+        ModelPrice::new("m", 1.0, 1.0).reasoning(-0.5),
+        ModelPrice {
+            currency: "EUR".into(),
+            ..ModelPrice::new("m", 1.0, 1.0)
+        },
+    ] {
+        let err = PricingTable::empty().with_price(bad).unwrap_err();
+        assert_eq!(err.entry, "m");
+        assert!(err.to_string().starts_with("pricing entry m: "), "{err}");
+    }
+    assert!(
+        PricingTable::empty()
+            .with_price(ModelPrice::new(" ", 1.0, 1.0))
+            .is_err()
+    );
+}
+
+#[test]
+fn json_round_trips_and_names_bad_entries() {
+    let t = PricingTable::default();
+    let back = PricingTable::from_json(&t.to_json()).unwrap();
+    assert_eq!(back, t);
+
+    let err = PricingTable::from_json(
+        r#"[{"model":"a","input_per_1m":1,"output_per_1m":1},{"input_per_1m":1}]"#,
+    )
+    .unwrap_err();
+    assert_eq!(err.entry, "#1");
+    let err =
+        PricingTable::from_json(r#"{"b": {"input_per_1m": "x", "output_per_1m": 1}}"#).unwrap_err();
+    assert_eq!(err.entry, "b");
+    let err =
+        PricingTable::from_json(r#"{"c": {"input_per_1m": 1, "output_per_1m": -2}}"#).unwrap_err();
+    assert_eq!(err.entry, "c");
+    assert!(err.message.contains("output_per_1m"), "{err}");
+    assert_eq!(PricingTable::from_json("3").unwrap_err().entry, "table");
+    assert_eq!(PricingTable::from_json("{").unwrap_err().entry, "table");
+
+    // The backend's field names.
+    let t = PricingTable::from_json(
+        r#"{"Acme": {"input_cost_per_1m": 1, "output_cost_per_1m": 2, "currency": "usd"}}"#,
+    )
+    .unwrap();
+    let p = t.lookup("acme").unwrap();
+    assert_eq!((p.input_per_1m, p.output_per_1m), (1.0, 2.0));
+    assert_eq!(p.currency, "USD");
+    assert_eq!(p.source, "user");
+}
+
+#[test]
+fn merge_and_remove_override_defaults() {
+    let user =
+        PricingTable::from_json(r#"{"gpt-4o": {"input_per_1m": 5, "output_per_1m": 15}}"#).unwrap();
+    let mut t = PricingTable::default().merge(user);
+    assert_eq!(t.lookup("gpt-4o-2024").unwrap().input_per_1m, 5.0);
+    assert!(t.remove("GPT-4O").is_some());
+    assert_eq!(key(&t, "gpt-4o-2024"), None);
+}
+
+#[test]
+fn cached_tokens_are_priced_at_the_cached_rate() {
+    let t = PricingTable::default();
+    let mut e = llm("gpt-4o", 1_000_000, 0);
+    e.cached_input_tokens = Some(800_000);
+    let c = event_cost(&e, &t).unwrap();
+    assert_eq!(c.input_cost, 0.5); // 200k × 2.50
+    assert_eq!(c.cached_input_cost, 1.0); // 800k × 1.25
+    assert_eq!(c.total_cost, 1.5);
+    assert!(!c.cached_price_assumed);
+}
+
+#[test]
+fn cached_tokens_without_a_cached_price_are_flagged() {
+    let t = PricingTable::default();
+    let mut e = llm("gpt-4", 1000, 0);
+    e.cached_input_tokens = Some(400);
+    let c = event_cost(&e, &t).unwrap();
+    assert!(c.cached_price_assumed);
+    assert_eq!(c.total_cost, 0.03);
+    let s = session_cost(&[e], &t);
+    assert!(s.cached_price_assumed);
+    assert!(s.model_costs["gpt-4"].cached_price_assumed);
+    // No cached tokens: nothing was assumed.
+    assert!(
+        !event_cost(&llm("gpt-4", 1000, 0), &t)
+            .unwrap()
+            .cached_price_assumed
+    );
+}
+
+#[test]
+fn cached_tokens_above_input_are_clamped() {
+    let mut e = llm("gpt-4o", 100, 0);
+    e.cached_input_tokens = Some(500);
+    let c = event_cost(&e, &PricingTable::default()).unwrap();
+    assert_eq!(c.cached_input_tokens, 100);
+    assert_eq!(c.input_cost, 0.0);
+}
+
+#[test]
+fn reasoning_tokens_are_output_unless_priced_apart() {
+    let mut e = llm("o3", 0, 1_000_000);
+    e.reasoning_tokens = Some(600_000);
+    let t = PricingTable::default();
+    let c = event_cost(&e, &t).unwrap();
+    assert_eq!(
+        (c.output_cost, c.reasoning_cost, c.total_cost),
+        (40.0, 0.0, 40.0)
+    );
+    let t = t
+        .with_price(ModelPrice::new("o3", 10.0, 40.0).reasoning(20.0))
+        .unwrap();
+    let c = event_cost(&e, &t).unwrap();
+    assert_eq!(
+        (c.output_cost, c.reasoning_cost, c.total_cost),
+        (16.0, 12.0, 28.0)
+    );
+}
+
+#[test]
+fn unmatched_models_are_reported_not_silently_zero() {
+    let t = PricingTable::default();
+    let events = [
+        llm("mystery-1", 100, 100),
+        llm("gpt-4o", 120, 45),
+        llm("mystery-1", 1, 1),
+    ];
+    let s = session_cost(&events, &t);
+    assert_eq!(s.unmatched_models, ["mystery-1"]);
+    assert!(!s.model_costs["mystery-1"].matched);
+    assert_eq!(s.model_costs["mystery-1"].calls, 2);
+    assert_eq!(s.total_cost, 0.00075);
+    assert!(!s.event_costs[0].matched);
+    assert_eq!(s.pricing_used.keys().collect::<Vec<_>>(), ["gpt-4o"]);
+}
+
+#[test]
+fn session_aggregates_per_model_and_skips_session_records() {
+    let t = PricingTable::default();
+    let mut start = Event::new(EventType::SessionStart, "s1", UnixNanos(0));
+    start.model = Some("gpt-4".into());
+    let mut end = Event::new(EventType::SessionEnd, "s1", UnixNanos(0));
+    end.total_tokens_in = Some(10_000);
+    let mut tool = Event::new(EventType::ToolCall, "s1", UnixNanos(0));
+    tool.tokens_in = Some(7);
+    let events = [
+        start,
+        llm("gpt-4o", 120, 45),
+        llm("gpt-4o", 120, 45),
+        llm("claude-3-haiku", 1000, 1000),
+        tool,
+        end,
+    ];
+    let s = session_cost(&events, &t);
+    assert_eq!(s.session_id, "s1");
+    assert_eq!(s.event_costs.len(), 3);
+    assert_eq!(s.model_costs["gpt-4o"].calls, 2);
+    assert_eq!(s.model_costs["gpt-4o"].total_cost, 0.0015);
+    assert_eq!(s.model_costs["claude-3-haiku"].total_cost, 0.0015);
+    assert_eq!(s.total_cost, 0.003);
+    assert_eq!(s.total_input_cost, 0.00085);
+    assert_eq!(s.total_output_cost, 0.00215);
+    assert_eq!((s.tokens_in, s.tokens_out), (1247, 1090));
+    assert_eq!((s.unpriced_tokens_in, s.unpriced_tokens_out), (7, 0));
+    assert!(s.unmatched_models.is_empty());
+}
+
+#[test]
+fn empty_input_costs_nothing() {
+    let s = session_cost(&[], &PricingTable::default());
+    assert_eq!(s.total_cost, 0.0);
+    assert_eq!(s.currency, "USD");
+    assert!(daily_costs(&[], &PricingTable::default()).days.is_empty());
+    let s = session_cost(&[llm("gpt-4o", 1, 1)], &PricingTable::empty());
+    assert_eq!(s.unmatched_models, ["gpt-4o"]);
+}
+
+#[test]
+fn daily_costs_bucket_by_utc_day() {
+    let t = PricingTable::default();
+    let day = 86_400_000_000_000i64;
+    let mut a = llm("gpt-4o", 120, 45);
+    a.timestamp = Some(UnixNanos(day - 1));
+    let mut b = llm("gpt-4o", 120, 45);
+    b.timestamp = Some(UnixNanos(day));
+    let mut c = llm("gpt-4o", 120, 45);
+    c.timestamp = Some(UnixNanos(day + 5));
+    let mut undated = llm("gpt-4o", 120, 45);
+    undated.timestamp = None;
+    let d = daily_costs(&[c, a, undated, b, llm("zzz", 1, 1)], &t);
+    let days: Vec<_> = d
+        .days
+        .iter()
+        .map(|d| (d.day.as_str(), d.calls, d.cost))
+        .collect();
+    assert_eq!(
+        days,
+        [("1970-01-01", 2, 0.00075), ("1970-01-02", 2, 0.0015)]
+    );
+    assert_eq!((d.undated_events, d.undated_cost), (1, 0.00075));
+    assert_eq!(d.unmatched_models, ["zzz"]);
+}
+
+#[test]
+fn summary_ranks_models_and_projects_from_days_with_cost() {
+    let t = PricingTable::default();
+    let day = 86_400_000_000_000i64;
+    let mut a = llm("gpt-4o", 1_000_000, 0); // $2.50 on day 0
+    a.timestamp = Some(UnixNanos(0));
+    let mut b = llm("gpt-4o-mini", 1_000_000, 0); // $0.15 on day 2
+    b.timestamp = Some(UnixNanos(2 * day));
+    let mut free = llm("unknown-x", 10, 10); // unmatched, day 1: no cost
+    free.timestamp = Some(UnixNanos(day));
+    let s = cost_summary(&[b, free, a], &t);
+    assert_eq!(s.total_cost, 2.65);
+    assert_eq!(s.daily_trend.len(), 3);
+    assert_eq!(s.avg_daily_cost, 1.325);
+    assert_eq!(s.projected_monthly_cost, 39.75);
+    let order: Vec<_> = s
+        .by_model
+        .iter()
+        .map(|m| (m.model.as_str(), m.percent))
+        .collect();
+    assert_eq!(
+        order,
+        [("gpt-4o", 94.34), ("gpt-4o-mini", 5.66), ("unknown-x", 0.0)]
+    );
+    assert_eq!(s.unmatched_models, ["unknown-x"]);
+    let empty = cost_summary(&[], &t);
+    assert_eq!(
+        (empty.avg_daily_cost, empty.projected_monthly_cost),
+        (0.0, 0.0)
+    );
+}
+
+#[test]
+fn costs_by_session_groups_in_order_of_first_appearance() {
+    let t = PricingTable::default();
+    let mut other = llm("gpt-4o", 120, 45);
+    other.session_id = "s2".into();
+    let rows = costs_by_session(&[llm("gpt-4o", 120, 45), other, llm("gpt-4o", 120, 45)], &t);
+    let got: Vec<_> = rows
+        .iter()
+        .map(|r| (r.session_id.as_str(), r.total_cost))
+        .collect();
+    assert_eq!(got, [("s1", 0.0015), ("s2", 0.00075)]);
+    assert!(costs_by_session(&[], &t).is_empty());
+}
