@@ -7,5 +7,17 @@
 //!
 //! - [`explain`]: the Markdown session explanation of the AgentLens SDK's `explain()` and
 //!   of the AgentLens backend's `GET /sessions/:id/explain`.
+//! - [`cost`]: pricing tables and cost roll-ups.
+//! - [`stats`]: session statistics (latency, tokens and cost by model, tools, errors, timeline).
+//! - [`forecast`]: cost forecasting, spending summaries and budget checks.
+//! - [`compliance`]: policy checks over a session.
+//! - [`drift`]: behavioural drift between two windows of sessions.
+//! - [`alert`]: declarative alert rules over event streams, with cooldowns on event time.
 
+pub mod alert;
+pub mod compliance;
+pub mod cost;
+pub mod drift;
 pub mod explain;
+pub mod forecast;
+pub mod stats;

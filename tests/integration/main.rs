@@ -1,6 +1,10 @@
 //! Integration tests: one binary, one module per concern.
 
 mod analysis;
+mod analysis_compliance;
+mod analysis_cost;
+mod analysis_drift;
+mod analysis_forecast;
 mod batch;
 mod codec;
 mod fixtures;
