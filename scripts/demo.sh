@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
-[ -f bindings/js/wasm/agentlens_wasm_bg.wasm ] || bash scripts/build-wasm.sh
+bash scripts/build-wasm.sh   # incremental: quick when nothing changed
 npm run -s build -w agentlens
 node examples/demo.mjs
