@@ -145,6 +145,16 @@ impl UnixNanos {
         out.iter().map(|&b| char::from(b)).collect()
     }
 
+    /// The UTC calendar date, `YYYY-MM-DD` (the key daily roll-ups group by).
+    ///
+    /// ```
+    /// use agentlens::time::UnixNanos;
+    /// assert_eq!(UnixNanos(0).utc_date(), "1970-01-01");
+    /// ```
+    pub fn utc_date(self) -> String {
+        format_days(self.0.div_euclid(NANOS_PER_SEC).div_euclid(86_400))
+    }
+
     /// Reads RFC 3339 (`Z` or a numeric offset, any number of fraction digits;
     /// `t`/`z` and a space separator are accepted too).
     ///
@@ -300,6 +310,12 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
+}
+
+/// `YYYY-MM-DD` for a count of days since 1970-01-01.
+pub(crate) fn format_days(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 fn civil_from_days(z: i64) -> (i64, i64, i64) {

@@ -808,7 +808,7 @@ pub fn daily_costs(events: &[Event], table: &PricingTable) -> DailyCosts {
             undated.add(amounts);
             continue;
         };
-        let day = time.to_rfc3339()[..10].to_owned();
+        let day = time.utc_date();
         let (d, a) = days.entry(day.clone()).or_insert_with(|| {
             (
                 DayCost {

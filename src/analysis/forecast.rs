@@ -520,7 +520,7 @@ impl CostForecaster {
         check_record(&record)?;
         let day = record.timestamp.0.div_euclid(NANOS_PER_DAY);
         let entry = self.days.entry(day).or_insert_with(|| DailyUsage {
-            date: format_date(day),
+            date: crate::time::format_days(day),
             ..DailyUsage::default()
         });
         let tokens = record.tokens_in.saturating_add(record.tokens_out);
@@ -601,7 +601,7 @@ impl CostForecaster {
         let method = method.resolve(n);
 
         let mut predictions = Vec::with_capacity(days as usize);
-        let date = |d: u32| format_date(last_day + i64::from(d));
+        let date = |d: u32| crate::time::format_days(last_day + i64::from(d));
         if method == Method::Linear {
             let (slope, intercept) = linear_regression(&costs);
             let (t_slope, t_intercept) = linear_regression(&tokens);
@@ -982,18 +982,4 @@ fn round_to(x: f64, dp: i32) -> f64 {
     let scale = 10f64.powi(dp);
     let r = (x * scale).round() / scale;
     if r.is_finite() { r } else { x }
-}
-
-/// `YYYY-MM-DD` for a count of days since 1970-01-01 (Howard Hinnant's algorithm).
-fn format_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
