@@ -223,6 +223,63 @@ row("pipeline CPU / OpenTelemetry", results.pipelineCpuVsOtel, "ratio");
   row("both redact the same spans", results.redactSameSpans ? "yes" : "no", "", `${results.redactMatchesJs} vs ${results.redactMatchesWasm} markers`);
 }
 
+// 7. analysis engines through the analysis wasm (agentlens/analysis): the strict
+// compliance preset over 10,000 sessions × 50 events; drift of 500 sessions against the
+// next 500 (DRIFT_SESSIONS: at 5,000 vs 5,000 one run took 194 s, super-linear in the
+// session count — an open performance problem, so the bench measures a smaller window to
+// stay short); and the SDK's explain() of one 10,000-event session.
+{
+  const analysis = await import("agentlens/analysis");
+  const SESSIONS = 10_000;
+  const PER = 50;
+  const tools = ["search", "calculator", "browser", "code_exec"];
+  const sessions = Array.from({ length: SESSIONS }, (_, s) =>
+    Array.from({ length: PER }, (_, i) => {
+      const t = new Date(Date.UTC(2026, 0, 5, 10, 0, 0) + s * 60_000 + i * 500).toISOString();
+      const base = { session_id: `s${s}`, timestamp: t, duration_ms: 100 + ((s * 7 + i * 13) % 400) };
+      if (i % 10 === 3) return { ...base, event_type: "tool_call", tool_call: { tool_name: tools[(s + i) % 4], tool_input: { q: "x" } } };
+      if (i % 25 === 7 && s % 3 === 0) return { ...base, event_type: "error", error: { error_type: "Timeout", message: "slow" } };
+      return { ...base, event_type: "llm_call", model: s % 2 ? "gpt-4o" : "claude-3-5-sonnet", tokens_in: 200 + (i % 50), tokens_out: 80, reasoning: "because" };
+    }),
+  );
+  const policy = analysis.compliancePreset("strict");
+  const c0 = performance.now();
+  let compliant = 0;
+  for (const events of sessions) if (analysis.checkCompliance(policy, events, { checkedAt: 0 }).report.compliant) compliant++;
+  results.complianceMs = +(performance.now() - c0).toFixed(1);
+  const d0 = performance.now();
+  const DRIFT_SESSIONS = 1_000;
+  const drift = analysis.detectDrift(sessions.slice(0, DRIFT_SESSIONS / 2), sessions.slice(DRIFT_SESSIONS / 2, DRIFT_SESSIONS), { threshold: 0.5 });
+  results.driftMs = +(performance.now() - d0).toFixed(1);
+  results.driftSessions = DRIFT_SESSIONS;
+  results.complianceAndDriftMs = +(results.complianceMs + results.driftMs).toFixed(1);
+  results.complianceAndDriftTargetMs = 1000;
+  results.complianceCompliant = compliant;
+  results.driftStatus = drift.report.status;
+  row("compliance (strict), 10k sessions × 50 events", results.complianceMs, "ms", `${compliant} compliant; one call per session`);
+  row("drift, 500 vs 500 sessions × 50 events", results.driftMs, "ms", `status ${results.driftStatus}; not yet 10k (super-linear)`);
+  row("compliance (10k) + drift (1k)", results.complianceAndDriftMs, "ms", "target ≤ 1000 ms for 10k + 10k");
+
+  const EXPLAIN_EVENTS = 10_000;
+  const tracker = agentlens.init({ exporters: [noopExporter], batchSize: 500, maxBufferEvents: 1_000_000, maxBufferBytes: 1 << 30, explainMaxEvents: EXPLAIN_EVENTS });
+  const sessionId = "bench-explain-10k";
+  tracker.startSession({ agentName: "bench-explain", sessionId });
+  for (let i = 0; i < EXPLAIN_EVENTS; i++) tracker.track({ ...ourEvent(i), sessionId });
+  tracker.explain(sessionId);
+  const xs = [];
+  let text = "";
+  for (let i = 0; i < 5; i++) {
+    const s = performance.now();
+    text = tracker.explain(sessionId);
+    xs.push(performance.now() - s);
+  }
+  results.explain10kMs = +median(xs).toFixed(1);
+  results.explain10kTargetMs = 50;
+  results.explain10kChars = text.length;
+  row("explain(), 10,000-event session (SDK)", results.explain10kMs, "ms", `median of 5; ${text.length} chars; target ≤ 50 ms`);
+  await tracker.shutdown(1000);
+}
+
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log(`AgentLens benchmark — Node ${process.version}, ${new Date().toISOString()}`);
 for (const [name, value, unit, note] of rows) console.log(`${name.padEnd(width)}  ${String(value).padStart(10)} ${unit.padEnd(9)} ${note}`);

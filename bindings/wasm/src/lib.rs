@@ -7,6 +7,8 @@
 #![forbid(unsafe_code)]
 
 pub mod analysis;
+#[cfg(feature = "analysis")]
+pub mod analysis_full;
 pub mod codec;
 mod convert;
 mod error;

@@ -2,7 +2,8 @@
 // style §7). The test reads the fenced ```ts or ```js block after each `@example` in a
 // `/** ... */` comment and runs it as an ES module in a child process against the BUILT
 // package: `"agentlens"` and `"agentlens/node"` become the file URL of
-// dist/entrypoints/node.js. TypeScript is stripped with `ts.transpileModule` because
+// dist/entrypoints/node.js, and `"agentlens/analysis"` that of
+// dist/entrypoints/analysis-node.js. TypeScript is stripped with `ts.transpileModule` because
 // Node 20 cannot strip types. Top-level await is allowed.
 //
 // Each child runs with a fresh temporary directory as its cwd and with
@@ -28,6 +29,7 @@ import ts from "typescript";
 
 const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
 const ENTRY = new URL("../../dist/entrypoints/node.js", import.meta.url);
+const ANALYSIS_ENTRY = new URL("../../dist/entrypoints/analysis-node.js", import.meta.url);
 const TIMEOUT_MS = 20_000;
 const RUNNABLE = new Set(["ts", "typescript", "mts", "js", "javascript", "mjs"]);
 
@@ -105,6 +107,8 @@ function toModule(example) {
     js = outputText;
   }
   const url = JSON.stringify(ENTRY.href);
+  const analysisUrl = JSON.stringify(ANALYSIS_ENTRY.href);
+  js = js.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])agentlens\/analysis\2/g, (_, head) => head + analysisUrl);
   return js.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])agentlens(?:\/node)?\2/g, (_, head) => head + url);
 }
 

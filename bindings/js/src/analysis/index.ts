@@ -1,0 +1,7 @@
+/** Every analysis engine, from the Rust core (see `agentlens/analysis`). */
+export { analysisWasm, useAnalysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
+export { sessionCost, sessionStats, dailyCosts, costSummary, pricingLookup, type PricingOverrides } from "./cost.js";
+export { forecast, spendingSummary, checkBudget, type ForecastOptions, type UsageRecord } from "./forecast.js";
+export { checkCompliance, compliancePreset, type CompliancePolicy, type ComplianceResult } from "./compliance.js";
+export { detectDrift, type DriftResult } from "./drift.js";
+export { createAlertEngine, type AlertEngine, type AlertRules, type FiredAlert } from "./alert.js";

@@ -1,0 +1,223 @@
+//! Every analysis engine, for `agentlens/analysis` and the viewer: built only with the
+//! `analysis` feature, into its own wasm (the SDK's wasm stays within its budget).
+//!
+//! Conversion only: JSON text in, JSON text out. Bad JSON throws `AgentLensDecodeError`;
+//! an engine's own error (a bad pricing table, policy, rule set, forecast argument or
+//! drift threshold) throws `AgentLensAnalysisError` with the core's message.
+
+use std::fmt::Display;
+
+use agentlens::analysis::alert::{AlertEngine, EngineConfig};
+use agentlens::analysis::compliance::{
+    ComplianceChecker, CompliancePolicy, SessionView, permissive_policy, strict_policy,
+};
+use agentlens::analysis::cost::{PricingTable, cost_summary, daily_costs, session_cost};
+use agentlens::analysis::drift::DriftDetector;
+use agentlens::analysis::forecast::{CostForecaster, Method, UsageRecord};
+use agentlens::analysis::stats::session_stats;
+use agentlens::encode::DecodeError;
+use agentlens::model::Event;
+use agentlens::time::UnixNanos;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::prelude::*;
+
+use crate::error;
+
+fn analysis_error(err: impl Display) -> JsValue {
+    error::named("AgentLensAnalysisError", &err.to_string())
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, JsValue> {
+    serde_json::from_str(text).map_err(|e| error::decode(&DecodeError::from_serde(&e)))
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<String, JsValue> {
+    serde_json::to_string(value).map_err(analysis_error)
+}
+
+/// `{"report": <report JSON>, "text": <text>}`.
+fn report_and_text(report_json: &str, text: &str) -> Result<String, JsValue> {
+    Ok(format!(
+        "{{\"report\":{report_json},\"text\":{}}}",
+        to_json(&text)?
+    ))
+}
+
+fn pricing(pricing_json: Option<String>) -> Result<PricingTable, JsValue> {
+    let table = PricingTable::default();
+    match pricing_json {
+        None => Ok(table),
+        Some(text) => Ok(table.merge(PricingTable::from_json(&text).map_err(analysis_error)?)),
+    }
+}
+
+fn forecaster(records_json: &str) -> Result<CostForecaster, JsValue> {
+    let records: Vec<UsageRecord> = parse(records_json)?;
+    let mut f = CostForecaster::new();
+    f.add_records(records).map_err(analysis_error)?;
+    Ok(f)
+}
+
+/// The price entry `model` resolves to in the default table (merged with `pricingJson`),
+/// as JSON, or `null`.
+#[wasm_bindgen(js_name = pricingLookupJson)]
+pub fn pricing_lookup_json(model: &str, pricing_json: Option<String>) -> Result<String, JsValue> {
+    to_json(&pricing(pricing_json)?.lookup(model))
+}
+
+/// The session's cost (`SessionCost` JSON) over its events (a JSON array), priced with
+/// the default table merged with `pricingJson` (an override table) when given.
+#[wasm_bindgen(js_name = costJson)]
+pub fn cost_json(events_json: &str, pricing_json: Option<String>) -> Result<String, JsValue> {
+    let events: Vec<Event> = parse(events_json)?;
+    to_json(&session_cost(&events, &pricing(pricing_json)?))
+}
+
+/// Costs per UTC day (`DailyCosts` JSON).
+#[wasm_bindgen(js_name = dailyCostsJson)]
+pub fn daily_costs_json(
+    events_json: &str,
+    pricing_json: Option<String>,
+) -> Result<String, JsValue> {
+    let events: Vec<Event> = parse(events_json)?;
+    to_json(&daily_costs(&events, &pricing(pricing_json)?))
+}
+
+/// The cost summary (`CostSummary` JSON).
+#[wasm_bindgen(js_name = costSummaryJson)]
+pub fn cost_summary_json(
+    events_json: &str,
+    pricing_json: Option<String>,
+) -> Result<String, JsValue> {
+    let events: Vec<Event> = parse(events_json)?;
+    to_json(&cost_summary(&events, &pricing(pricing_json)?))
+}
+
+/// Session statistics (`SessionStats` JSON).
+#[wasm_bindgen(js_name = sessionStatsJson)]
+pub fn session_stats_json(
+    events_json: &str,
+    pricing_json: Option<String>,
+) -> Result<String, JsValue> {
+    let events: Vec<Event> = parse(events_json)?;
+    to_json(&session_stats(&events, &pricing(pricing_json)?))
+}
+
+/// A daily forecast (`ForecastResult` JSON) from usage records (a JSON array).
+#[wasm_bindgen(js_name = forecastJson)]
+pub fn forecast_json(
+    records_json: &str,
+    days: u32,
+    method: &str,
+    confidence: f64,
+) -> Result<String, JsValue> {
+    let method = Method::parse(method)
+        .ok_or_else(|| analysis_error(format!("unknown forecast method {method:?}")))?;
+    let result = forecaster(records_json)?
+        .forecast_daily(days, method, confidence)
+        .map_err(analysis_error)?;
+    Ok(result.to_json_value().to_string())
+}
+
+/// The spending summary (`SpendingSummary` JSON).
+#[wasm_bindgen(js_name = spendingSummaryJson)]
+pub fn spending_summary_json(records_json: &str) -> Result<String, JsValue> {
+    let summary = forecaster(records_json)?
+        .spending_summary()
+        .map_err(analysis_error)?;
+    Ok(summary.to_json_value().to_string())
+}
+
+/// The budget check (`BudgetAlert` JSON).
+#[wasm_bindgen(js_name = checkBudgetJson)]
+pub fn check_budget_json(
+    records_json: &str,
+    monthly_budget: f64,
+    days_in_period: u32,
+) -> Result<String, JsValue> {
+    let alert = forecaster(records_json)?
+        .check_budget(monthly_budget, days_in_period)
+        .map_err(analysis_error)?;
+    Ok(alert.to_json_value().to_string())
+}
+
+/// A preset policy as JSON: `"strict"` or `"permissive"`.
+#[wasm_bindgen(js_name = compliancePresetJson)]
+pub fn compliance_preset_json(name: &str) -> Result<String, JsValue> {
+    match name {
+        "strict" => Ok(strict_policy().to_json()),
+        "permissive" => Ok(permissive_policy().to_json()),
+        _ => Err(analysis_error(format!(
+            "unknown compliance preset {name:?} (expected \"strict\" or \"permissive\")"
+        ))),
+    }
+}
+
+/// A compliance check of one session's events against a policy:
+/// `{"report": <ComplianceReport JSON>, "text": <report.render()>}`.
+#[wasm_bindgen(js_name = complianceJson)]
+pub fn compliance_json(
+    policy_json: &str,
+    events_json: &str,
+    checked_at_ms: f64,
+) -> Result<String, JsValue> {
+    let policy = CompliancePolicy::from_json(policy_json).map_err(analysis_error)?;
+    let events: Vec<Event> = parse(events_json)?;
+    let checked_at = UnixNanos((checked_at_ms * 1e6) as i64);
+    let report =
+        ComplianceChecker::new().check(&SessionView::from_owned(events), &policy, checked_at);
+    report_and_text(&report.to_json(), &report.render())
+}
+
+/// Drift between two windows, each a JSON array of sessions (each an array of events):
+/// `{"report": <DriftReport JSON>, "text": <report.format_report()>}`.
+#[wasm_bindgen(js_name = driftJson)]
+pub fn drift_json(
+    baseline_json: &str,
+    current_json: &str,
+    threshold: f64,
+) -> Result<String, JsValue> {
+    let views = |text: &str| -> Result<Vec<SessionView>, JsValue> {
+        let sessions: Vec<Vec<Event>> = parse(text)?;
+        Ok(sessions.into_iter().map(SessionView::from_owned).collect())
+    };
+    let report = DriftDetector::compare(&views(baseline_json)?, &views(current_json)?, threshold)
+        .map_err(analysis_error)?;
+    report_and_text(&report.to_json(), &report.format_report())
+}
+
+/// An alert engine over a rule set (`{"rules": […]}`), with cooldowns on event time.
+#[wasm_bindgen(js_name = AlertEngineWasm)]
+pub struct AlertEngineWasm {
+    engine: AlertEngine,
+}
+
+#[wasm_bindgen(js_class = AlertEngineWasm)]
+impl AlertEngineWasm {
+    /// Throws `AgentLensAnalysisError` naming the rule that does not parse or compile.
+    #[wasm_bindgen(constructor)]
+    pub fn new(rules_json: &str) -> Result<Self, JsValue> {
+        let engine =
+            AlertEngine::from_json(rules_json, EngineConfig::default()).map_err(analysis_error)?;
+        Ok(Self { engine })
+    }
+
+    /// Streams one event (JSON) in; returns the alerts that fired (a JSON array).
+    pub fn push(&mut self, event_json: &str) -> Result<String, JsValue> {
+        let event: Event = parse(event_json)?;
+        to_json(&self.engine.push(event))
+    }
+
+    /// Evaluates every rule over `eventsJson` (a JSON array); returns the fired alerts.
+    pub fn evaluate(&mut self, events_json: &str) -> Result<String, JsValue> {
+        let events: Vec<Event> = parse(events_json)?;
+        to_json(&self.engine.evaluate(&events))
+    }
+
+    /// The rules as JSON, `{"rules": […]}`.
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> String {
+        self.engine.to_json()
+    }
+}
