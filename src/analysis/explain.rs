@@ -19,7 +19,6 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::encode::DecodeError;
-use crate::encode::agentlens::decode_event;
 use crate::model::{DEFAULT_AGENT_NAME, Event, EventType, status};
 use crate::pipeline::{self, ConfigError};
 use crate::redact::{Redactor, Report};
@@ -677,17 +676,7 @@ pub fn explain_sanitized(redactor: &Redactor, mut events: Vec<Event>, style: Sty
 /// assert!(explain_json(&redactor, "42", Style::Sdk).is_err());
 /// ```
 pub fn explain_json(redactor: &Redactor, text: &str, style: Style) -> Result<String, DecodeError> {
-    let Value::Array(items) =
-        serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e))?
-    else {
-        return Err(DecodeError::NotAnEventBatch);
-    };
-    let mut events = Vec::new();
-    for item in items {
-        if let Ok(e) = decode_event(item) {
-            events.push(e);
-        }
-    }
+    let (events, _skipped) = crate::encode::agentlens::decode_event_array(text)?;
     Ok(explain_sanitized(redactor, events, style))
 }
 

@@ -142,6 +142,28 @@ pub(crate) fn event_from_value(value: Value, index: usize) -> Result<Event, Deco
     Ok(event)
 }
 
+/// Reads a JSON array of event objects (wire- or model-shaped), skipping elements that
+/// are not events; restores the real types of backend-compatible events. Returns the
+/// events and how many elements were skipped.
+///
+/// # Errors
+/// [`DecodeError::Json`] for text that is not JSON, [`DecodeError::NotAnEventBatch`]
+/// when it is not an array.
+pub fn decode_event_array(text: &str) -> Result<(Vec<Event>, usize), DecodeError> {
+    let Value::Array(items) =
+        serde_json::from_str(text).map_err(|e| DecodeError::from_serde(&e))?
+    else {
+        return Err(DecodeError::NotAnEventBatch);
+    };
+    let total = items.len();
+    let events: Vec<Event> = items
+        .into_iter()
+        .filter_map(|v| decode_event(v).ok())
+        .collect();
+    let skipped = total - events.len();
+    Ok((events, skipped))
+}
+
 /// Reads a request body `{"events":[…]}`.
 ///
 /// # Errors
@@ -216,6 +238,19 @@ mod tests {
         assert!(v.get("total_tokens_in").is_none());
         assert_eq!(v[TOTAL_IN_FIELD], 120);
         assert_eq!(decode_event(v).unwrap(), e);
+    }
+
+    #[test]
+    fn event_arrays_skip_non_events_and_restore_real_types() {
+        let text =
+            r#"[{"session_id":"s","event_type":"generic","agentlens_type":"decision"}, 7, "x"]"#;
+        let (events, skipped) = decode_event_array(text).unwrap();
+        assert_eq!(events[0].event_type, EventType::Decision);
+        assert_eq!(skipped, 2);
+        assert_eq!(
+            decode_event_array("{}").unwrap_err(),
+            DecodeError::NotAnEventBatch
+        );
     }
 
     #[test]

@@ -32,6 +32,14 @@ fn parse<T: DeserializeOwned>(text: &str) -> Result<T, JsValue> {
     serde_json::from_str(text).map_err(|e| error::decode(&DecodeError::from_serde(&e)))
 }
 
+/// Events from a JSON array, through the core's wire decoder (so backend-compatible
+/// events keep their real types); elements that are not events are skipped.
+fn events(text: &str) -> Result<Vec<Event>, JsValue> {
+    agentlens::encode::agentlens::decode_event_array(text)
+        .map(|(events, _)| events)
+        .map_err(|e| error::decode(&e))
+}
+
 fn to_json<T: Serialize>(value: &T) -> Result<String, JsValue> {
     serde_json::to_string(value).map_err(analysis_error)
 }
@@ -70,7 +78,7 @@ pub fn pricing_lookup_json(model: &str, pricing_json: Option<String>) -> Result<
 /// the default table merged with `pricingJson` (an override table) when given.
 #[wasm_bindgen(js_name = costJson)]
 pub fn cost_json(events_json: &str, pricing_json: Option<String>) -> Result<String, JsValue> {
-    let events: Vec<Event> = parse(events_json)?;
+    let events = events(events_json)?;
     to_json(&session_cost(&events, &pricing(pricing_json)?))
 }
 
@@ -80,7 +88,7 @@ pub fn daily_costs_json(
     events_json: &str,
     pricing_json: Option<String>,
 ) -> Result<String, JsValue> {
-    let events: Vec<Event> = parse(events_json)?;
+    let events = events(events_json)?;
     to_json(&daily_costs(&events, &pricing(pricing_json)?))
 }
 
@@ -90,7 +98,7 @@ pub fn cost_summary_json(
     events_json: &str,
     pricing_json: Option<String>,
 ) -> Result<String, JsValue> {
-    let events: Vec<Event> = parse(events_json)?;
+    let events = events(events_json)?;
     to_json(&cost_summary(&events, &pricing(pricing_json)?))
 }
 
@@ -100,7 +108,7 @@ pub fn session_stats_json(
     events_json: &str,
     pricing_json: Option<String>,
 ) -> Result<String, JsValue> {
-    let events: Vec<Event> = parse(events_json)?;
+    let events = events(events_json)?;
     to_json(&session_stats(&events, &pricing(pricing_json)?))
 }
 
@@ -163,7 +171,7 @@ pub fn compliance_json(
     checked_at_ms: f64,
 ) -> Result<String, JsValue> {
     let policy = CompliancePolicy::from_json(policy_json).map_err(analysis_error)?;
-    let events: Vec<Event> = parse(events_json)?;
+    let events = events(events_json)?;
     let checked_at = UnixNanos((checked_at_ms * 1e6) as i64);
     let report =
         ComplianceChecker::new().check(&SessionView::from_owned(events), &policy, checked_at);
@@ -211,7 +219,7 @@ impl AlertEngineWasm {
 
     /// Evaluates every rule over `eventsJson` (a JSON array); returns the fired alerts.
     pub fn evaluate(&mut self, events_json: &str) -> Result<String, JsValue> {
-        let events: Vec<Event> = parse(events_json)?;
+        let events = events(events_json)?;
         to_json(&self.engine.evaluate(&events))
     }
 
