@@ -34,12 +34,19 @@ test("each runtime's condition resolves to its entry point", () => {
   assert.equal(resolveWith(["edge-light"], "agentlens"), entry("edge"));
   assert.equal(resolveWith(["deno"], "agentlens"), entry("node"));
   for (const name of ["node", "browser", "edge", "slim"]) assert.equal(resolveWith([], `agentlens/${name}`), entry(name));
+  assert.equal(resolveWith([], "agentlens/analysis"), entry("analysis-node"));
+  assert.equal(resolveWith(["workerd"], "agentlens/analysis"), entry("analysis-edge"));
+  assert.equal(resolveWith(["edge-light"], "agentlens/analysis"), entry("analysis-edge"));
+  for (const name of ["node", "browser", "edge"]) {
+    assert.equal(resolveWith([], `agentlens/analysis/${name}`), entry(`analysis-${name}`));
+  }
 });
 
 test("every entry point declares its types next to it", () => {
   for (const [subpath, node] of Object.entries(pkg.exports)) {
     if (typeof node === "string") continue;
-    const conditions = subpath === "." ? Object.values(node) : [node];
+    // A subpath is either one {types, default} pair or a map of runtime conditions to pairs.
+    const conditions = "types" in node ? [node] : Object.values(node);
     for (const c of conditions) {
       assert.equal(Object.keys(c)[0], "types", `${subpath}: "types" must come first`);
       assert.equal(c.types.replace(/\.d\.ts$/, ".js"), c.default);
