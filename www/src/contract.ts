@@ -1,0 +1,44 @@
+// The seam between the viewer's shell (loading, list, timeline, detail, worker) and its
+// analysis panels (explain, charts, compliance, drift, alerts, redaction preview).
+// Both sides code against these types only.
+import type { WireEvent } from "agentlens/analysis";
+
+export type { WireEvent };
+
+/** What the Web Worker holds once a trace is loaded. */
+export interface TraceStore {
+  /** How many events are loaded. */
+  readonly size: number;
+  /** Session ids in first-seen order. */
+  sessionIds(): string[];
+  /** One session's events in time order (wire shape, snake_case). */
+  sessionEvents(id: string): WireEvent[];
+  /** Every loaded event in file order; large traces hold many, so iterate, do not copy. */
+  allEvents(): Iterable<WireEvent>;
+  /** The name of the loaded file or URL, for saved files. */
+  readonly sourceName: string;
+}
+
+/** Runs inside the Web Worker; may call `agentlens/analysis`. The result is posted back. */
+export type WorkerHandler = (store: TraceStore, params: unknown) => unknown | Promise<unknown>;
+
+/** What the shell hands each analysis panel on the main thread. */
+export interface PanelContext {
+  /** Calls a worker handler by name (the shell's own or a panel's) and resolves its result. */
+  call<T = unknown>(method: string, params?: unknown): Promise<T>;
+  /** The session selected in the list, and every session passing the list's filters. */
+  selection(): { sessionId?: string; filteredSessionIds: string[] };
+  /** Called after a trace loads and whenever the selection changes; returns an unsubscribe. */
+  onChange(listener: () => void): () => void;
+  /** Offers bytes to the user as a download (the redaction preview's saved file). */
+  download(name: string, bytes: Uint8Array, type: string): void;
+}
+
+/** One tab of the viewer beside the trace view. */
+export interface Panel {
+  /** Used in deep links (`tab=<id>`). */
+  id: string;
+  title: string;
+  /** Builds the panel's DOM inside `el` once; re-renders itself on `ctx.onChange`. */
+  mount(el: HTMLElement, ctx: PanelContext): void;
+}
