@@ -1,0 +1,147 @@
+/**
+ * What each `agentlens` command accepts: the specs the parser checks and `--help`
+ * prints. No behaviour lives here; the commands themselves are in `store-commands.ts`,
+ * `serve.ts` and `main.ts`.
+ */
+import type { CommandSpec, OptionSpec } from "./args.js";
+
+const db: OptionSpec = {
+  name: "db",
+  kind: "string",
+  value: "FILE",
+  help: "SQLite database (default agentlens.db; env AGENTLENS_DB_PATH)",
+};
+const json: OptionSpec = { name: "json", kind: "flag", help: "Print JSON instead of text" };
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "serve",
+    summary: "Run the collector and the live viewer on this machine",
+    synopsis: "[--host 127.0.0.1] [--port 3000] [--db FILE] [--cors ORIGIN]... [--api-key-env[=NAME]] [--profile NAME]",
+    positionals: [],
+    minPositionals: 0,
+    needsSqlite: true,
+    options: [
+      { name: "host", kind: "string", value: "HOST", help: "Address to bind (default 127.0.0.1; env AGENTLENS_HOST)" },
+      { name: "port", kind: "integer", value: "PORT", min: 0, help: "Port (default 3000; 0 picks a free one; env AGENTLENS_PORT)" },
+      db,
+      { name: "cors", kind: "string", value: "ORIGIN", repeat: true, help: "Allow browser requests from ORIGIN (repeatable; default none; env AGENTLENS_CORS_ORIGINS)" },
+      {
+        name: "api-key-env",
+        kind: "flag-or-value",
+        value: "NAME",
+        help: "Refuse to start without an API key; read it from NAME (default AGENTLENS_API_KEY)",
+      },
+      { name: "profile", kind: "string", value: "NAME", help: "production, development or debug (env AGENTLENS_PROFILE)" },
+    ],
+    details: [
+      "Ingestion (POST /events, /v1/traces) and reads require the X-API-Key header whenever",
+      "AGENTLENS_API_KEY is set. Payloads are encrypted at rest when AGENTLENS_ENCRYPTION_KEY",
+      "is set; the same key is then needed by every other command on this database.",
+      "Prints the viewer's URL; stops cleanly (exit 0) on Ctrl-C, SIGINT or SIGTERM.",
+    ].join("\n"),
+  },
+  {
+    name: "stats",
+    summary: "Show what the database holds (runs, sessions, events, size)",
+    synopsis: "[--db FILE] [--json]",
+    positionals: [],
+    minPositionals: 0,
+    needsSqlite: true,
+    options: [db, json],
+  },
+  {
+    name: "prune",
+    summary: "Delete old sessions (with their runs and events) by age and/or until the database is small enough",
+    synopsis: "[--retention-days N] [--retention-max-bytes B] [--vacuum] [--db FILE]",
+    positionals: [],
+    minPositionals: 0,
+    needsSqlite: true,
+    options: [
+      { name: "retention-days", kind: "integer", value: "N", min: 0, help: "Delete sessions last active more than N days ago (0 disables; default 30; env AGENTLENS_RETENTION_DAYS)" },
+      { name: "retention-max-bytes", kind: "integer", value: "B", min: 0, help: "Then delete the oldest sessions until at most B bytes are used (0 disables; env AGENTLENS_RETENTION_MAX_BYTES)" },
+      { name: "vacuum", kind: "flag", help: "Reclaim the freed space afterwards" },
+      { name: "now", kind: "string", value: "TIME", help: "Measure ages from TIME (ISO 8601 or epoch ms) instead of the clock" },
+      db,
+      json,
+    ],
+  },
+  {
+    name: "vacuum",
+    summary: "Rebuild the database file to reclaim free space",
+    synopsis: "[--db FILE]",
+    positionals: [],
+    minPositionals: 0,
+    needsSqlite: true,
+    options: [db],
+  },
+  {
+    name: "backup",
+    summary: "Copy the database consistently (safe while the collector runs)",
+    synopsis: "PATH [--force] [--db FILE]",
+    positionals: ["PATH"],
+    minPositionals: 1,
+    needsSqlite: true,
+    options: [{ name: "force", kind: "flag", help: "Overwrite PATH if it exists" }, db],
+    details: "Restore by stopping the collector and copying PATH over the database (or pass --db PATH).",
+  },
+  {
+    name: "export",
+    summary: "Write one run, or all runs, as JSON",
+    synopsis: "RUN_ID | --all [--limit N] [--output FILE] [--db FILE]",
+    positionals: ["RUN_ID"],
+    minPositionals: 0,
+    needsSqlite: true,
+    options: [
+      { name: "all", kind: "flag", help: "Export every run (newest first, up to --limit)" },
+      { name: "limit", kind: "integer", value: "N", min: 1, help: "At most N runs with --all (default 1000)" },
+      { name: "output", kind: "string", value: "FILE", help: "Write to FILE instead of stdout" },
+      db,
+    ],
+    details: "Each run is exported with its timeline and decoded payloads ({ run, timeline }).",
+  },
+  {
+    name: "import",
+    summary: "Load a trace file (NDJSON, JSON array, AgentLens batch, OTLP JSON; gzip too)",
+    synopsis: "FILE [--db FILE]",
+    positionals: ["FILE"],
+    minPositionals: 1,
+    needsSqlite: true,
+    options: [db],
+    details: "FILE may be - for stdin. Events already in the database (same event id) are skipped.",
+  },
+  {
+    name: "explain",
+    summary: "Print a session's explanation (Markdown timeline)",
+    synopsis: "SESSION [--db FILE]",
+    positionals: ["SESSION"],
+    minPositionals: 1,
+    needsSqlite: true,
+    options: [db],
+  },
+  {
+    name: "config",
+    summary: "Show the effective configuration (defaults + profile + AGENTLENS_* + flags)",
+    synopsis: "[--show] [--profile production|development|debug] [--json] [--db FILE]",
+    positionals: [],
+    minPositionals: 0,
+    needsSqlite: false,
+    options: [
+      { name: "show", kind: "flag", help: "Show the configuration (the default action)" },
+      { name: "profile", kind: "string", value: "NAME", help: "Apply this profile (overrides AGENTLENS_PROFILE; not saved)" },
+      json,
+      db,
+    ],
+    details: [
+      "Precedence, lowest first: defaults, profile, environment, command-line flags.",
+      "Secrets (AGENTLENS_API_KEY, AGENTLENS_ENCRYPTION_KEY) are shown only as (set) or (not set).",
+      "Collector variables: AGENTLENS_HOST, AGENTLENS_PORT, AGENTLENS_DB_PATH, AGENTLENS_CORS_ORIGINS,",
+      "AGENTLENS_API_KEY, AGENTLENS_ENCRYPTION_KEY, AGENTLENS_COMPRESSION, AGENTLENS_RETENTION_DAYS,",
+      "AGENTLENS_RETENTION_MAX_BYTES, AGENTLENS_PROFILE. The SDK's variables are listed with their values.",
+    ].join("\n"),
+  },
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

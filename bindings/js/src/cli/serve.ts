@@ -1,0 +1,63 @@
+/// <reference types="node" />
+/**
+ * `agentlens serve`: starts the collector with the resolved configuration, prints where
+ * it listens and where the viewer is, and runs until SIGINT or SIGTERM, then closes it
+ * (in-flight requests finish, the database is closed) and returns 0. A second signal
+ * while closing exits at once with 1.
+ */
+import { startCollector, type Collector } from "../collector/index.js";
+import type { CollectorConfig } from "./config.js";
+import { CliError, EXIT } from "./exit-codes.js";
+import { storeError } from "./store-error.js";
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+export async function serve(config: CollectorConfig): Promise<number> {
+  let collector: Collector;
+  try {
+    collector = await startCollector({
+      host: config.host,
+      port: config.port,
+      dbPath: config.db,
+      ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
+      ...(config.encryptionKey !== undefined ? { encryptionKey: config.encryptionKey } : {}),
+      compress: config.compression,
+      ...(config.corsOrigins.length > 0 ? { cors: config.corsOrigins } : {}),
+      log: (level: string, message: string) => process.stderr.write(`agentlens serve: ${level}: ${message}\n`),
+    });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new CliError(EXIT.failure, `${config.host}:${config.port} is already in use (pick another with --port)`);
+    if (code === "EACCES" || code === "EADDRNOTAVAIL") throw new CliError(EXIT.failure, `cannot listen on ${config.host}:${config.port} (${code})`);
+    throw storeError(e);
+  }
+  const url = collector.url.replace(/\/+$/, "");
+  const lines = [
+    `AgentLens collector listening on ${url}`,
+    `  viewer:    ${url}/`,
+    `  ingest:    POST ${url}/events  (OTLP JSON: POST ${url}/v1/traces)`,
+    `  database:  ${config.db}${config.encryptionKey ? " (encrypted)" : ""}`,
+    `  API key:   ${config.apiKey ? "required (X-API-Key)" : "not required (set AGENTLENS_API_KEY to require one)"}`,
+    "Press Ctrl-C to stop.",
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+  if (!config.apiKey && !LOOPBACK.has(config.host)) {
+    process.stderr.write(`agentlens serve: warn: listening on ${config.host} without an API key: anyone who can reach it can read and write traces\n`);
+  }
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
+  const force = () => {
+    process.stderr.write("agentlens serve: stopping now\n");
+    process.exit(EXIT.failure);
+  };
+  process.once("SIGINT", force);
+  process.once("SIGTERM", force);
+  process.stderr.write(`agentlens serve: ${signal}: closing (a second signal stops at once)\n`);
+  await collector.close();
+  process.removeListener("SIGINT", force);
+  process.removeListener("SIGTERM", force);
+  process.stderr.write("agentlens serve: stopped\n");
+  return EXIT.ok;
+}
