@@ -66,7 +66,8 @@ export async function readTraceFile(file: string): Promise<unknown[]> {
     } catch {
       parsed = undefined; // NDJSON: one object per line
     }
-    if (isCollectorExport(parsed)) return eventsFromExport(parsed as Parameters<typeof eventsFromExport>[0]);
+    const fromExport = isCollectorExport(parsed) ? eventsFromExport(parsed) : null;
+    if (fromExport) return fromExport;
   }
   let result: ReturnType<typeof importTraceBytes>;
   try {

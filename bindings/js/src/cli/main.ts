@@ -10,7 +10,8 @@
 import { readFileSync } from "node:fs";
 import { parseCommandArgs, shown, type Parsed } from "./args.js";
 import { COMMANDS, findCommand } from "./commands.js";
-import { describeConfig, formatConfig } from "./config.js";
+import { checkCommand, collectorFlags } from "./checks.js";
+import { describeConfig, formatConfig, resolveCollector } from "./config.js";
 import { CliError, EXIT, UsageError } from "./exit-codes.js";
 import { commandHelp, mainHelp, MIN_NODE } from "./help.js";
 
@@ -97,6 +98,9 @@ async function run(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   if (spec.name === "config") return configCommand(parsed);
+  // Everything that can be checked without the store is, so usage errors look the same on every Node.
+  const { config } = resolveCollector(process.env, collectorFlags(parsed.options));
+  checkCommand(spec.name, parsed);
   if (!nodeAtLeast(process.versions.node, MIN_NODE)) throw unsupportedNode(spec.name);
   let commands: typeof import("./store-commands.js");
   try {
@@ -106,7 +110,7 @@ async function run(argv: readonly string[]): Promise<number> {
     if ((e as { code?: unknown }).code === "ERR_UNKNOWN_BUILTIN_MODULE") throw unsupportedNode(spec.name);
     throw e;
   }
-  return commands.runCommand(spec.name, parsed);
+  return commands.runCommand(spec.name, parsed, config);
 }
 
 /** Prints an error the way every command does and returns its exit code. */

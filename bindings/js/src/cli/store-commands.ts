@@ -9,7 +9,8 @@ import { existsSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs
 import { basename, dirname, join } from "node:path";
 import { openStore, type RunExport, type RunsExport, type Store } from "../collector/index.js";
 import type { Parsed } from "./args.js";
-import { resolveCollector, type CollectorConfig, type CollectorFlags } from "./config.js";
+import { parseNow } from "./checks.js";
+import type { CollectorConfig } from "./config.js";
 import { CliError, EXIT, notFound, UsageError } from "./exit-codes.js";
 import { readTraceFile } from "./import-file.js";
 import { createProgress } from "./progress.js";
@@ -17,18 +18,6 @@ import { serve } from "./serve.js";
 import { storeError } from "./store-error.js";
 
 type Options = Parsed["options"];
-
-/** The flags every store command shares with the collector's configuration. */
-export function collectorFlags(o: Options): CollectorFlags {
-  const flags: CollectorFlags = {};
-  if (typeof o.db === "string") flags.db = o.db;
-  if (typeof o.host === "string") flags.host = o.host;
-  if (typeof o.port === "number") flags.port = o.port;
-  if (Array.isArray(o.cors)) flags.cors = o.cors;
-  if (typeof o.profile === "string") flags.profile = o.profile;
-  if (o["api-key-env"] !== undefined) flags.apiKeyEnv = o["api-key-env"] as string | boolean;
-  return flags;
-}
 
 /** Opens the store; unless `create`, a missing file is "not found" rather than a new empty database. */
 async function withStore<T>(config: CollectorConfig, create: boolean, fn: (store: Store) => Promise<T> | T): Promise<T> {
@@ -66,14 +55,6 @@ export function formatBytes(n: number): string {
     i++;
   }
   return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
-}
-
-/** `--now`: ISO 8601 or epoch milliseconds. */
-function parseNow(text: string): number {
-  const t = text.trim();
-  const ms = /^\d+$/.test(t) ? Number(t) : Date.parse(t);
-  if (!Number.isFinite(ms)) throw new UsageError("option --now needs a time (ISO 8601, e.g. 2025-01-31T00:00:00Z, or epoch ms)", "prune");
-  return ms;
 }
 
 async function stats(o: Options, config: CollectorConfig): Promise<number> {
@@ -160,9 +141,6 @@ async function backup(o: Options, config: CollectorConfig, target: string): Prom
 }
 
 async function exportCommand(o: Options, config: CollectorConfig, runId: string | undefined): Promise<number> {
-  if (runId !== undefined && o.all === true) throw new UsageError("give either RUN_ID or --all, not both", "export");
-  if (runId === undefined && o.all !== true) throw new UsageError("give a RUN_ID or --all", "export");
-  if (o.limit !== undefined && o.all !== true) throw new UsageError("--limit applies only with --all", "export");
   const output = typeof o.output === "string" ? o.output : undefined;
   const bar = createProgress("export", process.stderr);
   const data: RunExport | RunsExport | null = await withStore(config, false, (store) =>
@@ -205,10 +183,9 @@ async function explain(config: CollectorConfig, session: string): Promise<number
   return EXIT.ok;
 }
 
-/** Runs one store command; `name` and `parsed` were checked against its spec. */
-export async function runCommand(name: string, parsed: Parsed): Promise<number> {
+/** Runs one store command; `name` and `parsed` were checked against its spec and by `checkCommand`. */
+export async function runCommand(name: string, parsed: Parsed, config: CollectorConfig): Promise<number> {
   const o = parsed.options;
-  const { config } = resolveCollector(process.env, collectorFlags(o));
   const [first] = parsed.positionals;
   switch (name) {
     case "serve":
