@@ -25,6 +25,7 @@ pub mod analysis;
 pub mod batch;
 pub mod encode;
 pub mod id;
+pub mod import;
 pub mod model;
 pub mod pipeline;
 pub mod redact;

@@ -8,6 +8,7 @@ mod analysis_forecast;
 mod batch;
 mod codec;
 mod fixtures;
+mod import;
 mod pipeline;
 mod redact;
 mod redact_canary;

@@ -12,6 +12,8 @@ pub mod analysis_full;
 pub mod codec;
 mod convert;
 mod error;
+#[cfg(feature = "analysis")]
+pub mod import;
 pub mod pipeline;
 pub mod redact;
 mod ts_types;

@@ -5,3 +5,4 @@ export { forecast, spendingSummary, checkBudget, type ForecastOptions, type Usag
 export { checkCompliance, compliancePreset, type CompliancePolicy, type ComplianceResult } from "./compliance.js";
 export { detectDrift, type DriftResult } from "./drift.js";
 export { createAlertEngine, type AlertEngine, type AlertRules, type FiredAlert } from "./alert.js";
+export { importTrace, createTraceImporter, gzip, gunzip, type TraceFormat, type ImportResult, type TraceImporter } from "./import.js";
