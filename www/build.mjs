@@ -1,0 +1,97 @@
+// Builds the static viewer into www/dist (and a copy in bindings/js/viewer for the npm
+// package's collector): esbuild bundles the shell (main.ts) and the Web Worker (worker.ts)
+// against the BUILT package `agentlens/analysis` (browser condition), never its sources.
+//
+// The package's browser entry fetches its wasm with
+//   new URL("../../wasm-analysis/agentlens_wasm_bg.wasm", import.meta.url)
+// which is right inside node_modules but wrong once bundled into dist/worker.js. A small
+// plugin rewrites that one URL to "./agentlens-analysis.wasm" and the build copies the wasm
+// next to the bundle. The build fails loudly if the entry no longer has that shape.
+import { build } from "esbuild";
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, "dist");
+const pkgCopy = join(here, "..", "bindings", "js", "viewer");
+const WASM_NAME = "agentlens-analysis.wasm";
+const WASM_URL = /new URL\((["'])\.\.\/\.\.\/wasm-analysis\/agentlens_wasm_bg\.wasm\1, import\.meta\.url\)/;
+
+const wasmUrlPlugin = {
+  name: "agentlens-analysis-wasm-url",
+  setup(b) {
+    b.onLoad({ filter: /entrypoints[\\/]analysis-browser\.js$/ }, (args) => {
+      const text = readFileSync(args.path, "utf8");
+      if (!WASM_URL.test(text)) {
+        return { errors: [{ text: `${args.path}: the wasm URL this build rewrites is missing; update www/build.mjs` }] };
+      }
+      return { contents: text.replace(WASM_URL, `new URL("./${WASM_NAME}", import.meta.url)`), loader: "js" };
+    });
+  },
+};
+
+// h2b's analysis panels (www/src/panels, www/src/worker-handlers) are built in parallel:
+// while a directory has no index.ts the shell builds with none, and says so.
+const absentPanelsPlugin = {
+  name: "agentlens-absent-panels",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(panels|worker-handlers)\/index$/ }, (args) => {
+      const file = join(args.resolveDir, `${args.path}.ts`);
+      if (existsSync(file)) return { path: file };
+      return { path: args.path, namespace: "absent-panels" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "absent-panels" }, (args) => ({
+      contents: args.path.includes("panels/") ? "export const panels = [];" : "export const handlers = {};",
+      loader: "js",
+    }));
+  },
+};
+
+/** The wasm file the package exports as `agentlens/wasm-analysis`. */
+function analysisWasmPath() {
+  const path = fileURLToPath(import.meta.resolve("agentlens/wasm-analysis"));
+  if (!existsSync(path)) throw new Error(`${path} is missing: run "bash scripts/build-wasm.sh" first`);
+  return path;
+}
+
+/**
+ * Builds the viewer into `outDir` (www/dist by default) and, for the default output only,
+ * copies it to bindings/js/viewer. Tests build into their own temporary directories.
+ */
+export async function buildViewer({ outDir = dist, minify = true, quiet = false, copyToPackage = outDir === dist } = {}) {
+  const wasm = analysisWasmPath();
+  for (const panelsFile of ["src/panels/index.ts", "src/worker-handlers/index.ts"]) {
+    if (!existsSync(join(here, panelsFile)) && !quiet) console.warn(`www: ${panelsFile} is absent; building with no analysis panels`);
+  }
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  await build({
+    entryPoints: { main: join(here, "src/main.ts"), worker: join(here, "src/worker.ts") },
+    outdir: outDir,
+    bundle: true,
+    splitting: true,
+    chunkNames: "[name]-[hash]",
+    format: "esm",
+    platform: "browser",
+    target: ["chrome110", "firefox115", "safari16"],
+    conditions: ["browser"],
+    minify,
+    sourcemap: false,
+    legalComments: "none",
+    logLevel: quiet ? "error" : "warning",
+    plugins: [wasmUrlPlugin, absentPanelsPlugin],
+  });
+  copyFileSync(wasm, join(outDir, WASM_NAME));
+  writeFileSync(join(outDir, "index.html"), readFileSync(join(here, "index.html")));
+  if (copyToPackage) {
+    rmSync(pkgCopy, { recursive: true, force: true });
+    cpSync(outDir, pkgCopy, { recursive: true });
+  }
+  return outDir;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildViewer();
+  console.log(`www: built ${dist} (copied to ${pkgCopy})`);
+}

@@ -1,0 +1,325 @@
+// The viewer's shell: opens traces (drop, picker, ?src=, the collector), and shows the
+// trace view (session list, timeline, detail) beside one tab per analysis panel. All
+// decoding and querying happens in the worker; this thread holds a screenful of rows.
+import "./styles.css";
+import { panels } from "./panels/index";
+import type { PanelContext } from "./contract";
+import { WorkerClient } from "./client";
+import { byId, h } from "./dom";
+import type { Source } from "./decode";
+import type { TimelineRow } from "./query";
+import { readState, writeState, type ViewState } from "./url-state";
+import { setupTheme } from "./theme";
+import { createListView } from "./views/list";
+import { createTimelineView, type SessionHeader } from "./views/timeline";
+import { renderDetail, type EventDetail } from "./views/detail";
+import { setupCollector } from "./collector-ui";
+import { isCollectorPage } from "./collector";
+
+const client = new WorkerClient();
+const state: ViewState = readState();
+const listeners = new Set<() => void>();
+let filteredIds: string[] = [];
+let selectedSession: string | undefined;
+let loadedOnce = false;
+
+const status = byId("status");
+const errorBox = byId("error");
+const detailEl = byId("detail");
+const root = document.documentElement;
+
+function setStatus(text: string, phase?: "loading" | "ready" | "error"): void {
+  status.textContent = text;
+  if (phase) root.dataset.load = phase;
+}
+
+function showError(message: string): void {
+  errorBox.textContent = message;
+  errorBox.hidden = false;
+}
+
+function notify(): void {
+  for (const l of [...listeners]) {
+    try {
+      l();
+    } catch (err) {
+      console.error("viewer: a panel listener failed", err);
+    }
+  }
+}
+
+// ---- the three trace panes ----
+
+const listView = createListView(
+  client,
+  (id) => void selectSession(id),
+  () => focusTimeline(),
+  (ids) => {
+    idsCache = ids;
+    filteredIds = ids;
+    notify();
+  },
+);
+let idsCache: string[] = [];
+
+const timelineView = createTimelineView(
+  client,
+  (n) => void selectEvent(n),
+  () => detailEl.focus(),
+);
+
+byId("list-pane").appendChild(listView.el);
+byId("timeline-pane").appendChild(timelineView.el);
+renderDetail(detailEl, null);
+
+function focusTimeline(): void {
+  timelineView.list.el.focus();
+  if (timelineView.list.selected < 0 && timelineView.list.size > 0) timelineView.list.select(0);
+}
+
+async function refreshList(): Promise<void> {
+  const [facets, ids] = await Promise.all([client.call<Parameters<typeof listView.updateFacets>[0]>("facets"), listView.refresh()]);
+  idsCache = ids;
+  filteredIds = ids;
+  listView.updateFacets(facets);
+  if (ids.length && !loadedOnce) {
+    loadedOnce = true;
+    requestAnimationFrame(() => {
+      root.dataset.firstRowsMs = String(Math.round(performance.now()));
+    });
+  }
+}
+
+async function selectSession(id: string, deepLink?: { run?: string; event?: string }): Promise<void> {
+  const changed = id !== selectedSession;
+  selectedSession = id;
+  const index = idsCache.indexOf(id);
+  if (index >= 0 && listView.list.selected !== index) {
+    listView.list.selected = index;
+    listView.list.scrollTo(index);
+    listView.list.paint();
+  }
+  if (changed || deepLink) {
+    state.session = id;
+    state.run = deepLink?.run;
+    state.event = deepLink?.event;
+    writeState(state);
+  }
+  const header = await client.call<SessionHeader | null>("session", { id });
+  if (selectedSession !== id) return;
+  timelineView.show(header);
+  renderDetail(detailEl, null);
+  notify();
+  const ref = deepLink?.event ?? (deepLink?.run ? `run:${deepLink.run}` : undefined);
+  if (ref) {
+    const n = await client.call<number>("findRow", { id, ref });
+    if (n >= 0) timelineView.list.select(n);
+  }
+}
+
+async function selectEvent(n: number): Promise<void> {
+  const id = timelineView.sessionId();
+  if (!id) return;
+  const row = (await timelineView.list.load(n)) as TimelineRow | undefined;
+  const detail = await client.call<EventDetail | null>("event", { id, n });
+  if (timelineView.sessionId() !== id || timelineView.list.selected !== n) return;
+  renderDetail(detailEl, detail);
+  if (row) {
+    state.event = row.type === "run_start" ? undefined : row.ref;
+    state.run = row.type === "run_start" ? (detail?.event.run_id as string | undefined) : undefined;
+    writeState(state);
+  }
+}
+
+// ---- opening traces ----
+
+async function open(source: Source, append = false): Promise<void> {
+  errorBox.hidden = true;
+  const name = source.kind === "file" ? source.file.name ?? "file" : source.kind === "url" ? source.url : source.name;
+  setStatus(`Loading ${name}…`, "loading");
+  if (!append) {
+    loadedOnce = false;
+    selectedSession = undefined;
+    timelineView.show(null);
+    renderDetail(detailEl, null);
+  }
+  let refreshing: Promise<void> | undefined;
+  const off = client.onProgress((p) => {
+    if (p.done) return;
+    const pct = p.total ? ` (${Math.round((p.bytes / p.total) * 100)}%)` : "";
+    setStatus(`Loading ${name}: ${p.events.toLocaleString("en")} events${pct}…`);
+    if (p.sessions > 0 && !refreshing) {
+      refreshing = refreshList()
+        .then(() => {
+          // The first view: the first session, unless the URL names what to show.
+          if (!selectedSession && !state.session && !state.event && !state.run && idsCache[0]) void selectSession(idsCache[0]);
+        })
+        .finally(() => (refreshing = undefined));
+    }
+  });
+  try {
+    const res = await client.call<{ events: number; sessions: number; format: string; warnings: unknown[]; name: string }>("load", { source, append });
+    await refreshing;
+    await refreshList();
+    const warn = res.warnings.length ? ` · ${res.warnings.length} warning${res.warnings.length === 1 ? "" : "s"}` : "";
+    setStatus(`${res.name}: ${res.events.toLocaleString("en")} events in ${res.sessions.toLocaleString("en")} sessions (${res.format})${warn}`, "ready");
+    byId("source").textContent = res.name;
+    if (res.warnings.length) status.title = res.warnings.map((w) => (typeof w === "string" ? w : JSON.stringify(w))).join("\n");
+    const linked = state.session && idsCache.includes(state.session) ? state.session : undefined;
+    const target = linked ?? selectedSession ?? idsCache[0];
+    const deepLink = linked || (!state.session && (state.event || state.run)) ? { run: state.run, event: state.event } : undefined;
+    if (target) await selectSession(target, deepLink);
+    else notify();
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    setStatus(`Could not read ${name}`, "error");
+    showError(`Could not read ${name}: ${e.message}`);
+  } finally {
+    off();
+  }
+}
+
+const picker = byId<HTMLInputElement>("file");
+picker.addEventListener("change", () => {
+  const file = picker.files?.[0];
+  if (file) void open({ kind: "file", file });
+  picker.value = "";
+});
+
+const drop = byId("drop");
+let dragDepth = 0;
+document.addEventListener("dragenter", (e) => {
+  if (!e.dataTransfer?.types.includes("Files")) return;
+  dragDepth++;
+  drop.hidden = false;
+});
+document.addEventListener("dragleave", () => {
+  if (--dragDepth <= 0) {
+    dragDepth = 0;
+    drop.hidden = true;
+  }
+});
+document.addEventListener("dragover", (e) => e.preventDefault());
+document.addEventListener("drop", (e) => {
+  e.preventDefault();
+  dragDepth = 0;
+  drop.hidden = true;
+  const file = e.dataTransfer?.files[0];
+  if (file) void open({ kind: "file", file });
+});
+
+// ---- tabs: the trace view and one per analysis panel ----
+
+const tabs = byId("tabs");
+const views = byId("views");
+const tabButtons = new Map<string, HTMLButtonElement>();
+const mounted = new Set<string>();
+
+const ctx: PanelContext = {
+  call: (method, params) => client.call(method, params),
+  selection: () => ({ sessionId: selectedSession, filteredSessionIds: [...filteredIds] }),
+  onChange(listener) {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+  download(name, bytes, type) {
+    const url = URL.createObjectURL(new Blob([bytes], { type }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = name;
+    a.hidden = true;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  },
+};
+
+function addTab(id: string, title: string, section: HTMLElement): void {
+  const button = h("button", { type: "button", role: "tab", id: `tab-${id}`, "aria-controls": section.id, "data-tab": id }, title);
+  button.addEventListener("click", () => showTab(id));
+  tabs.appendChild(button);
+  tabButtons.set(id, button);
+}
+
+function showTab(id: string): void {
+  if (!tabButtons.has(id)) id = "trace";
+  for (const [tid, button] of tabButtons) {
+    const on = tid === id;
+    button.setAttribute("aria-selected", String(on));
+    button.tabIndex = on ? 0 : -1;
+    byId(`view-${tid}`).hidden = !on;
+  }
+  const panel = panels.find((p) => p.id === id);
+  if (panel && !mounted.has(id)) {
+    mounted.add(id);
+    const el = byId(`view-${id}`);
+    try {
+      panel.mount(el, ctx);
+    } catch (err) {
+      el.appendChild(h("p", { class: "error" }, `This panel failed to start: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  }
+  state.tab = id === "trace" ? undefined : id;
+  writeState(state);
+}
+
+addTab("trace", "Trace", byId("view-trace"));
+for (const panel of panels) {
+  if (!/^[a-z0-9-]+$/.test(panel.id) || panel.id === "trace") continue;
+  const section = h("section", { id: `view-${panel.id}`, class: "panel-view", role: "tabpanel", hidden: true });
+  views.appendChild(section);
+  addTab(panel.id, panel.title, section);
+}
+tabs.addEventListener("keydown", (e) => {
+  if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
+  const ids = [...tabButtons.keys()];
+  const current = ids.findIndex((id) => tabButtons.get(id)!.getAttribute("aria-selected") === "true");
+  const next = ids[(current + (e.key === "ArrowRight" ? 1 : ids.length - 1)) % ids.length]!;
+  showTab(next);
+  tabButtons.get(next)!.focus();
+});
+showTab(state.tab ?? "trace");
+
+// ---- keyboard ----
+
+document.addEventListener("keydown", (e) => {
+  const target = e.target as HTMLElement;
+  const typing = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement || target.isContentEditable;
+  if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey) {
+    e.preventDefault();
+    showTab("trace");
+    listView.search.focus();
+    listView.search.select();
+  } else if (e.key === "Escape" && !typing) {
+    if (detailEl.contains(target)) focusTimeline();
+    else if (timelineView.list.el.contains(target)) listView.list.el.focus();
+    else if (!errorBox.hidden) errorBox.hidden = true;
+  }
+});
+
+setupTheme(byId<HTMLButtonElement>("theme"));
+
+// ---- where the first trace comes from ----
+
+if (isCollectorPage()) {
+  setupCollector(byId("collector"), client, {
+    open: (events, name) => open({ kind: "bytes", bytes: new TextEncoder().encode(JSON.stringify(events)), name }, true),
+    append: async (events) => {
+      await client.call("append", { events });
+      await refreshList();
+      notify();
+    },
+  });
+} else if (state.src) {
+  let url: URL | undefined;
+  try {
+    url = new URL(state.src, location.href);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === "https:" || url.protocol === "http:")) void open({ kind: "url", url: url.href });
+  else showError(`?src must be an http(s) URL: ${state.src}`);
+} else {
+  setStatus("Open a trace file (drop it here or use Open).", "ready");
+}

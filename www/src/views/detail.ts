@@ -1,0 +1,159 @@
+// The detail view of one event: prompt and response, tool arguments and results as
+// collapsible JSON, reasoning, tokens and cost, errors, memory reads and writes, and the
+// raw event. Every value is text; nothing from the trace is parsed as HTML or followed.
+import { clear, fmtCost, fmtDuration, fmtTime, h } from "../dom";
+import type { TimelineRow } from "../query";
+import type { WireEvent } from "../contract";
+import { jsonTree } from "./json-tree";
+
+export interface EventDetail {
+  row: TimelineRow;
+  event: WireEvent;
+  cost: { total: number; matched: boolean; pricingKey: string | null; unmatched: string[] } | null;
+}
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : undefined);
+const str = (v: unknown) => (typeof v === "string" ? v : v === undefined || v === null ? "" : JSON.stringify(v));
+
+function section(title: string, ...body: (Node | null)[]): HTMLElement {
+  return h("section", { class: "d-section" }, h("h3", null, title), ...body);
+}
+
+function text(value: string, cls = "d-text"): HTMLElement {
+  return h("pre", { class: cls }, value);
+}
+
+function facts(pairs: [string, unknown][]): HTMLElement {
+  const dl = h("dl", { class: "facts" });
+  for (const [k, v] of pairs) {
+    if (v === undefined || v === null || v === "") continue;
+    dl.append(h("dt", null, k), h("dd", null, typeof v === "string" ? v : JSON.stringify(v)));
+  }
+  return dl;
+}
+
+/** A prompt that is a list of chat messages renders as bubbles; anything else as text or JSON. */
+function messageView(value: unknown): HTMLElement {
+  if (Array.isArray(value) && value.length > 0 && value.every((m) => obj(m) && "content" in (m as Obj))) {
+    const wrap = h("div", { class: "chat" });
+    for (const m of value as Obj[]) {
+      const role = str(m.role) || "message";
+      wrap.appendChild(h("div", { class: `bubble role-${role.replace(/[^a-z]/gi, "").toLowerCase() || "other"}` }, h("div", { class: "bubble-role" }, role), typeof m.content === "string" ? text(m.content, "bubble-text") : jsonTree(m.content)));
+    }
+    return wrap;
+  }
+  if (typeof value === "string") {
+    try {
+      const parsed = JSON.parse(value);
+      if (Array.isArray(parsed)) return messageView(parsed);
+    } catch {
+      // plain text
+    }
+    return text(value);
+  }
+  return jsonTree(value);
+}
+
+function pick(o: Obj | undefined, keys: string[]): [string, unknown] | undefined {
+  if (!o) return undefined;
+  for (const k of keys) if (o[k] !== undefined && o[k] !== null) return [k, o[k]];
+  return undefined;
+}
+
+export function renderDetail(el: HTMLElement, d: EventDetail | null): void {
+  clear(el);
+  if (!d) {
+    el.appendChild(h("div", { class: "placeholder" }, "Select an event in the timeline to see its detail."));
+    return;
+  }
+  const e = d.event;
+  const type = str(e.event_type);
+  const input = obj(e.input_data);
+  const output = obj(e.output_data);
+  const tool = obj(e.tool_call);
+  const err = obj(e.error);
+  const mem = obj(e.memory);
+  const dec = obj(e.decision_trace);
+  let inputShown = false;
+  let outputShown = false;
+
+  el.appendChild(h("h2", { class: "d-title" }, h("span", { class: "tl-type" }, type), " ", d.row.label, d.row.error ? h("span", { class: "badge st-error" }, "error") : null));
+  el.appendChild(
+    facts([
+      ["Time", fmtTime(typeof e.timestamp === "string" ? Date.parse(e.timestamp) : Number.NaN) || str(e.timestamp)],
+      ["Duration", fmtDuration(typeof e.duration_ms === "number" ? e.duration_ms : d.row.dur)],
+      ["Status", e.status],
+      ["Model", e.model],
+      ["Event id", e.event_id],
+      ["Run", e.run_name ? `${str(e.run_name)} (${str(e.run_id)})` : e.run_id],
+      ["Parent run", e.parent_run_id],
+      ["User", e.user_id],
+      ["Trace / span", e.trace_id ? `${str(e.trace_id)} / ${str(e.span_id)}` : undefined],
+    ]),
+  );
+
+  if (type === "llm_call" || pick(input, ["prompt", "messages"]) || pick(output, ["response", "completion"])) {
+    const prompt = pick(input, ["prompt", "messages", "input"]);
+    const response = pick(output, ["response", "completion", "output", "content"]);
+    if (prompt) {
+      el.appendChild(section("Prompt", messageView(prompt[1])));
+      inputShown = Object.keys(input!).length === 1;
+    }
+    if (response) {
+      el.appendChild(section("Response", messageView(response[1])));
+      outputShown = Object.keys(output!).length === 1;
+    }
+  }
+
+  if (tool || type.startsWith("tool")) {
+    const args = input ?? tool?.tool_input ?? e.tool_args;
+    el.appendChild(section(`Tool${tool?.tool_name ? `: ${str(tool.tool_name)}` : ""}`, facts([["Call id", tool?.tool_call_id], ["Duration", typeof tool?.duration_ms === "number" ? fmtDuration(tool.duration_ms) : undefined]]), h("h4", null, "Arguments"), jsonTree(args ?? null), h("h4", null, "Result"), jsonTree(output ?? tool?.tool_output ?? null)));
+    inputShown = true;
+    outputShown = true;
+  }
+
+  if (dec) {
+    const alternatives = Array.isArray(dec.alternatives_considered) ? (dec.alternatives_considered as unknown[]) : [];
+    el.appendChild(
+      section(
+        "Reasoning",
+        text(str(dec.reasoning)),
+        alternatives.length ? h("h4", null, "Alternatives considered") : null,
+        alternatives.length ? h("ul", null, ...alternatives.map((a) => h("li", null, str(a)))) : null,
+        facts([["Confidence", dec.confidence], ["Step", dec.step]]),
+      ),
+    );
+  }
+
+  if (typeof e.tokens_in === "number" || typeof e.tokens_out === "number" || d.cost) {
+    const tin = Number(e.tokens_in ?? 0);
+    const tout = Number(e.tokens_out ?? 0);
+    el.appendChild(
+      section(
+        "Tokens and cost",
+        facts([
+          ["Tokens in", String(tin)],
+          ["Tokens out", String(tout)],
+          ["Total tokens", String(tin + tout)],
+          ["Cost", d.cost ? (d.cost.matched ? `${fmtCost(d.cost.total)} (priced as ${d.cost.pricingKey ?? "?"})` : `no price for ${str(e.model) || "this model"}`) : undefined],
+        ]),
+      ),
+    );
+  }
+
+  if (err) {
+    el.appendChild(section("Error", facts([["Type", err.error_type], ["Critical", err.critical]]), text(str(err.message), "d-text d-error"), err.stack_trace ? h("details", { class: "stack" }, h("summary", null, "Stack trace"), text(str(err.stack_trace))) : null));
+  }
+
+  if (mem) {
+    el.appendChild(section(type === "memory_read" ? "Memory read" : type === "memory_write" ? "Memory write" : "Memory", facts([["Key", mem.key], ["Type", mem.memory_type], ["Overwrite", mem.overwrite]]), h("h4", null, "Value"), jsonTree(mem.value ?? null)));
+  }
+
+  if (input && !inputShown) el.appendChild(section("Input", jsonTree(input)));
+  if (output && !outputShown) el.appendChild(section("Output", jsonTree(output)));
+  for (const key of ["metadata", "attributes"]) {
+    if (obj(e[key]) && Object.keys(e[key] as Obj).length) el.appendChild(section(key === "metadata" ? "Metadata" : "Attributes", jsonTree(e[key], 1)));
+  }
+  el.appendChild(h("details", { class: "raw" }, h("summary", null, "Raw event"), jsonTree(e, 1)));
+}

@@ -1,0 +1,120 @@
+// The timeline: a waterfall of a session's runs and events, nested by run, with bars for
+// durations and errors marked; virtualised like the list.
+import { clear, fmtCost, fmtDuration, fmtTime, h } from "../dom";
+import type { WorkerClient } from "../client";
+import type { TimelineRow } from "../query";
+import { cssToken } from "./list";
+import { VirtualList } from "./virtual";
+
+export interface SessionHeader {
+  id: string;
+  agent: string;
+  status: string;
+  first: number;
+  durationMs: number;
+  events: number;
+  errors: number;
+  tokensIn: number;
+  tokensOut: number;
+  models: string[];
+  tools: string[];
+  rows: number;
+  span: number;
+  totalCost: number | null;
+  unmatchedModels: string[];
+  costError: string;
+}
+
+export interface TimelineView {
+  el: HTMLElement;
+  list: VirtualList<TimelineRow>;
+  /** Shows a session (or nothing); resolves when its rows are known. */
+  show(header: SessionHeader | null): void;
+  sessionId(): string | undefined;
+}
+
+const ICONS: Record<string, string> = {
+  llm_call: "◆", tool_call: "⚙", run_start: "▶", error: "✖", decision: "◇", memory_read: "⇩", memory_write: "⇧",
+  session_start: "●", session_end: "■", final: "✔", final_answer: "✔",
+};
+
+export function createTimelineView(client: WorkerClient, onSelect: (n: number) => void, onActivate: () => void): TimelineView {
+  const header = h("div", { class: "session-header" });
+  let current: SessionHeader | null = null;
+  let span = 1;
+
+  const list = new VirtualList<TimelineRow>({
+    rowHeight: 26,
+    label: "Timeline",
+    fetch: async (offset, limit) => {
+      if (!current) return [];
+      const res = await client.call<{ rows: TimelineRow[] }>("timeline", { id: current.id, offset, limit });
+      return res.rows;
+    },
+    render(row) {
+      const bar = h("div", { class: "bar" });
+      const left = Math.min(100, (row.start / span) * 100);
+      const width = Number.isFinite(row.dur) ? Math.max(0.3, (row.dur / span) * 100) : 0.3;
+      bar.style.left = `${left}%`;
+      bar.style.width = `${Math.min(width, 100 - left + 0.3)}%`;
+      const name = h("div", { class: "tl-name", title: row.label }, h("span", { class: "tl-icon", "aria-hidden": "true" }, ICONS[row.type] ?? "•"), h("span", { class: "tl-type" }, row.type), " ", h("span", { class: "tl-label" }, row.label));
+      name.style.paddingLeft = `${6 + row.depth * 14}px`;
+      return h(
+        "div",
+        { class: `tl-row t-${cssToken(row.type)}${row.error ? " has-error" : ""}`, "data-ref": row.ref },
+        name,
+        h("div", { class: "tl-dur" }, fmtDuration(row.dur)),
+        h("div", { class: "tl-track" }, bar),
+      );
+    },
+    onSelect: (index) => onSelect(index),
+    onActivate,
+  });
+
+  const empty = h("div", { class: "placeholder" }, "Select a session to see its timeline.");
+  const el = h("div", { class: "timeline-view" }, header, h("div", { class: "tl-head" }, h("span", null, "Event"), h("span", null, "Duration"), h("span", null, "Waterfall")), list.el, empty);
+
+  function renderHeader(s: SessionHeader): void {
+    clear(header);
+    header.append(
+      h("h2", null, s.agent || "(no agent)", " ", h("span", { class: `badge st-${cssToken(s.status)}` }, s.status || "unknown")),
+      h(
+        "dl",
+        { class: "facts" },
+        ...fact("Session", s.id),
+        ...fact("Started", fmtTime(s.first)),
+        ...fact("Duration", fmtDuration(s.durationMs)),
+        ...fact("Events", String(s.events)),
+        ...fact("Errors", String(s.errors)),
+        ...fact("Tokens", `${s.tokensIn} in / ${s.tokensOut} out`),
+        ...fact("Cost", s.totalCost === null ? s.costError || "n/a" : fmtCost(s.totalCost) + (s.unmatchedModels.length ? ` (no price for ${s.unmatchedModels.join(", ")})` : "")),
+        ...fact("Models", s.models.join(", ") || "none"),
+        ...fact("Tools", s.tools.join(", ") || "none"),
+      ),
+    );
+  }
+
+  return {
+    el,
+    list,
+    show(s) {
+      current = s;
+      empty.hidden = s !== null;
+      header.hidden = s === null;
+      if (!s) {
+        clear(header);
+        list.reset(0);
+        return;
+      }
+      span = s.span > 0 ? s.span : 1;
+      renderHeader(s);
+      list.el.scrollTop = 0;
+      list.reset(s.rows);
+    },
+    sessionId: () => current?.id,
+  };
+}
+
+function fact(term: string, value: string): HTMLElement[] {
+  return [h("dt", null, term), h("dd", null, value)];
+}

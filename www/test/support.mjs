@@ -1,0 +1,101 @@
+// Shared by the viewer's browser tests (and h2b's panels test): build the viewer into a
+// temporary directory, serve it on 127.0.0.1 with optional extra routes, and drive it in
+// headless Debian Chromium through playwright-core, recording every request the page makes.
+import { createServer } from "node:http";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { extname, join, normalize, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildViewer } from "../build.mjs";
+
+export const CHROMIUM = "/usr/bin/chromium";
+export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+export const importFixtures = join(repoRoot, "tests/fixtures/import");
+
+/** `false`, or why browser tests cannot run here (for `test(..., { skip })`). */
+export const skipBrowser = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (Debian package chromium)`;
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm",
+  ".json": "application/json", ".ndjson": "application/x-ndjson", ".jsonl": "application/x-ndjson", ".gz": "application/gzip", ".png": "image/png",
+};
+
+let built;
+/** Builds the viewer once per process into a temporary directory; returns that directory. */
+export function buildOnce() {
+  built ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), "agentlens-www-"));
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+    return buildViewer({ outDir: dir, quiet: true, copyToPackage: false });
+  })();
+  return built;
+}
+
+/**
+ * Serves `dir` (the built viewer) on 127.0.0.1. `routes` maps a path to
+ * `{ body, type }` or to a handler `(req, res) => void`; `transformIndex(html)` may edit
+ * index.html (the collector injects its meta tag). Records every request in `requests`.
+ */
+export async function serve(dir, { routes = {}, transformIndex } = {}) {
+  const requests = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, "http://127.0.0.1");
+    requests.push({ method: req.method, path: url.pathname + url.search, headers: req.headers });
+    const route = routes[url.pathname];
+    if (typeof route === "function") return route(req, res, url);
+    if (route) {
+      res.writeHead(200, { "Content-Type": route.type ?? TYPES[extname(url.pathname)] ?? "application/octet-stream" }).end(route.body);
+      return;
+    }
+    const rel = url.pathname === "/" ? "index.html" : decodeURIComponent(url.pathname.slice(1));
+    const file = normalize(join(dir, rel));
+    if (!file.startsWith(dir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+      res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
+      return;
+    }
+    let body = readFileSync(file);
+    if (rel === "index.html" && transformIndex) body = Buffer.from(transformIndex(body.toString("utf8")));
+    res.writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream", "Cache-Control": "no-store" }).end(body);
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections?.();
+      server.close(resolve);
+    }),
+  };
+}
+
+/** Launches headless Chromium (a fresh profile per launch). */
+export async function launchBrowser() {
+  const { chromium } = await import("playwright-core");
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/**
+ * Opens `url` in a new page. Returns the page, the page errors and console errors seen
+ * (`problems`) and every URL the page (and its workers) requested (`requests`).
+ */
+export async function openPage(browser, url, { colorScheme = "light", viewport = { width: 1400, height: 900 } } = {}) {
+  const context = await browser.newContext({ colorScheme, viewport, acceptDownloads: true });
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+  context.on("request", (r) => requests.push(r.url()));
+  await page.goto(url);
+  return { page, context, problems, requests, close: () => context.close() };
+}
+
+/** Waits until the viewer finished loading (ready or error) and returns that state. */
+export async function waitForLoad(page, timeout = 60_000) {
+  await page.waitForFunction(() => ["ready", "error"].includes(document.documentElement.dataset.load ?? "") && !/^Loading/.test(document.getElementById("status")?.textContent ?? ""), null, { timeout });
+  return page.evaluate(() => document.documentElement.dataset.load);
+}
