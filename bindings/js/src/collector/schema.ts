@@ -1,0 +1,116 @@
+/// <reference types="node" />
+/**
+ * The database schema as numbered migrations, applied in order inside a transaction
+ * each and recorded in `schema_migrations`. A database written by a newer collector
+ * (a version this file does not know) is refused rather than guessed at.
+ *
+ * Timestamps: `*_ms` columns are epoch milliseconds (what ordering and filters use);
+ * the `TEXT` timestamps are kept as clients sent them, for the AgentLens read API.
+ */
+import type { DatabaseSync } from "node:sqlite";
+import { StoreError } from "./errors.js";
+
+interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    description: "sessions, events, runs, meta",
+    sql: `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);
+CREATE TABLE sessions (
+  session_id TEXT PRIMARY KEY,
+  agent_name TEXT NOT NULL DEFAULT 'default-agent',
+  started_at TEXT NOT NULL,
+  started_ms INTEGER NOT NULL,
+  ended_at TEXT,
+  ended_ms INTEGER,
+  status TEXT NOT NULL DEFAULT 'active',
+  metadata BLOB,
+  event_tokens_in INTEGER NOT NULL DEFAULT 0,
+  event_tokens_out INTEGER NOT NULL DEFAULT 0,
+  end_tokens_in INTEGER,
+  end_tokens_out INTEGER,
+  event_count INTEGER NOT NULL DEFAULT 0,
+  has_start INTEGER NOT NULL DEFAULT 0,
+  last_ms INTEGER NOT NULL,
+  bytes INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX idx_sessions_started ON sessions(started_ms);
+CREATE INDEX idx_sessions_status ON sessions(status, started_ms);
+CREATE INDEX idx_sessions_agent ON sessions(agent_name);
+CREATE INDEX idx_sessions_last ON sessions(last_ms);
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL UNIQUE,
+  session_id TEXT NOT NULL REFERENCES sessions(session_id) ON DELETE CASCADE,
+  run_id TEXT,
+  event_type TEXT NOT NULL,
+  timestamp TEXT NOT NULL,
+  ts_ms INTEGER NOT NULL,
+  model TEXT,
+  name TEXT,
+  status TEXT,
+  tokens_in INTEGER NOT NULL DEFAULT 0,
+  tokens_out INTEGER NOT NULL DEFAULT 0,
+  duration_ms REAL,
+  is_error INTEGER NOT NULL DEFAULT 0,
+  payload BLOB NOT NULL
+);
+CREATE INDEX idx_events_session_ts ON events(session_id, ts_ms, seq);
+CREATE INDEX idx_events_run_ts ON events(run_id, ts_ms, seq) WHERE run_id IS NOT NULL;
+CREATE INDEX idx_events_ts ON events(ts_ms);
+CREATE INDEX idx_events_model ON events(model) WHERE model IS NOT NULL;
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  started_at INTEGER NOT NULL,
+  completed_at INTEGER,
+  duration_ms INTEGER,
+  agent_type TEXT,
+  user_id TEXT,
+  session_id TEXT,
+  parent_run_id TEXT,
+  has_start INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX idx_runs_started_at ON runs(started_at);
+CREATE INDEX idx_runs_status ON runs(status, started_at);
+CREATE INDEX idx_runs_user_id ON runs(user_id);
+CREATE INDEX idx_runs_session_id ON runs(session_id);
+`,
+  },
+];
+
+/** The schema version this collector writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Brings `db` to {@link SCHEMA_VERSION}; returns the version it found. */
+export function migrate(db: DatabaseSync): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
+  const found = row.v ?? 0;
+  if (found > SCHEMA_VERSION) {
+    throw new StoreError(`this database has schema version ${found}; this collector knows up to ${SCHEMA_VERSION} (upgrade agentlens)`);
+  }
+  const record = db.prepare("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)");
+  for (const m of MIGRATIONS) {
+    if (m.version <= found) continue;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(m.sql);
+      record.run(m.version, m.description, new Date().toISOString());
+      db.exec("COMMIT");
+    } catch (e) {
+      db.exec("ROLLBACK");
+      throw e;
+    }
+  }
+  return found;
+}

@@ -1,0 +1,185 @@
+/// <reference types="node" />
+/**
+ * The collector's HTTP server (node:http, no framework). Per request, in order: security
+ * headers, CORS (off unless origins are configured), route match, per-client rate limit,
+ * API key check (data endpoints only; the viewer's static files and `/health` are open),
+ * then the handler. Every error is a JSON body `{"error": ...}` with its status; an
+ * unexpected error is a 500 that names nothing internal.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { HttpError, sendJson } from "./http.js";
+import { compile, match, type CompiledRoute, type Route, type ServerConfig } from "./router.js";
+import { analysisRoutes } from "./routes/analysis.js";
+import { ingestRoutes } from "./routes/ingest.js";
+import { LiveHub, liveRoutes } from "./routes/live.js";
+import { docRoutes } from "./routes/openapi.js";
+import { pricingRoutes } from "./routes/pricing.js";
+import { runRoutes } from "./routes/runs.js";
+import { sessionRoutes } from "./routes/sessions.js";
+import { StaticFiles } from "./routes/static.js";
+import { openStore } from "./store.js";
+import type { Collector, CollectorOptions } from "./types.js";
+
+const MINUTE_MS = 60_000;
+
+/** Every route the server answers, in match order. */
+export const ROUTES: Route[] = [...ingestRoutes, ...sessionRoutes, ...pricingRoutes, ...runRoutes, ...analysisRoutes, ...liveRoutes, ...docRoutes];
+
+const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest();
+
+/** The key a request presents: `X-API-Key`, or `Authorization: Bearer <key>`. */
+function presentedKey(req: IncomingMessage): string | undefined {
+  const header = req.headers["x-api-key"];
+  if (typeof header === "string") return header;
+  const auth = req.headers.authorization;
+  if (typeof auth === "string") {
+    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** Fixed one-minute windows per client address. */
+class RateLimiter {
+  private windows = new Map<string, { start: number; count: number }>();
+
+  constructor(private readonly perMinute: number) {}
+
+  /** Seconds to wait, or 0 if the request may proceed. */
+  hit(client: string, now: number): number {
+    if (this.perMinute <= 0) return 0;
+    let w = this.windows.get(client);
+    if (!w || now - w.start >= MINUTE_MS) {
+      if (this.windows.size > 10_000) this.windows.clear(); // bound memory under address churn
+      w = { start: now, count: 0 };
+      this.windows.set(client, w);
+    }
+    w.count++;
+    return w.count > this.perMinute ? Math.max(1, Math.ceil((w.start + MINUTE_MS - now) / 1000)) : 0;
+  }
+}
+
+/**
+ * Starts a collector: opens the store, then listens. Resolves once it accepts
+ * connections.
+ *
+ * @example
+ * ```ts
+ * const collector = await startCollector({ dbPath: "agentlens.db", port: 0 });
+ * console.log(collector.url);
+ * await collector.close();
+ * ```
+ */
+export async function startCollector(options: CollectorOptions): Promise<Collector> {
+  const store = await openStore({ path: options.dbPath, encryptionKey: options.encryptionKey, compress: options.compress, redact: options.redact });
+  const log = options.log ?? (() => {});
+  const routes: CompiledRoute[] = ROUTES.map(compile);
+  const config: ServerConfig = {
+    maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
+    maxBatchEvents: options.maxBatchEvents ?? 10_000,
+    redact: options.redact ?? {},
+    routes: ROUTES,
+    hasApiKey: Boolean(options.apiKey),
+  };
+  const keyHash = options.apiKey ? sha256(options.apiKey) : null;
+  const cors = new Set(options.cors ?? []);
+  const limiter = new RateLimiter(options.rateLimitPerMinute ?? 6000);
+  const live = new LiveHub(options.heartbeatMs ?? 15_000);
+  const viewerDir = options.viewerDir === undefined ? new URL("../../viewer/", import.meta.url) : options.viewerDir;
+  const files = viewerDir === false ? null : new StaticFiles(viewerDir);
+
+  function applyCors(req: IncomingMessage, res: ServerResponse): boolean {
+    const origin = req.headers.origin;
+    if (typeof origin !== "string" || cors.size === 0) return false;
+    if (!cors.has("*") && !cors.has(origin)) return false;
+    res.setHeader("Access-Control-Allow-Origin", cors.has("*") ? "*" : origin);
+    res.setHeader("Vary", "Origin");
+    res.setHeader("Access-Control-Expose-Headers", "Retry-After, X-AgentLens-Truncated");
+    return true;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "no-referrer");
+    const url = new URL(req.url ?? "/", "http://collector");
+    const method = req.method ?? "GET";
+    const allowed = applyCors(req, res);
+    if (method === "OPTIONS") {
+      if (allowed) {
+        res.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        res.setHeader("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, X-API-Key, Authorization");
+        res.setHeader("Access-Control-Max-Age", "86400");
+      }
+      res.writeHead(204).end();
+      return;
+    }
+    const found = match(routes, method, url.pathname);
+    if (!found || !("route" in found)) {
+      if (!found && files && (method === "GET" || method === "HEAD") && (await files.serve(url.pathname, res, method === "HEAD"))) return;
+      if (found) throw new HttpError(405, "Method not allowed", { Allow: found.allow.join(", ") });
+      throw new HttpError(404, "Not found");
+    }
+    const wait = limiter.hit(req.socket.remoteAddress ?? "unknown", Date.now());
+    if (wait > 0) throw new HttpError(429, "Too many requests, please try again later", { "Retry-After": String(wait) });
+    if (found.route.auth && keyHash) {
+      const presented = presentedKey(req);
+      // Hashing first makes the comparison constant-time and independent of the key's length.
+      if (presented === undefined || !timingSafeEqual(sha256(presented), keyHash)) {
+        throw new HttpError(401, "Unauthorized: invalid or missing API key", { "WWW-Authenticate": 'Bearer realm="agentlens"' });
+      }
+    }
+    await found.route.handle({ req, res, url, params: found.params, store, live, config });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (e instanceof HttpError) {
+        sendJson(res, e.status, { error: e.message }, e.headers);
+        if (e.headers.Connection === "close") req.socket.end();
+        return;
+      }
+      log("error", `collector: ${req.method} ${new URL(req.url ?? "/", "http://c").pathname} failed: ${(e as Error)?.name ?? "Error"}`);
+      sendJson(res, 500, { error: "Internal server error" });
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 120_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (e) => {
+      store.close();
+      live.close();
+      reject(e);
+    });
+    server.listen(options.port ?? 3000, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  log("info", `collector listening on ${url}`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port: address.port,
+    store,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        live.close();
+        server.close(() => {
+          store.close();
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}

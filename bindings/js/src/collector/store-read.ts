@@ -1,0 +1,249 @@
+/// <reference types="node" />
+/**
+ * AgentLens-compatible reads (reference A.5): sessions, their events, search, explain,
+ * compare. Shapes follow the AgentLens backend; totals are computed from the events
+ * stored once each, or taken from the session end when it gave them (never both).
+ */
+import { explainBackend } from "./core.js";
+import type { CollectorStore } from "./store.js";
+import type { WireEvent } from "./types.js";
+
+export interface SessionRow {
+  session_id: string;
+  agent_name: string;
+  started_at: string;
+  started_ms: number;
+  ended_at: string | null;
+  status: string;
+  metadata: Uint8Array | null;
+  total_tokens_in: number;
+  total_tokens_out: number;
+  event_count: number;
+  last_ms: number;
+}
+
+export interface EventRow {
+  seq: number;
+  event_id: string;
+  session_id: string;
+  run_id: string | null;
+  event_type: string;
+  timestamp: string;
+  ts_ms: number;
+  model: string | null;
+  name: string | null;
+  status: string | null;
+  tokens_in: number;
+  tokens_out: number;
+  duration_ms: number | null;
+  is_error: number;
+  payload: Uint8Array;
+}
+
+/** Columns of a session as the API reports it. */
+export const SESSION_COLUMNS = `session_id, agent_name, started_at, started_ms, ended_at, status, metadata,
+  COALESCE(end_tokens_in, event_tokens_in) AS total_tokens_in, COALESCE(end_tokens_out, event_tokens_out) AS total_tokens_out,
+  event_count, last_ms`;
+
+export const SESSION_STATUSES = new Set(["active", "completed", "error", "timeout"]);
+
+export function getSessionRow(store: CollectorStore, id: string): SessionRow | undefined {
+  return store.db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE session_id = ?`).get(id) as SessionRow | undefined;
+}
+
+/** A session row in the AgentLens API shape (metadata decoded). */
+export async function sessionView(store: CollectorStore, r: SessionRow): Promise<Record<string, unknown>> {
+  const metadata = r.metadata ? await store.decode(new Uint8Array(r.metadata)) : {};
+  return {
+    session_id: r.session_id,
+    agent_name: r.agent_name,
+    started_at: r.started_at,
+    ended_at: r.ended_at,
+    metadata: metadata ?? {},
+    total_tokens_in: r.total_tokens_in,
+    total_tokens_out: r.total_tokens_out,
+    status: r.status,
+  };
+}
+
+/** Stored events decoded back to wire events (in row order). */
+export async function decodeEvents(store: CollectorStore, rows: EventRow[]): Promise<WireEvent[]> {
+  return Promise.all(
+    rows.map(async (r) => {
+      const v = await store.decode(new Uint8Array(r.payload));
+      return v && typeof v === "object" ? (v as WireEvent) : { event_id: r.event_id, session_id: r.session_id, event_type: r.event_type };
+    }),
+  );
+}
+
+/** An event in the AgentLens read shape: missing payloads as `{}`, absent nested models as `null`. */
+export function agentlensEvent(e: WireEvent): WireEvent {
+  return {
+    ...e,
+    input_data: e.input_data ?? {},
+    output_data: e.output_data ?? {},
+    model: e.model ?? null,
+    tool_call: e.tool_call ?? null,
+    decision_trace: e.decision_trace ?? null,
+    duration_ms: e.duration_ms ?? null,
+  };
+}
+
+export function sessionEventRows(store: CollectorStore, id: string, limit = -1, offset = 0): EventRow[] {
+  return store.db
+    .prepare("SELECT * FROM events WHERE session_id = ? ORDER BY ts_ms, seq LIMIT ? OFFSET ?")
+    .all(id, limit, offset) as unknown as EventRow[];
+}
+
+export function countSessionEvents(store: CollectorStore, id: string): number {
+  return (store.db.prepare("SELECT COUNT(*) AS n FROM events WHERE session_id = ?").get(id) as { n: number }).n;
+}
+
+/** The whole trace of a session: synthesized start, stored events, synthesized end. */
+export async function sessionTrace(store: CollectorStore, id: string, maxEvents = -1): Promise<WireEvent[] | null> {
+  const row = getSessionRow(store, id);
+  if (!row) return null;
+  const view = await sessionView(store, row);
+  const events = await decodeEvents(store, sessionEventRows(store, id, maxEvents));
+  const start: WireEvent = {
+    event_type: "session_start",
+    session_id: id,
+    agent_name: row.agent_name,
+    metadata: view.metadata,
+    timestamp: row.started_at,
+  };
+  const out = [start, ...events];
+  if (row.ended_at) {
+    out.push({
+      event_type: "session_end",
+      session_id: id,
+      ended_at: row.ended_at,
+      status: row.status,
+      total_tokens_in: row.total_tokens_in,
+      total_tokens_out: row.total_tokens_out,
+    });
+  }
+  return out;
+}
+
+/** The backend explanation (capped at 5000 events, as the AgentLens backend). */
+export async function explain(store: CollectorStore, id: string): Promise<string | null> {
+  const trace = await sessionTrace(store, id, 5000);
+  return trace ? explainBackend(trace, store.redact) : null;
+}
+
+export interface SearchParams {
+  q?: string;
+  agent?: string;
+  status?: string;
+  after?: string;
+  before?: string;
+  minTokens?: number;
+  maxTokens?: number;
+  sort: "started_at" | "total_tokens" | "agent_name" | "status";
+  order: "asc" | "desc";
+  limit: number;
+  offset: number;
+}
+
+const SORT_SQL: Record<SearchParams["sort"], string> = {
+  started_at: "started_ms",
+  total_tokens: "(COALESCE(end_tokens_in, event_tokens_in) + COALESCE(end_tokens_out, event_tokens_out))",
+  agent_name: "agent_name",
+  status: "status",
+};
+
+/**
+ * `GET /sessions/search`. SQL narrows by the indexed columns; the free-text terms (ANDed,
+ * over agent name and metadata) are matched after decoding, since metadata may be
+ * encrypted at rest.
+ */
+export async function searchSessions(store: CollectorStore, p: SearchParams): Promise<{ sessions: Record<string, unknown>[]; total: number }> {
+  const where: string[] = [];
+  const args: (string | number)[] = [];
+  if (p.agent) {
+    where.push("agent_name LIKE ? ESCAPE '\\'");
+    args.push(`%${escapeLike(p.agent)}%`);
+  }
+  if (p.status) {
+    where.push("status = ?");
+    args.push(p.status);
+  }
+  const after = p.after ? Date.parse(p.after) : NaN;
+  if (Number.isFinite(after)) {
+    where.push("started_ms >= ?");
+    args.push(after);
+  }
+  const before = p.before ? Date.parse(p.before) : NaN;
+  if (Number.isFinite(before)) {
+    where.push("started_ms <= ?");
+    args.push(before);
+  }
+  const total = SORT_SQL.total_tokens;
+  if (p.minTokens !== undefined) {
+    where.push(`${total} >= ?`);
+    args.push(p.minTokens);
+  }
+  if (p.maxTokens !== undefined) {
+    where.push(`${total} <= ?`);
+    args.push(p.maxTokens);
+  }
+  const sql = `SELECT ${SESSION_COLUMNS} FROM sessions ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    ORDER BY ${SORT_SQL[p.sort]} ${p.order === "asc" ? "ASC" : "DESC"}, session_id`;
+  const terms = (p.q ?? "").toLowerCase().split(/\s+/).filter(Boolean).slice(0, 10);
+  if (terms.length === 0) {
+    const count = store.db.prepare(`SELECT COUNT(*) AS n FROM sessions ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`).get(...args) as { n: number };
+    const rows = store.db.prepare(`${sql} LIMIT ? OFFSET ?`).all(...args, p.limit, p.offset) as unknown as SessionRow[];
+    return { sessions: await Promise.all(rows.map((r) => sessionView(store, r))), total: count.n };
+  }
+  const matched: Record<string, unknown>[] = [];
+  for (const r of store.db.prepare(sql).all(...args) as unknown as SessionRow[]) {
+    const view = await sessionView(store, r);
+    const hay = `${r.agent_name} ${JSON.stringify(view.metadata)}`.toLowerCase();
+    if (terms.every((t) => hay.includes(t))) matched.push(view);
+  }
+  return { sessions: matched.slice(p.offset, p.offset + p.limit), total: matched.length };
+}
+
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Per-session figures for `POST /sessions/compare`. */
+export async function compareMetrics(store: CollectorStore, id: string, cap: number) {
+  const row = getSessionRow(store, id);
+  if (!row) return null;
+  const rows = sessionEventRows(store, id, cap);
+  const events = await decodeEvents(store, rows);
+  const counts = (key: (e: WireEvent) => unknown) => {
+    const m: Record<string, number> = {};
+    for (const e of events) {
+      const k = key(e);
+      if (typeof k === "string" && k) m[k] = (m[k] ?? 0) + 1;
+    }
+    return m;
+  };
+  const durations = rows.map((r) => r.duration_ms).filter((d): d is number => d !== null);
+  const endMs = row.ended_at ? Date.parse(row.ended_at) : NaN;
+  return {
+    truncated: row.event_count > cap,
+    metrics: {
+      session_id: id,
+      agent_name: row.agent_name,
+      status: row.status,
+      event_count: rows.length,
+      total_tokens_in: row.total_tokens_in,
+      total_tokens_out: row.total_tokens_out,
+      total_tokens: row.total_tokens_in + row.total_tokens_out,
+      duration_ms: Number.isFinite(endMs) ? Math.max(0, endMs - row.started_ms) : null,
+      avg_event_duration_ms: durations.length ? durations.reduce((a, b) => a + b, 0) / durations.length : 0,
+      error_count: rows.filter((r) => r.is_error).length,
+      llm_calls: rows.filter((r) => r.event_type === "llm_call").length,
+      tool_calls: rows.filter((r) => r.event_type === "tool_call").length,
+      event_types: counts((e) => e.event_type),
+      tools: counts((e) => (e.tool_call as { tool_name?: string } | undefined)?.tool_name),
+      models: counts((e) => e.model),
+    },
+    events,
+  };
+}

@@ -1,0 +1,280 @@
+/// <reference types="node" />
+/**
+ * The collector's SQLite store (Node's built-in `node:sqlite`): opening (WAL, migrations,
+ * key check) and ingestion. Reads live in store-*.ts over the same handle.
+ *
+ * Durability: WAL with `synchronous=FULL`, so a committed transaction has been fsynced
+ * before `ingest` returns, and the server answers only after that. `NORMAL` would
+ * already survive `kill -9` (the WAL is in the OS page cache), but not a power cut;
+ * one fsync per batch is cheap next to the HTTP round trip.
+ *
+ * Ingestion is one transaction per batch. Everything asynchronous (WebCrypto) happens
+ * before it; the transaction itself is synchronous, so concurrent requests never
+ * interleave inside one.
+ */
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { PayloadCodec } from "./codec.js";
+import { redactValue, truncateField } from "./core.js";
+import { StoreError } from "./errors.js";
+import { ID_FIELDS, PAYLOAD_FIELDS, normalize, refreshColumns, type Normalized } from "./normalize.js";
+import { migrate, SCHEMA_VERSION } from "./schema.js";
+import * as admin from "./store-admin.js";
+import * as reads from "./store-read.js";
+import type { IngestResult, Progress, Store, StoreOptions, WireEvent } from "./types.js";
+
+const DEFAULT_MAX_FIELD_BYTES = 256 * 1024;
+const IMPORT_CHUNK = 500;
+
+type Stmts = Record<
+  "ensureSession" | "applyStart" | "applyEnd" | "insertEvent" | "bumpSession" | "startRun" | "ensureRun" | "endRun",
+  StatementSync
+>;
+
+/** Opens (creating if needed) the store at `options.path`. */
+export async function openStore(options: StoreOptions): Promise<CollectorStore> {
+  if (typeof options?.path !== "string" || options.path === "") throw new StoreError("openStore: path is required");
+  const codec = await PayloadCodec.create(options.encryptionKey, options.compress ?? false);
+  const db = new DatabaseSync(options.path);
+  try {
+    db.exec("PRAGMA journal_mode=WAL");
+    db.exec("PRAGMA synchronous=FULL");
+    db.exec("PRAGMA foreign_keys=ON");
+    db.exec("PRAGMA busy_timeout=5000");
+    db.exec("PRAGMA temp_store=MEMORY");
+    migrate(db);
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'key_check'").get() as { value: Uint8Array } | undefined;
+    await codec.verify(row ? new Uint8Array(row.value) : null);
+    if (!row && codec.encrypted) {
+      db.prepare("INSERT INTO meta (key, value) VALUES ('key_check', ?)").run(await codec.keyCheck());
+    }
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+  return new CollectorStore(options.path, db, codec, options);
+}
+
+/** The store; the {@link Store} API plus the reads the HTTP routes use. */
+export class CollectorStore implements Store {
+  private readonly stmts: Stmts;
+  private closed = false;
+  readonly redact: Record<string, unknown>;
+  readonly maxFieldBytes: number;
+
+  constructor(
+    readonly path: string,
+    readonly db: DatabaseSync,
+    readonly codec: PayloadCodec,
+    options: StoreOptions,
+  ) {
+    this.redact = options.redact ?? {};
+    this.maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
+    const p = (sql: string) => db.prepare(sql);
+    this.stmts = {
+      ensureSession: p(`INSERT INTO sessions (session_id, started_at, started_ms, last_ms) VALUES (?, ?, ?, ?)
+        ON CONFLICT(session_id) DO NOTHING`),
+      applyStart: p(`UPDATE sessions SET agent_name = ?, metadata = ?, started_at = ?, started_ms = ?, has_start = 1,
+        last_ms = MAX(last_ms, ?) WHERE session_id = ? AND has_start = 0`),
+      applyEnd: p(`UPDATE sessions SET ended_at = @at, ended_ms = @ts, status = @status,
+        end_tokens_in = CASE WHEN @tin > 0 THEN @tin ELSE end_tokens_in END,
+        end_tokens_out = CASE WHEN @tout > 0 THEN @tout ELSE end_tokens_out END,
+        last_ms = MAX(last_ms, @ts) WHERE session_id = @sid`),
+      insertEvent: p(`INSERT INTO events (event_id, session_id, run_id, event_type, timestamp, ts_ms, model, name, status,
+        tokens_in, tokens_out, duration_ms, is_error, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(event_id) DO NOTHING`),
+      bumpSession: p(`UPDATE sessions SET event_tokens_in = event_tokens_in + @tin, event_tokens_out = event_tokens_out + @tout,
+        event_count = event_count + 1, bytes = bytes + @bytes, last_ms = MAX(last_ms, @ts),
+        started_at = CASE WHEN has_start = 0 AND @ts < started_ms THEN @at ELSE started_at END,
+        started_ms = CASE WHEN has_start = 0 AND @ts < started_ms THEN @ts ELSE started_ms END
+        WHERE session_id = @sid`),
+      startRun: p(`INSERT INTO runs (id, name, status, started_at, agent_type, user_id, session_id, parent_run_id, has_start, created_at)
+        VALUES (@id, @name, 'running', @ts, @agent_type, @user_id, @sid, @parent, 1, @now)
+        ON CONFLICT(id) DO UPDATE SET name = excluded.name, started_at = excluded.started_at, agent_type = excluded.agent_type,
+        user_id = excluded.user_id, session_id = excluded.session_id, parent_run_id = excluded.parent_run_id, has_start = 1
+        WHERE runs.has_start = 0`),
+      ensureRun: p(`INSERT INTO runs (id, name, status, started_at, session_id, created_at) VALUES (?, 'run', 'running', ?, ?, ?)
+        ON CONFLICT(id) DO NOTHING`),
+      endRun: p(`UPDATE runs SET status = @status, completed_at = @ts, duration_ms = COALESCE(@duration, MAX(0, @ts - started_at))
+        WHERE id = @id`),
+    };
+  }
+
+  private check(): void {
+    if (this.closed) throw new StoreError("the store is closed");
+  }
+
+  /** Normalises, redacts and encodes, then stores the batch in one transaction. */
+  async ingest(events: unknown[]): Promise<IngestResult> {
+    this.check();
+    const nowMs = Date.now();
+    const runSessions = new Map<string, string>();
+    const items: Normalized[] = [];
+    let skipped = 0;
+    for (const raw of events) {
+      const n = normalize(raw, nowMs, runSessions);
+      if (n) items.push(n);
+      else skipped++;
+    }
+    const truncated = this.redactAll(items);
+    const payloads = await Promise.all(
+      items.map((n) =>
+        n.kind === "event" ? this.codec.encode(JSON.stringify(n.event)) : n.kind === "start" ? this.codec.encode(JSON.stringify(n.event.metadata ?? {})) : null,
+      ),
+    );
+    this.check();
+    const stored: WireEvent[] = [];
+    let duplicates = 0;
+    const s = this.stmts;
+    const now = new Date(nowMs).toISOString();
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      items.forEach((n, i) => {
+        s.ensureSession.run(n.sessionId, n.kind === "end" ? n.endedAt : n.timestamp, n.tsMs, n.tsMs);
+        if (n.kind === "start") {
+          const r = s.applyStart.run(n.agentName, payloads[i]!, n.timestamp, n.tsMs, n.tsMs, n.sessionId);
+          if (Number(r.changes) > 0) stored.push(n.event);
+          else duplicates++;
+          return;
+        }
+        if (n.kind === "end") {
+          s.applyEnd.run({ at: n.endedAt, ts: n.tsMs, status: n.status, tin: n.totalIn, tout: n.totalOut, sid: n.sessionId });
+          stored.push(n.event);
+          return;
+        }
+        const payload = payloads[i]!;
+        const r = s.insertEvent.run(
+          n.eventId, n.sessionId, n.runId, n.type, n.timestamp, n.tsMs, n.model, n.name, n.status,
+          n.tokensIn, n.tokensOut, n.durationMs, n.isError ? 1 : 0, payload,
+        );
+        if (Number(r.changes) === 0) {
+          duplicates++;
+          return;
+        }
+        stored.push(n.event);
+        s.bumpSession.run({ tin: n.tokensIn, tout: n.tokensOut, bytes: payload.length, ts: n.tsMs, at: n.timestamp, sid: n.sessionId });
+        if (n.runId) this.applyRun(n, now);
+      });
+      this.db.exec("COMMIT");
+    } catch (e) {
+      this.db.exec("ROLLBACK");
+      throw e;
+    }
+    return { processed: items.length - duplicates, skipped, duplicates, truncated_fields: truncated, events: stored };
+  }
+
+  private applyRun(n: Extract<Normalized, { kind: "event" }>, now: string): void {
+    const e = n.event;
+    const str = (v: unknown) => (typeof v === "string" && v !== "" ? v.slice(0, 256) : null);
+    if (n.type === "run_start") {
+      this.stmts.startRun.run({
+        id: n.runId, name: str(e.run_name) ?? n.name ?? "run", ts: n.tsMs, agent_type: str(e.agent_type),
+        user_id: str(e.user_id), sid: n.sessionId, parent: str(e.parent_run_id), now,
+      });
+      return;
+    }
+    this.stmts.ensureRun.run(n.runId, n.tsMs, n.sessionId, now);
+    if (n.type === "run_end") {
+      const raw = typeof e.status === "string" ? e.status : typeof e.run_status === "string" ? e.run_status : "completed";
+      const status = raw === "failed" || raw === "error" ? "failed" : "completed";
+      this.stmts.endRun.run({ status, ts: n.tsMs, duration: n.durationMs === null ? null : Math.round(n.durationMs), id: n.runId });
+    }
+  }
+
+  /** Redacts every event's payload in one core call, then cuts oversized fields. */
+  private redactAll(items: Normalized[]): number {
+    if (items.length === 0) return 0;
+    const rests = items.map((n) => {
+      const rest: WireEvent = {};
+      for (const [k, v] of Object.entries(n.event)) if (!(ID_FIELDS as readonly string[]).includes(k)) rest[k] = v;
+      return rest;
+    });
+    const redacted = redactValue(rests, this.redact);
+    let truncated = 0;
+    items.forEach((n, i) => {
+      const kept: WireEvent = {};
+      for (const k of ID_FIELDS) if (n.event[k] !== undefined) kept[k] = n.event[k];
+      const rest = redacted[i] ?? {};
+      for (const f of PAYLOAD_FIELDS) {
+        const v = rest[f];
+        if (v === undefined) continue;
+        if (Buffer.byteLength(JSON.stringify(v)) > this.maxFieldBytes) {
+          rest[f] = truncateField(v, this.maxFieldBytes, this.redact);
+          truncated++;
+        }
+      }
+      n.event = { ...kept, ...rest };
+      refreshColumns(n);
+    });
+    return truncated;
+  }
+
+  async importEvents(events: unknown[], onProgress?: Progress): Promise<IngestResult> {
+    const total: IngestResult = { processed: 0, skipped: 0, duplicates: 0, truncated_fields: 0, events: [] };
+    for (let i = 0; i < events.length; i += IMPORT_CHUNK) {
+      const r = await this.ingest(events.slice(i, i + IMPORT_CHUNK));
+      total.processed += r.processed;
+      total.skipped += r.skipped;
+      total.duplicates += r.duplicates;
+      total.truncated_fields += r.truncated_fields;
+      onProgress?.(Math.min(events.length, i + IMPORT_CHUNK), events.length);
+    }
+    if (events.length === 0) onProgress?.(0, 0);
+    return total;
+  }
+
+  /** A stored payload back to its JSON value (`null` if it is not JSON). */
+  async decode(payload: Uint8Array): Promise<unknown> {
+    const text = this.codec.decodeSync(payload) ?? (await this.codec.decode(payload));
+    try {
+      return JSON.parse(text);
+    } catch {
+      return null;
+    }
+  }
+
+  stats() {
+    this.check();
+    return admin.stats(this, SCHEMA_VERSION);
+  }
+
+  prune(options: Parameters<typeof admin.prune>[1]) {
+    this.check();
+    return admin.prune(this, options);
+  }
+
+  vacuum(): void {
+    this.check();
+    this.db.exec("VACUUM");
+  }
+
+  backup(path: string): void {
+    this.check();
+    admin.backup(this, path);
+  }
+
+  exportRuns(...args: Parameters<typeof admin.exportRuns> extends [unknown, ...infer R] ? R : never) {
+    this.check();
+    return admin.exportRuns(this, ...args);
+  }
+
+  sessionEvents(sessionId: string): Promise<WireEvent[] | null> {
+    this.check();
+    return reads.sessionTrace(this, sessionId);
+  }
+
+  async explain(sessionId: string): Promise<string | null> {
+    this.check();
+    return reads.explain(this, sessionId);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch {
+      // A checkpoint blocked by a reader is harmless: the WAL is replayed at next open.
+    }
+    this.db.close();
+  }
+}
