@@ -6,7 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+// AGENTLENS_TEST_CLI: run another build of the CLI (a scratch build while the tree is mid-change).
+export const CLI = process.env.AGENTLENS_TEST_CLI ?? fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
 const major = (v) => Number(v.replace(/^v/, "").split(".")[0]);
 const versionOf = (bin) => {
