@@ -34,6 +34,8 @@ use serde_json::{Map, Value};
 use crate::model::{DEFAULT_AGENT_NAME, Event, EventType, status};
 use crate::time::UnixNanos;
 
+mod custom;
+
 const NANOS_PER_MS: f64 = 1_000_000.0;
 
 // ── The session ──────────────────────────────────────────────────────────────
@@ -548,7 +550,9 @@ fn parse_rule(index: usize, value: &Value) -> Result<ComplianceRule, PolicyError
             message: "must be a JSON object".into(),
         });
     };
-    let kind = match obj.get("kind") {
+    // `type` is read as `kind` when there is no `kind`: alert rules and most JSON configs
+    // say `type`, and a rule that silently became `custom` would always skip.
+    let kind = match obj.get("kind").or_else(|| obj.get("type")) {
         None | Some(Value::Null) => kind::CUSTOM.to_owned(),
         Some(Value::String(s)) => s.clone(),
         Some(_) => {

@@ -804,7 +804,7 @@ impl CostForecaster {
 }
 
 /// What [`records_from_events`] made of a trace.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct EventRecords {
     /// One record per usage-bearing event with a time, in event order.
     pub records: Vec<UsageRecord>,

@@ -860,3 +860,13 @@ proptest! {
         let _ = report.render();
     }
 }
+
+#[test]
+fn a_rule_may_say_type_for_kind() {
+    let p = CompliancePolicy::from_json(
+        r#"{"rules":[{"type":"forbidden_tools","tools":["shell"]},{"kind":"max_events","type":"x","limit":5}]}"#,
+    )
+    .unwrap();
+    assert_eq!(p.rules[0].kind, "forbidden_tools");
+    assert_eq!(p.rules[1].kind, "max_events", "kind wins over type");
+}

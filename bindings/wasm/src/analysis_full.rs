@@ -9,11 +9,13 @@ use std::fmt::Display;
 
 use agentlens::analysis::alert::{AlertEngine, EngineConfig};
 use agentlens::analysis::compliance::{
-    ComplianceChecker, CompliancePolicy, SessionView, permissive_policy, strict_policy,
+    ComplianceChecker, CompliancePolicy, RuleOutcome, SessionView, permissive_policy, strict_policy,
 };
-use agentlens::analysis::cost::{PricingTable, cost_summary, daily_costs, session_cost};
+use agentlens::analysis::cost::{
+    PricingTable, cost_summary, daily_costs, event_cost, session_cost,
+};
 use agentlens::analysis::drift::DriftDetector;
-use agentlens::analysis::forecast::{CostForecaster, Method, UsageRecord};
+use agentlens::analysis::forecast::{CostForecaster, Method, UsageRecord, records_from_events};
 use agentlens::analysis::stats::session_stats;
 use agentlens::encode::DecodeError;
 use agentlens::model::Event;
@@ -29,12 +31,14 @@ fn analysis_error(err: impl Display) -> JsValue {
 }
 
 fn parse<T: DeserializeOwned>(text: &str) -> Result<T, JsValue> {
+    crate::heap::reserve_for_input(text.len());
     serde_json::from_str(text).map_err(|e| error::decode(&DecodeError::from_serde(&e)))
 }
 
 /// Events from a JSON array, through the core's wire decoder (so backend-compatible
 /// events keep their real types); elements that are not events are skipped.
 fn events(text: &str) -> Result<Vec<Event>, JsValue> {
+    crate::heap::reserve_for_input(text.len());
     agentlens::encode::agentlens::decode_event_array(text)
         .map(|(events, _)| events)
         .map_err(|e| error::decode(&e))
@@ -112,6 +116,24 @@ pub fn session_stats_json(
     to_json(&session_stats(&events, &pricing(pricing_json)?))
 }
 
+/// Usage records built from tracked events (`EventRecords` JSON: `records`, `unpriced`,
+/// `unpriced_models`, `untimed`), each priced by the cost engine with the default table
+/// merged with `pricingJson`. An unmatched model is reported, never priced at zero silently.
+#[wasm_bindgen(js_name = usageRecordsJson)]
+pub fn usage_records_json(
+    events_json: &str,
+    pricing_json: Option<String>,
+) -> Result<String, JsValue> {
+    let events = events(events_json)?;
+    let table = pricing(pricing_json)?;
+    let records = records_from_events(&events, |e| {
+        event_cost(e, &table)
+            .filter(|c| c.matched)
+            .map(|c| c.total_cost)
+    });
+    to_json(&records)
+}
+
 /// A daily forecast (`ForecastResult` JSON) from usage records (a JSON array).
 #[wasm_bindgen(js_name = forecastJson)]
 pub fn forecast_json(
@@ -164,18 +186,69 @@ pub fn compliance_preset_json(name: &str) -> Result<String, JsValue> {
 
 /// A compliance check of one session's events against a policy:
 /// `{"report": <ComplianceReport JSON>, "text": <report.render()>}`.
+///
+/// `validators` maps custom rule kinds to JS functions `(session, rule) => answer`, called
+/// synchronously with the session view and the rule as plain objects; the core reads the
+/// answer (`RuleOutcome::from_custom`), and a function that throws gives a skip.
 #[wasm_bindgen(js_name = complianceJson)]
 pub fn compliance_json(
     policy_json: &str,
     events_json: &str,
     checked_at_ms: f64,
+    validators: Option<js_sys::Object>,
 ) -> Result<String, JsValue> {
     let policy = CompliancePolicy::from_json(policy_json).map_err(analysis_error)?;
     let events = events(events_json)?;
     let checked_at = UnixNanos((checked_at_ms * 1e6) as i64);
-    let report =
-        ComplianceChecker::new().check(&SessionView::from_owned(events), &policy, checked_at);
+    let mut checker = ComplianceChecker::new();
+    if let Some(validators) = validators {
+        register_js_validators(&mut checker, &validators);
+    }
+    let report = checker.check(&SessionView::from_owned(events), &policy, checked_at);
     report_and_text(&report.to_json(), &report.render())
+}
+
+fn register_js_validators(checker: &mut ComplianceChecker, validators: &js_sys::Object) {
+    for entry in js_sys::Object::entries(validators).iter() {
+        let pair = js_sys::Array::from(&entry);
+        let (Some(kind), Ok(function)) = (
+            pair.get(0).as_string(),
+            pair.get(1).dyn_into::<js_sys::Function>(),
+        ) else {
+            continue;
+        };
+        checker.register_validator(
+            kind,
+            Box::new(move |session, rule| {
+                let session =
+                    js_value(&serde_json::to_string(session).map_err(|e| e.to_string())?)?;
+                let rule = js_value(&serde_json::to_string(rule).map_err(|e| e.to_string())?)?;
+                let answer = function
+                    .call2(&JsValue::NULL, &session, &rule)
+                    .map_err(|e| thrown_message(&e))?;
+                let text = js_sys::JSON::stringify(&answer)
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .unwrap_or_else(|| "null".into());
+                let answer = serde_json::from_str(&text).unwrap_or(serde_json::Value::Null);
+                RuleOutcome::from_custom(&answer)
+            }),
+        );
+    }
+}
+
+fn js_value(json: &str) -> Result<JsValue, String> {
+    js_sys::JSON::parse(json).map_err(|e| thrown_message(&e))
+}
+
+/// The message of what a JS function threw (an Error's `message`, else its string form).
+fn thrown_message(thrown: &JsValue) -> String {
+    if let Some(error) = thrown.dyn_ref::<js_sys::Error>() {
+        return String::from(error.message());
+    }
+    thrown
+        .as_string()
+        .unwrap_or_else(|| "a non-Error value was thrown".into())
 }
 
 /// Drift between two windows, each a JSON array of sessions (each an array of events):
@@ -215,6 +288,17 @@ impl AlertEngineWasm {
     pub fn push(&mut self, event_json: &str) -> Result<String, JsValue> {
         let event: Event = parse(event_json)?;
         to_json(&self.engine.push(event))
+    }
+
+    /// Streams each event of `eventsJson` (a JSON array) in, in order; returns every alert
+    /// that fired (a JSON array), as that many `push` calls would.
+    #[wasm_bindgen(js_name = pushMany)]
+    pub fn push_many(&mut self, events_json: &str) -> Result<String, JsValue> {
+        let fired: Vec<_> = events(events_json)?
+            .into_iter()
+            .flat_map(|e| self.engine.push(e))
+            .collect();
+        to_json(&fired)
     }
 
     /// Evaluates every rule over `eventsJson` (a JSON array); returns the fired alerts.

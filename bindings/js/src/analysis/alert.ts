@@ -12,6 +12,8 @@ export type FiredAlert = AnalysisObject;
 export interface AlertEngine {
   /** Streams one event in; returns the alerts it fired. */
   push(event: WireEvent): FiredAlert[];
+  /** Streams each of `events` in, in order; returns every alert that fired. */
+  pushMany(events: WireEvent[]): FiredAlert[];
   /** Evaluates every rule over `events`; returns the alerts that fired. */
   evaluate(events: WireEvent[]): FiredAlert[];
   /** The rules, as accepted by {@link createAlertEngine}. */
@@ -38,6 +40,7 @@ export function createAlertEngine(rules: AlertRules): AlertEngine {
   const inner: AlertEngineWasm = new (analysisWasm().AlertEngineWasm)(JSON.stringify(rules));
   return {
     push: (event) => JSON.parse(inner.push(JSON.stringify(event))),
+    pushMany: (events) => JSON.parse(inner.pushMany(JSON.stringify(events))),
     evaluate: (events) => JSON.parse(inner.evaluate(JSON.stringify(events))),
     toJSON: () => JSON.parse(inner.toJson()),
     free: () => inner.free(),

@@ -1,5 +1,6 @@
 /** Cost forecasting over usage records. */
-import { analysisWasm, type AnalysisObject } from "./wasm.js";
+import type { PricingOverrides } from "./cost.js";
+import { analysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
 
 /** One usage record: `{timestamp, cost_usd, tokens_in?, tokens_out?, model?, …}`. */
 export type UsageRecord = Record<string, unknown>;
@@ -55,4 +56,34 @@ export function spendingSummary(records: UsageRecord[]): AnalysisObject {
  */
 export function checkBudget(records: UsageRecord[], monthlyBudget: number, daysInPeriod = 30): AnalysisObject {
   return JSON.parse(analysisWasm().checkBudgetJson(JSON.stringify(records), monthlyBudget, daysInPeriod));
+}
+
+/** Usage records built from events, and what could not be priced. */
+export interface UsageRecords {
+  records: UsageRecord[];
+  /** Records whose model has no price (their cost is 0 and they are listed here). */
+  unpriced: number;
+  unpriced_models: string[];
+  /** Usage-bearing events without a timestamp, skipped. */
+  untimed: number;
+}
+
+/**
+ * Usage records for {@link forecast}, {@link spendingSummary} and {@link checkBudget},
+ * built from tracked events (those with a model or tokens) and priced by the cost engine
+ * (the default table merged with `pricing`). Unpriced models are reported, never
+ * silently priced at zero.
+ *
+ * @example
+ * ```ts
+ * import { usageRecords, spendingSummary } from "agentlens/analysis";
+ * const { records, unpriced_models } = usageRecords([
+ *   { event_type: "llm_call", session_id: "s", timestamp: "2026-03-01T12:00:00Z", model: "gpt-4o", tokens_in: 1000, tokens_out: 200 },
+ * ]);
+ * console.log(spendingSummary(records), unpriced_models);
+ * ```
+ */
+export function usageRecords(events: WireEvent[], options: { pricing?: PricingOverrides } = {}): UsageRecords {
+  const pricing = options.pricing === undefined ? undefined : JSON.stringify(options.pricing);
+  return JSON.parse(analysisWasm().usageRecordsJson(JSON.stringify(events), pricing));
 }

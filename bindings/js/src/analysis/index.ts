@@ -1,8 +1,24 @@
 /** Every analysis engine, from the Rust core (see `agentlens/analysis`). */
 export { analysisWasm, useAnalysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
 export { sessionCost, sessionStats, dailyCosts, costSummary, pricingLookup, type PricingOverrides } from "./cost.js";
-export { forecast, spendingSummary, checkBudget, type ForecastOptions, type UsageRecord } from "./forecast.js";
-export { checkCompliance, compliancePreset, type CompliancePolicy, type ComplianceResult } from "./compliance.js";
+export {
+  forecast,
+  spendingSummary,
+  checkBudget,
+  usageRecords,
+  type ForecastOptions,
+  type UsageRecord,
+  type UsageRecords,
+} from "./forecast.js";
+export {
+  checkCompliance,
+  compliancePreset,
+  type CompliancePolicy,
+  type ComplianceResult,
+  type ComplianceOptions,
+  type CustomValidator,
+  type CustomRuleAnswer,
+} from "./compliance.js";
 export { detectDrift, type DriftResult } from "./drift.js";
 export { createAlertEngine, type AlertEngine, type AlertRules, type FiredAlert } from "./alert.js";
 export { importTrace, createTraceImporter, gzip, gunzip, type TraceFormat, type ImportResult, type TraceImporter } from "./import.js";

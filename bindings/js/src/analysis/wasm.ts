@@ -14,6 +14,11 @@ export function useAnalysisWasm(module: AnalysisWasm): void {
   loaded = module;
 }
 
+/** Whether an entry point has installed the analysis wasm. */
+export function isAnalysisLoaded(): boolean {
+  return loaded !== undefined;
+}
+
 /** The loaded analysis wasm module. */
 export function analysisWasm(): AnalysisWasm {
   if (!loaded) {

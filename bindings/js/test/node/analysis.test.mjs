@@ -146,3 +146,46 @@ test("the presets are policies the checker accepts", () => {
     assert.equal(report.total_rules, policy.rules.length, name);
   }
 });
+
+test("custom compliance rules call JS validators with the session and the rule", () => {
+  const policy = {
+    name: "custom",
+    rules: [
+      { type: "max_llm_calls", limit: 1, description: "at most one LLM call" },
+      { type: "always_true" },
+      { type: "throws", severity: "warning" },
+      { type: "async_by_mistake" },
+      { type: "no_validator" },
+    ],
+  };
+  const events = [ev(0, { event_type: "llm_call", model: "gpt-4o" }), ev(1, { event_type: "llm_call", model: "gpt-4o" })];
+  const seen = [];
+  const { report, text } = checkCompliance(policy, events, {
+    checkedAt: 0,
+    validators: {
+      max_llm_calls: (session, rule) => {
+        seen.push([session.session_id, rule.limit]);
+        const n = session.events.filter((e) => e.event_type === "llm_call").length;
+        return { passed: n <= rule.limit, message: `${n} LLM calls`, actualValue: n, expectedValue: rule.limit };
+      },
+      always_true: () => true,
+      throws: () => {
+        throw new Error("scanner offline");
+      },
+      async_by_mistake: async () => true,
+    },
+  });
+  assert.deepEqual(seen, [["s", 1]]);
+  const byKind = Object.fromEntries(report.results.map((r) => [r.kind, r]));
+  assert.equal(byKind.max_llm_calls.verdict, "fail");
+  assert.equal(byKind.max_llm_calls.message, "2 LLM calls");
+  assert.equal(byKind.max_llm_calls.actual_value, 2);
+  assert.equal(byKind.always_true.verdict, "pass");
+  assert.equal(byKind.throws.verdict, "skip");
+  assert.match(byKind.throws.message, /Custom validator error: scanner offline/);
+  assert.equal(byKind.async_by_mistake.verdict, "skip");
+  assert.match(byKind.async_by_mistake.message, /synchronously/);
+  assert.equal(byKind.no_validator.verdict, "skip");
+  assert.equal(report.compliant, false);
+  assert.match(text, /2 LLM calls/);
+});
