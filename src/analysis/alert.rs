@@ -41,6 +41,8 @@ pub enum Severity {
 pub enum AlertError {
     /// A pattern condition's regex does not compile.
     InvalidPattern {
+        /// The rule's name (empty until the rule is added to an engine).
+        rule: String,
         /// The pattern.
         pattern: String,
         /// The compiler's message.
@@ -56,7 +58,14 @@ pub enum AlertError {
 impl fmt::Display for AlertError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::InvalidPattern { pattern, message } => {
+            Self::InvalidPattern {
+                rule,
+                pattern,
+                message,
+            } => {
+                if !rule.is_empty() {
+                    write!(f, "rule {rule:?}: ")?;
+                }
                 write!(f, "invalid alert pattern {pattern:?}: {message}")
             }
             Self::InvalidRule { message } => write!(f, "invalid alert rule: {message}"),
@@ -238,7 +247,17 @@ impl AlertEngine {
     /// # Errors
     /// [`AlertError`] when the rule's pattern does not compile or the rule is malformed.
     pub fn add(&mut self, rule: AlertRule) -> Result<(), AlertError> {
-        let armed = Armed::new(rule)?;
+        let name = rule.name.clone();
+        let armed = Armed::new(rule).map_err(|e| match e {
+            AlertError::InvalidPattern {
+                pattern, message, ..
+            } => AlertError::InvalidPattern {
+                rule: name,
+                pattern,
+                message,
+            },
+            other => other,
+        })?;
         match self
             .rules
             .iter_mut()

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, one module per concern.
 
 mod analysis;
+mod analysis_alert;
 mod analysis_compliance;
 mod analysis_cost;
 mod analysis_drift;

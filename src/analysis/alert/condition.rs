@@ -161,6 +161,7 @@ impl Compiled {
         Ok(match c {
             Condition::Pattern { field, pattern } => {
                 let regex = Regex::new(pattern).map_err(|e| AlertError::InvalidPattern {
+                    rule: String::new(),
                     pattern: pattern.clone(),
                     message: e.to_string(),
                 })?;
