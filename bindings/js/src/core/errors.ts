@@ -84,3 +84,16 @@ export function describe(v: unknown): string {
   const t = typeof v;
   return t === "object" ? "an object" : t === "undefined" ? "undefined" : `a ${t}`;
 }
+
+/**
+ * An analysis the engines refuse: an unknown session, an invalid policy or rule set. The
+ * analysis wasm throws plain `Error`s with this `name` too.
+ */
+export class AgentLensAnalysisError extends Error {
+  override name = "AgentLensAnalysisError";
+
+  /** Matches the core's errors too: they are plain `Error`s with this `name`. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return value instanceof Error && value.name === "AgentLensAnalysisError";
+  }
+}

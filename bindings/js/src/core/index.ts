@@ -27,6 +27,13 @@ export {
   trace,
 } from "./api.js";
 export { Tracker, EXPLAIN_UNAVAILABLE, type StartSessionOptions } from "./tracker.js";
+export {
+  useAnalysisLoader,
+  type AlertWatch,
+  type SessionChoice,
+  type TrackerComplianceOptions,
+  type TrackerCostOptions,
+} from "./tracker-analysis.js";
 export type { Session } from "./session.js";
 export type { TrackOptions, TrackToolOptions } from "./track-event.js";
 export { RunContext, type LlmOptions, type ToolOptions, type MemoryOptions, type ErrorOptions } from "./run-context.js";
@@ -44,7 +51,7 @@ export {
   type Logger,
 } from "./config.js";
 export { ENV_VARIABLES } from "./config-env.js";
-export { AgentLensNotInitializedError, AgentLensConfigError } from "./errors.js";
+export { AgentLensNotInitializedError, AgentLensConfigError, AgentLensAnalysisError } from "./errors.js";
 export type { TrackerStats, ExporterStats, DeliveryStats, RedactionStats } from "./stats.js";
 
 export { Driver, type Host, type WireRequest, type WireResult } from "./driver.js";

@@ -111,6 +111,19 @@ export class Recorder {
     this.drain();
   };
 
+  private taps: ((batch: string) => void)[] = [];
+
+  /**
+   * Calls `listener` with each batch of events (a JSON array, as the exporters get it,
+   * before the core redacts it) after it was pushed; returns the way to stop.
+   */
+  tap(listener: (batch: string) => void): () => void {
+    this.taps = [...this.taps, listener];
+    return () => {
+      this.taps = this.taps.filter((t) => t !== listener);
+    };
+  }
+
   /** Serialises every staged event and pushes them in one crossing per exporter. Never throws. */
   drain(): void {
     if (this.staged.length === 0) return;
@@ -128,7 +141,10 @@ export class Recorder {
           parts.push(json);
           session.keep(`[${json}]`, event.event_type === "session_start");
         }
-        if (parts.length > 0) this.fanout.push(`[${parts.join(",")}]`);
+        if (parts.length === 0) return;
+        const batch = `[${parts.join(",")}]`;
+        this.fanout.push(batch);
+        for (const tap of this.taps) this.guard("tap", () => tap(batch), undefined);
       },
       undefined,
     );

@@ -156,6 +156,11 @@ export class SessionTable {
     if (i >= 0) this.started.splice(i, 1);
   }
 
+  /** Every session kept, oldest first. */
+  all(): SessionRecord[] {
+    return [...this.byId.values()];
+  }
+
   /** The most recently started session that is still active. */
   current(): SessionRecord | undefined {
     for (let i = this.started.length - 1; i >= 0; i--) {

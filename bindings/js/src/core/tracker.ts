@@ -22,6 +22,14 @@ import { runTraced, type RunOptions } from "./trace.js";
 import { trackedEvent, toolEvent, type TrackOptions, type TrackToolOptions } from "./track-event.js";
 import { wasm } from "./wasm.js";
 import { wrapCall } from "./wrap.js";
+import * as analysis from "./tracker-analysis.js";
+import type { AlertWatch, SessionChoice, TrackerComplianceOptions, TrackerCostOptions } from "./tracker-analysis.js";
+import type { CompliancePolicy, ComplianceResult } from "../analysis/compliance.js";
+import type { PricingOverrides } from "../analysis/cost.js";
+import type { DriftResult } from "../analysis/drift.js";
+import type { AlertRules, FiredAlert } from "../analysis/alert.js";
+import type { ForecastOptions, UsageRecords } from "../analysis/forecast.js";
+import type { AnalysisObject } from "../analysis/wasm.js";
 
 /** What `startSession` takes. */
 export interface StartSessionOptions {
@@ -212,6 +220,99 @@ export class Tracker {
       r.health.internal("explain", e);
       return "Could not explain this session: AgentLens met an internal error (counted in stats().internalErrors).";
     }
+  }
+
+  private get coreOptions(): string {
+    return JSON.stringify(this.config.core);
+  }
+
+  /**
+   * Checks a session (the current one by default) against a compliance policy — a
+   * policy object or the `"strict"`/`"permissive"` preset — with the core's engine,
+   * over the events the session kept, redacted with this tracker's rules. Custom rule
+   * kinds are answered by `validators`. Loads the analysis engines on first use. Rejects
+   * with `AgentLensAnalysisError` for an unknown session or an invalid policy.
+   *
+   * @example
+   * ```ts
+   * import { init } from "agentlens";
+   * const tracker = init({ exporters: [] });
+   * tracker.startSession({ agentName: "support-bot" });
+   * tracker.track({ eventType: "llm_call", model: "gpt-4o", tokensIn: 900, tokensOut: 100, reasoning: "FAQ answer" });
+   * tracker.trackTool({ toolName: "shell", toolInput: { cmd: "ls" } });
+   * const { report, text } = await tracker.compliance("strict");
+   * console.log(report.compliant, text); // false: the strict preset forbids the shell tool
+   * await tracker.shutdown(1000);
+   * ```
+   */
+  compliance(policy: CompliancePolicy | "strict" | "permissive", options?: TrackerComplianceOptions): Promise<ComplianceResult> {
+    return analysis.compliance(this.recorder, this.coreOptions, policy, options);
+  }
+
+  /** A session's cost (current by default): per event, per model, cached input priced as cached, unmatched models listed. */
+  cost(options?: TrackerCostOptions): Promise<AnalysisObject> {
+    return analysis.cost(this.recorder, this.coreOptions, options);
+  }
+
+  /** A session's statistics (current by default): latency percentiles, tokens and cost by model, tool usage, error rate. */
+  sessionStats(options?: TrackerCostOptions): Promise<AnalysisObject> {
+    return analysis.sessionStats(this.recorder, this.coreOptions, options);
+  }
+
+  /**
+   * Drift between two sets of this tracker's sessions (by id): the 8 per-session metrics,
+   * tool usage, the 0–100 score and status, and the formatted report.
+   */
+  drift(baseline: string[], current: string[], options?: { threshold?: number }): Promise<DriftResult> {
+    return analysis.drift(this.recorder, this.coreOptions, baseline, current, options);
+  }
+
+  /** Usage records of every session this tracker kept, priced by the cost engine (unpriced models listed). */
+  usageRecords(options: { pricing?: PricingOverrides } = {}): Promise<UsageRecords> {
+    return analysis.usageRecords(this.recorder, this.coreOptions, options.pricing);
+  }
+
+  /** A daily cost forecast from this tracker's usage records (see `agentlens/analysis` `forecast`). */
+  forecast(options: ForecastOptions & { pricing?: PricingOverrides }): Promise<AnalysisObject> {
+    return analysis.forecast(this.recorder, this.coreOptions, options);
+  }
+
+  /** The spending summary of this tracker's usage records. */
+  spendingSummary(options: { pricing?: PricingOverrides } = {}): Promise<AnalysisObject> {
+    return analysis.spendingSummary(this.recorder, this.coreOptions, options.pricing);
+  }
+
+  /** Whether spending at the current daily average stays within `monthlyBudget`: safe, warning or critical. */
+  checkBudget(monthlyBudget: number, options?: { pricing?: PricingOverrides; daysInPeriod?: number }): Promise<AnalysisObject> {
+    return analysis.checkBudget(this.recorder, this.coreOptions, monthlyBudget, options);
+  }
+
+  /**
+   * Evaluates alert rules as events are tracked (redacted, cooldowns on event time) and
+   * calls `onAlert` for each alert that fires, after the tracking call returned; a
+   * callback that throws is counted in `stats().internalErrors`. Rejects with
+   * `AgentLensAnalysisError` naming a rule that does not parse (an invalid regex, say).
+   *
+   * @example
+   * ```ts
+   * import { init } from "agentlens";
+   * const tracker = init({ exporters: [] });
+   * const watch = await tracker.watchAlerts(
+   *   // Rules see the stream so far (a threshold sums the metric over it, as AgentLens's
+   *   // engine); the cooldown, on event time, keeps one slow call from firing on every event.
+   *   { rules: [{ name: "slow-llm", severity: "warning", cooldown_seconds: 600, condition: { type: "threshold", metric: "duration_ms", operator: ">", value: 5000 } }] },
+   *   (alert) => console.warn(`[${alert.severity}] ${alert.message}`),
+   * );
+   * tracker.startSession({ agentName: "planner" });
+   * tracker.track({ eventType: "llm_call", model: "gpt-4o", durationMs: 8200 });
+   * await tracker.flush();
+   * console.log(watch.fired.length); // 1
+   * watch.stop();
+   * await tracker.shutdown(1000);
+   * ```
+   */
+  watchAlerts(rules: AlertRules, onAlert: (alert: FiredAlert) => void): Promise<AlertWatch> {
+    return analysis.watchAlerts(this.recorder, this.coreOptions, rules, onAlert);
   }
 
   /**

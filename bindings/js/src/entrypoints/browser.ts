@@ -2,11 +2,15 @@
 import init, * as wasmModule from "../../wasm/agentlens_wasm.js";
 import { useWasm } from "../core/wasm.js";
 import { usePlatform } from "../core/platform.js";
+import { useAnalysisLoader } from "../core/tracker-analysis.js";
 import { browserPlatform } from "../platform/browser.js";
 
 await init({ module_or_path: new URL("../../wasm/agentlens_wasm_bg.wasm", import.meta.url) });
 useWasm(wasmModule);
 usePlatform(browserPlatform());
+
+// The analysis engines (a larger, separate wasm) load on a tracker's first analysis call.
+useAnalysisLoader(() => import("./analysis-browser.js"));
 
 export * from "../core/index.js";
 export * from "../exporters/index.js";
