@@ -41,7 +41,7 @@ for (const signal of ["SIGTERM", "SIGINT"]) {
     const health = await fetch(`${url}/health`);
     assert.equal(health.status, 200);
     assert.ok(JSON.parse(await health.text()));
-    const post = await fetch(`${url}/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify([event("serve-1")]) });
+    const post = await fetch(`${url}/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ events: [event("serve-1")] }) });
     assert.ok(post.ok, `POST /events: ${post.status}`);
     await post.arrayBuffer();
     child.kill(signal);
