@@ -5,17 +5,7 @@
  * loads that wasm.
  */
 import "../entrypoints/analysis-node.js";
-import * as analysis from "../analysis/index.js";
-import { analysisWasm, type WireEvent } from "../analysis/index.js";
-
-type Optional = {
-  gzip?: (bytes: Uint8Array, level?: number) => Uint8Array;
-  gunzip?: (bytes: Uint8Array, maxBytes?: number) => Uint8Array;
-  importTrace?: (bytes: Uint8Array) => { format: string; events: WireEvent[]; errors?: unknown[] };
-};
-// gzip, gunzip and importTrace are newer core exports; looked up by name so this file
-// compiles against either version of the analysis index.
-const optional = analysis as unknown as Optional;
+import { analysisWasm, gunzip, gzip, importTrace, type WireEvent } from "../analysis/index.js";
 
 /**
  * Redacts a JSON value with the core's rules (defaults plus `options`). The core's own
@@ -37,37 +27,33 @@ export function explainBackend(events: WireEvent[], options: Record<string, unkn
   return analysisWasm().explainJson(JSON.stringify(options), JSON.stringify(events), "backend");
 }
 
-/** Whether the core has `importTrace` (every trace format, OTLP JSON included). */
+/** Whether the core can import traces (kept for builds without it; always true now). */
 export function hasImportTrace(): boolean {
-  return typeof optional.importTrace === "function";
+  return true;
 }
 
 /**
- * Reads a trace in any format the core knows (NDJSON, OTLP JSON, ...) into wire events.
- * Without the core's `importTrace`, reads NDJSON only.
+ * Reads a trace in any format the core knows (NDJSON, AgentLens batches and exports,
+ * Agent Inspector exports, OTLP JSON, OpenAI Agents), gzipped or not, into wire events.
+ * Throws the core's `AgentLensAnalysisError` for an unknown format or a broken file.
  */
-export function importTraceBytes(bytes: Uint8Array): { format: string; events: WireEvent[]; errors: unknown[] } {
-  if (optional.importTrace) {
-    const r = optional.importTrace(bytes);
-    return { format: r.format, events: r.events, errors: r.errors ?? [] };
-  }
-  const decoded = analysisWasm().decodeNdjson(new TextDecoder().decode(bytes));
-  return { format: "ndjson", events: decoded.events, errors: decoded.errors };
+export function importTraceBytes(bytes: Uint8Array): { format: string; events: WireEvent[]; warnings: string[]; errors: string[] } {
+  const r = importTrace(bytes);
+  // `errors` is the earlier name of `warnings`, kept for callers written against it.
+  return { format: r.format, events: r.events, warnings: r.warnings, errors: r.warnings };
 }
 
 /** Gzip through the core. */
 export function gzipBytes(bytes: Uint8Array): Uint8Array {
-  if (!optional.gzip) throw new Error("agentlens: this core build has no gzip");
-  return optional.gzip(bytes, 6);
+  return gzip(bytes, 6);
 }
 
-/** Gunzip through the core, refusing output over `maxBytes`. */
+/** Gunzip through the core, refusing output over `maxBytes` (a zip bomb throws). */
 export function gunzipBytes(bytes: Uint8Array, maxBytes = 256 * 1024 * 1024): Uint8Array {
-  if (!optional.gunzip) throw new Error("agentlens: this core build has no gunzip");
-  return optional.gunzip(bytes, maxBytes);
+  return gunzip(bytes, maxBytes);
 }
 
-/** Whether the core has gzip and gunzip. */
+/** Whether the core has gzip and gunzip (always true now). */
 export function hasGzip(): boolean {
-  return typeof optional.gzip === "function" && typeof optional.gunzip === "function";
+  return true;
 }

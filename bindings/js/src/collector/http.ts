@@ -67,7 +67,7 @@ export async function readBody(req: IncomingMessage, maxBytes: number, sniffGzip
     return gunzipBytes(body, maxBytes);
   } catch (e) {
     const msg = String((e as Error)?.message ?? "");
-    if (/limit|large|max/i.test(msg)) throw new HttpError(413, `Request body too large once inflated (max ${maxBytes} bytes)`);
+    if (/more than|limit|large/i.test(msg)) throw new HttpError(413, `Request body too large once inflated (max ${maxBytes} bytes)`);
     throw new HttpError(400, "Malformed gzip body");
   }
 }

@@ -26,7 +26,7 @@ const DEFAULT_MAX_FIELD_BYTES = 256 * 1024;
 const IMPORT_CHUNK = 500;
 
 type Stmts = Record<
-  "ensureSession" | "applyStart" | "applyEnd" | "insertEvent" | "bumpSession" | "startRun" | "ensureRun" | "endRun",
+  "eventExists" | "ensureSession" | "applyStart" | "applyEnd" | "insertEvent" | "bumpSession" | "startRun" | "ensureRun" | "endRun",
   StatementSync
 >;
 
@@ -71,6 +71,7 @@ export class CollectorStore implements Store {
     this.maxFieldBytes = options.maxFieldBytes ?? DEFAULT_MAX_FIELD_BYTES;
     const p = (sql: string) => db.prepare(sql);
     this.stmts = {
+      eventExists: p("SELECT 1 AS x FROM events WHERE event_id = ?"),
       ensureSession: p(`INSERT INTO sessions (session_id, started_at, started_ms, last_ms) VALUES (?, ?, ?, ?)
         ON CONFLICT(session_id) DO NOTHING`),
       applyStart: p(`UPDATE sessions SET agent_name = ?, metadata = ?, started_at = ?, started_ms = ?, has_start = 1,
@@ -129,6 +130,11 @@ export class CollectorStore implements Store {
     this.db.exec("BEGIN IMMEDIATE");
     try {
       items.forEach((n, i) => {
+        // A duplicate event adds nothing, not even the session it names.
+        if (n.kind === "event" && s.eventExists.get(n.eventId)) {
+          duplicates++;
+          return;
+        }
         s.ensureSession.run(n.sessionId, n.kind === "end" ? n.endedAt : n.timestamp, n.tsMs, n.tsMs);
         if (n.kind === "start") {
           const r = s.applyStart.run(n.agentName, payloads[i]!, n.timestamp, n.tsMs, n.tsMs, n.sessionId);

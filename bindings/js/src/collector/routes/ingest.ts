@@ -38,7 +38,7 @@ async function postEvents(ctx: Context): Promise<void> {
   sendJson(ctx.res, 200, { status: "ok", processed: r.processed, skipped: r.skipped, duplicates: r.duplicates, truncated_fields: r.truncated_fields }, headers);
 }
 
-function readTrace(bytes: Uint8Array): { format: string; events: unknown[]; errors: unknown[] } {
+function readTrace(bytes: Uint8Array): { format: string; events: unknown[]; warnings: string[] } {
   try {
     return importTraceBytes(bytes);
   } catch {
@@ -55,7 +55,7 @@ async function postOtlp(ctx: Context): Promise<void> {
   const trace = readTrace(bytes);
   if (trace.format !== "otlp_json") throw new HttpError(400, "The body is not an OTLP JSON trace export request");
   const r = await ingestAll(ctx, trace.events);
-  const rejected = r.skipped + trace.errors.length;
+  const rejected = r.skipped + trace.warnings.length;
   // OTLP/HTTP: 200 with an empty partialSuccess when everything was accepted.
   sendJson(ctx.res, 200, { partialSuccess: rejected > 0 ? { rejectedSpans: rejected, errorMessage: "some spans had no usable session or could not be read" } : {} });
 }
@@ -77,7 +77,7 @@ async function postImport(ctx: Context): Promise<void> {
     const trace = readTrace(bytes);
     format = trace.format;
     events = trace.events;
-    errors = trace.errors.length;
+    errors = trace.warnings.length;
     if (events.length === 0 && errors > 0) throw new HttpError(400, `No events could be read (${errors} errors)`);
   }
   const r = await ingestAll(ctx, events);
