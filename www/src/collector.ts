@@ -56,7 +56,7 @@ export class CollectorAuthError extends Error {
  * Handles CRLF, multi-line data and comments; resolves when the stream ends.
  */
 export async function readSse(body: ReadableStream<Uint8Array>, onMessage: (event: string, data: string) => void): Promise<void> {
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = body.pipeThrough(new TextDecoderStream() as unknown as ReadableWritablePair<string, Uint8Array>).getReader();
   let buffer = "";
   let event = "";
   let data: string[] = [];

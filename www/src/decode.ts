@@ -1,29 +1,12 @@
 // Streams trace bytes through the core's importer (agentlens/analysis
 // createTraceImporter: every supported format, gzip included) in chunks, handing decoded
 // events to the store as they come so the first view appears before the file is read.
-import * as analysis from "agentlens/analysis";
+import { createTraceImporter, type TraceImporter } from "agentlens/analysis";
 import type { WireEvent } from "./contract";
-import { fallbackImporter } from "./decode-fallback";
-
-/** The streaming importer's shape (agentlens/analysis `createTraceImporter`). */
-export interface Importer {
-  push(bytes: Uint8Array): WireEvent[];
-  finish(): WireEvent[];
-  readonly format?: string;
-  readonly warnings?: unknown[];
-}
 
 /** A file the importer could not read: the message carries the line or byte position. */
 export class TraceReadError extends Error {
   override name = "TraceReadError";
-}
-
-type ImporterFactory = () => Importer;
-
-function importerFactory(): ImporterFactory {
-  const create = (analysis as unknown as { createTraceImporter?: ImporterFactory }).createTraceImporter;
-  if (typeof create !== "function") return fallbackImporter;
-  return create;
 }
 
 /** Where the bytes come from. */
@@ -42,7 +25,7 @@ async function openStream(source: Source): Promise<{ stream: ReadableStream<Uint
   if (source.kind === "file") return { stream: source.file.stream() as ReadableStream<Uint8Array>, total: source.file.size };
   if (source.kind === "bytes") {
     const bytes = source.bytes;
-    return { stream: new Blob([bytes]).stream() as ReadableStream<Uint8Array>, total: bytes.length };
+    return { stream: new Blob([bytes as Uint8Array<ArrayBuffer>]).stream() as ReadableStream<Uint8Array>, total: bytes.length };
   }
   const res = await fetch(source.url, { credentials: "omit" });
   if (!res.ok || !res.body) throw new TraceReadError(`could not fetch ${source.url}: HTTP ${res.status}`);
@@ -65,9 +48,9 @@ export async function decode(
   source: Source,
   onEvents: (events: WireEvent[]) => void,
   onProgress: (p: DecodeProgress) => void,
-): Promise<{ format: string; warnings: unknown[] }> {
-  const importer = importerFactory()();
+): Promise<{ format: string; warnings: string[] }> {
   const { stream, total } = await openStream(source);
+  const importer = createTraceImporter();
   const reader = stream.getReader();
   let bytes = 0;
   try {
@@ -85,15 +68,16 @@ export async function decode(
     }
     const tail = finish(importer);
     if (tail.length) onEvents(tail);
+    return { format: importer.format ?? "unknown", warnings: importer.warnings };
   } finally {
     reader.releaseLock();
+    importer.free();
   }
-  return { format: importer.format ?? "unknown", warnings: importer.warnings ?? [] };
 }
 
 const yieldToQueries = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-function push(importer: Importer, bytes: Uint8Array): WireEvent[] {
+function push(importer: TraceImporter, bytes: Uint8Array): WireEvent[] {
   try {
     return importer.push(bytes);
   } catch (err) {
@@ -101,7 +85,7 @@ function push(importer: Importer, bytes: Uint8Array): WireEvent[] {
   }
 }
 
-function finish(importer: Importer): WireEvent[] {
+function finish(importer: TraceImporter): WireEvent[] {
   try {
     return importer.finish();
   } catch (err) {

@@ -223,7 +223,7 @@ const ctx: PanelContext = {
     return () => listeners.delete(listener);
   },
   download(name, bytes, type) {
-    const url = URL.createObjectURL(new Blob([bytes], { type }));
+    const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
     const a = document.createElement("a");
     a.href = url;
     a.download = name;
