@@ -38,8 +38,9 @@ export interface RunQuery {
 /** Agent Inspector's type names for ours. */
 const INSPECTOR_TYPES: Record<string, string> = { final: "final_answer" };
 
-function runView(r: RunRow): InspectorRun {
-  return { ...r, metadata: {} };
+function runView(r: RunRow & { has_start?: number }): InspectorRun {
+  const { has_start: _internal, ...run } = r;
+  return { ...run, metadata: {} };
 }
 
 export function listRuns(store: CollectorStore, q: RunQuery): { runs: InspectorRun[]; total: number } {

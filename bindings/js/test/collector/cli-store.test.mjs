@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { NODE, runCli, tempDir } from "./cli-support.mjs";
+import { CLI, NODE, cleanEnv, runCli, tempDir } from "./cli-support.mjs";
 
 const fixture = (name) => fileURLToPath(new URL(`../../../../tests/fixtures/import/${name}`, import.meta.url));
 const SESSION = "a87237a69aa34bc0";
@@ -98,6 +98,32 @@ test("import reads gzip, an AgentLens batch and stdin, into the same data", asyn
   await ok(["import", fixture("agentlens_batch.json"), "--db", batch]);
   assert.ok((await stats(batch)).total_events > 0);
 });
+
+const SCRIPT = ["/usr/bin/script", "/bin/script"].find(existsSync);
+
+test(
+  "on a terminal, import and export draw a progress bar on stderr and end with the summary",
+  { skip: SCRIPT ? false : "no script(1) to give the CLI a terminal" },
+  async (t) => {
+    const dir = tempDir(t);
+    const db = join(dir, "tty.db");
+    writeFileSync(join(dir, "t.ndjson"), makeTrace({ count: 400, start: Date.parse("2026-01-01T00:00:00Z"), stepMs: 1000 }));
+    // script(1) runs the command on a pseudo-terminal: stdout and stderr are both TTYs there.
+    const inTerminal = (args) => {
+      const r = spawnSync(SCRIPT, ["-qec", [NODE, CLI, ...args].join(" "), "/dev/null"], { cwd: dir, env: cleanEnv(), encoding: "utf8" });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      return r.stdout;
+    };
+    const imported = inTerminal(["import", "t.ndjson", "--db", "tty.db"]);
+    assert.match(imported, /\r\x1b\[2Kimport \[[#-]+\] +\d+% \d+\/2000/, "a bar sized for 80 columns");
+    assert.match(imported, /\r\x1b\[2Kimported 2000 events from t\.ndjson into tty\.db/);
+    const exported = inTerminal(["export", "--all", "--output", "all.json", "--db", "tty.db"]);
+    assert.match(exported, /\r\x1b\[2Kexport \[[#-]+\] 100% 400\/400/);
+    assert.match(exported, /exported 400 runs and 0 sessions without runs to all\.json/);
+    assert.equal(JSON.parse(readFileSync(join(dir, "all.json"), "utf8")).runs.length, 400);
+    assert.ok(existsSync(db));
+  },
+);
 
 test("import failures: a missing file is exit 3, a file with no events is exit 1, and neither creates a database", async (t) => {
   const dir = tempDir(t);
