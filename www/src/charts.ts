@@ -62,7 +62,10 @@ export function barChart(opts: { title: string; rows: BarRow[]; parts: { name: s
   const barW = width - labelW - noteW;
   opts.rows.forEach((row, i) => {
     const y = legendH + i * rowH;
-    svg.appendChild(tip(svgEl("text", { x: labelW - 6, y: y + 15, class: "chart-label", "text-anchor": "end" }, clip(row.label, 24)), row.label));
+    // The full label as the tooltip of a group, so the <text> holds only what is shown.
+    const label = tip(svgEl("g"), row.label);
+    label.appendChild(svgEl("text", { x: labelW - 6, y: y + 15, class: "chart-label", "text-anchor": "end" }, clip(row.label, 24)));
+    svg.appendChild(label);
     let x = labelW;
     row.values.forEach((v, k) => {
       const w = (Math.max(0, v) / max) * barW;

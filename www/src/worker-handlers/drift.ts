@@ -50,7 +50,8 @@ function range(store: TraceStore, ids: string[]): { sessions: number; fromMs: nu
 }
 
 /**
- * `{mode: "split", sessionIds, baselinePercent}` or `{mode: "sets", baseline, current}`,
+ * `{mode: "split", sessionIds, baselinePercent}` or `{mode: "sets", baseline, current}`
+ * (`current: "rest"` for every session not in the baseline),
  * with an optional `threshold` (Cohen's d, default 0.5) → the drift report and its text.
  */
 export function compareDrift(store: TraceStore, params: unknown): DriftCompareResult {
@@ -59,7 +60,9 @@ export function compareDrift(store: TraceStore, params: unknown): DriftCompareRe
   let current: string[];
   if (p.mode === "sets") {
     baseline = knownSessions(store, stringList(p.baseline));
-    current = knownSessions(store, stringList(p.current));
+    const inBaseline = new Set(baseline);
+    // `current: "rest"` compares the baseline with every other loaded session.
+    current = p.current === "rest" ? store.sessionIds().filter((id) => !inBaseline.has(id)) : knownSessions(store, stringList(p.current));
   } else {
     const ids = knownSessions(store, stringList(p.sessionIds));
     if (ids.length < 2) return { ok: false, error: "Drift needs at least two sessions: one for each window." };
