@@ -94,8 +94,20 @@ export function prune(store: CollectorStore, o: PruneOptions): PruneResult {
     result.runs_deleted += Number(store.db.prepare("DELETE FROM runs WHERE COALESCE(completed_at, started_at) < ?").run(cutoff).changes);
   }
   if (o.retentionMaxBytes !== undefined && o.retentionMaxBytes > 0) {
-    while (usedBytes(store) > o.retentionMaxBytes) {
-      const ids = (store.db.prepare("SELECT session_id FROM sessions ORDER BY last_ms LIMIT ?").all(PRUNE_CHUNK) as { session_id: string }[]).map((r) => r.session_id);
+    const oldest = store.db.prepare("SELECT session_id, bytes FROM sessions ORDER BY last_ms, session_id LIMIT ?");
+    for (let used = usedBytes(store); used > o.retentionMaxBytes; used = usedBytes(store)) {
+      // Take the least recently active sessions whose payloads cover the excess (at
+      // least one), so a small excess never deletes a whole chunk of sessions.
+      // Pages cost more than the payload bytes (indexes, page slack): scale by the ratio.
+      const payload = count(store, "SELECT SUM(bytes) AS n FROM sessions");
+      const excess = (used - o.retentionMaxBytes) / Math.max(1, used / Math.max(1, payload));
+      const ids: string[] = [];
+      let covered = 0;
+      for (const r of oldest.all(PRUNE_CHUNK) as { session_id: string; bytes: number }[]) {
+        ids.push(r.session_id);
+        covered += r.bytes;
+        if (covered >= excess) break;
+      }
       if (ids.length === 0) break;
       deleteSessions(store, ids, result);
     }
