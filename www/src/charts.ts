@@ -143,7 +143,8 @@ export function columnChart(opts: {
     const x = left + Math.min(n, Math.max(0, m.at)) * colW;
     svg.appendChild(tip(svgEl("line", { x1: x, x2: x, y1: top, y2: top + plotH, class: `chart-marker ${m.cls}` }), m.label));
     // Labels step down so that close percentiles stay readable.
-    svg.appendChild(svgEl("text", { x: x + 3, y: top + 10 + k * 12, class: `chart-marker-label ${m.cls}` }, m.label));
+    const nearEnd = x > left + plotW * 0.7;
+    svg.appendChild(svgEl("text", { x: nearEnd ? x - 3 : x + 3, y: top + 10 + k * 12, class: `chart-marker-label ${m.cls}`, "text-anchor": nearEnd ? "end" : "start" }, m.label));
   });
   if (opts.columns.length === 0) svg.appendChild(svgEl("text", { x: left + 8, y: top + plotH / 2, class: "chart-empty" }, "No data"));
   return svg;
