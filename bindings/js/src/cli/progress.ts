@@ -52,7 +52,8 @@ export function createProgress(label: string, stream: ProgressStream, options: P
       if (!complete && t - last < interval) return;
       last = t;
       drawn = true;
-      stream.write(CLEAR_LINE + renderBar(label, done, total, stream.columns ?? 80));
+      // A pty without a window size (script, some CI runners) reports 0 columns.
+      stream.write(CLEAR_LINE + renderBar(label, done, total, stream.columns || 80));
     },
     finish(summary) {
       if (finished) return;

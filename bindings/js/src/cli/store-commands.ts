@@ -159,7 +159,7 @@ async function exportCommand(o: Options, config: CollectorConfig, runId: string 
   const text = JSON.stringify(data, null, 2) + "\n";
   if (output !== undefined) writeFileSync(output, text);
   else process.stdout.write(text);
-  const what = "runs" in data ? `${data.runs.length} runs and ${data.sessions.length} sessions without runs` : `run ${data.run.id} (${data.timeline.length} steps)`;
+  const what = "runs" in data ? `${data.runs.length} runs and ${data.sessions.length} sessions` : `run ${data.run.id} (${data.timeline.length} steps)`;
   // The summary goes to stderr, so stdout holds only the JSON.
   bar.finish(`exported ${what}${output !== undefined ? ` to ${output}` : ""}`);
   return EXIT.ok;
