@@ -1,8 +1,6 @@
 //! Lenient readers over `serde_json::Value` shared by the format mappers: a missing or
 //! mistyped field is absent, never an error.
 
-#![allow(dead_code)] // Until the span mappers land.
-
 use serde_json::{Map, Value};
 
 use crate::time::UnixNanos;

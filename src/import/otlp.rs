@@ -1,10 +1,344 @@
-//! Placeholder.
+//! OTLP/JSON traces (`{"resourceSpans":[…]}`) with the GenAI semantic conventions
+//! (standards-and-peers §1.7, §2).
+//!
+//! JSON encoding: ids are hex (any case; written lowercase), 64-bit integers are
+//! decimal strings or numbers, enums are integers (names are read too). Spans map by
+//! `gen_ai.operation.name` (or the first word of the span name): `chat`,
+//! `text_completion`, `generate_content` → `llm_call`; `execute_tool` → `tool_call`;
+//! `invoke_agent`, `create_agent`, `invoke_workflow` → runs; any other span with
+//! children → a run, without → `generic` keeping its attributes. The session is the
+//! trace's `gen_ai.conversation.id` (or `session.id`) when any span carries one, else the
+//! trace id.
 
-use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 
+use serde_json::{Map, Value};
+
+use super::json;
+use super::span::{self, Body, Span};
 use super::warn::Warnings;
-use crate::model::Event;
+use crate::model::{ErrorInfo, Event};
+use crate::time::UnixNanos;
 
-pub(crate) fn decode(_value: Value, _warnings: &mut Warnings) -> Vec<Event> {
-    Vec::new()
+/// An OTLP `AnyValue` as plain JSON.
+fn any_value(v: &Value) -> Value {
+    let Some(map) = v.as_object() else {
+        return Value::Null;
+    };
+    if let Some(s) = map.get("stringValue") {
+        return s.clone();
+    }
+    if let Some(b) = map.get("boolValue") {
+        return b.clone();
+    }
+    if let Some(i) = map.get("intValue") {
+        return match i {
+            Value::String(s) => s.parse::<i64>().map_or_else(|_| i.clone(), Value::from),
+            other => other.clone(),
+        };
+    }
+    if let Some(d) = map.get("doubleValue") {
+        return match d {
+            Value::String(s) => s.parse::<f64>().map_or_else(|_| d.clone(), Value::from),
+            other => other.clone(),
+        };
+    }
+    if let Some(a) = map.get("arrayValue") {
+        let values = a.get("values").and_then(Value::as_array);
+        return Value::Array(values.map_or_else(Vec::new, |vs| vs.iter().map(any_value).collect()));
+    }
+    if let Some(kv) = map.get("kvlistValue") {
+        return Value::Object(attributes(kv.get("values")));
+    }
+    map.get("bytesValue").cloned().unwrap_or(Value::Null)
+}
+
+/// `[{key, value}]` as an object.
+fn attributes(list: Option<&Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for kv in list.and_then(Value::as_array).into_iter().flatten() {
+        if let Some(key) = kv.get("key").and_then(Value::as_str) {
+            out.insert(
+                key.to_owned(),
+                kv.get("value").map_or(Value::Null, any_value),
+            );
+        }
+    }
+    out
+}
+
+fn hex_id(v: Option<&Value>) -> Option<String> {
+    let s = v?.as_str()?.trim();
+    (!s.is_empty() && s.bytes().any(|b| b != b'0')).then(|| s.to_ascii_lowercase())
+}
+
+fn nanos(v: Option<&Value>) -> Option<UnixNanos> {
+    let n = match v? {
+        Value::String(s) => s.trim().parse::<i64>().ok()?,
+        Value::Number(n) => n.as_i64()?,
+        _ => return None,
+    };
+    (n > 0).then_some(UnixNanos(n))
+}
+
+fn is_error_status(status: Option<&Value>) -> bool {
+    match status.and_then(|s| s.get("code")) {
+        Some(Value::Number(n)) => n.as_u64() == Some(2),
+        Some(Value::String(s)) => s == "STATUS_CODE_ERROR" || s == "2",
+        _ => false,
+    }
+}
+
+fn take_str(attrs: &mut Map<String, Value>, keys: &[&str]) -> Option<String> {
+    let mut found = None;
+    for key in keys {
+        let v = attrs.remove(*key);
+        if found.is_none() {
+            found = json::text(v.as_ref());
+        }
+    }
+    found
+}
+
+fn take_count(attrs: &mut Map<String, Value>, keys: &[&str]) -> Option<u64> {
+    let mut found = None;
+    for key in keys {
+        let v = attrs.remove(*key);
+        if found.is_none() {
+            found = json::count(v.as_ref());
+        }
+    }
+    found
+}
+
+fn take_json(attrs: &mut Map<String, Value>, keys: &[&str]) -> Option<Value> {
+    let mut found = None;
+    for key in keys {
+        let v = attrs.remove(*key);
+        if found.is_none() {
+            found = v.filter(|v| !v.is_null()).map(json::maybe_json);
+        }
+    }
+    found
+}
+
+/// What a span's events say: errors, and chat messages in the event-based conventions.
+#[derive(Default)]
+struct SpanEvents {
+    errors: Vec<ErrorInfo>,
+    input: Vec<Value>,
+    output: Vec<Value>,
+}
+
+fn span_events(span: &Value) -> SpanEvents {
+    let mut out = SpanEvents::default();
+    for ev in span
+        .get("events")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let name = ev.get("name").and_then(Value::as_str).unwrap_or_default();
+        let mut attrs = attributes(ev.get("attributes"));
+        match name {
+            "exception" => out.errors.push(ErrorInfo {
+                error_type: take_str(&mut attrs, &["exception.type"])
+                    .unwrap_or_else(|| "exception".into()),
+                message: take_str(&mut attrs, &["exception.message"]).unwrap_or_default(),
+                critical: false,
+                stack_trace: take_str(&mut attrs, &["exception.stacktrace"]),
+            }),
+            "gen_ai.client.inference.operation.details" => {
+                out.input
+                    .extend(take_json(&mut attrs, &["gen_ai.input.messages"]));
+                out.output
+                    .extend(take_json(&mut attrs, &["gen_ai.output.messages"]));
+            }
+            "gen_ai.choice" => out.output.push(Value::Object(attrs)),
+            _ => {
+                if let Some(role) = name
+                    .strip_prefix("gen_ai.")
+                    .and_then(|r| r.strip_suffix(".message"))
+                {
+                    attrs
+                        .entry("role")
+                        .or_insert_with(|| Value::String(role.to_owned()));
+                    out.input.push(Value::Object(attrs));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Messages gathered from events: one value, or an array of them.
+fn gathered(mut values: Vec<Value>) -> Option<Value> {
+    match values.len() {
+        0 => None,
+        1 => values.pop(),
+        _ => Some(Value::Array(values)),
+    }
+}
+
+const LLM_OPS: &[&str] = &["chat", "text_completion", "generate_content"];
+const RUN_OPS: &[&str] = &["invoke_agent", "create_agent", "invoke_workflow"];
+
+fn operation(attrs: &Map<String, Value>, name: &str) -> String {
+    if let Some(op) = attrs.get("gen_ai.operation.name").and_then(Value::as_str) {
+        return op.to_owned();
+    }
+    let first = name.split(' ').next().unwrap_or_default();
+    match LLM_OPS.contains(&first) || RUN_OPS.contains(&first) || first == "execute_tool" {
+        true => first.to_owned(),
+        false => String::new(),
+    }
+}
+
+fn read_span(span: &Value, session_id: String, parents: &HashSet<String>) -> Span {
+    let name = json::text(span.get("name")).unwrap_or_default();
+    let mut attrs = attributes(span.get("attributes"));
+    let op = operation(&attrs, &name);
+    let events = span_events(span);
+    let span_id = hex_id(span.get("spanId")).unwrap_or_default();
+    let failed = is_error_status(span.get("status")) || !events.errors.is_empty();
+    let mut errors = events.errors;
+    if failed && errors.is_empty() {
+        errors.push(ErrorInfo {
+            error_type: json::text(attrs.get("error.type")).unwrap_or_else(|| "error".into()),
+            message: json::text(span.get("status").and_then(|s| s.get("message")))
+                .unwrap_or_default(),
+            critical: false,
+            stack_trace: None,
+        });
+    }
+    let body = if LLM_OPS.contains(&op.as_str()) {
+        Body::Llm {
+            model: take_str(
+                &mut attrs,
+                &["gen_ai.response.model", "gen_ai.request.model"],
+            ),
+            tokens_in: take_count(
+                &mut attrs,
+                &["gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"],
+            ),
+            tokens_out: take_count(
+                &mut attrs,
+                &[
+                    "gen_ai.usage.output_tokens",
+                    "gen_ai.usage.completion_tokens",
+                ],
+            ),
+            cached_in: take_count(&mut attrs, &["gen_ai.usage.cache_read.input_tokens"]),
+            reasoning: take_count(&mut attrs, &["gen_ai.usage.reasoning.output_tokens"]),
+            prompt: take_json(&mut attrs, &["gen_ai.input.messages", "gen_ai.prompt"])
+                .or_else(|| gathered(events.input)),
+            response: take_json(&mut attrs, &["gen_ai.output.messages", "gen_ai.completion"])
+                .or_else(|| gathered(events.output)),
+        }
+    } else if op == "execute_tool" {
+        let fallback = name
+            .strip_prefix("execute_tool")
+            .map(str::trim)
+            .unwrap_or_default()
+            .to_owned();
+        Body::Tool {
+            name: take_str(&mut attrs, &["gen_ai.tool.name"]).unwrap_or(fallback),
+            call_id: take_str(&mut attrs, &["gen_ai.tool.call.id"]),
+            input: take_json(&mut attrs, &["gen_ai.tool.call.arguments"]),
+            output: take_json(&mut attrs, &["gen_ai.tool.call.result"]),
+        }
+    } else if RUN_OPS.contains(&op.as_str()) || parents.contains(&span_id) {
+        Body::Run {
+            agent_name: json::text(attrs.get("gen_ai.agent.name"))
+                .or_else(|| json::text(attrs.get("gen_ai.workflow.name"))),
+            user_id: json::text(attrs.get("user.id"))
+                .or_else(|| json::text(attrs.get("enduser.id"))),
+        }
+    } else {
+        Body::Generic
+    };
+    Span {
+        session_id,
+        trace_id: hex_id(span.get("traceId")),
+        span_id,
+        parent_id: hex_id(span.get("parentSpanId")),
+        name,
+        start: nanos(span.get("startTimeUnixNano")),
+        end: nanos(span.get("endTimeUnixNano")),
+        body,
+        failed,
+        errors,
+        attributes: attrs,
+    }
+}
+
+/// Every span of the document with its resource's attributes.
+fn spans<'a>(doc: &'a Value, warnings: &mut Warnings) -> Vec<(&'a Value, Map<String, Value>)> {
+    let mut out = Vec::new();
+    for (i, rs) in doc
+        .get("resourceSpans")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let resource = attributes(rs.get("resource").and_then(|r| r.get("attributes")));
+        let Some(scopes) = rs.get("scopeSpans").and_then(Value::as_array) else {
+            warnings.push(format!(
+                "resourceSpans[{i}] has no scopeSpans array; skipped"
+            ));
+            continue;
+        };
+        for span in scopes
+            .iter()
+            .filter_map(|s| s.get("spans")?.as_array())
+            .flatten()
+        {
+            if span.is_object() {
+                out.push((span, resource.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Reads an OTLP/JSON document (or an array of them).
+pub(crate) fn decode(value: Value, warnings: &mut Warnings) -> Vec<Event> {
+    let docs = match value {
+        Value::Array(docs) => docs,
+        doc => vec![doc],
+    };
+    let mut events = Vec::new();
+    for doc in &docs {
+        let all = spans(doc, warnings);
+        let parents: HashSet<String> = all
+            .iter()
+            .filter_map(|(s, _)| hex_id(s.get("parentSpanId")))
+            .collect();
+        let mut sessions: HashMap<String, String> = HashMap::new();
+        for (s, _) in &all {
+            let attrs = attributes(s.get("attributes"));
+            let conv = json::text(attrs.get("gen_ai.conversation.id"))
+                .or_else(|| json::text(attrs.get("session.id")));
+            if let (Some(trace), Some(conv)) = (hex_id(s.get("traceId")), conv) {
+                sessions.entry(trace).or_insert(conv);
+            }
+        }
+        for (s, resource) in all {
+            let trace = hex_id(s.get("traceId")).unwrap_or_default();
+            let session = sessions
+                .get(&trace)
+                .cloned()
+                .unwrap_or_else(|| trace.clone());
+            let mut span = read_span(s, session, &parents);
+            if span.parent_id.is_none() {
+                if let Some(service) = resource.get("service.name") {
+                    span.attributes
+                        .insert("service.name".into(), service.clone());
+                }
+            }
+            span.into_events(&mut events);
+        }
+    }
+    span::in_time_order(events)
 }

@@ -1,1 +1,212 @@
-//! Spans.
+//! One span (OTLP or OpenAI Agents) into events: the common half of both mappers.
+//!
+//! A run span becomes `run_start` + `run_end` (run id = span id, parent run = parent
+//! span), an LLM span `llm_call`, a tool span `tool_call` (`tool_error` when it failed),
+//! a handoff `decision`, anything else `generic`; every non-run event's `run_id` is its
+//! parent span. A failed run or other span also gets an `error` event per recorded
+//! error. Events come out in time order, runs opening before what they contain.
+
+use serde_json::{Map, Value};
+
+use super::json;
+use crate::model::{DecisionTrace, ErrorInfo, Event, EventType, ToolCall, status};
+use crate::time::UnixNanos;
+
+/// What a span records.
+#[derive(Debug, Default)]
+pub(crate) enum Body {
+    /// A unit of work that contains others (an agent, a workflow, a turn).
+    Run {
+        /// The agent's name, when the span names one.
+        agent_name: Option<String>,
+        user_id: Option<String>,
+    },
+    /// A call to a language model.
+    Llm {
+        model: Option<String>,
+        tokens_in: Option<u64>,
+        tokens_out: Option<u64>,
+        cached_in: Option<u64>,
+        reasoning: Option<u64>,
+        prompt: Option<Value>,
+        response: Option<Value>,
+    },
+    /// A tool call.
+    Tool {
+        name: String,
+        call_id: Option<String>,
+        input: Option<Value>,
+        output: Option<Value>,
+    },
+    /// A handoff or other decision.
+    Decision {
+        reasoning: String,
+        alternatives: Vec<String>,
+    },
+    /// Anything else.
+    #[default]
+    Generic,
+}
+
+/// A span, already read from its format.
+#[derive(Debug, Default)]
+pub(crate) struct Span {
+    pub(crate) session_id: String,
+    pub(crate) trace_id: Option<String>,
+    pub(crate) span_id: String,
+    pub(crate) parent_id: Option<String>,
+    pub(crate) name: String,
+    pub(crate) start: Option<UnixNanos>,
+    pub(crate) end: Option<UnixNanos>,
+    pub(crate) body: Body,
+    /// The span failed (OTLP status ERROR, an OpenAI span `error`).
+    pub(crate) failed: bool,
+    /// The errors it recorded (exception events, the status message).
+    pub(crate) errors: Vec<ErrorInfo>,
+    pub(crate) attributes: Map<String, Value>,
+}
+
+impl Span {
+    fn event(&self, event_type: EventType, at: Option<UnixNanos>) -> Event {
+        Event {
+            event_type,
+            session_id: self.session_id.clone(),
+            timestamp: at,
+            trace_id: self.trace_id.clone(),
+            span_id: Some(self.span_id.clone()).filter(|s| !s.is_empty()),
+            run_id: self.parent_id.clone(),
+            ..Event::default()
+        }
+    }
+
+    fn attributes(&mut self) -> Option<Map<String, Value>> {
+        let attrs = std::mem::take(&mut self.attributes);
+        (!attrs.is_empty()).then_some(attrs)
+    }
+
+    /// The span's events, in the order they happened.
+    pub(crate) fn into_events(mut self, out: &mut Vec<(Option<UnixNanos>, u8, Event)>) {
+        let duration = json::span_ms(self.start, self.end);
+        let body = std::mem::take(&mut self.body);
+        let errors = std::mem::take(&mut self.errors);
+        let push_errors = |span: &Self, out: &mut Vec<_>, run: bool| {
+            for error in &errors {
+                let mut e = span.event(EventType::Error, span.end.or(span.start));
+                if run {
+                    e.run_id = Some(span.span_id.clone());
+                }
+                e.error = Some(error.clone());
+                out.push((e.timestamp, 1, e));
+            }
+        };
+        match body {
+            Body::Run {
+                agent_name,
+                user_id,
+            } => {
+                let mut start = self.event(EventType::RunStart, self.start);
+                start.run_id = Some(self.span_id.clone());
+                start.parent_run_id = self.parent_id.clone();
+                start.run_name = Some(self.name.clone()).filter(|n| !n.is_empty());
+                start.agent_name = agent_name;
+                start.user_id = user_id;
+                start.status = Some(status::RUNNING.into());
+                start.attributes = self.attributes();
+                out.push((start.timestamp, 0, start));
+                push_errors(&self, out, true);
+                let mut end = self.event(EventType::RunEnd, self.end.or(self.start));
+                end.run_id = Some(self.span_id.clone());
+                end.parent_run_id = self.parent_id.clone();
+                end.status = Some(
+                    if self.failed {
+                        status::ERROR
+                    } else {
+                        status::COMPLETED
+                    }
+                    .into(),
+                );
+                end.duration_ms = duration;
+                out.push((end.timestamp, 2, end));
+            }
+            Body::Tool {
+                name,
+                call_id,
+                input,
+                output,
+            } => {
+                let kind = match self.failed {
+                    true => EventType::ToolError,
+                    false => EventType::ToolCall,
+                };
+                let mut e = self.event(kind, self.start);
+                e.tool_call = Some(ToolCall {
+                    tool_call_id: call_id.unwrap_or_else(|| self.span_id.clone()),
+                    tool_name: name,
+                    tool_input: input.unwrap_or(Value::Null),
+                    tool_output: output,
+                    timestamp: self.start,
+                    duration_ms: duration,
+                });
+                (e.tokens_in, e.tokens_out) = (Some(0), Some(0));
+                e.error = errors.first().cloned();
+                e.duration_ms = duration;
+                e.attributes = self.attributes();
+                out.push((e.timestamp, 1, e));
+            }
+            body => {
+                let mut e = self.event(EventType::Generic, self.start);
+                e.duration_ms = duration;
+                match body {
+                    Body::Llm {
+                        model,
+                        tokens_in,
+                        tokens_out,
+                        cached_in,
+                        reasoning,
+                        prompt,
+                        response,
+                    } => {
+                        e.event_type = EventType::LlmCall;
+                        e.model = model;
+                        e.tokens_in = Some(tokens_in.unwrap_or(0));
+                        e.tokens_out = Some(tokens_out.unwrap_or(0));
+                        e.cached_input_tokens = cached_in;
+                        e.reasoning_tokens = reasoning;
+                        e.input_data = prompt.map(|p| json::object1("prompt", p));
+                        e.output_data = response.map(|r| json::object1("response", r));
+                    }
+                    Body::Decision {
+                        reasoning,
+                        alternatives,
+                    } => {
+                        e.event_type = EventType::Decision;
+                        e.decision_trace = Some(DecisionTrace {
+                            trace_id: self.span_id.clone(),
+                            step: 0,
+                            reasoning,
+                            alternatives_considered: alternatives,
+                            confidence: None,
+                            timestamp: self.start,
+                        });
+                    }
+                    _ => {
+                        if !self.name.is_empty() {
+                            let name = Value::String(self.name.clone());
+                            self.attributes.insert("span.name".into(), name);
+                        }
+                    }
+                }
+                e.attributes = self.attributes();
+                out.push((e.timestamp, 1, e));
+                push_errors(&self, out, false);
+            }
+        }
+    }
+}
+
+/// Orders the spans' events by time (stable; a run's start before what it contains at
+/// the same instant, its end after), and drops the sort keys.
+pub(crate) fn in_time_order(mut events: Vec<(Option<UnixNanos>, u8, Event)>) -> Vec<Event> {
+    events.sort_by_key(|(at, rank, _)| (at.map(|t| t.0), *rank));
+    events.into_iter().map(|(_, _, e)| e).collect()
+}

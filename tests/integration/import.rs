@@ -309,6 +309,9 @@ pub(crate) const FIXTURES: &[(&str, TraceFormat)] = &[
     ("agentlens_batch.json", TraceFormat::AgentlensBatch),
     ("agentlens_session.json", TraceFormat::AgentlensSession),
     ("event_array.json", TraceFormat::EventArray),
+    ("otlp_genai.json", TraceFormat::OtlpJson),
+    ("openai_agents.json", TraceFormat::OpenaiAgents),
+    ("inspector_export.json", TraceFormat::InspectorExport),
 ];
 
 proptest! {
@@ -339,3 +342,6 @@ proptest! {
         prop_assert_eq!(warnings, once.warnings);
     }
 }
+
+#[path = "import_spans.rs"]
+mod spans;
