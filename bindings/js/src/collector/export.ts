@@ -9,9 +9,18 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
  */
 export function eventsFromExport(json: unknown): WireEvent[] | null {
   if (!isObject(json)) return null;
-  const runs: unknown[] = Array.isArray(json.runs) ? json.runs : isObject(json.run) && Array.isArray(json.timeline) ? [json] : [];
-  const sessions: unknown[] = Array.isArray(json.sessions) ? json.sessions : [];
-  if (runs.length === 0 && sessions.length === 0 && !Array.isArray(json.runs)) return null;
+  let runs: unknown[];
+  let sessions: unknown[] = [];
+  if (json.format === "agentlens-collector-export") {
+    runs = Array.isArray(json.runs) ? json.runs : [];
+    sessions = Array.isArray(json.sessions) ? json.sessions : [];
+  } else if (isObject(json.run) && Array.isArray(json.timeline) && json.timeline.every((s) => isObject(s) && isObject(s.data) && typeof s.data.event_type === "string")) {
+    // One run exported by a collector: its steps' data are wire events. (An Agent
+    // Inspector export has its own event dicts there, and is left to the core's importer.)
+    runs = [json];
+  } else {
+    return null;
+  }
   const out: WireEvent[] = [];
   for (const s of sessions) {
     if (isObject(s) && Array.isArray(s.events)) out.push(...s.events.filter(isObject));

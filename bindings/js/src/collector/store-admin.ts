@@ -127,7 +127,10 @@ async function exportRun(store: CollectorStore, id: string): Promise<RunExport |
   const run = getRun(store, id);
   if (!run) return null;
   const { steps } = await runSteps(store, id, { withData: true });
-  return { run, timeline: steps };
+  // The run's end is not a step (Agent Inspector); it goes beside the timeline so an
+  // import restores the run's status and duration.
+  const end = (await runEvents(store, id)).find((e) => e.event_type === "run_end");
+  return end ? { run, timeline: steps, run_end: end } : { run, timeline: steps };
 }
 
 /** Agent Inspector export JSON: one run, or all runs (newest first) plus run-less sessions. */
@@ -150,11 +153,7 @@ export async function exportRuns(store: CollectorStore, o: ExportOptions, onProg
   let done = 0;
   for (const id of ids) {
     const one = await exportRun(store, id);
-    if (one) {
-      // The run's end is not a step (Agent Inspector); keep it beside the timeline so an import restores the run.
-      const end = (await runEvents(store, id)).filter((e) => e.event_type === "run_end");
-      out.runs.push(end.length ? { ...one, run_end: end[0] } as RunExport : one);
-    }
+    if (one) out.runs.push(one);
     onProgress?.(++done, total);
   }
   for (const sid of sessionIds) {

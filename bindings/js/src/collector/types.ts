@@ -131,6 +131,8 @@ export interface InspectorStep {
 export interface RunExport {
   run: InspectorRun;
   timeline: InspectorStep[];
+  /** The run's `run_end` event (not a step in Agent Inspector), when it ended. */
+  run_end?: WireEvent;
 }
 
 /**
