@@ -1,86 +1,146 @@
 /// <reference types="node" />
 /**
- * Reads a trace file for `agentlens import`: a file or stdin (`-`), gunzipped when it
- * starts with the gzip magic bytes, then either the collector's own export
- * (`agentlens export` output, turned back into events) or any trace format the core's
- * importer reads (NDJSON, JSON arrays, AgentLens batches, OTLP JSON). Returns the
- * events; storing them is the caller's business.
+ * `agentlens import`: streams a trace file (or stdin, `-`) through the core's importer
+ * (`createTraceImporter` from `agentlens/analysis`: NDJSON, AgentLens batches and
+ * sessions, Agent Inspector exports, OTLP JSON, OpenAI Agents traces, JSON arrays, any of
+ * them gzipped) into the store, a batch at a time, so a big line-based file is never in
+ * memory whole. The collector's own `agentlens export --all` file, which the core does
+ * not know, is read whole and turned back into events by `eventsFromExport`.
  */
-import { readFileSync } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { eventsFromExport } from "../collector/index.js";
-import { importTraceBytes } from "../collector/core.js";
+import { createTraceImporter, type TraceImporter } from "../analysis/index.js";
+import { eventsFromExport, type IngestResult, type Store } from "../collector/index.js";
 import { CliError, EXIT, notFound } from "./exit-codes.js";
 
-/** Largest trace accepted after gunzip: a bound against gzip bombs. */
-export const MAX_TRACE_BYTES = 1024 * 1024 * 1024;
+/** Events handed to the store at once: one transaction each. */
+const STORE_BATCH = 5000;
+/** Largest collector export read whole (after gunzip): a bound against gzip bombs. */
+export const MAX_EXPORT_BYTES = 1024 * 1024 * 1024;
 
-async function readInput(file: string): Promise<Uint8Array> {
-  if (file === "-") {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
-  }
+/** What an import did. */
+export interface ImportSummary extends Omit<IngestResult, "events"> {
+  format: string;
+  warnings: string[];
+}
+
+/** `done` of `total` input bytes (total unknown for stdin). */
+export type ByteProgress = (done: number, total: number | undefined) => void;
+
+function inputSize(file: string): number | undefined {
+  if (file === "-") return undefined;
   try {
-    return readFileSync(file);
+    const s = statSync(file);
+    if (!s.isFile()) throw new CliError(EXIT.failure, `${file} is not a file`);
+    return s.size;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw notFound(`no such file: ${file}`);
+    if (e instanceof CliError) throw e;
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw notFound(`no such file: ${file}`);
     throw new CliError(EXIT.failure, `cannot read ${file}: ${(e as Error).message}`);
   }
 }
 
-function isGzip(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+/** The events of a collector export (`agentlens export`), or null if `bytes` is not one. */
+function collectorExport(bytes: Uint8Array): unknown[] | null {
+  let data: Uint8Array = bytes;
+  if (data[0] === 0x1f && data[1] === 0x8b) {
+    try {
+      data = gunzipSync(data, { maxOutputLength: MAX_EXPORT_BYTES });
+    } catch {
+      return null;
+    }
+  }
+  const text = Buffer.from(data).toString("utf8");
+  if (!text.trimStart().startsWith("{") || !text.includes("agentlens-collector-export")) return null;
+  try {
+    const json: unknown = JSON.parse(text);
+    if ((json as { format?: unknown })?.format !== "agentlens-collector-export") return null;
+    return eventsFromExport(json);
+  } catch {
+    return null;
+  }
 }
 
-/** Whether `value` is what `agentlens export` writes (one run or all of them). */
-function isCollectorExport(value: unknown): boolean {
-  if (!value || typeof value !== "object" || Array.isArray(value)) return false;
-  const v = value as Record<string, unknown>;
-  return v.format === "agentlens-collector-export" || (typeof v.run === "object" && Array.isArray(v.timeline));
+function importError(name: string, e: unknown, stored: number): unknown {
+  if ((e as Error)?.name !== "AgentLensAnalysisError") return e;
+  const done = stored > 0 ? ` (${stored} events before it were imported)` : "";
+  return new CliError(EXIT.failure, `${name}: ${(e as Error).message.replace(/^agentlens: /, "")}${done}`);
 }
 
 /**
- * The events of a trace file.
+ * Imports `file` into the store, which `openStore` opens (and the caller closes) only once
+ * there are events to store: a file the core refuses creates no database.
  *
- * @throws CliError: not found (3) for a missing file, failure (1) for bad gzip or a file
- *   from which no event could be read.
+ * @throws CliError: not found (3) for a missing file; failure (1) for a file the core
+ *   cannot read (the message has the position, never the content). Events before a
+ *   broken part are already stored; importing the file again adds nothing twice.
  */
-export async function readTraceFile(file: string): Promise<unknown[]> {
+export async function importFile(file: string, openStore: () => Promise<Store>, onProgress?: ByteProgress): Promise<ImportSummary> {
   const name = file === "-" ? "stdin" : file;
-  let bytes = await readInput(file);
-  if (isGzip(bytes)) {
-    try {
-      bytes = gunzipSync(bytes, { maxOutputLength: MAX_TRACE_BYTES });
-    } catch (e) {
-      throw new CliError(EXIT.failure, `${name}: not valid gzip or larger than ${MAX_TRACE_BYTES} bytes unpacked (${(e as Error).message})`);
-    }
-  }
-  // The collector's own export is a single JSON object; anything else goes to the core.
-  const head = Buffer.from(bytes.subarray(0, 64)).toString("utf8").trimStart();
-  if (head.startsWith("{")) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(Buffer.from(bytes).toString("utf8"));
-    } catch {
-      parsed = undefined; // NDJSON: one object per line
-    }
-    const fromExport = isCollectorExport(parsed) ? eventsFromExport(parsed) : null;
-    if (fromExport) return fromExport;
-  }
-  let result: ReturnType<typeof importTraceBytes>;
+  const total = inputSize(file);
+  const summary: ImportSummary = { processed: 0, skipped: 0, duplicates: 0, truncated_fields: 0, format: "unknown", warnings: [] };
+  const store_ = async (events: unknown[]) => {
+    if (events.length === 0) return;
+    const r = await (await openStore()).importEvents(events);
+    summary.processed += r.processed;
+    summary.skipped += r.skipped;
+    summary.duplicates += r.duplicates;
+    summary.truncated_fields += r.truncated_fields;
+  };
+  const importer: TraceImporter = createTraceImporter();
+  // Until the core knows the format, keep what was read: if it then gives up, the input
+  // may be the collector's own export, which is read whole instead.
+  let head: Buffer[] | null = [];
+  let refused: Error | undefined;
+  let pending: unknown[] = [];
+  let read = 0;
   try {
-    result = importTraceBytes(bytes);
-  } catch (e) {
-    throw new CliError(EXIT.failure, `${name}: not a trace file this version can read (${(e as Error).message})`);
+    const input = file === "-" ? process.stdin : createReadStream(file, { highWaterMark: 1024 * 1024 });
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      read += chunk.length;
+      if (refused) {
+        if (read > MAX_EXPORT_BYTES) break;
+        head!.push(chunk);
+      } else {
+        if (head) head.push(chunk);
+        try {
+          pending.push(...importer.push(chunk));
+        } catch (e) {
+          if (!head) throw importError(name, e, summary.processed);
+          refused = e as Error;
+        }
+        if (importer.format !== undefined) head = null;
+        if (pending.length >= STORE_BATCH) {
+          await store_(pending);
+          pending = [];
+        }
+      }
+      onProgress?.(read, total);
+    }
+    if (!refused) {
+      try {
+        pending.push(...importer.finish());
+      } catch (e) {
+        if (!head) throw importError(name, e, summary.processed);
+        refused = e as Error;
+      }
+    }
+    if (refused) {
+      const fromExport = read <= MAX_EXPORT_BYTES ? collectorExport(Buffer.concat(head!)) : null;
+      if (!fromExport) throw importError(name, refused, summary.processed);
+      pending = fromExport;
+      summary.format = "agentlens-collector-export";
+    } else {
+      summary.format = importer.format ?? "unknown";
+      summary.warnings = importer.warnings;
+    }
+  } finally {
+    importer.free();
   }
-  if (result.events.length === 0 && bytes.length > 0) {
-    const errors = result.errors.length;
-    throw new CliError(EXIT.failure, `${name}: no events could be read${errors ? ` (${errors} malformed records)` : ""}`);
+  await store_(pending);
+  onProgress?.(read, total ?? read);
+  if (summary.processed + summary.duplicates + summary.skipped === 0 && read > 0) {
+    throw new CliError(EXIT.failure, `${name}: no events could be read${summary.warnings.length ? ` (${summary.warnings.length} malformed records)` : ""}`);
   }
-  if (result.errors.length > 0) {
-    process.stderr.write(`agentlens: ${name}: ${result.errors.length} malformed records skipped (format ${result.format})\n`);
-  }
-  return result.events;
+  return summary;
 }

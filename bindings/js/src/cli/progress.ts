@@ -18,6 +18,8 @@ export interface Progress {
   update(done: number, total?: number): void;
   /** Clears the bar and prints `summary` on its own line. Later calls do nothing. */
   finish(summary: string): void;
+  /** Clears the bar without a summary (an error message follows). Later calls do nothing. */
+  abort(): void;
 }
 
 export interface ProgressOptions {
@@ -59,6 +61,11 @@ export function createProgress(label: string, stream: ProgressStream, options: P
       if (finished) return;
       finished = true;
       stream.write((tty && drawn ? CLEAR_LINE : "") + summary + "\n");
+    },
+    abort() {
+      if (finished) return;
+      finished = true;
+      if (tty && drawn) stream.write(CLEAR_LINE);
     },
   };
 }

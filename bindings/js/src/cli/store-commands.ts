@@ -12,7 +12,7 @@ import type { Parsed } from "./args.js";
 import { parseNow } from "./checks.js";
 import type { CollectorConfig } from "./config.js";
 import { CliError, EXIT, notFound, UsageError } from "./exit-codes.js";
-import { readTraceFile } from "./import-file.js";
+import { importFile } from "./import-file.js";
 import { createProgress } from "./progress.js";
 import { serve } from "./serve.js";
 import { storeError } from "./store-error.js";
@@ -20,13 +20,12 @@ import { storeError } from "./store-error.js";
 type Options = Parsed["options"];
 
 /** Opens the store; unless `create`, a missing file is "not found" rather than a new empty database. */
-async function withStore<T>(config: CollectorConfig, create: boolean, fn: (store: Store) => Promise<T> | T): Promise<T> {
+async function open(config: CollectorConfig, create: boolean): Promise<Store> {
   if (!create && !existsSync(config.db)) {
     throw notFound(`no database at ${config.db} (give one with --db FILE or AGENTLENS_DB_PATH)`);
   }
-  let store: Store;
   try {
-    store = await openStore({
+    return await openStore({
       path: config.db,
       ...(config.encryptionKey !== undefined ? { encryptionKey: config.encryptionKey } : {}),
       compress: config.compression,
@@ -34,6 +33,10 @@ async function withStore<T>(config: CollectorConfig, create: boolean, fn: (store
   } catch (e) {
     throw storeError(e);
   }
+}
+
+async function withStore<T>(config: CollectorConfig, create: boolean, fn: (store: Store) => Promise<T> | T): Promise<T> {
+  const store = await open(config, create);
   try {
     return await fn(store);
   } catch (e) {
@@ -150,10 +153,11 @@ async function exportCommand(o: Options, config: CollectorConfig, runId: string 
     ),
   ).catch((e: unknown) => {
     if (runId !== undefined && /not found/i.test((e as Error)?.message ?? "")) return null;
+    bar.abort();
     throw e;
   });
   if (data === null || data === undefined) {
-    bar.finish(`run ${runId} not found`);
+    bar.abort();
     throw notFound(`no run with id ${runId} in ${config.db}`);
   }
   const text = JSON.stringify(data, null, 2) + "\n";
@@ -166,13 +170,24 @@ async function exportCommand(o: Options, config: CollectorConfig, runId: string 
 }
 
 async function importCommand(config: CollectorConfig, file: string): Promise<number> {
-  const events = await readTraceFile(file);
   const bar = createProgress("import", process.stderr);
-  const r = await withStore(config, true, (store) => store.importEvents(events, (done, total) => bar.update(done, total)));
+  let store: Store | undefined;
+  let r;
+  try {
+    r = await importFile(file, async () => (store ??= await open(config, true)), (done, total) => bar.update(done, total));
+  } catch (e) {
+    bar.abort();
+    throw storeError(e);
+  } finally {
+    (store as Store | undefined)?.close();
+  }
+  const warned = r.warnings.length > 0 ? `, ${r.warnings.length} malformed records skipped` : "";
   bar.finish(
-    `imported ${r.processed} events from ${file === "-" ? "stdin" : file} into ${config.db}` +
-      ` (${r.duplicates} already there, ${r.skipped} skipped${r.truncated_fields ? `, ${r.truncated_fields} fields truncated` : ""})`,
+    `imported ${r.processed} events (${r.format}) from ${file === "-" ? "stdin" : file} into ${config.db}` +
+      ` (${r.duplicates} already there, ${r.skipped} skipped${r.truncated_fields ? `, ${r.truncated_fields} fields truncated` : ""}${warned})`,
   );
+  for (const w of r.warnings.slice(0, 5)) process.stderr.write(`  ${w}\n`);
+  if (r.warnings.length > 5) process.stderr.write(`  ... and ${r.warnings.length - 5} more\n`);
   return EXIT.ok;
 }
 

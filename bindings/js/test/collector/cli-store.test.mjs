@@ -66,7 +66,7 @@ test("import an NDJSON trace, then stats shows it; importing again adds nothing"
   const db = join(dir, "a.db");
   const r = await ok(["import", fixture("agentlens_trace.ndjson"), "--db", db]);
   assert.equal(r.stdout, "", "the summary goes to stderr");
-  assert.match(r.stderr, /^imported \d+ events from .*agentlens_trace\.ndjson into .*a\.db \(0 already there, 0 skipped\)\n$/);
+  assert.match(r.stderr, /^imported \d+ events \(ndjson\) from .*agentlens_trace\.ndjson into .*a\.db \(0 already there, 0 skipped\)\n$/);
   const s = await stats(db);
   assert.equal(s.total_sessions, 1);
   assert.equal(s.total_runs, 1);
@@ -115,8 +115,8 @@ test(
       return r.stdout;
     };
     const imported = inTerminal(["import", "t.ndjson", "--db", "tty.db"]);
-    assert.match(imported, /\r\x1b\[2Kimport \[[#-]+\] +\d+% \d+\/2000/, "a bar sized for 80 columns");
-    assert.match(imported, /\r\x1b\[2Kimported 2000 events from t\.ndjson into tty\.db/);
+    assert.match(imported, /\r\x1b\[2Kimport \[#+\] 100% (\d+)\/\1/, "a bar over the bytes read");
+    assert.match(imported, /\r\x1b\[2Kimported 2000 events \(ndjson\) from t\.ndjson into tty\.db/);
     const exported = inTerminal(["export", "--all", "--output", "all.json", "--db", "tty.db"]);
     assert.match(exported, /\r\x1b\[2Kexport \[#+\] 100% (\d+)\/\1/);
     assert.match(exported, /exported 400 runs and \d+ sessions to all\.json/);
