@@ -154,8 +154,11 @@ export function normalize(raw: unknown, nowMs: number, runSessions: Map<string, 
     return { kind: "end", sessionId, event: e, endedAt, tsMs, status, totalIn, totalOut };
   }
 
-  const eventId = sanitize(e.event_id, 64) || randomId();
+  // Without an id, a span's event gets one derived from the span, so a resent OTLP export
+  // or re-imported trace stays idempotent; anything else gets a random one.
   const [timestamp, tsMs] = time(e.timestamp ?? e.timestamp_ms, nowMs);
+  const spanId = validId(e.span_id);
+  const eventId = sanitize(e.event_id, 64) || (spanId && e.timestamp !== undefined ? `${spanId}:${type}:${tsMs}`.slice(0, 64) : randomId());
   const tokensIn = tokens(e.tokens_in);
   const tokensOut = tokens(e.tokens_out);
   const durationMs = duration(e.duration_ms);
