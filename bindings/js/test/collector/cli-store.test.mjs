@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { CLI, NODE, cleanEnv, runCli, tempDir } from "./cli-support.mjs";
 
 const fixture = (name) => fileURLToPath(new URL(`../../../../tests/fixtures/import/${name}`, import.meta.url));
@@ -135,7 +136,7 @@ test("import failures: a missing file is exit 3, a file with no events is exit 1
   writeFileSync(junk, "this is not a trace\nnor is this\n");
   const bad = await runCli(["import", junk, "--db", db]);
   assert.equal(bad.code, 1, bad.stderr);
-  assert.match(bad.stderr, /junk\.ndjson: (no events could be read|not a trace file this version can read)/);
+  assert.match(bad.stderr, /junk\.ndjson: (no events could be read|not a trace format this reader knows)/);
   const badGz = join(dir, "bad.gz");
   writeFileSync(badGz, Buffer.from([0x1f, 0x8b, 1, 2, 3, 4]));
   const gz = await runCli(["import", badGz, "--db", db]);
@@ -174,6 +175,11 @@ test("export one run, export --all to a file, import that file: the round trip k
   await ok(["import", file, "--db", copy]);
   const [a, b] = [await stats(db), await stats(copy)];
   assert.deepEqual([b.total_sessions, b.total_runs, b.completed_runs, b.total_events], [a.total_sessions, a.total_runs, a.completed_runs, a.total_events]);
+  const gzCopy = join(dir, "gz-copy.db");
+  writeFileSync(join(dir, "all.json.gz"), gzipSync(readFileSync(file)));
+  const gz = await ok(["import", join(dir, "all.json.gz"), "--db", gzCopy]);
+  assert.match(gz.stderr, /\(agentlens-collector-export\)/);
+  assert.equal((await stats(gzCopy)).total_events, a.total_events);
   const again = JSON.parse((await ok(["export", "--all", "--db", copy])).stdout);
   const strip = (x) => ({ ...x, exported_at: "", runs: x.runs.map((r) => ({ ...r, run: { ...r.run, created_at: "" } })) });
   assert.deepEqual(strip(again), strip(data));

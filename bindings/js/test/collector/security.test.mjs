@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { request } from "node:http";
-import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { collector, call, get, post, tempDir, PYTHON_SDK_BATCH } from "./helpers.mjs";
 
@@ -146,4 +146,19 @@ test("path traversal out of the viewer directory is impossible", async (t) => {
     assert.ok(!r.body.includes("root:"), `${path} leaked /etc/passwd`);
     assert.notEqual(r.status, 200, path);
   }
+});
+
+test("by default the package's built viewer (bindings/js/viewer) is served at /", async (t) => {
+  const built = new URL("../../viewer/index.html", import.meta.url);
+  if (!existsSync(built)) {
+    t.skip("the viewer is not built (npm run build:www)");
+    return;
+  }
+  const c = await collector(t, { viewerDir: undefined, apiKey: "k" });
+  const index = await call(c, "GET", "/");
+  assert.equal(index.status, 200);
+  assert.match(index.body, /<meta name="agentlens-collector" content="1"><\/head>/);
+  const script = /src="\.\/([^"]+\.js)"/.exec(index.body)?.[1];
+  assert.ok(script, "index.html loads a script");
+  assert.equal((await call(c, "GET", `/${script}`)).status, 200);
 });
