@@ -12,6 +12,7 @@
  * before it; the transaction itself is synchronous, so concurrent requests never
  * interleave inside one.
  */
+import { setImmediate } from "node:timers";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { PayloadCodec } from "./codec.js";
 import { redactValue, truncateField } from "./core.js";
@@ -58,6 +59,7 @@ export async function openStore(options: StoreOptions): Promise<CollectorStore> 
 export class CollectorStore implements Store {
   private readonly stmts: Stmts;
   private closed = false;
+  private redactQueue: { rests: WireEvent[]; resolve: (r: WireEvent[]) => void; reject: (e: unknown) => void }[] = [];
   readonly redact: Record<string, unknown>;
   readonly maxFieldBytes: number;
 
@@ -116,7 +118,7 @@ export class CollectorStore implements Store {
       if (n) items.push(n);
       else skipped++;
     }
-    const truncated = this.redactAll(items);
+    const truncated = await this.redactAll(items);
     const payloads = await Promise.all(
       items.map((n) =>
         n.kind === "event" ? this.codec.encode(JSON.stringify(n.event)) : n.kind === "start" ? this.codec.encode(JSON.stringify(n.event.metadata ?? {})) : null,
@@ -186,15 +188,42 @@ export class CollectorStore implements Store {
     }
   }
 
-  /** Redacts every event's payload in one core call, then cuts oversized fields. */
-  private redactAll(items: Normalized[]): number {
+  /**
+   * Redacts the payloads of every batch that reached this point in the same turn of the
+   * event loop with one core call. Each call of the core's free `redactJson` compiles
+   * the rules (milliseconds), so under concurrent ingestion this is most of the cost.
+   */
+  private redactCoalesced(rests: WireEvent[]): Promise<WireEvent[]> {
+    return new Promise((resolve, reject) => {
+      this.redactQueue.push({ rests, resolve, reject });
+      if (this.redactQueue.length === 1) setImmediate(() => this.flushRedactions());
+    });
+  }
+
+  private flushRedactions(): void {
+    const queue = this.redactQueue;
+    this.redactQueue = [];
+    try {
+      const out = redactValue(queue.flatMap((q) => q.rests), this.redact);
+      let at = 0;
+      for (const q of queue) {
+        q.resolve(out.slice(at, at + q.rests.length));
+        at += q.rests.length;
+      }
+    } catch (e) {
+      for (const q of queue) q.reject(e);
+    }
+  }
+
+  /** Redacts every event's payload through the core, then cuts oversized fields. */
+  private async redactAll(items: Normalized[]): Promise<number> {
     if (items.length === 0) return 0;
     const rests = items.map((n) => {
       const rest: WireEvent = {};
       for (const [k, v] of Object.entries(n.event)) if (!(ID_FIELDS as readonly string[]).includes(k)) rest[k] = v;
       return rest;
     });
-    const redacted = redactValue(rests, this.redact);
+    const redacted = await this.redactCoalesced(rests);
     let truncated = 0;
     items.forEach((n, i) => {
       const kept: WireEvent = {};
