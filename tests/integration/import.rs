@@ -345,3 +345,29 @@ proptest! {
 
 #[path = "import_spans.rs"]
 mod spans;
+
+/// Every fixture's import, as JSON, equals `expected/<fixture>.json`: the same file the
+/// JS test compares the wasm's output with. `AGENTLENS_BLESS=1` rewrites them after a
+/// deliberate change (review the diff).
+#[test]
+fn every_fixture_imports_to_its_expected_events() {
+    let dir = format!("{}/tests/fixtures/import/expected", env!("CARGO_MANIFEST_DIR"));
+    let bless = std::env::var_os("AGENTLENS_BLESS").is_some();
+    for (name, _) in FIXTURES {
+        let import = import_trace(&fixture(name)).unwrap();
+        let got = serde_json::json!({
+            "format": import.format.as_str(),
+            "events": import.events,
+            "warnings": import.warnings,
+        });
+        let path = format!("{dir}/{name}.json");
+        if bless {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, serde_json::to_string_pretty(&got).unwrap() + "\n").unwrap();
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let want: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(got, want, "{name}");
+    }
+}
