@@ -4,11 +4,11 @@
  * (`createTraceImporter` from `agentlens/analysis`: NDJSON, AgentLens batches and
  * sessions, Agent Inspector exports, OTLP JSON, OpenAI Agents traces, JSON arrays, any of
  * them gzipped) into the store, a batch at a time, so a big line-based file is never in
- * memory whole. The collector's own `agentlens export --all` file, which the core does
- * not know, is read whole and turned back into events by `eventsFromExport`.
+ * memory whole. The collector's own `agentlens export --all` file is recognised by its
+ * first bytes, read whole and turned back into events by `eventsFromExport`.
  */
 import { createReadStream, statSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
+import { constants as zlibConstants, gunzipSync } from "node:zlib";
 import { createTraceImporter, type TraceImporter } from "../analysis/index.js";
 import { eventsFromExport, type IngestResult, type Store } from "../collector/index.js";
 import { CliError, EXIT, notFound } from "./exit-codes.js";
@@ -38,6 +38,25 @@ function inputSize(file: string): number | undefined {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") throw notFound(`no such file: ${file}`);
     throw new CliError(EXIT.failure, `cannot read ${file}: ${(e as Error).message}`);
   }
+}
+
+/**
+ * Whether a file's first bytes are `agentlens export` output (`{ "format":
+ * "agentlens-collector-export", ...`, gzipped or not). The core would read such a file as
+ * an Agent Inspector export and lose what only the collector's export keeps.
+ */
+function looksLikeCollectorExport(first: Buffer): boolean {
+  let head = first.subarray(0, 4096);
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    try {
+      // A truncated stream is fine here: only the first bytes matter. 1 KiB of input
+      // inflates to at most about 1 MiB, so a bomb cannot hurt.
+      head = gunzipSync(first.subarray(0, 1024), { finishFlush: zlibConstants.Z_SYNC_FLUSH }).subarray(0, 4096);
+    } catch {
+      return false;
+    }
+  }
+  return /^\s*\{\s*"format"\s*:\s*"agentlens-collector-export"/.test(head.toString("utf8"));
 }
 
 /** The events of a collector export (`agentlens export`), or null if `bytes` is not one. */
@@ -87,29 +106,25 @@ export async function importFile(file: string, openStore: () => Promise<Store>, 
     summary.duplicates += r.duplicates;
     summary.truncated_fields += r.truncated_fields;
   };
-  const importer: TraceImporter = createTraceImporter();
-  // Until the core knows the format, keep what was read: if it then gives up, the input
-  // may be the collector's own export, which is read whole instead.
-  let head: Buffer[] | null = [];
-  let refused: Error | undefined;
+  const input = (file === "-" ? process.stdin : createReadStream(file, { highWaterMark: 1024 * 1024 })) as AsyncIterable<Buffer>;
   let pending: unknown[] = [];
   let read = 0;
+  let whole: Buffer[] | null = null;
+  const importer: TraceImporter = createTraceImporter();
   try {
-    const input = file === "-" ? process.stdin : createReadStream(file, { highWaterMark: 1024 * 1024 });
-    for await (const chunk of input as AsyncIterable<Buffer>) {
+    for await (const chunk of input) {
+      // The first chunk decides: the collector's own export is read whole, anything else streams.
+      if (read === 0 && looksLikeCollectorExport(chunk)) whole = [];
       read += chunk.length;
-      if (refused) {
-        if (read > MAX_EXPORT_BYTES) break;
-        head!.push(chunk);
+      if (whole) {
+        if (read > MAX_EXPORT_BYTES) throw new CliError(EXIT.failure, `${name}: an export larger than ${MAX_EXPORT_BYTES} bytes`);
+        whole.push(chunk);
       } else {
-        if (head) head.push(chunk);
         try {
           pending.push(...importer.push(chunk));
         } catch (e) {
-          if (!head) throw importError(name, e, summary.processed);
-          refused = e as Error;
+          throw importError(name, e, summary.processed);
         }
-        if (importer.format !== undefined) head = null;
         if (pending.length >= STORE_BATCH) {
           await store_(pending);
           pending = [];
@@ -117,20 +132,17 @@ export async function importFile(file: string, openStore: () => Promise<Store>, 
       }
       onProgress?.(read, total);
     }
-    if (!refused) {
+    if (whole) {
+      const events = collectorExport(Buffer.concat(whole));
+      if (!events) throw new CliError(EXIT.failure, `${name}: not a readable agentlens export (broken JSON)`);
+      pending = events;
+      summary.format = "agentlens-collector-export";
+    } else {
       try {
         pending.push(...importer.finish());
       } catch (e) {
-        if (!head) throw importError(name, e, summary.processed);
-        refused = e as Error;
+        throw importError(name, e, summary.processed);
       }
-    }
-    if (refused) {
-      const fromExport = read <= MAX_EXPORT_BYTES ? collectorExport(Buffer.concat(head!)) : null;
-      if (!fromExport) throw importError(name, refused, summary.processed);
-      pending = fromExport;
-      summary.format = "agentlens-collector-export";
-    } else {
       summary.format = importer.format ?? "unknown";
       summary.warnings = importer.warnings;
     }

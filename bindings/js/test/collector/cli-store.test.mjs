@@ -141,7 +141,7 @@ test("import failures: a missing file is exit 3, a file with no events is exit 1
   writeFileSync(badGz, Buffer.from([0x1f, 0x8b, 1, 2, 3, 4]));
   const gz = await runCli(["import", badGz, "--db", db]);
   assert.equal(gz.code, 1, gz.stderr);
-  assert.match(gz.stderr, /not valid gzip/);
+  assert.match(gz.stderr, /bad\.gz: .*gzip/);
   assert.equal(existsSync(db), false);
 });
 
