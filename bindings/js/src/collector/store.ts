@@ -8,9 +8,10 @@
  * already survive `kill -9` (the WAL is in the OS page cache), but not a power cut;
  * one fsync per batch is cheap next to the HTTP round trip.
  *
- * Ingestion is one transaction per batch. Everything asynchronous (WebCrypto) happens
- * before it; the transaction itself is synchronous, so concurrent requests never
- * interleave inside one.
+ * Ingestion: everything asynchronous (redaction, WebCrypto) happens first; then the
+ * batches ready at the same moment are written in one synchronous transaction (group
+ * commit, one savepoint per batch), so concurrent requests never interleave inside one
+ * and share one fsync.
  */
 import { setImmediate } from "node:timers";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
@@ -22,6 +23,8 @@ import { migrate, SCHEMA_VERSION } from "./schema.js";
 import * as admin from "./store-admin.js";
 import * as reads from "./store-read.js";
 import type { IngestResult, Progress, Store, StoreOptions, WireEvent } from "./types.js";
+
+type Written = { stored: WireEvent[]; duplicates: number };
 
 const DEFAULT_MAX_FIELD_BYTES = 256 * 1024;
 const IMPORT_CHUNK = 500;
@@ -59,6 +62,7 @@ export async function openStore(options: StoreOptions): Promise<CollectorStore> 
 export class CollectorStore implements Store {
   private readonly stmts: Stmts;
   private closed = false;
+  private writeQueue: { items: Normalized[]; payloads: (Uint8Array | null)[]; now: string; resolve: (r: Written) => void; reject: (e: unknown) => void }[] = [];
   private redactQueue: { rests: WireEvent[]; resolve: (r: WireEvent[]) => void; reject: (e: unknown) => void }[] = [];
   readonly redact: Record<string, unknown>;
   readonly maxFieldBytes: number;
@@ -125,49 +129,97 @@ export class CollectorStore implements Store {
       ),
     );
     this.check();
+    const { stored, duplicates } = await this.commitCoalesced(items, payloads, new Date(nowMs).toISOString());
+    return { processed: items.length - duplicates, skipped, duplicates, truncated_fields: truncated, events: stored };
+  }
+
+  /**
+   * Group commit: the batches that are ready in the same turn of the event loop are
+   * written in one transaction (one fsync), each inside its own savepoint so a failing
+   * batch fails alone. Each caller's promise settles only after the COMMIT.
+   */
+  private commitCoalesced(items: Normalized[], payloads: (Uint8Array | null)[], now: string): Promise<Written> {
+    return new Promise((resolve, reject) => {
+      this.writeQueue.push({ items, payloads, now, resolve, reject });
+      if (this.writeQueue.length === 1) setImmediate(() => this.flushWrites());
+    });
+  }
+
+  private flushWrites(): void {
+    const queue = this.writeQueue;
+    this.writeQueue = [];
+    if (this.closed) {
+      for (const q of queue) q.reject(new StoreError("the store is closed"));
+      return;
+    }
+    const results: (Written | { error: unknown })[] = [];
+    try {
+      this.db.exec("BEGIN IMMEDIATE");
+      for (const q of queue) {
+        this.db.exec("SAVEPOINT batch");
+        try {
+          results.push(this.writeBatch(q.items, q.payloads, q.now));
+          this.db.exec("RELEASE batch");
+        } catch (error) {
+          this.db.exec("ROLLBACK TO batch");
+          this.db.exec("RELEASE batch");
+          results.push({ error });
+        }
+      }
+      this.db.exec("COMMIT");
+    } catch (e) {
+      try {
+        this.db.exec("ROLLBACK");
+      } catch {
+        // no transaction left to roll back
+      }
+      for (const q of queue) q.reject(e);
+      return;
+    }
+    queue.forEach((q, i) => {
+      const r = results[i]!;
+      if ("error" in r) q.reject(r.error);
+      else q.resolve(r);
+    });
+  }
+
+  /** Applies one normalised batch inside the open transaction. */
+  private writeBatch(items: Normalized[], payloads: (Uint8Array | null)[], now: string): Written {
     const stored: WireEvent[] = [];
     let duplicates = 0;
     const s = this.stmts;
-    const now = new Date(nowMs).toISOString();
-    this.db.exec("BEGIN IMMEDIATE");
-    try {
-      items.forEach((n, i) => {
-        // A duplicate event adds nothing, not even the session it names.
-        if (n.kind === "event" && s.eventExists.get(n.eventId)) {
-          duplicates++;
-          return;
-        }
-        s.ensureSession.run(n.sessionId, n.kind === "end" ? n.endedAt : n.timestamp, n.tsMs, n.tsMs);
-        if (n.kind === "start") {
-          const r = s.applyStart.run(n.agentName, payloads[i]!, n.timestamp, n.tsMs, n.tsMs, n.sessionId);
-          if (Number(r.changes) > 0) stored.push(n.event);
-          else duplicates++;
-          return;
-        }
-        if (n.kind === "end") {
-          s.applyEnd.run({ at: n.endedAt, ts: n.tsMs, status: n.status, tin: n.totalIn, tout: n.totalOut, sid: n.sessionId });
-          stored.push(n.event);
-          return;
-        }
-        const payload = payloads[i]!;
-        const r = s.insertEvent.run(
-          n.eventId, n.sessionId, n.runId, n.type, n.timestamp, n.tsMs, n.model, n.name, n.status,
-          n.tokensIn, n.tokensOut, n.durationMs, n.isError ? 1 : 0, payload,
-        );
-        if (Number(r.changes) === 0) {
-          duplicates++;
-          return;
-        }
+    items.forEach((n, i) => {
+      // A duplicate event adds nothing, not even the session it names.
+      if (n.kind === "event" && s.eventExists.get(n.eventId)) {
+        duplicates++;
+        return;
+      }
+      s.ensureSession.run(n.sessionId, n.kind === "end" ? n.endedAt : n.timestamp, n.tsMs, n.tsMs);
+      if (n.kind === "start") {
+        const r = s.applyStart.run(n.agentName, payloads[i]!, n.timestamp, n.tsMs, n.tsMs, n.sessionId);
+        if (Number(r.changes) > 0) stored.push(n.event);
+        else duplicates++;
+        return;
+      }
+      if (n.kind === "end") {
+        s.applyEnd.run({ at: n.endedAt, ts: n.tsMs, status: n.status, tin: n.totalIn, tout: n.totalOut, sid: n.sessionId });
         stored.push(n.event);
-        s.bumpSession.run({ tin: n.tokensIn, tout: n.tokensOut, bytes: payload.length, ts: n.tsMs, at: n.timestamp, sid: n.sessionId });
-        if (n.runId) this.applyRun(n, now);
-      });
-      this.db.exec("COMMIT");
-    } catch (e) {
-      this.db.exec("ROLLBACK");
-      throw e;
-    }
-    return { processed: items.length - duplicates, skipped, duplicates, truncated_fields: truncated, events: stored };
+        return;
+      }
+      const payload = payloads[i]!;
+      const r = s.insertEvent.run(
+        n.eventId, n.sessionId, n.runId, n.type, n.timestamp, n.tsMs, n.model, n.name, n.status,
+        n.tokensIn, n.tokensOut, n.durationMs, n.isError ? 1 : 0, payload,
+      );
+      if (Number(r.changes) === 0) {
+        duplicates++;
+        return;
+      }
+      stored.push(n.event);
+      s.bumpSession.run({ tin: n.tokensIn, tout: n.tokensOut, bytes: payload.length, ts: n.tsMs, at: n.timestamp, sid: n.sessionId });
+      if (n.runId) this.applyRun(n, now);
+    });
+    return { stored, duplicates };
   }
 
   private applyRun(n: Extract<Normalized, { kind: "event" }>, now: string): void {

@@ -223,3 +223,19 @@ test("our npm package's tracker and HTTP exporter deliver unchanged, with runs, 
   assert.equal(runs.runs[0].name, "plan");
   assert.equal(runs.runs[0].status, "completed");
 });
+
+test("concurrent batches (committed together) each get their own exact answer; overlapping duplicates count once", async (t) => {
+  const c = await collector(t);
+  const batchOf = (k) => ({
+    events: Array.from({ length: 50 }, (_, i) => ({ event_id: `cc-${(k * 25 + i) % 500}`, session_id: `cc${k % 3}`, event_type: "llm_call", tokens_in: 1 })),
+  });
+  const answers = await Promise.all(Array.from({ length: 20 }, (_, k) => post(c, "/events", batchOf(k))));
+  assert.ok(answers.every((a) => a.status === 200));
+  const processed = answers.reduce((n, a) => n + a.body.processed, 0);
+  const duplicates = answers.reduce((n, a) => n + a.body.duplicates, 0);
+  assert.equal(processed + duplicates, 1000);
+  const stats = (await get(c, "/v1/stats")).body;
+  assert.equal(stats.total_events, processed, "every event acknowledged as processed is stored once");
+  const sessions = (await get(c, "/sessions")).body.sessions;
+  assert.equal(sessions.reduce((n, s) => n + s.total_tokens_in, 0), processed, "tokens added once per stored event");
+});
