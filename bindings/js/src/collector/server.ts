@@ -66,7 +66,8 @@ class RateLimiter {
  * connections.
  *
  * @example
- * ```ts
+ * ```ts no-run: "agentlens/collector" is not yet a package export the doc-example runner maps (Node >= 22)
+ * import { startCollector } from "agentlens/collector";
  * const collector = await startCollector({ dbPath: "agentlens.db", port: 0 });
  * console.log(collector.url);
  * await collector.close();
