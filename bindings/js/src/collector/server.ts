@@ -134,19 +134,29 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     await found.route.handle({ req, res, url, params: found.params, store, live, config });
   }
 
+  function fail(req: IncomingMessage, res: ServerResponse, e: unknown): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (e instanceof HttpError) {
+      sendJson(res, e.status, { error: e.message }, e.headers);
+      // Stop reading a body we refused; the client has the answer.
+      if (e.headers.Connection === "close") req.socket?.end();
+      return;
+    }
+    log("error", `collector: ${req.method} ${new URL(req.url ?? "/", "http://c").pathname} failed: ${(e as Error)?.name ?? "Error"}`);
+    sendJson(res, 500, { error: "Internal server error" });
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      if (res.headersSent) {
+      try {
+        fail(req, res, e);
+      } catch {
+        // The connection is gone; never let an answer that cannot be sent take the server down.
         res.destroy();
-        return;
       }
-      if (e instanceof HttpError) {
-        sendJson(res, e.status, { error: e.message }, e.headers);
-        if (e.headers.Connection === "close") req.socket.end();
-        return;
-      }
-      log("error", `collector: ${req.method} ${new URL(req.url ?? "/", "http://c").pathname} failed: ${(e as Error)?.name ?? "Error"}`);
-      sendJson(res, 500, { error: "Internal server error" });
     });
   });
   server.keepAliveTimeout = 5_000;

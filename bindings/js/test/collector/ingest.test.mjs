@@ -239,3 +239,31 @@ test("concurrent batches (committed together) each get their own exact answer; o
   const sessions = (await get(c, "/sessions")).body.sessions;
   assert.equal(sessions.reduce((n, s) => n + s.total_tokens_in, 0), processed, "tokens added once per stored event");
 });
+
+test("over-limit bodies (declared or chunked) and aborted uploads get 413 or nothing, and the server keeps answering", async (t) => {
+  const c = await collector(t, { maxBodyBytes: 1024 * 1024 });
+  const raw = JSON.stringify({ events: [{ session_id: "s", input_data: { x: "y".repeat(3 * 1024 * 1024) } }] });
+  for (let i = 0; i < 2; i++) {
+    const r = await call(c, "POST", "/events", { raw, headers: { "Content-Type": "application/json" } });
+    assert.equal(r.status, 413);
+  }
+  const chunks = new ReadableStream({
+    start(ctl) {
+      for (let i = 0; i < 3; i++) ctl.enqueue(new Uint8Array(1024 * 1024).fill(32));
+      ctl.close();
+    },
+  });
+  const chunked = await fetch(`${c.url}/events`, { method: "POST", body: chunks, duplex: "half" });
+  assert.equal(chunked.status, 413);
+  assert.match((await chunked.json()).error, /too large/);
+  const aborter = new AbortController();
+  const endless = new ReadableStream({
+    pull(ctl) {
+      ctl.enqueue(new Uint8Array(1024).fill(32));
+      aborter.abort();
+    },
+  });
+  await fetch(`${c.url}/events`, { method: "POST", body: endless, duplex: "half", signal: aborter.signal }).catch(() => {});
+  assert.equal((await get(c, "/health")).status, 200, "the server is still up");
+  assert.equal((await post(c, "/events", PYTHON_SDK_BATCH)).status, 200);
+});
