@@ -60,4 +60,4 @@ build() {
 }
 
 build wasm bindings/js/wasm "$base_target_dir" $((250 * 1000))
-build wasm-analysis bindings/js/wasm-analysis "${base_target_dir}-analysis" $((400 * 1000)) --features analysis
+build wasm-analysis bindings/js/wasm-analysis "${base_target_dir}-analysis" $((500 * 1000)) --features analysis

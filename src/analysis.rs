@@ -20,4 +20,5 @@ pub mod cost;
 pub mod drift;
 pub mod explain;
 pub mod forecast;
+pub mod sessions;
 pub mod stats;

@@ -5,6 +5,8 @@ use serde_json::Value;
 
 use super::ImportError;
 use super::warn::Warnings;
+#[cfg(feature = "direct-decode")]
+use crate::encode::agentlens::EventObject;
 use crate::encode::agentlens::decode_event;
 use crate::encode::ndjson::{FORMAT, Header, VERSION};
 use crate::model::Event;
@@ -27,6 +29,20 @@ impl Lines {
             self.first_bad = line;
         }
         warnings.push(format!("line {line}: {why}; skipped"));
+    }
+
+    /// Reads one line straight into an event, without a `Value` tree (about twice as
+    /// fast; feature `direct-decode`). `None` when the line needs the general path of
+    /// [`Lines::event`]: the first line (it may be the header), a line with a
+    /// backend-compat field to undo, or one that is not an event object.
+    #[cfg(feature = "direct-decode")]
+    pub(crate) fn direct(&mut self, line: &[u8]) -> Option<Event> {
+        if !self.seen_content || line.windows(11).any(|w| w == b"\"agentlens_") {
+            return None;
+        }
+        serde_json::from_slice::<EventObject>(line)
+            .ok()
+            .map(|e| e.0)
     }
 
     /// Reads one parsed line of an NDJSON trace.

@@ -211,6 +211,14 @@ impl Reader {
         out: &mut Vec<Event>,
     ) -> Result<(), ImportError> {
         let line_no = self.line;
+        #[cfg(feature = "direct-decode")]
+        if format == TraceFormat::Ndjson {
+            if let Some(e) = self.lines.direct(line) {
+                out.push(e);
+                self.produced += 1;
+                return Ok(());
+            }
+        }
         let value: Value = match serde_json::from_slice(line) {
             Ok(v) => v,
             Err(e) => {

@@ -170,3 +170,34 @@ proptest! {
         prop_assert_eq!(decode_body(&body).unwrap(), vec![e]);
     }
 }
+
+#[test]
+fn an_event_array_reads_the_same_through_the_fast_and_the_element_path() {
+    let events = json!([
+        {"event_type": "llm_call", "session_id": "s", "timestamp": "2026-01-05T10:00:00Z",
+         "model": "gpt-4o", "tokens_in": "12", "tokens_out": 3.0, "input_data": {"prompt": "hi", "n": [1, 2]}},
+        {"event_type": "tool_call", "session_id": "s", "tool_call": {"tool_name": "search", "tool_input": {"q": "x"}},
+         "duration_ms": 4.5, "unknown_field": true},
+        {"event_type": "decision", "session_id": "s", "decision_trace": {"reasoning": "because", "step": "2"}}
+    ]);
+    let fast = agentlens::encode::agentlens::decode_event_array(&events.to_string()).unwrap();
+    // A non-event element sends the whole array down the element-by-element path.
+    let mut with_junk = events.as_array().unwrap().clone();
+    with_junk.push(json!(7));
+    with_junk.push(json!(["evt", "s"])); // serde would read a struct from an array; not an event
+    let slow =
+        agentlens::encode::agentlens::decode_event_array(&json!(with_junk).to_string()).unwrap();
+    assert_eq!(fast.1, 0);
+    assert_eq!(slow.1, 2);
+    assert_eq!(fast.0, slow.0);
+    assert_eq!(fast.0[0].model.as_deref(), Some("gpt-4o"));
+    assert_eq!(fast.0[2].event_type, EventType::Decision);
+}
+
+#[test]
+fn an_array_of_arrays_is_not_read_as_events() {
+    let (events, skipped) =
+        agentlens::encode::agentlens::decode_event_array(r#"[["a","s","llm_call"]]"#).unwrap();
+    assert!(events.is_empty());
+    assert_eq!(skipped, 1);
+}

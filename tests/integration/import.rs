@@ -351,7 +351,10 @@ mod spans;
 /// deliberate change (review the diff).
 #[test]
 fn every_fixture_imports_to_its_expected_events() {
-    let dir = format!("{}/tests/fixtures/import/expected", env!("CARGO_MANIFEST_DIR"));
+    let dir = format!(
+        "{}/tests/fixtures/import/expected",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let bless = std::env::var_os("AGENTLENS_BLESS").is_some();
     for (name, _) in FIXTURES {
         let import = import_trace(&fixture(name)).unwrap();

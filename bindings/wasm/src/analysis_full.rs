@@ -26,7 +26,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::error;
 
-fn analysis_error(err: impl Display) -> JsValue {
+pub(crate) fn analysis_error(err: impl Display) -> JsValue {
     error::named("AgentLensAnalysisError", &err.to_string())
 }
 
@@ -37,7 +37,7 @@ fn parse<T: DeserializeOwned>(text: &str) -> Result<T, JsValue> {
 
 /// Events from a JSON array, through the core's wire decoder (so backend-compatible
 /// events keep their real types); elements that are not events are skipped.
-fn events(text: &str) -> Result<Vec<Event>, JsValue> {
+pub(crate) fn events(text: &str) -> Result<Vec<Event>, JsValue> {
     crate::heap::reserve_for_input(text.len());
     agentlens::encode::agentlens::decode_event_array(text)
         .map(|(events, _)| events)
@@ -208,7 +208,7 @@ pub fn compliance_json(
     report_and_text(&report.to_json(), &report.render())
 }
 
-fn register_js_validators(checker: &mut ComplianceChecker, validators: &js_sys::Object) {
+pub(crate) fn register_js_validators(checker: &mut ComplianceChecker, validators: &js_sys::Object) {
     for entry in js_sys::Object::entries(validators).iter() {
         let pair = js_sys::Array::from(&entry);
         let (Some(kind), Ok(function)) = (

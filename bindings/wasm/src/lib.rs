@@ -18,6 +18,8 @@ mod heap;
 pub mod import;
 pub mod pipeline;
 pub mod redact;
+#[cfg(feature = "analysis")]
+pub mod sessions;
 mod ts_types;
 
 use wasm_bindgen::prelude::*;

@@ -189,3 +189,38 @@ test("custom compliance rules call JS validators with the session and the rule",
   assert.equal(report.compliant, false);
   assert.match(text, /2 LLM calls/);
 });
+
+test("a session set gives the same compliance and drift as one call per session", async () => {
+  const { createSessionSet } = await import("agentlens/analysis");
+  const sessions = Array.from({ length: 12 }, (_, s) =>
+    Array.from({ length: 6 }, (_, i) => ev(s * 10 + i, {
+      session_id: `s${s}`,
+      event_type: i === 2 ? "tool_call" : "llm_call",
+      model: "gpt-4o",
+      tokens_in: 100 * (s + 1),
+      duration_ms: 50 + s * i,
+      ...(i === 2 ? { tool_call: { tool_name: s % 4 === 0 ? "shell" : "search" } } : {}),
+    })),
+  );
+  const flat = sessions.flat();
+  for (const input of [flat, flat.map((e) => JSON.stringify(e)).join("\n"), new TextEncoder().encode(flat.map((e) => JSON.stringify(e)).join("\n"))]) {
+    const set = createSessionSet(input);
+    assert.equal(set.size, 12);
+    assert.equal(set.eventCount, 72);
+    assert.deepEqual(set.sessionIds(), sessions.map((_, s) => `s${s}`));
+    const reports = set.compliance("strict", { checkedAt: 0, withText: true });
+    sessions.forEach((events, s) => {
+      const one = checkCompliance(compliancePreset("strict"), events, { checkedAt: 0 });
+      const { text, ...report } = reports[s];
+      assert.deepEqual(report, one.report, `s${s}`);
+      assert.equal(text, one.text);
+    });
+    const ids = set.sessionIds();
+    const viaSet = set.drift(ids.slice(0, 6), [...ids.slice(6), "missing"], { threshold: 0.5 });
+    const direct = detectDrift(sessions.slice(0, 6), sessions.slice(6), { threshold: 0.5 });
+    assert.deepEqual(viaSet.report, direct.report);
+    assert.deepEqual(viaSet.unknown, ["missing"]);
+    set.free();
+  }
+  assert.throws(() => createSessionSet("not a trace"), (e) => e instanceof Error && e.name === "AgentLensAnalysisError");
+});
