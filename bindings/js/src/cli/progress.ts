@@ -32,12 +32,9 @@ export interface ProgressOptions {
 const CLEAR_LINE = "\r\x1b[2K";
 
 /**
- * @example
- * ```ts
- * const bar = createProgress("import", process.stderr);
- * bar.update(500, 1000);
- * bar.finish("imported 1000 events");
- * ```
+ * A progress bar for `label` on `stream`: redrawn in place at most every `intervalMs`
+ * when the stream is a terminal; otherwise silent until `finish(summary)` prints one line
+ * (`createProgress("import", process.stderr)`, then `update(done, total)` as work goes).
  */
 export function createProgress(label: string, stream: ProgressStream, options: ProgressOptions = {}): Progress {
   const tty = stream.isTTY === true;

@@ -66,7 +66,7 @@ class RateLimiter {
  * connections.
  *
  * @example
- * ```ts no-run: "agentlens/collector" is not yet a package export the doc-example runner maps (Node >= 22)
+ * ```ts
  * import { startCollector } from "agentlens/collector";
  * const collector = await startCollector({ dbPath: "agentlens.db", port: 0 });
  * console.log(collector.url);

@@ -301,7 +301,7 @@ export class Tracker {
    *   // Rules see the stream so far (a threshold sums the metric over it, as AgentLens's
    *   // engine); the cooldown, on event time, keeps one slow call from firing on every event.
    *   { rules: [{ name: "slow-llm", severity: "warning", cooldown_seconds: 600, condition: { type: "threshold", metric: "duration_ms", operator: ">", value: 5000 } }] },
-   *   (alert) => console.warn(`[${alert.severity}] ${alert.message}`),
+   *   (alert) => console.log(`[${alert.severity}] ${alert.message}`),
    * );
    * tracker.startSession({ agentName: "planner" });
    * tracker.track({ eventType: "llm_call", model: "gpt-4o", durationMs: 8200 });

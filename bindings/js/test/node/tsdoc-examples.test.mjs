@@ -30,6 +30,10 @@ import ts from "typescript";
 const SRC = fileURLToPath(new URL("../../src/", import.meta.url));
 const ENTRY = new URL("../../dist/entrypoints/node.js", import.meta.url);
 const ANALYSIS_ENTRY = new URL("../../dist/entrypoints/analysis-node.js", import.meta.url);
+const COLLECTOR_ENTRY = new URL("../../dist/collector/index.js", import.meta.url);
+// The collector needs node:sqlite (Node >= 22): its examples run on the project's pinned
+// Node 24 (npm package `node`), the others on the Node running this test.
+const NODE_24 = fileURLToPath(new URL("../../../../node_modules/node/bin/node", import.meta.url));
 const TIMEOUT_MS = 20_000;
 const RUNNABLE = new Set(["ts", "typescript", "mts", "js", "javascript", "mjs"]);
 
@@ -108,6 +112,8 @@ function toModule(example) {
   }
   const url = JSON.stringify(ENTRY.href);
   const analysisUrl = JSON.stringify(ANALYSIS_ENTRY.href);
+  const collectorUrl = JSON.stringify(COLLECTOR_ENTRY.href);
+  js = js.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])agentlens\/collector\2/g, (_, head) => head + collectorUrl);
   js = js.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])agentlens\/analysis\2/g, (_, head) => head + analysisUrl);
   return js.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])agentlens(?:\/node)?\2/g, (_, head) => head + url);
 }
@@ -146,10 +152,10 @@ function unexpectedStderr(stderr) {
   return stderr.split("\n").filter((l) => l.trim() !== "" && !allowed(l));
 }
 
-function run(dir, cwd, env) {
+function run(dir, cwd, env, node = process.execPath) {
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
+      node,
       ["--import", pathToFileURL(join(dir, "guard.mjs")).href, join(dir, "example.mjs")],
       { cwd, env, timeout: TIMEOUT_MS, maxBuffer: 16 << 20 },
       (error, stdout, stderr) => resolve({ error, stdout: String(stdout), stderr: String(stderr) }),
@@ -211,7 +217,8 @@ describe("TSDoc @example blocks", () => {
       );
       env.AGENTLENS_ENDPOINT = receiver.url;
       const seen = requests.length;
-      const { error, stdout, stderr } = await run(dir, cwd, env);
+      const node = /["']agentlens\/collector["']/.test(example.code) ? NODE_24 : process.execPath;
+      const { error, stdout, stderr } = await run(dir, cwd, env, node);
       const sent = requests.length - seen;
       if (sent > 0) t.diagnostic(`${sent} request(s) to the local receiver`);
       for (const line of stderr.split("\n").filter((l) => l.trim() !== "")) t.diagnostic(`stderr: ${line}`);
