@@ -4,14 +4,19 @@
 // core (redaction, truncation, batching) into an NDJSON file; then explain() tells what
 // happened and why.
 //
+// With AGENTLENS_DEMO_COLLECTOR=http://127.0.0.1:PORT the trace also goes, as the SDK
+// sends it to any AgentLens backend, to a running `agentlens serve` (scripts/demo.sh
+// starts one), and the session's id is written to out/demo-session.txt.
+//
 //   node examples/demo.mjs        (after the build; `bash scripts/demo.sh` does both)
-import { readFileSync } from "node:fs";
-import { createNdjsonFileExporter, decodeNdjson, init, trace, wrapTool } from "agentlens";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createHttpExporter, createNdjsonFileExporter, decodeNdjson, init, trace, wrapTool } from "agentlens";
 
 const tracePath = new URL("../out/demo-trace.ndjson", import.meta.url).pathname;
-const tracker = init({
-  exporters: [createNdjsonFileExporter({ path: tracePath, producer: "agentlens-demo/0.1.0" })],
-});
+const collector = process.env.AGENTLENS_DEMO_COLLECTOR;
+const exporters = [createNdjsonFileExporter({ path: tracePath, producer: "agentlens-demo/0.1.0" })];
+if (collector) exporters.push(createHttpExporter({ endpoint: collector, apiKey: process.env.AGENTLENS_API_KEY ?? "default" }));
+const tracker = init({ exporters });
 // Start each run of the demo with a fresh file (the exporter appends and rotates).
 import { rmSync } from "node:fs";
 rmSync(tracePath, { force: true });
@@ -69,6 +74,7 @@ const answer = await trace.run("answer-question", async (ctx) => {
 }, { userId: "user-42" });
 
 await tracker.endSession(session.sessionId);
+if (collector) writeFileSync(new URL("../out/demo-session.txt", import.meta.url), session.sessionId);
 console.log(`Agent answer: ${answer}\n`);
 console.log(tracker.explain(session.sessionId));
 const stats = await tracker.shutdown(2000);
