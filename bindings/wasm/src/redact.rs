@@ -58,3 +58,20 @@ impl RedactorWasm {
         self.0.redact_str(text, &mut Report::default()).into_owned()
     }
 }
+
+/// For hosts that redact many values with one set of rules (the collector, per batch):
+/// analysis build only, the SDK's wasm has no room for it.
+#[cfg(feature = "analysis")]
+#[wasm_bindgen]
+impl RedactorWasm {
+    /// Redacts a JSON value (given as text) by key and by pattern with the compiled
+    /// rules, without truncating; returns the JSON text. Throws `AgentLensDecodeError`
+    /// for text that is not JSON.
+    #[wasm_bindgen(js_name = redactJson)]
+    pub fn redact_json(&self, value_json: &str) -> Result<String, JsValue> {
+        let mut value: Value = serde_json::from_str(value_json)
+            .map_err(|e| error::decode(&agentlens::encode::DecodeError::from_serde(&e)))?;
+        self.0.redact_value(&mut value, &mut Report::default());
+        Ok(serde_json::to_string(&value).unwrap_or_default())
+    }
+}
