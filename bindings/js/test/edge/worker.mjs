@@ -21,6 +21,24 @@ export default {
     const url = new URL(request.url);
     const run = url.searchParams.get("run") ?? "0";
     const n = Number(url.searchParams.get("n") ?? "5");
+    if (url.pathname === "/analysis") {
+      // The analysis engines through the tracker: compliance, cost and an alert watch.
+      const local = new agentlens.Tracker({ exporters: [], logLevel: "silent" });
+      let fired = 0;
+      const watch = await local.watchAlerts(
+        { rules: [{ name: "shell", cooldown_seconds: 600, condition: { type: "pattern", field: "event_type", pattern: "tool_call" } }] },
+        () => fired++,
+      );
+      local.startSession({ agentName: "edge-analysis" });
+      local.track({ eventType: "llm_call", model: "gpt-4o", tokensIn: 1000, tokensOut: 100 });
+      local.trackTool({ toolName: "shell", toolInput: { cmd: "ls" } });
+      await local.flush();
+      const { report } = await local.compliance("strict");
+      const cost = await local.cost();
+      watch.stop();
+      await local.shutdown(100);
+      return Response.json({ compliant: report.compliant, cost: cost.total_cost, fired });
+    }
     if (url.pathname === "/tracker") {
       // The public API: init once per isolate, a session per request, flush in waitUntil.
       tracker ??= agentlens.init({ endpoint: env.RECEIVER, apiKey: "edge-key" });

@@ -53,6 +53,10 @@ function config(receiverUrl) {
   }
   modules.push(`(name = "wasm/agentlens_wasm.js", esModule = embed "pkg/wasm/agentlens_wasm.js")`);
   modules.push(`(name = "wasm/agentlens_wasm_bg.wasm", wasm = embed "pkg/wasm/agentlens_wasm_bg.wasm")`);
+  // agentlens/analysis: its own wasm, also a static import, loaded by the tracker's first
+  // analysis call (a dynamic import of dist/entrypoints/analysis-edge.js).
+  modules.push(`(name = "wasm-analysis/agentlens_wasm.js", esModule = embed "pkg/wasm-analysis/agentlens_wasm.js")`);
+  modules.push(`(name = "wasm-analysis/agentlens_wasm_bg.wasm", wasm = embed "pkg/wasm-analysis/agentlens_wasm_bg.wasm")`);
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -144,4 +148,14 @@ test("a Worker in workerd tracks events and flushes them in waitUntil to the rec
   const session = receiver.events().filter((e) => e.session_id === "edge-tracker-t1");
   assert.deepEqual(session.filter((e) => e.event_type === "llm_call").map((e) => e.input_data.seq), [0, 1, 2, 3]);
   t.diagnostic(`workerd (tracker API) delivered session ${session.map((e) => e.event_type).join(", ")}`);
+
+  // The analysis engines on the edge: the tracker loads the analysis wasm on first use.
+  const analysed = await fetch(`${base}/analysis`);
+  const body = await analysed.text();
+  assert.equal(analysed.status, 200, `${body}\n${workerd.output()}`);
+  const result = JSON.parse(body);
+  assert.equal(result.compliant, false, "the strict preset forbids the shell tool");
+  assert.ok(result.cost > 0);
+  assert.equal(result.fired, 1);
+  t.diagnostic(`workerd (analysis) ${body}`);
 });
