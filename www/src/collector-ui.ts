@@ -7,7 +7,7 @@ import { CollectorAuthError, CollectorClient, saveApiKey, takeApiKey, type Colle
 
 export interface CollectorHooks {
   /** Loads a session's events into the viewer (added to what is loaded). */
-  open(events: WireEvent[], name: string): Promise<void>;
+  open(events: WireEvent[], name: string, sessionId: string): Promise<void>;
   /** Adds live events. */
   append(events: WireEvent[]): Promise<void>;
 }
@@ -91,7 +91,7 @@ export function setupCollector(bar: HTMLElement, _client: WorkerClient, hooks: C
     if (!id) return;
     try {
       const events = await collector.sessionEvents(id);
-      await hooks.open(events, `collector session ${id}`);
+      await hooks.open(events, `collector session ${id}`, id);
     } catch (err) {
       authFailed(err);
     }

@@ -304,7 +304,11 @@ setupTheme(byId<HTMLButtonElement>("theme"));
 
 if (isCollectorPage()) {
   setupCollector(byId("collector"), client, {
-    open: (events, name) => open({ kind: "bytes", bytes: new TextEncoder().encode(JSON.stringify(events)), name }, true),
+    open: (events, name, sessionId) => {
+      state.session = sessionId;
+      state.run = state.event = undefined;
+      return open({ kind: "bytes", bytes: new TextEncoder().encode(JSON.stringify(events)), name }, true);
+    },
     append: async (events) => {
       await client.call("append", { events });
       await refreshList();

@@ -34,13 +34,15 @@ export function buildOnce() {
 /**
  * Serves `dir` (the built viewer) on 127.0.0.1. `routes` maps a path to
  * `{ body, type }` or to a handler `(req, res) => void`; `transformIndex(html)` may edit
- * index.html (the collector injects its meta tag). Records every request in `requests`.
+ * index.html (the collector injects its meta tag); `handle(req, res, url)` may answer any
+ * request first (returning true). Records every request in `requests`.
  */
-export async function serve(dir, { routes = {}, transformIndex } = {}) {
+export async function serve(dir, { routes = {}, transformIndex, handle } = {}) {
   const requests = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url, "http://127.0.0.1");
     requests.push({ method: req.method, path: url.pathname + url.search, headers: req.headers });
+    if (handle?.(req, res, url)) return;
     const route = routes[url.pathname];
     if (typeof route === "function") return route(req, res, url);
     if (route) {
