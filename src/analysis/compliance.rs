@@ -21,6 +21,11 @@
 //!   rule whose `limit` is a string, whose `tools` is not a list of strings, or whose
 //!   `severity` is neither `error` nor `warning` is rejected, naming the rule by index and
 //!   kind. Unknown kinds are still accepted and evaluate to `skip`, as in the seed.
+//! - **`type` is read as `kind`** when a rule has no `kind` (alert rules and most JSON
+//!   configs say `type`); the seed made such a rule `custom`, which always skips.
+//! - **Custom rules may live outside Rust.** A host-side validator's answer (a boolean or
+//!   an outcome object) is read by [`RuleOutcome::from_custom`]; anything else, like a
+//!   thrown exception, is a `skip` with the reason.
 //! - **No clock.** The report's `checked_at` is an input to [`ComplianceChecker::check`].
 //! - **The report's JSON adds** each rule's `description` and `details` (when not empty)
 //!   and the failed `warnings` and `errors`, which the seed only had as properties.
