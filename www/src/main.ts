@@ -38,6 +38,16 @@ function showError(message: string): void {
   errorBox.hidden = false;
 }
 
+/** The importer's warnings (lines or records it skipped, with positions), shown as text. */
+function showWarnings(warnings: string[]): void {
+  const box = byId("warnings");
+  box.hidden = warnings.length === 0;
+  box.replaceChildren();
+  if (!warnings.length) return;
+  const list = h("ul", null, ...warnings.slice(0, 20).map((w) => h("li", null, typeof w === "string" ? w : JSON.stringify(w))));
+  box.append(h("details", null, h("summary", null, `${warnings.length} part${warnings.length === 1 ? "" : "s"} of the file could not be read and ${warnings.length === 1 ? "was" : "were"} skipped`), list, warnings.length > 20 ? h("p", null, `… and ${warnings.length - 20} more`) : null));
+}
+
 function notify(): void {
   for (const l of [...listeners]) {
     try {
@@ -135,6 +145,7 @@ async function selectEvent(n: number): Promise<void> {
 
 async function open(source: Source, append = false): Promise<void> {
   errorBox.hidden = true;
+  byId("warnings").hidden = true;
   const name = source.kind === "file" ? source.file.name ?? "file" : source.kind === "url" ? source.url : source.name;
   setStatus(`Loading ${name}…`, "loading");
   if (!append) {
@@ -158,18 +169,20 @@ async function open(source: Source, append = false): Promise<void> {
     }
   });
   try {
-    const res = await client.call<{ events: number; sessions: number; format: string; warnings: unknown[]; name: string }>("load", { source, append });
+    const res = await client.call<{ events: number; sessions: number; format: string; warnings: string[]; name: string }>("load", { source, append });
     await refreshing;
     await refreshList();
     const warn = res.warnings.length ? ` · ${res.warnings.length} warning${res.warnings.length === 1 ? "" : "s"}` : "";
-    setStatus(`${res.name}: ${res.events.toLocaleString("en")} events in ${res.sessions.toLocaleString("en")} sessions (${res.format})${warn}`, "ready");
+    root.dataset.loadedMs = String(Math.round(performance.now()));
     byId("source").textContent = res.name;
-    if (res.warnings.length) status.title = res.warnings.map((w) => (typeof w === "string" ? w : JSON.stringify(w))).join("\n");
+    showWarnings(res.warnings);
+    // Re-open the selected (or linked) session: the first view may have shown it half-read.
     const linked = state.session && idsCache.includes(state.session) ? state.session : undefined;
     const target = linked ?? selectedSession ?? idsCache[0];
     const deepLink = linked || (!state.session && (state.event || state.run)) ? { run: state.run, event: state.event } : undefined;
     if (target) await selectSession(target, deepLink);
     else notify();
+    setStatus(`${res.name}: ${res.events.toLocaleString("en")} events in ${res.sessions.toLocaleString("en")} sessions (${res.format})${warn}`, "ready");
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     setStatus(`Could not read ${name}`, "error");

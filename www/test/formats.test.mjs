@@ -108,3 +108,16 @@ test("?src= with a non-http URL is refused without a request", { skip: skipBrows
   assert.ok(requests.every((u) => u.startsWith(server.url)));
   await close();
 });
+
+test("lines the importer skips are listed with their positions", { skip: skipBrowser }, async () => {
+  const text = '{"session_id":"s1","event_type":"llm_call","timestamp":"2026-11-22T10:00:00Z","model":"gpt-4o"}\n{oops\n{"session_id":"s1","event_type":"final","timestamp":"2026-11-22T10:00:01Z"}\n';
+  const { page, close } = await openPage(browser, `${server.url}/`);
+  await page.setInputFiles("#file", { name: "partly.ndjson", mimeType: "application/x-ndjson", buffer: Buffer.from(text) });
+  assert.equal(await waitForLoad(page), "ready");
+  const { warnings } = importTrace(text);
+  assert.ok(warnings.length > 0);
+  assert.match(await page.textContent("#status"), new RegExp(`2 events in 1 sessions \\(ndjson\\) · ${warnings.length} warning`));
+  assert.equal(await page.isHidden("#warnings"), false);
+  assert.match(await page.textContent("#warnings"), /could not be read.*line 2: invalid JSON/s);
+  await close();
+});

@@ -1,0 +1,76 @@
+// Viewer benchmark (not a test): time to first view and to the whole trace loaded for
+// NDJSON traces of 10k, 100k and 1M events, opened with ?src= in headless Chromium.
+//   node bench/viewer.mjs [10000 100000 1000000]
+// "First view" is measured in the page from navigation start to the first list rows
+// painted (performance.now() in a requestAnimationFrame after the rows are in the DOM);
+// "loaded" is when the worker has decoded the whole file. Prints a table and one JSON line.
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildOnce, launchBrowser, openPage, skipBrowser } from "../www/test/support.mjs";
+import { writeNdjsonTrace } from "../www/test/traces.mjs";
+
+if (skipBrowser) {
+  console.error(`viewer bench: ${skipBrowser}`);
+  process.exit(1);
+}
+const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+const SIZES = sizes.length ? sizes : [10_000, 100_000, 1_000_000];
+const tmp = mkdtempSync(join(tmpdir(), "agentlens-viewer-bench-"));
+process.on("exit", () => rmSync(tmp, { recursive: true, force: true }));
+
+const dir = await buildOnce();
+const files = new Map();
+const server = createServer((req, res) => {
+  const path = new URL(req.url, "http://x").pathname;
+  const file = files.get(path) ?? join(dir, path === "/" ? "index.html" : path.slice(1));
+  try {
+    const size = statSync(file).size;
+    const type = file.endsWith(".wasm") ? "application/wasm" : file.endsWith(".js") ? "text/javascript" : file.endsWith(".css") ? "text/css" : file.endsWith(".html") ? "text/html" : "application/x-ndjson";
+    res.writeHead(200, { "Content-Type": type, "Content-Length": size });
+    if (files.has(path)) {
+      // Big traces stream from disk, as a static host would serve them.
+      import("node:fs").then(({ createReadStream }) => createReadStream(file).pipe(res));
+    } else res.end(readFileSync(file));
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const base = `http://127.0.0.1:${server.address().port}`;
+const browser = await launchBrowser();
+
+const results = [];
+for (const n of SIZES) {
+  const file = join(tmp, `trace-${n}.ndjson`);
+  const events = await writeNdjsonTrace(createWriteStream(file), n, 1000);
+  files.set(`/trace-${n}.ndjson`, file);
+  const { page, problems, close } = await openPage(browser, `${base}/?src=/trace-${n}.ndjson`);
+  let crashed = false;
+  page.on("crash", () => (crashed = true));
+  try {
+    await page.waitForFunction(() => document.documentElement.dataset.firstRowsMs, null, { timeout: 600_000, polling: 100 });
+    await page.waitForFunction(() => document.documentElement.dataset.loadedMs || document.documentElement.dataset.load === "error", null, { timeout: 1_800_000, polling: 250 });
+  } catch (err) {
+    problems.push(String(err.message).split("\n")[0]);
+  }
+  const m = crashed ? {} : await page.evaluate(() => ({
+    firstRowsMs: Number(document.documentElement.dataset.firstRowsMs),
+    loadedMs: Number(document.documentElement.dataset.loadedMs),
+    status: document.getElementById("status").textContent,
+    domRows: document.querySelectorAll(".vrow").length,
+    heapMb: performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1e6) : null,
+  })).catch((e) => ({ error: e.message }));
+  results.push({ events, fileMb: Math.round(statSync(file).size / 1e6), crashed, ...m, problems });
+  await close();
+  rmSync(file, { force: true });
+}
+await browser.close();
+server.close();
+
+console.log("events     file MB  first view ms  loaded ms  DOM rows  main heap MB  status");
+for (const r of results) {
+  console.log(`${String(r.events).padEnd(10)} ${String(r.fileMb).padStart(7)}  ${String(r.firstRowsMs ?? "-").padStart(13)}  ${String(r.loadedMs ?? "-").padStart(9)}  ${String(r.domRows ?? "-").padStart(8)}  ${String(r.heapMb ?? "-").padStart(12)}  ${r.crashed ? "CRASHED" : r.status ?? r.error}`);
+}
+console.log(JSON.stringify({ bench: "viewer", results }));
