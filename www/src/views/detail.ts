@@ -89,7 +89,8 @@ export function renderDetail(el: HTMLElement, d: EventDetail | null): void {
       ["Run", e.run_name ? `${str(e.run_name)} (${str(e.run_id)})` : e.run_id],
       ["Parent run", e.parent_run_id],
       ["User", e.user_id],
-      ["Trace / span", e.trace_id ? `${str(e.trace_id)} / ${str(e.span_id)}` : undefined],
+      ["Trace", e.trace_id],
+      ["Span", e.span_id],
     ]),
   );
 
