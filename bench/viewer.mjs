@@ -8,6 +8,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import { buildOnce, launchBrowser, openPage, skipBrowser } from "../www/test/support.mjs";
 import { writeNdjsonTrace } from "../www/test/traces.mjs";
 
@@ -62,6 +63,14 @@ for (const n of SIZES) {
     domRows: document.querySelectorAll(".vrow").length,
     heapMb: performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1e6) : null,
   })).catch((e) => ({ error: e.message }));
+  // Text search over every event (worker-side scan), timed from typing to the new count,
+  // which includes the list's 150 ms debounce.
+  if (!crashed && m.loadedMs) {
+    const t0 = performance.now();
+    await page.fill("input[name=q]", "tool timed out in sess-00000005");
+    await page.waitForFunction(() => document.querySelector(".list-count")?.textContent === "1 session", null, { timeout: 600_000, polling: 20 });
+    m.searchMs = Math.round(performance.now() - t0);
+  }
   results.push({ events, fileMb: Math.round(statSync(file).size / 1e6), crashed, ...m, problems });
   await close();
   rmSync(file, { force: true });
@@ -69,8 +78,8 @@ for (const n of SIZES) {
 await browser.close();
 server.close();
 
-console.log("events     file MB  first view ms  loaded ms  DOM rows  main heap MB  status");
+console.log("events     file MB  first view ms  loaded ms  search ms  DOM rows  main heap MB  status");
 for (const r of results) {
-  console.log(`${String(r.events).padEnd(10)} ${String(r.fileMb).padStart(7)}  ${String(r.firstRowsMs ?? "-").padStart(13)}  ${String(r.loadedMs ?? "-").padStart(9)}  ${String(r.domRows ?? "-").padStart(8)}  ${String(r.heapMb ?? "-").padStart(12)}  ${r.crashed ? "CRASHED" : r.status ?? r.error}`);
+  console.log(`${String(r.events).padEnd(10)} ${String(r.fileMb).padStart(7)}  ${String(r.firstRowsMs ?? "-").padStart(13)}  ${String(r.loadedMs ?? "-").padStart(9)}  ${String(r.searchMs ?? "-").padStart(9)}  ${String(r.domRows ?? "-").padStart(8)}  ${String(r.heapMb ?? "-").padStart(12)}  ${r.crashed ? "CRASHED" : r.status ?? r.error}`);
 }
 console.log(JSON.stringify({ bench: "viewer", results }));

@@ -121,3 +121,19 @@ test("lines the importer skips are listed with their positions", { skip: skipBro
   assert.match(await page.textContent("#warnings"), /could not be read.*line 2: invalid JSON/s);
   await close();
 });
+
+test("?src= on another origin is fetched (CORS) and is the only request off the page's origin", { skip: skipBrowser }, async () => {
+  const file = fixtures.find((f) => f.endsWith(".ndjson"));
+  const { createServer } = await import("node:http");
+  const other = createServer((req, res) => {
+    res.writeHead(200, { "Content-Type": "application/x-ndjson", "Access-Control-Allow-Origin": "*" }).end(readFileSync(join(importFixtures, file)));
+  });
+  await new Promise((r) => other.listen(0, "127.0.0.1", r));
+  const src = `http://127.0.0.1:${other.address().port}/remote/${file}`;
+  const { page, requests, close } = await openPage(browser, `${server.url}/?src=${encodeURIComponent(src)}`);
+  await checkShown(page, file);
+  assert.deepEqual(requests.filter((u) => !u.startsWith(server.url) && !u.startsWith("data:")), [src]);
+  await close();
+  other.closeAllConnections();
+  await new Promise((r) => other.close(r));
+});
