@@ -69,9 +69,12 @@ export function setupCollector(bar: HTMLElement, _client: WorkerClient, hooks: C
       .catch(authFailed);
   };
 
+  const known = new Map<string, CollectorSession>();
   const listSessions = async () => {
     try {
       const list: CollectorSession[] = await collector.listSessions();
+      known.clear();
+      for (const s of list) known.set(s.session_id, s);
       clear(sessions);
       for (const s of list) {
         const label = [s.agent_name || "(no agent)", s.session_id, s.started_at ?? "", s.status ?? ""].filter(Boolean).join(" · ");
@@ -90,7 +93,7 @@ export function setupCollector(bar: HTMLElement, _client: WorkerClient, hooks: C
     const id = sessions.value;
     if (!id) return;
     try {
-      const events = await collector.sessionEvents(id);
+      const events = withSessionBounds(known.get(id), await collector.sessionEvents(id));
       await hooks.open(events, `collector session ${id}`, id);
     } catch (err) {
       authFailed(err);
@@ -110,4 +113,22 @@ export function setupCollector(bar: HTMLElement, _client: WorkerClient, hooks: C
   void listSessions().then((ok) => {
     if (ok) startLive();
   });
+}
+
+/**
+ * The collector (like the AgentLens backend) keeps session_start/session_end as the
+ * session's row, not among its events; put them back from the listed row so the viewer
+ * knows the agent, the start and the final status.
+ */
+export function withSessionBounds(row: CollectorSession | undefined, events: WireEvent[]): WireEvent[] {
+  if (!row) return events;
+  const has = (type: string) => events.some((e) => e.event_type === type);
+  const out = [...events];
+  if (!has("session_start") && row.started_at) {
+    out.unshift({ session_id: row.session_id, event_type: "session_start", timestamp: row.started_at, agent_name: row.agent_name, metadata: (row as { metadata?: unknown }).metadata ?? {} });
+  }
+  if (!has("session_end") && row.ended_at) {
+    out.push({ session_id: row.session_id, event_type: "session_end", timestamp: row.ended_at, ended_at: row.ended_at, status: row.status, total_tokens_in: row.total_tokens_in, total_tokens_out: row.total_tokens_out });
+  }
+  return out;
 }

@@ -1,0 +1,73 @@
+// The viewer served by the real collector (bindings/js dist/collector, on the project's
+// Node 24 for node:sqlite, in a child process): the collector's CSP header and meta tag,
+// sessions listed with the key from #key=, a session opened, events posted to
+// POST /events arriving live. Skipped where Node 24 or the collector build is absent.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildOnce, launchBrowser, openPage, repoRoot, skipBrowser, waitForLoad } from "./support.mjs";
+import { sessionEvents } from "./traces.mjs";
+
+const NODE24 = join(repoRoot, "node_modules/node/bin/node");
+const COLLECTOR = join(repoRoot, "bindings/js/dist/collector/index.js");
+const skip = skipBrowser || (!existsSync(NODE24) && `${NODE24} is absent`) || (!existsSync(COLLECTOR) && `${COLLECTOR} is absent (npm run build -w agentlens)`);
+const KEY = "e2e-key-7f3a";
+let child;
+let url;
+let browser;
+let dir;
+
+before(async () => {
+  if (skip) return;
+  const viewerDir = await buildOnce();
+  dir = mkdtempSync(join(tmpdir(), "agentlens-www-e2e-"));
+  const script = `
+    const { startCollector } = await import(${JSON.stringify(COLLECTOR)});
+    const c = await startCollector({ port: 0, dbPath: ${JSON.stringify(join(dir, "db.sqlite"))}, apiKey: ${JSON.stringify(KEY)}, viewerDir: ${JSON.stringify(viewerDir)}, heartbeatMs: 500 });
+    console.log("URL " + c.url);
+    process.on("SIGTERM", () => c.close().then(() => process.exit(0)));`;
+  child = spawn(NODE24, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  url = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /URL (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`the collector exited (${code})`)));
+  });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  if (child && child.exitCode === null) {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const postEvents = (events) => fetch(`${url}/events`, { method: "POST", headers: { "Content-Type": "application/json", "X-API-Key": KEY }, body: JSON.stringify({ events }) });
+
+test("the viewer on the real collector: sessions, one opened, live events", { skip }, async () => {
+  assert.equal((await postEvents(sessionEvents(3, 20))).status < 300, true);
+  const { page, problems, requests, close } = await openPage(browser, `${url}/#key=${KEY}`);
+  await page.waitForFunction(() => document.querySelectorAll("select[name=collector-session] option").length === 1, null, { timeout: 20_000 });
+  await page.click("#collector-open");
+  assert.equal(await waitForLoad(page), "ready", await page.textContent("#error"));
+  await page.waitForFunction(() => /sess-00000003/.test(document.querySelector(".session-header")?.textContent ?? ""));
+  // The collector keeps session_start/end as the session row; the viewer puts them back.
+  assert.match(await page.textContent(".session-header"), /^planner completed/);
+  assert.match(await page.textContent(".session-header"), /Events20/);
+  assert.match(await page.textContent(".session-header"), /Cost\$0\.\d+/);
+
+  await page.waitForFunction(() => document.getElementById("collector-live-state")?.textContent === "live");
+  assert.equal((await postEvents(sessionEvents(4, 10))).status < 300, true);
+  await page.waitForFunction(() => document.querySelector(".list-count")?.textContent === "2 sessions", null, { timeout: 20_000 });
+  assert.ok(requests.every((u) => u.startsWith(url)), requests.join("\n"));
+  assert.deepEqual(problems, []);
+  await close();
+});
