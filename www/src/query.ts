@@ -3,7 +3,7 @@
 // the filter menus, a session's timeline rows and one event's detail.
 import { sessionCost } from "agentlens/analysis";
 import type { WireEvent } from "./contract";
-import { toolName, type SessionInfo, type Store } from "./store";
+import { FLAG_ERROR, toolName, type SessionInfo, type Store } from "./store";
 
 export interface ListFilter {
   agent?: string;
@@ -168,12 +168,12 @@ export function buildTimeline(store: Store, s: SessionInfo): Timeline {
     const t = store.time[i]!;
     const start = Number.isFinite(t) ? t - t0 : 0;
     let dur = store.duration[i]!;
-    let error = store.flags[i] === 1;
+    let error = (store.flags[i]! & FLAG_ERROR) !== 0;
     if (type === "run_start" && ends.has(run)) {
       const end = ends.get(run)!;
       const endDur = store.duration[end]!;
       dur = Number.isFinite(endDur) ? endDur : store.time[end]! - t;
-      error ||= store.flags[end] === 1;
+      error ||= (store.flags[end]! & FLAG_ERROR) !== 0;
     }
     const d = type === "run_start" ? Math.max(0, depth(run) - 1) : depth(run);
     const n = rows.length;
@@ -189,7 +189,9 @@ export function sessionSummary(store: Store, s: SessionInfo, timeline: Timeline)
   let cost: Record<string, unknown> | null = null;
   let costError = "";
   try {
-    cost = sessionCost(store.sessionEvents(s.id));
+    // Only events with a model or tokens carry cost; a million-event session need not be
+    // copied whole into the engine for its header.
+    cost = sessionCost(store.pricedEvents(s));
   } catch (err) {
     costError = err instanceof Error ? err.message : String(err);
   }

@@ -6,6 +6,11 @@ import type { TraceStore, WireEvent } from "./contract";
 const ERROR_TYPES = new Set(["error", "tool_error", "agent_error", "llm_error"]);
 const ERROR_STATUS = new Set(["error", "failed", "failure", "timeout", "cancelled"]);
 
+/** Bits of `Store.flags`. */
+export const FLAG_ERROR = 1;
+/** The event names a model or counts tokens: the only kind the cost engine prices. */
+export const FLAG_PRICED = 2;
+
 /** Interns strings to small integers; index 0 is "absent". */
 export class Interner {
   readonly values: string[] = [""];
@@ -121,7 +126,8 @@ export class Store implements TraceStore {
     this.duration[i] = num(e.duration_ms);
     this.session[i] = si;
     this.type[i] = this.types.id(type);
-    this.flags[i] = err ? 1 : 0;
+    const priced = typeof e.model === "string" || num(e.tokens_in) > 0 || num(e.tokens_out) > 0;
+    this.flags[i] = (err ? FLAG_ERROR : 0) | (priced ? FLAG_PRICED : 0);
     const prev = s.events.length ? this.time[s.events[s.events.length - 1]!]! : Number.NaN;
     if (t < prev) s.sorted = false;
     s.events.push(i);
@@ -182,6 +188,13 @@ export class Store implements TraceStore {
   sessionEvents(id: string): WireEvent[] {
     const s = this.sessionInfo(id);
     return s ? this.ordered(s).map((i) => JSON.parse(this.texts[i]!) as WireEvent) : [];
+  }
+
+  /** A session's events the cost engine can price (model or tokens), in time order. */
+  pricedEvents(s: SessionInfo): WireEvent[] {
+    return this.ordered(s)
+      .filter((i) => (this.flags[i]! & FLAG_PRICED) !== 0)
+      .map((i) => JSON.parse(this.texts[i]!) as WireEvent);
   }
 
   *allEvents(): Iterable<WireEvent> {
