@@ -115,7 +115,7 @@ export function createListView(client: WorkerClient, onSelect: (id: string) => v
   const el = h(
     "div",
     { class: "list-view" },
-    h("form", { class: "filters", role: "search" }, search, h("div", { class: "filter-row" }, agent, status), h("div", { class: "filter-row" }, model, tool), h("div", { class: "filter-row" }, from, to), count),
+    h("form", { class: "filters", role: "search" }, search, h("div", { class: "filter-row" }, agent, status), h("div", { class: "filter-row" }, model, tool), h("div", { class: "filter-row" }, h("label", { class: "range" }, h("span", null, "From (UTC)"), from), h("label", { class: "range" }, h("span", null, "To (UTC)"), to)), count),
     list.el,
   );
   el.querySelector("form")!.addEventListener("submit", (e) => e.preventDefault());
