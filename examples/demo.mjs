@@ -6,13 +6,16 @@
 //
 // With AGENTLENS_DEMO_COLLECTOR=http://127.0.0.1:PORT the trace also goes, as the SDK
 // sends it to any AgentLens backend, to a running `agentlens serve` (scripts/demo.sh
-// starts one), and the session's id is written to out/demo-session.txt.
+// starts one), and the session's id is written to out/demo-session.txt. AGENTLENS_DEMO_OUT
+// names another directory for both files (the tests use a temporary one).
 //
 //   node examples/demo.mjs        (after the build; `bash scripts/demo.sh` does both)
 import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createHttpExporter, createNdjsonFileExporter, decodeNdjson, init, trace, wrapTool } from "agentlens";
 
-const tracePath = new URL("../out/demo-trace.ndjson", import.meta.url).pathname;
+const outDir = process.env.AGENTLENS_DEMO_OUT ?? new URL("../out/", import.meta.url).pathname;
+const tracePath = join(outDir, "demo-trace.ndjson");
 const collector = process.env.AGENTLENS_DEMO_COLLECTOR;
 const exporters = [createNdjsonFileExporter({ path: tracePath, producer: "agentlens-demo/0.1.0" })];
 if (collector) exporters.push(createHttpExporter({ endpoint: collector, apiKey: process.env.AGENTLENS_API_KEY ?? "default" }));
@@ -74,7 +77,7 @@ const answer = await trace.run("answer-question", async (ctx) => {
 }, { userId: "user-42" });
 
 await tracker.endSession(session.sessionId);
-if (collector) writeFileSync(new URL("../out/demo-session.txt", import.meta.url), session.sessionId);
+if (collector) writeFileSync(join(outDir, "demo-session.txt"), session.sessionId);
 console.log(`Agent answer: ${answer}\n`);
 console.log(tracker.explain(session.sessionId));
 const stats = await tracker.shutdown(2000);

@@ -3,6 +3,9 @@
 // sessions listed with the key from #key=, a session opened, events posted to
 // POST /events arriving live. Skipped where Node 24 or the collector build is absent.
 import { test, before, after } from "node:test";
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -70,4 +73,32 @@ test("the viewer on the real collector: sessions, one opened, live events", { sk
   assert.ok(requests.every((u) => u.startsWith(url)), requests.join("\n"));
   assert.deepEqual(problems, []);
   await close();
+});
+
+test("a session of the demo agent appears live in the viewer while the agent runs", { skip }, async (t) => {
+  const { page, problems, requests, close } = await openPage(browser, `${url}/#key=${KEY}`);
+  await page.waitForFunction(() => document.getElementById("collector-live-state")?.textContent === "live", null, { timeout: 20_000 });
+  const before = await page.textContent(".list-count");
+  // The real demo agent (examples/demo.mjs, on the built package), sending to this collector.
+  const out = mkdtempSync(join(tmpdir(), "agentlens-demo-"));
+  try {
+    await promisify(execFile)(process.execPath, [join(repoRoot, "examples/demo.mjs")], {
+      env: { ...process.env, AGENTLENS_DEMO_COLLECTOR: url, AGENTLENS_API_KEY: KEY, AGENTLENS_DEMO_OUT: out },
+    });
+    const sessionId = readFileSync(join(out, "demo-session.txt"), "utf8").trim();
+    await page.waitForFunction(
+      (n) => document.querySelector(".list-count")?.textContent !== n && /shopping-assistant/.test(document.body.textContent ?? ""),
+      before,
+      { timeout: 20_000 },
+    );
+    const listed = await page.evaluate(() => document.body.textContent ?? "");
+    assert.match(listed, /shopping-assistant/);
+    assert.ok(!listed.includes("jane.doe@example.com"), "the collector stored the redacted events");
+    assert.ok(requests.every((u) => u.startsWith(url)), requests.join("\n"));
+    assert.deepEqual(problems, []);
+    t.diagnostic(`demo session ${sessionId} appeared live, without a reload`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    await close();
+  }
 });
