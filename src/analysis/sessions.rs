@@ -32,28 +32,9 @@ impl SessionSet {
     /// assert_eq!(set.get("b").unwrap().events.len(), 2);
     /// ```
     pub fn from_events(events: Vec<Event>) -> Self {
-        let count = events.len();
-        let mut order: Vec<String> = Vec::new();
-        let mut groups: HashMap<String, Vec<Event>> = HashMap::new();
-        for e in events {
-            match groups.get_mut(&e.session_id) {
-                Some(group) => group.push(e),
-                None => {
-                    order.push(e.session_id.clone());
-                    groups.insert(e.session_id.clone(), vec![e]);
-                }
-            }
-        }
-        let mut set = Self {
-            events: count,
-            ..Self::default()
-        };
-        for id in order {
-            let group = groups.remove(&id).unwrap_or_default();
-            set.by_id.insert(id, set.views.len());
-            set.views.push(SessionView::from_owned(group));
-        }
-        set
+        let mut builder = SessionSetBuilder::default();
+        events.into_iter().for_each(|e| builder.push(e));
+        builder.finish()
     }
 
     /// Session ids in first-seen order.
@@ -120,6 +101,43 @@ impl SessionSet {
             }
         }
         Ok((detector.detect()?, unknown))
+    }
+}
+
+/// Builds a [`SessionSet`] from events as they are read, grouping them at once (no list
+/// of every event in between).
+#[derive(Debug, Default)]
+pub struct SessionSetBuilder {
+    order: Vec<String>,
+    groups: HashMap<String, Vec<Event>>,
+    events: usize,
+}
+
+impl SessionSetBuilder {
+    /// Adds one event to its session.
+    pub fn push(&mut self, e: Event) {
+        self.events += 1;
+        match self.groups.get_mut(&e.session_id) {
+            Some(group) => group.push(e),
+            None => {
+                self.order.push(e.session_id.clone());
+                self.groups.insert(e.session_id.clone(), vec![e]);
+            }
+        }
+    }
+
+    /// The sessions, in first-seen order.
+    pub fn finish(mut self) -> SessionSet {
+        let mut set = SessionSet {
+            events: self.events,
+            ..SessionSet::default()
+        };
+        for id in self.order {
+            let group = self.groups.remove(&id).unwrap_or_default();
+            set.by_id.insert(id, set.views.len());
+            set.views.push(SessionView::from_owned(group));
+        }
+        set
     }
 }
 

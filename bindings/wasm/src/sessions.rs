@@ -3,7 +3,7 @@
 //! then compliance and drift run over it without crossing again.
 
 use agentlens::analysis::compliance::{ComplianceChecker, CompliancePolicy};
-use agentlens::analysis::sessions::SessionSet;
+use agentlens::analysis::sessions::{SessionSet, SessionSetBuilder};
 use agentlens::time::UnixNanos;
 use wasm_bindgen::prelude::*;
 
@@ -25,14 +25,16 @@ impl SessionSetWasm {
         heap::reserve_for_input(bytes.len());
         let mut grow = heap::GrowAhead::new();
         let mut importer = agentlens::import::TraceImporter::new();
-        let mut events = Vec::new();
+        let mut sessions = SessionSetBuilder::default();
         for piece in bytes.chunks(1 << 20) {
-            events.extend(importer.push(piece).map_err(|e| analysis_error(&e))?);
+            let events = importer.push(piece).map_err(|e| analysis_error(&e))?;
+            events.into_iter().for_each(|e| sessions.push(e));
             grow.check();
         }
-        events.extend(importer.finish().map_err(|e| analysis_error(&e))?);
+        let events = importer.finish().map_err(|e| analysis_error(&e))?;
+        events.into_iter().for_each(|e| sessions.push(e));
         grow.check();
-        Ok(Self(SessionSet::from_events(events)))
+        Ok(Self(sessions.finish()))
     }
 
     /// Reads a JSON array of events.
