@@ -87,17 +87,22 @@ impl DecodeError {
     /// Converts a serde_json error, keeping only its position and category: serde's
     /// messages can quote the offending value, which may be a secret.
     pub(crate) fn from_json(err: &serde_json::Error, line_offset: usize) -> Self {
-        use serde_json::error::Category;
-        let category = match err.classify() {
-            Category::Io => "io",
-            Category::Syntax => "syntax",
-            Category::Data => "data",
-            Category::Eof => "eof",
-        };
         Self::Json {
             line: err.line() + line_offset,
             column: err.column(),
-            category,
+            category: json_category(err),
         }
+    }
+}
+
+/// A serde_json error's category as a word (`io`, `syntax`, `data`, `eof`): with the
+/// position, all a decode error keeps of it, since its message can quote the input.
+pub(crate) fn json_category(err: &serde_json::Error) -> &'static str {
+    use serde_json::error::Category;
+    match err.classify() {
+        Category::Io => "io",
+        Category::Syntax => "syntax",
+        Category::Data => "data",
+        Category::Eof => "eof",
     }
 }

@@ -232,17 +232,10 @@ impl ImportError {
     /// Keeps a serde_json error's position and category only: its message can quote
     /// the input.
     pub(crate) fn from_json(err: &serde_json::Error, line_offset: usize) -> Self {
-        use serde_json::error::Category;
-        let category = match err.classify() {
-            Category::Io => "io",
-            Category::Syntax => "syntax",
-            Category::Data => "data",
-            Category::Eof => "eof",
-        };
         Self::Json {
             line: err.line() + line_offset,
             column: err.column(),
-            category,
+            category: crate::encode::json_category(err),
         }
     }
 }

@@ -8,19 +8,8 @@ import { decodeEvents, type EventRow } from "./store-read.js";
 import type { CollectorStore } from "./store.js";
 import type { InspectorRun, InspectorStep, WireEvent } from "./types.js";
 
-interface RunRow {
-  id: string;
-  name: string;
-  status: InspectorRun["status"];
-  started_at: number;
-  completed_at: number | null;
-  duration_ms: number | null;
-  agent_type: string | null;
-  user_id: string | null;
-  session_id: string | null;
-  parent_run_id: string | null;
-  created_at: string;
-}
+/** A row of the runs table: the run as the API gives it, less its metadata. */
+type RunRow = Omit<InspectorRun, "metadata">;
 
 export interface RunQuery {
   limit: number;
