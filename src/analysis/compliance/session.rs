@@ -1,0 +1,152 @@
+//! The session as the rules see it ([`SessionView`]), and what counts as an error event.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::model::{DEFAULT_AGENT_NAME, Event, EventType, status};
+use crate::time::UnixNanos;
+
+const NANOS_PER_MS: f64 = 1_000_000.0;
+
+/// One session as the analysis engines see it: its header facts and its regular events.
+///
+/// Built from a session's events in any order of types ([`SessionView::from_events`]):
+/// - agent name, metadata and start time come from the first `session_start` (agent name
+///   `default-agent` when absent; start time, else the first timed event's);
+/// - end time, status and token totals come from the last `session_end` (`ended_at`, else
+///   its timestamp, else the latest event time; status `completed` when it carries none;
+///   token totals, else the sum over the regular events);
+/// - with no `session_end` the session is still `active` and has no end time;
+/// - every other event is a regular event, in order (the seed's `session.events`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// The session's id (from the start, else the first event).
+    pub session_id: String,
+    /// The agent's name.
+    pub agent_name: String,
+    /// The start's metadata, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// When the session started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<UnixNanos>,
+    /// When it ended; `None` while it is active.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<UnixNanos>,
+    /// `active` until a `session_end`, then its status (default `completed`).
+    pub status: String,
+    /// Input tokens over the session.
+    pub total_tokens_in: u64,
+    /// Output tokens over the session.
+    pub total_tokens_out: u64,
+    /// The events other than `session_start` and `session_end`, in order.
+    pub events: Vec<Event>,
+}
+
+impl SessionView {
+    /// Builds the view of one session from its events (cloning the regular ones).
+    ///
+    /// ```
+    /// use agentlens::analysis::compliance::SessionView;
+    /// let view = SessionView::from_events(&[]);
+    /// assert_eq!(view.agent_name, "default-agent");
+    /// assert_eq!(view.status, "active");
+    /// assert!(view.events.is_empty());
+    /// ```
+    pub fn from_events(events: &[Event]) -> Self {
+        Self::from_owned(events.to_vec())
+    }
+
+    /// Builds the view of one session, taking ownership of its events (no copies).
+    pub fn from_owned(events: Vec<Event>) -> Self {
+        let mut start: Option<Event> = None;
+        let mut end: Option<Event> = None;
+        let mut first_time = None;
+        let mut latest = None;
+        let mut first_session_id: Option<String> = None;
+        let mut regular = Vec::with_capacity(events.len());
+        let (mut sum_in, mut sum_out) = (0u64, 0u64);
+        for e in events {
+            first_time = first_time.or(e.time());
+            latest = latest.max(e.time());
+            if first_session_id.is_none() {
+                first_session_id = Some(e.session_id.clone());
+            }
+            match e.event_type {
+                EventType::SessionStart => {
+                    if start.is_none() {
+                        start = Some(e);
+                    }
+                }
+                EventType::SessionEnd => end = Some(e),
+                _ => {
+                    sum_in = sum_in.saturating_add(e.tokens_in.unwrap_or(0));
+                    sum_out = sum_out.saturating_add(e.tokens_out.unwrap_or(0));
+                    regular.push(e);
+                }
+            }
+        }
+        let session_id = start
+            .as_ref()
+            .map(|s| s.session_id.clone())
+            .or(first_session_id)
+            .unwrap_or_default();
+        let agent_name = start
+            .as_ref()
+            .and_then(|s| s.agent_name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| DEFAULT_AGENT_NAME.to_owned());
+        let started_at = start.as_ref().and_then(|s| s.timestamp).or(first_time);
+        let (ended_at, status, total_tokens_in, total_tokens_out) = match &end {
+            Some(end) => (
+                end.ended_at.or(end.timestamp).or(latest),
+                end.status
+                    .clone()
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| status::COMPLETED.to_owned()),
+                end.total_tokens_in.unwrap_or(sum_in),
+                end.total_tokens_out.unwrap_or(sum_out),
+            ),
+            None => (None, status::ACTIVE.to_owned(), sum_in, sum_out),
+        };
+        Self {
+            session_id,
+            agent_name,
+            metadata: start.and_then(|s| s.metadata),
+            started_at,
+            ended_at,
+            status,
+            total_tokens_in,
+            total_tokens_out,
+            events: regular,
+        }
+    }
+
+    /// Input plus output tokens.
+    pub fn total_tokens(&self) -> u64 {
+        self.total_tokens_in.saturating_add(self.total_tokens_out)
+    }
+
+    /// Milliseconds from start to end; `None` while active or without a start time.
+    pub fn duration_ms(&self) -> Option<f64> {
+        let (start, end) = (self.started_at?, self.ended_at?);
+        Some(end.0.saturating_sub(start.0) as f64 / NANOS_PER_MS)
+    }
+}
+
+/// Whether an event counts as an error for `max_error_rate` and for drift's
+/// `error_rate`: its type contains `error`, case-insensitively (`error`, `tool_error`,
+/// `agent_error`, `llm_error`, ...), as the seed's `_metrics.extract_session_metrics`.
+pub fn is_error_event(e: &Event) -> bool {
+    match &e.event_type {
+        EventType::Custom(name) => contains_ignore_ascii_case(name, "error"),
+        known => known.is_error(),
+    }
+}
+
+/// Whether `haystack` contains `needle` (ASCII lowercase), ignoring ASCII case, without
+/// allocating.
+pub(crate) fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
