@@ -2,6 +2,7 @@
 //! (reference D.1) are named `pricing_test_js_*`.
 
 use super::*;
+use crate::model::{Event, EventType};
 use crate::time::UnixNanos;
 
 fn llm(model: &str, tin: u64, tout: u64) -> Event {

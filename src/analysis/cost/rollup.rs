@@ -1,0 +1,341 @@
+//! The roll-ups: cost per session ([`session_cost`], [`costs_by_session`]), per UTC day
+//! ([`daily_costs`]) and the spending overview ([`cost_summary`]).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::event::{Amounts, event_model, is_session_marker, price_event};
+use super::table::usd;
+use super::{EventCost, ModelPrice, PricingTable, round6};
+use crate::model::Event;
+
+/// Cost and tokens of one model within a roll-up.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ModelCost {
+    /// Events that named this model.
+    pub calls: u64,
+    /// Input tokens, cached ones included.
+    pub tokens_in: u64,
+    /// Output tokens.
+    pub tokens_out: u64,
+    /// Cached input tokens.
+    pub cached_input_tokens: u64,
+    /// Reasoning tokens.
+    pub reasoning_tokens: u64,
+    /// Non-cached input cost.
+    pub input_cost: f64,
+    /// Cached input cost.
+    pub cached_input_cost: f64,
+    /// Output cost (reasoning included unless priced apart).
+    pub output_cost: f64,
+    /// Reasoning cost, when priced apart.
+    pub reasoning_cost: f64,
+    /// Total cost.
+    pub total_cost: f64,
+    /// Whether the model has a price.
+    pub matched: bool,
+    /// Some cached tokens were priced at the input rate.
+    pub cached_price_assumed: bool,
+}
+
+/// The cost of a session (or of any slice of events), as the backend's
+/// `GET /pricing/costs/:sessionId`, plus the cached and reasoning split.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct SessionCost {
+    /// The first event's session id.
+    pub session_id: String,
+    /// Always `"USD"`.
+    pub currency: String,
+    /// Total cost of the priced events.
+    pub total_cost: f64,
+    /// Non-cached input cost.
+    pub total_input_cost: f64,
+    /// Cached input cost.
+    pub total_cached_input_cost: f64,
+    /// Output cost.
+    pub total_output_cost: f64,
+    /// Reasoning cost.
+    pub total_reasoning_cost: f64,
+    /// Input tokens over all events (priced or not; session start/end excluded).
+    pub tokens_in: u64,
+    /// Output tokens over all events.
+    pub tokens_out: u64,
+    /// Cached input tokens over the events that name a model.
+    pub cached_input_tokens: u64,
+    /// By model name as the events give it.
+    pub model_costs: BTreeMap<String, ModelCost>,
+    /// One entry per event that names a model, in event order.
+    pub event_costs: Vec<EventCost>,
+    /// Models with no price, in order of first appearance; their tokens are not in the
+    /// totals.
+    pub unmatched_models: Vec<String>,
+    /// Input tokens on events that name no model (not priced).
+    pub unpriced_tokens_in: u64,
+    /// Output tokens on events that name no model (not priced).
+    pub unpriced_tokens_out: u64,
+    /// The price used for each matched model name.
+    pub pricing_used: BTreeMap<String, ModelPrice>,
+    /// Some cached tokens were priced at the input rate.
+    pub cached_price_assumed: bool,
+}
+
+fn add_to_model(m: &mut ModelCost, c: &EventCost) {
+    m.calls += 1;
+    m.tokens_in = m.tokens_in.saturating_add(c.tokens_in);
+    m.tokens_out = m.tokens_out.saturating_add(c.tokens_out);
+    m.cached_input_tokens = m.cached_input_tokens.saturating_add(c.cached_input_tokens);
+    m.reasoning_tokens = m.reasoning_tokens.saturating_add(c.reasoning_tokens);
+    m.matched = c.matched;
+    m.cached_price_assumed |= c.cached_price_assumed;
+}
+
+fn set_model_amounts(m: &mut ModelCost, a: Amounts) {
+    m.input_cost = round6(a.input);
+    m.cached_input_cost = round6(a.cached);
+    m.output_cost = round6(a.output);
+    m.reasoning_cost = round6(a.reasoning);
+    m.total_cost = round6(a.total());
+}
+
+/// The cost of `events` priced with `table`: totals, per model, per event, the unmatched
+/// models and the prices used. Never fails; an empty slice costs 0.
+pub fn session_cost(events: &[Event], table: &PricingTable) -> SessionCost {
+    let mut out = SessionCost {
+        session_id: events
+            .first()
+            .map(|e| e.session_id.clone())
+            .unwrap_or_default(),
+        currency: usd(),
+        ..SessionCost::default()
+    };
+    let mut total = Amounts::default();
+    let mut by_model: BTreeMap<String, Amounts> = BTreeMap::new();
+    for event in events.iter().filter(|e| !is_session_marker(e)) {
+        let (tin, tout) = (event.tokens_in.unwrap_or(0), event.tokens_out.unwrap_or(0));
+        out.tokens_in = out.tokens_in.saturating_add(tin);
+        out.tokens_out = out.tokens_out.saturating_add(tout);
+        let Some(model) = event_model(event) else {
+            out.unpriced_tokens_in = out.unpriced_tokens_in.saturating_add(tin);
+            out.unpriced_tokens_out = out.unpriced_tokens_out.saturating_add(tout);
+            continue;
+        };
+        let (cost, amounts) = price_event(event, model, table);
+        out.cached_input_tokens = out
+            .cached_input_tokens
+            .saturating_add(cost.cached_input_tokens);
+        out.cached_price_assumed |= cost.cached_price_assumed;
+        total.add(amounts);
+        by_model.entry(model.to_owned()).or_default().add(amounts);
+        add_to_model(out.model_costs.entry(model.to_owned()).or_default(), &cost);
+        if cost.matched {
+            if let Some(price) = table.lookup(model) {
+                out.pricing_used
+                    .entry(model.to_owned())
+                    .or_insert_with(|| price.clone());
+            }
+        } else if !out.unmatched_models.iter().any(|m| m == model) {
+            out.unmatched_models.push(model.to_owned());
+        }
+        out.event_costs.push(cost);
+    }
+    for (model, amounts) in by_model {
+        if let Some(m) = out.model_costs.get_mut(&model) {
+            set_model_amounts(m, amounts);
+        }
+    }
+    out.total_cost = round6(total.total());
+    out.total_input_cost = round6(total.input);
+    out.total_cached_input_cost = round6(total.cached);
+    out.total_output_cost = round6(total.output);
+    out.total_reasoning_cost = round6(total.reasoning);
+    out
+}
+
+/// One [`SessionCost`] per session id in `events`, in order of first appearance. The
+/// events of a session need not be contiguous.
+pub fn costs_by_session(events: &[Event], table: &PricingTable) -> Vec<SessionCost> {
+    let mut order: Vec<&str> = Vec::new();
+    let mut groups: BTreeMap<&str, Vec<Event>> = BTreeMap::new();
+    for e in events {
+        let id = e.session_id.as_str();
+        if !groups.contains_key(id) {
+            order.push(id);
+        }
+        groups.entry(id).or_default().push(e.clone());
+    }
+    order
+        .into_iter()
+        .filter_map(|id| groups.get(id))
+        .map(|group| session_cost(group, table))
+        .collect()
+}
+
+/// The cost of one UTC day.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DayCost {
+    /// `YYYY-MM-DD`, UTC.
+    pub day: String,
+    /// Total cost.
+    pub cost: f64,
+    /// Non-cached input cost.
+    pub input_cost: f64,
+    /// Cached input cost.
+    pub cached_input_cost: f64,
+    /// Output cost (reasoning included).
+    pub output_cost: f64,
+    /// Events that named a model.
+    pub calls: u64,
+    /// Their input tokens.
+    pub tokens_in: u64,
+    /// Their output tokens.
+    pub tokens_out: u64,
+}
+
+/// Costs per UTC day, as the backend's `GET /analytics/costs` `daily_trend` (at 6 dp
+/// rather than its 4).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DailyCosts {
+    /// One entry per day that had a priced-or-unmatched model event, oldest first.
+    pub days: Vec<DayCost>,
+    /// Models with no price, in order of first appearance.
+    pub unmatched_models: Vec<String>,
+    /// Events that name a model but carry no time; their cost is in no day.
+    pub undated_events: u64,
+    /// The cost of those events.
+    pub undated_cost: f64,
+}
+
+/// The cost of `events` per UTC day of their timestamps.
+pub fn daily_costs(events: &[Event], table: &PricingTable) -> DailyCosts {
+    let mut out = DailyCosts::default();
+    let mut days: BTreeMap<String, (DayCost, Amounts)> = BTreeMap::new();
+    let mut undated = Amounts::default();
+    for event in events.iter().filter(|e| !is_session_marker(e)) {
+        let Some(model) = event_model(event) else {
+            continue;
+        };
+        let (cost, amounts) = price_event(event, model, table);
+        if !cost.matched && !out.unmatched_models.iter().any(|m| m == model) {
+            out.unmatched_models.push(model.to_owned());
+        }
+        let Some(time) = event.time() else {
+            out.undated_events += 1;
+            undated.add(amounts);
+            continue;
+        };
+        let day = time.utc_date();
+        let (d, a) = days.entry(day.clone()).or_insert_with(|| {
+            (
+                DayCost {
+                    day,
+                    ..DayCost::default()
+                },
+                Amounts::default(),
+            )
+        });
+        d.calls += 1;
+        d.tokens_in = d.tokens_in.saturating_add(cost.tokens_in);
+        d.tokens_out = d.tokens_out.saturating_add(cost.tokens_out);
+        a.add(amounts);
+    }
+    out.undated_cost = round6(undated.total());
+    out.days = days
+        .into_values()
+        .map(|(mut d, a)| {
+            d.cost = round6(a.total());
+            d.input_cost = round6(a.input);
+            d.cached_input_cost = round6(a.cached);
+            d.output_cost = round6(a.output + a.reasoning);
+            d
+        })
+        .collect();
+    out
+}
+
+/// One model's share of a [`CostSummary`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ModelShare {
+    /// The model as the events name it.
+    pub model: String,
+    /// Its tokens and costs.
+    #[serde(flatten)]
+    pub cost: ModelCost,
+    /// Its share of the total cost, in percent (2 dp); 0 when the total is 0.
+    pub percent: f64,
+}
+
+/// A spending overview in the shape of the backend's `GET /analytics/costs` (reference
+/// A.5). The backend filters by `days` against its clock; here the caller passes the
+/// events of the period. Amounts are at 6 dp (the backend rounds these to 4 and the
+/// projection to 2).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CostSummary {
+    /// Total cost of the priced events.
+    pub total_cost: f64,
+    /// Non-cached input cost.
+    pub total_input_cost: f64,
+    /// Cached input cost.
+    pub total_cached_input_cost: f64,
+    /// Output cost, reasoning included.
+    pub total_output_cost: f64,
+    /// Dated cost ÷ the number of days that had any cost (0 without such days).
+    pub avg_daily_cost: f64,
+    /// `avg_daily_cost × 30`, as the backend projects.
+    pub projected_monthly_cost: f64,
+    /// Always `"USD"`.
+    pub currency: String,
+    /// By model, most expensive first (ties by name).
+    pub by_model: Vec<ModelShare>,
+    /// Per UTC day, oldest first.
+    pub daily_trend: Vec<DayCost>,
+    /// Models with no price, in order of first appearance.
+    pub unmatched_models: Vec<String>,
+    /// Some cached tokens were priced at the input rate.
+    pub cached_price_assumed: bool,
+}
+
+/// The spending overview of `events` (see [`CostSummary`]).
+pub fn cost_summary(events: &[Event], table: &PricingTable) -> CostSummary {
+    let session = session_cost(events, table);
+    let daily = daily_costs(events, table);
+    let costed: Vec<&DayCost> = daily.days.iter().filter(|d| d.cost > 0.0).collect();
+    let avg = if costed.is_empty() {
+        0.0
+    } else {
+        costed.iter().map(|d| d.cost).sum::<f64>() / costed.len() as f64
+    };
+    let total = session.total_cost;
+    let mut by_model: Vec<ModelShare> = session
+        .model_costs
+        .into_iter()
+        .map(|(model, cost)| ModelShare {
+            percent: if total > 0.0 {
+                (cost.total_cost / total * 1e4).round() / 100.0
+            } else {
+                0.0
+            },
+            model,
+            cost,
+        })
+        .collect();
+    by_model.sort_by(|a, b| {
+        b.cost
+            .total_cost
+            .total_cmp(&a.cost.total_cost)
+            .then_with(|| a.model.cmp(&b.model))
+    });
+    CostSummary {
+        total_cost: total,
+        total_input_cost: session.total_input_cost,
+        total_cached_input_cost: session.total_cached_input_cost,
+        total_output_cost: round6(session.total_output_cost + session.total_reasoning_cost),
+        avg_daily_cost: round6(avg),
+        projected_monthly_cost: round6(avg * 30.0),
+        currency: usd(),
+        by_model,
+        daily_trend: daily.days,
+        unmatched_models: session.unmatched_models,
+        cached_price_assumed: session.cached_price_assumed,
+    }
+}
