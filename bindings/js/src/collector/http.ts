@@ -88,10 +88,10 @@ export function limitParam(raw: string | null, def: number, max: number, min = 1
   return Math.min(max, Math.max(min, n));
 }
 
-/** A non-negative offset; anything else is 0. */
+/** A non-negative offset (at most 2^53 − 1, what SQLite can be given); anything else is 0. */
 export function offsetParam(raw: string | null): number {
   const n = Math.floor(Number(raw));
-  return Number.isFinite(n) && n > 0 ? n : 0;
+  return Number.isFinite(n) && n > 0 ? Math.min(n, Number.MAX_SAFE_INTEGER) : 0;
 }
 
 /** A finite number, or undefined. */

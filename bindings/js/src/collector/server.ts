@@ -61,6 +61,29 @@ class RateLimiter {
   }
 }
 
+const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+/**
+ * Which `Host` headers a collector answers. Bound to a loopback address it answers only
+ * loopback names (and `allowedHosts`): a browser page whose own name was made to resolve
+ * to 127.0.0.1 sends its name, and is refused. Bound elsewhere, any name is accepted.
+ */
+function hostCheck(bound: string, allowed: string[]): (header: string | undefined) => boolean {
+  if (!LOOPBACK_NAMES.has(bound) && !bound.startsWith("127.")) return () => true;
+  const extra = new Set(allowed.map((h) => h.toLowerCase()));
+  return (header) => {
+    if (!header) return false;
+    const name = header.toLowerCase().replace(/:\d+$/, "");
+    return LOOPBACK_NAMES.has(name) || name.startsWith("127.") || extra.has(name);
+  };
+}
+
+/** The content types a browser may POST cross-site without a preflight. */
+function isSimpleFormType(header: string | undefined): boolean {
+  const type = (header ?? "").split(";")[0]!.trim().toLowerCase();
+  return type === "text/plain" || type === "application/x-www-form-urlencoded" || type === "multipart/form-data";
+}
+
 /**
  * Starts a collector: opens the store, then listens. Resolves once it accepts
  * connections.
@@ -85,6 +108,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     hasApiKey: Boolean(options.apiKey),
   };
   const keyHash = options.apiKey ? sha256(options.apiKey) : null;
+  const hostAllowed = hostCheck(options.host ?? "127.0.0.1", options.allowedHosts ?? []);
   const cors = new Set(options.cors ?? []);
   const limiter = new RateLimiter(options.rateLimitPerMinute ?? 6000);
   const live = new LiveHub(options.heartbeatMs ?? 15_000);
@@ -122,14 +146,27 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       if (found) throw new HttpError(405, "Method not allowed", { Allow: found.allow.join(", ") });
       throw new HttpError(404, "Not found");
     }
-    const wait = limiter.hit(req.socket.remoteAddress ?? "unknown", Date.now());
-    if (wait > 0) throw new HttpError(429, "Too many requests, please try again later", { "Retry-After": String(wait) });
+    if (!hostAllowed(req.headers.host)) {
+      // A page on another name resolved to this address (DNS rebinding) must not read traces.
+      throw new HttpError(403, "Forbidden: this collector answers only to the host names it serves");
+    }
+    if (method === "POST" && isSimpleFormType(req.headers["content-type"])) {
+      // Browsers send these cross-site without asking first; no client of ours uses them.
+      throw new HttpError(415, "Unsupported content type: send application/json, application/x-ndjson or a gzip body");
+    }
+    const client = req.socket.remoteAddress ?? "unknown";
+    let authorized = true;
     if (found.route.auth && keyHash) {
       const presented = presentedKey(req);
       // Hashing first makes the comparison constant-time and independent of the key's length.
-      if (presented === undefined || !timingSafeEqual(sha256(presented), keyHash)) {
-        throw new HttpError(401, "Unauthorized: invalid or missing API key", { "WWW-Authenticate": 'Bearer realm="agentlens"' });
-      }
+      authorized = presented !== undefined && timingSafeEqual(sha256(presented), keyHash);
+    }
+    // Requests without the key count against their own window, so they cannot use up the
+    // rate of the client that has it (every local client shares 127.0.0.1).
+    const wait = limiter.hit(authorized ? client : `unauthorized ${client}`, Date.now());
+    if (wait > 0) throw new HttpError(429, "Too many requests, please try again later", { "Retry-After": String(wait) });
+    if (!authorized) {
+      throw new HttpError(401, "Unauthorized: invalid or missing API key", { "WWW-Authenticate": 'Bearer realm="agentlens"' });
     }
     await found.route.handle({ req, res, url, params: found.params, store, live, config });
   }
@@ -145,7 +182,13 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       if (e.headers.Connection === "close") req.socket?.end();
       return;
     }
-    log("error", `collector: ${req.method} ${new URL(req.url ?? "/", "http://c").pathname} failed: ${(e as Error)?.name ?? "Error"}`);
+    const name = (e as Error)?.name ?? "Error";
+    if (name === "AgentLensDecodeError" || (e instanceof RangeError && /call stack/i.test(e.message))) {
+      // What the core or the JSON reader refused in the body: the client's data, not ours.
+      sendJson(res, 400, { error: "The body could not be read: malformed or nested too deeply" });
+      return;
+    }
+    log("error", `collector: ${req.method} ${new URL(req.url ?? "/", "http://c").pathname} failed: ${name}`);
     sendJson(res, 500, { error: "Internal server error" });
   }
 

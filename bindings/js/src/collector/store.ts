@@ -262,8 +262,16 @@ export class CollectorStore implements Store {
         q.resolve(out.slice(at, at + q.rests.length));
         at += q.rests.length;
       }
-    } catch (e) {
-      for (const q of queue) q.reject(e);
+    } catch {
+      // One batch the core refuses (nested too deep, say) must not fail the others that
+      // shared the call: redact each on its own, so only the offender is rejected.
+      for (const q of queue) {
+        try {
+          q.resolve(redactValue(q.rests, this.redact));
+        } catch (e) {
+          q.reject(e);
+        }
+      }
     }
   }
 
@@ -272,7 +280,10 @@ export class CollectorStore implements Store {
     if (items.length === 0) return 0;
     const rests = items.map((n) => {
       const rest: WireEvent = {};
-      for (const [k, v] of Object.entries(n.event)) if (!(ID_FIELDS as readonly string[]).includes(k)) rest[k] = v;
+      for (const [k, v] of Object.entries(n.event)) {
+        // defineProperty: a field named `__proto__` is kept as data, not made the prototype.
+        if (!(ID_FIELDS as readonly string[]).includes(k)) Object.defineProperty(rest, k, { value: v, enumerable: true, writable: true, configurable: true });
+      }
       return rest;
     });
     const redacted = await this.redactCoalesced(rests);

@@ -194,6 +194,12 @@ export interface CollectorOptions {
   maxBodyBytes?: number;
   /** Requests per minute per client address; default 6000, 0 disables. */
   rateLimitPerMinute?: number;
+  /**
+   * More `Host` names to answer when bound to a loopback address (behind a local proxy,
+   * say). By default only loopback names are: a page whose own name resolves to 127.0.0.1
+   * (DNS rebinding) is refused.
+   */
+  allowedHosts?: string[];
   /** Events per `POST /events` request, default 10 000 (the seed's 500 made its SDK drop). */
   maxBatchEvents?: number;
   /** The static viewer; default the package's `viewer/` directory. `false` serves none. */

@@ -43,7 +43,7 @@ test("an AgentLens batch and a collector export upload too; junk is a 400", asyn
   assert.equal(up.status, 200);
   assert.equal(up.body.format, "agentlens_export");
   assert.equal((await get(other, "/v1/runs/r1")).body.status, "failed", "the run_end beside the timeline restores the status");
-  const junk = await call(c, "POST", "/import", { raw: "this is not a trace at all", headers: { "Content-Type": "text/plain" } });
+  const junk = await call(c, "POST", "/import", { raw: "this is not a trace at all", headers: { "Content-Type": "application/octet-stream" } });
   assert.equal(junk.status, 400);
   assert.equal(typeof junk.body.error, "string");
   assert.ok(!junk.body.error.includes("this is not a trace"), "errors never quote the input");

@@ -7,7 +7,7 @@ import { checkBudget, checkCompliance, compliancePreset, createAlertEngine, dete
 import { HttpError, numberParam, parseJson, readBody, sendJson } from "../http.js";
 import { validId } from "../normalize.js";
 import type { Context, Route } from "../router.js";
-import { decodeEvents, type EventRow } from "../store-read.js";
+import { decodeEvents, sessionTrace as storedTrace, type EventRow } from "../store-read.js";
 import type { WireEvent } from "../types.js";
 
 const MAX_EVENTS = 100_000;
@@ -18,11 +18,27 @@ async function body(ctx: Context): Promise<Record<string, unknown>> {
   return b as Record<string, unknown>;
 }
 
-async function sessionTrace(ctx: Context, raw: unknown, label = "session_id"): Promise<WireEvent[]> {
+/**
+ * How many events one analysis request may load, over all its sessions: the engines run
+ * in memory, and one request naming a large session a thousand times must not take the
+ * collector down.
+ */
+class EventBudget {
+  left = MAX_EVENTS;
+
+  take(n: number): void {
+    this.left -= n;
+    if (this.left < 0) throw new HttpError(413, `The sessions named hold more than ${MAX_EVENTS} events; analyse fewer at once`);
+  }
+}
+
+async function sessionTrace(ctx: Context, raw: unknown, label = "session_id", budget = new EventBudget()): Promise<WireEvent[]> {
   const id = validId(raw);
   if (!id) throw new HttpError(400, `${label} must be a valid session id`);
-  const trace = await ctx.store.sessionEvents(id);
+  // One more than the budget allows, so that a session over it is refused, not cut.
+  const trace = await storedTrace(ctx.store, id, budget.left + 1);
   if (!trace) throw new HttpError(404, "Session not found");
+  budget.take(trace.length);
   return trace;
 }
 
@@ -53,7 +69,13 @@ async function compliance(ctx: Context): Promise<void> {
 async function drift(ctx: Context): Promise<void> {
   const b = await body(ctx);
   if (!Array.isArray(b.baseline) || !Array.isArray(b.current)) throw new HttpError(400, "baseline and current must be arrays of session ids");
-  const load = (ids: unknown[], label: string) => Promise.all(ids.slice(0, 1000).map((id) => sessionTrace(ctx, id, label)));
+  // One after another, each id once, within one event budget for the whole request.
+  const budget = new EventBudget();
+  const load = async (ids: unknown[], label: string) => {
+    const out: WireEvent[][] = [];
+    for (const id of new Set(ids.slice(0, 1000))) out.push(await sessionTrace(ctx, id, label, budget));
+    return out;
+  };
   const baseline = await load(b.baseline, "baseline");
   const current = await load(b.current, "current");
   const threshold = typeof b.threshold === "number" ? b.threshold : undefined;
