@@ -204,7 +204,10 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   });
   server.keepAliveTimeout = 5_000;
   server.headersTimeout = 30_000;
-  server.requestTimeout = 120_000;
+  // A body trickled in to hold memory (up to maxBodyBytes per request) is cut after 30 s,
+  // and connections are capped: a local collector has a handful of clients.
+  server.requestTimeout = 30_000;
+  server.maxConnections = options.maxConnections ?? 256;
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", (e) => {

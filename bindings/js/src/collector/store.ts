@@ -13,6 +13,7 @@
  * commit, one savepoint per batch), so concurrent requests never interleave inside one
  * and share one fsync.
  */
+import { closeSync, existsSync, openSync } from "node:fs";
 import { setImmediate } from "node:timers";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { PayloadCodec } from "./codec.js";
@@ -38,6 +39,10 @@ type Stmts = Record<
 export async function openStore(options: StoreOptions): Promise<CollectorStore> {
   if (typeof options?.path !== "string" || options.path === "") throw new StoreError("openStore: path is required");
   const codec = await PayloadCodec.create(options.encryptionKey, options.compress ?? false);
+  // A new database is created readable by its owner only (SQLite's -wal and -shm files
+  // take the database file's permissions): traces hold prompts and answers.
+  const created = options.path !== ":memory:" && !existsSync(options.path);
+  if (created) closeSync(openSync(options.path, "a", 0o600));
   const db = new DatabaseSync(options.path);
   try {
     db.exec("PRAGMA journal_mode=WAL");

@@ -200,6 +200,8 @@ export interface CollectorOptions {
    * (DNS rebinding) is refused.
    */
   allowedHosts?: string[];
+  /** Open connections at most (default 256); more are refused until some close. */
+  maxConnections?: number;
   /** Events per `POST /events` request, default 10 000 (the seed's 500 made its SDK drop). */
   maxBatchEvents?: number;
   /** The static viewer; default the package's `viewer/` directory. `false` serves none. */

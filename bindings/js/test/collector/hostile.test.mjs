@@ -101,3 +101,9 @@ test("a field named __proto__ is kept as data", async (t) => {
   assert.match(text, /polluted/);
   assert.equal({}.polluted, undefined);
 });
+
+test("a new database file is readable by its owner only", async (t) => {
+  const { statSync } = await import("node:fs");
+  const c = await collector(t);
+  assert.equal(statSync(c.dbPath).mode & 0o777, 0o600);
+});
