@@ -160,18 +160,23 @@ impl Armed {
         })
     }
 
-    fn check(&mut self, events: &[Event]) -> Option<AlertResult> {
+    /// `now`: the newest event time in `events`; `streaming` as in [`Compiled::evaluate`].
+    fn check(
+        &mut self,
+        events: &[Event],
+        now: Option<UnixNanos>,
+        streaming: bool,
+    ) -> Option<AlertResult> {
         if !self.rule.enabled {
             return None;
         }
-        let now = events.iter().filter_map(Event::time).max();
         if let (Some(last), Some(now)) = (self.last_fired, now) {
             let cooldown = (self.rule.cooldown_seconds * 1e9) as i64;
             if now.0.saturating_sub(last.0) < cooldown {
                 return None;
             }
         }
-        let (fired, matched) = self.compiled.evaluate(events);
+        let (fired, matched) = self.compiled.evaluate(events, streaming);
         if !fired {
             return None;
         }
@@ -224,6 +229,8 @@ pub struct AlertEngine {
     rules: Vec<Armed>,
     config: EngineConfig,
     buffer: VecDeque<Event>,
+    /// The newest event time in `buffer`.
+    newest: Option<UnixNanos>,
     history: VecDeque<AlertResult>,
 }
 
@@ -307,10 +314,20 @@ impl AlertEngine {
 
     /// Evaluates every rule over `events`; fired alerts are returned and kept in the history.
     pub fn evaluate(&mut self, events: &[Event]) -> Vec<AlertResult> {
+        let now = events.iter().filter_map(Event::time).max();
+        self.evaluate_at(events, now, false)
+    }
+
+    fn evaluate_at(
+        &mut self,
+        events: &[Event],
+        now: Option<UnixNanos>,
+        streaming: bool,
+    ) -> Vec<AlertResult> {
         let fired: Vec<AlertResult> = self
             .rules
             .iter_mut()
-            .filter_map(|a| a.check(events))
+            .filter_map(|a| a.check(events, now, streaming))
             .collect();
         for f in &fired {
             if self.history.len() == self.config.max_history.max(1) {
@@ -323,13 +340,30 @@ impl AlertEngine {
 
     /// The streaming evaluator: appends `event` to the bounded buffer and evaluates every
     /// rule over the buffer.
+    ///
+    /// Each event meets each pattern once, when it arrives, and the buffer's newest time
+    /// is kept as events come and go: a push costs the rules' own work over the buffer,
+    /// not a regex run per buffered event.
     pub fn push(&mut self, event: Event) -> Vec<AlertResult> {
         if self.buffer.len() == self.config.max_events.max(1) {
-            self.buffer.pop_front();
+            let gone = self.buffer.pop_front();
+            self.rules.iter_mut().for_each(|a| a.compiled.on_evict());
+            if gone
+                .and_then(|e| e.time())
+                .is_some_and(|t| Some(t) == self.newest)
+            {
+                self.newest = self.buffer.iter().filter_map(Event::time).max();
+            }
         }
+        self.newest = self.newest.max(event.time());
+        self.rules
+            .iter_mut()
+            .for_each(|a| a.compiled.on_push(&event));
         self.buffer.push_back(event);
         let mut events = std::mem::take(&mut self.buffer);
-        let fired = self.evaluate(events.make_contiguous());
+        let slice = events.make_contiguous();
+        self.rules.iter_mut().for_each(|a| a.compiled.sync(slice));
+        let fired = self.evaluate_at(slice, self.newest, true);
         self.buffer = events;
         fired
     }

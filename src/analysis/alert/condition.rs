@@ -3,6 +3,7 @@
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::VecDeque;
 
 use super::AlertError;
 use crate::model::Event;
@@ -148,12 +149,28 @@ pub enum Condition {
     },
 }
 
-/// A condition with its regexes compiled.
+/// A condition with its regexes compiled, and what the streaming evaluator remembers.
 #[derive(Clone, Debug)]
 pub(crate) enum Compiled {
     Plain(Condition),
-    Pattern { field: String, regex: Regex },
-    Composite { children: Vec<Self>, mode: Mode },
+    /// `memo`: in the streaming evaluator, whether each buffered event matches, worked
+    /// out once when it arrived (see [`Compiled::on_push`]).
+    Pattern {
+        field: String,
+        regex: Regex,
+        memo: VecDeque<bool>,
+    },
+    Composite {
+        children: Vec<Self>,
+        mode: Mode,
+    },
+    /// `memo`: in the streaming evaluator, each buffered event's metric, read once.
+    Threshold {
+        metric: String,
+        operator: Operator,
+        value: f64,
+        memo: VecDeque<Option<f64>>,
+    },
 }
 
 impl Compiled {
@@ -168,8 +185,19 @@ impl Compiled {
                 Self::Pattern {
                     field: field.clone(),
                     regex,
+                    memo: VecDeque::new(),
                 }
             }
+            Condition::Threshold {
+                metric,
+                operator,
+                value,
+            } => Self::Threshold {
+                metric: metric.clone(),
+                operator: *operator,
+                value: *value,
+                memo: VecDeque::new(),
+            },
             Condition::Composite { conditions, mode } => Self::Composite {
                 children: conditions.iter().map(Self::new).collect::<Result<_, _>>()?,
                 mode: *mode,
@@ -187,20 +215,73 @@ impl Compiled {
         })
     }
 
-    /// Whether the condition holds over `events`, and the indices of the events that matched.
-    pub(crate) fn evaluate(&self, events: &[Event]) -> (bool, Vec<usize>) {
+    /// Streaming: `e` joined the end of the buffer; patterns note whether it matches, so
+    /// each event meets each regex once, not once per later event.
+    pub(crate) fn on_push(&mut self, e: &Event) {
         match self {
-            Self::Pattern { field, regex } => {
-                let matched: Vec<usize> = (0..events.len())
-                    .filter(|&i| text(&events[i], field).is_some_and(|t| regex.is_match(&t)))
-                    .collect();
+            Self::Pattern { field, regex, memo } => memo.push_back(matches(field, regex, e)),
+            Self::Threshold { metric, memo, .. } => memo.push_back(number(e, metric)),
+            Self::Composite { children, .. } => children.iter_mut().for_each(|c| c.on_push(e)),
+            Self::Plain(_) => {}
+        }
+    }
+
+    /// Streaming: the buffer's oldest event was forgotten.
+    pub(crate) fn on_evict(&mut self) {
+        match self {
+            Self::Pattern { memo, .. } => {
+                memo.pop_front();
+            }
+            Self::Threshold { memo, .. } => {
+                memo.pop_front();
+            }
+            Self::Composite { children, .. } => children.iter_mut().for_each(Self::on_evict),
+            Self::Plain(_) => {}
+        }
+    }
+
+    /// Streaming: makes the notes cover exactly `buffer` (a rule added mid-stream starts
+    /// with none).
+    pub(crate) fn sync(&mut self, buffer: &[Event]) {
+        match self {
+            Self::Pattern { field, regex, memo } if memo.len() != buffer.len() => {
+                *memo = buffer.iter().map(|e| matches(field, regex, e)).collect();
+            }
+            Self::Threshold { metric, memo, .. } if memo.len() != buffer.len() => {
+                *memo = buffer.iter().map(|e| number(e, metric)).collect();
+            }
+            Self::Composite { children, .. } => children.iter_mut().for_each(|c| c.sync(buffer)),
+            _ => {}
+        }
+    }
+
+    /// Whether the condition holds over `events`, and the indices of the events that
+    /// matched. `streaming`: `events` is the buffer the notes of [`Compiled::on_push`]
+    /// cover, so patterns read them instead of running again.
+    pub(crate) fn evaluate(&self, events: &[Event], streaming: bool) -> (bool, Vec<usize>) {
+        match self {
+            Self::Pattern { field, regex, memo } => {
+                let matched: Vec<usize> = if streaming && memo.len() == events.len() {
+                    memo.iter()
+                        .enumerate()
+                        .filter(|(_, m)| **m)
+                        .map(|(i, _)| i)
+                        .collect()
+                } else {
+                    (0..events.len())
+                        .filter(|&i| matches(field, regex, &events[i]))
+                        .collect()
+                };
                 (!matched.is_empty(), matched)
             }
             Self::Composite { children, mode } => {
                 if children.is_empty() {
                     return (false, Vec::new());
                 }
-                let results: Vec<_> = children.iter().map(|c| c.evaluate(events)).collect();
+                let results: Vec<_> = children
+                    .iter()
+                    .map(|c| c.evaluate(events, streaming))
+                    .collect();
                 let fired = match mode {
                     Mode::All => results.iter().all(|r| r.0),
                     Mode::Any => results.iter().any(|r| r.0),
@@ -214,9 +295,43 @@ impl Compiled {
                 matched.dedup();
                 (fired, matched)
             }
+            Self::Threshold {
+                metric,
+                operator,
+                value,
+                memo,
+            } => {
+                if streaming && memo.len() == events.len() {
+                    threshold(memo.iter().copied(), *operator, *value)
+                } else {
+                    threshold(events.iter().map(|e| number(e, metric)), *operator, *value)
+                }
+            }
             Self::Plain(c) => plain(c, events),
         }
     }
+}
+
+/// The sum of the metric over the events that have it, compared with `value`; the
+/// matched events are those that have it.
+fn threshold(
+    values: impl Iterator<Item = Option<f64>>,
+    operator: Operator,
+    value: f64,
+) -> (bool, Vec<usize>) {
+    let mut sum = 0.0;
+    let mut matched = Vec::new();
+    for (i, v) in values.enumerate() {
+        if let Some(v) = v {
+            sum += v;
+            matched.push(i);
+        }
+    }
+    (operator.compare(sum, value), matched)
+}
+
+fn matches(field: &str, regex: &Regex, e: &Event) -> bool {
+    text(e, field).is_some_and(|t| regex.is_match(&t))
 }
 
 fn plain(c: &Condition, events: &[Event]) -> (bool, Vec<usize>) {
@@ -225,17 +340,7 @@ fn plain(c: &Condition, events: &[Event]) -> (bool, Vec<usize>) {
             metric,
             operator,
             value,
-        } => {
-            let mut sum = 0.0;
-            let mut matched = Vec::new();
-            for (i, e) in events.iter().enumerate() {
-                if let Some(v) = number(e, metric) {
-                    sum += v;
-                    matched.push(i);
-                }
-            }
-            (operator.compare(sum, *value), matched)
-        }
+        } => threshold(events.iter().map(|e| number(e, metric)), *operator, *value),
         Condition::Rate {
             event_type,
             threshold_pct,
