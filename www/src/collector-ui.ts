@@ -111,7 +111,15 @@ export function setupCollector(bar: HTMLElement, _client: WorkerClient, hooks: C
   });
 
   void listSessions().then((ok) => {
-    if (ok) startLive();
+    if (!ok) return;
+    startLive();
+    // A deep link (`?session=`, as `agentlens serve` and the demo print it) opens that
+    // session of the collector at once.
+    const wanted = new URLSearchParams(location.search).get("session");
+    if (wanted && known.has(wanted)) {
+      sessions.value = wanted;
+      openButton.click();
+    }
   });
 }
 

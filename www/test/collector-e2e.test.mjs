@@ -94,6 +94,14 @@ test("a session of the demo agent appears live in the viewer while the agent run
     const listed = await page.evaluate(() => document.body.textContent ?? "");
     assert.match(listed, /shopping-assistant/);
     assert.ok(!listed.includes("jane.doe@example.com"), "the collector stored the redacted events");
+    // The URL the demo prints opens that session at once.
+    const linked = await openPage(browser, `${url}/?session=${sessionId}#key=${KEY}`);
+    try {
+      await linked.page.waitForFunction((id) => (document.querySelector(".session-header")?.textContent ?? "").includes(id), sessionId, { timeout: 20_000 });
+      assert.match(await linked.page.textContent(".session-header"), /shopping-assistant/);
+    } finally {
+      await linked.close();
+    }
     assert.ok(requests.every((u) => u.startsWith(url)), requests.join("\n"));
     assert.deepEqual(problems, []);
     t.diagnostic(`demo session ${sessionId} appeared live, without a reload`);
