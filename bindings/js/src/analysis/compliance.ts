@@ -29,6 +29,16 @@ export function compliancePreset(name: "strict" | "permissive"): CompliancePolic
   return JSON.parse(analysisWasm().compliancePresetJson(name));
 }
 
+/** A policy or preset name as the engines take it: the policy's JSON text. */
+export function policyText(policy: CompliancePolicy | "strict" | "permissive"): string {
+  return typeof policy === "string" ? analysisWasm().compliancePresetJson(policy) : JSON.stringify(policy);
+}
+
+/** A report time as epoch milliseconds (default: now). */
+export function checkedAtMs(at: Date | number = Date.now()): number {
+  return typeof at === "number" ? at : at.getTime();
+}
+
 /**
  * What a custom validator answers: `true`/`false`, or an outcome with `verdict`
  * (`"pass" | "fail" | "skip"`) or `passed`, and optionally a message and the values.
@@ -97,8 +107,6 @@ export function checkCompliance(
   events: WireEvent[],
   options: ComplianceOptions = {},
 ): ComplianceResult {
-  const at = options.checkedAt ?? Date.now();
-  const ms = typeof at === "number" ? at : at.getTime();
-  const json = analysisWasm().complianceJson(JSON.stringify(policy), JSON.stringify(events), ms, options.validators);
+  const json = analysisWasm().complianceJson(JSON.stringify(policy), JSON.stringify(events), checkedAtMs(options.checkedAt), options.validators);
   return JSON.parse(json);
 }

@@ -8,7 +8,8 @@ import { analysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
  */
 export type PricingOverrides = AnalysisObject[] | Record<string, AnalysisObject>;
 
-const pricingText = (pricing?: PricingOverrides) => (pricing === undefined ? undefined : JSON.stringify(pricing));
+/** Override prices as the engines take them: JSON text, or nothing. */
+export const pricingText = (pricing?: PricingOverrides) => (pricing === undefined ? undefined : JSON.stringify(pricing));
 
 /**
  * The cost of a session: totals, per-event costs, per-model roll-ups and the models no

@@ -1,5 +1,5 @@
 /** Cost forecasting over usage records. */
-import type { PricingOverrides } from "./cost.js";
+import { pricingText, type PricingOverrides } from "./cost.js";
 import { analysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
 
 /** One usage record: `{timestamp, cost_usd, tokens_in?, tokens_out?, model?, …}`. */
@@ -84,6 +84,5 @@ export interface UsageRecords {
  * ```
  */
 export function usageRecords(events: WireEvent[], options: { pricing?: PricingOverrides } = {}): UsageRecords {
-  const pricing = options.pricing === undefined ? undefined : JSON.stringify(options.pricing);
-  return JSON.parse(analysisWasm().usageRecordsJson(JSON.stringify(events), pricing));
+  return JSON.parse(analysisWasm().usageRecordsJson(JSON.stringify(events), pricingText(options.pricing)));
 }

@@ -1,5 +1,5 @@
 /** Many sessions analysed together, held inside the analysis wasm. */
-import type { CompliancePolicy, CustomValidator } from "./compliance.js";
+import { checkedAtMs, policyText, type CompliancePolicy, type CustomValidator } from "./compliance.js";
 import type { DriftResult } from "./drift.js";
 import { analysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
 
@@ -62,10 +62,7 @@ export function createSessionSet(trace: Uint8Array | string | WireEvent[]): Sess
     },
     sessionIds: () => JSON.parse(inner.sessionIdsJson()),
     compliance(policy, options = {}) {
-      const policyJson = typeof policy === "string" ? w.compliancePresetJson(policy) : JSON.stringify(policy);
-      const at = options.checkedAt ?? Date.now();
-      const ms = typeof at === "number" ? at : at.getTime();
-      return JSON.parse(inner.complianceJson(policyJson, ms, options.withText ?? false, options.validators));
+      return JSON.parse(inner.complianceJson(policyText(policy), checkedAtMs(options.checkedAt), options.withText ?? false, options.validators));
     },
     drift(baseline, current, options = {}) {
       return JSON.parse(inner.driftJson(JSON.stringify(baseline), JSON.stringify(current), options.threshold ?? 0.5));

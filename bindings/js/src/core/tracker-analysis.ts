@@ -6,8 +6,8 @@
  * separate, larger module; it is loaded on first use (or is already there when the app
  * imported `agentlens/analysis`).
  */
-import type { CompliancePolicy, ComplianceResult, CustomValidator } from "../analysis/compliance.js";
-import type { PricingOverrides } from "../analysis/cost.js";
+import { checkedAtMs, policyText, type CompliancePolicy, type ComplianceResult, type CustomValidator } from "../analysis/compliance.js";
+import { pricingText, type PricingOverrides } from "../analysis/cost.js";
 import type { DriftResult } from "../analysis/drift.js";
 import type { AlertRules, FiredAlert } from "../analysis/alert.js";
 import type { ForecastOptions, UsageRecords } from "../analysis/forecast.js";
@@ -42,7 +42,6 @@ export async function analysisReady(): Promise<AnalysisWasm> {
   return analysisWasm();
 }
 
-const pricingText = (pricing?: PricingOverrides) => (pricing === undefined ? undefined : JSON.stringify(pricing));
 
 /** Which session: `sessionId`, else the current one. */
 export interface SessionChoice {
@@ -82,10 +81,7 @@ export async function compliance(
   options: TrackerComplianceOptions = {},
 ): Promise<ComplianceResult> {
   const w = await analysisReady();
-  const policyJson = typeof policy === "string" ? w.compliancePresetJson(policy) : JSON.stringify(policy);
-  const at = options.checkedAt ?? Date.now();
-  const ms = typeof at === "number" ? at : at.getTime();
-  return JSON.parse(w.complianceJson(policyJson, sessionEvents(w, r, coreOptions, options), ms, options.validators));
+  return JSON.parse(w.complianceJson(policyText(policy), sessionEvents(w, r, coreOptions, options), checkedAtMs(options.checkedAt), options.validators));
 }
 
 /** Options of the cost methods. */
