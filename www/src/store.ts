@@ -2,9 +2,7 @@
 // a million events stay a few hundred MB rather than a million object graphs), plus typed
 // columns for what the list, filters and timeline read without parsing.
 import type { TraceStore, WireEvent } from "./contract";
-
-const ERROR_TYPES = new Set(["error", "tool_error", "agent_error", "llm_error"]);
-const ERROR_STATUS = new Set(["error", "failed", "failure", "timeout", "cancelled"]);
+import { isErrorEvent, sessionStatus } from "./error-rule";
 
 /** Bits of `Store.flags`. */
 export const FLAG_ERROR = 1;
@@ -65,13 +63,6 @@ export function eventTime(e: WireEvent): number {
   return Date.parse(t);
 }
 
-/** Whether an event reports a failure. */
-export function isError(e: WireEvent): boolean {
-  if (ERROR_TYPES.has(str(e.event_type))) return true;
-  if (ERROR_STATUS.has(str(e.status).toLowerCase())) return true;
-  return e.error !== undefined && e.error !== null;
-}
-
 /** The tool name of a tool event, from its tool_call section. */
 export function toolName(e: WireEvent): string {
   const call = e.tool_call as Record<string, unknown> | undefined;
@@ -121,7 +112,7 @@ export class Store implements TraceStore {
     const s = this.sessions[si]!;
     const t = eventTime(e);
     const type = str(e.event_type);
-    const err = isError(e);
+    const err = isErrorEvent(e);
     this.time[i] = t;
     this.duration[i] = num(e.duration_ms);
     this.session[i] = si;
@@ -146,7 +137,7 @@ export class Store implements TraceStore {
     const tool = this.tools.id(toolName(e));
     if (tool) s.tools.add(tool);
     if (type === "session_end" && typeof e.status === "string") s.endedStatus = e.status;
-    s.status = s.endedStatus || (s.errors ? "error" : "active");
+    s.status = sessionStatus(s.endedStatus, s.errors);
   }
 
   /** Event `i` as an object (parsed on demand, a few kept). */

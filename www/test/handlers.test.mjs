@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { analysisWasm, sessionStats } from "agentlens/analysis";
+import { importSource } from "./support.mjs";
 import { ALERT_RULES, PLANTED, PLANTED_EXTRA, fixtureNdjson } from "./fixtures/panels/make-fixtures.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -99,6 +100,16 @@ test("charts.data agrees with sessionStats and buckets every token and duration"
   const shell = r.tools.find((t) => t.tool === "shell");
   assert.equal(shell?.calls, 8);
   assert.equal(call("charts.data", { sessionIds: [] }).ok, false);
+});
+
+test("charts.data counts errors by the viewer's one rule (www/src/error-rule.ts), as the session header does", async () => {
+  const { countErrors } = await importSource("src/error-rule.ts");
+  const events = all.flatMap((id) => store.sessionEvents(id));
+  const r = call("charts.data", { sessionIds: all });
+  assert.equal(r.ok, true, r.error);
+  assert.ok(countErrors(events) > 0, "the fixture has errors");
+  assert.equal(r.totals.errors, countErrors(events));
+  assert.equal(r.totals.error_rate, countErrors(events) / events.length);
 });
 
 test("compliance.check: the strict preset flags the shell sessions; each verdict has the report text", () => {

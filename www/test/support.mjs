@@ -101,3 +101,30 @@ export async function waitForLoad(page, timeout = 60_000) {
   await page.waitForFunction(() => ["ready", "error"].includes(document.documentElement.dataset.load ?? "") && !/^Loading/.test(document.getElementById("status")?.textContent ?? ""), null, { timeout });
   return page.evaluate(() => document.documentElement.dataset.load);
 }
+
+/**
+ * Bundles one viewer source file (TypeScript) for Node with esbuild and imports it;
+ * `agentlens/analysis` stays an import of the built package's Node entry.
+ */
+export async function importSource(relPath) {
+  const { build } = await import("esbuild");
+  const { pathToFileURL } = await import("node:url");
+  const analysisEntry = fileURLToPath(import.meta.resolve("agentlens/analysis"));
+  const out = mkdtempSync(join(tmpdir(), "agentlens-src-"));
+  try {
+    const outfile = join(out, "module.mjs");
+    await build({
+      entryPoints: [join(repoRoot, "www", relPath)],
+      outfile,
+      bundle: true,
+      format: "esm",
+      platform: "node",
+      conditions: ["node"],
+      logLevel: "error",
+      plugins: [{ name: "built-agentlens-analysis", setup: (b) => b.onResolve({ filter: /^agentlens\/analysis$/ }, () => ({ path: analysisEntry, external: true })) }],
+    });
+    return await import(pathToFileURL(outfile).href);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}

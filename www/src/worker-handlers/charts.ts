@@ -3,6 +3,7 @@
 // time bucket and the latency histogram's bins.
 import { sessionCost, sessionStats } from "agentlens/analysis";
 import type { TraceStore, WireEvent } from "../contract";
+import { countErrors } from "../error-rule";
 import { eventsOf, fail, knownSessions, paramsOf, stringList, type Result } from "./result";
 
 export interface Latency {
@@ -118,6 +119,8 @@ export function chartsData(store: TraceStore, params: unknown): ChartsData {
     const models = (stats.models ?? {}) as Record<string, Record<string, unknown>>;
     const tools = (stats.tools ?? {}) as Record<string, Record<string, unknown>>;
     const latency = (stats.latency ?? null) as Latency | null;
+    // Errors by the viewer's one rule, so this total is the session header's.
+    const errors = countErrors(events);
     return {
       ok: true,
       sessions: ids.length,
@@ -126,8 +129,8 @@ export function chartsData(store: TraceStore, params: unknown): ChartsData {
         tokens_in: num(stats.tokens_in),
         tokens_out: num(stats.tokens_out),
         total_cost: num(stats.total_cost),
-        errors: num(stats.errors),
-        error_rate: num(stats.error_rate),
+        errors,
+        error_rate: events.length ? errors / events.length : 0,
         tool_calls: num(stats.tool_calls),
         tool_failures: num(stats.tool_failures),
         tool_failure_rate: num(stats.tool_failure_rate),

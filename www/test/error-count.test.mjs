@@ -1,0 +1,62 @@
+// One rule for "is an error" (www/src/error-rule.ts): the session list, the session
+// header and the Charts panel count a session's errors the same way, for one session and
+// for every session the filters pass.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { buildOnce, importSource, launchBrowser, openPage, serve, skipBrowser, waitForLoad } from "./support.mjs";
+import { ndjsonTrace, sessionEvents } from "./traces.mjs";
+
+const { isErrorEvent, countErrors, sessionStatus } = await importSource("src/error-rule.ts");
+let server;
+let browser;
+
+before(async () => {
+  if (skipBrowser) return;
+  server = await serve(await buildOnce(), { routes: { "/t.ndjson": { body: ndjsonTrace(12, 14) } } });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test("the rule mirrors the core's Event::is_error: error types, error details, an error status", () => {
+  for (const type of ["error", "tool_error", "agent_error"]) assert.equal(isErrorEvent({ event_type: type }), true, type);
+  assert.equal(isErrorEvent({ event_type: "llm_call", error: { message: "x" } }), true);
+  assert.equal(isErrorEvent({ event_type: "run_end", status: "FAILED" }), true);
+  assert.equal(isErrorEvent({ event_type: "session_end", status: "error" }), true);
+  assert.equal(isErrorEvent({ event_type: "llm_call", error: null }), false);
+  assert.equal(isErrorEvent({ event_type: "run_end", status: "completed" }), false);
+  assert.equal(isErrorEvent({ event_type: "tool_call", output_data: { error: "not a field of the event" } }), false);
+  assert.equal(countErrors(sessionEvents(0, 14)), 3, "the error event, its run's end and the session's end");
+  assert.equal(sessionStatus("", 1), "error");
+  assert.equal(sessionStatus("completed", 1), "completed");
+  assert.equal(sessionStatus("", 0), "active");
+});
+
+/** The value after `term` in a <dl> (its <dt>'s next sibling). */
+const fact = (page, dl, term) =>
+  page.$$eval(`${dl} dt`, (dts, term) => dts.find((d) => d.textContent === term)?.nextElementSibling?.textContent ?? null, term);
+
+test("the list, the session header and the Charts tab count the same errors", { skip: skipBrowser }, async () => {
+  const { page, problems, close } = await openPage(browser, `${server.url}/?src=/t.ndjson&session=sess-00000000`);
+  assert.equal(await waitForLoad(page), "ready");
+  await page.waitForFunction(() => /sess-00000000/.test(document.querySelector(".session-header")?.textContent ?? ""));
+  const want = countErrors(sessionEvents(0, 14));
+  assert.equal(await fact(page, ".session-header .facts", "Errors"), String(want), "header");
+  const row = await page.$eval(".list-view .vrow.selected .err-count", (e) => e.textContent);
+  assert.equal(row, ` · ${want} err`, "list row");
+
+  await page.click("#tab-charts");
+  await page.selectOption("#view-charts select[name=scope]", "selected");
+  await page.waitForFunction(() => /Sessions1(?!\d)/.test(document.querySelector("#view-charts .panel-facts")?.textContent ?? ""));
+  assert.match(await fact(page, "#view-charts .panel-facts", "Errors"), new RegExp(`^${want} \\(`), "charts, the selected session");
+
+  await page.selectOption("#view-charts select[name=scope]", "filtered");
+  await page.waitForFunction(() => /Sessions12/.test(document.querySelector("#view-charts .panel-facts")?.textContent ?? ""));
+  let all = 0;
+  for (let s = 0; s < 12; s++) all += countErrors(sessionEvents(s, 14));
+  assert.match(await fact(page, "#view-charts .panel-facts", "Errors"), new RegExp(`^${all} \\(`), "charts, every session");
+  assert.deepEqual(problems, []);
+  await close();
+});
