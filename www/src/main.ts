@@ -15,6 +15,7 @@ import { createTimelineView, type SessionHeader } from "./views/timeline";
 import { renderDetail, type EventDetail } from "./views/detail";
 import { setupCollector } from "./collector-ui";
 import { isCollectorPage } from "./collector";
+import { loadedSummary } from "./status-text";
 
 const client = new WorkerClient();
 const state: ViewState = readState();
@@ -172,7 +173,6 @@ async function open(source: Source, append = false): Promise<void> {
     const res = await client.call<{ events: number; sessions: number; format: string; warnings: string[]; name: string }>("load", { source, append });
     await refreshing;
     await refreshList();
-    const warn = res.warnings.length ? ` · ${res.warnings.length} warning${res.warnings.length === 1 ? "" : "s"}` : "";
     root.dataset.loadedMs = String(Math.round(performance.now()));
     byId("source").textContent = res.name;
     showWarnings(res.warnings);
@@ -182,7 +182,8 @@ async function open(source: Source, append = false): Promise<void> {
     const deepLink = linked || (!state.session && (state.event || state.run)) ? { run: state.run, event: state.event } : undefined;
     if (target) await selectSession(target, deepLink);
     else notify();
-    setStatus(`${res.name}: ${res.events.toLocaleString("en")} events in ${res.sessions.toLocaleString("en")} sessions (${res.format})${warn}`, "ready");
+    status.dataset.format = res.format;
+    setStatus(loadedSummary({ events: res.events, sessions: res.sessions, format: res.format, warnings: res.warnings.length }), "ready");
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     setStatus(`Could not read ${name}`, "error");

@@ -8,6 +8,15 @@ import { join } from "node:path";
 import { gzip, importTrace } from "agentlens/analysis";
 import { buildOnce, importFixtures, launchBrowser, openPage, serve, skipBrowser, waitForLoad } from "./support.mjs";
 
+const FORMAT_NAMES = {
+  ndjson: "AgentLens NDJSON",
+  agentlens_batch: "AgentLens batch",
+  agentlens_session: "AgentLens session export",
+  inspector_export: "Agent Inspector export",
+  otlp_json: "OTLP JSON",
+  openai_agents: "OpenAI Agents trace",
+  event_array: "AgentLens event array",
+};
 const FORMATS = ["ndjson", "agentlens_batch", "agentlens_session", "inspector_export", "otlp_json", "openai_agents", "event_array"];
 const fixtures = readdirSync(importFixtures).filter((f) => /\.(json|ndjson|jsonl|gz)$/.test(f)).sort();
 let server;
@@ -35,8 +44,10 @@ async function checkShown(page, file) {
   const want = expected(file);
   assert.equal(await waitForLoad(page), "ready", `${file}: ${await page.textContent("#error")}`);
   const status = await page.textContent("#status");
-  assert.ok(status.includes(`(${want.format})`), `${file}: ${status}`);
-  assert.ok(status.includes(`${want.events} event`), `${file}: ${status} (want ${want.events} events)`);
+  assert.equal(await page.getAttribute("#status", "data-format"), want.format, file);
+  assert.ok(status.includes(` · ${FORMAT_NAMES[want.format]}`), `${file}: ${status}`);
+  assert.ok(!/^:|\(\w+\)/.test(status), `${file}: a sentence, not "${status}"`);
+  assert.ok(status.startsWith(`${want.events} event${want.events === 1 ? "" : "s"} in ${want.sessions} session${want.sessions === 1 ? "" : "s"} · `), `${file}: ${status} (want ${want.events} events)`);
   assert.equal(await page.textContent(".list-count"), `${want.sessions} session${want.sessions === 1 ? "" : "s"}`, file);
   await page.waitForSelector(".tl-row");
   await page.click(".tl-row >> nth=0");
@@ -116,7 +127,7 @@ test("lines the importer skips are listed with their positions", { skip: skipBro
   assert.equal(await waitForLoad(page), "ready");
   const { warnings } = importTrace(text);
   assert.ok(warnings.length > 0);
-  assert.match(await page.textContent("#status"), new RegExp(`2 events in 1 sessions \\(ndjson\\) · ${warnings.length} warning`));
+  assert.match(await page.textContent("#status"), new RegExp(`^2 events in 1 session · AgentLens NDJSON · ${warnings.length} warning`));
   assert.equal(await page.isHidden("#warnings"), false);
   assert.match(await page.textContent("#warnings"), /could not be read.*line 2: invalid JSON/s);
   await close();

@@ -36,8 +36,8 @@ const selectedTimeline = (page) => page.$eval(".timeline-view .vrow.selected", (
 
 test("opens an NDJSON trace: sessions listed, the first session's waterfall and cost shown", { skip: skipBrowser }, async () => {
   const { page, problems, requests, close } = await openTrace();
-  assert.match(await page.textContent("#status"), /12 sessions.*\(ndjson\)/);
-  assert.match(await page.textContent("#status"), /168 events/);
+  assert.equal(await page.textContent("#status"), "168 events in 12 sessions · AgentLens NDJSON");
+  assert.equal(await page.textContent("#source"), "t.ndjson");
   assert.equal(await listCount(page), "12 sessions");
   const rows = await page.$$eval(".list-view .srow", (els) => els.map((e) => e.textContent));
   assert.ok(rows[0].startsWith("shopping-assistant"), rows[0]);
