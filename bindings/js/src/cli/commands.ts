@@ -12,6 +12,15 @@ const db: OptionSpec = {
   help: "SQLite database (default agentlens.db; env AGENTLENS_DB_PATH)",
 };
 const json: OptionSpec = { name: "json", kind: "flag", help: "Print JSON instead of text" };
+const TIME_HELP = "ISO 8601, epoch ms, or a duration before now: 30m, 24h, 7d";
+const listing = (what: string): OptionSpec[] => [
+  { name: "since", kind: "string", value: "TIME", help: `Only ${what} started at or after TIME (${TIME_HELP})` },
+  { name: "until", kind: "string", value: "TIME", help: `Only ${what} started at or before TIME` },
+  { name: "limit", kind: "integer", value: "N", min: 1, help: `Show at most N ${what} (default 50)` },
+  { name: "offset", kind: "integer", value: "N", min: 0, help: `Skip the first N ${what} (default 0)` },
+  { name: "json", kind: "flag", help: `Print JSON: { ${what}: [...], total, limit, offset }` },
+  db,
+];
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -51,6 +60,41 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [db, json],
   },
   {
+    name: "sessions",
+    summary: "List the sessions in the database, newest first",
+    synopsis: "[--agent TEXT] [--status STATUS] [--since TIME] [--until TIME] [--limit N] [--offset N] [--json] [--db FILE]",
+    positionals: [],
+    minPositionals: 0,
+    needsSqlite: true,
+    options: [
+      { name: "agent", kind: "string", value: "TEXT", help: "Only sessions whose agent name contains TEXT" },
+      { name: "status", kind: "string", value: "STATUS", help: "Only sessions with this status: active, completed, error or timeout" },
+      ...listing("sessions"),
+    ],
+    details: [
+      "Columns: session id, agent, status, start time (UTC), events stored, tokens in and out.",
+      "A session's start and end records are not counted as events (as in stats).",
+      "Then: agentlens explain SESSION, agentlens export SESSION, agentlens runs --session SESSION.",
+    ].join("\n"),
+  },
+  {
+    name: "runs",
+    summary: "List the runs in the database, newest first",
+    synopsis: "[--session ID] [--status STATUS] [--since TIME] [--until TIME] [--limit N] [--offset N] [--json] [--db FILE]",
+    positionals: [],
+    minPositionals: 0,
+    needsSqlite: true,
+    options: [
+      { name: "session", kind: "string", value: "ID", help: "Only the runs of this session" },
+      { name: "status", kind: "string", value: "STATUS", help: "Only runs with this status: running, completed or failed" },
+      ...listing("runs"),
+    ],
+    details: [
+      "Columns: run id, name, status, session, start time (UTC), duration, steps (its events but its run_end).",
+      "Then: agentlens export RUN_ID.",
+    ].join("\n"),
+  },
+  {
     name: "prune",
     summary: "Delete old sessions (with their runs and events) by age and/or until the database is small enough",
     synopsis: "[--retention-days N] [--retention-max-bytes B] [--vacuum] [--db FILE]",
@@ -87,18 +131,24 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "export",
-    summary: "Write one run, or all runs, as JSON",
-    synopsis: "RUN_ID | --all [--limit N] [--output FILE] [--db FILE]",
+    summary: "Write one run, one session, or all runs as JSON",
+    synopsis: "RUN_ID | --all [--limit N] | SESSION_ID | --session SESSION_ID  [--output FILE] [--db FILE]",
     positionals: ["RUN_ID"],
     minPositionals: 0,
     needsSqlite: true,
     options: [
-      { name: "all", kind: "flag", help: "Export every run (newest first, up to --limit)" },
+      { name: "all", kind: "flag", help: "Export every run (newest first, up to --limit) and every session" },
+      { name: "session", kind: "string", value: "SESSION_ID", help: "Export this session: its runs and its events" },
       { name: "limit", kind: "integer", value: "N", min: 1, help: "At most N runs with --all (default 1000)" },
       { name: "output", kind: "string", value: "FILE", help: "Write to FILE instead of stdout" },
       db,
     ],
-    details: "Each run is exported with its timeline and decoded payloads ({ run, timeline }).",
+    details: [
+      "A run is exported with its timeline and decoded payloads ({ run, timeline }).",
+      "An id that is not a run's is looked up as a session's; --session looks only for a session.",
+      "A session or --all is written in the collector's export format, which agentlens import reads back.",
+      "agentlens runs and agentlens sessions list the ids.",
+    ].join("\n"),
   },
   {
     name: "import",
@@ -108,7 +158,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     minPositionals: 1,
     needsSqlite: true,
     options: [db],
-    details: "FILE may be - for stdin. Events already in the database (same event id) are skipped.",
+    details: [
+      "FILE may be - for stdin. Importing the same file again adds nothing.",
+      "The summary counts events (what stats counts) apart from session start/end records (which set a",
+      "session's agent, end and status), and says which were new, already there, or skipped (no valid session id).",
+    ].join("\n"),
   },
   {
     name: "explain",

@@ -6,7 +6,7 @@
  * this file adds only the collector's settings. Secrets (API key, encryption key) are
  * never returned as text to print: `describeConfig` shows whether they are set.
  */
-import { PROFILES, resolveConfig, type Profile } from "../core/config.js";
+import { PROFILES, resolveConfig, type PipelineOptions, type Profile } from "../core/config.js";
 import { ENV_VARIABLES } from "../core/config-env.js";
 import { AgentLensConfigError } from "../core/errors.js";
 import { UsageError } from "./exit-codes.js";
@@ -152,13 +152,33 @@ export function resolveCollector(env: Env, flags: CollectorFlags = {}): Resolved
   return { config, sources };
 }
 
+/**
+ * What the Rust core uses for a pipeline option the SDK leaves unset, so `config` can show
+ * the value in effect. The core decides these (`batch::Config::default` in
+ * src/batch/config.rs, `redact::Config::default` in src/redact.rs, `WireConfig::default`
+ * in src/encode/agentlens.rs) and exposes no call to read them; this table mirrors them
+ * and must change with them. `redactKeys` adds to the core's built-in keys: none by default.
+ */
+export const CORE_DEFAULTS: Readonly<Partial<Record<keyof PipelineOptions, unknown>>> = {
+  sampleRate: 1,
+  onlyOnError: false,
+  batchSize: 10,
+  flushIntervalMs: 5000,
+  maxRetries: 5,
+  requestTimeoutMs: 10_000,
+  maxBufferEvents: 5000,
+  maxFieldBytes: 100_000,
+  backendCompat: true,
+  redactKeys: [],
+};
+
 /** One line of `agentlens config`. */
 export interface ShownSetting {
   section: "collector" | "sdk";
   name: string;
   /** Printable: secrets are replaced by `(set)`. */
   value: unknown;
-  source: Source | "core default";
+  source: Source;
   variable?: string;
 }
 
@@ -195,16 +215,32 @@ export function describeConfig(env: Env, flags: CollectorFlags): ShownSetting[] 
     logLevel: sdk.logLevel,
     ...sdk.core,
   };
-  // Every option a variable can set is listed, so the output shows what can be changed.
-  for (const [, option] of ENV_VARIABLES) if (option !== "profile" && !(option in sdkValues)) sdkValues[option] = undefined;
+  // Every option a variable can set is listed, so the output shows what can be changed:
+  // a tracker option with the value the SDK resolved, a pipeline option the SDK leaves
+  // to the core with the core's value.
+  const resolved = sdk as unknown as Record<string, unknown>;
+  for (const [, option] of ENV_VARIABLES) {
+    if (option !== "profile" && sdkValues[option] === undefined) sdkValues[option] = resolved[option] ?? CORE_DEFAULTS[option as keyof PipelineOptions];
+  }
   for (const [name, raw] of Object.entries(sdkValues)) {
-    const source: ShownSetting["source"] =
-      fromEnv.has(name) ? "env" : name in preset ? "profile" : raw === undefined ? "core default" : "default";
-    const value = name === "apiKey" ? (fromEnv.has("apiKey") ? "(set)" : "(SDK default)") : (raw ?? null);
+    const source: Source = fromEnv.has(name) ? "env" : name in preset ? "profile" : "default";
+    const value = name === "apiKey" ? (fromEnv.has("apiKey") ? "(set)" : "(not set: sends \"default\")") : (raw ?? null);
     const variable = variableOf.get(name);
     out.push({ section: "sdk", name, value, source, ...(variable ? { variable } : {}) });
   }
   return out;
+}
+
+/** How `config` writes a value that is empty or absent, by setting. */
+const EMPTY_TEXT: Record<string, string> = {
+  retentionMaxBytes: "(no limit)",
+  redactKeys: "(none besides the built-in keys)",
+};
+
+function shownValue(s: ShownSetting): string {
+  const empty = s.value === null || s.value === undefined || (Array.isArray(s.value) && s.value.length === 0);
+  if (empty) return EMPTY_TEXT[s.name] ?? "(none)";
+  return typeof s.value === "string" ? s.value : JSON.stringify(s.value);
 }
 
 /** `agentlens config` as text: one aligned line per setting, grouped by section. */
@@ -214,7 +250,7 @@ export function formatConfig(settings: readonly ShownSetting[]): string {
   for (const section of ["collector", "sdk"] as const) {
     lines.push(section === "collector" ? "Collector (agentlens serve and the store commands):" : "SDK (what init() resolves in this environment):");
     for (const s of settings.filter((x) => x.section === section)) {
-      const value = s.value === null ? (s.source === "core default" ? "-" : "(none)") : typeof s.value === "string" ? s.value : JSON.stringify(s.value);
+      const value = shownValue(s);
       const from = s.source === "env" && s.variable ? `env ${s.variable}` : s.source;
       lines.push(`  ${s.name.padEnd(width)}  ${value}  [${from}]`);
     }

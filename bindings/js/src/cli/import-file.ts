@@ -10,16 +10,18 @@
 import { createReadStream, statSync } from "node:fs";
 import { constants as zlibConstants, gunzipSync } from "node:zlib";
 import { createTraceImporter, type TraceImporter } from "../analysis/index.js";
-import { eventsFromExport, type IngestResult, type Store } from "../collector/index.js";
+import { eventsFromExport, type IngestCounts, type Store } from "../collector/index.js";
+import { addCounts, noCounts } from "../collector/ingest-counts.js";
 import { CliError, EXIT, notFound } from "./exit-codes.js";
+import { count } from "./format.js";
 
 /** Events handed to the store at once: one transaction each. */
 const STORE_BATCH = 5000;
 /** Largest collector export read whole (after gunzip): a bound against gzip bombs. */
 export const MAX_EXPORT_BYTES = 1024 * 1024 * 1024;
 
-/** What an import did. */
-export interface ImportSummary extends Omit<IngestResult, "events"> {
+/** What an import did (see `IngestResult` for what each count counts). */
+export interface ImportSummary extends IngestCounts {
   format: string;
   warnings: string[];
 }
@@ -80,9 +82,10 @@ function collectorExport(bytes: Uint8Array): unknown[] | null {
   }
 }
 
-function importError(name: string, e: unknown, stored: number): unknown {
+function importError(name: string, e: unknown, before: IngestCounts): unknown {
   if ((e as Error)?.name !== "AgentLensAnalysisError") return e;
-  const done = stored > 0 ? ` (${stored} events before it were imported)` : "";
+  const n = before.processed;
+  const done = n > 0 ? ` (${count(n, "record")} before it ${n === 1 ? "was" : "were"} imported)` : "";
   return new CliError(EXIT.failure, `${name}: ${(e as Error).message.replace(/^agentlens: /, "")}${done}`);
 }
 
@@ -97,14 +100,10 @@ function importError(name: string, e: unknown, stored: number): unknown {
 export async function importFile(file: string, openStore: () => Promise<Store>, onProgress?: ByteProgress): Promise<ImportSummary> {
   const name = file === "-" ? "stdin" : file;
   const total = inputSize(file);
-  const summary: ImportSummary = { processed: 0, skipped: 0, duplicates: 0, truncated_fields: 0, format: "unknown", warnings: [] };
+  const summary: ImportSummary = { ...noCounts(), format: "unknown", warnings: [] };
   const store_ = async (events: unknown[]) => {
     if (events.length === 0) return;
-    const r = await (await openStore()).importEvents(events);
-    summary.processed += r.processed;
-    summary.skipped += r.skipped;
-    summary.duplicates += r.duplicates;
-    summary.truncated_fields += r.truncated_fields;
+    addCounts(summary, await (await openStore()).importEvents(events));
   };
   const input = (file === "-" ? process.stdin : createReadStream(file, { highWaterMark: 1024 * 1024 })) as AsyncIterable<Buffer>;
   let pending: unknown[] = [];
@@ -123,7 +122,7 @@ export async function importFile(file: string, openStore: () => Promise<Store>, 
         try {
           pending.push(...importer.push(chunk));
         } catch (e) {
-          throw importError(name, e, summary.processed);
+          throw importError(name, e, summary);
         }
         if (pending.length >= STORE_BATCH) {
           await store_(pending);
@@ -141,7 +140,7 @@ export async function importFile(file: string, openStore: () => Promise<Store>, 
       try {
         pending.push(...importer.finish());
       } catch (e) {
-        throw importError(name, e, summary.processed);
+        throw importError(name, e, summary);
       }
       summary.format = importer.format ?? "unknown";
       summary.warnings = importer.warnings;
@@ -152,7 +151,8 @@ export async function importFile(file: string, openStore: () => Promise<Store>, 
   await store_(pending);
   onProgress?.(read, total ?? read);
   if (summary.processed + summary.duplicates + summary.skipped === 0 && read > 0) {
-    throw new CliError(EXIT.failure, `${name}: no events could be read${summary.warnings.length ? ` (${summary.warnings.length} malformed records)` : ""}`);
+    const w = summary.warnings;
+    throw new CliError(EXIT.failure, `${name}: no events could be read${w.length ? ` (${count(w.length, "reader warning")}: ${w.join("; ")})` : ""}`);
   }
   return summary;
 }

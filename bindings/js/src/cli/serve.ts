@@ -12,6 +12,21 @@ import { storeError } from "./store-error.js";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 
+/** A failure to listen as a message that says what to change; `undefined` for any other error. */
+export function listenError(e: unknown, config: Pick<CollectorConfig, "host" | "port">): CliError | undefined {
+  const at = `${config.host}:${config.port}`;
+  switch ((e as NodeJS.ErrnoException)?.code) {
+    case "EADDRINUSE":
+      return new CliError(EXIT.failure, `${at} is already in use (pick another with --port, or --port 0 for any free one)`);
+    case "EACCES":
+      return new CliError(EXIT.failure, `no permission to listen on ${at} (ports below 1024 need privileges: pick another with --port)`);
+    case "EADDRNOTAVAIL":
+      return new CliError(EXIT.failure, `cannot listen on ${at}: this machine has no address ${config.host} (--host 127.0.0.1 is this machine only)`);
+    default:
+      return undefined;
+  }
+}
+
 export async function serve(config: CollectorConfig): Promise<number> {
   let collector: Collector;
   try {
@@ -23,14 +38,21 @@ export async function serve(config: CollectorConfig): Promise<number> {
       ...(config.encryptionKey !== undefined ? { encryptionKey: config.encryptionKey } : {}),
       compress: config.compression,
       ...(config.corsOrigins.length > 0 ? { cors: config.corsOrigins } : {}),
-      log: (level: string, message: string) => process.stderr.write(`agentlens serve: ${level}: ${message}\n`),
+      // Warnings and errors only: the collector's one info line says where it listens,
+      // which the banner below already says.
+      log: (level: string, message: string) => {
+        if (level !== "info") process.stderr.write(`agentlens serve: ${level}: ${message}\n`);
+      },
     });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE") throw new CliError(EXIT.failure, `${config.host}:${config.port} is already in use (pick another with --port)`);
-    if (code === "EACCES" || code === "EADDRNOTAVAIL") throw new CliError(EXIT.failure, `cannot listen on ${config.host}:${config.port} (${code})`);
-    throw storeError(e);
+    throw listenError(e, config) ?? storeError(e);
   }
+  // Listen for the signals before saying where we listen: whoever reads the banner may
+  // send one at once (a script that stops the collector), and it must close cleanly.
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGINT", () => resolve("SIGINT"));
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+  });
   const url = collector.url.replace(/\/+$/, "");
   const lines = [
     `AgentLens collector listening on ${url}`,
@@ -44,10 +66,7 @@ export async function serve(config: CollectorConfig): Promise<number> {
   if (!config.apiKey && !LOOPBACK.has(config.host)) {
     process.stderr.write(`agentlens serve: warn: listening on ${config.host} without an API key: anyone who can reach it can read and write traces\n`);
   }
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-  });
+  const signal = await signalled;
   const force = () => {
     process.stderr.write("agentlens serve: stopping now\n");
     process.exit(EXIT.failure);

@@ -1,8 +1,8 @@
 /// <reference types="node" />
 /**
- * The commands that open the SQLite store: stats, prune, vacuum, backup, export, import,
- * explain and serve. Loaded by `main.ts` with a dynamic `import()` only after the Node
- * version check, because the collector imports `node:sqlite`. Each command returns its
+ * The commands that open the SQLite store: stats, sessions, runs, prune, vacuum, backup,
+ * export, import, explain and serve. Loaded by `main.ts` with a dynamic `import()` only
+ * after the Node version check, because the collector imports `node:sqlite`. Each command returns its
  * exit code or throws a `CliError`; store errors are mapped to exit codes in `storeError`.
  */
 import { existsSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -12,7 +12,9 @@ import type { Parsed } from "./args.js";
 import { parseNow } from "./checks.js";
 import type { CollectorConfig } from "./config.js";
 import { CliError, EXIT, notFound, UsageError } from "./exit-codes.js";
-import { importFile } from "./import-file.js";
+import { count, formatBytes, joinAnd } from "./format.js";
+import { importFile, type ImportSummary } from "./import-file.js";
+import { runs, sessions } from "./list-commands.js";
 import { createProgress } from "./progress.js";
 import { serve } from "./serve.js";
 import { storeError } from "./store-error.js";
@@ -48,18 +50,6 @@ async function withStore<T>(config: CollectorConfig, create: boolean, fn: (store
 
 const out = (text: string) => process.stdout.write(text.endsWith("\n") ? text : text + "\n");
 
-/** `1.5 MiB` */
-export function formatBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
-}
-
 async function stats(o: Options, config: CollectorConfig): Promise<number> {
   const s = await withStore(config, false, (store) => store.stats());
   if (o.json === true) {
@@ -78,8 +68,8 @@ async function stats(o: Options, config: CollectorConfig): Promise<number> {
     ["runs in the last 24 h", String(s.recent_runs_24h)],
     ["file size", `${formatBytes(s.db_size_bytes)} (${formatBytes(s.used_bytes)} used, WAL ${formatBytes(s.wal_size_bytes)})`],
     ["payload bytes", formatBytes(s.payload_bytes)],
-    ["oldest event", s.oldest_event ?? "-"],
-    ["newest event", s.newest_event ?? "-"],
+    ["oldest event", s.oldest_event ?? "(no events)"],
+    ["newest event", s.newest_event ?? "(no events)"],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   out(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n"));
@@ -104,12 +94,12 @@ async function prune(o: Options, config: CollectorConfig): Promise<number> {
     out(JSON.stringify(result, null, 2));
     return EXIT.ok;
   }
-  const bounds = [retentionDays > 0 ? `older than ${retentionDays} days` : "", retentionMaxBytes !== undefined ? `over ${formatBytes(retentionMaxBytes)}` : ""]
+  const bounds = [retentionDays > 0 ? `older than ${count(retentionDays, "day")}` : "", retentionMaxBytes !== undefined ? `over ${formatBytes(retentionMaxBytes)}` : ""]
     .filter(Boolean)
     .join(", then ");
   out(
-    `pruned ${bounds || "nothing (both bounds disabled)"}: deleted ${result.sessions_deleted} sessions, ${result.runs_deleted} runs, ` +
-      `${result.events_deleted} events; used ${formatBytes(result.used_bytes_before)} -> ${formatBytes(result.used_bytes_after)}` +
+    `pruned ${bounds || "nothing (both bounds disabled)"}: deleted ${count(result.sessions_deleted, "session")}, ${count(result.runs_deleted, "run")}, ` +
+      `${count(result.events_deleted, "event")}; used ${formatBytes(result.used_bytes_before)} -> ${formatBytes(result.used_bytes_after)}` +
       ("db_size_bytes_after_vacuum" in result ? `; file ${formatBytes(result.db_size_bytes_after_vacuum as number)} after vacuum` : ""),
   );
   return EXIT.ok;
@@ -143,30 +133,67 @@ async function backup(o: Options, config: CollectorConfig, target: string): Prom
   return EXIT.ok;
 }
 
-async function exportCommand(o: Options, config: CollectorConfig, runId: string | undefined): Promise<number> {
+/** What `export` writes: a run, a session, or everything; an id alone may name either. */
+type ExportTarget = { runId: string } | { sessionId: string } | { all: true; limit?: number };
+
+function exportTarget(o: Options, id: string | undefined, store: Store, db: string): ExportTarget {
+  if (typeof o.session === "string") {
+    if (!store.has("session", o.session)) throw notFound(`no session with id ${o.session} in ${db} (agentlens sessions lists them)`);
+    return { sessionId: o.session };
+  }
+  if (id === undefined) return { all: true, ...(typeof o.limit === "number" ? { limit: o.limit } : {}) };
+  if (store.has("run", id)) return { runId: id };
+  if (store.has("session", id)) return { sessionId: id };
+  throw notFound(`no run with id ${id} and no session with that id in ${db} (agentlens runs and agentlens sessions list them)`);
+}
+
+/** `run r1 (5 steps)`, `session s1 (2 runs, 12 events)`, `3 runs and 1 session`. */
+function exported(data: RunExport | RunsExport, target: ExportTarget): string {
+  if (!("runs" in data)) return `run ${data.run.id} (${count(data.timeline.length, "step")})`;
+  if ("sessionId" in target) {
+    const events = data.runs.reduce((n, r) => n + r.timeline.length + (r.run_end ? 1 : 0), 0) +
+      data.sessions.reduce((n, s) => n + s.events.filter((e) => e.event_type !== "session_start" && e.event_type !== "session_end").length, 0);
+    return `session ${target.sessionId} (${count(data.runs.length, "run")}, ${count(events, "event")})`;
+  }
+  return `${count(data.runs.length, "run")} and ${count(data.sessions.length, "session")}`;
+}
+
+async function exportCommand(o: Options, config: CollectorConfig, id: string | undefined): Promise<number> {
   const output = typeof o.output === "string" ? o.output : undefined;
   const bar = createProgress("export", process.stderr);
-  const data: RunExport | RunsExport | null = await withStore(config, false, (store) =>
-    store.exportRuns(
-      runId !== undefined ? { runId } : { all: true, ...(typeof o.limit === "number" ? { limit: o.limit } : {}) },
-      (done, total) => bar.update(done, total),
-    ),
-  ).catch((e: unknown) => {
-    if (runId !== undefined && /not found/i.test((e as Error)?.message ?? "")) return null;
+  let target: ExportTarget | undefined;
+  const data = await withStore(config, false, (store) => {
+    target = exportTarget(o, id, store, config.db);
+    return store.exportRuns(target, (done, total) => bar.update(done, total));
+  }).catch((e: unknown) => {
     bar.abort();
     throw e;
   });
-  if (data === null || data === undefined) {
-    bar.abort();
-    throw notFound(`no run with id ${runId} in ${config.db}`);
-  }
   const text = JSON.stringify(data, null, 2) + "\n";
   if (output !== undefined) writeFileSync(output, text);
   else process.stdout.write(text);
-  const what = "runs" in data ? `${data.runs.length} runs and ${data.sessions.length} sessions` : `run ${data.run.id} (${data.timeline.length} steps)`;
   // The summary goes to stderr, so stdout holds only the JSON.
-  bar.finish(`exported ${what}${output !== undefined ? ` to ${output}` : ""}`);
+  bar.finish(`exported ${exported(data, target!)}${output !== undefined ? ` to ${output}` : ""}`);
   return EXIT.ok;
+}
+
+/**
+ * The import summary. Events are what `stats` counts; a session's start and end are
+ * records about the session, counted apart, so the numbers agree with `stats`:
+ * `imported t.ndjson (ndjson) into a.db: 12 new events and 2 session start/end records applied`;
+ * again: `...: nothing new; already there: 12 events and 2 session start/end records`.
+ */
+export function importSummary(r: ImportSummary, source: string, db: string): string {
+  const records = (n: number) => count(n, "session start/end record");
+  const added = [r.stored_events > 0 ? count(r.stored_events, "new event") : "", r.session_records > 0 ? `${records(r.session_records)} applied` : ""];
+  const there = [r.duplicate_events > 0 ? count(r.duplicate_events, "event") : "", r.unchanged_session_records > 0 ? records(r.unchanged_session_records) : ""];
+  const parts = [joinAnd(added.filter(Boolean)) || "nothing new"];
+  if (there.some(Boolean)) parts.push(`already there: ${joinAnd(there.filter(Boolean))}`);
+  if (r.skipped > 0) parts.push(`skipped: ${count(r.skipped, "record")} without a valid session id`);
+  if (r.truncated_fields > 0) parts.push(`${count(r.truncated_fields, "field")} cut to the field size limit`);
+  // The reader's own messages (what it skipped and where) follow, one per line.
+  if (r.warnings.length > 0) parts.push(`${count(r.warnings.length, "reader warning")}:`);
+  return `imported ${source} (${r.format}) into ${db}: ${parts.join("; ")}`;
 }
 
 async function importCommand(config: CollectorConfig, file: string): Promise<number> {
@@ -181,19 +208,14 @@ async function importCommand(config: CollectorConfig, file: string): Promise<num
   } finally {
     (store as Store | undefined)?.close();
   }
-  const warned = r.warnings.length > 0 ? `, ${r.warnings.length} malformed records skipped` : "";
-  bar.finish(
-    `imported ${r.processed} events (${r.format}) from ${file === "-" ? "stdin" : file} into ${config.db}` +
-      ` (${r.duplicates} already there, ${r.skipped} skipped${r.truncated_fields ? `, ${r.truncated_fields} fields truncated` : ""}${warned})`,
-  );
-  for (const w of r.warnings.slice(0, 5)) process.stderr.write(`  ${w}\n`);
-  if (r.warnings.length > 5) process.stderr.write(`  ... and ${r.warnings.length - 5} more\n`);
+  bar.finish(importSummary(r, file === "-" ? "stdin" : file, config.db));
+  for (const w of r.warnings) process.stderr.write(`  ${w}\n`);
   return EXIT.ok;
 }
 
 async function explain(config: CollectorConfig, session: string): Promise<number> {
   const text = await withStore(config, false, (store) => store.explain(session));
-  if (text === null) throw notFound(`no session with id ${session} in ${config.db}`);
+  if (text === null) throw notFound(`no session with id ${session} in ${config.db} (agentlens sessions lists them)`);
   out(text);
   return EXIT.ok;
 }
@@ -207,6 +229,10 @@ export async function runCommand(name: string, parsed: Parsed, config: Collector
       return serve(config);
     case "stats":
       return stats(o, config);
+    case "sessions":
+      return withStore(config, false, (store) => sessions(o, store));
+    case "runs":
+      return withStore(config, false, (store) => runs(o, store));
     case "prune":
       return prune(o, config);
     case "vacuum":

@@ -19,7 +19,7 @@ import { pricingRoutes } from "./routes/pricing.js";
 import { runRoutes } from "./routes/runs.js";
 import { sessionRoutes } from "./routes/sessions.js";
 import { StaticFiles } from "./routes/static.js";
-import { openStore } from "./store.js";
+import { isNewDatabase, openStore, removeDatabaseFiles } from "./store.js";
 import type { Collector, CollectorOptions } from "./types.js";
 
 const MINUTE_MS = 60_000;
@@ -86,7 +86,8 @@ function isSimpleFormType(header: string | undefined): boolean {
 
 /**
  * Starts a collector: opens the store, then listens. Resolves once it accepts
- * connections.
+ * connections. If it cannot listen (the port is taken), a database file it created is
+ * removed again.
  *
  * @example
  * ```ts
@@ -97,6 +98,7 @@ function isSimpleFormType(header: string | undefined): boolean {
  * ```
  */
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
+  const created = isNewDatabase(options.dbPath);
   const store = await openStore({ path: options.dbPath, encryptionKey: options.encryptionKey, compress: options.compress, redact: options.redact });
   const log = options.log ?? (() => {});
   const routes: CompiledRoute[] = ROUTES.map(compile);
@@ -213,6 +215,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     server.once("error", (e) => {
       store.close();
       live.close();
+      // A collector that never listened leaves no new, empty database behind.
+      if (created) removeDatabaseFiles(options.dbPath);
       reject(e);
     });
     server.listen(options.port ?? 3000, options.host ?? "127.0.0.1", () => resolve());

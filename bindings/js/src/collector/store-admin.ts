@@ -133,7 +133,10 @@ async function exportRun(store: CollectorStore, id: string): Promise<RunExport |
   return end ? { run, timeline: steps, run_end: end } : { run, timeline: steps };
 }
 
-/** Agent Inspector export JSON: one run, or all runs (newest first) plus run-less sessions. */
+/**
+ * Agent Inspector export JSON: one run; or one session (its runs, and its run-less events
+ * with its start and end); or all runs (newest first) plus their sessions and the run-less ones.
+ */
 export async function exportRuns(store: CollectorStore, o: ExportOptions, onProgress?: Progress): Promise<RunExport | RunsExport> {
   if (o.runId !== undefined) {
     const one = await exportRun(store, o.runId);
@@ -141,13 +144,22 @@ export async function exportRuns(store: CollectorStore, o: ExportOptions, onProg
     onProgress?.(1, 1);
     return one;
   }
-  if (!o.all) throw new StoreError("exportRuns: give runId or all");
+  if (o.sessionId !== undefined) {
+    if (!getSessionRow(store, o.sessionId)) throw new StoreError("session not found");
+    const ids = (store.db.prepare("SELECT id FROM runs WHERE session_id = ? ORDER BY started_at DESC, id").all(o.sessionId) as { id: string }[]).map((r) => r.id);
+    return exportMany(store, ids, [o.sessionId], onProgress);
+  }
+  if (!o.all) throw new StoreError("exportRuns: give runId, sessionId or all");
   const limit = o.limit !== undefined && o.limit > 0 ? Math.floor(o.limit) : 1000;
   const ids = (store.db.prepare("SELECT id FROM runs ORDER BY started_at DESC, id LIMIT ?").all(limit) as { id: string }[]).map((r) => r.id);
   const sessionIds = (store.db
     .prepare(`SELECT session_id FROM sessions WHERE session_id IN (SELECT session_id FROM runs WHERE id IN (SELECT id FROM runs ORDER BY started_at DESC, id LIMIT ?))
       OR session_id NOT IN (SELECT session_id FROM runs WHERE session_id IS NOT NULL) ORDER BY started_ms DESC LIMIT ?`)
     .all(limit, limit) as { session_id: string }[]).map((r) => r.session_id);
+  return exportMany(store, ids, sessionIds, onProgress);
+}
+
+async function exportMany(store: CollectorStore, ids: string[], sessionIds: string[], onProgress?: Progress): Promise<RunsExport> {
   const total = ids.length + sessionIds.length;
   const out: RunsExport = { format: "agentlens-collector-export", version: 1, exported_at: new Date().toISOString(), total: ids.length, runs: [], sessions: [] };
   let done = 0;

@@ -13,7 +13,7 @@
  * commit, one savepoint per batch), so concurrent requests never interleave inside one
  * and share one fsync.
  */
-import { closeSync, existsSync, openSync } from "node:fs";
+import { closeSync, existsSync, openSync, rmSync } from "node:fs";
 import { setImmediate } from "node:timers";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { PayloadCodec } from "./codec.js";
@@ -22,10 +22,13 @@ import { StoreError } from "./errors.js";
 import { ID_FIELDS, PAYLOAD_FIELDS, normalize, refreshColumns, type Normalized } from "./normalize.js";
 import { migrate, SCHEMA_VERSION } from "./schema.js";
 import * as admin from "./store-admin.js";
+import * as listing from "./store-list.js";
 import * as reads from "./store-read.js";
-import type { IngestResult, Progress, Store, StoreOptions, WireEvent } from "./types.js";
+import { addCounts, noCounts } from "./ingest-counts.js";
+import type { IngestResult, Progress, RunListQuery, SessionListQuery, Store, StoreOptions, WireEvent } from "./types.js";
 
-type Written = { stored: WireEvent[]; duplicates: number };
+type Counted = "stored_events" | "duplicate_events" | "session_records" | "unchanged_session_records";
+type Written = { stored: WireEvent[] } & Record<Counted, number>;
 
 const DEFAULT_MAX_FIELD_BYTES = 256 * 1024;
 const IMPORT_CHUNK = 500;
@@ -35,15 +38,32 @@ type Stmts = Record<
   StatementSync
 >;
 
-/** Opens (creating if needed) the store at `options.path`. */
+/** Whether `path` names a database file that does not exist yet (`:memory:` never does). */
+export function isNewDatabase(path: string): boolean {
+  return path !== ":memory:" && !existsSync(path);
+}
+
+/** Removes a database file with its WAL and shared-memory files: one this process created and could not use. */
+export function removeDatabaseFiles(path: string): void {
+  if (path === ":memory:") return;
+  for (const suffix of ["", "-wal", "-shm"]) rmSync(`${path}${suffix}`, { force: true });
+}
+
+/** Opens (creating if needed) the store at `options.path`; a file it created and could not open is removed. */
 export async function openStore(options: StoreOptions): Promise<CollectorStore> {
   if (typeof options?.path !== "string" || options.path === "") throw new StoreError("openStore: path is required");
   const codec = await PayloadCodec.create(options.encryptionKey, options.compress ?? false);
   // A new database is created readable by its owner only (SQLite's -wal and -shm files
   // take the database file's permissions): traces hold prompts and answers.
-  const created = options.path !== ":memory:" && !existsSync(options.path);
+  const created = isNewDatabase(options.path);
   if (created) closeSync(openSync(options.path, "a", 0o600));
-  const db = new DatabaseSync(options.path);
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(options.path);
+  } catch (e) {
+    if (created) removeDatabaseFiles(options.path);
+    throw e;
+  }
   try {
     db.exec("PRAGMA journal_mode=WAL");
     db.exec("PRAGMA synchronous=FULL");
@@ -58,6 +78,7 @@ export async function openStore(options: StoreOptions): Promise<CollectorStore> 
     }
   } catch (e) {
     db.close();
+    if (created) removeDatabaseFiles(options.path);
     throw e;
   }
   return new CollectorStore(options.path, db, codec, options);
@@ -87,10 +108,13 @@ export class CollectorStore implements Store {
         ON CONFLICT(session_id) DO NOTHING`),
       applyStart: p(`UPDATE sessions SET agent_name = ?, metadata = ?, started_at = ?, started_ms = ?, has_start = 1,
         last_ms = MAX(last_ms, ?) WHERE session_id = ? AND has_start = 0`),
+      // The same end again (a re-import, a resent batch) changes nothing and is not applied.
       applyEnd: p(`UPDATE sessions SET ended_at = @at, ended_ms = @ts, status = @status,
         end_tokens_in = CASE WHEN @tin > 0 THEN @tin ELSE end_tokens_in END,
         end_tokens_out = CASE WHEN @tout > 0 THEN @tout ELSE end_tokens_out END,
-        last_ms = MAX(last_ms, @ts) WHERE session_id = @sid`),
+        last_ms = MAX(last_ms, @ts) WHERE session_id = @sid
+        AND NOT (ended_at IS @at AND ended_ms IS @ts AND status IS @status
+          AND (@tin = 0 OR end_tokens_in IS @tin) AND (@tout = 0 OR end_tokens_out IS @tout))`),
       insertEvent: p(`INSERT INTO events (event_id, session_id, run_id, event_type, timestamp, ts_ms, model, name, status,
         tokens_in, tokens_out, duration_ms, is_error, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(event_id) DO NOTHING`),
@@ -134,8 +158,15 @@ export class CollectorStore implements Store {
       ),
     );
     this.check();
-    const { stored, duplicates } = await this.commitCoalesced(items, payloads, new Date(nowMs).toISOString());
-    return { processed: items.length - duplicates, skipped, duplicates, truncated_fields: truncated, events: stored };
+    const { stored, ...w } = await this.commitCoalesced(items, payloads, new Date(nowMs).toISOString());
+    return {
+      processed: w.stored_events + w.session_records,
+      skipped,
+      duplicates: w.duplicate_events + w.unchanged_session_records,
+      ...w,
+      truncated_fields: truncated,
+      events: stored,
+    };
   }
 
   /**
@@ -190,25 +221,26 @@ export class CollectorStore implements Store {
 
   /** Applies one normalised batch inside the open transaction. */
   private writeBatch(items: Normalized[], payloads: (Uint8Array | null)[], now: string): Written {
-    const stored: WireEvent[] = [];
-    let duplicates = 0;
+    const w: Written = { stored: [], stored_events: 0, duplicate_events: 0, session_records: 0, unchanged_session_records: 0 };
     const s = this.stmts;
     items.forEach((n, i) => {
       // A duplicate event adds nothing, not even the session it names.
       if (n.kind === "event" && s.eventExists.get(n.eventId)) {
-        duplicates++;
+        w.duplicate_events++;
         return;
       }
       s.ensureSession.run(n.sessionId, n.kind === "end" ? n.endedAt : n.timestamp, n.tsMs, n.tsMs);
-      if (n.kind === "start") {
-        const r = s.applyStart.run(n.agentName, payloads[i]!, n.timestamp, n.tsMs, n.tsMs, n.sessionId);
-        if (Number(r.changes) > 0) stored.push(n.event);
-        else duplicates++;
-        return;
-      }
-      if (n.kind === "end") {
-        s.applyEnd.run({ at: n.endedAt, ts: n.tsMs, status: n.status, tin: n.totalIn, tout: n.totalOut, sid: n.sessionId });
-        stored.push(n.event);
+      if (n.kind !== "event") {
+        const r =
+          n.kind === "start"
+            ? s.applyStart.run(n.agentName, payloads[i]!, n.timestamp, n.tsMs, n.tsMs, n.sessionId)
+            : s.applyEnd.run({ at: n.endedAt, ts: n.tsMs, status: n.status, tin: n.totalIn, tout: n.totalOut, sid: n.sessionId });
+        if (Number(r.changes) === 0) {
+          w.unchanged_session_records++;
+        } else {
+          w.session_records++;
+          w.stored.push(n.event);
+        }
         return;
       }
       const payload = payloads[i]!;
@@ -217,14 +249,15 @@ export class CollectorStore implements Store {
         n.tokensIn, n.tokensOut, n.durationMs, n.isError ? 1 : 0, payload,
       );
       if (Number(r.changes) === 0) {
-        duplicates++;
+        w.duplicate_events++;
         return;
       }
-      stored.push(n.event);
+      w.stored_events++;
+      w.stored.push(n.event);
       s.bumpSession.run({ tin: n.tokensIn, tout: n.tokensOut, bytes: payload.length, ts: n.tsMs, at: n.timestamp, sid: n.sessionId });
       if (n.runId) this.applyRun(n, now);
     });
-    return { stored, duplicates };
+    return w;
   }
 
   private applyRun(n: Extract<Normalized, { kind: "event" }>, now: string): void {
@@ -312,13 +345,9 @@ export class CollectorStore implements Store {
   }
 
   async importEvents(events: unknown[], onProgress?: Progress): Promise<IngestResult> {
-    const total: IngestResult = { processed: 0, skipped: 0, duplicates: 0, truncated_fields: 0, events: [] };
+    const total: IngestResult = { ...noCounts(), events: [] };
     for (let i = 0; i < events.length; i += IMPORT_CHUNK) {
-      const r = await this.ingest(events.slice(i, i + IMPORT_CHUNK));
-      total.processed += r.processed;
-      total.skipped += r.skipped;
-      total.duplicates += r.duplicates;
-      total.truncated_fields += r.truncated_fields;
+      addCounts(total, await this.ingest(events.slice(i, i + IMPORT_CHUNK)));
       onProgress?.(Math.min(events.length, i + IMPORT_CHUNK), events.length);
     }
     if (events.length === 0) onProgress?.(0, 0);
@@ -358,6 +387,21 @@ export class CollectorStore implements Store {
   exportRuns(...args: Parameters<typeof admin.exportRuns> extends [unknown, ...infer R] ? R : never) {
     this.check();
     return admin.exportRuns(this, ...args);
+  }
+
+  listSessions(query: SessionListQuery) {
+    this.check();
+    return listing.listSessions(this, query);
+  }
+
+  listRuns(query: RunListQuery) {
+    this.check();
+    return listing.listRuns(this, query);
+  }
+
+  has(kind: "run" | "session", id: string): boolean {
+    this.check();
+    return listing.has(this, kind, id);
   }
 
   sessionEvents(sessionId: string): Promise<WireEvent[] | null> {

@@ -31,19 +31,36 @@ export interface StoreOptions {
   maxFieldBytes?: number;
 }
 
-/** What one ingest did. */
+/**
+ * What one ingest did, record by record. A record is one item of the batch. Most are
+ * events: rows of the events table, what `stats().total_events` counts. A
+ * `session_start` or `session_end` is a session record instead: it sets its session's
+ * agent, start, end and status, and is not an event. Every record lands in exactly one of
+ * `processed`, `skipped` and `duplicates`.
+ */
 export interface IngestResult {
-  /** Events stored (new ones) or applied (session start/end). */
+  /** Records that changed the database: `stored_events + session_records`. */
   processed: number;
-  /** Events refused (no valid session id, not an object). */
+  /** Records refused (not an object, or no valid session id). */
   skipped: number;
-  /** Events whose id was already stored: ignored, adding nothing. */
+  /** Records already there, which changed nothing: `duplicate_events + unchanged_session_records`. */
   duplicates: number;
+  /** New events stored (each adds one to `stats().total_events`). */
+  stored_events: number;
+  /** Events whose id was already stored: ignored, adding nothing. */
+  duplicate_events: number;
+  /** Session starts and ends that set something on their session. */
+  session_records: number;
+  /** Session starts and ends already applied (a start after a start, the same end again). */
+  unchanged_session_records: number;
   /** Payload fields cut to the field size limit. */
   truncated_fields: number;
-  /** The events as stored (normalised and redacted), in batch order, duplicates left out. */
+  /** The records as stored (normalised and redacted), in batch order, duplicates left out. */
   events: WireEvent[];
 }
+
+/** The counts of an {@link IngestResult}, without its events. */
+export type IngestCounts = Omit<IngestResult, "events">;
 
 /** Database statistics (a superset of Agent Inspector's `get_stats()`). */
 export interface StoreStats {
@@ -90,9 +107,11 @@ export interface PruneResult {
   used_bytes_after: number;
 }
 
-/** Options of `store.exportRuns`: one run, or all (newest first, up to `limit`). */
+/** Options of `store.exportRuns`: one run, one session, or all (newest first, up to `limit`). */
 export interface ExportOptions {
   runId?: string;
+  /** One session: its runs and its events, as a {@link RunsExport} (so `import` reads it back). */
+  sessionId?: string;
   all?: boolean;
   /** At most this many runs with `all` (default 1000, as Agent Inspector's CLI). */
   limit?: number;
@@ -149,6 +168,51 @@ export interface RunsExport {
   sessions: { session: Record<string, unknown>; events: WireEvent[] }[];
 }
 
+/** A session's status as stored: `active` until its `session_end` says otherwise. */
+export type SessionStatus = "active" | "completed" | "error" | "timeout";
+
+/** What `store.listSessions` keeps; times are epoch ms, compared with the session's start. */
+export interface SessionListQuery {
+  /** The agent name contains this text (ASCII letters in any case). */
+  agent?: string;
+  status?: SessionStatus;
+  /** Started at or after. */
+  startedFrom?: number;
+  /** Started at or before. */
+  startedTo?: number;
+  limit: number;
+  offset: number;
+}
+
+/** One session of a listing (`agentlens sessions`), newest first. */
+export interface SessionSummary {
+  session_id: string;
+  agent_name: string;
+  status: string;
+  started_at: string;
+  ended_at: string | null;
+  /** Events stored for it (its start and end are session records, not events). */
+  event_count: number;
+  total_tokens_in: number;
+  total_tokens_out: number;
+}
+
+/** What `store.listRuns` keeps; times are epoch ms, compared with the run's start. */
+export interface RunListQuery {
+  sessionId?: string;
+  status?: InspectorRun["status"];
+  startedFrom?: number;
+  startedTo?: number;
+  limit: number;
+  offset: number;
+}
+
+/** One run of a listing (`agentlens runs`), newest first: the run and how many steps it has. */
+export type RunSummary = Omit<InspectorRun, "metadata"> & {
+  /** Its events except its `run_end` (Agent Inspector's steps). */
+  step_count: number;
+};
+
 /** The store; see {@link openStore}. Methods throw on I/O errors; reads never return garbage. */
 export interface Store {
   readonly path: string;
@@ -162,8 +226,17 @@ export interface Store {
   vacuum(): void;
   /** A consistent online copy (`VACUUM INTO`); refuses to overwrite an existing file. */
   backup(path: string): void;
-  /** Agent Inspector export JSON: a {@link RunExport} for `runId`, a {@link RunsExport} for `all`. */
+  /**
+   * Agent Inspector export JSON: a {@link RunExport} for `runId`, a {@link RunsExport} for
+   * `sessionId` or `all`. An unknown run or session throws a `StoreError` ("... not found").
+   */
   exportRuns(options: ExportOptions, onProgress?: Progress): Promise<RunExport | RunsExport>;
+  /** Sessions matching `query`, newest first, and how many match in all. */
+  listSessions(query: SessionListQuery): { sessions: SessionSummary[]; total: number };
+  /** Runs matching `query`, newest first, and how many match in all. */
+  listRuns(query: RunListQuery): { runs: RunSummary[]; total: number };
+  /** Whether a run or a session with this id is stored. */
+  has(kind: "run" | "session", id: string): boolean;
   /**
    * A session's whole trace in wire shape: a `session_start` built from the session row,
    * its events in time order, and a `session_end` if it ended. `null` if unknown.

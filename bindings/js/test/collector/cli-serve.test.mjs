@@ -6,6 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { existsSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { CLI, NODE, cleanEnv, runCli, tempDir } from "./cli-support.mjs";
@@ -96,4 +97,36 @@ test("serve on a port in use exits 1 naming the address", async (t) => {
   const r = await runCli(["serve", "--port", String(port), "--db", join(dir, "x.db")]);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, new RegExp(`127\\.0\\.0\\.1:${port} is already in use`));
+});
+
+test("serve on a port in use leaves no new database file behind, and an existing one untouched", async (t) => {
+  const dir = tempDir(t);
+  const blocker = createServer();
+  await new Promise((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+  t.after(() => blocker.close());
+  const port = String(blocker.address().port);
+  const r = await runCli(["serve", "--port", port, "--db", join(dir, "new.db")]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.deepEqual(readdirSync(dir), [], "no new.db, new.db-wal or new.db-shm");
+  const db = join(dir, "kept.db");
+  const { child } = await startServe(t, ["--db", db]);
+  child.kill("SIGTERM");
+  assert.equal((await once(child, "exit"))[0], 0);
+  assert.ok(existsSync(db));
+  const again = await runCli(["serve", "--port", port, "--db", db]);
+  assert.equal(again.code, 1, again.stderr);
+  assert.ok(existsSync(db), "a database that was there stays");
+  assert.equal((await runCli(["stats", "--json", "--db", db])).code, 0);
+});
+
+test("serve says where it listens once, in its banner", async (t) => {
+  const dir = tempDir(t);
+  const { child, url, output } = await startServe(t, ["--db", join(dir, "once.db")]);
+  const health = await fetch(`${url}/health`);
+  await health.arrayBuffer();
+  child.kill("SIGTERM");
+  assert.equal((await once(child, "exit"))[0], 0);
+  const { stdout, stderr } = output();
+  assert.equal((stdout + stderr).match(/listening/g)?.length, 1, stdout + stderr);
+  assert.match(stdout, new RegExp(`^AgentLens collector listening on ${url}$`, "m"));
 });

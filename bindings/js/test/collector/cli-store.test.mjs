@@ -67,19 +67,57 @@ test("import an NDJSON trace, then stats shows it; importing again adds nothing"
   const db = join(dir, "a.db");
   const r = await ok(["import", fixture("agentlens_trace.ndjson"), "--db", db]);
   assert.equal(r.stdout, "", "the summary goes to stderr");
-  assert.match(r.stderr, /^imported \d+ events \(ndjson\) from .*agentlens_trace\.ndjson into .*a\.db \(0 already there, 0 skipped\)\n$/);
+  const imported = r.stderr.match(/^imported .*agentlens_trace\.ndjson \(ndjson\) into .*a\.db: (\d+) new events and 2 session start\/end records applied\n$/);
+  assert.ok(imported, r.stderr);
   const s = await stats(db);
+  assert.equal(Number(imported[1]), s.total_events, "the events imported are the events stats counts");
   assert.equal(s.total_sessions, 1);
   assert.equal(s.total_runs, 1);
   assert.equal(s.completed_runs, 1);
   assert.ok(s.total_events >= 6, `events: ${s.total_events}`);
   const again = await ok(["import", fixture("agentlens_trace.ndjson"), "--db", db]);
-  assert.match(again.stderr, /\((\d+) already there/);
-  assert.notEqual(again.stderr.match(/\((\d+) already there/)[1], "0");
+  const there = again.stderr.match(/: nothing new; already there: (\d+) events and 2 session start\/end records\n$/);
+  assert.ok(there, again.stderr);
+  assert.equal(Number(there[1]), s.total_events);
   assert.deepEqual({ ...(await stats(db)), db_size_bytes: 0, used_bytes: 0, wal_size_bytes: 0 }, { ...s, db_size_bytes: 0, used_bytes: 0, wal_size_bytes: 0 });
   const text = await ok(["stats", "--db", db]);
   assert.match(text.stdout, /^sessions +1 \(0 active\)$/m);
   assert.match(text.stdout, /^runs +1 \(0 running, 1 completed, 0 failed\)$/m);
+});
+
+/** A trace like the demo's: a header line, a session start, `n` events and the session's end. */
+function demoLike(n, sid = "demo1") {
+  const at = (i) => new Date(Date.parse("2026-05-01T00:00:00Z") + i * 1000).toISOString();
+  const lines = [
+    { format: "agentlens-trace", version: 1, producer: "test" },
+    { session_id: sid, event_type: "session_start", timestamp: at(0), agent_name: "demo" },
+    ...Array.from({ length: n }, (_, i) => ({ event_id: `${sid}-e${i}`, session_id: sid, event_type: "llm_call", timestamp: at(i + 1), tokens_in: 1, tokens_out: 1 })),
+    { session_id: sid, event_type: "session_end", ended_at: at(n + 1), status: "completed" },
+  ];
+  return lines.map((l) => JSON.stringify(l)).join("\n") + "\n";
+}
+
+test("import counts events as stats does, the session start and end apart; importing again says nothing is new", async (t) => {
+  const dir = tempDir(t);
+  const db = join(dir, "a.db");
+  const file = join(dir, "demo.ndjson");
+  writeFileSync(file, demoLike(12));
+  const first = await ok(["import", file, "--db", db]);
+  assert.equal(first.stderr, `imported ${file} (ndjson) into ${db}: 12 new events and 2 session start/end records applied\n`);
+  assert.equal((await stats(db)).total_events, 12, "the events imported are the events stats counts");
+  const again = await ok(["import", file, "--db", db]);
+  assert.equal(again.stderr, `imported ${file} (ndjson) into ${db}: nothing new; already there: 12 events and 2 session start/end records\n`);
+  assert.equal((await stats(db)).total_events, 12);
+
+  // One more event and a record without a session: singular words.
+  writeFileSync(file, demoLike(13) + JSON.stringify({ event_id: "orphan", event_type: "llm_call" }) + "\n");
+  const more = await ok(["import", file, "--db", db]);
+  assert.equal(
+    more.stderr,
+    `imported ${file} (ndjson) into ${db}: 1 new event and 1 session start/end record applied; ` +
+      "already there: 12 events and 1 session start/end record; skipped: 1 record without a valid session id\n",
+  );
+  assert.equal((await stats(db)).total_events, 13);
 });
 
 test("import reads gzip, an AgentLens batch and stdin, into the same data", async (t) => {
@@ -117,7 +155,7 @@ test(
     };
     const imported = inTerminal(["import", "t.ndjson", "--db", "tty.db"]);
     assert.match(imported, /\r\x1b\[2Kimport \[#+\] 100% (\d+)\/\1/, "a bar over the bytes read");
-    assert.match(imported, /\r\x1b\[2Kimported 2000 events \(ndjson\) from t\.ndjson into tty\.db/);
+    assert.match(imported, /\r\x1b\[2Kimported t\.ndjson \(ndjson\) into tty\.db: 1200 new events and 800 session start\/end records applied/);
     const exported = inTerminal(["export", "--all", "--output", "all.json", "--db", "tty.db"]);
     assert.match(exported, /\r\x1b\[2Kexport \[#+\] 100% (\d+)\/\1/);
     assert.match(exported, /exported 400 runs and \d+ sessions to all\.json/);

@@ -22,7 +22,7 @@ test("--help lists every command and the exit codes, on stdout, exit 0", async (
     const r = await runCli([flag]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr, "");
-    for (const name of ["serve", "stats", "prune", "vacuum", "backup", "export", "import", "explain", "config"]) {
+    for (const name of ["serve", "stats", "sessions", "runs", "prune", "vacuum", "backup", "export", "import", "explain", "config"]) {
       assert.match(r.stdout, new RegExp(`^  ${name} `, "m"), `${flag} lists ${name}`);
     }
     assert.match(r.stdout, /Exit codes:/);
@@ -31,7 +31,7 @@ test("--help lists every command and the exit codes, on stdout, exit 0", async (
 });
 
 test("every command answers --help and -h with its usage, options and exit codes", async () => {
-  assert.ok(NAMES.length >= 9);
+  assert.ok(NAMES.length >= 11);
   for (const name of NAMES) {
     for (const flag of ["--help", "-h"]) {
       const r = await runCli([name, flag]);
@@ -131,7 +131,7 @@ test(
   { skip: OLD_NODE ? false : "no Node < 22 on this machine" },
   async (t) => {
     const dir = tempDir(t);
-    for (const args of [["serve"], ["stats"], ["prune"], ["vacuum"], ["backup", "b.db"], ["export", "--all"], ["import", "f.ndjson"], ["explain", "s1"]]) {
+    for (const args of [["serve"], ["stats"], ["sessions"], ["runs"], ["prune"], ["vacuum"], ["backup", "b.db"], ["export", "--all"], ["import", "f.ndjson"], ["explain", "s1"]]) {
       const r = await runCli([...args, "--db", join(dir, "x.db")], { node: OLD_NODE, cwd: dir });
       assert.equal(r.code, 4, `${args[0]}: ${r.stderr}`);
       assert.match(r.stderr, new RegExp(`"${args[0]}" needs Node\\.js 22\\.13\\.0 or newer`));
@@ -175,6 +175,30 @@ test("config --show: defaults with their sources", async () => {
   assert.deepEqual(c.collector.corsOrigins, []);
   assert.equal(c.sdk.logLevel, "warn");
   assert.equal(c.sources["collector.port"], "default");
+});
+
+test("config shows the effective value of every default, never a bare -", async () => {
+  const r = await runCli(["config"]);
+  assert.equal(r.code, 0, r.stderr);
+  for (const l of r.stdout.split("\n").filter((x) => x.startsWith("  "))) {
+    assert.doesNotMatch(l, /^ {2}\S+ +- +\[/, `a value is shown: ${l}`);
+    assert.doesNotMatch(l, /\[core default\]/, l);
+  }
+  for (const [name, value] of [
+    ["sampleRate", "1"], ["onlyOnError", "false"], ["batchSize", "10"], ["flushIntervalMs", "5000"], ["maxRetries", "5"],
+    ["requestTimeoutMs", "10000"], ["maxBufferEvents", "5000"], ["maxFieldBytes", "100000"], ["backendCompat", "true"],
+    ["redactKeys", "(none besides the built-in keys)"], ["retentionMaxBytes", "(no limit)"], ["corsOrigins", "(none)"],
+  ]) {
+    assert.match(r.stdout, new RegExp(`^ {2}${name} +${value.replace(/[()]/g, "\\$&")} +\\[default\\]$`, "m"), name);
+  }
+  const c = await configJson([]);
+  assert.deepEqual(
+    [c.sdk.sampleRate, c.sdk.onlyOnError, c.sdk.batchSize, c.sdk.flushIntervalMs, c.sdk.maxRetries, c.sdk.requestTimeoutMs, c.sdk.maxBufferEvents, c.sdk.maxFieldBytes, c.sdk.backendCompat, c.sdk.redactKeys],
+    [1, false, 10, 5000, 5, 10000, 5000, 100000, true, []],
+  );
+  for (const name of ["sampleRate", "batchSize", "redactKeys"]) assert.equal(c.sources[`sdk.${name}`], "default", name);
+  const env = await configJson([], { AGENTLENS_BATCH_SIZE: "7" });
+  assert.deepEqual([env.sdk.batchSize, env.sources["sdk.batchSize"]], [7, "env"]);
 });
 
 test("config --profile applies Agent Inspector's presets (C.9)", async () => {

@@ -22,7 +22,8 @@ test("an NDJSON trace file uploads, plain or gzipped (by header or by magic byte
   assert.equal(sniffed.status, 200);
   assert.equal(sniffed.body.processed, 4);
   const again = await call(c, "POST", "/import", { raw: gzipSync(ndjson(other)), headers: { "Content-Encoding": "gzip" } });
-  assert.equal(again.body.duplicates, 3, "a re-upload is idempotent");
+  assert.equal(again.body.duplicates, 4, "a re-upload is idempotent: the start, both events and the end were already there");
+  assert.equal(again.body.processed, 0);
   assert.equal((await get(c, "/sessions/gz1")).body.total_tokens_in, 120);
 });
 
@@ -116,4 +117,23 @@ test("POST /v1/traces errors: protobuf 415, malformed JSON 400, not OTLP 400, no
   const notOtlp = await post(c, "/v1/traces", PYTHON_SDK_BATCH, h);
   assert.equal(notOtlp.status, 400);
   assert.equal((await post(c, "/v1/traces", OTLP)).status, 401);
+});
+
+test("POST /import counts events apart from session start/end records, as stats counts events", async (t) => {
+  const c = await collector(t);
+  const text = ndjson(PYTHON_SDK_BATCH.events);
+  const first = (await call(c, "POST", "/import", { raw: text, headers: { "Content-Type": "application/x-ndjson" } })).body;
+  assert.deepEqual(
+    [first.processed, first.stored_events, first.session_records, first.duplicates],
+    [4, 2, 2, 0],
+    "2 events stored, the start and the end applied",
+  );
+  assert.equal(c.store.stats().total_events, first.stored_events);
+  const again = (await call(c, "POST", "/import", { raw: text, headers: { "Content-Type": "application/x-ndjson" } })).body;
+  assert.deepEqual(
+    [again.processed, again.stored_events, again.duplicate_events, again.unchanged_session_records, again.duplicates],
+    [0, 0, 2, 2, 4],
+    "nothing changed, and nothing is counted as if it had",
+  );
+  assert.equal(c.store.stats().total_events, 2);
 });

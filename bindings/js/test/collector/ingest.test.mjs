@@ -67,7 +67,8 @@ test("a duplicate event_id is ignored and adds nothing; a resent batch changes n
   await post(c, "/events", PYTHON_SDK_BATCH);
   const again = await post(c, "/events", PYTHON_SDK_BATCH);
   assert.equal(again.status, 200);
-  assert.equal(again.body.duplicates, 3, "the start and both events were already stored");
+  assert.equal(again.body.duplicates, 4, "the start, both events and the same end were already stored");
+  assert.equal(again.body.processed, 0, "a resent batch changes nothing, so nothing is counted as processed");
   const dupOnly = await post(c, "/events", { events: [{ event_id: "a01bdf57e9c94b6d", session_id: "other", event_type: "llm_call", tokens_in: 999 }] });
   assert.equal(dupOnly.body.duplicates, 1);
   assert.equal(dupOnly.body.processed, 0);

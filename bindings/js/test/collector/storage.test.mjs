@@ -197,6 +197,7 @@ test("exportRuns gives Agent Inspector JSON; eventsFromExport + importEvents res
   assert.deepEqual({ ...(await copy.exportRuns({ runId: "run-a" })).run, created_at: 0 }, { ...one.run, created_at: 0 }, "created_at is when this database first saw it");
   assert.equal(eventsFromExport({ unrelated: true }), null);
   const again = await copy.importEvents(events);
-  assert.equal(again.processed, 2, "re-import adds nothing but the idempotent session ends");
+  assert.equal(again.processed, 0, "re-import adds nothing, not even the same session ends again");
+  assert.equal(again.duplicates, events.length);
   assert.equal(copy.stats().total_events, store.stats().total_events);
 });

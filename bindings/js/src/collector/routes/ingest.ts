@@ -7,19 +7,17 @@ import { hasImportTrace, importTraceBytes } from "../core.js";
 import { eventsFromExport } from "../export.js";
 import { HttpError, parseJson, readBody, sendJson } from "../http.js";
 import type { Context, Route } from "../router.js";
-import type { IngestResult } from "../types.js";
+import { addCounts, noCounts } from "../ingest-counts.js";
+import type { IngestCounts } from "../types.js";
 
 const IMPORT_CHUNK = 500;
 
-async function ingestAll(ctx: Context, events: unknown[]): Promise<Omit<IngestResult, "events">> {
-  const total = { processed: 0, skipped: 0, duplicates: 0, truncated_fields: 0 };
+async function ingestAll(ctx: Context, events: unknown[]): Promise<IngestCounts> {
+  const total = noCounts();
   for (let i = 0; i < events.length; i += IMPORT_CHUNK) {
     const r = await ctx.store.ingest(events.slice(i, i + IMPORT_CHUNK));
     ctx.live.broadcast(r.events);
-    total.processed += r.processed;
-    total.skipped += r.skipped;
-    total.duplicates += r.duplicates;
-    total.truncated_fields += r.truncated_fields;
+    addCounts(total, r);
   }
   return total;
 }
@@ -78,7 +76,7 @@ async function postImport(ctx: Context): Promise<void> {
     format = trace.format;
     events = trace.events;
     errors = trace.warnings.length;
-    if (events.length === 0 && errors > 0) throw new HttpError(400, `No events could be read (${errors} errors)`);
+    if (events.length === 0 && errors > 0) throw new HttpError(400, `No events could be read (${errors} ${errors === 1 ? "warning" : "warnings"})`);
   }
   const r = await ingestAll(ctx, events);
   sendJson(ctx.res, 200, { status: "ok", format, ...r, errors });
