@@ -61,3 +61,4 @@ build() {
 
 build wasm bindings/js/wasm "$base_target_dir" $((250 * 1000))
 build wasm-analysis bindings/js/wasm-analysis "${base_target_dir}-analysis" $((500 * 1000)) --features analysis
+node scripts/fix-wasm-dts.mjs bindings/js/wasm bindings/js/wasm-analysis
