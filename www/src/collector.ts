@@ -108,17 +108,33 @@ export class CollectorClient {
     return res;
   }
 
-  /** The most recent sessions (up to `max`, paged 200 at a time). */
-  async listSessions(max = 1000): Promise<CollectorSession[]> {
+  /** Where the collector is (this page's origin): what an SDK sends events to. */
+  get endpoint(): string {
+    return this.origin;
+  }
+
+  /** The most recent sessions (up to `max`, paged 200 at a time) and how many there are. */
+  async listSessions(max = 1000): Promise<{ sessions: CollectorSession[]; total: number }> {
     const out: CollectorSession[] = [];
+    let total = 0;
     while (out.length < max) {
       const res = await this.get(`/sessions?limit=200&offset=${out.length}`);
       const body = (await res.json()) as { sessions?: CollectorSession[]; total?: number };
       const page = Array.isArray(body.sessions) ? body.sessions : [];
       out.push(...page);
-      if (page.length < 200 || (typeof body.total === "number" && out.length >= body.total)) break;
+      total = typeof body.total === "number" ? body.total : out.length;
+      if (page.length < 200 || out.length >= total) break;
     }
-    return out;
+    return { sessions: out, total: Math.max(total, out.length) };
+  }
+
+  /**
+   * Whether requests carry a key: once the listing answered, the collector needs one
+   * (the page got it from #key=, or asked after a 401). Asking the collector without it
+   * would log a 401 in the console; it does not say otherwise whether it needs one.
+   */
+  get sendsKey(): boolean {
+    return Boolean(this.apiKey);
   }
 
   /** Every event of one session, in pages of 1000. */
@@ -166,4 +182,20 @@ export class CollectorClient {
       delay = Math.min(30_000, delay * 2);
     }
   }
+}
+
+/**
+ * The collector (like the AgentLens backend) keeps session_start/session_end as the
+ * session's row, not among its events: rebuild them from the listed row so the viewer
+ * knows the agent, the start and the final status before (and after) the events load.
+ */
+export function sessionBounds(row: CollectorSession): WireEvent[] {
+  const out: WireEvent[] = [];
+  if (row.started_at) {
+    out.push({ session_id: row.session_id, event_type: "session_start", timestamp: row.started_at, agent_name: row.agent_name, metadata: (row as { metadata?: unknown }).metadata ?? {} });
+  }
+  if (row.ended_at) {
+    out.push({ session_id: row.session_id, event_type: "session_end", timestamp: row.ended_at, ended_at: row.ended_at, status: row.status, total_tokens_in: row.total_tokens_in, total_tokens_out: row.total_tokens_out });
+  }
+  return out;
 }

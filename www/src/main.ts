@@ -3,7 +3,6 @@
 // decoding and querying happens in the worker; this thread holds a screenful of rows.
 import "./styles.css";
 import { panels } from "./panels/index";
-import type { PanelContext } from "./contract";
 import { WorkerClient } from "./client";
 import { byId, h } from "./dom";
 import type { Source } from "./decode";
@@ -13,8 +12,11 @@ import { setupTheme } from "./theme";
 import { createListView } from "./views/list";
 import { createTimelineView, type SessionHeader } from "./views/timeline";
 import { renderDetail, type EventDetail } from "./views/detail";
-import { setupCollector } from "./collector-ui";
+import { setupCollector, type CollectorControl } from "./collector-ui";
+import type { Counts } from "./collector-sync";
+import type { PanelContext, WireEvent } from "./contract";
 import { isCollectorPage } from "./collector";
+import { setupTabs } from "./tabs";
 import { loadedSummary } from "./status-text";
 
 const client = new WorkerClient();
@@ -23,6 +25,8 @@ const listeners = new Set<() => void>();
 let filteredIds: string[] = [];
 let selectedSession: string | undefined;
 let loadedOnce = false;
+/** Set while the page follows the collector that serves it. */
+let collector: CollectorControl | undefined;
 
 const status = byId("status");
 const errorBox = byId("error");
@@ -47,6 +51,13 @@ function showWarnings(warnings: string[]): void {
   if (!warnings.length) return;
   const list = h("ul", null, ...warnings.slice(0, 20).map((w) => h("li", null, typeof w === "string" ? w : JSON.stringify(w))));
   box.append(h("details", null, h("summary", null, `${warnings.length} part${warnings.length === 1 ? "" : "s"} of the file could not be read and ${warnings.length === 1 ? "was" : "were"} skipped`), list, warnings.length > 20 ? h("p", null, `… and ${warnings.length - 20} more`) : null));
+}
+
+/** A note above the views (not an error), e.g. a linked session the collector lacks. */
+function showNotice(text: string | null): void {
+  const box = byId("notice");
+  box.textContent = text ?? "";
+  box.hidden = !text;
 }
 
 function notify(): void {
@@ -104,6 +115,8 @@ async function refreshList(): Promise<void> {
 async function selectSession(id: string, deepLink?: { run?: string; event?: string }): Promise<void> {
   const changed = id !== selectedSession;
   selectedSession = id;
+  showNotice(null);
+  collector?.picked(id);
   const index = idsCache.indexOf(id);
   if (index >= 0 && listView.list.selected !== index) {
     listView.list.selected = index;
@@ -142,19 +155,26 @@ async function selectEvent(n: number): Promise<void> {
   }
 }
 
+/** Nothing shown: a new trace (or the collector's listing) is coming. */
+function resetView(): void {
+  loadedOnce = false;
+  selectedSession = undefined;
+  timelineView.show(null);
+  timelineView.setPlaceholder(null);
+  renderDetail(detailEl, null);
+  showNotice(null);
+}
+
 // ---- opening traces ----
 
 async function open(source: Source, append = false): Promise<void> {
   errorBox.hidden = true;
   byId("warnings").hidden = true;
+  collector?.stop();
+  collector = undefined;
   const name = source.kind === "file" ? source.file.name ?? "file" : source.kind === "url" ? source.url : source.name;
   setStatus(`Loading ${name}…`, "loading");
-  if (!append) {
-    loadedOnce = false;
-    selectedSession = undefined;
-    timelineView.show(null);
-    renderDetail(detailEl, null);
-  }
+  if (!append) resetView();
   let refreshing: Promise<void> | undefined;
   const off = client.onProgress((p) => {
     if (p.done) return;
@@ -224,11 +244,6 @@ document.addEventListener("drop", (e) => {
 
 // ---- tabs: the trace view and one per analysis panel ----
 
-const tabs = byId("tabs");
-const views = byId("views");
-const tabButtons = new Map<string, HTMLButtonElement>();
-const mounted = new Set<string>();
-
 const ctx: PanelContext = {
   call: (method, params) => client.call(method, params),
   selection: () => ({ sessionId: selectedSession, filteredSessionIds: [...filteredIds] }),
@@ -249,50 +264,11 @@ const ctx: PanelContext = {
   },
 };
 
-function addTab(id: string, title: string, section: HTMLElement): void {
-  const button = h("button", { type: "button", role: "tab", id: `tab-${id}`, "aria-controls": section.id, "data-tab": id }, title);
-  button.addEventListener("click", () => showTab(id));
-  tabs.appendChild(button);
-  tabButtons.set(id, button);
-}
-
-function showTab(id: string): void {
-  if (!tabButtons.has(id)) id = "trace";
-  for (const [tid, button] of tabButtons) {
-    const on = tid === id;
-    button.setAttribute("aria-selected", String(on));
-    button.tabIndex = on ? 0 : -1;
-    byId(`view-${tid}`).hidden = !on;
-  }
-  const panel = panels.find((p) => p.id === id);
-  if (panel && !mounted.has(id)) {
-    mounted.add(id);
-    const el = byId(`view-${id}`);
-    try {
-      panel.mount(el, ctx);
-    } catch (err) {
-      el.appendChild(h("p", { class: "error" }, `This panel failed to start: ${err instanceof Error ? err.message : String(err)}`));
-    }
-  }
+const tabs = setupTabs(panels, ctx, (id) => {
   state.tab = id === "trace" ? undefined : id;
   writeState(state);
-}
-
-addTab("trace", "Trace", byId("view-trace"));
-for (const panel of panels) {
-  if (!/^[a-z0-9-]+$/.test(panel.id) || panel.id === "trace") continue;
-  const section = h("section", { id: `view-${panel.id}`, class: "panel-view", role: "tabpanel", hidden: true });
-  views.appendChild(section);
-  addTab(panel.id, panel.title, section);
-}
-tabs.addEventListener("keydown", (e) => {
-  if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
-  const ids = [...tabButtons.keys()];
-  const current = ids.findIndex((id) => tabButtons.get(id)!.getAttribute("aria-selected") === "true");
-  const next = ids[(current + (e.key === "ArrowRight" ? 1 : ids.length - 1)) % ids.length]!;
-  showTab(next);
-  tabButtons.get(next)!.focus();
 });
+const showTab = (id: string) => tabs.show(id);
 showTab(state.tab ?? "trace");
 
 // ---- keyboard ----
@@ -314,21 +290,43 @@ document.addEventListener("keydown", (e) => {
 
 setupTheme(byId<HTMLButtonElement>("theme"));
 
+// ---- collector mode ----
+
+/** Adds the collector's events (once each); the list and the shown session follow. */
+async function addCollectorEvents(events: WireEvent[], reset?: string): Promise<Counts> {
+  const res = await client.call<Counts>("append", { events, reset });
+  await refreshList();
+  const shown = timelineView.sessionId();
+  if (shown && res.changed.includes(shown)) {
+    const header = await client.call<SessionHeader | null>("session", { id: shown });
+    if (header && timelineView.sessionId() === shown) timelineView.update(header);
+  }
+  notify();
+  return res;
+}
+
+function startCollectorMode(): void {
+  const linked = state.session;
+  const deepLink = state.run || state.event ? { run: state.run, event: state.event } : undefined;
+  collector = setupCollector(byId("collector"), {
+    reset(events) {
+      resetView();
+      return addCollectorEvents(events, "collector");
+    },
+    add: (events) => addCollectorEvents(events),
+    status: setStatus,
+    placeholder: (content) => timelineView.setPlaceholder(content),
+    notice: showNotice,
+    select: (id) => selectSession(id, id === linked ? deepLink : undefined),
+    selected: () => selectedSession,
+    linked: () => linked,
+  });
+}
+
 // ---- where the first trace comes from ----
 
 if (isCollectorPage()) {
-  setupCollector(byId("collector"), client, {
-    open: (events, name, sessionId) => {
-      state.session = sessionId;
-      state.run = state.event = undefined;
-      return open({ kind: "bytes", bytes: new TextEncoder().encode(JSON.stringify(events)), name }, true);
-    },
-    append: async (events) => {
-      await client.call("append", { events });
-      await refreshList();
-      notify();
-    },
-  });
+  startCollectorMode();
 } else if (state.src) {
   let url: URL | undefined;
   try {

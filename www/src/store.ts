@@ -63,6 +63,22 @@ export function eventTime(e: WireEvent): number {
   return Date.parse(t);
 }
 
+/** The session an event belongs to (its run when it names no session). */
+export function sessionKey(e: WireEvent): string {
+  return str(e.session_id) || str(e.run_id) || "(no session)";
+}
+
+/**
+ * What makes an event the same as one already held, for `Store.addNew`: its session and
+ * event id; a session has one start and one end. `undefined`: always new.
+ */
+function identity(e: WireEvent): string | undefined {
+  const type = str(e.event_type);
+  if (type === "session_start" || type === "session_end") return `${sessionKey(e)}\u0000${type}`;
+  const id = str(e.event_id);
+  return id ? `${sessionKey(e)}\u0000#${id}` : undefined;
+}
+
 /** The tool name of a tool event, from its tool_call section. */
 export function toolName(e: WireEvent): string {
   const call = e.tool_call as Record<string, unknown> | undefined;
@@ -83,6 +99,7 @@ export class Store implements TraceStore {
   readonly sessions: SessionInfo[] = [];
   private readonly sessionIndex = new Map<string, number>();
   private cache = new Map<number, WireEvent>();
+  private seen: Set<string> | undefined;
 
   get size(): number {
     return this.texts.length;
@@ -99,10 +116,27 @@ export class Store implements TraceStore {
     for (const e of events) this.addOne(e);
   }
 
+  /**
+   * Adds the events not already held (collector mode: one event may come both from a
+   * session's listing and live). Returns the ids of the sessions that changed.
+   */
+  addNew(events: WireEvent[]): string[] {
+    const seen = (this.seen ??= new Set());
+    const fresh = events.filter((e) => {
+      const key = identity(e);
+      if (key === undefined) return true;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    this.add(fresh);
+    return [...new Set(fresh.map(sessionKey))];
+  }
+
   private addOne(e: WireEvent): void {
     const i = this.texts.length;
     this.texts.push(JSON.stringify(e));
-    const sid = str(e.session_id) || str(e.run_id) || "(no session)";
+    const sid = sessionKey(e);
     let si = this.sessionIndex.get(sid);
     if (si === undefined) {
       si = this.sessions.length;
@@ -199,5 +233,6 @@ export class Store implements TraceStore {
     this.sessions.length = 0;
     this.sessionIndex.clear();
     this.cache.clear();
+    this.seen = undefined;
   }
 }

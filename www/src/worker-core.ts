@@ -59,11 +59,18 @@ async function load(params: { source: Source; append?: boolean }) {
 
 const builtins: Record<string, (params: any) => unknown> = {
   load,
-  /** Live events (collector mode): already wire-shaped, added as they are. */
-  append(params: { events: WireEvent[] }) {
-    store.add(params.events);
+  /**
+   * Collector mode: wire events from the collector's listing, its sessions' pages and its
+   * live stream, each added once (`reset` first empties the store and names it).
+   */
+  append(params: { events: WireEvent[]; reset?: string }) {
+    if (typeof params.reset === "string") {
+      store.reset(params.reset);
+      filtered = [];
+    }
+    const changed = store.addNew(params.events);
     timeline = undefined;
-    return { events: store.size, sessions: store.sessions.length };
+    return { events: store.size, sessions: store.sessions.length, changed };
   },
   facets: () => facets(store),
   filter(params: { filter: ListFilter }) {

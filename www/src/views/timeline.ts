@@ -1,6 +1,6 @@
 // The timeline: a waterfall of a session's runs and events, nested by run, with bars for
 // durations and errors marked; virtualised like the list.
-import { clear, fmtCost, fmtDuration, fmtTime, h } from "../dom";
+import { append, clear, fmtCost, fmtDuration, fmtTime, h } from "../dom";
 import type { WorkerClient } from "../client";
 import type { TimelineRow } from "../query";
 import { cssToken } from "./list";
@@ -30,6 +30,10 @@ export interface TimelineView {
   list: VirtualList<TimelineRow>;
   /** Shows a session (or nothing); resolves when its rows are known. */
   show(header: SessionHeader | null): void;
+  /** The shown session changed (new events): keeps the scroll position and selection. */
+  update(header: SessionHeader): void;
+  /** What the empty area says while no session is shown (null: the usual hint). */
+  setPlaceholder(content: Node | string | null): void;
   sessionId(): string | undefined;
 }
 
@@ -71,8 +75,11 @@ export function createTimelineView(client: WorkerClient, onSelect: (n: number) =
     onActivate,
   });
 
-  const empty = h("div", { class: "placeholder" }, "Select a session to see its timeline.");
-  const el = h("div", { class: "timeline-view" }, header, h("div", { class: "tl-head" }, h("span", null, "Event"), h("span", null, "Duration"), h("span", null, "Waterfall")), list.el, empty);
+  const HINT = "Select a session to see its timeline.";
+  const empty = h("div", { class: "placeholder" }, HINT);
+  const head = h("div", { class: "tl-head", hidden: true }, h("span", null, "Event"), h("span", null, "Duration"), h("span", null, "Waterfall"));
+  list.el.hidden = true;
+  const el = h("div", { class: "timeline-view" }, header, head, list.el, empty);
 
   function renderHeader(s: SessionHeader): void {
     clear(header);
@@ -100,6 +107,7 @@ export function createTimelineView(client: WorkerClient, onSelect: (n: number) =
     show(s) {
       current = s;
       empty.hidden = s !== null;
+      head.hidden = list.el.hidden = s === null;
       header.hidden = s === null;
       if (!s) {
         clear(header);
@@ -110,6 +118,17 @@ export function createTimelineView(client: WorkerClient, onSelect: (n: number) =
       renderHeader(s);
       list.el.scrollTop = 0;
       list.reset(s.rows);
+    },
+    update(s) {
+      if (current?.id !== s.id) return this.show(s);
+      current = s;
+      span = s.span > 0 ? s.span : 1;
+      renderHeader(s);
+      list.reset(s.rows, list.selected);
+    },
+    setPlaceholder(content) {
+      clear(empty);
+      append(empty, content ?? HINT);
     },
     sessionId: () => current?.id,
   };

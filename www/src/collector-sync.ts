@@ -1,0 +1,182 @@
+// Collector mode's data: the collector's sessions go into the session list at once (each
+// as its start and end, rebuilt from the listing), the linked (?session=) or first one is
+// loaded and shown, then every other session's events load in the background while live
+// events stream in. The worker's store adds each event once, so the listing, the pages and
+// the live stream may overlap freely.
+import type { WireEvent } from "./contract";
+import { sessionBounds, type CollectorClient } from "./collector";
+import { sendHelp } from "./send-help";
+import { loadedSummary, plural } from "./status-text";
+
+/** What is loaded after a change, and which sessions it touched. */
+export interface Counts {
+  events: number;
+  sessions: number;
+  changed: string[];
+}
+
+/** The viewer as collector mode drives it (main.ts implements it). */
+export interface CollectorView {
+  /** Replaces what is loaded with `events`. */
+  reset(events: WireEvent[]): Promise<Counts>;
+  /** Adds the events not loaded yet; the list and the shown session follow. */
+  add(events: WireEvent[]): Promise<Counts>;
+  status(text: string, phase?: "loading" | "ready" | "error"): void;
+  /** What the timeline area says while no session is shown (null: the usual hint). */
+  placeholder(content: Node | string | null): void;
+  notice(text: string | null): void;
+  select(id: string): Promise<void>;
+  selected(): string | undefined;
+  /** The session the URL names (?session=), if any. */
+  linked(): string | undefined;
+}
+
+/** Sessions whose events are fetched at the same time. */
+const PARALLEL = 4;
+
+export class CollectorSync {
+  private queue: string[] = [];
+  private pending: WireEvent[] = [];
+  private pumping: Promise<void> | undefined;
+  private loading = false;
+  private counts: Counts = { events: 0, sessions: 0, changed: [] };
+  private generation = 0;
+  private running: Promise<void> = Promise.resolve();
+  private awaited: string | undefined;
+  private helpShown = false;
+
+  constructor(
+    private readonly collector: CollectorClient,
+    private readonly view: CollectorView,
+    private readonly message: (text: string) => void,
+  ) {}
+
+  private get where(): string {
+    return this.collector.endpoint;
+  }
+
+  /**
+   * Lists the collector's sessions (`fresh`: in place of what is loaded, showing the linked
+   * or first one), then loads every session's events. Throws `CollectorAuthError`.
+   */
+  start(fresh: boolean): Promise<void> {
+    // One listing at a time: a reconnect's re-read waits for the first to finish.
+    const next = this.running.catch(() => undefined).then(() => this.list(fresh));
+    this.running = next;
+    return next;
+  }
+
+  private async list(fresh: boolean): Promise<void> {
+    const generation = this.generation;
+    this.loading = true;
+    if (fresh) this.view.status(`Connecting to the collector at ${this.where}…`, "loading");
+    const { sessions, total } = await this.collector.listSessions();
+    const bounds = sessions.flatMap(sessionBounds);
+    this.counts = fresh ? await this.view.reset(bounds) : await this.view.add(bounds);
+    const listed = plural(total, "session");
+    this.message(total > sessions.length ? `the newest ${sessions.length.toLocaleString("en")} of ${listed} on the collector` : `${listed} on the collector`);
+    const ids = sessions.map((s) => s.session_id);
+    const first = fresh ? this.firstShown(ids) : undefined;
+    if (first) {
+      await this.load(first);
+      await this.view.select(first);
+    }
+    this.queue = ids.filter((id) => id !== first);
+    await Promise.all(Array.from({ length: PARALLEL }, () => this.drain(generation, ids.length)));
+    if (generation !== this.generation) return;
+    this.loading = false;
+    this.settled();
+  }
+
+  /** Loads `id` before the other sessions waiting (the user picked it). */
+  prioritize(id: string): void {
+    const at = this.queue.indexOf(id);
+    if (at > 0) this.queue.unshift(...this.queue.splice(at, 1));
+  }
+
+  /** Live events from the collector. */
+  live(events: WireEvent[]): void {
+    void this.push(events).then(() => (this.loading ? undefined : this.settled()));
+  }
+
+  /** Stops loading (a file was opened instead). */
+  stop(): void {
+    this.generation++;
+    this.queue = [];
+  }
+
+  private firstShown(ids: string[]): string | undefined {
+    const linked = this.view.linked();
+    if (!linked) return ids[0];
+    if (ids.includes(linked)) return linked;
+    this.awaited = linked;
+    const text = `No session “${linked}” on this collector`;
+    this.view.notice(`${text}. Its ${plural(ids.length, "session")} ${ids.length === 1 ? "is" : "are"} listed; pick one.`);
+    this.view.placeholder(`${text}: pick one from the list.`);
+    return undefined;
+  }
+
+  private async drain(generation: number, total: number): Promise<void> {
+    while (generation === this.generation && this.queue.length) {
+      await this.load(this.queue.shift()!);
+      const done = total - this.queue.length;
+      if (generation === this.generation && this.loading) this.view.status(`Loading the collector's sessions: ${done.toLocaleString("en")} of ${total.toLocaleString("en")}…`, "loading");
+    }
+  }
+
+  private async load(id: string): Promise<void> {
+    await this.push(await this.collector.sessionEvents(id));
+  }
+
+  /** Adds events in order, batching whatever arrives while the worker is busy. */
+  private push(events: WireEvent[]): Promise<void> {
+    if (events.length) {
+      this.pending.push(...events);
+      this.pumping ??= this.pump();
+    }
+    return this.pumping ?? Promise.resolve();
+  }
+
+  private async pump(): Promise<void> {
+    while (this.pending.length) {
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        this.counts = await this.view.add(batch);
+        await this.follow(this.counts.changed);
+      } catch (err) {
+        console.error("viewer: adding the collector's events failed", err);
+      }
+    }
+    this.pumping = undefined;
+  }
+
+  /** A linked session that was missing shows once it arrives; the help goes with the first. */
+  private async follow(changed: string[]): Promise<void> {
+    if (this.awaited && changed.includes(this.awaited)) {
+      const id = this.awaited;
+      this.awaited = undefined;
+      this.view.notice(null);
+      await this.view.select(id);
+    } else if (this.helpShown && changed.length && !this.view.selected()) {
+      await this.view.select(changed[0]!);
+    }
+    if (this.helpShown && this.counts.sessions > 0) {
+      this.helpShown = false;
+      this.view.placeholder(null);
+    }
+  }
+
+  /** The status once everything listed is loaded (and after each live change). */
+  private settled(): void {
+    if (this.counts.sessions > 0) {
+      this.view.status(loadedSummary({ events: this.counts.events, sessions: this.counts.sessions, format: `AgentLens collector at ${this.where}`, warnings: 0 }), "ready");
+      return;
+    }
+    if (!this.helpShown) {
+      this.helpShown = true;
+      this.view.placeholder(sendHelp(this.where, this.collector.sendsKey));
+    }
+    this.view.status(`No sessions yet on the collector at ${this.where}`, "ready");
+  }
+}
