@@ -1,7 +1,9 @@
 // Explain: the core's Markdown explanation of the selected session (SDK or backend style),
-// rendered by the safe Markdown renderer, with the source a click away.
+// rendered by the safe Markdown renderer with its emoji markers drawn as icons, and the
+// source a click away.
 import type { Panel, PanelContext } from "../contract";
 import { h } from "../dom";
+import { iconizeEmoji } from "../emoji-icons";
 import { renderMarkdown } from "../markdown";
 import { ask, field, resultArea, select, unwrap, whenVisible } from "./parts";
 
@@ -17,6 +19,7 @@ function mount(el: HTMLElement, ctx: PanelContext): void {
       const r = unwrap(await ask<{ markdown: string }>(ctx, "explain.session", { sessionId, style: style.value }));
       const body = h("article", { class: "markdown" });
       body.appendChild(renderMarkdown(r.markdown));
+      iconizeEmoji(body);
       const source = h("details", { class: "markdown-source" }, h("summary", null, "Markdown source"), h("pre", null, r.markdown));
       return [body, source];
     });
