@@ -26,7 +26,33 @@ function tip(el: SVGElement, text: string): SVGElement {
   return el;
 }
 
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** The font of `.chart text` in panels.css, for measuring labels before they are drawn. */
+const LABEL_FONT = "11px system-ui, sans-serif";
+let measurer: CanvasRenderingContext2D | null | undefined;
+
+/** The drawn width of a label (an estimate where canvas text is unavailable). */
+export function labelWidth(text: string): number {
+  measurer ??= document.createElement("canvas").getContext("2d");
+  if (!measurer) return text.length * 7;
+  measurer.font = LABEL_FONT;
+  return Math.ceil(measurer.measureText(text).width);
+}
+
+/**
+ * `text`, shortened in the middle ("a_long_t…name_2") until it is at most `px` wide, so
+ * names that share a prefix stay apart.
+ */
+export function fitLabel(text: string, px: number): string {
+  if (labelWidth(text) <= px) return text;
+  const cut = (n: number) => `${text.slice(0, Math.ceil(n / 2))}…${text.slice(text.length - Math.floor(n / 2))}`;
+  let n = Math.min(text.length - 1, Math.ceil(px / 4));
+  while (n > 1 && labelWidth(cut(n)) > px) n--;
+  return cut(n);
+}
+
+/** Where a centred label of width `w` goes so it stays within [min, max]. */
+const within = (centre: number, w: number, min: number, max: number) => Math.min(Math.max(centre, min + w / 2), max - w / 2);
 
 /** A compact number: 1234 → "1.2k", 0.00123 → "0.0012". */
 export function compact(v: number): string {
@@ -53,7 +79,8 @@ export function barChart(opts: { title: string; rows: BarRow[]; parts: { name: s
   const width = opts.width ?? 560;
   const rowH = 22;
   const labelW = 170;
-  const noteW = 110;
+  const notes = opts.rows.map((r) => r.note ?? compact(r.values.reduce((s, v) => s + v, 0)));
+  const noteW = Math.max(60, ...notes.map(labelWidth)) + 12;
   const legendH = 20;
   const height = legendH + Math.max(1, opts.rows.length) * rowH + 6;
   const svg = frame(width, height, opts.title);
@@ -64,7 +91,7 @@ export function barChart(opts: { title: string; rows: BarRow[]; parts: { name: s
     const y = legendH + i * rowH;
     // The full label as the tooltip of a group, so the <text> holds only what is shown.
     const label = tip(svgEl("g"), row.label);
-    label.appendChild(svgEl("text", { x: labelW - 6, y: y + 15, class: "chart-label", "text-anchor": "end" }, clip(row.label, 24)));
+    label.appendChild(svgEl("text", { x: labelW - 6, y: y + 15, class: "chart-label", "text-anchor": "end" }, fitLabel(row.label, labelW - 12)));
     svg.appendChild(label);
     let x = labelW;
     row.values.forEach((v, k) => {
@@ -73,8 +100,7 @@ export function barChart(opts: { title: string; rows: BarRow[]; parts: { name: s
       svg.appendChild(tip(svgEl("rect", { x, y: y + 4, width: Math.max(w, v > 0 ? 1 : 0), height: rowH - 8, class: `chart-bar ${part.cls}` }), `${row.label} · ${part.name}: ${v}`));
       x += w;
     });
-    const total = row.values.reduce((s, v) => s + v, 0);
-    svg.appendChild(svgEl("text", { x: x + 6, y: y + 15, class: "chart-value" }, row.note ?? compact(total)));
+    svg.appendChild(svgEl("text", { x: x + 6, y: y + 15, class: "chart-value" }, notes[i]!));
   });
   if (opts.rows.length === 0) svg.appendChild(svgEl("text", { x: labelW, y: legendH + 15, class: "chart-empty" }, "No data"));
   return svg;
@@ -110,7 +136,10 @@ export function columnChart(opts: {
   const width = opts.width ?? 560;
   const height = opts.height ?? 200;
   const fmt = opts.format ?? compact;
-  const left = 48;
+  const max = Math.max(1e-12, ...opts.columns.map((c) => c.values.reduce((s, v) => s + Math.max(0, v), 0)));
+  const ticks = [0, 0.5, 1].map((f) => ({ f, text: fmt(max * f) }));
+  // The gutter fits the widest axis label ("$0.000021" needs more than "12k").
+  const left = Math.max(36, ...ticks.map((t) => labelWidth(t.text))) + 10;
   const top = 22;
   const bottom = 34;
   const plotW = width - left - 8;
@@ -118,12 +147,11 @@ export function columnChart(opts: {
   const svg = frame(width, height, opts.title);
   legend(svg, opts.parts, left);
   const n = Math.max(1, opts.columns.length);
-  const max = Math.max(1e-12, ...opts.columns.map((c) => c.values.reduce((s, v) => s + Math.max(0, v), 0)));
   // Axis: zero, half and max.
-  for (const f of [0, 0.5, 1]) {
+  for (const { f, text } of ticks) {
     const y = top + plotH * (1 - f);
     svg.appendChild(svgEl("line", { x1: left, x2: left + plotW, y1: y, y2: y, class: "chart-grid" }));
-    svg.appendChild(svgEl("text", { x: left - 4, y: y + 4, class: "chart-axis", "text-anchor": "end" }, fmt(max * f)));
+    svg.appendChild(svgEl("text", { x: left - 4, y: y + 4, class: "chart-axis", "text-anchor": "end" }, text));
   }
   const colW = plotW / n;
   const every = Math.max(1, Math.ceil(n / 6));
@@ -137,7 +165,10 @@ export function columnChart(opts: {
       const detail = opts.parts.length > 1 ? `${part.name}: ${fmt(v)}` : fmt(v);
       svg.appendChild(tip(svgEl("rect", { x: x + 1, y, width: Math.max(1, colW - 2), height: h, class: `chart-bar ${part.cls}` }), `${col.label} · ${detail}`));
     });
-    if (i % every === 0) svg.appendChild(svgEl("text", { x: x + colW / 2, y: top + plotH + 14, class: "chart-axis", "text-anchor": "middle" }, clip(col.label, 16)));
+    if (i % every === 0) {
+      const text = fitLabel(col.label, Math.max(60, colW * every - 4));
+      svg.appendChild(svgEl("text", { x: within(x + colW / 2, labelWidth(text), 0, width), y: top + plotH + 14, class: "chart-axis", "text-anchor": "middle" }, text));
+    }
   });
   (opts.markers ?? []).forEach((m, k) => {
     const x = left + Math.min(n, Math.max(0, m.at)) * colW;
