@@ -21,6 +21,7 @@ use crate::time::Millis;
 mod backoff;
 mod classify;
 mod config;
+mod problem;
 mod queue;
 mod sample;
 mod send;
@@ -29,14 +30,20 @@ mod timers;
 
 pub use classify::parse_retry_after;
 pub use config::{Config, ConfigError, Framing};
+pub use problem::{Failure, Problem};
 pub use stats::{DropCounts, DropReason, Stats};
 
 use backoff::Rng;
 #[cfg(feature = "testing")]
 pub(crate) use backoff::Rng as SeedRng;
+use problem::Warned;
 use queue::{Entry, Queue};
 use sample::{End, Hold, Offer};
 use timers::{Timer, TimerTable};
+
+/// Where a flush began; see [`Batcher::flush`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FlushMark(pub u64);
 
 /// How a record affects batching and what may be dropped for space.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,6 +138,16 @@ pub enum Notice {
         attempt: u32,
         /// The wait before it.
         delay: Millis,
+    },
+    /// A request failed. `warn` is set on the first failure of each kind worth a
+    /// warning (see [`Problem`]): hosts that log it get one line per cause.
+    Failed {
+        /// The failed request's id.
+        request: u64,
+        /// What went wrong and what became of the request's records.
+        failure: Failure,
+        /// Whether the host should warn about it.
+        warn: bool,
     },
     /// Shutdown finished: nothing is pending any more. Totals are over the batcher's life.
     ShutdownComplete {
@@ -235,6 +252,7 @@ pub struct Batcher {
     unreported: [u64; 7],
     shutdown_deadline: Option<Millis>,
     shut_down: bool,
+    warned: Warned,
     stats: Stats,
 }
 
@@ -258,6 +276,7 @@ impl Batcher {
             unreported: [0; 7],
             shutdown_deadline: None,
             shut_down: false,
+            warned: Warned::default(),
             stats: Stats::default(),
         }
     }
@@ -326,8 +345,25 @@ impl Batcher {
 
     /// Sends everything queued now, in as many requests as the limits need, one after
     /// the other, as soon as the retry state allows. Held records stay held.
-    pub fn flush(&mut self, _now: Millis) {
-        self.flush_until = self.queue.next_seq();
+    ///
+    /// Returns a mark for [`is_flushed`](Self::is_flushed): the flush is complete once
+    /// every record queued before it has been delivered or dropped.
+    pub fn flush(&mut self, _now: Millis) -> FlushMark {
+        self.flush_until = self.flush_until.max(self.queue.next_seq());
+        FlushMark(self.queue.next_seq())
+    }
+
+    /// Whether every record queued before `mark` was taken has left the batcher
+    /// (delivered or dropped), in flight included. Records held for `only_on_error` are
+    /// not waited for: a flush does not release them.
+    pub fn is_flushed(&self, mark: FlushMark) -> bool {
+        let queued = self.queue.front().is_some_and(|f| f.seq < mark.0);
+        let inflight = self
+            .inflight
+            .as_ref()
+            .and_then(|f| f.entries.first())
+            .is_some_and(|e| e.seq < mark.0);
+        !queued && !inflight
     }
 
     /// Reports the outcome of request `id`. Unknown and stale ids are ignored.

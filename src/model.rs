@@ -10,8 +10,10 @@
 
 mod event;
 mod lenient;
+pub mod semantics;
 
 pub use event::{DecisionTrace, ErrorInfo, Event, EventType, Memory, ToolCall};
+pub use semantics::SessionStatus;
 
 /// Session and run status values used on the wire.
 pub mod status {

@@ -10,9 +10,9 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::batch::{self, Batcher, Class, Output, Record, Stats};
-use crate::encode::agentlens::{self, WireConfig};
+use crate::encode::agentlens::{self, WireConfig, compat};
 use crate::id::IdGen;
-use crate::model::{Event, EventType};
+use crate::model::{Event, EventType, semantics};
 use crate::redact::{self, Redactor, Report};
 use crate::time::Millis;
 
@@ -20,8 +20,7 @@ mod options;
 
 pub use options::{Options, PatternOption};
 
-/// Names, ids and other short strings are cut to this many bytes.
-pub const MAX_NAME_BYTES: usize = 1024;
+pub use crate::redact::{MAX_NAME_BYTES, fit_event, sanitize};
 
 /// Everything a [`Pipeline`] needs to know.
 #[derive(Clone, Debug, Default)]
@@ -161,27 +160,35 @@ impl Pipeline {
             event.event_id = Some(self.ids.event_id());
         }
         sanitize(&self.redactor, &mut event, &mut self.report);
-        let mut body = agentlens::encode_event(&event, self.wire);
-        let max_event_bytes = self.redactor.config().max_event_bytes;
-        if body.len() > max_event_bytes {
-            fit_event(&mut event, max_event_bytes, &mut self.report);
-            body = agentlens::encode_event(&event, self.wire);
-        }
-        let body = body.into_boxed_slice();
         let class = match event.event_type {
             EventType::SessionEnd => Class::SessionEnd,
             EventType::RunEnd => Class::RunEnd {
-                error: event.is_error(),
+                error: semantics::ended_in_failure(&event),
             },
-            _ if event.is_error() => Class::Error,
+            _ if semantics::is_error(&event) => Class::Error,
             _ => Class::Normal,
         };
+        let session: Box<str> = event.session_id.as_str().into();
+        let run: Option<Box<str>> = event.run_id.as_deref().map(Into::into);
+        // Backend compatibility takes the event apart in place (no copy); the extras
+        // are kept for a second encoding if the event must be cut to size.
+        let extras = if self.wire.backend_compat {
+            compat::prepare(&mut event)
+        } else {
+            compat::Extras::default()
+        };
+        let mut body = agentlens::encode_prepared(&event, &extras);
+        let max_event_bytes = self.redactor.config().max_event_bytes;
+        if body.len() > max_event_bytes {
+            fit_event(&mut event, max_event_bytes, &mut self.report);
+            body = agentlens::encode_prepared(&event, &extras);
+        }
         self.batcher.push(
             now,
             Record {
-                body,
-                session: event.session_id.into_boxed_str(),
-                run: event.run_id.map(String::into_boxed_str),
+                body: body.into_boxed_slice(),
+                session,
+                run,
                 class,
                 sampled,
             },
@@ -225,9 +232,20 @@ impl Pipeline {
         }
     }
 
-    /// Sends everything buffered, as soon as the retry state allows.
-    pub fn flush(&mut self, now: Millis) {
-        self.batcher.flush(now);
+    /// Sends everything buffered, as soon as the retry state allows; see
+    /// [`Batcher::flush`] for the mark.
+    pub fn flush(&mut self, now: Millis) -> batch::FlushMark {
+        self.batcher.flush(now)
+    }
+
+    /// Whether everything queued before `mark` was delivered or dropped.
+    pub fn is_flushed(&self, mark: batch::FlushMark) -> bool {
+        self.batcher.is_flushed(mark)
+    }
+
+    /// Whether shutdown has completed: nothing is pending any more.
+    pub fn is_shut_down(&self) -> bool {
+        self.batcher.is_shut_down()
     }
 
     /// Reports the result of a request the host performed.
@@ -257,132 +275,4 @@ impl Pipeline {
             redaction: self.report.clone(),
         }
     }
-}
-
-/// Redacts and truncates every content field of `event` in place: each field fits the
-/// redactor's `max_field_bytes`. Ids and timestamps are left alone; names and ids get
-/// pattern redaction. ([`Pipeline::push`] then holds the encoded event to
-/// `max_event_bytes`, measuring the bytes it encodes anyway.)
-pub fn sanitize(redactor: &Redactor, event: &mut Event, report: &mut Report) {
-    let limit = redactor.config().max_field_bytes;
-    let value = |v: &mut Value, report: &mut Report| {
-        redactor.redact_value(v, report);
-        redact::truncate_value(v, limit, report);
-    };
-    let text = |s: &mut String, max: usize, report: &mut Report| {
-        redactor.redact_string(s, report);
-        if s.len() > max {
-            let cut = redact::truncate_str(s, max).into_owned();
-            report.fields_truncated += 1;
-            report.bytes_removed += (s.len() - cut.len()) as u64;
-            *s = cut;
-        }
-    };
-    for v in [
-        &mut event.metadata,
-        &mut event.input_data,
-        &mut event.output_data,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        value(v, report);
-    }
-    if let Some(t) = &mut event.tool_call {
-        value(&mut t.tool_input, report);
-        if let Some(v) = &mut t.tool_output {
-            value(v, report);
-        }
-        text(&mut t.tool_name, MAX_NAME_BYTES, report);
-    }
-    if let Some(m) = &mut event.memory {
-        // A memory key names its value, as an object key does.
-        if let Some(v) = m
-            .value
-            .as_mut()
-            .filter(|_| redactor.is_sensitive_key(&m.key))
-        {
-            *v = Value::String(redactor.config().marker.clone());
-            report.keys_redacted += 1;
-        }
-        if let Some(v) = &mut m.value {
-            value(v, report);
-        }
-        text(&mut m.key, MAX_NAME_BYTES, report);
-    }
-    if let Some(attrs) = event.attributes.take() {
-        let mut v = Value::Object(attrs);
-        value(&mut v, report);
-        if let Value::Object(map) = v {
-            event.attributes = Some(map);
-        }
-    }
-    if let Some(d) = &mut event.decision_trace {
-        text(&mut d.reasoning, limit, report);
-        for a in &mut d.alternatives_considered {
-            text(a, MAX_NAME_BYTES, report);
-        }
-    }
-    if let Some(e) = &mut event.error {
-        text(&mut e.message, limit, report);
-        text(&mut e.error_type, MAX_NAME_BYTES, report);
-        if let Some(s) = &mut e.stack_trace {
-            text(s, limit, report);
-        }
-    }
-    // Ids are user-controlled too (an email as a session id is common); patterns never
-    // match the hex ids AgentLens mints, so correlation survives.
-    text(&mut event.session_id, MAX_NAME_BYTES, report);
-    for s in [
-        &mut event.agent_name,
-        &mut event.model,
-        &mut event.run_name,
-        &mut event.user_id,
-        &mut event.status,
-        &mut event.run_id,
-        &mut event.parent_run_id,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        text(s, MAX_NAME_BYTES, report);
-    }
-}
-
-/// Shrinks the largest content fields until the encoded event fits `max_bytes`.
-pub fn fit_event(event: &mut Event, max_bytes: usize, report: &mut Report) {
-    for _ in 0..16 {
-        let size = serde_json::to_vec(event).map_or(0, |v| v.len());
-        if size <= max_bytes {
-            return;
-        }
-        let excess = size - max_bytes;
-        let fields = content_fields(event);
-        let Some(largest) = fields.into_iter().max_by_key(|v| redact::json_size(v)) else {
-            return;
-        };
-        let current = redact::json_size(largest);
-        redact::truncate_value(largest, current.saturating_sub(excess).max(2), report);
-    }
-}
-
-fn content_fields(event: &mut Event) -> Vec<&mut Value> {
-    let mut out: Vec<&mut Value> = Vec::new();
-    out.extend(
-        [
-            &mut event.metadata,
-            &mut event.input_data,
-            &mut event.output_data,
-        ]
-        .into_iter()
-        .flatten(),
-    );
-    if let Some(t) = &mut event.tool_call {
-        out.push(&mut t.tool_input);
-        out.extend(t.tool_output.as_mut());
-    }
-    if let Some(m) = &mut event.memory {
-        out.extend(m.value.as_mut());
-    }
-    out
 }

@@ -26,6 +26,7 @@
 //! ```
 
 mod detect;
+mod event;
 mod rules;
 mod truncate;
 
@@ -36,6 +37,7 @@ use std::fmt;
 use serde_json::Map;
 pub use serde_json::Value;
 
+pub use event::{MAX_NAME_BYTES, fit_event, sanitize, sanitize_events};
 pub use rules::{DEFAULT_KEYS, PatternRule, default_patterns};
 pub use truncate::{json_size, truncate_str, truncate_value};
 

@@ -325,9 +325,10 @@ impl Sim {
         self.pushed
     }
 
-    /// Asks the batcher to flush now.
-    pub fn flush(&mut self) {
-        self.batcher.flush(self.now);
+    /// Asks the batcher to flush now; returns the mark to check with
+    /// [`Batcher::is_flushed`].
+    pub fn flush(&mut self) -> crate::batch::FlushMark {
+        self.batcher.flush(self.now)
     }
 
     /// Starts shutdown with a deadline `within` from now.

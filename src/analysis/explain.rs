@@ -11,7 +11,7 @@
 //! Both read one session's events, in any mix of types, and never fail: missing fields
 //! get the seed's defaults and odd values are printed as they are. They do not redact;
 //! [`explain_sanitized`] and [`explain_json`] first redact and truncate each event as the
-//! pipeline does ([`pipeline::sanitize`], [`pipeline::fit_event`]), so that an
+//! pipeline does ([`crate::redact::sanitize_events`]), so that an
 //! explanation shows no more than the trace that was sent.
 
 use std::fmt::Write as _;
@@ -19,12 +19,13 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::encode::DecodeError;
-use crate::model::{DEFAULT_AGENT_NAME, Event, EventType, status};
-use crate::pipeline::{self, ConfigError};
+use crate::model::{DEFAULT_AGENT_NAME, Event, EventType};
+use crate::pipeline::ConfigError;
 use crate::redact::{Redactor, Report};
 use crate::time::UnixNanos;
 
 mod backend;
+mod backend_steps;
 
 pub use backend::explain_backend;
 
@@ -185,9 +186,8 @@ pub fn explain(events: &[Event]) -> String {
         Some(t) => md.s(&t.to_rfc3339()),
         None => md.s("unknown"),
     };
-    md.s("\n**Status:** ").s(s.end.map_or(status::ACTIVE, |e| {
-        e.status.as_deref().unwrap_or(status::COMPLETED)
-    }));
+    md.s("\n**Status:** ")
+        .s(crate::model::SessionStatus::of_session(events).as_str());
     let end_in = s.end.and_then(|e| e.total_tokens_in);
     let end_out = s.end.and_then(|e| e.total_tokens_out);
     md.s("\n**Total tokens:** ")
@@ -411,12 +411,7 @@ fn reasoning(e: &Event) -> Option<&str> {
 /// assert!(text.ends_with("💡 Reasoning: ask [REDACTED]"));
 /// ```
 pub fn explain_sanitized(redactor: &Redactor, mut events: Vec<Event>, style: Style) -> String {
-    let mut report = Report::default();
-    let max_event_bytes = redactor.config().max_event_bytes;
-    for e in &mut events {
-        pipeline::sanitize(redactor, e, &mut report);
-        pipeline::fit_event(e, max_event_bytes, &mut report);
-    }
+    crate::redact::sanitize_events(redactor, &mut events, &mut Report::default());
     style.render(&events)
 }
 

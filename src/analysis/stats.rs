@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::cost::{ModelCost, PricingTable, session_cost};
-use crate::model::{Event, EventType, status};
+use crate::model::{Event, EventType};
 
 const NANOS_PER_MINUTE: i64 = 60_000_000_000;
 
@@ -170,9 +170,7 @@ fn ratio(part: u64, whole: u64) -> f64 {
 }
 
 fn tool_failed(e: &Event) -> bool {
-    e.event_type == EventType::ToolError
-        || e.error.is_some()
-        || e.status.as_deref().is_some_and(status::is_error)
+    crate::model::semantics::is_error(e)
 }
 
 /// The statistics of `events`, with costs from `table`.

@@ -2,7 +2,9 @@
 
 use super::backoff;
 use super::classify::{Verdict, classify};
-use super::{Batcher, DropReason, Entry, Inflight, Notice, Outcome, Request, Timer};
+use super::{
+    Batcher, DropReason, Entry, Failure, Inflight, Notice, Outcome, Problem, Request, Timer,
+};
 use crate::time::Millis;
 
 /// The batcher's own response deadline is the host's timeout plus this grace, so a host
@@ -102,19 +104,22 @@ impl Batcher {
         };
         self.timers.clear(Timer::Response);
         let n = entries.len() as u64;
-        match classify(outcome) {
+        let gave_up = match classify(outcome) {
             Verdict::Delivered => {
                 self.failures = 0;
                 self.stats.delivered += n;
                 self.notices.push_back(Notice::Delivered { events: n });
+                None
             }
             Verdict::Reject => {
                 self.failures = 0;
                 self.record_drop(DropReason::Rejected, n);
+                Some(DropReason::Rejected)
             }
             Verdict::Split if entries.len() <= 1 => {
                 self.failures = 0;
                 self.record_drop(DropReason::TooLarge, n);
+                Some(DropReason::TooLarge)
             }
             Verdict::Split => {
                 // Two halves, each sent on its own, at once; not a failure.
@@ -124,21 +129,60 @@ impl Batcher {
                 self.segments.push_front(end);
                 self.segments.push_front(second);
                 self.put_back(entries);
+                None
             }
             Verdict::Retry { after } => self.retry(now, id, entries, after),
+        };
+        if let Some(problem) = Problem::of(outcome) {
+            self.note_failure(id, problem, outcome, gave_up);
         }
         // A batch put back is droppable again: the caps apply to it now.
         self.enforce_caps();
         self.check_shutdown_complete();
     }
 
-    /// A retryable failure: back off, or give up on this batch.
-    fn retry(&mut self, now: Millis, id: u64, entries: Vec<Entry>, after: Option<Millis>) {
+    /// Records a failed request in the stats and tells the host.
+    fn note_failure(
+        &mut self,
+        request: u64,
+        problem: Problem,
+        outcome: Outcome,
+        gave_up: Option<DropReason>,
+    ) {
+        let count = self.stats.last_error.map_or(0, |f| f.count) + 1;
+        let status = match outcome {
+            Outcome::Status { code, .. } => Some(code),
+            _ => None,
+        };
+        let failure = Failure {
+            problem,
+            status,
+            gave_up,
+            count,
+        };
+        self.stats.last_error = Some(failure);
+        let warn = self.warned.first(problem, gave_up);
+        self.notices.push_back(Notice::Failed {
+            request,
+            failure,
+            warn,
+        });
+    }
+
+    /// A retryable failure: back off, or give up on this batch. Returns why the batch
+    /// was dropped, if it was.
+    fn retry(
+        &mut self,
+        now: Millis,
+        id: u64,
+        entries: Vec<Entry>,
+        after: Option<Millis>,
+    ) -> Option<DropReason> {
         self.failures += 1;
         if self.failures > self.config.max_retries {
             self.failures = 0;
             self.record_drop(DropReason::RetriesExhausted, entries.len() as u64);
-            return;
+            return Some(DropReason::RetriesExhausted);
         }
         let delay = match after {
             Some(server) => server.min(self.config.max_retry_after),
@@ -157,7 +201,7 @@ impl Batcher {
         if self.shutdown_deadline.is_some_and(|deadline| at > deadline) {
             // Nothing can be sent before the deadline: the batch blocks the queue.
             self.abandon(DropReason::ShutdownTimeout);
-            return;
+            return Some(DropReason::ShutdownTimeout);
         }
         self.timers.set(Timer::Retry, at);
         self.stats.retries += 1;
@@ -166,6 +210,7 @@ impl Batcher {
             attempt: self.failures,
             delay,
         });
+        None
     }
 
     /// Returns a batch to the front of the queue, due as soon as the retry state allows.

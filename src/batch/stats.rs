@@ -57,6 +57,12 @@ impl DropReason {
     }
 }
 
+impl serde::Serialize for DropReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl fmt::Display for DropReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -136,6 +142,9 @@ pub struct Stats {
     pub retries: u64,
     /// Body bytes of the pending records.
     pub buffered_bytes: u64,
+    /// The last request that failed, if any has: what went wrong, and whether its
+    /// records were given up. Kept after later successes, as a record of the last trouble.
+    pub last_error: Option<super::Failure>,
 }
 
 impl Stats {

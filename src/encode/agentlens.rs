@@ -1,20 +1,20 @@
 //! The AgentLens HTTP wire format (reference A.3 and B.1).
 //!
-//! Events are written as the Python SDK writes them. Two deliberate differences, both
-//! switched by [`WireConfig::backend_compat`] (on by default) and both undone by
-//! [`decode_body`], so nothing is lost:
-//! - The AgentLens backend silently skips event types outside its list (decisions,
-//!   memory, final answers, runs, custom types: reference D.5.2). Such events are sent as
-//!   `generic` with the real type in an extra `agentlens_type` field, which the backend
-//!   ignores and our readers restore.
-//! - The backend double counts a session's tokens when `session_end` with totals arrives
-//!   in the same batch as the events (reference A.3, D.5.1). Session totals are sent as
-//!   `agentlens_total_tokens_in/out`, so the backend sums the events once, correctly.
+//! Events are written as the Python SDK writes them. With [`WireConfig::backend_compat`]
+//! (on by default) what the original AgentLens backend would skip or drop is moved to
+//! where it keeps it (a type it skips is sent as `generic` with `agentlens_type`,
+//! session totals as `agentlens_total_tokens_*`, every other field in
+//! `output_data._agentlens`): see [`compat`] for the documented shape. Every decoder here
+//! undoes it, so nothing is lost.
 
 use serde_json::Value;
 
 use super::DecodeError;
 use crate::model::{Event, EventType};
+
+pub mod compat;
+
+use compat::{Extras, TOTAL_IN_FIELD, TOTAL_OUT_FIELD, TYPE_FIELD};
 
 /// The path the AgentLens backend receives events on, appended to the endpoint.
 pub const EVENTS_PATH: &str = "/events";
@@ -23,14 +23,11 @@ pub const API_KEY_HEADER: &str = "X-API-Key";
 /// The most events the AgentLens backend accepts in one request (`MAX_BATCH_SIZE`).
 pub const MAX_BATCH_EVENTS: usize = 500;
 
-const TYPE_FIELD: &str = "agentlens_type";
-const TOTAL_IN_FIELD: &str = "agentlens_total_tokens_in";
-const TOTAL_OUT_FIELD: &str = "agentlens_total_tokens_out";
-
 /// How events are written for the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WireConfig {
-    /// Rewrite what the original AgentLens backend would skip or miscount (module docs).
+    /// Move what the original AgentLens backend would skip or drop to where it keeps it
+    /// (module docs).
     pub backend_compat: bool,
 }
 
@@ -44,27 +41,34 @@ impl Default for WireConfig {
 
 /// Writes one event as a JSON object.
 pub fn encode_event(event: &Event, config: WireConfig) -> Vec<u8> {
-    let rewrite_type = config.backend_compat && !event.event_type.accepted_by_agentlens_backend();
-    let move_totals = config.backend_compat
-        && event.event_type == EventType::SessionEnd
-        && (event.total_tokens_in.is_some() || event.total_tokens_out.is_some());
-    if !rewrite_type && !move_totals {
+    if !config.backend_compat {
         return to_vec(event);
     }
     let mut shown = event.clone();
-    if rewrite_type {
-        shown.event_type = EventType::Generic;
+    let extras = compat::prepare(&mut shown);
+    encode_prepared(&shown, &extras)
+}
+
+/// Writes an event for the wire, taking it apart rather than copying it: after this
+/// call `event` holds what was written (see [`compat`]), less the top-level extras.
+pub fn encode_event_owned(event: &mut Event, config: WireConfig) -> Vec<u8> {
+    if !config.backend_compat {
+        return to_vec(event);
     }
-    if move_totals {
-        shown.total_tokens_in = None;
-        shown.total_tokens_out = None;
+    let extras = compat::prepare(event);
+    encode_prepared(event, &extras)
+}
+
+/// Serialises an event [`compat::prepare`]d and appends its extra fields.
+pub(crate) fn encode_prepared(event: &Event, extras: &Extras) -> Vec<u8> {
+    let mut out = to_vec(event);
+    if (extras.real_type.is_none() && extras.total_in.is_none() && extras.total_out.is_none())
+        || out.last() != Some(&b'}')
+    {
+        return out;
     }
     // Append the extra fields to the serialised object rather than going through a
     // `Value`: a second serializer for the whole model would cost wasm size and time.
-    let mut out = to_vec(&shown);
-    if out.last() != Some(&b'}') {
-        return out;
-    }
     out.pop();
     let mut field = |name: &str, value: &str| {
         if out.len() > 1 {
@@ -75,17 +79,15 @@ pub fn encode_event(event: &Event, config: WireConfig) -> Vec<u8> {
         out.extend_from_slice(b"\":");
         out.extend_from_slice(value.as_bytes());
     };
-    if rewrite_type {
-        let name = serde_json::to_string(event.event_type.as_str()).unwrap_or_default();
+    if let Some(t) = &extras.real_type {
+        let name = serde_json::to_string(t.as_str()).unwrap_or_default();
         field(TYPE_FIELD, &name);
     }
-    if move_totals {
-        if let Some(n) = event.total_tokens_in {
-            field(TOTAL_IN_FIELD, &n.to_string());
-        }
-        if let Some(n) = event.total_tokens_out {
-            field(TOTAL_OUT_FIELD, &n.to_string());
-        }
+    if let Some(n) = extras.total_in {
+        field(TOTAL_IN_FIELD, &n.to_string());
+    }
+    if let Some(n) = extras.total_out {
+        field(TOTAL_OUT_FIELD, &n.to_string());
     }
     out.push(b'}');
     out
@@ -128,8 +130,12 @@ pub(crate) fn event_from_value(value: Value, index: usize) -> Result<Event, Deco
     let real_type = map.remove(TYPE_FIELD);
     let total_in = map.remove(TOTAL_IN_FIELD);
     let total_out = map.remove(TOTAL_OUT_FIELD);
+    // Read as a map only: serde's derived reader would also take an array of field
+    // values (never an event on the wire), and that second reader costs wasm size.
+    let fields = serde::de::value::MapDeserializer::<_, serde_json::Error>::new(map.into_iter());
     let mut event: Event =
-        serde_json::from_value(Value::Object(map)).map_err(|_| DecodeError::BadEvent { index })?;
+        serde::Deserialize::deserialize(fields).map_err(|_| DecodeError::BadEvent { index })?;
+    compat::restore(&mut event);
     if let Some(Value::String(t)) = real_type {
         event.event_type = EventType::parse(&t);
     }
@@ -185,7 +191,11 @@ pub fn decode_event_array(text: &str) -> Result<(Vec<Event>, usize), DecodeError
     #[cfg(feature = "direct-decode")]
     if !text.contains("\"agentlens_") {
         if let Ok(events) = serde_json::from_str::<Vec<EventObject>>(text) {
-            return Ok((events.into_iter().map(|e| e.0).collect(), 0));
+            let restored = events.into_iter().map(|EventObject(mut e)| {
+                compat::restore(&mut e);
+                e
+            });
+            return Ok((restored.collect(), 0));
         }
     }
     let Value::Array(items) =

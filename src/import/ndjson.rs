@@ -5,9 +5,9 @@ use serde_json::Value;
 
 use super::ImportError;
 use super::warn::Warnings;
-#[cfg(feature = "direct-decode")]
-use crate::encode::agentlens::EventObject;
 use crate::encode::agentlens::decode_event;
+#[cfg(feature = "direct-decode")]
+use crate::encode::agentlens::{EventObject, compat};
 use crate::encode::ndjson::{FORMAT, Header, VERSION};
 use crate::model::Event;
 
@@ -42,7 +42,10 @@ impl Lines {
         }
         serde_json::from_slice::<EventObject>(line)
             .ok()
-            .map(|e| e.0)
+            .map(|EventObject(mut e)| {
+                compat::restore(&mut e);
+                e
+            })
     }
 
     /// Reads one parsed line of an NDJSON trace.

@@ -90,7 +90,8 @@ impl EventType {
         }
     }
 
-    /// Whether the event reports a failure (its run or session had an error).
+    /// Whether the type itself is one of the error types (`error`, `tool_error`,
+    /// `agent_error`). Whether an *event* is an error is [`super::semantics::is_error`].
     pub fn is_error(&self) -> bool {
         matches!(self, Self::Error | Self::ToolError | Self::AgentError)
     }
@@ -387,14 +388,6 @@ impl Event {
             tokens_out: Some(0),
             ..Self::default()
         }
-    }
-
-    /// Whether this event reports an error: an error type, error details, or an
-    /// error status on a run or session end.
-    pub fn is_error(&self) -> bool {
-        self.event_type.is_error()
-            || self.error.is_some()
-            || self.status.as_deref().is_some_and(super::status::is_error)
     }
 
     /// The event's time: `timestamp`, or `ended_at` for a session end.

@@ -5,8 +5,8 @@
 //! tests are in `mod soak` at the end.
 
 use agentlens::batch::{
-    Batcher, Class, Config, DropReason, Framing, Notice, Outcome, Output, Record, Request,
-    parse_retry_after,
+    Batcher, Class, Config, DropReason, Failure, Framing, Notice, Outcome, Output, Problem, Record,
+    Request, parse_retry_after,
 };
 use agentlens::testing::{Fault, Sim};
 use agentlens::time::Millis;
@@ -423,11 +423,22 @@ fn the_response_timer_fires_when_the_host_never_answers() {
     let (_, notices, _) = drain(&mut b, Millis(4000));
     assert!(matches!(
         notices[..],
-        [Notice::Retrying {
-            request: 1,
-            attempt: 1,
-            ..
-        }]
+        [
+            Notice::Retrying {
+                request: 1,
+                attempt: 1,
+                ..
+            },
+            Notice::Failed {
+                request: 1,
+                failure: Failure {
+                    problem: Problem::Timeout,
+                    gave_up: None,
+                    ..
+                },
+                warn: true,
+            }
+        ]
     ));
     // The late answer to the abandoned request changes nothing.
     b.handle_response(Millis(4100), sends[0].id, ok());
@@ -965,7 +976,9 @@ mod soak {
                         s.push_class(sessions[i], run.as_deref(), class);
                     }
                 }
-                55..=59 => s.flush(),
+                55..=59 => {
+                    let _ = s.flush();
+                }
                 60..=62 => s.receiver.kill(),
                 63..=66 => s.receiver.revive(),
                 67 => {

@@ -291,7 +291,7 @@ fn inspector_exports_map_runs_steps_and_nested_runs() {
         (end.status.as_deref(), end.duration_ms),
         (Some("failed"), Some(4200.0))
     );
-    assert!(end.is_error());
+    assert!(agentlens::model::semantics::ended_in_failure(end));
     let child = &import.events[9];
     assert_eq!(child.parent_run_id.as_deref(), Some(parent));
     let failed = &import.events[10];

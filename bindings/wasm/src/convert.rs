@@ -51,6 +51,26 @@ pub(crate) fn output(out: Output) -> JsValue {
             set(&o, "attempt", &attempt.into());
             set(&o, "delayMs", &(delay.0 as f64).into());
         }
+        Output::Event(Notice::Failed {
+            request,
+            failure,
+            warn,
+        }) => {
+            set(&o, "type", &"failed".into());
+            set(&o, "id", &(request as f64).into());
+            set(&o, "problem", &failure.problem.as_str().into());
+            set(
+                &o,
+                "status",
+                &failure.status.map_or(JsValue::NULL, |s| s.into()),
+            );
+            set(
+                &o,
+                "gaveUp",
+                &failure.gave_up.map_or(JsValue::NULL, |r| r.as_str().into()),
+            );
+            set(&o, "warn", &warn.into());
+        }
         Output::Event(Notice::ShutdownComplete { delivered, dropped }) => {
             set(&o, "type", &"shutdownComplete".into());
             set(&o, "delivered", &(delivered as f64).into());

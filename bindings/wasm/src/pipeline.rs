@@ -60,9 +60,22 @@ impl PipelineWasm {
         self.0.push_json_bytes(convert::millis(now_ms), events_json) as u32
     }
 
-    /// Sends everything buffered.
-    pub fn flush(&mut self, now_ms: f64) {
-        self.0.flush(convert::millis(now_ms));
+    /// Sends everything buffered; returns the mark to pass to `isFlushed`.
+    pub fn flush(&mut self, now_ms: f64) -> f64 {
+        self.0.flush(convert::millis(now_ms)).0 as f64
+    }
+
+    /// Whether everything buffered before the flush that returned `mark` was delivered
+    /// or dropped.
+    #[wasm_bindgen(js_name = isFlushed)]
+    pub fn is_flushed(&self, mark: f64) -> bool {
+        self.0.is_flushed(agentlens::batch::FlushMark(mark as u64))
+    }
+
+    /// Whether shutdown has completed: nothing is pending any more.
+    #[wasm_bindgen(js_name = isShutDown)]
+    pub fn is_shut_down(&self) -> bool {
+        self.0.is_shut_down()
     }
 
     /// Reports an HTTP status for request `id`. `retry_after` is the raw `Retry-After`

@@ -75,3 +75,32 @@ impl RedactorWasm {
         Ok(serde_json::to_string(&value).unwrap_or_default())
     }
 }
+
+/// Sanitises events as the pipeline does before sending them, one event at a time, with
+/// rules compiled once: for hosts that analyse what a tracker kept (its analysis methods,
+/// alert watches). Analysis build only.
+#[cfg(feature = "analysis")]
+#[wasm_bindgen]
+pub struct SanitizerWasm(Redactor);
+
+#[cfg(feature = "analysis")]
+#[wasm_bindgen]
+impl SanitizerWasm {
+    /// Compiles the options' rules. Throws `AgentLensConfigError` on a bad rule.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options_json: &str) -> Result<Self, JsValue> {
+        redactor(options_json).map(Self)
+    }
+
+    /// Reads a JSON array of events (wire or model shape), redacts and truncates each
+    /// one on its own (`agentlens::redact::sanitize_events`), and returns them as a JSON
+    /// array. Elements that are not events are left out. Throws `AgentLensDecodeError`
+    /// for text that is not a JSON array.
+    #[wasm_bindgen(js_name = sanitizeEvents)]
+    pub fn sanitize_events(&self, events_json: &str) -> Result<String, JsValue> {
+        let (mut events, _skipped) = agentlens::encode::agentlens::decode_event_array(events_json)
+            .map_err(|e| error::decode(&e))?;
+        redact::sanitize_events(&self.0, &mut events, &mut Report::default());
+        Ok(serde_json::to_string(&events).unwrap_or_else(|_| "[]".into()))
+    }
+}

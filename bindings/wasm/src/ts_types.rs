@@ -8,11 +8,18 @@ export interface BuildInfo { version: string; gitHead: string }
 export type DropReason =
   | "buffer_full" | "retries_exhausted" | "rejected" | "too_large"
   | "shutdown_timeout" | "hold_full" | "invalid";
+export type DeliveryProblem =
+  | "network" | "timeout" | "unauthorized" | "not_found" | "too_large"
+  | "rate_limited" | "server_error" | "rejected";
+export interface DeliveryFailure {
+  problem: DeliveryProblem; status: number | null; gave_up: DropReason | null; count: number;
+}
 export type Output =
   | { type: "send"; id: number; events: number; timeoutMs: number; body: Uint8Array }
   | { type: "dropped"; reason: DropReason; count: number }
   | { type: "delivered"; events: number }
   | { type: "retrying"; id: number; attempt: number; delayMs: number }
+  | { type: "failed"; id: number; problem: DeliveryProblem; status: number | null; gaveUp: DropReason | null; warn: boolean }
   | { type: "shutdownComplete"; delivered: number; dropped: number }
   | { type: "wait"; atMs: number | null };
 export interface RedactionReport {
@@ -22,7 +29,7 @@ export interface RedactionReport {
 export interface PipelineStats {
   tracked: number; delivered: number; sampled_out: number; pending: number;
   dropped: Record<DropReason, number>; requests: number; retries: number;
-  buffered_bytes: number; redaction: RedactionReport;
+  buffered_bytes: number; last_error: DeliveryFailure | null; redaction: RedactionReport;
 }
 export interface RedactResult { value: string; report: RedactionReport }
 export interface DecodedTrace {

@@ -138,10 +138,7 @@ impl SessionView {
 /// `error_rate`: its type contains `error`, case-insensitively (`error`, `tool_error`,
 /// `agent_error`, `llm_error`, ...), as the seed's `_metrics.extract_session_metrics`.
 pub fn is_error_event(e: &Event) -> bool {
-    match &e.event_type {
-        EventType::Custom(name) => contains_ignore_ascii_case(name, "error"),
-        known => known.is_error(),
-    }
+    crate::model::semantics::is_error(e)
 }
 
 /// Whether `haystack` contains `needle` (ASCII lowercase), ignoring ASCII case, without

@@ -2,8 +2,9 @@
 
 use serde_json::Value;
 
+use super::backend_steps::{is_extra_step, push_extra_step};
 use super::{MAX_SHOWN, Md, NANOS_PER_MS, Session, is_regular, reasoning};
-use crate::model::{Event, EventType, status};
+use crate::model::{Event, EventType, SessionStatus, semantics};
 
 /// The AgentLens backend's explanation (`GET /sessions/:id/explain`) for one session's
 /// events, as `backend/lib/explain.js` writes it (reference A.5).
@@ -16,10 +17,14 @@ use crate::model::{Event, EventType, status};
 /// the end when above zero, else summed over the events, once (not the backend's
 /// double count, pitfall D.5.1).
 ///
-/// Steps are written for `llm_call`, `tool_call` and `agent_call` events only, in time
-/// order; every other event is skipped without using a step number but still counts in
-/// the summary (the backend would have skipped storing decisions, runs and custom
-/// types, pitfall D.5.2). Inputs and outputs are cut to [`MAX_SHOWN`] UTF-16 units plus
+/// Steps are written in time order for `llm_call`, `tool_call` and `agent_call` events
+/// as the backend writes them, and — where the backend skipped them because it never
+/// stored them (pitfall D.5.2) — for errors, decisions, memory reads and writes and final
+/// answers, in the same layout (see `backend_steps`), so every error the summary counts
+/// has its step. Run starts and ends, generic and custom events are skipped without
+/// using a step number. The summary counts errors with
+/// [`crate::model::semantics::is_error`] and gives the session's
+/// [`crate::model::SessionStatus`]. Inputs and outputs are cut to [`MAX_SHOWN`] UTF-16 units plus
 /// `…`; a surrogate pair straddling the cut is dropped whole where JavaScript keeps half.
 ///
 /// # Panics
@@ -68,13 +73,20 @@ pub fn explain_backend(events: &[Event]) -> String {
 
     let (mut step, mut llm, mut tools, mut errors) = (0u64, 0u64, 0u64, 0u64);
     for e in by_time(events) {
-        if e.event_type.as_str().contains("error") {
+        if semantics::is_error(e) {
             errors += 1;
         }
         match e.event_type {
             EventType::LlmCall => llm += 1,
             EventType::ToolCall => tools += 1,
             EventType::AgentCall => {}
+            _ if is_extra_step(e) => {
+                step += 1;
+                md.s("**Step ").n(step).s(":** ");
+                push_extra_step(&mut md, e);
+                md.s("\n");
+                continue;
+            }
             _ => continue,
         }
         step += 1;
@@ -89,10 +101,7 @@ pub fn explain_backend(events: &[Event]) -> String {
         .s(" error(s)\n- Total tokens: ")
         .n(total)
         .s("\n- Session status: ")
-        .s(s.end.map_or(status::ACTIVE, |e| match e.status.as_deref() {
-            Some(st @ ("active" | "completed" | "error" | "timeout")) => st,
-            _ => status::COMPLETED,
-        }));
+        .s(SessionStatus::of_session(events).as_str());
     md.0
 }
 

@@ -382,3 +382,73 @@ fn style_names_are_sdk_and_backend_and_nothing_else() {
         "invalid option style: must be \"sdk\" or \"backend\""
     );
 }
+
+#[test]
+fn backend_style_shows_a_step_for_every_error_decision_memory_and_answer() {
+    let mut err = event(EventType::Error, "2026-11-22T10:00:01Z");
+    err.error = Some(ErrorInfo {
+        error_type: "ValueError".into(),
+        message: "bad input".into(),
+        critical: true,
+        stack_trace: None,
+    });
+    let mut read = event(EventType::MemoryRead, "2026-11-22T10:00:02Z");
+    read.memory = Some(Memory {
+        key: "prefs".into(),
+        value: Some(json!({"seat": "aisle"})),
+        ..Memory::default()
+    });
+    let mut write = event(EventType::MemoryWrite, "2026-11-22T10:00:03Z");
+    write.memory = Some(Memory {
+        key: "prefs".into(),
+        overwrite: Some(true),
+        ..Memory::default()
+    });
+    let mut decision = event(EventType::Decision, "2026-11-22T10:00:04Z");
+    decision.decision_trace = Some(DecisionTrace {
+        reasoning: "cheapest".into(),
+        alternatives_considered: vec!["fast".into(), "direct".into()],
+        confidence: Some(0.8),
+        ..DecisionTrace::default()
+    });
+    let mut answer = event(EventType::Final, "2026-11-22T10:00:05Z");
+    answer.output_data = Some(json!({"answer": "Booked UA 12"}));
+    let mut py_error = event(EventType::AgentError, "2026-11-22T10:00:06Z");
+    py_error.output_data = Some(json!({"error": "boom", "error_type": "RuntimeError"}));
+    let mut root_end = event(EventType::RunEnd, "2026-11-22T10:00:07Z");
+    root_end.status = Some("error".into());
+    let text = explain_backend(&[
+        err,
+        read,
+        write,
+        decision,
+        answer,
+        py_error,
+        root_end,
+        end("completed", None, None),
+    ]);
+    let steps = text.split("### What happened:\n\n").nth(1).unwrap();
+    assert_eq!(
+        steps,
+        "**Step 1:** The agent met an error.\n- *Error:* ValueError: bad input\n- *Critical:* yes, it ended the run\n\n\
+         **Step 2:** The agent read **prefs** from memory.\n- *Value:* {\"seat\":\"aisle\"}\n\n\
+         **Step 3:** The agent wrote **prefs** to memory, replacing its value.\n\n\
+         **Step 4:** The agent made a decision.\n- 💡 *Reasoning:* cheapest\n- *Alternatives:* fast; direct\n- *Confidence:* 0.80\n\n\
+         **Step 5:** The agent gave its final answer.\n- *Answer:* \"Booked UA 12\"\n\n\
+         **Step 6:** Agent function failed.\n- *Error:* RuntimeError: boom\n\n\
+         ### Summary\n- 0 LLM call(s), 0 tool call(s), 2 error(s)\n- Total tokens: 0\n- Session status: error"
+    );
+}
+
+#[test]
+fn both_styles_give_the_session_status_by_the_one_rule() {
+    let mut root_end = event(EventType::RunEnd, "2026-11-22T10:00:07Z");
+    root_end.status = Some("failed".into());
+    let events = [
+        start("a", "2026-11-22T10:00:00Z"),
+        root_end,
+        end("completed", None, None),
+    ];
+    assert!(explain(&events).contains("**Status:** error"));
+    assert!(explain_backend(&events).ends_with("- Session status: error"));
+}
