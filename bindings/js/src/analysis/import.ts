@@ -147,3 +147,28 @@ export function gzip(bytes: Uint8Array, level?: number): Uint8Array {
 export function gunzip(bytes: Uint8Array, maxBytes?: number): Uint8Array {
   return analysisWasm().gunzipBytes(bytes, maxBytes);
 }
+
+/**
+ * Reads an AgentLens NDJSON trace file (what `createNdjsonFileExporter` writes): the
+ * header, the events, and one message per bad line (with its line number, never its
+ * content). For any other format use {@link importTrace}.
+ *
+ * @example
+ * ```ts
+ * import { decodeNdjson } from "agentlens/analysis";
+ * const { events, errors } = decodeNdjson('{"session_id":"s1","event_type":"final"}\n{oops\n');
+ * console.log(events.length, errors); // 1, one message naming line 2
+ * ```
+ */
+export function decodeNdjson(text: string): { header: { format: string; version: number; producer?: string } | null; events: WireEvent[]; errors: string[] } {
+  return analysisWasm().decodeNdjson(text);
+}
+
+/**
+ * Reads an AgentLens request body `{"events":[…]}` (what the HTTP exporter sends), with
+ * backend compatibility undone. Throws `AgentLensDecodeError` with the position of the
+ * problem.
+ */
+export function decodeWireBody(body: Uint8Array): WireEvent[] {
+  return analysisWasm().decodeWireBody(body);
+}

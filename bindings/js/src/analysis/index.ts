@@ -21,5 +21,5 @@ export {
 } from "./compliance.js";
 export { detectDrift, type DriftResult } from "./drift.js";
 export { createAlertEngine, type AlertEngine, type AlertRules, type FiredAlert } from "./alert.js";
-export { importTrace, createTraceImporter, gzip, gunzip, type TraceFormat, type ImportResult, type TraceImporter } from "./import.js";
+export { importTrace, createTraceImporter, decodeNdjson, decodeWireBody, gzip, gunzip, type TraceFormat, type ImportResult, type TraceImporter } from "./import.js";
 export { createSessionSet, type SessionSet, type SessionComplianceReport } from "./sessions.js";

@@ -89,8 +89,8 @@ export function endSession(sessionId?: string): Promise<void> {
 }
 
 /** Flushes the default tracker; see `Tracker.flush`. */
-export function flush(): Promise<void> {
-  return tracker("flush").flush();
+export function flush(timeoutMs?: number): Promise<boolean> {
+  return tracker("flush").flush(timeoutMs);
 }
 
 /** Shuts the default tracker down; see `Tracker.shutdown`. */

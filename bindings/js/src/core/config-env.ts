@@ -38,6 +38,7 @@ export const ENV_VARIABLES: ReadonlyArray<readonly [variable: string, option: st
   ["AGENTLENS_FLUSH_INTERVAL_MS", "flushIntervalMs", number],
   ["AGENTLENS_MAX_RETRIES", "maxRetries", number],
   ["AGENTLENS_REQUEST_TIMEOUT_MS", "requestTimeoutMs", number],
+  ["AGENTLENS_EXIT_TIMEOUT_MS", "exitTimeoutMs", number],
   ["AGENTLENS_MAX_BUFFER_EVENTS", "maxBufferEvents", number],
   ["AGENTLENS_MAX_FIELD_BYTES", "maxFieldBytes", number],
   ["AGENTLENS_BACKEND_COMPAT", "backendCompat", boolean],

@@ -96,6 +96,12 @@ export interface TrackerOptions extends Omit<PipelineOptions, "format"> {
   enabled?: boolean;
   /** Events kept per session for `explain()` (default 5000; older ones are forgotten and counted). */
   explainMaxEvents?: number;
+  /**
+   * When the process or page goes away (Node `beforeExit`, browser `pagehide`), how long
+   * the tracker keeps delivering, retries included, before what is left is counted
+   * `shutdown_timeout` and reported. Default 10000. Env `AGENTLENS_EXIT_TIMEOUT_MS`.
+   */
+  exitTimeoutMs?: number;
 }
 
 /** Options after defaults, profile, environment and explicit values are merged and checked. */
@@ -107,6 +113,7 @@ export interface ResolvedConfig {
   logLevel: LogLevel;
   logger: Logger | undefined;
   explainMaxEvents: number;
+  exitTimeoutMs: number;
   /** `undefined`: the default HTTP exporter. */
   exporters: readonly Exporter[] | undefined;
   /** What each exporter's core pipeline receives (plus its `format`). */
@@ -159,6 +166,7 @@ const CHECKS: Record<keyof TrackerOptions, Check> = {
   logger: check((v) => typeof v === "function", "must be a function"),
   enabled: bool,
   explainMaxEvents: natural,
+  exitTimeoutMs: millis,
   backendCompat: bool,
   batchSize: positive,
   flushIntervalMs: millis,
@@ -184,7 +192,7 @@ const CHECKS: Record<keyof TrackerOptions, Check> = {
 };
 
 /** Tracker-only options; everything else in `CHECKS` goes to the core. */
-const TRACKER_ONLY = new Set(["apiKey", "endpoint", "exporters", "profile", "logLevel", "logger", "enabled", "explainMaxEvents"]);
+const TRACKER_ONLY = new Set(["apiKey", "endpoint", "exporters", "profile", "logLevel", "logger", "enabled", "explainMaxEvents", "exitTimeoutMs"]);
 
 function endpointOption(v: unknown): string {
   if (typeof v !== "string") throw new Must("must be a string (an http or https URL)");
@@ -280,6 +288,7 @@ export function resolveConfig(options: TrackerOptions = {}, env: Record<string, 
     enabled: true,
     logLevel: "warn",
     explainMaxEvents: 5000,
+    exitTimeoutMs: 10_000,
     ...(profile ? PROFILES[profile] : {}),
     ...fromEnv,
     ...explicit,
@@ -294,6 +303,7 @@ export function resolveConfig(options: TrackerOptions = {}, env: Record<string, 
     logLevel: merged.logLevel as LogLevel,
     logger: merged.logger as Logger | undefined,
     explainMaxEvents: merged.explainMaxEvents as number,
+    exitTimeoutMs: merged.exitTimeoutMs as number,
     exporters: merged.exporters as readonly Exporter[] | undefined,
     core: core as PipelineOptions,
   };

@@ -1,7 +1,14 @@
 /**
  * The driver: applies one input to the wasm pipeline, drains its outputs, performs each
- * send through the host, forwards each notice, and schedules the next wake-up. All
- * policy (when to send, retry, drop) stays in Rust; this file only moves data.
+ * send through the host, hands each notice to the host, and schedules the next wake-up.
+ * All policy (when to send, retry, drop, what is worth a warning) stays in Rust; this
+ * file only moves data.
+ *
+ * `flush()` and `shutdown()` wait for the core, not for the network: a flush is done when
+ * the core says every event queued before it was delivered or given up, a shutdown when
+ * the core says nothing is pending. While one of them waits, the wake-up timer keeps the
+ * runtime alive (see `Host.schedule`), so a retry after a 503 or a `Retry-After: 2` runs
+ * before the caller's `await` returns.
  */
 import type { Output, PipelineStats, PipelineWasm } from "../../wasm/agentlens_wasm.js";
 import { newMarkerCounts, safeStringify, type MarkerCounts } from "./safe-json.js";
@@ -17,6 +24,12 @@ export interface WireRequest {
 /** What became of a request: an HTTP status (with `Retry-After`, if any) or a failure. */
 export type WireResult = { status: number; retryAfter?: string | null } | { failure: "timeout" | "network" };
 
+/** A notice the core emitted: drops, failed requests, deliveries, retries. */
+export type Notice = Exclude<Output, { type: "send" } | { type: "wait" }>;
+
+/** A timer slot; see `Platform.timer`. */
+export type Schedule = (atMs: number | null, wake: () => void, keepAlive?: boolean) => void;
+
 /** What the platform supplies. Implementations live in `src/platform/`. */
 export interface Host {
   /** Monotonic milliseconds. */
@@ -25,23 +38,31 @@ export interface Host {
   wallClock(): number;
   /** Performs a request. Must not be traced by us, must never reject. */
   send(request: WireRequest): Promise<WireResult>;
-  /** Wakes the driver at `atMs` (monotonic); replaces any earlier schedule. `null` cancels. */
-  schedule(atMs: number | null, wake: () => void): void;
-  /** Logs a warning about our own health (drops). */
-  warn(message: string): void;
+  /** A fresh timer slot; `keepAlive` is set while a flush or shutdown waits on it. */
+  timer(): Schedule;
+  /** Told of every notice, for counting and logging. */
+  notice(notice: Notice): void;
+}
+
+interface Waiter {
+  done: () => boolean;
+  resolve: (finished: boolean) => void;
 }
 
 const utf8 = new TextEncoder();
 
 export class Driver {
-  private inFlight = 0;
-  private idleWaiters: Array<() => void> = [];
   readonly markers: MarkerCounts = newMarkerCounts();
+  private waiters: Waiter[] = [];
+  private wakeAt: number | null = null;
+  private readonly wake: Schedule;
 
   constructor(
     private readonly pipeline: PipelineWasm,
     private readonly host: Host,
-  ) {}
+  ) {
+    this.wake = host.timer();
+  }
 
   /** Serialises (never throws), pushes in one crossing, and lets the core react. */
   push(events: unknown[]): void {
@@ -55,19 +76,23 @@ export class Driver {
     this.pump();
   }
 
-  /** Sends everything buffered; resolves once no request is in flight. */
-  flush(): Promise<void> {
-    this.pipeline.flush(this.host.now());
+  /**
+   * Sends everything buffered and resolves `true` once each of those events was
+   * delivered or given up (counted in `stats().dropped`), retries and backoff included;
+   * or `false` when `timeoutMs` passes first (the events stay pending).
+   */
+  flush(timeoutMs?: number): Promise<boolean> {
+    const mark = this.pipeline.flush(this.host.now());
     this.pump();
-    return this.idle();
+    return this.until(() => this.pipeline.isFlushed(mark), timeoutMs);
   }
 
-  /** Drains before `timeoutMs` elapses; what is left is counted `shutdown_timeout`. */
+  /** Drains until nothing is pending or `timeoutMs` passed; what is left is counted `shutdown_timeout`. */
   async shutdown(timeoutMs: number): Promise<PipelineStats> {
     const now = this.host.now();
     this.pipeline.shutdown(now, now + Math.max(0, timeoutMs));
     this.pump();
-    await this.idle();
+    await this.until(() => this.pipeline.isShutDown());
     return this.stats();
   }
 
@@ -85,41 +110,55 @@ export class Driver {
     return this.pipeline.stats();
   }
 
-  /** Resolves when nothing is in flight. */
-  idle(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  /** Resolves when `done()` holds (checked after every step of the core), or `false` at `timeoutMs`. */
+  private until(done: () => boolean, timeoutMs?: number): Promise<boolean> {
+    if (done()) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiter: Waiter = { done, resolve };
+      this.waiters.push(waiter);
+      this.reschedule();
+      if (timeoutMs === undefined || !Number.isFinite(timeoutMs)) return;
+      const deadline = this.host.timer();
+      waiter.resolve = (finished) => {
+        deadline(null, () => {});
+        resolve(finished);
+      };
+      deadline(this.host.now() + Math.max(0, timeoutMs), () => this.release(waiter, false), true);
+    });
+  }
+
+  private release(waiter: Waiter, finished: boolean): void {
+    const i = this.waiters.indexOf(waiter);
+    if (i < 0) return;
+    this.waiters.splice(i, 1);
+    waiter.resolve(finished);
+    this.reschedule();
+  }
+
+  /** Points the wake-up timer at the core's deadline, kept alive while anyone waits. */
+  private reschedule(): void {
+    this.wake(
+      this.wakeAt,
+      () => {
+        this.pipeline.handleTimeout(this.host.now());
+        this.pump();
+      },
+      this.waiters.length > 0,
+    );
   }
 
   private pump(): void {
     const outputs = this.pipeline.drain(this.host.now()) as Output[];
     for (const out of outputs) {
-      switch (out.type) {
-        case "send":
-          this.perform(out);
-          break;
-        case "dropped":
-          this.host.warn(`agentlens: dropped ${out.count} event(s): ${out.reason}`);
-          break;
-        case "wait":
-          this.host.schedule(out.atMs, () => {
-            this.pipeline.handleTimeout(this.host.now());
-            this.pump();
-          });
-          break;
-        default:
-          break;
-      }
+      if (out.type === "send") this.perform(out);
+      else if (out.type === "wait") this.wakeAt = out.atMs;
+      else this.host.notice(out);
     }
-    if (this.inFlight === 0 && this.idleWaiters.length > 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    }
+    for (const w of this.waiters.filter((w) => w.done())) this.release(w, true);
+    this.reschedule();
   }
 
   private perform(out: Extract<Output, { type: "send" }>): void {
-    this.inFlight++;
     const request: WireRequest = { id: out.id, body: out.body, events: out.events, timeoutMs: out.timeoutMs };
     let result: Promise<WireResult>;
     try {
@@ -136,7 +175,6 @@ export class Driver {
         } else {
           this.pipeline.handleFailure(now, out.id, r.failure);
         }
-        this.inFlight--;
         this.pump();
       });
   }

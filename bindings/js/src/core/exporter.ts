@@ -9,6 +9,11 @@ import type { WireRequest, WireResult } from "./driver.js";
 export interface Exporter {
   /** A short name for logs and stats (`http`, `ndjson-file`, `console`, ...). */
   readonly name: string;
+  /**
+   * Where it delivers, for messages: a URL without credentials or query, a file path.
+   * Never a key.
+   */
+  readonly target?: string;
   /** The framing the core should produce: AgentLens request bodies or NDJSON lines. */
   readonly format: "agentlens" | "ndjson";
   /** Delivers one request body. Must never reject; report failures as a WireResult. */

@@ -5,7 +5,8 @@
  * becomes a promise of a valid `WireResult`. It builds no events and decides no policy.
  */
 import type { PipelineOptions } from "./config.js";
-import { Driver, type WireRequest, type WireResult } from "./driver.js";
+import { describeFailure } from "./delivery.js";
+import { Driver, type Notice, type WireRequest, type WireResult } from "./driver.js";
 import type { Exporter } from "./exporter.js";
 import { DropReporter, type Health } from "./health.js";
 import type { Platform } from "./platform.js";
@@ -44,13 +45,25 @@ export class Fanout {
       sink.driver = new Driver(newPipeline(core, p, exporter.format), {
         now: () => p.now(),
         wallClock: () => p.wallClock(),
-        schedule: p.timer(),
-        warn: () => sink.drops.notice(),
+        timer: () => p.timer(),
+        notice: (n) => this.notice(sink, n),
         send: (r) => this.send(exporter, r),
       });
       sink.drops = new DropReporter(exporter.name, () => sink.driver.stats().dropped, health);
       return sink;
     });
+  }
+
+  /** Counts and logs what the core reported: drops (coalesced), failed requests (the core says which to warn about). */
+  private notice(sink: Sink, n: Notice): void {
+    if (n.type === "dropped") {
+      sink.drops.notice();
+    } else if (n.type === "failed") {
+      const level = n.warn ? "warn" : "debug";
+      if (this.health.enabled(level)) {
+        this.health.log(level, describeFailure(sink.exporter.name, targetOf(sink.exporter), n.problem, n.status, n.gaveUp));
+      }
+    }
   }
 
   /** The exporters' names, in order. */
@@ -89,18 +102,24 @@ export class Fanout {
     }
   }
 
-  /** Flushes every pipeline; resolves when none has a request in flight. Never rejects. */
-  flush(): Promise<void> {
+  /**
+   * Flushes every pipeline; resolves `true` once every event buffered before the call was
+   * delivered or given up, `false` if `timeoutMs` passed first. Never rejects.
+   */
+  flush(timeoutMs?: number): Promise<boolean> {
     return Promise.all(
       this.sinks.map((s) => {
         try {
-          return s.driver.flush().catch((e: unknown) => this.health.internal("flush", e));
+          return s.driver.flush(timeoutMs).catch((e: unknown) => {
+            this.health.internal("flush", e);
+            return false;
+          });
         } catch (e) {
           this.health.internal("flush", e);
-          return undefined;
+          return false;
         }
       }),
-    ).then(() => undefined);
+    ).then((done) => done.every(Boolean));
   }
 
   /** Drains every pipeline for at most `timeoutMs`, reports the last drops, releases the exporters. */
@@ -124,8 +143,20 @@ export class Fanout {
 
   /** Each exporter's accounting and their sum. */
   stats(): { total: DeliveryStats; perExporter: ExporterStats[] } {
-    const perExporter = this.sinks.map((s) => ({ name: s.exporter.name, format: s.exporter.format, ...fromCore(s.driver.stats()) }));
+    const perExporter = this.sinks.map((s) => {
+      const target = targetOf(s.exporter);
+      return { name: s.exporter.name, format: s.exporter.format, target: target ?? null, ...fromCore(s.driver.stats(), s.exporter.name, target) };
+    });
     const total = perExporter.reduce((acc, s) => addInto(acc, s), emptyDelivery());
     return { total, perExporter };
+  }
+}
+
+/** An exporter's `target`, if it is a string (custom exporters may have anything there). */
+function targetOf(exporter: Exporter): string | undefined {
+  try {
+    return typeof exporter.target === "string" ? exporter.target : undefined;
+  } catch {
+    return undefined;
   }
 }

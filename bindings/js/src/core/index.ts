@@ -99,19 +99,9 @@ export function createRedactor(options: PipelineOptions = {}): (text: string) =>
   return (text: string) => r.redact(text);
 }
 
-/** Reads an NDJSON trace file; bad lines are reported, not thrown. */
-export function decodeNdjson(text: string) {
-  return wasm().decodeNdjson(text);
-}
-
 /** The header line for a new trace file. */
 export function ndjsonHeader(producer?: string): string {
   return wasm().ndjsonHeader(producer);
-}
-
-/** Reads an AgentLens request body. Throws `AgentLensDecodeError` with a position. */
-export function decodeWireBody(body: Uint8Array): Record<string, unknown>[] {
-  return wasm().decodeWireBody(body);
 }
 
 /** The wasm core's version and git commit. */

@@ -2,7 +2,7 @@
  * What a runtime supplies to the neutral core: clocks, timers, logging, environment,
  * async context and exit hooks. Implementations live in `src/platform/`; an entry point
  * installs one with `usePlatform`. Nothing in `src/core` touches `process`, `window`,
- * timers or Node modules directly.
+ * or Node modules directly, and timers only in the neutral fallback.
  */
 
 /** Async-context propagation for `trace.run`. */
@@ -22,18 +22,19 @@ export interface Platform {
   wallClock(): number;
   /**
    * A fresh timer slot. Each call returns an independent schedule function; calling it
-   * replaces that slot's earlier schedule, and `null` cancels. Timers never keep a Node
-   * process alive. On edge runtimes this is a no-op: users flush in `waitUntil`.
+   * replaces that slot's earlier schedule, and `null` cancels. `keepAlive` is set while a
+   * flush or shutdown waits for the wake-up: only then may a timer keep a Node process
+   * alive, and only then does an edge runtime get one (users flush in `waitUntil`).
    */
-  timer(): (atMs: number | null, wake: () => void) => void;
+  timer(): (atMs: number | null, wake: () => void, keepAlive?: boolean) => void;
   /** Logs a warning about AgentLens's own health. */
   warn(message: string): void;
   /** Environment variables (`AGENTLENS_*`), or an empty object where there are none. */
   env(): Record<string, string | undefined>;
   /** A new async-context store (AsyncLocalStorage on Node, a call stack elsewhere). */
   contextStore<T>(): ContextStore<T>;
-  /** Calls `flush` when the process or page is going away (Node `beforeExit`, browser `pagehide`). */
-  onExit(flush: () => Promise<unknown>): void;
+  /** Calls `drain` when the process or page is going away (Node `beforeExit`, browser `pagehide`). */
+  onExit(drain: () => Promise<unknown>): void;
   /** 32 bytes from a secure random source, or undefined to let the wasm core draw them. */
   seed?(): Uint8Array | undefined;
 }
@@ -76,11 +77,25 @@ export function stackContextStore<T>(): ContextStore<T> {
   };
 }
 
+/**
+ * The neutral fallback's timer: none in the background (it cannot know whether the
+ * runtime would keep them), a plain `setTimeout` while a flush or shutdown waits, which
+ * every JavaScript runtime has.
+ */
+function neutralTimer(): (atMs: number | null, wake: () => void, keepAlive?: boolean) => void {
+  let handle: ReturnType<typeof setTimeout> | undefined;
+  const now = () => (typeof performance !== "undefined" ? performance.now() : Date.now());
+  return (atMs, wake, keepAlive = false) => {
+    if (handle !== undefined) clearTimeout(handle);
+    handle = atMs === null || !keepAlive ? undefined : setTimeout(wake, Math.max(0, atMs - now()));
+  };
+}
+
 const neutralPlatform: Platform = {
   name: "neutral",
   now: () => (typeof performance !== "undefined" ? performance.now() : Date.now()),
   wallClock: () => Date.now(),
-  timer: () => () => {},
+  timer: neutralTimer,
   warn: (m) => console.warn(m),
   env: () => ({}),
   contextStore: stackContextStore,

@@ -8,6 +8,7 @@
  */
 import type { DropReason, PipelineStats } from "../../wasm/agentlens_wasm.js";
 import type { MarkerCounts } from "./safe-json.js";
+import { lastError, type LastDeliveryError } from "./delivery.js";
 
 /** What redaction and truncation did (counts only, never values). */
 export interface RedactionStats {
@@ -41,6 +42,10 @@ export interface DeliveryStats {
 export interface ExporterStats extends DeliveryStats {
   name: string;
   format: "agentlens" | "ndjson";
+  /** Where it delivers (a URL without credentials or query, a file), if it says. */
+  target: string | null;
+  /** The last request that failed, if any: the cause, the status, what became of its events, and what to check. */
+  lastError: LastDeliveryError | null;
 }
 
 /**
@@ -80,9 +85,9 @@ export function emptyDelivery(): DeliveryStats {
   };
 }
 
-/** The core's snake_case stats in camelCase. */
-export function fromCore(s: PipelineStats): DeliveryStats {
-  const out = emptyDelivery();
+/** The core's snake_case stats in camelCase, with the exporter's last delivery error phrased. */
+export function fromCore(s: PipelineStats, exporter: string, target: string | undefined): DeliveryStats & { lastError: LastDeliveryError | null } {
+  const out: DeliveryStats & { lastError: LastDeliveryError | null } = { ...emptyDelivery(), lastError: lastError(exporter, target, s.last_error) };
   addInto(out, {
     tracked: s.tracked,
     delivered: s.delivered,

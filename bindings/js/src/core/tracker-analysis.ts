@@ -48,24 +48,40 @@ export interface SessionChoice {
   sessionId?: string;
 }
 
-/** The session's kept events, redacted with the tracker's rules, as a JSON array. */
+type Sanitizer = InstanceType<AnalysisWasm["SanitizerWasm"]>;
+
+/** Each tracker's sanitizer: its redaction rules, compiled once for all its analyses. */
+const sanitizers = new WeakMap<Recorder, { options: string; sanitizer: Sanitizer }>();
+
+/**
+ * Sanitises a JSON array of events as the tracker's pipeline does before sending them,
+ * each event on its own (redaction, then the field and event limits): what the engines
+ * see is what the exporters send.
+ */
+function sanitized(w: AnalysisWasm, r: Recorder, coreOptions: string, eventsJson: string): string {
+  let entry = sanitizers.get(r);
+  if (!entry || entry.options !== coreOptions) {
+    entry?.sanitizer.free();
+    entry = { options: coreOptions, sanitizer: new w.SanitizerWasm(coreOptions) };
+    sanitizers.set(r, entry);
+  }
+  return entry.sanitizer.sanitizeEvents(eventsJson);
+}
+
+/** The session's kept events, sanitised with the tracker's rules, as a JSON array. */
 function sessionEvents(w: AnalysisWasm, r: Recorder, coreOptions: string, choice: SessionChoice = {}): string {
   r.drain();
   const id = choice.sessionId;
   const s: SessionRecord | undefined = id === undefined || id === null ? r.sessions.current() : r.sessions.get(String(id));
   if (!s) throw new AgentLensAnalysisError(id === undefined || id === null ? "No active session." : `Session ${String(id)} not found.`);
-  return redacted(w, coreOptions, s.eventsJson());
+  return sanitized(w, r, coreOptions, s.eventsJson());
 }
 
-function redacted(w: AnalysisWasm, coreOptions: string, eventsJson: string): string {
-  return w.redactJson(coreOptions, eventsJson).value;
-}
-
-/** Every kept session's events (redacted), one JSON array. */
+/** Every kept session's events (sanitised), one JSON array. */
 function allEvents(w: AnalysisWasm, r: Recorder, coreOptions: string): string {
   r.drain();
   const parts = r.sessions.all().map((s) => s.eventsJson().slice(1, -1)).filter((p) => p.length > 0);
-  return redacted(w, coreOptions, `[${parts.join(",")}]`);
+  return sanitized(w, r, coreOptions, `[${parts.join(",")}]`);
 }
 
 /** Options of `tracker.compliance()`. */
@@ -185,7 +201,7 @@ export async function watchAlerts(
   let stopped = false;
   feed = (batch) => {
     if (stopped) return;
-    const alerts: FiredAlert[] = JSON.parse(engine.pushMany(redacted(w, coreOptions, batch)));
+    const alerts: FiredAlert[] = JSON.parse(engine.pushMany(sanitized(w, r, coreOptions, batch)));
     for (const alert of alerts) {
       fired.push(alert);
       if (fired.length > MAX_KEPT_ALERTS) fired.shift();

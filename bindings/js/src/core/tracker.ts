@@ -103,7 +103,8 @@ export class Tracker {
     live.add(this);
     if (!exitHooked.has(p)) {
       exitHooked.add(p);
-      p.onExit(() => Promise.all([...live].map((t) => t.flush())));
+      // Going away: drain each tracker within its exitTimeoutMs, counting what is left.
+      p.onExit(() => Promise.all([...live].map((t) => t.shutdown(t.config.exitTimeoutMs))));
     }
     health.log("info", `agentlens: tracking to ${fanout.names().join(", ") || "no exporter"}`);
   }
@@ -341,19 +342,27 @@ export class Tracker {
     } catch (e) {
       r.health.internal("endSession", e);
     }
-    return this.flush();
-  }
-
-  /** Sends everything buffered by every exporter; resolves when no request is in flight. Never rejects. */
-  flush(): Promise<void> {
-    this.recorder.drain();
-    return this.recorder.fanout.flush();
+    return this.flush().then(() => undefined);
   }
 
   /**
-   * Drains every exporter for at most `timeoutMs` (what is left is counted
-   * `shutdown_timeout`), releases the exporters, and returns the final stats. Events
-   * tracked afterwards are counted as dropped, not sent. Idempotent; never rejects.
+   * Sends everything buffered by every exporter and waits until each of those events was
+   * delivered or given up (counted in `stats().dropped`), retries and `Retry-After`
+   * included: against a receiver that answers 503 for a while, it takes as long as the
+   * retries take. Resolves `true` then, or `false` if `timeoutMs` passed first (the
+   * events stay buffered and keep being retried). Never rejects.
+   */
+  flush(timeoutMs?: number): Promise<boolean> {
+    this.recorder.drain();
+    const t = typeof timeoutMs === "number" && timeoutMs >= 0 ? timeoutMs : undefined;
+    return this.recorder.fanout.flush(t);
+  }
+
+  /**
+   * Drains every exporter, retries and `Retry-After` included, until nothing is pending
+   * or `timeoutMs` has passed (what is left then is counted `shutdown_timeout` and
+   * reported), releases the exporters, and returns the final stats. Events tracked
+   * afterwards are counted as dropped, not sent. Idempotent; never rejects.
    */
   shutdown(timeoutMs = 5000): Promise<TrackerStats> {
     if (this.closing) return this.closing;

@@ -14,6 +14,7 @@ import type { WireRequest, WireResult } from "../core/driver.js";
 import type { Exporter } from "../core/exporter.js";
 import { platform } from "../core/platform.js";
 import { optionError } from "../core/errors.js";
+import { displayTarget } from "../core/delivery.js";
 
 type Fetch = typeof fetch;
 
@@ -93,6 +94,7 @@ export function createHttpExporter(o: HttpExporterOptions): Exporter {
 
   return {
     name: "http",
+    target: displayTarget(url),
     format: "agentlens",
     async send(request: WireRequest): Promise<WireResult> {
       const f = o.fetch ?? platformFetch ?? (globalThis as { fetch?: Fetch }).fetch;

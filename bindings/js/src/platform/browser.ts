@@ -19,7 +19,7 @@ interface DocumentLike extends EventTargetLike {
 export function browserPlatform(): Platform {
   return webPlatform({
     name: "browser",
-    timer: () => timerSlot(() => performance.now(), false),
+    timer: () => timerSlot(() => performance.now(), "always"),
     onExit(flush) {
       const g = globalThis as unknown as EventTargetLike & { document?: DocumentLike };
       const run = () => {

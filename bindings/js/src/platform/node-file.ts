@@ -30,7 +30,8 @@ export interface NdjsonFileExporterOptions {
  * @example
  * ```ts
  * import { readFileSync } from "node:fs";
- * import { createNdjsonFileExporter, decodeNdjson, init } from "agentlens";
+ * import { createNdjsonFileExporter, init } from "agentlens";
+ * import { decodeNdjson } from "agentlens/analysis";
  * const file = createNdjsonFileExporter({ path: "traces/agent.ndjson", maxBytes: 1 << 20, maxFiles: 3 });
  * const tracker = init({ exporters: [file] });
  * tracker.startSession({ agentName: "local-agent" });
@@ -107,6 +108,7 @@ export function createNdjsonFileExporter(o: NdjsonFileExporterOptions): Exporter
 
   return {
     name: "ndjson-file",
+    target: path,
     format: "ndjson",
     send(request: WireRequest): Promise<WireResult> {
       // One append at a time, in order, even if several pipelines share this exporter.

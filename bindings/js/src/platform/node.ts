@@ -1,7 +1,8 @@
 /// <reference types="node" />
 /**
- * The Node.js platform: `performance.now()`, unref'd timers that never keep the process
- * alive, `process.env`, AsyncLocalStorage for run context, and a flush on `beforeExit`.
+ * The Node.js platform: `performance.now()`, timers that keep the process alive only
+ * while a flush or shutdown waits on them, `process.env`, AsyncLocalStorage for run
+ * context, and a drain on `beforeExit`.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomFillSync } from "node:crypto";
@@ -13,21 +14,22 @@ export function nodePlatform(): Platform {
     name: "node",
     now: () => performance.now(),
     wallClock: () => Date.now(),
-    timer: () => timerSlot(() => performance.now(), true),
+    timer: () => timerSlot(() => performance.now(), "unref"),
     warn: (m) => process.emitWarning(m, { code: "AGENTLENS" }),
     env: () => process.env,
     contextStore<T>(): ContextStore<T> {
       const als = new AsyncLocalStorage<T>();
       return { get: () => als.getStore(), run: (value, fn) => als.run(value, fn) };
     },
-    onExit(flush) {
-      let flushing = false;
+    onExit(drain) {
+      let draining = false;
       process.on("beforeExit", () => {
-        if (flushing) return;
-        flushing = true;
-        // Pending sends keep the loop alive; beforeExit fires again once they settle.
-        void flush().finally(() => {
-          flushing = false;
+        if (draining) return;
+        draining = true;
+        // The drain's sends and retry timers keep the loop alive; beforeExit fires again
+        // once they settle, and finds nothing left to do.
+        void drain().finally(() => {
+          draining = false;
         });
       });
     },

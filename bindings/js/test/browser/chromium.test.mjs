@@ -27,7 +27,7 @@ function page() {
   const { createDriver, createHttpExporter, platform } = agentlens;
   const p = platform();
   const exporter = createHttpExporter({ endpoint: location.origin, apiKey: "browser-key" });
-  const host = { now: p.now, wallClock: p.wallClock, send: (r) => exporter.send(r), schedule: p.timer(), warn: p.warn };
+  const host = { now: p.now, wallClock: p.wallClock, send: (r) => exporter.send(r), timer: p.timer, notice: () => {} };
   // Batches never fill and the interval never passes here: only flush() or the exit hook send.
   const driver = createDriver(host, { batchSize: 1000, flushIntervalMs: 600000 });
   window.agentlensTest = {

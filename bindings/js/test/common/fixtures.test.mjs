@@ -3,7 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { decodeWireBody, redactJson } from "agentlens";
+import { redactJson } from "agentlens";
+import { decodeWireBody } from "agentlens/analysis";
 
 const fixtures = new URL("../../../../tests/fixtures/", import.meta.url);
 const cases = (dir) =>

@@ -12,7 +12,7 @@ let tracker;
 function setup(env) {
   const p = platform();
   const exporter = createHttpExporter({ endpoint: env.RECEIVER, apiKey: "edge-key" });
-  const host = { now: p.now, wallClock: p.wallClock, send: (r) => exporter.send(r), schedule: p.timer(), warn: p.warn };
+  const host = { now: p.now, wallClock: p.wallClock, send: (r) => exporter.send(r), timer: p.timer, notice: () => {} };
   return { p, driver: createDriver(host, {}) };
 }
 

@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as agentlens from "agentlens";
-import { decodeWireBody, init } from "agentlens";
+import { init } from "agentlens";
+import { decodeWireBody } from "agentlens/analysis";
 
 const HEX16 = /^[0-9a-f]{16}$/;
 
@@ -312,8 +313,11 @@ test("a rejecting exporter never throws into agent code and its drops are logged
   const final = await tracker.shutdown();
   assert.equal(final.dropped.rejected, 20);
   assert.ok(identityHolds(final));
-  const drops = warnings.filter((w) => w.includes("dropped"));
+  const drops = warnings.filter((w) => /exporter "failing" dropped /.test(w));
   assert.ok(drops.length >= 1 && drops.length <= 2, drops.join("\n"));
+  const refused = warnings.filter((w) => w.includes("could not deliver"));
+  assert.equal(refused.length, 1, `one warning for the cause, not one per request: ${refused.join("\n")}`);
+  assert.match(refused[0], /refused the events \(HTTP 400\)/);
   const reported = drops.reduce((n, w) => n + Number(/dropped (\d+) event/.exec(w)[1]), 0);
   assert.equal(reported, 20, "every drop is reported, in one or two lines");
   assert.match(drops[0], /exporter "failing" dropped \d+ event\(s\) \(rejected \d+\)/);

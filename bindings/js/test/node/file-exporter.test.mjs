@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createNdjsonFileExporter, decodeNdjson, nodePlatform } from "agentlens";
+import { createNdjsonFileExporter, nodePlatform } from "agentlens";
+import { decodeNdjson } from "agentlens/analysis";
 import { driverFor, identityHolds, llmEvent } from "../support/driver.mjs";
 
 async function tempDir(t) {

@@ -5,7 +5,8 @@
 // markers must be counted, and the accounting must balance.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decodeWireBody, init, trace, wrapAgent, wrapTool } from "agentlens";
+import { init, trace, wrapAgent, wrapTool } from "agentlens";
+import { decodeWireBody } from "agentlens/analysis";
 
 function zoo() {
   const cyclic = { name: "loop" };

@@ -1,7 +1,8 @@
 // The wasm pipeline across the boundary: options, pushes, drains, responses, stats.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildInfo, createPipeline, decodeNdjson, decodeWireBody, ndjsonHeader } from "agentlens";
+import { buildInfo, createPipeline, ndjsonHeader } from "agentlens";
+import { decodeNdjson, decodeWireBody } from "agentlens/analysis";
 
 const seed = new Uint8Array(32).fill(7);
 const body = (out) => JSON.parse(new TextDecoder().decode(out.body));

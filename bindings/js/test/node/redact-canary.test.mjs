@@ -3,7 +3,8 @@
 // request bodies, NDJSON lines, stats, notices, error messages. Any hit fails.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createDriver, createPipeline, decodeWireBody, redactText } from "agentlens";
+import { createDriver, createPipeline, redactText } from "agentlens";
+import { decodeWireBody } from "agentlens/analysis";
 
 const SECRETS = {
   ssn: "123-45-6789",
@@ -55,8 +56,8 @@ for (const format of ["agentlens", "ndjson"]) {
         bodies.push(new TextDecoder().decode(req.body));
         return { status: 200 };
       },
-      schedule: () => {},
-      warn: (m) => warnings.push(m),
+      timer: () => () => {},
+      notice: (n) => warnings.push(JSON.stringify(n)),
     };
     const driver = createDriver(host, { format, batchSize: 3 });
     driver.push(plantedEvents("canary-session"));

@@ -4,7 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { AgentLensNotInitializedError, decodeWireBody, getActiveContext, init, trace } from "agentlens";
+import { AgentLensNotInitializedError, getActiveContext, init, trace } from "agentlens";
+import { decodeWireBody } from "agentlens/analysis";
 
 const HEX16 = /^[0-9a-f]{16}$/;
 

@@ -1,6 +1,7 @@
 // The tracker's analysis methods: compliance (presets, policies, JS-backed custom rules),
 // cost, statistics, drift, usage records and forecasts, and the streaming alert watch.
-// This file imports only "agentlens": the analysis wasm must load on first use.
+// This file imports only "agentlens": the analysis wasm must load on first use (the last
+// test reaches agentlens/analysis, already loaded by then, to count compilations).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Tracker, AgentLensAnalysisError } from "agentlens";
@@ -131,4 +132,57 @@ test("watchAlerts rejects a rule that does not compile, naming it, and stops lis
   await tracker.flush();
   assert.equal(tracker.stats().internalErrors, 0);
   await tracker.shutdown(100);
+});
+
+test("a long session is sanitised one event at a time: 400 calls of ~1 KB stay 400 calls", async () => {
+  const tracker = new Tracker(quiet);
+  const s = tracker.startSession({ agentName: "long" });
+  const prompt = "p".repeat(1000);
+  for (let i = 0; i < 400; i++) tracker.track({ eventType: "llm_call", model: "gpt-4o", tokensIn: 1000, tokensOut: 10, inputData: { prompt } });
+  const cost = await tracker.cost();
+  assert.equal(cost.model_costs["gpt-4o"].calls, 400);
+  assert.equal(cost.model_costs["gpt-4o"].tokens_in, 400_000);
+  const stats = await tracker.sessionStats();
+  assert.equal(stats.total_events, 401, "the session start and 400 calls");
+  assert.equal(JSON.stringify(stats).includes('"generic"'), false, "no event lost its type");
+  const { report } = await tracker.compliance({ name: "budget", rules: [{ type: "max_tokens", limit: 500_000 }] });
+  assert.equal(report.compliant, true);
+  const usage = await tracker.usageRecords();
+  assert.equal(usage.records.reduce((n, r) => n + r.tokens_in, 0), 400_000);
+  // The explanation (SDK wasm) and the engines (analysis wasm) agree.
+  assert.equal((tracker.explain(s.sessionId).match(/\*\*llm_call\*\*/g) ?? []).length, 400);
+  await tracker.shutdown(100);
+});
+
+test("watchAlerts compiles the tracker's redaction rules once, not once per batch", async () => {
+  const { analysisWasm, useAnalysisWasm } = await import("agentlens/analysis");
+  const real = analysisWasm();
+  let compiled = 0;
+  const Counting = class extends real.SanitizerWasm {
+    constructor(options) {
+      super(options);
+      compiled++;
+    }
+  };
+  useAnalysisWasm({ ...real, SanitizerWasm: Counting });
+  try {
+    const tracker = new Tracker(quiet);
+    tracker.startSession();
+    const fired = [];
+    const watch = await tracker.watchAlerts(
+      { rules: [{ name: "secret", severity: "critical", condition: { type: "pattern", field: "input_data", pattern: "REDACTED" } }] },
+      (a) => fired.push(a),
+    );
+    for (let turn = 0; turn < 20; turn++) {
+      tracker.track({ eventType: "llm_call", inputData: { prompt: `mail bob${turn}@example.com` } });
+      await tracker.flush(); // one batch per turn
+    }
+    await tracker.cost();
+    assert.equal(compiled, 1, "one compiled sanitizer for 20 batches and an analysis call");
+    assert.ok(fired.length >= 1, "the rules saw redacted events");
+    watch.stop();
+    await tracker.shutdown(100);
+  } finally {
+    useAnalysisWasm(real);
+  }
 });

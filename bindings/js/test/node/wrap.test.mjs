@@ -3,7 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setTimeout as sleep } from "node:timers/promises";
-import { decodeWireBody, getTracker, init, trace, wrapAgent, wrapTool } from "agentlens";
+import { getTracker, init, trace, wrapAgent, wrapTool } from "agentlens";
+import { decodeWireBody } from "agentlens/analysis";
 
 // Wrapped at import time, before init(), as agent code usually does.
 const add = wrapTool(function add(a, b) {
@@ -27,15 +28,31 @@ function setup() {
   return { tracker, events };
 }
 
-test("a wrapped sync tool returns its result and records tool_call with args and result", async () => {
+test("a wrapped sync tool returns its result and records tool_call with its input and output where the Python SDK puts them", async () => {
   const { events } = setup();
   assert.equal(add(2, 3), 5);
   const [e] = await events();
   assert.equal(e.event_type, "tool_call");
   assert.equal(e.tool_call.tool_name, "add");
-  assert.deepEqual(e.input_data, { args: [2, 3] });
-  assert.deepEqual(e.output_data, { result: 5 });
+  assert.deepEqual(e.tool_call.tool_input, { args: [2, 3] });
+  assert.deepEqual(e.tool_call.tool_output, { result: 5 });
+  assert.equal(e.input_data, undefined, "not twice");
+  assert.equal(e.output_data, undefined);
   assert.equal(typeof e.duration_ms, "number");
+  assert.equal(e.tool_call.duration_ms, e.duration_ms);
+});
+
+test("a tool called with one object of named arguments records that object as its input, and both explanations show it", async () => {
+  const { tracker, events } = setup();
+  tracker.startSession({ agentName: "booker" });
+  const book = wrapTool(({ flight, seat }) => ({ booked: flight, seat }), "book_flight");
+  assert.deepEqual(book({ flight: "UA 12", seat: "14C" }), { booked: "UA 12", seat: "14C" });
+  const e = (await events()).find((x) => x.event_type === "tool_call");
+  assert.deepEqual(e.tool_call.tool_input, { flight: "UA 12", seat: "14C" });
+  assert.deepEqual(e.tool_call.tool_output, { booked: "UA 12", seat: "14C" });
+  const backend = tracker.explain(undefined, "backend");
+  assert.match(backend, /The agent called the \*\*book_flight\*\* tool\.\n- \*Input:\* \{"flight":"UA 12","seat":"14C"\}\n- \*Output:\* \{"booked":"UA 12","seat":"14C"\}/);
+  assert.match(tracker.explain(), /\*\*tool_call\*\* → tool: book_flight/);
 });
 
 test("a wrapped function keeps its name, arity and this", () => {
@@ -58,7 +75,8 @@ test("a wrapped async tool resolves to its result and records after it settles",
   assert.deepEqual(await p, { hits: ["agents"] });
   const [e] = await events();
   assert.equal(e.tool_call.tool_name, "web_search");
-  assert.deepEqual(e.output_data, { result: { hits: ["agents"] } });
+  assert.deepEqual(e.tool_call.tool_input, { args: ["agents"] });
+  assert.deepEqual(e.tool_call.tool_output, { hits: ["agents"] }, "a plain-object result is the output itself");
   assert.ok(e.duration_ms >= 4, `duration ${e.duration_ms}`);
 });
 
@@ -72,7 +90,8 @@ test("a sync tool that throws records tool_error with error and error_type and r
   const [e] = await events();
   assert.equal(e.event_type, "tool_error");
   assert.deepEqual(e.output_data, { error: "bad input", error_type: "TypeError" });
-  assert.deepEqual(e.input_data, { args: ["x"] });
+  assert.deepEqual(e.tool_call.tool_input, { args: ["x"] });
+  assert.equal(e.tool_call.tool_output, undefined);
 });
 
 test("an async tool that rejects records tool_error and rejects with the same error", async () => {

@@ -12,18 +12,20 @@ import { createDriver } from "agentlens";
 export function driverFor(exporter, { platform, options = {}, seed = new Uint8Array(32).fill(9) }) {
   const progress = new EventEmitter();
   progress.setMaxListeners(0);
-  const timer = platform.timer();
   const warnings = [];
   const host = {
     now: () => platform.now(),
     wallClock: () => platform.wallClock(),
     send: (request) => exporter.send(request),
-    // The driver schedules after every input and every response it has applied.
-    schedule: (atMs, wake) => {
-      timer(atMs, wake);
-      progress.emit("pumped");
+    // The driver reschedules after every input and every response it has applied.
+    timer: () => {
+      const slot = platform.timer();
+      return (atMs, wake, keepAlive) => {
+        slot(atMs, wake, keepAlive);
+        progress.emit("pumped");
+      };
     },
-    warn: (m) => warnings.push(m),
+    notice: (n) => warnings.push(n),
   };
   const driver = createDriver(host, { ...options, format: exporter.format }, seed);
 

@@ -1,0 +1,81 @@
+/**
+ * Delivery problems in words: the one warning a user sees when an exporter cannot
+ * deliver, naming the destination (never the key) and what to check. Which failures
+ * deserve a warning is the core's decision (`warn` on a `failed` notice: the first of
+ * each cause); this file only phrases them.
+ */
+import type { DeliveryFailure, DeliveryProblem, DropReason } from "../../wasm/agentlens_wasm.js";
+
+/** What `stats().perExporter[i].lastError` holds: the core's last failure, phrased. */
+export interface LastDeliveryError {
+  /** `network`, `timeout`, `unauthorized`, `not_found`, `too_large`, `rate_limited`, `server_error` or `rejected`. */
+  problem: DeliveryProblem;
+  /** The HTTP status, when one arrived. */
+  status: number | null;
+  /** Why the request's events were dropped, or `null` while they wait for a retry. */
+  gaveUp: DropReason | null;
+  /** Requests of this exporter that have failed so far. */
+  count: number;
+  /** The same, in a sentence, with what to check. */
+  message: string;
+}
+
+/** What went wrong and what to check, per problem. */
+function advice(problem: DeliveryProblem, status: number | null): string {
+  const http = status === null ? "" : ` (HTTP ${status})`;
+  switch (problem) {
+    case "network":
+      return "nothing answered there: check that the receiver is running and that the endpoint is right (the endpoint option, or AGENTLENS_ENDPOINT)";
+    case "timeout":
+      return `no answer in time${http}: check that the receiver is healthy, or raise requestTimeoutMs`;
+    case "unauthorized":
+      return `the receiver refused the API key${http}: check the apiKey option (or AGENTLENS_API_KEY) against the receiver's key`;
+    case "not_found":
+      return `nothing receives events at this URL${http}: check the endpoint (events are posted to <endpoint>/events)`;
+    case "too_large":
+      return `the receiver refused even a single event as too large${http}: lower maxEventBytes, or raise the receiver's body limit`;
+    case "rate_limited":
+      return `the receiver is rate limiting${http}: lower the event rate (sampleRate) or raise the receiver's limit`;
+    case "server_error":
+      return `the receiver failed${http}: check its logs`;
+    default:
+      return `the receiver refused the events${http}: check that the endpoint is an AgentLens receiver of a compatible version`;
+  }
+}
+
+/** What became of the events of the failed request. */
+function fate(gaveUp: DropReason | null): string {
+  if (gaveUp === null) return "The events are kept and retried with backoff.";
+  return `The events of that request were dropped (${gaveUp}); see stats().dropped.`;
+}
+
+/** One line: the exporter, its destination, the cause, what to check, what became of the events. */
+export function describeFailure(exporter: string, target: string | undefined, problem: DeliveryProblem, status: number | null, gaveUp: DropReason | null): string {
+  const where = target ? ` to ${target}` : "";
+  return `agentlens: exporter "${exporter}" could not deliver${where}: ${advice(problem, status)}. ${fate(gaveUp)}`;
+}
+
+/** The core's `last_error`, phrased; `null` when no request has failed. */
+export function lastError(exporter: string, target: string | undefined, f: DeliveryFailure | null | undefined): LastDeliveryError | null {
+  if (!f) return null;
+  return {
+    problem: f.problem,
+    status: f.status,
+    gaveUp: f.gave_up,
+    count: f.count,
+    message: describeFailure(exporter, target, f.problem, f.status, f.gave_up),
+  };
+}
+
+/**
+ * A URL as shown in messages: no user name, password, query or fragment, which is where
+ * credentials hide.
+ */
+export function displayTarget(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return "(an invalid URL)";
+  }
+}
