@@ -3,6 +3,7 @@
 // decoding and querying happens in the worker; this thread holds a screenful of rows.
 import "./styles.css";
 import { panels } from "./panels/index";
+import "./narrow.css";
 import { WorkerClient } from "./client";
 import { byId, h } from "./dom";
 import type { Source } from "./decode";
@@ -89,6 +90,15 @@ const timelineView = createTimelineView(
   (n) => void selectEvent(n),
   () => detailEl.focus(),
 );
+
+// On a narrow screen the panes stack: a tapped session or event scrolls to what it opened.
+const narrow = matchMedia("(max-width: 760px)");
+const scrollOnTap = (list: HTMLElement, target: () => HTMLElement) =>
+  list.addEventListener("click", (e) => {
+    if (narrow.matches && (e.target as HTMLElement).closest(".vrow")) target().scrollIntoView({ block: "start" });
+  });
+scrollOnTap(listView.list.el, () => byId("timeline-pane"));
+scrollOnTap(timelineView.list.el, () => detailEl);
 
 byId("list-pane").appendChild(listView.el);
 byId("timeline-pane").appendChild(timelineView.el);
