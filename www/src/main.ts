@@ -18,6 +18,7 @@ import type { Counts } from "./collector-sync";
 import type { PanelContext, WireEvent } from "./contract";
 import { isCollectorPage } from "./collector";
 import { setupTabs } from "./tabs";
+import { welcome } from "./welcome";
 import { loadedSummary } from "./status-text";
 
 const client = new WorkerClient();
@@ -177,6 +178,15 @@ function resetView(): void {
 
 // ---- opening traces ----
 
+/** After a file failed to open: what was read of it is dropped, and the welcome is back. */
+async function leaveNothingStale(): Promise<void> {
+  await client.call("clear").catch(() => undefined);
+  await refreshList().catch(() => undefined);
+  resetView();
+  timelineView.setPlaceholder(welcome());
+  notify();
+}
+
 async function open(source: Source, append = false): Promise<void> {
   errorBox.hidden = true;
   byId("warnings").hidden = true;
@@ -184,6 +194,7 @@ async function open(source: Source, append = false): Promise<void> {
   collector = undefined;
   const name = source.kind === "file" ? source.file.name ?? "file" : source.kind === "url" ? source.url : source.name;
   setStatus(`Loading ${name}…`, "loading");
+  byId("source").textContent = "";
   if (!append) resetView();
   let refreshing: Promise<void> | undefined;
   const off = client.onProgress((p) => {
@@ -212,12 +223,14 @@ async function open(source: Source, append = false): Promise<void> {
     const deepLink = linked || (!state.session && (state.event || state.run)) ? { run: state.run, event: state.event } : undefined;
     if (target) await selectSession(target, deepLink);
     else notify();
+    if (res.sessions === 0) timelineView.setPlaceholder(`${res.name} holds no events.`);
     status.dataset.format = res.format;
     setStatus(loadedSummary({ events: res.events, sessions: res.sessions, format: res.format, warnings: res.warnings.length }), "ready");
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     setStatus(`Could not read ${name}`, "error");
     showError(`Could not read ${name}: ${e.message}`);
+    await leaveNothingStale();
   } finally {
     off();
   }
@@ -348,4 +361,5 @@ if (isCollectorPage()) {
   else showError(`?src must be an http(s) URL: ${state.src}`);
 } else {
   setStatus("Open a trace file (drop it here or use Open).", "ready");
+  timelineView.setPlaceholder(welcome());
 }

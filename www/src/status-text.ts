@@ -36,3 +36,7 @@ export function loadedSummary(c: LoadedCounts): string {
   if (c.warnings > 0) parts.push(plural(c.warnings, "warning"));
   return parts.join(" · ");
 }
+
+/** Every format the viewer reads, as a phrase. */
+export const READABLE_FORMATS =
+  "AgentLens NDJSON, AgentLens batches and session exports, Agent Inspector exports, OTLP JSON, OpenAI Agents traces and JSON arrays of events, gzipped or not";

@@ -72,6 +72,12 @@ const builtins: Record<string, (params: any) => unknown> = {
     timeline = undefined;
     return { events: store.size, sessions: store.sessions.length, changed };
   },
+  /** Drops everything (a file that failed to open leaves nothing half-read behind). */
+  clear() {
+    store.reset("");
+    filtered = [];
+    timeline = undefined;
+  },
   facets: () => facets(store),
   filter(params: { filter: ListFilter }) {
     filtered = [];
