@@ -1,11 +1,13 @@
-// Browsers: fetch the wasm that ships next to this module, then install it.
+// Browsers: fetch the wasm that ships next to this module (or where a bundler put it, see
+// wasm-location.ts), then install it.
 import init, * as wasmModule from "../../wasm/agentlens_wasm.js";
 import { useWasm } from "../core/wasm.js";
 import { usePlatform } from "../core/platform.js";
 import { useAnalysisLoader } from "../core/tracker-analysis.js";
 import { browserPlatform } from "../platform/browser.js";
+import { initFromUrl, wasmLocation } from "./wasm-location.js";
 
-await init({ module_or_path: new URL("../../wasm/agentlens_wasm_bg.wasm", import.meta.url) });
+await initFromUrl(init, wasmLocation.sdk ?? new URL("../../wasm/agentlens_wasm_bg.wasm", import.meta.url));
 useWasm(wasmModule);
 usePlatform(browserPlatform());
 

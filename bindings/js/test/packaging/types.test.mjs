@@ -88,7 +88,7 @@ test("the shipped wasm declarations went through scripts/fix-wasm-dts.mjs (scrip
 
 test("the legacy fields point node10 at the same declarations as the exports map's node condition", () => {
   const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
-  const nodeTypes = (target) => target.node?.types ?? target.types;
+  const nodeTypes = (target) => target.node?.types ?? target.types ?? target.default.types;
   assert.equal(pkg.types, nodeTypes(pkg.exports["."]));
   assert.equal(pkg.main, pkg.exports["."].node.default);
   for (const [subpath, target] of Object.entries(pkg.exports)) {
