@@ -124,6 +124,7 @@ function label(e: WireEvent): string {
   if (mem) return str(mem.key) || type;
   if (dec) return str(dec.reasoning).slice(0, 120) || type;
   if (type === "session_start") return str(e.agent_name) || "session start";
+  if (type === "session_end") return str(e.status) ? `ended: ${str(e.status)}` : "session end";
   return str(e.name) || str(e.agent_name) || type;
 }
 

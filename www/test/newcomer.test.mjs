@@ -56,3 +56,11 @@ test("a trace with no events says so where the timeline would be", { skip: skipB
   assert.match(await page.textContent("#timeline-pane"), /empty-trace\.ndjson holds no events/);
   await close();
 });
+
+test("the timeline says how a session ended instead of repeating session_end", { skip: skipBrowser }, async () => {
+  const { page, close } = await openPage(browser, `${server.url}/?src=/t.ndjson&session=sess-00000000`);
+  assert.equal(await waitForLoad(page), "ready");
+  await page.waitForSelector(".tl-row.t-session_end");
+  assert.equal(await page.textContent(".tl-row.t-session_end .tl-label"), "ended: error");
+  await close();
+});
