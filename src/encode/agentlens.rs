@@ -10,7 +10,7 @@
 use serde_json::Value;
 
 use super::DecodeError;
-use crate::model::{Event, EventType};
+use crate::model::Event;
 
 pub mod compat;
 
@@ -127,25 +127,11 @@ pub(crate) fn event_from_value(value: Value, index: usize) -> Result<Event, Deco
     let Value::Object(mut map) = value else {
         return Err(DecodeError::BadEvent { index });
     };
-    let real_type = map.remove(TYPE_FIELD);
-    let total_in = map.remove(TOTAL_IN_FIELD);
-    let total_out = map.remove(TOTAL_OUT_FIELD);
+    compat::restore(&mut map);
     // Read as a map only: serde's derived reader would also take an array of field
     // values (never an event on the wire), and that second reader costs wasm size.
     let fields = serde::de::value::MapDeserializer::<_, serde_json::Error>::new(map.into_iter());
-    let mut event: Event =
-        serde::Deserialize::deserialize(fields).map_err(|_| DecodeError::BadEvent { index })?;
-    compat::restore(&mut event);
-    if let Some(Value::String(t)) = real_type {
-        event.event_type = EventType::parse(&t);
-    }
-    if event.total_tokens_in.is_none() {
-        event.total_tokens_in = total_in.and_then(|v| v.as_u64());
-    }
-    if event.total_tokens_out.is_none() {
-        event.total_tokens_out = total_out.and_then(|v| v.as_u64());
-    }
-    Ok(event)
+    serde::Deserialize::deserialize(fields).map_err(|_| DecodeError::BadEvent { index })
 }
 
 /// An event read only from a JSON object: serde's derived struct reader would also take
@@ -189,13 +175,9 @@ pub fn decode_event_array(text: &str) -> Result<(Vec<Event>, usize), DecodeError
     // It only applies when no element carries a backend-compat field to undo and every
     // element is an event; anything else takes the element-by-element path below.
     #[cfg(feature = "direct-decode")]
-    if !text.contains("\"agentlens_") {
+    if !text.contains("\"agentlens_") && !text.contains(compat::ENVELOPE) {
         if let Ok(events) = serde_json::from_str::<Vec<EventObject>>(text) {
-            let restored = events.into_iter().map(|EventObject(mut e)| {
-                compat::restore(&mut e);
-                e
-            });
-            return Ok((restored.collect(), 0));
+            return Ok((events.into_iter().map(|e| e.0).collect(), 0));
         }
     }
     let Value::Array(items) =
@@ -235,6 +217,7 @@ pub fn decode_body(bytes: &[u8]) -> Result<Vec<Event>, DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::EventType;
     use crate::time::UnixNanos;
 
     #[test]

@@ -37,15 +37,17 @@ impl Lines {
     /// backend-compat field to undo, or one that is not an event object.
     #[cfg(feature = "direct-decode")]
     pub(crate) fn direct(&mut self, line: &[u8]) -> Option<Event> {
-        if !self.seen_content || line.windows(11).any(|w| w == b"\"agentlens_") {
+        if !self.seen_content
+            || line.windows(11).any(|w| w == b"\"agentlens_")
+            || line
+                .windows(compat::ENVELOPE.len())
+                .any(|w| w == compat::ENVELOPE.as_bytes())
+        {
             return None;
         }
         serde_json::from_slice::<EventObject>(line)
             .ok()
-            .map(|EventObject(mut e)| {
-                compat::restore(&mut e);
-                e
-            })
+            .map(|e| e.0)
     }
 
     /// Reads one parsed line of an NDJSON trace.

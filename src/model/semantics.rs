@@ -86,6 +86,43 @@ impl SessionStatus {
     }
 }
 
+/// What one event means for the views that count and colour it: whether it is an error,
+/// and what it says about its session's status. Hosts that store events one at a time
+/// (the collector) keep these instead of deciding again.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// [`is_error`].
+    pub error: bool,
+    /// [`SessionStatus::of_event`]: `Active` when the event says nothing about it.
+    pub session: SessionStatus,
+    /// The end of a run or session that [`ended_in_failure`] (a timeout included).
+    pub failed_end: bool,
+}
+
+impl Facts {
+    /// The facts of `e`.
+    pub fn of(e: &Event) -> Self {
+        let end = matches!(e.event_type, EventType::RunEnd | EventType::SessionEnd);
+        Self {
+            error: is_error(e),
+            session: SessionStatus::of_event(e),
+            failed_end: end && ended_in_failure(e),
+        }
+    }
+
+    /// As one byte: bit 0 the error, bits 1–2 the session status (0 active/nothing,
+    /// 1 completed, 2 timeout, 3 error), bit 3 a failed end.
+    pub fn to_bits(self) -> u8 {
+        let session = match self.session {
+            SessionStatus::Active => 0,
+            SessionStatus::Completed => 1,
+            SessionStatus::Timeout => 2,
+            SessionStatus::Error => 3,
+        };
+        u8::from(self.error) | session << 1 | u8::from(self.failed_end) << 3
+    }
+}
+
 /// Whether a status string says the operation failed or timed out.
 pub fn is_failure_status(s: &str) -> bool {
     status::is_error(s)
@@ -227,6 +264,30 @@ mod tests {
             SessionStatus::of_session([&ev("error"), &end]),
             SessionStatus::Completed,
             "a recovered error does not fail the session"
+        );
+    }
+
+    #[test]
+    fn facts_pack_into_one_byte() {
+        assert_eq!(Facts::of(&ev("llm_call")).to_bits(), 0);
+        assert_eq!(Facts::of(&ev("tool_error")).to_bits(), 1);
+        assert_eq!(
+            Facts::of(&with_status("session_end", "completed")).to_bits(),
+            2
+        );
+        assert_eq!(
+            Facts::of(&with_status("session_end", "timeout")).to_bits(),
+            4 | 8
+        );
+        assert_eq!(Facts::of(&with_status("run_end", "error")).to_bits(), 6 | 8);
+        let nested = Event {
+            parent_run_id: Some("r0".into()),
+            ..with_status("run_end", "failed")
+        };
+        assert_eq!(
+            Facts::of(&nested).to_bits(),
+            8,
+            "a nested run's failure is its own"
         );
     }
 

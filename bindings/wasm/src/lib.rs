@@ -13,6 +13,8 @@ pub mod codec;
 mod convert;
 mod error;
 #[cfg(feature = "analysis")]
+pub mod events;
+#[cfg(feature = "analysis")]
 mod heap;
 #[cfg(feature = "analysis")]
 pub mod import;

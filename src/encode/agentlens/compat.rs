@@ -131,11 +131,32 @@ fn pack(e: &mut Event, real_type: Option<&EventType>) {
     e.output_data = Some(Value::Object(out));
 }
 
-/// Undoes [`prepare`]'s envelope: takes `output_data._agentlens` apart and puts each
-/// field back where the model has it. Fields already set are kept. Events without an
-/// envelope are left alone.
-pub fn restore(e: &mut Event) {
-    let Some(Value::Object(out)) = &mut e.output_data else {
+/// Undoes [`prepare`] on an event object as it arrives (wire shape, perhaps through the
+/// backend): the real type from `agentlens_type`, a session end's totals, and each
+/// field of the `output_data._agentlens` envelope back at the top level. Fields already
+/// present win; fields the model does not know are kept. Objects without any of this
+/// are left alone, so any event object may be passed.
+///
+/// ```
+/// use agentlens::encode::agentlens::compat::restore;
+/// let mut e = serde_json::json!({"event_type": "generic", "agentlens_type": "memory_write",
+///     "output_data": {"_agentlens": {"run_id": "r1", "output_data": null}}});
+/// restore(e.as_object_mut().unwrap());
+/// assert_eq!(e, serde_json::json!({"event_type": "memory_write", "run_id": "r1"}));
+/// ```
+pub fn restore(map: &mut Map<String, Value>) {
+    if let Some(Value::String(t)) = map.remove(TYPE_FIELD) {
+        map.insert("event_type".into(), t.into());
+    }
+    for (extra, field) in [
+        (TOTAL_IN_FIELD, "total_tokens_in"),
+        (TOTAL_OUT_FIELD, "total_tokens_out"),
+    ] {
+        if let Some(v) = map.remove(extra) {
+            map.entry(field).or_insert(v);
+        }
+    }
+    let Some(Value::Object(out)) = map.get_mut("output_data") else {
         return;
     };
     if !matches!(out.get(ENVELOPE), Some(Value::Object(_))) {
@@ -148,52 +169,25 @@ pub fn restore(e: &mut Event) {
         out.remove("error");
         out.remove("error_type");
     }
-    if let Some(original) = env.remove("output_data") {
-        e.output_data = (!original.is_null()).then_some(original);
+    match env.remove("output_data") {
+        Some(Value::Null) => {
+            map.remove("output_data");
+        }
+        Some(original) => {
+            map.insert("output_data".into(), original);
+        }
+        None => {}
     }
-    if let Some(Value::String(t)) = env.remove("event_type") {
-        if e.event_type == EventType::Generic {
-            e.event_type = EventType::parse(&t);
+    if let Some(t) = env.remove("event_type") {
+        if map
+            .get("event_type")
+            .and_then(Value::as_str)
+            .is_none_or(|t| t == "generic")
+        {
+            map.insert("event_type".into(), t);
         }
     }
-    for (name, field) in [
-        ("status", &mut e.status),
-        ("run_id", &mut e.run_id),
-        ("parent_run_id", &mut e.parent_run_id),
-        ("run_name", &mut e.run_name),
-        ("user_id", &mut e.user_id),
-        ("agent_name", &mut e.agent_name),
-        ("trace_id", &mut e.trace_id),
-        ("span_id", &mut e.span_id),
-    ] {
-        if let (None, Some(Value::String(s))) = (&field, env.remove(name)) {
-            *field = Some(s);
-        }
-    }
-    for (name, field) in [
-        ("cached_input_tokens", &mut e.cached_input_tokens),
-        ("reasoning_tokens", &mut e.reasoning_tokens),
-    ] {
-        if field.is_none() {
-            *field = env.remove(name).and_then(|v| v.as_u64());
-        }
-    }
-    if e.metadata.is_none() {
-        e.metadata = env.remove("metadata");
-    }
-    if e.attributes.is_none() {
-        if let Some(Value::Object(a)) = env.remove("attributes") {
-            e.attributes = Some(a);
-        }
-    }
-    if e.memory.is_none() {
-        e.memory = env
-            .remove("memory")
-            .and_then(|v| serde_json::from_value(v).ok());
-    }
-    if e.error.is_none() {
-        e.error = env
-            .remove("error")
-            .and_then(|v| serde_json::from_value(v).ok());
+    for (k, v) in env {
+        map.entry(k).or_insert(v);
     }
 }

@@ -39,6 +39,35 @@ export function truncateField(value: unknown, maxBytes: number, options: Record<
   return JSON.parse(analysisWasm().redactJson(opts, JSON.stringify(value)).value);
 }
 
+/** Facts the core gives about one incoming event; see `agentlens::model::semantics::Facts`. */
+export interface EventFacts {
+  /** The core's one rule for "is an error". */
+  isError: boolean;
+  /** What it says about its session's status: `null` when nothing. */
+  sessionStatus: "completed" | "timeout" | "error" | null;
+  /** A run or session end that failed (a timeout included). */
+  failedEnd: boolean;
+}
+
+const SESSION_EFFECT = [null, "completed", "timeout", "error"] as const;
+
+/**
+ * Reads incoming events through the core: backend compatibility undone on each object
+ * (the real type, session totals, the `output_data._agentlens` envelope; unknown fields
+ * kept) and each classified by the core's rules. Elements that are not objects come
+ * back as they were, with no facts.
+ */
+export function readIncoming(events: unknown[]): { events: unknown[]; facts: EventFacts[] } {
+  const r = analysisWasm().readEvents(JSON.stringify(events));
+  const facts = Array.from(r.facts, (b) => ({ isError: (b & 1) === 1, sessionStatus: SESSION_EFFECT[(b >> 1) & 3]!, failedEnd: (b & 8) === 8 }));
+  return { events: JSON.parse(r.events) as unknown[], facts };
+}
+
+/** A session's status after learning `next`, by the core's rule (an error is final). */
+export function sessionStatusThen(previous: string, next: string): string {
+  return analysisWasm().sessionStatusThen(previous, next);
+}
+
 /** The backend-style Markdown explanation of a session's events. */
 export function explainBackend(events: WireEvent[], options: Record<string, unknown> = {}): string {
   return analysisWasm().explainJson(JSON.stringify(options), JSON.stringify(events), "backend");

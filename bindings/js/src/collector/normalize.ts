@@ -1,20 +1,19 @@
 /**
- * Reads one incoming event (AgentLens wire shape, from any client) into what the store
- * writes. The AgentLens backend's rules (reference A.3) where they are sound: session
- * ids of at most 128 characters from `[A-Za-z0-9_.:-]`, control characters stripped,
- * tokens clamped to whole numbers ≥ 0, session end statuses normalised. Where they lose
- * data they are not followed: every event type is kept (spans, decisions, custom types),
- * and our SDK's backend-compatibility fields (`agentlens_type`,
- * `agentlens_total_tokens_*`, see src/encode/agentlens.rs) are turned back into the real
- * type and totals.
+ * Reads one incoming event (AgentLens wire shape, from any client, already through the
+ * core's `readIncoming`, which undid backend compatibility and classified it) into what
+ * the store writes. The AgentLens backend's rules (reference A.3) where they are sound:
+ * session ids of at most 128 characters from `[A-Za-z0-9_.:-]`, control characters
+ * stripped, tokens clamped to whole numbers ≥ 0. Where they lose data they are not
+ * followed: every event type is kept (spans, decisions, custom types). Whether an event
+ * is an error and what it means for its session's status are the core's facts, never
+ * decided here.
  */
+import type { EventFacts } from "./core.js";
 import type { WireEvent } from "./types.js";
 
 const SESSION_ID = /^[a-zA-Z0-9_\-.:]+$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/g;
-const END_STATUSES = new Set(["active", "completed", "error", "timeout"]);
-const ERROR_TYPES = new Set(["error", "tool_error", "agent_error"]);
 
 /** Fields that identify or place an event; never redacted (they carry no payload). */
 export const ID_FIELDS = [
@@ -47,6 +46,10 @@ export type Normalized =
       tokensOut: number;
       durationMs: number | null;
       isError: boolean;
+      /** The session's status this event implies (a failed root run: `error`), if any. */
+      sessionStatus: string | null;
+      /** A run end that failed. */
+      failedEnd: boolean;
     };
 
 /**
@@ -119,15 +122,9 @@ function stepName(e: WireEvent, type: string): string | null {
  * valid session id). `runSessions` maps run ids seen so far to their sessions, so
  * Agent Inspector-style events that carry only a `run_id` land in their run's session.
  */
-export function normalize(raw: unknown, nowMs: number, runSessions: Map<string, string>): Normalized | null {
+export function normalize(raw: unknown, nowMs: number, runSessions: Map<string, string>, facts: EventFacts): Normalized | null {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return null;
   const e: WireEvent = { ...(raw as WireEvent) };
-  if (typeof e.agentlens_type === "string") e.event_type = e.agentlens_type;
-  delete e.agentlens_type;
-  if (e.total_tokens_in === undefined && e.agentlens_total_tokens_in !== undefined) e.total_tokens_in = e.agentlens_total_tokens_in;
-  if (e.total_tokens_out === undefined && e.agentlens_total_tokens_out !== undefined) e.total_tokens_out = e.agentlens_total_tokens_out;
-  delete e.agentlens_total_tokens_in;
-  delete e.agentlens_total_tokens_out;
 
   const type = sanitize(e.event_type, 64) || "generic";
   e.event_type = type;
@@ -147,7 +144,7 @@ export function normalize(raw: unknown, nowMs: number, runSessions: Map<string, 
   }
   if (type === "session_end") {
     const [endedAt, tsMs] = time(e.ended_at ?? e.timestamp, nowMs);
-    const status = typeof e.status === "string" && END_STATUSES.has(e.status) ? e.status : "completed";
+    const status = facts.sessionStatus ?? "completed";
     const totalIn = tokens(e.total_tokens_in);
     const totalOut = tokens(e.total_tokens_out);
     Object.assign(e, { ended_at: endedAt, status });
@@ -166,7 +163,7 @@ export function normalize(raw: unknown, nowMs: number, runSessions: Map<string, 
   if (durationMs === null) delete e.duration_ms;
   else e.duration_ms = durationMs;
   const rawStatus = sanitize(e.status, 32);
-  const isError = ERROR_TYPES.has(type) || (e.error !== undefined && e.error !== null) || rawStatus === "error" || rawStatus === "failed";
+  const isError = facts.isError;
   return {
     kind: "event",
     sessionId,
@@ -183,5 +180,7 @@ export function normalize(raw: unknown, nowMs: number, runSessions: Map<string, 
     tokensOut,
     durationMs,
     isError,
+    sessionStatus: facts.sessionStatus,
+    failedEnd: facts.failedEnd,
   };
 }

@@ -17,7 +17,7 @@ import { closeSync, existsSync, openSync, rmSync } from "node:fs";
 import { setImmediate } from "node:timers";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { PayloadCodec } from "./codec.js";
-import { redactValue, truncateField } from "./core.js";
+import { readIncoming, redactValue, sessionStatusThen, truncateField } from "./core.js";
 import { StoreError } from "./errors.js";
 import { ID_FIELDS, PAYLOAD_FIELDS, normalize, refreshColumns, type Normalized } from "./normalize.js";
 import { migrate, SCHEMA_VERSION } from "./schema.js";
@@ -34,7 +34,7 @@ const DEFAULT_MAX_FIELD_BYTES = 256 * 1024;
 const IMPORT_CHUNK = 500;
 
 type Stmts = Record<
-  "eventExists" | "ensureSession" | "applyStart" | "applyEnd" | "insertEvent" | "bumpSession" | "startRun" | "ensureRun" | "endRun",
+  "eventExists" | "ensureSession" | "applyStart" | "applyEnd" | "insertEvent" | "bumpSession" | "startRun" | "ensureRun" | "endRun" | "sessionStatus" | "setSessionStatus",
   StatementSync
 >;
 
@@ -132,6 +132,8 @@ export class CollectorStore implements Store {
         ON CONFLICT(id) DO NOTHING`),
       endRun: p(`UPDATE runs SET status = @status, completed_at = @ts, duration_ms = COALESCE(@duration, MAX(0, @ts - started_at))
         WHERE id = @id`),
+      sessionStatus: p(`SELECT status FROM sessions WHERE session_id = ?`),
+      setSessionStatus: p(`UPDATE sessions SET status = ? WHERE session_id = ? AND status IS NOT ?`),
     };
   }
 
@@ -146,8 +148,9 @@ export class CollectorStore implements Store {
     const runSessions = new Map<string, string>();
     const items: Normalized[] = [];
     let skipped = 0;
-    for (const raw of events) {
-      const n = normalize(raw, nowMs, runSessions);
+    const incoming = readIncoming(events);
+    for (const [i, raw] of incoming.events.entries()) {
+      const n = normalize(raw, nowMs, runSessions, incoming.facts[i]!);
       if (n) items.push(n);
       else skipped++;
     }
@@ -234,7 +237,7 @@ export class CollectorStore implements Store {
         const r =
           n.kind === "start"
             ? s.applyStart.run(n.agentName, payloads[i]!, n.timestamp, n.tsMs, n.tsMs, n.sessionId)
-            : s.applyEnd.run({ at: n.endedAt, ts: n.tsMs, status: n.status, tin: n.totalIn, tout: n.totalOut, sid: n.sessionId });
+            : s.applyEnd.run({ at: n.endedAt, ts: n.tsMs, status: this.statusAfter(n.sessionId, n.status), tin: n.totalIn, tout: n.totalOut, sid: n.sessionId });
         if (Number(r.changes) === 0) {
           w.unchanged_session_records++;
         } else {
@@ -255,9 +258,19 @@ export class CollectorStore implements Store {
       w.stored_events++;
       w.stored.push(n.event);
       s.bumpSession.run({ tin: n.tokensIn, tout: n.tokensOut, bytes: payload.length, ts: n.tsMs, at: n.timestamp, sid: n.sessionId });
+      if (n.sessionStatus) {
+        const next = this.statusAfter(n.sessionId, n.sessionStatus);
+        s.setSessionStatus.run(next, n.sessionId, next);
+      }
       if (n.runId) this.applyRun(n, now);
     });
     return w;
+  }
+
+  /** The session's status once `next` is learnt, by the core's rule (an error is final). */
+  private statusAfter(sessionId: string, next: string): string {
+    const row = this.stmts.sessionStatus.get(sessionId) as { status?: string } | undefined;
+    return sessionStatusThen(row?.status ?? "active", next);
   }
 
   private applyRun(n: Extract<Normalized, { kind: "event" }>, now: string): void {
@@ -272,8 +285,7 @@ export class CollectorStore implements Store {
     }
     this.stmts.ensureRun.run(n.runId, n.tsMs, n.sessionId, now);
     if (n.type === "run_end") {
-      const raw = typeof e.status === "string" ? e.status : typeof e.run_status === "string" ? e.run_status : "completed";
-      const status = raw === "failed" || raw === "error" ? "failed" : "completed";
+      const status = n.failedEnd ? "failed" : "completed";
       this.stmts.endRun.run({ status, ts: n.tsMs, duration: n.durationMs === null ? null : Math.round(n.durationMs), id: n.runId });
     }
   }

@@ -17,7 +17,8 @@ async function ok(args, options) {
 const line = (e) => JSON.stringify(e);
 
 /**
- * Three sessions: alpha (two runs, one failed; ended completed), beta (one run; ended in
+ * Three sessions: alpha (two root runs, one failed; its end says completed, but a failed
+ * root run makes the session an error by the core's rule), beta (one run; ended in
  * error) and gamma (no run, no end: active), started a day apart from 2026-01-01.
  */
 function fixture() {
@@ -59,12 +60,12 @@ test("sessions lists every session, newest first, as a table: id, agent, status,
   assert.match(lines[0], /^SESSION +AGENT +STATUS +STARTED \(UTC\) +EVENTS +TOKENS IN +TOKENS OUT$/);
   assert.match(lines[1], /^s-gamma +alpha-agent +active +2026-01-03 10:00:00 +1 +1 +1$/);
   assert.match(lines[2], /^s-beta +beta-bot +error +2026-01-02 10:00:00 +2 +7 +3$/);
-  assert.match(lines[3], /^s-alpha +alpha-agent +completed +2026-01-01 10:00:00 +7 +105 +22$/);
+  assert.match(lines[3], /^s-alpha +alpha-agent +error +2026-01-01 10:00:00 +7 +105 +22$/);
   assert.equal(lines[4], "3 sessions");
   assert.equal(lines.length, 5);
   // Columns line up: every row starts its STATUS cell where the header does.
   const at = lines[0].indexOf("STATUS");
-  for (const l of lines.slice(1, 4)) assert.match(l.slice(at), /^(active|error|completed) /);
+  for (const l of lines.slice(1, 4)) assert.match(l.slice(at), /^(active|error) /);
 });
 
 test("sessions --json is stable machine output: every field, the total and the page", async (t) => {
@@ -75,7 +76,7 @@ test("sessions --json is stable machine output: every field, the total and the p
   assert.deepEqual(out.sessions[2], {
     session_id: "s-alpha",
     agent_name: "alpha-agent",
-    status: "completed",
+    status: "error",
     // As stored: the importer writes timestamps with microseconds.
     started_at: "2026-01-01T10:00:00.000000Z",
     ended_at: "2026-01-01T10:00:08.000000Z",
@@ -91,7 +92,8 @@ test("sessions filters by agent, status and start time, and pages with --limit a
   const { db } = await seeded(t);
   const ids = async (args) => (await sessionsJson(db, args)).sessions.map((s) => s.session_id);
   assert.deepEqual(await ids(["--agent", "alpha"]), ["s-gamma", "s-alpha"], "agent name contains the text");
-  assert.deepEqual(await ids(["--status", "error"]), ["s-beta"]);
+  assert.deepEqual(await ids(["--status", "error"]), ["s-beta", "s-alpha"], "a failed root run makes alpha an error");
+  assert.deepEqual(await ids(["--status", "completed"]), []);
   assert.deepEqual(await ids(["--status", "active"]), ["s-gamma"]);
   assert.deepEqual(await ids(["--since", "2026-01-02"]), ["s-gamma", "s-beta"]);
   assert.deepEqual(await ids(["--until", "2026-01-02T00:00:00Z"]), ["s-alpha"]);
@@ -103,7 +105,7 @@ test("sessions filters by agent, status and start time, and pages with --limit a
   assert.deepEqual([page.sessions.map((s) => s.session_id), page.total, page.limit, page.offset], [["s-beta"], 3, 1, 1]);
   const text = await ok(["sessions", "--limit", "1", "--offset", "1", "--db", db]);
   assert.match(text.stdout, /^showing 2-2 of 3 sessions \(next page: --offset 2\)$/m);
-  const one = await ok(["sessions", "--status", "error", "--db", db]);
+  const one = await ok(["sessions", "--status", "active", "--db", db]);
   assert.match(one.stdout, /^1 session$/m);
   const none = await ok(["sessions", "--agent", "nobody", "--db", db]);
   assert.equal(none.stdout, "no sessions match (3 sessions in the database)\n");
