@@ -93,7 +93,7 @@ const timelineView = createTimelineView(
 );
 
 // On a narrow screen the panes stack: a tapped session or event scrolls to what it opened.
-const narrow = matchMedia("(max-width: 760px)");
+const narrow = matchMedia("(max-width: 900px)"); // as in narrow.css
 const scrollOnTap = (list: HTMLElement, target: () => HTMLElement) =>
   list.addEventListener("click", (e) => {
     if (narrow.matches && (e.target as HTMLElement).closest(".vrow")) target().scrollIntoView({ block: "start" });

@@ -96,3 +96,16 @@ test("at 390 px every tab fits the width", { skip: skipBrowser }, async () => {
   }
   await close();
 });
+
+test("at tablet and small laptop widths (800, 1024 px) ids stay readable and nothing overlaps", { skip: skipBrowser }, async () => {
+  for (const width of [800, 1024]) {
+    const { page, close } = await openPage(browser, `${server.url}/?src=/t.ndjson&session=sess-00000000`, { viewport: { width, height: 800 } });
+    assert.equal(await waitForLoad(page), "ready");
+    await page.click(".tl-row.t-tool_call >> nth=0");
+    await page.waitForSelector("#detail .d-title");
+    assert.deepEqual(await page.evaluate(overflow), { page: 0, body: 0 }, `${width}`);
+    assert.deepEqual(await page.evaluate(squeezedIds), [], `${width}`);
+    assert.deepEqual(await page.evaluate(overlaps), [], `${width}`);
+    await close();
+  }
+});
