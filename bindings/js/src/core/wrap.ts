@@ -37,6 +37,7 @@ function toolFields(tracker: Recorder, label: string, args: unknown[], durationM
     tool_call_id: tracker.newId(),
     tool_name: label,
     tool_input: args.length === 1 && isPlainObject(args[0]) ? args[0] : { args },
+    timestamp: tracker.isoNow(),
     duration_ms: durationMs,
   };
   const fields: Record<string, unknown> = { tool_call: call, tokens_in: 0, tokens_out: 0, duration_ms: durationMs };

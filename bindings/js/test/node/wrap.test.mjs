@@ -147,3 +147,19 @@ test("wrapping something that is not a function returns it unchanged", () => {
   assert.equal(wrapTool(42), 42);
   assert.equal(wrapAgent(undefined), undefined);
 });
+
+test("a wrapped tool's event has the Python SDK's tool_call shape (tests/fixtures/wire/python_sdk_batch.json)", async () => {
+  const { readFileSync } = await import("node:fs");
+  const fixture = JSON.parse(readFileSync(new URL("../../../../tests/fixtures/wire/python_sdk_batch.json", import.meta.url), "utf8"));
+  const python = fixture.events.find((e) => e.event_type === "tool_call");
+  const { events } = setup();
+  const calc = wrapTool(({ expr }) => ({ result: expr === "2+2" ? 4 : NaN }), "calculator");
+  calc({ expr: "2+2" });
+  const [ours] = await events();
+  assert.deepEqual(Object.keys(ours.tool_call).sort(), Object.keys(python.tool_call).sort());
+  for (const key of Object.keys(python)) assert.ok(key in ours, `the event has ${key}`);
+  assert.deepEqual(ours.tool_call.tool_input, python.tool_call.tool_input);
+  assert.deepEqual(ours.tool_call.tool_output, python.tool_call.tool_output);
+  assert.equal(ours.tool_call.tool_name, python.tool_call.tool_name);
+});
+
