@@ -42,6 +42,7 @@ export function setupCollector(bar: HTMLElement, view: CollectorView): Collector
       keyForm.hidden = false;
       keyInput.focus();
       view.status(`The collector at ${collector.endpoint} ${err.message.replace(/^the collector /, "")}: enter the key above.`, "ready");
+      view.placeholder("Enter the collector's API key above to see its sessions: the AGENTLENS_API_KEY it was started with. (A link to this page ending in #key=… fills it in.)");
     } else view.status(`Could not read the collector at ${collector.endpoint}: ${text}`, "error");
   };
 

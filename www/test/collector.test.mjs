@@ -64,6 +64,7 @@ test("collector mode without a key asks for one, then lists the sessions", { ski
   await page.waitForSelector(".key-form:not([hidden])");
   assert.match(await page.textContent(".collector-message"), /needs an API key/);
   assert.doesNotMatch(await page.textContent("#status"), /^Loading/, "the status says what to do, not that it is loading");
+  assert.match(await page.textContent("#timeline-pane"), /Enter the collector's API key above/);
   await page.fill("input[name=api-key]", "wrong");
   await page.click(".key-form button");
   await page.waitForFunction(() => /refused/.test(document.querySelector(".collector-message")?.textContent ?? ""));
