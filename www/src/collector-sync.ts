@@ -4,7 +4,7 @@
 // events stream in. The worker's store adds each event once, so the listing, the pages and
 // the live stream may overlap freely.
 import type { WireEvent } from "./contract";
-import { sessionBounds, type CollectorClient } from "./collector";
+import { CollectorAuthError, CollectorHttpError, sessionBounds, type CollectorClient } from "./collector";
 import { sendHelp } from "./send-help";
 import { loadedSummary, plural } from "./status-text";
 
@@ -44,6 +44,8 @@ export class CollectorSync {
   private running: Promise<void> = Promise.resolve();
   private awaited: string | undefined;
   private helpShown = false;
+  private readonly unreadable = new Set<string>();
+  private problem = "";
 
   constructor(
     private readonly collector: CollectorClient,
@@ -124,8 +126,20 @@ export class CollectorSync {
     }
   }
 
+  /** Loads one session's events; a session the collector fails to serve is counted, not fatal. */
   private async load(id: string): Promise<void> {
-    await this.push(await this.collector.sessionEvents(id));
+    let events: WireEvent[];
+    try {
+      events = await this.collector.sessionEvents(id);
+    } catch (err) {
+      if (err instanceof CollectorAuthError) throw err;
+      this.unreadable.add(id);
+      this.problem = err instanceof CollectorHttpError ? `HTTP ${err.status}` : err instanceof Error ? err.message : String(err);
+      console.warn(`viewer: the collector's session ${id} could not be read`, err);
+      return;
+    }
+    this.unreadable.delete(id);
+    await this.push(events);
   }
 
   /** Adds events in order, batching whatever arrives while the worker is busy. */
@@ -170,7 +184,9 @@ export class CollectorSync {
   /** The status once everything listed is loaded (and after each live change). */
   private settled(): void {
     if (this.counts.sessions > 0) {
-      this.view.status(loadedSummary({ events: this.counts.events, sessions: this.counts.sessions, format: `AgentLens collector at ${this.where}`, warnings: 0 }), "ready");
+      const loaded = loadedSummary({ events: this.counts.events, sessions: this.counts.sessions, format: `AgentLens collector at ${this.where}`, warnings: 0 });
+      const missing = this.unreadable.size ? ` · the events of ${plural(this.unreadable.size, "session")} could not be read (${this.problem})` : "";
+      this.view.status(loaded + missing, "ready");
       return;
     }
     if (!this.helpShown) {

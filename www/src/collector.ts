@@ -51,6 +51,17 @@ export class CollectorAuthError extends Error {
   override name = "CollectorAuthError";
 }
 
+/** The collector answered an error status (other than 401/403). */
+export class CollectorHttpError extends Error {
+  override name = "CollectorHttpError";
+  constructor(
+    readonly status: number,
+    path: string,
+  ) {
+    super(`collector: GET ${path} answered HTTP ${status}`);
+  }
+}
+
 /**
  * Reads a server-sent-events stream, calling `onMessage(event, data)` per message.
  * Handles CRLF, multi-line data and comments; resolves when the stream ends.
@@ -103,7 +114,7 @@ export class CollectorClient {
     }
     if (!res.ok) {
       await res.body?.cancel();
-      throw new Error(`collector: GET ${path} answered HTTP ${res.status}`);
+      throw new CollectorHttpError(res.status, path);
     }
     return res;
   }

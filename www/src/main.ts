@@ -329,6 +329,7 @@ async function addCollectorEvents(events: WireEvent[], reset?: string): Promise<
 }
 
 function startCollectorMode(): void {
+  listView.newestFirst();
   const linked = state.session;
   const deepLink = state.run || state.event ? { run: state.run, event: state.event } : undefined;
   collector = setupCollector(byId("collector"), {

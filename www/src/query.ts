@@ -14,6 +14,8 @@ export interface ListFilter {
   from?: number;
   to?: number;
   q?: string;
+  /** "newest": sessions by their first event, newest first (the collector); else as read. */
+  order?: "newest";
 }
 
 export interface SessionRow {
@@ -69,6 +71,19 @@ export function matches(store: Store, s: SessionInfo, f: ListFilter): boolean {
     if (!re.test(s.id) && !re.test(s.agent) && !s.events.some((i) => re.test(store.text(i)))) return false;
   }
   return true;
+}
+
+/** The indices of the sessions passing `f`, in the order `f` asks for. */
+export function filterSessions(store: Store, f: ListFilter): number[] {
+  const out: number[] = [];
+  store.sessions.forEach((s, i) => {
+    if (matches(store, s, f)) out.push(i);
+  });
+  if (f.order === "newest") {
+    const first = (i: number) => (Number.isFinite(store.sessions[i]!.first) ? store.sessions[i]!.first : -Infinity);
+    out.sort((a, b) => first(b) - first(a) || a - b);
+  }
+  return out;
 }
 
 export function sessionRow(store: Store, s: SessionInfo): SessionRow {

@@ -4,7 +4,7 @@
 import { handlers } from "./worker-handlers/index";
 import { decode, sourceName, type Source } from "./decode";
 import type { Progress, Request, Response } from "./protocol";
-import { buildTimeline, eventDetail, facets, matches, sessionRow, sessionSummary, type ListFilter, type Timeline } from "./query";
+import { buildTimeline, eventDetail, facets, filterSessions, sessionRow, sessionSummary, type ListFilter, type Timeline } from "./query";
 import { Store } from "./store";
 import type { WireEvent } from "./contract";
 
@@ -80,11 +80,7 @@ const builtins: Record<string, (params: any) => unknown> = {
   },
   facets: () => facets(store),
   filter(params: { filter: ListFilter }) {
-    filtered = [];
-    const f = params.filter ?? {};
-    store.sessions.forEach((s, i) => {
-      if (matches(store, s, f)) filtered.push(i);
-    });
+    filtered = filterSessions(store, params.filter ?? {});
     return { total: filtered.length, ids: filtered.map((i) => store.sessions[i]!.id) };
   },
   rows(params: { offset: number; limit: number }) {

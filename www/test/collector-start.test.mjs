@@ -14,8 +14,8 @@ const servers = [];
 let browser;
 
 /** A fake collector holding `sessions`, serving the built viewer. */
-async function start(sessions, key) {
-  const fake = fakeCollector(sessions, key);
+async function start(sessions, key, options) {
+  const fake = fakeCollector(sessions, key, options);
   const server = await serveCollector(await buildOnce(), fake);
   servers.push({ server, fake });
   return { fake, server };
@@ -32,14 +32,14 @@ after(async () => {
   await browser?.close();
 });
 
-test("the collector's sessions are listed at once, the first one shown, and the status says what is loaded", { skip: skipBrowser }, async () => {
+test("the collector's sessions are listed at once, newest first, the newest shown, and the status says what is loaded", { skip: skipBrowser }, async () => {
   const { server } = await start(stored, KEY);
   const { page, problems, close } = await openPage(browser, `${server.url}/#key=${KEY}`);
   assert.equal(await waitForLoad(page), "ready", await page.textContent("#error"));
   assert.equal(await page.textContent(".list-count"), "2 sessions");
-  assert.deepEqual(await page.$$eval(".list-view .srow-id", (els) => els.map((e) => e.textContent)), ["sess-a", "sess-b"]);
-  await page.waitForFunction(() => /sess-a/.test(document.querySelector(".session-header")?.textContent ?? ""));
-  assert.match(await page.textContent(".session-header"), /Events30/);
+  assert.deepEqual(await page.$$eval(".list-view .srow-id", (els) => els.map((e) => e.textContent)), ["sess-b", "sess-a"]);
+  await page.waitForFunction(() => /sess-b/.test(document.querySelector(".session-header")?.textContent ?? ""));
+  assert.match(await page.textContent(".session-header"), /Events12/);
   assert.equal(await page.textContent("#status"), `42 events in 2 sessions · AgentLens collector at ${server.url}`);
   assert.deepEqual(problems, []);
   await close();
@@ -102,5 +102,15 @@ test("an empty collector that requires a key says to pass it, and never shows th
   assert.match(help, /requires an API key/);
   assert.ok(!(await page.content()).includes(KEY), "the key is not on the page");
   assert.deepEqual(problems, []);
+  await close();
+});
+
+test("a session the collector fails to serve is named in the status; the others load", { skip: skipBrowser }, async () => {
+  const { server } = await start(stored, KEY, { broken: ["sess-a"] });
+  const { page, close } = await openPage(browser, `${server.url}/#key=${KEY}`);
+  assert.equal(await waitForLoad(page), "ready", await page.textContent("#error"));
+  assert.equal(await page.textContent("#status"), `13 events in 2 sessions · AgentLens collector at ${server.url} · the events of 1 session could not be read (HTTP 500)`);
+  await page.waitForFunction(() => /sess-b/.test(document.querySelector(".session-header")?.textContent ?? ""));
+  assert.match(await page.textContent(".session-header"), /Events12/);
   await close();
 });

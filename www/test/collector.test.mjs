@@ -47,6 +47,7 @@ test("collector mode: the key from #key= lists sessions, opens one, and follows 
   fake.sendLive([{ session_id: "sess-live", event_type: "session_start", timestamp: "2026-11-22T10:00:00Z", agent_name: "live-agent" }, { session_id: "sess-live", event_type: "llm_call", timestamp: "2026-11-22T10:00:01Z", model: "gpt-4o", tokens_in: 5 }]);
   await waitCount(page, "3 sessions");
   assert.match(await page.textContent(".list-view"), /live-agent/);
+  assert.equal(await page.textContent(".list-view .vrow .srow-id"), "sess-live", "a new session comes in at the top");
   fake.sendLive([{ session_id: "sess-a", event_type: "tool_call", timestamp: "2026-11-22T10:00:02Z", tool_call: { tool_name: "late-tool" } }]);
   await page.waitForFunction(() => [...document.querySelectorAll("select[name=tool] option")].some((o) => o.textContent === "late-tool"));
   await page.waitForFunction(() => /Events1501/.test(document.querySelector(".session-header")?.textContent ?? ""), null);

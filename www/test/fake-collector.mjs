@@ -8,13 +8,20 @@ function json(res, status, body) {
   res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
 }
 
-/** `stored` maps a session id to its events (session_start first); `key` may be undefined. */
-export function fakeCollector(stored, key) {
+/**
+ * `stored` maps a session id to its events (session_start first); `key` may be undefined;
+ * the events of the sessions in `broken` answer 500.
+ */
+export function fakeCollector(stored, key, { broken = [] } = {}) {
   const liveClients = new Set();
+  // Newest first, as the collector lists them.
   const rows = () =>
-    Object.entries(stored).map(([id, events]) => ({ session_id: id, agent_name: events[0]?.agent_name, started_at: events[0]?.timestamp, status: "completed", metadata: {} }));
+    Object.entries(stored)
+      .map(([id, events]) => ({ session_id: id, agent_name: events[0]?.agent_name, started_at: events[0]?.timestamp, status: "completed", metadata: {} }))
+      .sort((a, b) => String(b.started_at).localeCompare(String(a.started_at)));
   const routeEvents = (res, url) => {
     const m = /^\/sessions\/([^/]+)\/events$/.exec(url.pathname);
+    if (m && broken.includes(decodeURIComponent(m[1]))) return json(res, 500, { error: "Internal error" });
     const events = m && stored[decodeURIComponent(m[1])];
     if (!events) return json(res, 404, { error: "Session not found" });
     const limit = Math.min(1000, Number(url.searchParams.get("limit")) || 100);

@@ -22,6 +22,8 @@ export interface ListView {
   /** Re-runs the filter in the worker; resolves with the ids that pass. */
   refresh(): Promise<string[]>;
   updateFacets(f: Facets): void;
+  /** Lists sessions newest first (collector mode) instead of in the order they were read. */
+  newestFirst(): void;
 }
 
 function select(name: string, label: string): HTMLSelectElement {
@@ -55,6 +57,7 @@ export function createListView(client: WorkerClient, onSelect: (id: string) => v
   const search = h("input", { type: "search", name: "q", placeholder: "Search ( / )", "aria-label": "Search sessions and events", spellcheck: "false", autocomplete: "off" });
   const count = h("div", { class: "list-count", "aria-live": "polite" });
   let ids: string[] = [];
+  let order: ListFilter["order"];
 
   const list = new VirtualList<SessionRow>({
     rowHeight: 52,
@@ -83,6 +86,7 @@ export function createListView(client: WorkerClient, onSelect: (id: string) => v
     from: parseUtc(from.value),
     to: parseUtc(to.value),
     q: search.value.trim() || undefined,
+    order,
   });
 
   const refresh = async (): Promise<string[]> => {
@@ -126,6 +130,9 @@ export function createListView(client: WorkerClient, onSelect: (id: string) => v
     search,
     filter,
     refresh,
+    newestFirst() {
+      order = "newest";
+    },
     updateFacets(f) {
       setOptions(agent, f.agents, "Agent");
       setOptions(status, f.statuses, "Status");
