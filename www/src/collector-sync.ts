@@ -58,8 +58,17 @@ export class CollectorSync {
   }
 
   /**
-   * Lists the collector's sessions (`fresh`: in place of what is loaded, showing the linked
-   * or first one), then loads every session's events. Throws `CollectorAuthError`.
+   * Empties the viewer before a fresh start. Called before live events are followed, so
+   * that nothing which arrives live between then and the listing is wiped.
+   */
+  async clear(): Promise<void> {
+    this.view.status(`Connecting to the collector at ${this.where}…`, "loading");
+    this.counts = await this.view.reset([]);
+  }
+
+  /**
+   * Lists the collector's sessions (`fresh`: showing the linked or first one), then loads
+   * every session's events. Throws `CollectorAuthError`.
    */
   start(fresh: boolean): Promise<void> {
     // One listing at a time: a reconnect's re-read waits for the first to finish.
@@ -71,10 +80,8 @@ export class CollectorSync {
   private async list(fresh: boolean): Promise<void> {
     const generation = this.generation;
     this.loading = true;
-    if (fresh) this.view.status(`Connecting to the collector at ${this.where}…`, "loading");
     const { sessions, total } = await this.collector.listSessions();
-    const bounds = sessions.flatMap(sessionBounds);
-    this.counts = fresh ? await this.view.reset(bounds) : await this.view.add(bounds);
+    await this.push(sessions.flatMap(sessionBounds));
     const listed = plural(total, "session");
     this.message(total > sessions.length ? `the newest ${sessions.length.toLocaleString("en")} of ${listed} on the collector` : `${listed} on the collector`);
     const ids = sessions.map((s) => s.session_id);

@@ -69,8 +69,9 @@ export function setupCollector(bar: HTMLElement, view: CollectorView): Collector
       collector.follow((events) => sync.live(events), follow.signal, onState).catch((err: unknown) => (failed(err), connected()));
     });
 
-  // Live first, then the listing: whatever commits in between arrives on both, once.
+  // Live first, then the listing: whatever commits in between arrives on both, added once.
   const connect = async (fresh: boolean) => {
+    if (fresh) await sync.clear();
     await startLive();
     await run(fresh);
   };

@@ -114,3 +114,24 @@ test("a session the collector fails to serve is named in the status; the others 
   assert.match(await page.textContent(".session-header"), /Events12/);
   await close();
 });
+
+test("a session that arrives live while the listing is on its way is kept", { skip: skipBrowser }, async () => {
+  let release;
+  let listing;
+  const asked = new Promise((r) => (listing = r));
+  const { server, fake } = await start(stored, KEY, {
+    beforeList: () => {
+      listing();
+      return new Promise((r) => (release = r));
+    },
+  });
+  const { page, close } = await openPage(browser, `${server.url}/#key=${KEY}`);
+  await asked;
+  await page.waitForFunction(() => document.getElementById("collector-live-state")?.textContent === "live");
+  fake.sendLive(sessionEvents(9, 8));
+  await page.waitForFunction(() => document.querySelector(".list-count")?.textContent === "1 session");
+  release();
+  assert.equal(await waitForLoad(page), "ready");
+  assert.equal(await page.textContent(".list-count"), "3 sessions");
+  await close();
+});

@@ -10,9 +10,10 @@ function json(res, status, body) {
 
 /**
  * `stored` maps a session id to its events (session_start first); `key` may be undefined;
- * the events of the sessions in `broken` answer 500.
+ * the events of the sessions in `broken` answer 500; `beforeList()` may hold the listing
+ * back (the answer waits for the promise it returns).
  */
-export function fakeCollector(stored, key, { broken = [] } = {}) {
+export function fakeCollector(stored, key, { broken = [], beforeList } = {}) {
   const liveClients = new Set();
   // Newest first, as the collector lists them.
   const rows = () =>
@@ -37,10 +38,12 @@ export function fakeCollector(stored, key, { broken = [] } = {}) {
       return true;
     }
     if (url.pathname === "/sessions") {
-      const all = rows();
-      const limit = Number(url.searchParams.get("limit")) || 50;
-      const offset = Number(url.searchParams.get("offset")) || 0;
-      json(res, 200, { sessions: all.slice(offset, offset + limit), total: all.length });
+      void Promise.resolve(beforeList?.()).then(() => {
+        const all = rows();
+        const limit = Number(url.searchParams.get("limit")) || 50;
+        const offset = Number(url.searchParams.get("offset")) || 0;
+        json(res, 200, { sessions: all.slice(offset, offset + limit), total: all.length });
+      });
     } else if (url.pathname === "/v1/live") {
       res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-store" });
       res.write(": connected\n\n");
