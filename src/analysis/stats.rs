@@ -11,11 +11,12 @@
 //! - **Latency percentiles** use the nearest-rank method of the SDK's drift metrics:
 //!   with the `n` durations sorted ascending, `p(q) = sorted[min(floor(n·q), n − 1)]`.
 //!   Only events with a `duration_ms` count; session start/end records are left out.
-//! - **Error rate** = events whose type name contains `"error"` (`error`, `tool_error`,
-//!   `agent_error`, custom `*error*` types) ÷ all events, session records included, as a
-//!   fraction from 0 to 1 (0 for no events).
-//! - **Tool calls** are `tool_call` and `tool_error` events. A call **failed** when it is a
-//!   `tool_error`, carries `error` details, or has an error status. Failure rate =
+//! - **Error rate** = errors (the core's one rule, [`crate::model::semantics::is_error`]:
+//!   error types, custom `*error*` types, error details, failed statuses; never a run's or
+//!   session's end record) ÷ all events, session records included, as a fraction from 0 to
+//!   1 (0 for no events).
+//! - **Tool calls** are `tool_call` and `tool_error` events. A call **failed** when it is an
+//!   error by the same rule. Failure rate =
 //!   failures ÷ calls. A call with no `tool_call.tool_name` is counted as `unknown`.
 //! - **Timeline**: events grouped by the UTC minute of their time, counted by type;
 //!   only minutes that have events are listed, oldest first. Events with no time are
@@ -151,7 +152,7 @@ pub struct SessionStats {
     pub tool_failure_rate: f64,
     /// By tool name.
     pub tools: BTreeMap<String, ToolStats>,
-    /// Events whose type name contains `"error"`.
+    /// Errors, by the core's one rule ([`crate::model::semantics::is_error`]).
     pub errors: u64,
     /// `errors / total_events` (0 without events).
     pub error_rate: f64,
@@ -194,7 +195,7 @@ pub fn session_stats(events: &[Event], table: &PricingTable) -> SessionStats {
     for e in events {
         let name = e.event_type.as_str();
         *out.events_by_type.entry(name.to_owned()).or_default() += 1;
-        if name.contains("error") {
+        if crate::model::semantics::is_error(e) {
             out.errors += 1;
         }
         let marker = matches!(
@@ -348,7 +349,9 @@ mod tests {
         assert_eq!(s.session_id, "s9");
         assert_eq!(s.total_events, 8);
         assert_eq!(s.events_by_type["tool_call"], 3);
-        assert_eq!((s.errors, s.error_rate), (3, 3.0 / 8.0));
+        // tool_error, the tool_call with error details, validation_error, agent_error:
+        // the same rule counts the errors and the tool failures.
+        assert_eq!((s.errors, s.error_rate), (4, 4.0 / 8.0));
         assert_eq!((s.tool_calls, s.tool_failures), (4, 2));
         assert_eq!(s.tool_failure_rate, 0.5);
         let search = &s.tools["search"];

@@ -1,37 +1,46 @@
 // The viewer's one rule for "does this event report an error", and the session status
-// that follows from it. Every count of errors the viewer shows comes from here: the
-// store's error flags (the timeline's marks, the list's and the session header's counts,
-// a session's status) and the Charts panel's totals. Nothing else decides it.
-//
-// It mirrors the core's `Event::is_error` (src/model/event.rs): an error type (`error`,
-// `tool_error`, `agent_error`), error details (`error` present), or an error status
-// (`error`, `failed`, any case) — so a run or session that ended in error counts too.
-// Issue 10 moves this rule into the core for every consumer; once `agentlens/analysis`
-// exports it, these two functions call it (batched: the store asks per event) and no
-// caller changes.
+// that follows: the core's (src/model/semantics.rs), asked through the analysis wasm in
+// one call per batch of events. Every count of errors the viewer shows comes from here:
+// the store's error flags (the timeline's marks, the list's and the session header's
+// counts, a session's status) and the Charts panel's totals. Nothing here decides it.
+import { analysisWasm } from "agentlens/analysis";
 import type { WireEvent } from "./contract";
 
-const ERROR_TYPES = new Set(["error", "tool_error", "agent_error"]);
-const ERROR_STATUSES = new Set(["error", "failed"]);
+/** Bits of the core's facts byte (`Facts::to_bits`). */
+const ERROR = 1;
+const SESSION_EFFECT = ["", "completed", "timeout", "error"] as const;
 
-/** Whether `e` reports an error. */
-export function isErrorEvent(e: WireEvent): boolean {
-  if (typeof e.event_type === "string" && ERROR_TYPES.has(e.event_type)) return true;
-  if (e.error !== undefined && e.error !== null) return true;
-  return typeof e.status === "string" && ERROR_STATUSES.has(e.status.toLowerCase());
+/**
+ * The core's facts of each event, one byte each. Only the fields the rules read cross
+ * into the wasm (the type, the status, whether there is a parent run and error details),
+ * not the payloads.
+ */
+export function eventFacts(events: readonly WireEvent[]): Uint8Array {
+  const fields = events.map((e) => ({
+    event_type: e.event_type,
+    agentlens_type: e.agentlens_type,
+    status: e.status,
+    parent_run_id: e.parent_run_id,
+    error: e.error === undefined || e.error === null ? undefined : {},
+  }));
+  return analysisWasm().eventFacts(JSON.stringify(fields));
 }
 
+/** Whether the facts byte says the event is an error. */
+export const isError = (facts: number): boolean => (facts & ERROR) !== 0;
+
 /** How many of `events` report an error. */
-export function countErrors(events: Iterable<WireEvent>): number {
+export function countErrors(events: readonly WireEvent[]): number {
   let n = 0;
-  for (const e of events) if (isErrorEvent(e)) n++;
+  for (const f of eventFacts(events)) if (isError(f)) n++;
   return n;
 }
 
 /**
- * A session's status: what its session_end said, else "error" when any event reported
- * one, else "active".
+ * A session's status after an event with these facts: the status it implies, applied by
+ * the core's rule (an error is final, an end replaces "active").
  */
-export function sessionStatus(endedStatus: string, errors: number): string {
-  return endedStatus || (errors > 0 ? "error" : "active");
+export function sessionStatusAfter(previous: string, facts: number): string {
+  const next = SESSION_EFFECT[(facts >> 1) & 3]!;
+  return next ? analysisWasm().sessionStatusThen(previous || "active", next) : previous || "active";
 }

@@ -2,7 +2,7 @@
 // a million events stay a few hundred MB rather than a million object graphs), plus typed
 // columns for what the list, filters and timeline read without parsing.
 import type { TraceStore, WireEvent } from "./contract";
-import { isErrorEvent, sessionStatus } from "./error-rule";
+import { eventFacts, isError, sessionStatusAfter } from "./error-rule";
 
 /** Bits of `Store.flags`. */
 export const FLAG_ERROR = 1;
@@ -113,7 +113,8 @@ export class Store implements TraceStore {
     this.session = grow(this.session, n);
     this.type = grow(this.type, n);
     this.flags = grow(this.flags, n);
-    for (const e of events) this.addOne(e);
+    const facts = eventFacts(events);
+    events.forEach((e, i) => this.addOne(e, facts[i]!));
   }
 
   /**
@@ -133,7 +134,7 @@ export class Store implements TraceStore {
     return [...new Set(fresh.map(sessionKey))];
   }
 
-  private addOne(e: WireEvent): void {
+  private addOne(e: WireEvent, facts: number): void {
     const i = this.texts.length;
     this.texts.push(JSON.stringify(e));
     const sid = sessionKey(e);
@@ -146,7 +147,7 @@ export class Store implements TraceStore {
     const s = this.sessions[si]!;
     const t = eventTime(e);
     const type = str(e.event_type);
-    const err = isErrorEvent(e);
+    const err = isError(facts);
     this.time[i] = t;
     this.duration[i] = num(e.duration_ms);
     this.session[i] = si;
@@ -171,7 +172,7 @@ export class Store implements TraceStore {
     const tool = this.tools.id(toolName(e));
     if (tool) s.tools.add(tool);
     if (type === "session_end" && typeof e.status === "string") s.endedStatus = e.status;
-    s.status = sessionStatus(s.endedStatus, s.errors);
+    s.status = sessionStatusAfter(s.status, facts);
   }
 
   /** Event `i` as an object (parsed on demand, a few kept). */

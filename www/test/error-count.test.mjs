@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { buildOnce, importSource, launchBrowser, openPage, serve, skipBrowser, waitForLoad } from "./support.mjs";
 import { ndjsonTrace, sessionEvents } from "./traces.mjs";
 
-const { isErrorEvent, countErrors, sessionStatus } = await importSource("src/error-rule.ts");
+const { eventFacts, isError, countErrors, sessionStatusAfter } = await importSource("src/error-rule.ts");
+const isErrorEvent = (e) => isError(eventFacts([e])[0]);
 let server;
 let browser;
 
@@ -20,18 +21,24 @@ after(async () => {
   await server?.close();
 });
 
-test("the rule mirrors the core's Event::is_error: error types, error details, an error status", () => {
-  for (const type of ["error", "tool_error", "agent_error"]) assert.equal(isErrorEvent({ event_type: type }), true, type);
+test("the rule is the core's (model::semantics): error types, error details, a failed status, never an end record", () => {
+  for (const type of ["error", "tool_error", "agent_error", "llm_error"]) assert.equal(isErrorEvent({ event_type: type }), true, type);
   assert.equal(isErrorEvent({ event_type: "llm_call", error: { message: "x" } }), true);
-  assert.equal(isErrorEvent({ event_type: "run_end", status: "FAILED" }), true);
-  assert.equal(isErrorEvent({ event_type: "session_end", status: "error" }), true);
+  assert.equal(isErrorEvent({ event_type: "llm_call", status: "timeout" }), true);
+  assert.equal(isErrorEvent({ event_type: "run_end", status: "FAILED" }), false, "a run's end is its outcome, not another error");
+  assert.equal(isErrorEvent({ event_type: "session_end", status: "error" }), false);
   assert.equal(isErrorEvent({ event_type: "llm_call", error: null }), false);
-  assert.equal(isErrorEvent({ event_type: "run_end", status: "completed" }), false);
   assert.equal(isErrorEvent({ event_type: "tool_call", output_data: { error: "not a field of the event" } }), false);
-  assert.equal(countErrors(sessionEvents(0, 14)), 3, "the error event, its run's end and the session's end");
-  assert.equal(sessionStatus("", 1), "error");
-  assert.equal(sessionStatus("completed", 1), "completed");
-  assert.equal(sessionStatus("", 0), "active");
+  assert.equal(countErrors(sessionEvents(0, 14)), 1, "the error event; its run's end and the session's end are outcomes");
+  const [rootFailed, nestedFailed, ended] = eventFacts([
+    { event_type: "run_end", status: "failed" },
+    { event_type: "run_end", status: "failed", parent_run_id: "r0" },
+    { event_type: "session_end", status: "completed" },
+  ]);
+  assert.equal(sessionStatusAfter("active", rootFailed), "error", "a failed root run fails its session");
+  assert.equal(sessionStatusAfter("error", ended), "error", "an error is final");
+  assert.equal(sessionStatusAfter("", nestedFailed), "active");
+  assert.equal(sessionStatusAfter("active", ended), "completed");
 });
 
 /** The value after `term` in a <dl> (its <dt>'s next sibling). */

@@ -72,3 +72,25 @@ pub fn session_status_then(previous: &str, next: &str) -> String {
         .as_str()
         .to_owned()
 }
+
+/// The facts of each element of a JSON array of events, one byte each (see `readEvents`),
+/// without writing the events back: for hosts that already hold them (the viewer).
+/// Throws `AgentLensDecodeError` for text that is not a JSON array.
+#[wasm_bindgen(js_name = eventFacts)]
+pub fn event_facts(events_json: &str) -> Result<Vec<u8>, JsValue> {
+    let value: Value = serde_json::from_str(events_json)
+        .map_err(|e| error::decode(&DecodeError::from_serde(&e)))?;
+    let Value::Array(items) = value else {
+        return Err(error::decode(&DecodeError::NotAnEventBatch));
+    };
+    Ok(items
+        .into_iter()
+        .map(|item| match item {
+            Value::Object(mut map) => {
+                compat::restore(&mut map);
+                facts_of(&map)
+            }
+            _ => 0,
+        })
+        .collect())
+}
