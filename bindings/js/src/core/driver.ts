@@ -7,7 +7,7 @@
  * `flush()` and `shutdown()` wait for the core, not for the network: a flush is done when
  * the core says every event queued before it was delivered or given up, a shutdown when
  * the core says nothing is pending. While one of them waits, the wake-up timer keeps the
- * runtime alive (see `Host.schedule`), so a retry after a 503 or a `Retry-After: 2` runs
+ * runtime alive (see `Host.timer`), so a retry after a 503 or a `Retry-After: 2` runs
  * before the caller's `await` returns.
  */
 import type { Output, PipelineStats, PipelineWasm } from "../../wasm/agentlens_wasm.js";

@@ -54,12 +54,13 @@ export { ENV_VARIABLES } from "./config-env.js";
 export { AgentLensNotInitializedError, AgentLensConfigError, AgentLensAnalysisError } from "./errors.js";
 export type { TrackerStats, ExporterStats, DeliveryStats, RedactionStats } from "./stats.js";
 
-export { Driver, type Host, type WireRequest, type WireResult } from "./driver.js";
+export { Driver, type Host, type Notice, type Schedule, type WireRequest, type WireResult } from "./driver.js";
+export { describeFailure, displayTarget, type LastDeliveryError } from "./delivery.js";
 export { toJsonSafe, safeStringify, MARKERS, DEFAULT_LIMITS, type MarkerCounts, type SafeJsonLimits } from "./safe-json.js";
 export { useWasm, AgentLensNotLoadedError } from "./wasm.js";
 export { usePlatform, platform, stackContextStore, type Platform, type ContextStore } from "./platform.js";
 export type { Exporter } from "./exporter.js";
-export type { Output, PipelineStats, RedactResult, DecodedTrace, BuildInfo, DropReason, ExplainStyle } from "../../wasm/agentlens_wasm.js";
+export type { Output, PipelineStats, RedactResult, DecodedTrace, BuildInfo, DropReason, ExplainStyle, DeliveryProblem, DeliveryFailure } from "../../wasm/agentlens_wasm.js";
 
 /** Builds a wasm pipeline. Throws `AgentLensConfigError` naming a bad option. */
 export function createPipeline(options: PipelineOptions = {}, seed?: Uint8Array): PipelineWasm {
@@ -67,7 +68,21 @@ export function createPipeline(options: PipelineOptions = {}, seed?: Uint8Array)
   return new w.PipelineWasm(JSON.stringify(options), seed);
 }
 
-/** A pipeline with a driver around it, performing sends through `host`. */
+/**
+ * A pipeline with a driver around it, performing sends through `host` (below the tracker:
+ * for custom integrations and tests). The host supplies the clocks, `send`, `timer()`
+ * (a platform's `timer`) and `notice()`, told of every drop and failed request.
+ *
+ * @example
+ * ```ts
+ * import { createDriver, createHttpExporter, platform } from "agentlens";
+ * const p = platform();
+ * const http = createHttpExporter({ endpoint: "http://127.0.0.1:3000", apiKey: "dev-key" });
+ * const driver = createDriver({ now: p.now, wallClock: p.wallClock, timer: p.timer, send: (r) => http.send(r), notice: (n) => console.log(n.type) });
+ * driver.push([{ event_type: "llm_call", session_id: "s1", model: "gpt-4o" }]);
+ * await driver.shutdown(100); // nothing listens there: counted shutdown_timeout, never thrown
+ * ```
+ */
 export function createDriver(host: Host, options: PipelineOptions = {}, seed?: Uint8Array): Driver {
   return new Driver(createPipeline(options, seed), host);
 }
