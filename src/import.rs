@@ -209,6 +209,13 @@ impl fmt::Display for ImportError {
             Self::NoEvents {
                 bad_lines,
                 first_bad_line,
+            } if *bad_lines == 1 => write!(
+                f,
+                "no readable events: the only non-empty line, line {first_bad_line}, is bad"
+            ),
+            Self::NoEvents {
+                bad_lines,
+                first_bad_line,
             } => write!(
                 f,
                 "no readable events: all {bad_lines} non-empty lines are bad, the first at line {first_bad_line}"

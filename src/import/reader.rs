@@ -110,10 +110,15 @@ impl Reader {
                     first_bad_line: self.lines.first_bad,
                 });
             }
-            self.warnings.push(format!(
-                "skipped {} bad lines (the first at line {})",
-                self.lines.bad, self.lines.first_bad
-            ));
+            let n = self.lines.bad;
+            self.warnings.push(if n == 1 {
+                format!("skipped 1 bad line (line {})", self.lines.first_bad)
+            } else {
+                format!(
+                    "skipped {n} bad lines (the first at line {})",
+                    self.lines.first_bad
+                )
+            });
         }
         self.warnings.close();
         Ok(())

@@ -374,3 +374,24 @@ fn every_fixture_imports_to_its_expected_events() {
         assert_eq!(got, want, "{name}");
     }
 }
+
+#[test]
+fn one_bad_line_is_named_in_the_singular() {
+    let import = import_trace(b"{\"session_id\":\"s\",\"event_type\":\"final\"}\n{oops\n").unwrap();
+    assert!(
+        import
+            .warnings
+            .iter()
+            .any(|w| w == "skipped 1 bad line (line 2)"),
+        "{:?}",
+        import.warnings
+    );
+    let one = agentlens::import::ImportError::NoEvents {
+        bad_lines: 1,
+        first_bad_line: 3,
+    };
+    assert_eq!(
+        one.to_string(),
+        "no readable events: the only non-empty line, line 3, is bad"
+    );
+}
