@@ -386,7 +386,7 @@ fn one_bad_line_is_named_in_the_singular() {
         "{:?}",
         import.warnings
     );
-    let one = agentlens::import::ImportError::NoEvents {
+    let one = ImportError::NoEvents {
         bad_lines: 1,
         first_bad_line: 3,
     };
