@@ -33,8 +33,13 @@ export interface Platform {
   env(): Record<string, string | undefined>;
   /** A new async-context store (AsyncLocalStorage on Node, a call stack elsewhere). */
   contextStore<T>(): ContextStore<T>;
-  /** Calls `drain` when the process or page is going away (Node `beforeExit`, browser `pagehide`). */
-  onExit(drain: () => Promise<unknown>): void;
+  /**
+   * Calls `drain` when the process or page may be going away: with `final` when it is
+   * (Node `beforeExit`: deliver what the deadline allows, then count the rest), without
+   * when it may come back (a browser page hidden or put in the back-forward cache:
+   * deliver now, keep tracking).
+   */
+  onExit(drain: (final: boolean) => Promise<unknown>): void;
   /** 32 bytes from a secure random source, or undefined to let the wasm core draw them. */
   seed?(): Uint8Array | undefined;
 }

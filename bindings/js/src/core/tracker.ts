@@ -103,8 +103,9 @@ export class Tracker {
     live.add(this);
     if (!exitHooked.has(p)) {
       exitHooked.add(p);
-      // Going away: drain each tracker within its exitTimeoutMs, counting what is left.
-      p.onExit(() => Promise.all([...live].map((t) => t.shutdown(t.config.exitTimeoutMs))));
+      // Going away: each tracker delivers within its exitTimeoutMs; when the process ends
+      // for good (`final`) it shuts down and counts what is left, else it keeps tracking.
+      p.onExit((final) => Promise.all([...live].map((t) => (final ? t.shutdown(t.config.exitTimeoutMs) : t.flush(t.config.exitTimeoutMs)))));
     }
     health.log("info", `agentlens: tracking to ${fanout.names().join(", ") || "no exporter"}`);
   }

@@ -20,10 +20,12 @@ export function browserPlatform(): Platform {
   return webPlatform({
     name: "browser",
     timer: () => timerSlot(() => performance.now(), "always"),
-    onExit(flush) {
+    onExit(drain) {
       const g = globalThis as unknown as EventTargetLike & { document?: DocumentLike };
+      // A hidden page often comes back (another tab, the back-forward cache): deliver
+      // now and keep tracking.
       const run = () => {
-        flush().catch(() => undefined);
+        drain(false).catch(() => undefined);
       };
       const doc = g.document;
       doc?.addEventListener?.("visibilitychange", () => {

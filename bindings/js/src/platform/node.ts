@@ -28,7 +28,7 @@ export function nodePlatform(): Platform {
         draining = true;
         // The drain's sends and retry timers keep the loop alive; beforeExit fires again
         // once they settle, and finds nothing left to do.
-        void drain().finally(() => {
+        void drain(true).finally(() => {
           draining = false;
         });
       });

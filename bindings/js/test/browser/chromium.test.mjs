@@ -41,6 +41,18 @@ function page() {
     },
     async flush() { await driver.flush(); return driver.stats(); },
     hookExit() { p.onExit(() => driver.flush()); },
+    async hiddenThenBack(sessionId) {
+      const tracker = agentlens.init({ endpoint: location.origin, apiKey: "browser-key", batchSize: 1000, flushIntervalMs: 600000 });
+      tracker.startSession({ agentName: "page-agent", sessionId });
+      tracker.track({ eventType: "llm_call", inputData: { seq: 0 } });
+      Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+      Object.defineProperty(document, "visibilityState", { value: "visible", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+      tracker.track({ eventType: "llm_call", inputData: { seq: 1 } });
+      await tracker.endSession(sessionId);
+      return tracker.stats();
+    },
     async trackerSession(sessionId, n) {
       const tracker = agentlens.init({ endpoint: location.origin, apiKey: "browser-key" });
       tracker.startSession({ agentName: "page-agent", sessionId });
@@ -133,6 +145,18 @@ test("headless Chromium", { skip, timeout: 90_000 }, async (t) => {
       document.dispatchEvent(new Event("visibilitychange"));
     });
     await receiver.waitFor((r) => r.events().filter((e) => e.session_id === "page-hidden").length === 6);
+    await tab.close();
+  });
+
+  await t.test("a page hidden and shown again keeps tracking: the hook delivers, it does not shut down", async () => {
+    const { tab, problems } = await openPage();
+    const stats = await tab.evaluate(() => window.agentlensTest.hiddenThenBack("page-back"));
+    assert.equal(stats.dropped.shutdown_timeout, 0, JSON.stringify(stats.dropped));
+    assert.equal(stats.delivered, stats.tracked);
+    const events = receiver.events().filter((e) => e.session_id === "page-back");
+    assert.deepEqual(events.filter((e) => e.event_type === "llm_call").map((e) => e.input_data.seq), [0, 1]);
+    assert.equal(events.at(-1).event_type, "session_end");
+    assert.deepEqual(problems, []);
     await tab.close();
   });
 
