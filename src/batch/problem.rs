@@ -5,8 +5,9 @@
 //! It also decides which failures deserve a warning, so that every host warns alike: the
 //! first failure of each kind that says something is wrong with the destination (it
 //! cannot be reached, does not answer, refuses the key, the path or the events), and the
-//! first time a retryable kind (rate limiting, server errors) makes the batcher give up.
-//! A rate limit or a 503 that a retry gets through is not worth a warning.
+//! first time a retryable kind (rate limiting, server errors) or a 413 makes the batcher
+//! give up. A rate limit or a 503 that a retry gets through, or a 413 that splitting the
+//! batch gets through, is not worth a warning.
 
 use super::{DropReason, Outcome};
 
@@ -81,9 +82,11 @@ impl Problem {
     }
 
     /// Whether one failure of this kind already means the destination is misconfigured
-    /// or unreachable (warn at once), rather than busy (warn only on giving up).
+    /// or unreachable (warn at once), rather than busy or handled (warn only on giving
+    /// up): a 413 is answered by splitting the batch, and only a single event refused
+    /// as too large is a problem.
     const fn alarming(self) -> bool {
-        !matches!(self, Self::RateLimited | Self::Server)
+        !matches!(self, Self::RateLimited | Self::Server | Self::TooLarge)
     }
 
     fn bit(self) -> u16 {
@@ -167,5 +170,10 @@ mod tests {
         assert!(w.first(Problem::Server, Some(DropReason::RetriesExhausted)));
         assert!(!w.first(Problem::Server, Some(DropReason::RetriesExhausted)));
         assert!(w.first(Problem::Unauthorized, Some(DropReason::Rejected)));
+        assert!(
+            !w.first(Problem::TooLarge, None),
+            "a 413 the split gets through"
+        );
+        assert!(w.first(Problem::TooLarge, Some(DropReason::TooLarge)));
     }
 }
