@@ -72,6 +72,44 @@ fn millis(name: &'static str, v: Option<f64>, default: Millis) -> Result<Millis,
 }
 
 impl Options {
+    /// The value every option takes when it is not set, by its host name (`batchSize`,
+    /// ...), from [`Config::default`]: what a host shows as the defaults, so no host keeps
+    /// a copy. Redaction keys and patterns are the defaults' *additions* (none).
+    ///
+    /// ```
+    /// let d = agentlens::pipeline::Options::defaults();
+    /// assert_eq!(d["batchSize"], 10);
+    /// assert_eq!(d["flushIntervalMs"], 5000);
+    /// ```
+    pub fn defaults() -> serde_json::Value {
+        let c = Config::default();
+        let (b, r) = (&c.batch, &c.redact);
+        serde_json::json!({
+            "backendCompat": c.wire.backend_compat,
+            "batchSize": b.batch_size,
+            "flushIntervalMs": b.flush_interval.0,
+            "maxRequestBytes": b.max_request_bytes,
+            "maxRequestEvents": b.max_request_events,
+            "maxRetries": b.max_retries,
+            "backoffBaseMs": b.backoff_base.0,
+            "backoffCapMs": b.backoff_cap.0,
+            "maxRetryAfterMs": b.max_retry_after.0,
+            "requestTimeoutMs": b.request_timeout.0,
+            "maxBufferEvents": b.max_buffer_events,
+            "maxBufferBytes": b.max_buffer_bytes,
+            "sampleRate": b.sample_rate,
+            "onlyOnError": b.only_on_error,
+            "maxHeldEvents": b.max_held_events,
+            "redactKeys": [],
+            "redactPatterns": [],
+            "replaceDefaultPatterns": false,
+            "replaceDefaultKeys": false,
+            "redactionMarker": r.marker,
+            "maxFieldBytes": r.max_field_bytes,
+            "maxEventBytes": r.max_event_bytes,
+        })
+    }
+
     /// Reads options from JSON text.
     ///
     /// # Errors
@@ -169,5 +207,24 @@ impl Options {
         }
         config.redact = r;
         Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_name_every_option_and_read_back_as_the_default_config() {
+        let d = Options::defaults();
+        let back = Options::from_json(&d.to_string())
+            .unwrap()
+            .into_config()
+            .unwrap();
+        let c = Config::default();
+        assert_eq!(back.batch, c.batch);
+        assert_eq!(back.wire, c.wire);
+        assert_eq!(back.redact.max_field_bytes, c.redact.max_field_bytes);
+        assert_eq!(back.redact.keys, c.redact.keys);
     }
 }

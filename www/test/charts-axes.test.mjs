@@ -1,9 +1,9 @@
 // The Charts panel's labels fit their charts: an axis of tiny costs ("$0.000021"), long
 // durations and long model or tool names are sized or shortened so that no text runs
 // outside its SVG (where it would be cut off).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildOnce, launchBrowser, openPage, serve, skipBrowser, waitForLoad } from "./support.mjs";
+import { openPage, skipBrowser, waitForLoad, viewerFixture } from "./support.mjs";
 
 /** One session of cheap gpt-4o-mini calls over an hour, slow tools with long names, a wide model name. */
 function cheapTrace() {
@@ -19,17 +19,7 @@ function cheapTrace() {
   return `${lines.join("\n")}\n`;
 }
 
-let server;
-let browser;
-before(async () => {
-  if (skipBrowser) return;
-  server = await serve(await buildOnce(), { routes: { "/cheap.ndjson": { body: cheapTrace() } } });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const fx = viewerFixture({ "/cheap.ndjson": { body: cheapTrace() } });
 
 /** Texts of every chart that reach outside their SVG's view box, with their extent. */
 function overflowing() {
@@ -47,7 +37,7 @@ function overflowing() {
 }
 
 test("no chart label runs outside its chart, tiny cost axes included", { skip: skipBrowser }, async () => {
-  const { page, problems, close } = await openPage(browser, `${server.url}/?src=/cheap.ndjson&tab=charts`);
+  const { page, problems, close } = await openPage(fx.browser, `${fx.server.url}/?src=/cheap.ndjson&tab=charts`);
   assert.equal(await waitForLoad(page), "ready");
   await page.waitForFunction(() => document.querySelectorAll("#view-charts svg.chart").length >= 6);
   const axis = await page.$$eval("#view-charts svg.chart text.chart-axis", (els) => els.map((e) => e.textContent));

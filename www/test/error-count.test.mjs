@@ -1,25 +1,14 @@
 // One rule for "is an error" (www/src/error-rule.ts): the session list, the session
 // header and the Charts panel count a session's errors the same way, for one session and
 // for every session the filters pass.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildOnce, importSource, launchBrowser, openPage, serve, skipBrowser, waitForLoad } from "./support.mjs";
+import { importSource, openPage, skipBrowser, waitForLoad, viewerFixture } from "./support.mjs";
 import { ndjsonTrace, sessionEvents } from "./traces.mjs";
 
 const { eventFacts, isError, countErrors, sessionStatusAfter } = await importSource("src/error-rule.ts");
 const isErrorEvent = (e) => isError(eventFacts([e])[0]);
-let server;
-let browser;
-
-before(async () => {
-  if (skipBrowser) return;
-  server = await serve(await buildOnce(), { routes: { "/t.ndjson": { body: ndjsonTrace(12, 14) } } });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const fx = viewerFixture({ "/t.ndjson": { body: ndjsonTrace(12, 14) } });
 
 test("the rule is the core's (model::semantics): error types, error details, a failed status, never an end record", () => {
   for (const type of ["error", "tool_error", "agent_error", "llm_error"]) assert.equal(isErrorEvent({ event_type: type }), true, type);
@@ -46,7 +35,7 @@ const fact = (page, dl, term) =>
   page.$$eval(`${dl} dt`, (dts, term) => dts.find((d) => d.textContent === term)?.nextElementSibling?.textContent ?? null, term);
 
 test("the list, the session header and the Charts tab count the same errors", { skip: skipBrowser }, async () => {
-  const { page, problems, close } = await openPage(browser, `${server.url}/?src=/t.ndjson&session=sess-00000000`);
+  const { page, problems, close } = await openPage(fx.browser, `${fx.server.url}/?src=/t.ndjson&session=sess-00000000`);
   assert.equal(await waitForLoad(page), "ready");
   await page.waitForFunction(() => /sess-00000000/.test(document.querySelector(".session-header")?.textContent ?? ""));
   const want = countErrors(sessionEvents(0, 14));

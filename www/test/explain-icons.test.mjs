@@ -1,22 +1,12 @@
 // Explain's markers (💡 📊 🔀 🎯 ⚠️ 🧠 ✅ ⏱️ from the core's Markdown) show as inline SVG
 // icons built with DOM calls (their meaning as the tooltip), so they render where no
 // emoji font is installed (this machine has none); the words around them stay text.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildOnce, launchBrowser, openPage, serve, skipBrowser, waitForLoad } from "./support.mjs";
+import { openPage, skipBrowser, waitForLoad, viewerFixture } from "./support.mjs";
 import { ndjsonTrace } from "./traces.mjs";
 
-let server;
-let browser;
-before(async () => {
-  if (skipBrowser) return;
-  server = await serve(await buildOnce(), { routes: { "/t.ndjson": { body: ndjsonTrace(6, 14) } } });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const fx = viewerFixture({ "/t.ndjson": { body: ndjsonTrace(6, 14) } });
 
 /** Text nodes of the rendered explanation that still hold an emoji. */
 function emojiLeft() {
@@ -34,7 +24,7 @@ const icons = (page) =>
 test("explain's emoji markers are drawn icons with labels, in both styles", { skip: skipBrowser }, async () => {
   const want = { "sess-00000000": ["Tokens", "Reasoning", "Alternatives", "Confidence", "Memory", "Error", "Duration"], "sess-00000001": ["Answer"] };
   for (const [session, labels] of Object.entries(want)) {
-    const { page, problems, close } = await openPage(browser, `${server.url}/?src=/t.ndjson&session=${session}&tab=explain`);
+    const { page, problems, close } = await openPage(fx.browser, `${fx.server.url}/?src=/t.ndjson&session=${session}&tab=explain`);
     assert.equal(await waitForLoad(page), "ready");
     for (const style of ["sdk", "backend"]) {
       await page.selectOption("#view-explain select[name=style]", style);

@@ -7,16 +7,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzip, importTrace } from "agentlens/analysis";
 import { buildOnce, importFixtures, launchBrowser, openPage, serve, skipBrowser, waitForLoad } from "./support.mjs";
+import { FORMAT_NAMES } from "./traces.mjs";
 
-const FORMAT_NAMES = {
-  ndjson: "AgentLens NDJSON",
-  agentlens_batch: "AgentLens batch",
-  agentlens_session: "AgentLens session export",
-  inspector_export: "Agent Inspector export",
-  otlp_json: "OTLP JSON",
-  openai_agents: "OpenAI Agents trace",
-  event_array: "AgentLens event array",
-};
 const FORMATS = ["ndjson", "agentlens_batch", "agentlens_session", "inspector_export", "otlp_json", "openai_agents", "event_array"];
 const fixtures = readdirSync(importFixtures).filter((f) => /\.(json|ndjson|jsonl|gz)$/.test(f)).sort();
 let server;

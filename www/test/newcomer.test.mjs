@@ -1,27 +1,17 @@
 // What a new user meets with no trace, a file the viewer cannot read, or a file with no
 // events: how to open one and what it reads, no stale sessions left from the last file,
 // and a plain word for an empty file.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildOnce, launchBrowser, openPage, serve, skipBrowser, waitForLoad } from "./support.mjs";
+import { openPage, skipBrowser, waitForLoad, viewerFixture } from "./support.mjs";
 import { ndjsonTrace } from "./traces.mjs";
 
-let server;
-let browser;
-before(async () => {
-  if (skipBrowser) return;
-  server = await serve(await buildOnce(), { routes: { "/t.ndjson": { body: ndjsonTrace(3, 14) } } });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const fx = viewerFixture({ "/t.ndjson": { body: ndjsonTrace(3, 14) } });
 
 const FORMATS = ["AgentLens NDJSON", "Agent Inspector", "OTLP JSON", "OpenAI Agents", "gzipped"];
 
 test("with nothing open, the viewer says how to open a trace and which formats it reads", { skip: skipBrowser }, async () => {
-  const { page, problems, close } = await openPage(browser, `${server.url}/`);
+  const { page, problems, close } = await openPage(fx.browser, `${fx.server.url}/`);
   assert.equal(await waitForLoad(page), "ready");
   const welcome = await page.textContent("#timeline-pane");
   assert.match(welcome, /Drop a trace file/);
@@ -34,7 +24,7 @@ test("with nothing open, the viewer says how to open a trace and which formats i
 });
 
 test("a file it cannot read leaves no stale sessions behind and says what it reads", { skip: skipBrowser }, async () => {
-  const { page, close } = await openPage(browser, `${server.url}/?src=/t.ndjson`);
+  const { page, close } = await openPage(fx.browser, `${fx.server.url}/?src=/t.ndjson`);
   assert.equal(await waitForLoad(page), "ready");
   await page.waitForSelector(".tl-row");
   await page.setInputFiles("#file", { name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("just some notes, not a trace") });
@@ -49,7 +39,7 @@ test("a file it cannot read leaves no stale sessions behind and says what it rea
 });
 
 test("a trace with no events says so where the timeline would be", { skip: skipBrowser }, async () => {
-  const { page, close } = await openPage(browser, `${server.url}/`);
+  const { page, close } = await openPage(fx.browser, `${fx.server.url}/`);
   assert.equal(await waitForLoad(page), "ready");
   await page.setInputFiles("#file", { name: "empty-trace.ndjson", mimeType: "application/x-ndjson", buffer: Buffer.from('{"format":"agentlens-trace","version":1}\n') });
   await page.waitForFunction(() => /No events/.test(document.getElementById("status")?.textContent ?? ""));
@@ -58,7 +48,7 @@ test("a trace with no events says so where the timeline would be", { skip: skipB
 });
 
 test("the timeline says how a session ended instead of repeating session_end", { skip: skipBrowser }, async () => {
-  const { page, close } = await openPage(browser, `${server.url}/?src=/t.ndjson&session=sess-00000000`);
+  const { page, close } = await openPage(fx.browser, `${fx.server.url}/?src=/t.ndjson&session=sess-00000000`);
   assert.equal(await waitForLoad(page), "ready");
   await page.waitForSelector(".tl-row.t-session_end");
   assert.equal(await page.textContent(".tl-row.t-session_end .tl-label"), "ended: error");

@@ -1,23 +1,13 @@
 // The viewer at phone width (390 x 844, Chromium): the page never scrolls sideways, ids
 // keep a readable width, the panes do not overlap, and the list, the timeline and the
 // detail are each reached by tapping (the page scrolls to what was opened).
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildOnce, launchBrowser, openPage, serve, skipBrowser, waitForLoad } from "./support.mjs";
+import { openPage, skipBrowser, waitForLoad, viewerFixture } from "./support.mjs";
 import { ndjsonTrace } from "./traces.mjs";
 
 const PHONE = { width: 390, height: 844 };
-let server;
-let browser;
-before(async () => {
-  if (skipBrowser) return;
-  server = await serve(await buildOnce(), { routes: { "/t.ndjson": { body: ndjsonTrace(12, 14) } } });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const fx = viewerFixture({ "/t.ndjson": { body: ndjsonTrace(12, 14) } });
 
 /** Sideways overflow of the page, and elements wider than the screen that do not scroll themselves. */
 function overflow() {
@@ -59,7 +49,7 @@ const inView = (page, selector) => page.$eval(selector, (el) => {
 
 test("at 390 px the trace view fits the width, ids stay readable and nothing overlaps", { skip: skipBrowser }, async () => {
   for (const colorScheme of ["light", "dark"]) {
-    const { page, problems, close } = await openPage(browser, `${server.url}/?src=/t.ndjson&session=sess-00000000`, { viewport: PHONE, colorScheme });
+    const { page, problems, close } = await openPage(fx.browser, `${fx.server.url}/?src=/t.ndjson&session=sess-00000000`, { viewport: PHONE, colorScheme });
     assert.equal(await waitForLoad(page), "ready");
     await page.waitForSelector(".tl-row");
     await page.click(".tl-row.t-tool_call >> nth=0");
@@ -73,7 +63,7 @@ test("at 390 px the trace view fits the width, ids stay readable and nothing ove
 });
 
 test("at 390 px a tapped session shows its timeline and a tapped event its detail", { skip: skipBrowser }, async () => {
-  const { page, close } = await openPage(browser, `${server.url}/?src=/t.ndjson`, { viewport: PHONE });
+  const { page, close } = await openPage(fx.browser, `${fx.server.url}/?src=/t.ndjson`, { viewport: PHONE });
   assert.equal(await waitForLoad(page), "ready");
   await page.click('.list-view .vrow:has(.srow-id:text-is("sess-00000003"))');
   await page.waitForFunction(() => /sess-00000003/.test(document.querySelector(".session-header")?.textContent ?? ""));
@@ -86,7 +76,7 @@ test("at 390 px a tapped session shows its timeline and a tapped event its detai
 });
 
 test("at 390 px every tab fits the width", { skip: skipBrowser }, async () => {
-  const { page, close } = await openPage(browser, `${server.url}/?src=/t.ndjson&session=sess-00000000`, { viewport: PHONE });
+  const { page, close } = await openPage(fx.browser, `${fx.server.url}/?src=/t.ndjson&session=sess-00000000`, { viewport: PHONE });
   assert.equal(await waitForLoad(page), "ready");
   for (const tab of ["explain", "charts", "compliance", "drift", "alerts", "redaction"]) {
     await page.click(`#tab-${tab}`);
@@ -99,7 +89,7 @@ test("at 390 px every tab fits the width", { skip: skipBrowser }, async () => {
 
 test("at tablet and small laptop widths (800, 1024 px) ids stay readable and nothing overlaps", { skip: skipBrowser }, async () => {
   for (const width of [800, 1024]) {
-    const { page, close } = await openPage(browser, `${server.url}/?src=/t.ndjson&session=sess-00000000`, { viewport: { width, height: 800 } });
+    const { page, close } = await openPage(fx.browser, `${fx.server.url}/?src=/t.ndjson&session=sess-00000000`, { viewport: { width, height: 800 } });
     assert.equal(await waitForLoad(page), "ready");
     await page.click(".tl-row.t-tool_call >> nth=0");
     await page.waitForSelector("#detail .d-title");

@@ -3,6 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { importSource } from "./support.mjs";
+import { FORMAT_NAMES } from "./traces.mjs";
 
 const { loadedSummary, formatName, plural } = await importSource("src/status-text.ts");
 
@@ -14,16 +15,7 @@ test("plurals: 1 event, 2 events, 1 session, 1,234 sessions", () => {
 });
 
 test("every format the importer detects has a human name", () => {
-  const names = {
-    ndjson: "AgentLens NDJSON",
-    agentlens_batch: "AgentLens batch",
-    agentlens_session: "AgentLens session export",
-    inspector_export: "Agent Inspector export",
-    otlp_json: "OTLP JSON",
-    openai_agents: "OpenAI Agents trace",
-    event_array: "AgentLens event array",
-  };
-  for (const [format, name] of Object.entries(names)) assert.equal(formatName(format), name);
+  for (const [format, name] of Object.entries(FORMAT_NAMES)) assert.equal(formatName(format), name);
   assert.equal(formatName("something_new"), "something_new");
 });
 

@@ -2,6 +2,7 @@
 // temporary directory, serve it on 127.0.0.1 with optional extra routes, and drive it in
 // headless Debian Chromium through playwright-core, recording every request the page makes.
 import { createServer } from "node:http";
+import { before, after } from "node:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, sep } from "node:path";
@@ -128,3 +129,23 @@ export async function importSource(relPath) {
     rmSync(out, { recursive: true, force: true });
   }
 }
+
+/**
+ * The built viewer served with `routes`, and a browser, for the tests of one file: started
+ * before them (unless Chromium is absent) and closed after. Read `.server` and `.browser`
+ * inside the tests.
+ */
+export function viewerFixture(routes) {
+  const fx = { server: undefined, browser: undefined };
+  before(async () => {
+    if (skipBrowser) return;
+    fx.server = await serve(await buildOnce(), { routes });
+    fx.browser = await launchBrowser();
+  });
+  after(async () => {
+    await fx.browser?.close();
+    await fx.server?.close();
+  });
+  return fx;
+}
+

@@ -68,3 +68,14 @@ export async function writeNdjsonTrace(stream, total, perSession = 1000) {
   await new Promise((r) => stream.end(r));
   return sessions * perSession;
 }
+
+/** What the status line must call each format the core's importer detects. */
+export const FORMAT_NAMES = {
+  ndjson: "AgentLens NDJSON",
+  agentlens_batch: "AgentLens batch",
+  agentlens_session: "AgentLens session export",
+  inspector_export: "Agent Inspector export",
+  otlp_json: "OTLP JSON",
+  openai_agents: "OpenAI Agents trace",
+  event_array: "AgentLens event array",
+};

@@ -18,6 +18,8 @@ pub mod events;
 mod heap;
 #[cfg(feature = "analysis")]
 pub mod import;
+#[cfg(feature = "analysis")]
+pub mod options;
 pub mod pipeline;
 pub mod redact;
 #[cfg(feature = "analysis")]

@@ -105,6 +105,16 @@ pub fn explain_backend(events: &[Event]) -> String {
     md.0
 }
 
+/// A tool event's name as the backend shows it: `unknown tool` when it has none.
+pub(super) fn tool_label(e: &Event) -> &str {
+    let name = e.tool_call.as_ref().map_or("", |t| t.tool_name.as_str());
+    if name.is_empty() {
+        "unknown tool"
+    } else {
+        name
+    }
+}
+
 /// The regular events as the backend reads them, `ORDER BY timestamp ASC`.
 ///
 /// The backend stamps an event that has no time with its own clock on arrival, so those
@@ -161,13 +171,8 @@ fn push_step(md: &mut Md, step: u64, e: &Event) {
             push_backend_reasoning(md, e);
         }
         EventType::ToolCall => {
-            let name = tool.map_or("", |t| t.tool_name.as_str());
             md.s("The agent called the **")
-                .s(if name.is_empty() {
-                    "unknown tool"
-                } else {
-                    name
-                })
+                .s(tool_label(e))
                 .s("** tool.\n");
             for (label, v) in [
                 ("- *Input:* ", tool.map(|t| &t.tool_input)),

@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::backend::tool_label;
 use super::{Md, reasoning};
 use crate::model::{Event, EventType, semantics};
 
@@ -26,14 +27,8 @@ pub(super) fn is_extra_step(e: &Event) -> bool {
 pub(super) fn push_extra_step(md: &mut Md, e: &Event) {
     match e.event_type {
         EventType::ToolError => {
-            let name = e.tool_call.as_ref().map_or("", |t| t.tool_name.as_str());
-            md.s("The **")
-                .s(if name.is_empty() {
-                    "unknown tool"
-                } else {
-                    name
-                })
-                .s("** tool failed.\n");
+            md.s("The **").s(tool_label(e)).s("** tool failed.
+");
             if let Some(input) = e
                 .tool_call
                 .as_ref()

@@ -9,6 +9,7 @@
 import { PROFILES, resolveConfig, type PipelineOptions, type Profile } from "../core/config.js";
 import { ENV_VARIABLES } from "../core/config-env.js";
 import { AgentLensConfigError } from "../core/errors.js";
+import { pipelineDefaults } from "../collector/core.js";
 import { UsageError } from "./exit-codes.js";
 
 export type Source = "default" | "profile" | "env" | "flag";
@@ -152,26 +153,6 @@ export function resolveCollector(env: Env, flags: CollectorFlags = {}): Resolved
   return { config, sources };
 }
 
-/**
- * What the Rust core uses for a pipeline option the SDK leaves unset, so `config` can show
- * the value in effect. The core decides these (`batch::Config::default` in
- * src/batch/config.rs, `redact::Config::default` in src/redact.rs, `WireConfig::default`
- * in src/encode/agentlens.rs) and exposes no call to read them; this table mirrors them
- * and must change with them. `redactKeys` adds to the core's built-in keys: none by default.
- */
-export const CORE_DEFAULTS: Readonly<Partial<Record<keyof PipelineOptions, unknown>>> = {
-  sampleRate: 1,
-  onlyOnError: false,
-  batchSize: 10,
-  flushIntervalMs: 5000,
-  maxRetries: 5,
-  requestTimeoutMs: 10_000,
-  maxBufferEvents: 5000,
-  maxFieldBytes: 100_000,
-  backendCompat: true,
-  redactKeys: [],
-};
-
 /** One line of `agentlens config`. */
 export interface ShownSetting {
   section: "collector" | "sdk";
@@ -219,8 +200,9 @@ export function describeConfig(env: Env, flags: CollectorFlags): ShownSetting[] 
   // a tracker option with the value the SDK resolved, a pipeline option the SDK leaves
   // to the core with the core's value.
   const resolved = sdk as unknown as Record<string, unknown>;
+  const coreDefaults = pipelineDefaults();
   for (const [, option] of ENV_VARIABLES) {
-    if (option !== "profile" && sdkValues[option] === undefined) sdkValues[option] = resolved[option] ?? CORE_DEFAULTS[option as keyof PipelineOptions];
+    if (option !== "profile" && sdkValues[option] === undefined) sdkValues[option] = resolved[option] ?? coreDefaults[option];
   }
   for (const [name, raw] of Object.entries(sdkValues)) {
     const source: Source = fromEnv.has(name) ? "env" : name in preset ? "profile" : "default";

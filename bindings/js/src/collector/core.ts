@@ -68,6 +68,11 @@ export function sessionStatusThen(previous: string, next: string): string {
   return analysisWasm().sessionStatusThen(previous, next);
 }
 
+/** Every pipeline option's default, by its option name, as the core decides them. */
+export function pipelineDefaults(): Record<string, unknown> {
+  return analysisWasm().pipelineDefaults();
+}
+
 /** The backend-style Markdown explanation of a session's events. */
 export function explainBackend(events: WireEvent[], options: Record<string, unknown> = {}): string {
   return analysisWasm().explainJson(JSON.stringify(options), JSON.stringify(events), "backend");

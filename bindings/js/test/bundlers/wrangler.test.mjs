@@ -5,13 +5,12 @@
 // module) and sending the events in `ctx.waitUntil` to a loopback receiver.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
-import { once } from "node:events";
+import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { startReceiver } from "../support/receiver.mjs";
+import { startWorkerd } from "../support/workerd.mjs";
 import { packAndInstall, repoRoot } from "./support.mjs";
 
 const node24 = join(repoRoot, "node_modules/node/bin/node"); // wrangler needs Node >= 22.12
@@ -51,28 +50,6 @@ const worker :Workerd.Worker = (
 `;
 }
 
-/** Starts workerd; resolves with its port once it listens (read from its control channel). */
-async function startWorkerd(configPath, t) {
-  const proc = spawn(workerd, ["serve", configPath, "--control-fd=3"], { stdio: ["ignore", "pipe", "pipe", "pipe"] });
-  let output = "";
-  proc.stdout.on("data", (c) => (output += c));
-  proc.stderr.on("data", (c) => (output += c));
-  const exited = once(proc, "exit");
-  t.after(async () => {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      proc.kill("SIGTERM");
-      await exited;
-    }
-  });
-  const port = await new Promise((resolve, reject) => {
-    createInterface({ input: proc.stdio[3] }).on("line", (line) => {
-      const msg = JSON.parse(line);
-      if (msg.event === "listen" && msg.socket === "http") resolve(msg.port);
-    });
-    exited.then(([code]) => reject(new Error(`workerd exited with ${code}:\n${output}`)));
-  });
-  return { port, output: () => output };
-}
 
 test("a Worker bundled by wrangler runs in workerd and sends its session in waitUntil", { skip }, async (t) => {
   const { project } = packAndInstall();
@@ -88,7 +65,7 @@ test("a Worker bundled by wrangler runs in workerd and sends its session in wait
   const receiver = await startReceiver();
   t.after(() => receiver.close());
   writeFileSync(join(dir, "config.capnp"), capnp(outDir, receiver.url));
-  const server = await startWorkerd(join(dir, "config.capnp"), t);
+  const server = await startWorkerd(workerd, join(dir, "config.capnp"), t);
   const res = await fetch(`http://127.0.0.1:${server.port}/`);
   const text = await res.text();
   assert.equal(res.status, 200, `${text}\n${server.output()}`);

@@ -5,16 +5,14 @@
 // modules, generated here from bindings/js/dist and bindings/js/wasm.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { startReceiver } from "../support/receiver.mjs";
+import { startWorkerd } from "../support/workerd.mjs";
 
 const pkgDir = fileURLToPath(new URL("../../", import.meta.url));
 const workerFile = fileURLToPath(new URL("./worker.mjs", import.meta.url));
@@ -79,35 +77,6 @@ const worker :Workerd.Worker = (
 `;
 }
 
-/** Starts workerd and resolves with its port, read from the control channel once it listens. */
-async function startWorkerd(bin, configPath, t) {
-  const proc = spawn(bin, ["serve", configPath, "--control-fd=3"], { stdio: ["ignore", "pipe", "pipe", "pipe"] });
-  let output = "";
-  proc.stdout.on("data", (c) => (output += c));
-  proc.stderr.on("data", (c) => (output += c));
-  const exited = once(proc, "exit");
-  t.after(async () => {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      proc.kill("SIGTERM");
-      await exited;
-    }
-  });
-  const port = await new Promise((resolve, reject) => {
-    const guard = setTimeout(() => reject(new Error(`workerd did not start listening:\n${output}`)), 20_000);
-    createInterface({ input: proc.stdio[3] }).on("line", (line) => {
-      const msg = JSON.parse(line);
-      if (msg.event === "listen" && msg.socket === "http") {
-        clearTimeout(guard);
-        resolve(msg.port);
-      }
-    });
-    exited.then(([code]) => {
-      clearTimeout(guard);
-      reject(new Error(`workerd exited with ${code}:\n${output}`));
-    });
-  });
-  return { port, output: () => output };
-}
 
 const bin = workerdBinary();
 
