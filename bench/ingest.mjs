@@ -1,7 +1,7 @@
 // Collector ingest benchmark: events/s over HTTP into a real collector (its own process,
 // a fresh SQLite database, synchronous=FULL) with batches of 100 from several concurrent
 // keep-alive clients, for the plain, gzip and gzip+AES-GCM payload settings.
-//   node bench/ingest.mjs            (Node >= 22, after `npm run build -w agentlens`)
+//   node bench/ingest.mjs            (Node >= 22, after `npm run build -w @agentlens/sdk -w @agentlens/cli`)
 // A benchmark, not a test: prints a table and one JSON line; nothing is asserted.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,7 +13,7 @@ const BATCH = 100;
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 300);
 const WARMUP_BATCHES = 20;
-const COLLECTOR = new URL("../bindings/js/dist/collector/index.js", import.meta.url).href;
+const COLLECTOR = new URL("../bindings/cli/dist/collector/index.js", import.meta.url).href;
 const KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 const PROMPT = "You are a travel agent. Find the cheapest flight from San Francisco to New York next Tuesday, window seat, no red-eye, under four hundred dollars. ";

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { corpus } from "./corpus.mjs";
 
-const dir = process.argv[2] ?? new URL("../bindings/js/wasm/", import.meta.url).pathname;
+const dir = process.argv[2] ?? new URL("../bindings/sdk/wasm/", import.meta.url).pathname;
 const glue = await import(pathToFileURL(`${dir}/agentlens_wasm.js`).href);
 glue.initSync({ module: readFileSync(`${dir}/agentlens_wasm_bg.wasm`) });
 

@@ -7,7 +7,7 @@ import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from "@
 import { corpus } from "./corpus.mjs";
 
 const t0 = performance.now();
-const agentlens = await import("agentlens");
+const agentlens = await import("@agentlens/sdk");
 const importMs = performance.now() - t0;
 
 const PROMPT = "You are a travel agent. The user asks: find me the cheapest flight from San Francisco to New York next Tuesday, window seat, no red-eye, and keep it under four hundred dollars if you can. Think step by step and cite the fares you compared. Prior context: the user prefers United and has status with them. ";
@@ -223,14 +223,14 @@ row("pipeline CPU / OpenTelemetry", results.pipelineCpuVsOtel, "ratio");
   row("both redact the same spans", results.redactSameSpans ? "yes" : "no", "", `${results.redactMatchesJs} vs ${results.redactMatchesWasm} markers`);
 }
 
-// 7. analysis engines through the analysis wasm (agentlens/analysis): the strict
+// 7. analysis engines through the analysis wasm (@agentlens/sdk/analysis): the strict
 // compliance preset and drift over 10,000 sessions × 50 events. Two ways in: one call per
 // session from JS arrays (each call stringifies and parses its events), and a session set
 // read once from the trace file's bytes (NDJSON, as the viewer and collector hold it),
 // then compliance over every session and drift of the first 5,000 against the last 5,000
 // inside wasm. Then the SDK's explain() of one 10,000-event session.
 {
-  const analysis = await import("agentlens/analysis");
+  const analysis = await import("@agentlens/sdk/analysis");
   const SESSIONS = 10_000;
   const PER = 50;
   const tools = ["search", "calculator", "browser", "code_exec"];

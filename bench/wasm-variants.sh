@@ -24,6 +24,6 @@ for v in "${variants[@]}"; do
   ln -s "$root/node_modules" "$dir/node_modules"
   (cd "$dir" && eval "${edits[$v]}" && git init -q)
   size=$(cd "$dir" && CARGO_TARGET_DIR=$scratch/target-$v bash scripts/build-wasm.sh 2>&1 | grep '^wasm:' || true)
-  speed=$(node "$root/bench/redact-wasm.mjs" "$dir/bindings/js/wasm")
+  speed=$(node "$root/bench/redact-wasm.mjs" "$dir/bindings/sdk/wasm")
   printf '%-16s %s\n%-16s %s\n' "$v" "$size" "" "$speed"
 done

@@ -12,8 +12,8 @@
 //   node examples/demo.mjs        (after the build; `bash scripts/demo.sh` does both)
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createHttpExporter, createNdjsonFileExporter, init, trace, wrapTool } from "agentlens";
-import { decodeNdjson } from "agentlens/analysis";
+import { createHttpExporter, createNdjsonFileExporter, init, trace, wrapTool } from "@agentlens/sdk";
+import { decodeNdjson } from "@agentlens/sdk/analysis";
 
 const outDir = process.env.AGENTLENS_DEMO_OUT ?? new URL("../out/", import.meta.url).pathname;
 const tracePath = join(outDir, "demo-trace.ndjson");

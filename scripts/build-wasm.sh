@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds bindings/wasm to wasm32, runs wasm-bindgen (--target web) and wasm-opt, and
-# writes the result into bindings/js/wasm/ (the SDK, budget 250,000 B gzipped). Then
+# writes the result into bindings/sdk/wasm/ (the SDK, budget 250,000 B gzipped). Then
 # builds it again with the `analysis` feature (every analysis engine) into its own target
-# directory and writes bindings/js/wasm-analysis/ (agentlens/analysis and the viewer,
+# directory and writes bindings/sdk/wasm-analysis/ (@agentlens/sdk/analysis and the viewer,
 # budget 400,000 B gzipped). Prints each size raw and gzipped.
 #
 # Uses a rustup toolchain with the wasm32 target when there is one; otherwise Debian's
@@ -59,6 +59,6 @@ build() {
   fi
 }
 
-build wasm bindings/js/wasm "$base_target_dir" $((250 * 1000))
-build wasm-analysis bindings/js/wasm-analysis "${base_target_dir}-analysis" $((500 * 1000)) --features analysis
-node scripts/fix-wasm-dts.mjs bindings/js/wasm bindings/js/wasm-analysis
+build wasm bindings/sdk/wasm "$base_target_dir" $((250 * 1000))
+build wasm-analysis bindings/sdk/wasm-analysis "${base_target_dir}-analysis" $((500 * 1000)) --features analysis
+node scripts/fix-wasm-dts.mjs bindings/sdk/wasm bindings/sdk/wasm-analysis

@@ -8,11 +8,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 bash scripts/build-wasm.sh   # incremental: quick when nothing changed
-npm run -s build -w agentlens
+npm run -s build -w @agentlens/sdk
+npm run -s build -w @agentlens/cli
 npm run -s build:www
 
 node24=node_modules/node/bin/node
-cli=bindings/js/dist/cli/main.js
+cli=bindings/cli/dist/cli/main.js
 mkdir -p out
 rm -f out/demo.db out/demo.db-wal out/demo.db-shm out/demo-session.txt out/collector.log
 

@@ -12,7 +12,7 @@
 //   the dom types where the project has them, `never` (nothing to pass) where it has not.
 //
 // Usage: node scripts/fix-wasm-dts.mjs DIR...   (each DIR is a wasm-bindgen --out-dir;
-// scripts/build-wasm.sh runs it on bindings/js/wasm and bindings/js/wasm-analysis).
+// scripts/build-wasm.sh runs it on bindings/sdk/wasm and bindings/sdk/wasm-analysis).
 // Idempotent; exits 1 if the generated text is not what it expects (a new wasm-bindgen).
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -21,17 +21,18 @@ step "wasm build"
 bash scripts/build-wasm.sh
 
 step "JS build"
-npm run -s build -w agentlens
+npm run -s build -w @agentlens/sdk
+npm run -s build -w @agentlens/cli
 
-step "JS tests: the SDK and analysis package (node --test, the system Node)"
-node --test $(find bindings/js/test -name "*.test.mjs" -not -path "*/collector/*" | sort)
+step "JS tests: @agentlens/sdk, the tracker and the analysis engines (node --test, the system Node)"
+node --test $(find bindings/sdk/test -name "*.test.mjs" | sort)
 
 # The viewer first: the collector serves the built viewer, and a collector test checks it.
 step "viewer build (npm run build:www)"
 npm run -s build:www
 
-step "JS tests: the collector and the CLI (node --test, the project's Node 24: node:sqlite)"
-node_modules/node/bin/node --test $(find bindings/js/test/collector -name "*.test.mjs" | sort)
+step "JS tests: @agentlens/cli, the collector and the CLI (node --test, the project's Node 24: node:sqlite)"
+node_modules/node/bin/node --test $(find bindings/cli/test -name "*.test.mjs" | sort)
 
 step "viewer tests (node --test, headless Chromium)"
 node --test $(find www/test -name "*.test.mjs" | sort)

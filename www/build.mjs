@@ -1,6 +1,7 @@
-// Builds the static viewer into www/dist (and a copy in bindings/js/viewer for the npm
-// package's collector): esbuild bundles the shell (main.ts) and the Web Worker (worker.ts)
-// against the BUILT package `agentlens/analysis` (browser condition), never its sources.
+// Builds the static viewer into www/dist (and a copy, without the analysis wasm, in
+// bindings/cli/viewer for the CLI package's collector, which serves the wasm from
+// @agentlens/sdk so that it ships once): esbuild bundles the shell (main.ts) and the Web Worker (worker.ts)
+// against the BUILT package `@agentlens/sdk/analysis` (browser condition), never its sources.
 //
 // The package's browser entry fetches its wasm with
 //   new URL("../../wasm-analysis/agentlens_wasm_bg.wasm", import.meta.url)
@@ -14,7 +15,7 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "dist");
-const pkgCopy = join(here, "..", "bindings", "js", "viewer");
+const pkgCopy = join(here, "..", "bindings", "cli", "viewer");
 const WASM_NAME = "agentlens-analysis.wasm";
 const WASM_URL = /new URL\((["'])\.\.\/\.\.\/wasm-analysis\/agentlens_wasm_bg\.wasm\1, import\.meta\.url\)/;
 
@@ -48,16 +49,16 @@ const absentPanelsPlugin = {
   },
 };
 
-/** The wasm file the package exports as `agentlens/wasm-analysis`. */
+/** The wasm file the package exports as `@agentlens/sdk/wasm-analysis`. */
 function analysisWasmPath() {
-  const path = fileURLToPath(import.meta.resolve("agentlens/wasm-analysis"));
+  const path = fileURLToPath(import.meta.resolve("@agentlens/sdk/wasm-analysis"));
   if (!existsSync(path)) throw new Error(`${path} is missing: run "bash scripts/build-wasm.sh" first`);
   return path;
 }
 
 /**
  * Builds the viewer into `outDir` (www/dist by default) and, for the default output only,
- * copies it to bindings/js/viewer. Tests build into their own temporary directories.
+ * copies it, without the analysis wasm, to bindings/cli/viewer. Tests build into their own temporary directories.
  */
 export async function buildViewer({ outDir = dist, minify = true, quiet = false, copyToPackage = outDir === dist } = {}) {
   const wasm = analysisWasmPath();
@@ -86,7 +87,7 @@ export async function buildViewer({ outDir = dist, minify = true, quiet = false,
   writeFileSync(join(outDir, "index.html"), readFileSync(join(here, "index.html")));
   if (copyToPackage) {
     rmSync(pkgCopy, { recursive: true, force: true });
-    cpSync(outDir, pkgCopy, { recursive: true });
+    cpSync(outDir, pkgCopy, { recursive: true, filter: (src) => !src.endsWith(WASM_NAME) });
   }
   return outDir;
 }

@@ -1,6 +1,6 @@
 //! A set of sessions held for repeated analysis: events are grouped by session once,
 //! then compliance runs over every session and drift over any two subsets of them,
-//! without reading the events again. The viewer, the collector and `agentlens/analysis`
+//! without reading the events again. The viewer, the collector and `@agentlens/sdk/analysis`
 //! hold one where a trace is analysed several ways.
 
 use std::collections::HashMap;

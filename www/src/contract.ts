@@ -1,7 +1,7 @@
 // The seam between the viewer's shell (loading, list, timeline, detail, worker) and its
 // analysis panels (explain, charts, compliance, drift, alerts, redaction preview).
 // Both sides code against these types only.
-import type { WireEvent } from "agentlens/analysis";
+import type { WireEvent } from "@agentlens/sdk/analysis";
 
 export type { WireEvent };
 
@@ -19,7 +19,7 @@ export interface TraceStore {
   readonly sourceName: string;
 }
 
-/** Runs inside the Web Worker; may call `agentlens/analysis`. The result is posted back. */
+/** Runs inside the Web Worker; may call `@agentlens/sdk/analysis`. The result is posted back. */
 export type WorkerHandler = (store: TraceStore, params: unknown) => unknown | Promise<unknown>;
 
 /** What the shell hands each analysis panel on the main thread. */

@@ -1,7 +1,7 @@
-// Streams trace bytes through the core's importer (agentlens/analysis
+// Streams trace bytes through the core's importer (@agentlens/sdk/analysis
 // createTraceImporter: every supported format, gzip included) in chunks, handing decoded
 // events to the store as they come so the first view appears before the file is read.
-import { createTraceImporter, type TraceImporter } from "agentlens/analysis";
+import { createTraceImporter, type TraceImporter } from "@agentlens/sdk/analysis";
 import type { WireEvent } from "./contract";
 
 /** A file the importer could not read: the message carries the line or byte position. */

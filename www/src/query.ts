@@ -1,7 +1,7 @@
 // The shell's own queries over the store, answered in the worker in pages so the main
 // thread never holds more than a screenful of rows: the filtered session list, facets for
 // the filter menus, a session's timeline rows and one event's detail.
-import { sessionCost } from "agentlens/analysis";
+import { sessionCost } from "@agentlens/sdk/analysis";
 import type { WireEvent } from "./contract";
 import { FLAG_ERROR, toolName, type SessionInfo, type Store } from "./store";
 

@@ -1,4 +1,4 @@
-// The Web Worker's entry. agentlens/analysis initialises its wasm with a top-level await;
+// The Web Worker's entry. @agentlens/sdk/analysis initialises its wasm with a top-level await;
 // messages that arrive before a module worker's listener exists are lost, so the listener
 // is installed first and queues calls until the store and the wasm are loaded.
 import type { Request } from "./protocol";

@@ -1,4 +1,4 @@
-// The viewer served by the real collector (bindings/js dist/collector, on the project's
+// The viewer served by the real collector (bindings/cli dist/collector, on the project's
 // Node 24 for node:sqlite, in a child process): the collector's CSP header and meta tag,
 // sessions listed with the key from #key=, a session opened, events posted to
 // POST /events arriving live. Skipped where Node 24 or the collector build is absent.
@@ -15,7 +15,7 @@ import { buildOnce, launchBrowser, openPage, repoRoot, skipBrowser, waitForLoad 
 import { sessionEvents } from "./traces.mjs";
 
 const NODE24 = join(repoRoot, "node_modules/node/bin/node");
-const COLLECTOR = join(repoRoot, "bindings/js/dist/collector/index.js");
+const COLLECTOR = join(repoRoot, "bindings/cli/dist/collector/index.js");
 const skip = skipBrowser || (!existsSync(NODE24) && `${NODE24} is absent`) || (!existsSync(COLLECTOR) && `${COLLECTOR} is absent (npm run build -w agentlens)`);
 const KEY = "e2e-key-7f3a";
 let child;

@@ -1,11 +1,11 @@
 // Every trace format the core imports, opened in the viewer by file picker, drag and drop
-// and ?src=, compared with what agentlens/analysis importTrace reads in Node; and files it
+// and ?src=, compared with what @agentlens/sdk/analysis importTrace reads in Node; and files it
 // cannot read, which get a message naming the line or position.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { gzip, importTrace } from "agentlens/analysis";
+import { gzip, importTrace } from "@agentlens/sdk/analysis";
 import { buildOnce, importFixtures, launchBrowser, openPage, serve, skipBrowser, waitForLoad } from "./support.mjs";
 import { FORMAT_NAMES } from "./traces.mjs";
 

@@ -1,6 +1,6 @@
 // The analysis panels' worker handlers (www/src/worker-handlers), in Node against a small
 // in-memory TraceStore built from the panels' fixture trace. The handlers are bundled with
-// esbuild for Node; `agentlens/analysis` stays an import of the built package's Node entry
+// esbuild for Node; `@agentlens/sdk/analysis` stays an import of the built package's Node entry
 // (the same module instance this test uses), never its sources.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,12 +9,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { analysisWasm, sessionStats } from "agentlens/analysis";
+import { analysisWasm, sessionStats } from "@agentlens/sdk/analysis";
 import { importSource } from "./support.mjs";
 import { ALERT_RULES, PLANTED, PLANTED_EXTRA, fixtureNdjson } from "./fixtures/panels/make-fixtures.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const analysisEntry = fileURLToPath(import.meta.resolve("agentlens/analysis"));
+const analysisEntry = fileURLToPath(import.meta.resolve("@agentlens/sdk/analysis"));
 const out = mkdtempSync(join(tmpdir(), "agentlens-handlers-"));
 await build({
   entryPoints: [join(here, "../src/worker-handlers/index.ts")],

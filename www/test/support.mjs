@@ -105,12 +105,12 @@ export async function waitForLoad(page, timeout = 60_000) {
 
 /**
  * Bundles one viewer source file (TypeScript) for Node with esbuild and imports it;
- * `agentlens/analysis` stays an import of the built package's Node entry.
+ * `@agentlens/sdk/analysis` stays an import of the built package's Node entry.
  */
 export async function importSource(relPath) {
   const { build } = await import("esbuild");
   const { pathToFileURL } = await import("node:url");
-  const analysisEntry = fileURLToPath(import.meta.resolve("agentlens/analysis"));
+  const analysisEntry = fileURLToPath(import.meta.resolve("@agentlens/sdk/analysis"));
   const out = mkdtempSync(join(tmpdir(), "agentlens-src-"));
   try {
     const outfile = join(out, "module.mjs");

@@ -1,4 +1,4 @@
-//! Every analysis engine, for `agentlens/analysis` and the viewer: built only with the
+//! Every analysis engine, for `@agentlens/sdk/analysis` and the viewer: built only with the
 //! `analysis` feature, into its own wasm (the SDK's wasm stays within its budget).
 //!
 //! Conversion only: JSON text in, JSON text out. Bad JSON throws `AgentLensDecodeError`;

@@ -1,5 +1,5 @@
 //! Trace-file and wire codecs. The SDK's wasm only writes (the NDJSON header); reading
-//! traces back is for `agentlens/analysis` (analysis build), which keeps the SDK's small.
+//! traces back is for `@agentlens/sdk/analysis` (analysis build), which keeps the SDK's small.
 
 #[cfg(feature = "analysis")]
 use agentlens::encode::agentlens as wire;

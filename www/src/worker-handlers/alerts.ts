@@ -1,7 +1,7 @@
 // alerts.evaluate: the user's alert rules streamed over the loaded trace in event order
 // with the core's streaming evaluator (AlertEngine.push), so each alert is reported with
 // the event it fired on.
-import { createAlertEngine, type AlertRules } from "agentlens/analysis";
+import { createAlertEngine, type AlertRules } from "@agentlens/sdk/analysis";
 import type { TraceStore, WireEvent } from "../contract";
 import { fail, paramsOf, stringList, type Result } from "./result";
 

@@ -1,7 +1,7 @@
 // charts.data: what the charts draw, from the core's sessionStats and sessionCost over
 // the chosen sessions. The only work done here is bucketing for display: the costs per
 // time bucket and the latency histogram's bins.
-import { sessionCost, sessionStats } from "agentlens/analysis";
+import { sessionCost, sessionStats } from "@agentlens/sdk/analysis";
 import type { TraceStore, WireEvent } from "../contract";
 import { countErrors } from "../error-rule";
 import { eventsOf, fail, knownSessions, paramsOf, stringList, type Result } from "./result";

@@ -1,6 +1,6 @@
 // compliance.preset / compliance.check: a policy (a preset or the user's JSON) checked
 // against each chosen session by the core's ComplianceChecker.
-import { checkCompliance, compliancePreset, type CompliancePolicy } from "agentlens/analysis";
+import { checkCompliance, compliancePreset, type CompliancePolicy } from "@agentlens/sdk/analysis";
 import type { TraceStore } from "../contract";
 import { fail, knownSessions, paramsOf, stringList, type Result } from "./result";
 

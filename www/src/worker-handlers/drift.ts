@@ -1,6 +1,6 @@
 // drift.compare: the core's DriftDetector between two sets of sessions — either the
 // chosen sessions split by time (the first N% as the baseline), or two explicit sets.
-import { detectDrift } from "agentlens/analysis";
+import { detectDrift } from "@agentlens/sdk/analysis";
 import type { TraceStore } from "../contract";
 import { fail, knownSessions, paramsOf, stringList, timeOf, type Result } from "./result";
 

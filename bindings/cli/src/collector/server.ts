@@ -1,0 +1,246 @@
+/// <reference types="node" />
+/**
+ * The collector's HTTP server (node:http, no framework). Per request, in order: security
+ * headers, CORS (off unless origins are configured), route match, per-client rate limit,
+ * API key check (data endpoints only; the viewer's static files and `/health` are open),
+ * then the handler. Every error is a JSON body `{"error": ...}` with its status; an
+ * unexpected error is a 500 that names nothing internal.
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { HttpError, sendJson } from "./http.js";
+import { compile, match, type CompiledRoute, type Route, type ServerConfig } from "./router.js";
+import { analysisRoutes } from "./routes/analysis.js";
+import { ingestRoutes } from "./routes/ingest.js";
+import { LiveHub, liveRoutes } from "./routes/live.js";
+import { docRoutes } from "./routes/openapi.js";
+import { pricingRoutes } from "./routes/pricing.js";
+import { runRoutes } from "./routes/runs.js";
+import { sessionRoutes } from "./routes/sessions.js";
+import { StaticFiles } from "./routes/static.js";
+import { isNewDatabase, openStore, removeDatabaseFiles } from "./store.js";
+import type { Collector, CollectorOptions } from "./types.js";
+
+const MINUTE_MS = 60_000;
+
+/** Every route the server answers, in match order. */
+export const ROUTES: Route[] = [...ingestRoutes, ...sessionRoutes, ...pricingRoutes, ...runRoutes, ...analysisRoutes, ...liveRoutes, ...docRoutes];
+
+const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest();
+
+/** The key a request presents: `X-API-Key`, or `Authorization: Bearer <key>`. */
+function presentedKey(req: IncomingMessage): string | undefined {
+  const header = req.headers["x-api-key"];
+  if (typeof header === "string") return header;
+  const auth = req.headers.authorization;
+  if (typeof auth === "string") {
+    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** Fixed one-minute windows per client address. */
+class RateLimiter {
+  private windows = new Map<string, { start: number; count: number }>();
+
+  constructor(private readonly perMinute: number) {}
+
+  /** Seconds to wait, or 0 if the request may proceed. */
+  hit(client: string, now: number): number {
+    if (this.perMinute <= 0) return 0;
+    let w = this.windows.get(client);
+    if (!w || now - w.start >= MINUTE_MS) {
+      if (this.windows.size > 10_000) this.windows.clear(); // bound memory under address churn
+      w = { start: now, count: 0 };
+      this.windows.set(client, w);
+    }
+    w.count++;
+    return w.count > this.perMinute ? Math.max(1, Math.ceil((w.start + MINUTE_MS - now) / 1000)) : 0;
+  }
+}
+
+const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+
+/**
+ * Which `Host` headers a collector answers. Bound to a loopback address it answers only
+ * loopback names (and `allowedHosts`): a browser page whose own name was made to resolve
+ * to 127.0.0.1 sends its name, and is refused. Bound elsewhere, any name is accepted.
+ */
+function hostCheck(bound: string, allowed: string[]): (header: string | undefined) => boolean {
+  if (!LOOPBACK_NAMES.has(bound) && !bound.startsWith("127.")) return () => true;
+  const extra = new Set(allowed.map((h) => h.toLowerCase()));
+  return (header) => {
+    if (!header) return false;
+    const name = header.toLowerCase().replace(/:\d+$/, "");
+    return LOOPBACK_NAMES.has(name) || name.startsWith("127.") || extra.has(name);
+  };
+}
+
+/** The content types a browser may POST cross-site without a preflight. */
+function isSimpleFormType(header: string | undefined): boolean {
+  const type = (header ?? "").split(";")[0]!.trim().toLowerCase();
+  return type === "text/plain" || type === "application/x-www-form-urlencoded" || type === "multipart/form-data";
+}
+
+/**
+ * Starts a collector: opens the store, then listens. Resolves once it accepts
+ * connections. If it cannot listen (the port is taken), a database file it created is
+ * removed again.
+ *
+ * @example
+ * ```ts
+ * import { startCollector } from "@agentlens/cli/collector";
+ * const collector = await startCollector({ dbPath: "agentlens.db", port: 0 });
+ * console.log(collector.url);
+ * await collector.close();
+ * ```
+ */
+export async function startCollector(options: CollectorOptions): Promise<Collector> {
+  const created = isNewDatabase(options.dbPath);
+  const store = await openStore({ path: options.dbPath, encryptionKey: options.encryptionKey, compress: options.compress, redact: options.redact });
+  const log = options.log ?? (() => {});
+  const routes: CompiledRoute[] = ROUTES.map(compile);
+  const config: ServerConfig = {
+    maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
+    maxBatchEvents: options.maxBatchEvents ?? 10_000,
+    redact: options.redact ?? {},
+    routes: ROUTES,
+    hasApiKey: Boolean(options.apiKey),
+  };
+  const keyHash = options.apiKey ? sha256(options.apiKey) : null;
+  const hostAllowed = hostCheck(options.host ?? "127.0.0.1", options.allowedHosts ?? []);
+  const cors = new Set(options.cors ?? []);
+  const limiter = new RateLimiter(options.rateLimitPerMinute ?? 6000);
+  const live = new LiveHub(options.heartbeatMs ?? 15_000);
+  const viewerDir = options.viewerDir === undefined ? new URL("../../viewer/", import.meta.url) : options.viewerDir;
+  const files = viewerDir === false ? null : new StaticFiles(viewerDir);
+
+  function applyCors(req: IncomingMessage, res: ServerResponse): boolean {
+    const origin = req.headers.origin;
+    if (typeof origin !== "string" || cors.size === 0) return false;
+    if (!cors.has("*") && !cors.has(origin)) return false;
+    res.setHeader("Access-Control-Allow-Origin", cors.has("*") ? "*" : origin);
+    res.setHeader("Vary", "Origin");
+    res.setHeader("Access-Control-Expose-Headers", "Retry-After, X-AgentLens-Truncated");
+    return true;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "no-referrer");
+    const url = new URL(req.url ?? "/", "http://collector");
+    const method = req.method ?? "GET";
+    const allowed = applyCors(req, res);
+    if (method === "OPTIONS") {
+      if (allowed) {
+        res.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        res.setHeader("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, X-API-Key, Authorization");
+        res.setHeader("Access-Control-Max-Age", "86400");
+      }
+      res.writeHead(204).end();
+      return;
+    }
+    const found = match(routes, method, url.pathname);
+    if (!found || !("route" in found)) {
+      if (!found && files && (method === "GET" || method === "HEAD") && (await files.serve(url.pathname, res, method === "HEAD"))) return;
+      if (found) throw new HttpError(405, "Method not allowed", { Allow: found.allow.join(", ") });
+      throw new HttpError(404, "Not found");
+    }
+    if (!hostAllowed(req.headers.host)) {
+      // A page on another name resolved to this address (DNS rebinding) must not read traces.
+      throw new HttpError(403, "Forbidden: this collector answers only to the host names it serves");
+    }
+    if (method === "POST" && isSimpleFormType(req.headers["content-type"])) {
+      // Browsers send these cross-site without asking first; no client of ours uses them.
+      throw new HttpError(415, "Unsupported content type: send application/json, application/x-ndjson or a gzip body");
+    }
+    const client = req.socket.remoteAddress ?? "unknown";
+    let authorized = true;
+    if (found.route.auth && keyHash) {
+      const presented = presentedKey(req);
+      // Hashing first makes the comparison constant-time and independent of the key's length.
+      authorized = presented !== undefined && timingSafeEqual(sha256(presented), keyHash);
+    }
+    // Requests without the key count against their own window, so they cannot use up the
+    // rate of the client that has it (every local client shares 127.0.0.1).
+    const wait = limiter.hit(authorized ? client : `unauthorized ${client}`, Date.now());
+    if (wait > 0) throw new HttpError(429, "Too many requests, please try again later", { "Retry-After": String(wait) });
+    if (!authorized) {
+      throw new HttpError(401, "Unauthorized: invalid or missing API key", { "WWW-Authenticate": 'Bearer realm="agentlens"' });
+    }
+    await found.route.handle({ req, res, url, params: found.params, store, live, config });
+  }
+
+  function fail(req: IncomingMessage, res: ServerResponse, e: unknown): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (e instanceof HttpError) {
+      sendJson(res, e.status, { error: e.message }, e.headers);
+      // Stop reading a body we refused; the client has the answer.
+      if (e.headers.Connection === "close") req.socket?.end();
+      return;
+    }
+    const name = (e as Error)?.name ?? "Error";
+    if (name === "AgentLensDecodeError" || (e instanceof RangeError && /call stack/i.test(e.message))) {
+      // What the core or the JSON reader refused in the body: the client's data, not ours.
+      sendJson(res, 400, { error: "The body could not be read: malformed or nested too deeply" });
+      return;
+    }
+    log("error", `collector: ${req.method} ${new URL(req.url ?? "/", "http://c").pathname} failed: ${name}`);
+    sendJson(res, 500, { error: "Internal server error" });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      try {
+        fail(req, res, e);
+      } catch {
+        // The connection is gone; never let an answer that cannot be sent take the server down.
+        res.destroy();
+      }
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 30_000;
+  // A body trickled in to hold memory (up to maxBodyBytes per request) is cut after 30 s,
+  // and connections are capped: a local collector has a handful of clients.
+  server.requestTimeout = 30_000;
+  server.maxConnections = options.maxConnections ?? 256;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (e) => {
+      store.close();
+      live.close();
+      // A collector that never listened leaves no new, empty database behind.
+      if (created) removeDatabaseFiles(options.dbPath);
+      reject(e);
+    });
+    server.listen(options.port ?? 3000, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  log("info", `collector listening on ${url}`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port: address.port,
+    store,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        live.close();
+        server.close(() => {
+          store.close();
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/** Alert rules over events, with cooldowns driven by event time. */
+import type { AlertEngineWasm } from "../../wasm-analysis/agentlens_wasm.js";
+import { analysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
+
+/** A rule set: `{rules: [{name, condition, severity?, description?, cooldown_seconds?, enabled?}]}`. */
+export type AlertRules = { rules: AnalysisObject[] };
+
+/** An alert that fired: `rule_name`, `severity`, `message`, `timestamp`, `matched_events`. */
+export type FiredAlert = AnalysisObject;
+
+/** An alert engine; see {@link createAlertEngine}. */
+export interface AlertEngine {
+  /** Streams one event in; returns the alerts it fired. */
+  push(event: WireEvent): FiredAlert[];
+  /** Streams each of `events` in, in order; returns every alert that fired. */
+  pushMany(events: WireEvent[]): FiredAlert[];
+  /** Evaluates every rule over `events`; returns the alerts that fired. */
+  evaluate(events: WireEvent[]): FiredAlert[];
+  /** The rules, as accepted by {@link createAlertEngine}. */
+  toJSON(): AlertRules;
+  /** Frees the engine's wasm memory. */
+  free(): void;
+}
+
+/**
+ * An alert engine over `rules`. Throws `AgentLensAnalysisError` naming the rule that
+ * does not parse or compile (an invalid regex pattern, say).
+ *
+ * @example
+ * ```ts
+ * import { createAlertEngine } from "@agentlens/sdk/analysis";
+ * const engine = createAlertEngine({
+ *   rules: [{ name: "slow", condition: { type: "threshold", metric: "duration_ms", operator: ">", value: 1000 } }],
+ * });
+ * const fired = engine.push({ event_type: "llm_call", session_id: "s", timestamp: "2026-01-05T10:00:00Z", duration_ms: 2500 });
+ * if (fired[0]?.rule_name !== "slow") throw new Error("expected the rule to fire");
+ * ```
+ */
+export function createAlertEngine(rules: AlertRules): AlertEngine {
+  const inner: AlertEngineWasm = new (analysisWasm().AlertEngineWasm)(JSON.stringify(rules));
+  return {
+    push: (event) => JSON.parse(inner.push(JSON.stringify(event))),
+    pushMany: (events) => JSON.parse(inner.pushMany(JSON.stringify(events))),
+    evaluate: (events) => JSON.parse(inner.evaluate(JSON.stringify(events))),
+    toJSON: () => JSON.parse(inner.toJson()),
+    free: () => inner.free(),
+  };
+}

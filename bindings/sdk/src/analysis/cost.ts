@@ -1,0 +1,89 @@
+/** Cost and session statistics over one session's events. */
+import { analysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
+
+/**
+ * A price override: an array of `{model, input_per_1m, output_per_1m, cached_input_per_1m?,
+ * reasoning_per_1m?, source?}` entries, or an object of them keyed by model. Merged over
+ * the default table.
+ */
+export type PricingOverrides = AnalysisObject[] | Record<string, AnalysisObject>;
+
+/** Override prices as the engines take them: JSON text, or nothing. */
+export const pricingText = (pricing?: PricingOverrides) => (pricing === undefined ? undefined : JSON.stringify(pricing));
+
+/**
+ * The cost of a session: totals, per-event costs, per-model roll-ups and the models no
+ * price matched (never priced as zero silently). Throws `AgentLensAnalysisError` for a
+ * bad pricing table.
+ *
+ * @example
+ * ```ts
+ * import { sessionCost } from "@agentlens/sdk/analysis";
+ * const cost = sessionCost([
+ *   { event_type: "llm_call", session_id: "s1", timestamp: "2026-01-05T10:00:00Z", model: "gpt-4o", tokens_in: 1000, tokens_out: 500 },
+ * ]);
+ * if (!(cost.total_cost as number > 0)) throw new Error("expected a cost");
+ * console.log(cost.total_cost);
+ * ```
+ */
+export function sessionCost(events: WireEvent[], pricing?: PricingOverrides): AnalysisObject {
+  return JSON.parse(analysisWasm().costJson(JSON.stringify(events), pricingText(pricing)));
+}
+
+/**
+ * Costs per UTC day.
+ *
+ * @example
+ * ```ts
+ * import { dailyCosts } from "@agentlens/sdk/analysis";
+ * console.log(dailyCosts([{ event_type: "llm_call", session_id: "s1", timestamp: "2026-01-05T10:00:00Z", model: "gpt-4o", tokens_in: 10, tokens_out: 5 }]));
+ * ```
+ */
+export function dailyCosts(events: WireEvent[], pricing?: PricingOverrides): AnalysisObject {
+  return JSON.parse(analysisWasm().dailyCostsJson(JSON.stringify(events), pricingText(pricing)));
+}
+
+/**
+ * The cost summary: totals and each model's share.
+ *
+ * @example
+ * ```ts
+ * import { costSummary } from "@agentlens/sdk/analysis";
+ * console.log(costSummary([{ event_type: "llm_call", session_id: "s1", model: "gpt-4o", tokens_in: 10, tokens_out: 5 }]));
+ * ```
+ */
+export function costSummary(events: WireEvent[], pricing?: PricingOverrides): AnalysisObject {
+  return JSON.parse(analysisWasm().costSummaryJson(JSON.stringify(events), pricingText(pricing)));
+}
+
+/**
+ * The price entry a model name resolves to (exact, then the longest prefix ending at a
+ * delimiter), or `null`.
+ *
+ * @example
+ * ```ts
+ * import { pricingLookup } from "@agentlens/sdk/analysis";
+ * console.log(pricingLookup("gpt-4o-2024-08-06")?.model);
+ * ```
+ */
+export function pricingLookup(model: string, pricing?: PricingOverrides): AnalysisObject | null {
+  return JSON.parse(analysisWasm().pricingLookupJson(model, pricingText(pricing)));
+}
+
+/**
+ * Session statistics: latency percentiles, tokens and cost by model, tool usage and
+ * failures, error rate, events by type and per minute.
+ *
+ * @example
+ * ```ts
+ * import { sessionStats } from "@agentlens/sdk/analysis";
+ * const stats = sessionStats([
+ *   { event_type: "llm_call", session_id: "s1", timestamp: "2026-01-05T10:00:00Z", model: "gpt-4o", duration_ms: 120 },
+ *   { event_type: "error", session_id: "s1", timestamp: "2026-01-05T10:00:01Z" },
+ * ]);
+ * if (stats.total_events !== 2) throw new Error("expected 2 events");
+ * ```
+ */
+export function sessionStats(events: WireEvent[], pricing?: PricingOverrides): AnalysisObject {
+  return JSON.parse(analysisWasm().sessionStatsJson(JSON.stringify(events), pricingText(pricing)));
+}

@@ -1,0 +1,31 @@
+/** Behavioural drift between a baseline and a current window of sessions. */
+import { analysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
+
+/** The drift report (`drift_score`, `status`, `metric_drifts`, …) and its formatted text. */
+export interface DriftResult {
+  report: AnalysisObject;
+  /** The report's `formatReport()` text. */
+  text: string;
+}
+
+/**
+ * Compares two windows of sessions (each session an array of events) over the eight
+ * per-session metrics and tool usage. Throws `AgentLensAnalysisError` for an empty
+ * window or a threshold that is not positive.
+ *
+ * @example
+ * ```ts
+ * import { detectDrift } from "@agentlens/sdk/analysis";
+ * const session = [{ event_type: "llm_call", session_id: "s", duration_ms: 100, tokens_in: 10, tokens_out: 10 }];
+ * const { report } = detectDrift([session, session], [session, session], { threshold: 0.5 });
+ * console.log(report.status, report.drift_score);
+ * ```
+ */
+export function detectDrift(
+  baselineSessions: WireEvent[][],
+  currentSessions: WireEvent[][],
+  options: { threshold?: number } = {},
+): DriftResult {
+  const threshold = options.threshold ?? 0.5;
+  return JSON.parse(analysisWasm().driftJson(JSON.stringify(baselineSessions), JSON.stringify(currentSessions), threshold));
+}

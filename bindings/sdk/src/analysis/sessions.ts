@@ -1,0 +1,72 @@
+/** Many sessions analysed together, held inside the analysis wasm. */
+import { checkedAtMs, policyText, type CompliancePolicy, type CustomValidator } from "./compliance.js";
+import type { DriftResult } from "./drift.js";
+import { analysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
+
+/** One session's compliance report, with its `render()` text when asked for. */
+export type SessionComplianceReport = AnalysisObject & { session_id: string; compliant: boolean; text?: string };
+
+/** A trace grouped into sessions once, for compliance and drift over many of them. */
+export interface SessionSet {
+  /** How many sessions. */
+  readonly size: number;
+  /** How many events. */
+  readonly eventCount: number;
+  /** Session ids in first-seen order. */
+  sessionIds(): string[];
+  /**
+   * Checks every session against a policy (or the `"strict"`/`"permissive"` preset);
+   * reports in session order. `withText` adds each report's `render()` text.
+   */
+  compliance(
+    policy: CompliancePolicy | "strict" | "permissive",
+    options?: { checkedAt?: Date | number; validators?: Record<string, CustomValidator>; withText?: boolean },
+  ): SessionComplianceReport[];
+  /** Drift of the `current` sessions against the `baseline` ones (by id); ids not in the set are listed in `unknown`. */
+  drift(baseline: string[], current: string[], options?: { threshold?: number }): DriftResult & { unknown: string[] };
+  /** Frees the wasm memory holding the sessions. */
+  free(): void;
+}
+
+/**
+ * Groups a trace into sessions inside the analysis wasm, so that many sessions can be
+ * checked and compared without crossing into wasm again: the fast path for traces of
+ * thousands of sessions. `trace` is the bytes or text of a trace file in any format the
+ * importers read (NDJSON, AgentLens batches, OTLP JSON, …; gzip too), or an array of
+ * events. Throws `AgentLensAnalysisError` with the position of what could not be read.
+ *
+ * @example
+ * ```ts
+ * import { createSessionSet } from "@agentlens/sdk/analysis";
+ * const ndjson = [
+ *   { event_type: "llm_call", session_id: "a", timestamp: "2026-01-05T10:00:00Z", model: "gpt-4o", tokens_in: 900, tokens_out: 80 },
+ *   { event_type: "tool_call", session_id: "b", timestamp: "2026-01-05T10:01:00Z", tool_call: { tool_name: "shell" } },
+ * ].map((e) => JSON.stringify(e)).join("\n");
+ * const set = createSessionSet(ndjson);
+ * const reports = set.compliance("strict");
+ * console.log(set.sessionIds(), reports.map((r) => r.compliant)); // [ 'a', 'b' ] [ true, false ]
+ * set.free();
+ * ```
+ */
+export function createSessionSet(trace: Uint8Array | string | WireEvent[]): SessionSet {
+  const w = analysisWasm();
+  const inner = Array.isArray(trace)
+    ? w.SessionSetWasm.fromEventsJson(JSON.stringify(trace))
+    : w.SessionSetWasm.fromBytes(typeof trace === "string" ? new TextEncoder().encode(trace) : trace);
+  return {
+    get size() {
+      return inner.size;
+    },
+    get eventCount() {
+      return inner.eventCount;
+    },
+    sessionIds: () => JSON.parse(inner.sessionIdsJson()),
+    compliance(policy, options = {}) {
+      return JSON.parse(inner.complianceJson(policyText(policy), checkedAtMs(options.checkedAt), options.withText ?? false, options.validators));
+    },
+    drift(baseline, current, options = {}) {
+      return JSON.parse(inner.driftJson(JSON.stringify(baseline), JSON.stringify(current), options.threshold ?? 0.5));
+    },
+    free: () => inner.free(),
+  };
+}

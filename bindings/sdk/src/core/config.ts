@@ -1,0 +1,310 @@
+/**
+ * Configuration: the options `init()` takes, the three Agent Inspector profiles, and the
+ * `AGENTLENS_*` environment variables. Precedence, lowest first: defaults, profile,
+ * environment, explicit options.
+ *
+ * Everything is checked here, before any pipeline is built, so a typo or an out-of-range
+ * value fails at `init()` with an `AgentLensConfigError` naming the option or variable.
+ * The core checks the options it receives once more (with the same names) and its
+ * errors surface unchanged. This file does not create exporters or pipelines.
+ */
+import type { Exporter } from "./exporter.js";
+import { envError, optionError } from "./errors.js";
+import { readEnv } from "./config-env.js";
+
+/** Options of the core pipeline (camelCase; see `agentlens::pipeline::Options`). */
+export interface PipelineOptions {
+  /** Set per exporter from `Exporter.format`; not a tracker option. */
+  format?: "agentlens" | "ndjson";
+  /** Send Agent Inspector types as `generic` with the real type beside it (default true). */
+  backendCompat?: boolean;
+  /** Send once this many events are buffered (default 10). */
+  batchSize?: number;
+  /** Send once the oldest buffered event waited this long (default 5000). */
+  flushIntervalMs?: number;
+  maxRequestBytes?: number;
+  /** At most this many events per request (default 500, the AgentLens backend's limit). */
+  maxRequestEvents?: number;
+  /** Retries after the first attempt (default 5). */
+  maxRetries?: number;
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  maxRetryAfterMs?: number;
+  requestTimeoutMs?: number;
+  /** Most events buffered before the oldest are dropped (default 5000). */
+  maxBufferEvents?: number;
+  maxBufferBytes?: number;
+  /** Fraction of sessions kept, in [0, 1] (default 1). Decided by session id in the core. */
+  sampleRate?: number;
+  /** Keep a run's events only if the run failed (default false). */
+  onlyOnError?: boolean;
+  maxHeldEvents?: number;
+  /** Keys whose values are redacted at any depth, besides the defaults. */
+  redactKeys?: string[];
+  /** Patterns redacted inside strings, besides the defaults. */
+  redactPatterns?: { name: string; regex: string; luhn?: boolean }[];
+  replaceDefaultPatterns?: boolean;
+  replaceDefaultKeys?: boolean;
+  redactionMarker?: string;
+  /** Each content field is cut to this many bytes (default 100 KB). */
+  maxFieldBytes?: number;
+  maxEventBytes?: number;
+}
+
+/** Agent Inspector's presets. */
+export type Profile = "production" | "development" | "debug";
+
+/** How much AgentLens says about itself. */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
+
+/** Where AgentLens's own messages go. */
+export type Logger = (level: Exclude<LogLevel, "silent">, message: string) => void;
+
+/**
+ * What `init()` takes. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * import { init } from "@agentlens/sdk";
+ * const tracker = init({
+ *   apiKey: "prod-key-abc123",
+ *   endpoint: "https://agentlens.example.com",
+ *   profile: "development", // sampleRate 0.5, batchSize 50, logLevel "info"
+ *   redactKeys: ["customer_ref"],
+ * });
+ * await tracker.shutdown(1000);
+ * ```
+ */
+export interface TrackerOptions extends Omit<PipelineOptions, "format"> {
+  /** Sent as `X-API-Key` by the default HTTP exporter. Default `"default"`; env `AGENTLENS_API_KEY`. */
+  apiKey?: string;
+  /** The AgentLens backend. Default `"http://localhost:3000"`, trailing `/` removed; env `AGENTLENS_ENDPOINT`. */
+  endpoint?: string;
+  /** Where events go. Default: one HTTP exporter to `endpoint`. Each gets its own core pipeline. */
+  exporters?: Exporter[];
+  /**
+   * Agent Inspector's presets: `production` (sampleRate 0.01, batchSize 100, logLevel
+   * warn), `development` (0.5, 50, info), `debug` (1, 10, debug). Agent Inspector's
+   * compression and encryption settings have no counterpart here yet. Env `AGENTLENS_PROFILE`.
+   */
+  profile?: Profile;
+  /** Default `"warn"`; env `AGENTLENS_LOG_LEVEL`. */
+  logLevel?: LogLevel;
+  /** Receives AgentLens's own messages. Default: the platform's warning channel and `console`. */
+  logger?: Logger;
+  /** `false` records sessions locally (ids, `explain`) but exports nothing. Env `AGENTLENS_DISABLED`. */
+  enabled?: boolean;
+  /** Events kept per session for `explain()` (default 5000; older ones are forgotten and counted). */
+  explainMaxEvents?: number;
+  /**
+   * When the process or page goes away (Node `beforeExit`, browser `pagehide`), how long
+   * the tracker keeps delivering, retries included, before what is left is counted
+   * `shutdown_timeout` and reported. Default 10000. Env `AGENTLENS_EXIT_TIMEOUT_MS`.
+   */
+  exitTimeoutMs?: number;
+}
+
+/** Options after defaults, profile, environment and explicit values are merged and checked. */
+export interface ResolvedConfig {
+  apiKey: string;
+  endpoint: string;
+  profile: Profile | undefined;
+  enabled: boolean;
+  logLevel: LogLevel;
+  logger: Logger | undefined;
+  explainMaxEvents: number;
+  exitTimeoutMs: number;
+  /** `undefined`: the default HTTP exporter. */
+  exporters: readonly Exporter[] | undefined;
+  /** What each exporter's core pipeline receives (plus its `format`). */
+  core: PipelineOptions;
+}
+
+/** The presets, as Agent Inspector's `TraceConfig.profile` (reference C.9). */
+export const PROFILES: Readonly<Record<Profile, Readonly<TrackerOptions>>> = {
+  production: { sampleRate: 0.01, batchSize: 100, logLevel: "warn" },
+  development: { sampleRate: 0.5, batchSize: 50, logLevel: "info" },
+  debug: { sampleRate: 1, batchSize: 10, logLevel: "debug" },
+};
+
+export const DEFAULT_ENDPOINT = "http://localhost:3000";
+export const DEFAULT_API_KEY = "default";
+
+/** A check's complaint: what the value must be. Turned into an error naming the option or variable. */
+class Must {
+  constructor(
+    readonly must: string,
+    readonly path = "",
+  ) {}
+}
+
+/** Returns the (normalised) value or throws `Must`. */
+type Check = (v: unknown) => unknown;
+
+const isInt = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v);
+const check =
+  (ok: (v: unknown) => boolean, must: string): Check =>
+  (v) => {
+    if (!ok(v)) throw new Must(must);
+    return v;
+  };
+const bool = check((v) => typeof v === "boolean", "must be a boolean");
+const str = check((v) => typeof v === "string", "must be a string");
+const positive = check((v) => isInt(v) && v >= 1, "must be an integer ≥ 1");
+const natural = check((v) => isInt(v) && v >= 0, "must be an integer ≥ 0");
+const millis = check((v) => typeof v === "number" && Number.isFinite(v) && v >= 0, "must be a finite number ≥ 0 (milliseconds)");
+const oneOf = (values: readonly string[]) =>
+  check((v) => typeof v === "string" && values.includes(v), `must be one of ${values.map((x) => `"${x}"`).join(", ")}`);
+
+/** Checks for every option, keyed by name: an unknown name is an error. */
+const CHECKS: Record<keyof TrackerOptions, Check> = {
+  apiKey: check((v) => typeof v === "string" && v.length > 0, "must be a non-empty string"),
+  endpoint: endpointOption,
+  exporters: exportersOption,
+  profile: oneOf(Object.keys(PROFILES)),
+  logLevel: oneOf(["debug", "info", "warn", "error", "silent"]),
+  logger: check((v) => typeof v === "function", "must be a function"),
+  enabled: bool,
+  explainMaxEvents: natural,
+  exitTimeoutMs: millis,
+  backendCompat: bool,
+  batchSize: positive,
+  flushIntervalMs: millis,
+  maxRequestBytes: positive,
+  maxRequestEvents: positive,
+  maxRetries: natural,
+  backoffBaseMs: millis,
+  backoffCapMs: millis,
+  maxRetryAfterMs: millis,
+  requestTimeoutMs: millis,
+  maxBufferEvents: positive,
+  maxBufferBytes: positive,
+  sampleRate: check((v) => typeof v === "number" && v >= 0 && v <= 1, "must be a number in [0, 1]"),
+  onlyOnError: bool,
+  maxHeldEvents: positive,
+  redactKeys: check((v) => Array.isArray(v) && v.every((k) => typeof k === "string"), "must be an array of strings"),
+  redactPatterns: patternsOption,
+  replaceDefaultPatterns: bool,
+  replaceDefaultKeys: bool,
+  redactionMarker: str,
+  maxFieldBytes: positive,
+  maxEventBytes: positive,
+};
+
+/** Tracker-only options; everything else in `CHECKS` goes to the core. */
+const TRACKER_ONLY = new Set(["apiKey", "endpoint", "exporters", "profile", "logLevel", "logger", "enabled", "explainMaxEvents", "exitTimeoutMs"]);
+
+function endpointOption(v: unknown): string {
+  if (typeof v !== "string") throw new Must("must be a string (an http or https URL)");
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new Must("must be an absolute http or https URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Must("must be an http or https URL");
+  return v.replace(/\/+$/, "");
+}
+
+function exportersOption(v: unknown): readonly Exporter[] {
+  if (!Array.isArray(v)) throw new Must("must be an array of exporters");
+  v.forEach((e: unknown, i) => {
+    const x = e as Partial<Exporter> | null;
+    if (!x || typeof x !== "object" || typeof x.send !== "function") throw new Must("must be an exporter with a send() method", `[${i}]`);
+    if (typeof x.name !== "string") throw new Must("must be a string", `[${i}].name`);
+    if (x.format !== "agentlens" && x.format !== "ndjson") throw new Must('must be "agentlens" or "ndjson"', `[${i}].format`);
+  });
+  return Object.freeze([...(v as Exporter[])]);
+}
+
+function patternsOption(v: unknown): unknown {
+  if (!Array.isArray(v)) throw new Must("must be an array of { name, regex, luhn? }");
+  v.forEach((p: unknown, i) => {
+    const x = p as Record<string, unknown> | null;
+    if (!x || typeof x !== "object" || typeof x.name !== "string" || typeof x.regex !== "string") {
+      throw new Must("must be { name: string, regex: string, luhn?: boolean }", `[${i}]`);
+    }
+    if (x.luhn !== undefined && typeof x.luhn !== "boolean") throw new Must("must be a boolean", `[${i}].luhn`);
+  });
+  return v;
+}
+
+/** Checks one option; the error names `variable` if it came from the environment, else the option. */
+function checkOne(key: string, v: unknown, variable?: string): unknown {
+  if (!Object.prototype.hasOwnProperty.call(CHECKS, key)) {
+    const hint = key === "format" ? " (it is set per exporter)" : "";
+    throw optionError(key, `is not an AgentLens option${hint}`);
+  }
+  try {
+    return (CHECKS as Record<string, Check>)[key]!(v);
+  } catch (e) {
+    // Anything but a complaint is a value whose reading threw (a hostile Proxy).
+    if (!(e instanceof Must)) throw variable ? envError(variable, "could not be read") : optionError(key, "could not be read");
+    if (variable) throw envError(variable, e.must);
+    if (e.path) throw optionError(key + e.path, e.must);
+    throw optionError(key, e.must, v);
+  }
+}
+
+/**
+ * Merges defaults, profile, environment and explicit options, and checks them.
+ *
+ * @param env The environment (`platform().env()`); only `AGENTLENS_*` variables are read.
+ * @throws AgentLensConfigError naming the first bad option or variable.
+ * @example
+ * ```ts
+ * import { resolveConfig } from "@agentlens/sdk";
+ * const c = resolveConfig({ profile: "production" }, { AGENTLENS_SAMPLE_RATE: "0.2" });
+ * c.core.sampleRate; // 0.2: the environment beats the profile
+ * c.core.batchSize;  // 100: from the profile
+ * ```
+ */
+export function resolveConfig(options: TrackerOptions = {}, env: Record<string, string | undefined> = {}): ResolvedConfig {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw optionError("options", "must be an object", options);
+  }
+  const explicit: Record<string, unknown> = {};
+  let keys: string[];
+  try {
+    keys = Object.keys(options);
+  } catch {
+    throw optionError("options", "could not be read");
+  }
+  for (const key of keys) {
+    let v: unknown;
+    try {
+      v = (options as Record<string, unknown>)[key];
+    } catch {
+      throw optionError(key, "could not be read");
+    }
+    if (v !== undefined) explicit[key] = checkOne(key, v);
+  }
+  const fromEnv: Record<string, unknown> = {};
+  for (const { variable, option, value } of readEnv(env)) fromEnv[option] = checkOne(option, value, variable);
+  const profile = (explicit.profile ?? fromEnv.profile) as Profile | undefined;
+  const merged: Record<string, unknown> = {
+    apiKey: DEFAULT_API_KEY,
+    endpoint: DEFAULT_ENDPOINT,
+    enabled: true,
+    logLevel: "warn",
+    explainMaxEvents: 5000,
+    exitTimeoutMs: 10_000,
+    ...(profile ? PROFILES[profile] : {}),
+    ...fromEnv,
+    ...explicit,
+  };
+  const core: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(merged)) if (!TRACKER_ONLY.has(key)) core[key] = v;
+  return {
+    apiKey: merged.apiKey as string,
+    endpoint: merged.endpoint as string,
+    profile,
+    enabled: merged.enabled as boolean,
+    logLevel: merged.logLevel as LogLevel,
+    logger: merged.logger as Logger | undefined,
+    explainMaxEvents: merged.explainMaxEvents as number,
+    exitTimeoutMs: merged.exitTimeoutMs as number,
+    exporters: merged.exporters as readonly Exporter[] | undefined,
+    core: core as PipelineOptions,
+  };
+}

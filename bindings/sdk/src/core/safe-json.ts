@@ -1,0 +1,211 @@
+/**
+ * Turns any JavaScript value into JSON text without ever throwing.
+ *
+ * Agent code hands us whatever it has: cycles, BigInt, Symbols, functions, Proxies whose
+ * getters throw, 10 MB strings, 10,000-deep nesting, lone UTF-16 surrogates, Dates,
+ * Maps, Errors, typed arrays. Each becomes JSON the core can read, with a visible marker
+ * where a value could not be kept, and the markers are counted. The core then redacts
+ * and truncates; this layer only makes the value representable.
+ */
+
+/** Markers written in place of values JSON cannot hold (the core uses the same text). */
+export const MARKERS = {
+  cycle: "[Circular]",
+  nonFinite: "[NonFinite]",
+  unsupported: "[Unsupported]",
+  maxDepth: "[MaxDepth]",
+  threw: "[Threw]",
+} as const;
+
+export interface SafeJsonLimits {
+  /** Containers deeper than this become `[MaxDepth]`. */
+  maxDepth: number;
+  /** Strings longer than this many UTF-16 units are cut before crossing into wasm; the
+   * core's byte-aware truncation then marks them. Must exceed the core's field limit. */
+  maxStringUnits: number;
+  /** Keys kept per object and items per array; the rest are summarised. */
+  maxBreadth: number;
+}
+
+export const DEFAULT_LIMITS: SafeJsonLimits = {
+  maxDepth: 64,
+  maxStringUnits: 100_000 + 1024,
+  maxBreadth: 10_000,
+};
+
+/** Counts of markers written, for stats. */
+export interface MarkerCounts {
+  cycles: number;
+  nonFinite: number;
+  unsupported: number;
+  maxDepth: number;
+  threw: number;
+  cutStrings: number;
+}
+
+export function newMarkerCounts(): MarkerCounts {
+  return { cycles: 0, nonFinite: 0, unsupported: 0, maxDepth: 0, threw: 0, cutStrings: 0 };
+}
+
+const hasWellFormed = typeof (String.prototype as { toWellFormed?: unknown }).toWellFormed === "function";
+
+function wellFormed(s: string): string {
+  if (hasWellFormed) return (s as string & { toWellFormed(): string }).toWellFormed();
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+}
+
+class Walker {
+  private readonly seen = new Set<object>();
+  constructor(
+    private readonly limits: SafeJsonLimits,
+    readonly counts: MarkerCounts,
+  ) {}
+
+  str(s: string): string {
+    if (s.length > this.limits.maxStringUnits) {
+      this.counts.cutStrings++;
+      s = s.slice(0, this.limits.maxStringUnits);
+    }
+    return wellFormed(s);
+  }
+
+  value(v: unknown, depth: number): unknown {
+    switch (typeof v) {
+      case "string":
+        return this.str(v);
+      case "number":
+        if (Number.isFinite(v)) return v;
+        this.counts.nonFinite++;
+        return MARKERS.nonFinite;
+      case "boolean":
+        return v;
+      case "bigint":
+        return v.toString();
+      case "undefined":
+        return null;
+      case "symbol":
+      case "function":
+        this.counts.unsupported++;
+        return MARKERS.unsupported;
+      case "object":
+        return v === null ? null : this.object(v, depth);
+      default:
+        this.counts.unsupported++;
+        return MARKERS.unsupported;
+    }
+  }
+
+  private object(o: object, depth: number): unknown {
+    if (this.seen.has(o)) {
+      this.counts.cycles++;
+      return MARKERS.cycle;
+    }
+    if (depth >= this.limits.maxDepth) {
+      this.counts.maxDepth++;
+      return MARKERS.maxDepth;
+    }
+    this.seen.add(o);
+    try {
+      return this.container(o, depth + 1);
+    } catch {
+      this.counts.threw++;
+      return MARKERS.threw;
+    } finally {
+      this.seen.delete(o);
+    }
+  }
+
+  private container(o: object, depth: number): unknown {
+    if (Array.isArray(o)) return this.list(o, depth);
+    if (o instanceof Date) {
+      const t = o.getTime();
+      return Number.isFinite(t) ? o.toISOString() : MARKERS.nonFinite;
+    }
+    if (o instanceof Error) {
+      const out: Record<string, unknown> = { name: this.field(o, "name", depth), message: this.field(o, "message", depth) };
+      if (typeof o.stack === "string") out.stack = this.str(o.stack);
+      return out;
+    }
+    if (o instanceof Map) {
+      const out: Record<string, unknown> = {};
+      let n = 0;
+      for (const [k, val] of o) {
+        if (n++ >= this.limits.maxBreadth) break;
+        out[typeof k === "string" ? this.str(k) : String(this.value(k, depth))] = this.value(val, depth);
+      }
+      return out;
+    }
+    if (o instanceof Set) return this.list(Array.from(o), depth);
+    if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer) {
+      const name = Object.prototype.toString.call(o).slice(8, -1);
+      return `[${name} ${o.byteLength} bytes]`;
+    }
+    if (o instanceof WeakMap || o instanceof WeakSet || o instanceof Promise) {
+      this.counts.unsupported++;
+      return MARKERS.unsupported;
+    }
+    const toJSON = (o as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === "function") {
+      return this.value(toJSON.call(o), depth);
+    }
+    const out: Record<string, unknown> = {};
+    let n = 0;
+    for (const key of Object.keys(o)) {
+      if (n++ >= this.limits.maxBreadth) {
+        out["…"] = `${Object.keys(o).length - this.limits.maxBreadth} more keys`;
+        break;
+      }
+      out[this.str(key)] = this.field(o, key, depth);
+    }
+    return out;
+  }
+
+  private list(a: readonly unknown[], depth: number): unknown[] {
+    const n = Math.min(a.length, this.limits.maxBreadth);
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = this.field(a, i, depth);
+    if (a.length > n) out.push(`… ${a.length - n} more items`);
+    return out;
+  }
+
+  private field(o: object, key: string | number, depth: number): unknown {
+    let v: unknown;
+    try {
+      v = (o as Record<string | number, unknown>)[key];
+    } catch {
+      this.counts.threw++;
+      return MARKERS.threw;
+    }
+    return this.value(v, depth);
+  }
+}
+
+/**
+ * Converts `value` to a JSON-safe plain value. Never throws.
+ *
+ * @example
+ * ```ts
+ * import { toJsonSafe } from "@agentlens/sdk";
+ * const a: any = { n: 1n };
+ * a.self = a;
+ * toJsonSafe(a); // { n: "1", self: "[Circular]" }
+ * ```
+ */
+export function toJsonSafe(value: unknown, counts = newMarkerCounts(), limits = DEFAULT_LIMITS): unknown {
+  try {
+    return new Walker(limits, counts).value(value, 0);
+  } catch {
+    counts.threw++;
+    return MARKERS.threw;
+  }
+}
+
+/** `JSON.stringify(toJsonSafe(value))`. Never throws. */
+export function safeStringify(value: unknown, counts = newMarkerCounts(), limits = DEFAULT_LIMITS): string {
+  try {
+    return JSON.stringify(toJsonSafe(value, counts, limits)) ?? "null";
+  } catch {
+    counts.threw++;
+    return JSON.stringify(MARKERS.threw);
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * Sessions: the tracker's record of each one (AgentLens `Session`): its id, agent, status
+ * and token totals, and the last events pushed in it, kept for `explain()`. The events
+ * are kept as the JSON text already produced for the core, so keeping them costs no
+ * second serialisation; they are bounded by count and size, and what is forgotten is
+ * counted. Nothing here sends anything.
+ */
+
+/**
+ * A session as agent code sees it: read-only, updated as events are tracked.
+ *
+ * @example
+ * ```ts
+ * import { init } from "@agentlens/sdk";
+ * const tracker = init({ exporters: [] });
+ * const s = tracker.startSession({ agentName: "research-agent-v2", metadata: { version: "2.1.0" } });
+ * s.sessionId; // 16 hex characters, e.g. "9f86d081884c7d65"
+ * s.status;    // "active"
+ * await tracker.shutdown(1000);
+ * ```
+ */
+export interface Session {
+  /** 16 hex characters (or the id given to `startSession`). */
+  readonly sessionId: string;
+  readonly agentName: string;
+  /** The metadata passed to `startSession`, as given. */
+  readonly metadata: unknown;
+  /** RFC 3339. */
+  readonly startedAt: string;
+  readonly status: "active" | "completed";
+  /** RFC 3339, once ended. */
+  readonly endedAt: string | undefined;
+  readonly totalTokensIn: number;
+  readonly totalTokensOut: number;
+  /** Events tracked in the session, session start and end not included. */
+  readonly eventCount: number;
+}
+
+/** How a session came to be. */
+export type SessionOrigin =
+  /** `startSession()`. */
+  | "started"
+  /** Opened by AgentLens for events that had no session; a root run's ends with the run. */
+  | "implicit"
+  /** An id given to `trace.run`/`track` that this tracker did not start: no session_start is sent. */
+  | "external";
+
+/** Bounds on what a session keeps for `explain()`. */
+export interface SessionLimits {
+  maxEvents: number;
+  /** UTF-16 units of JSON text. */
+  maxChars: number;
+}
+
+/** The tracker's record of one session. Implements the public `Session` view. */
+export class SessionRecord implements Session {
+  status: "active" | "completed" = "active";
+  endedAt: string | undefined;
+  totalTokensIn = 0;
+  totalTokensOut = 0;
+  eventCount = 0;
+  /** Events no longer kept for `explain()`. */
+  forgotten = 0;
+
+  private startJson: string | undefined;
+  private kept: string[] = [];
+  private head = 0;
+  private chars = 0;
+
+  constructor(
+    readonly sessionId: string,
+    readonly agentName: string,
+    readonly metadata: unknown,
+    readonly startedAt: string,
+    readonly origin: SessionOrigin,
+    private readonly limits: SessionLimits,
+  ) {}
+
+  /** Keeps one event as the JSON array text pushed to the core (`[{...}]`); the session start is always kept. */
+  keep(json: string, isStart: boolean): void {
+    if (isStart) {
+      this.startJson = json;
+      return;
+    }
+    if (this.limits.maxEvents === 0) {
+      this.forgotten++;
+      return;
+    }
+    this.kept.push(json);
+    this.chars += json.length;
+    while (this.kept.length - this.head > this.limits.maxEvents || (this.chars > this.limits.maxChars && this.kept.length - this.head > 1)) {
+      this.chars -= this.kept[this.head]!.length;
+      this.kept[this.head++] = "";
+      this.forgotten++;
+    }
+    // Compact once the forgotten prefix is as long as what is kept.
+    if (this.head > 1024 && this.head * 2 > this.kept.length) {
+      this.kept = this.kept.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /** The kept events as a JSON array (session start first), for the core's explain. */
+  eventsJson(): string {
+    // The brackets come off here, in the rare explain, not in every track.
+    const parts = this.startJson ? [this.startJson.slice(1, -1)] : [];
+    for (let i = this.head; i < this.kept.length; i++) parts.push(this.kept[i]!.slice(1, -1));
+    return `[${parts.join(",")}]`;
+  }
+
+  addTokens(tokensIn: number, tokensOut: number): void {
+    this.totalTokensIn += tokensIn;
+    this.totalTokensOut += tokensOut;
+  }
+
+  end(at: string): void {
+    this.status = "completed";
+    this.endedAt = at;
+  }
+}
+
+/**
+ * All sessions a tracker knows: active ones and the most recent ended ones (for
+ * `explain(id)` after `endSession`). The current session is the most recently started
+ * one still active. Bounded: beyond `maxSessions` the oldest record is forgotten even if
+ * still active (a later event for it re-adopts the id, with token totals from zero).
+ */
+export class SessionTable {
+  private readonly byId = new Map<string, SessionRecord>();
+  private readonly started: SessionRecord[] = [];
+  private evictedForgotten = 0;
+
+  constructor(
+    private readonly maxEnded = 100,
+    private readonly maxSessions = 10_000,
+  ) {}
+
+  get(id: string): SessionRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  add(s: SessionRecord, current: boolean): void {
+    this.byId.delete(s.sessionId);
+    this.byId.set(s.sessionId, s);
+    if (current) this.started.push(s);
+    if (this.byId.size > this.maxSessions) {
+      const [id, oldest] = this.byId.entries().next().value as [string, SessionRecord];
+      this.evict(id, oldest);
+    }
+  }
+
+  private evict(id: string, s: SessionRecord): void {
+    this.byId.delete(id);
+    this.evictedForgotten += s.eventCount;
+    const i = this.started.indexOf(s);
+    if (i >= 0) this.started.splice(i, 1);
+  }
+
+  /** Every session kept, oldest first. */
+  all(): SessionRecord[] {
+    return [...this.byId.values()];
+  }
+
+  /** The most recently started session that is still active. */
+  current(): SessionRecord | undefined {
+    for (let i = this.started.length - 1; i >= 0; i--) {
+      const s = this.started[i]!;
+      if (s.status === "active" && this.byId.get(s.sessionId) === s) return s;
+      this.started.splice(i, 1);
+    }
+    return undefined;
+  }
+
+  /** Marks `s` ended and forgets the oldest ended sessions beyond `maxEnded`. */
+  ended(s: SessionRecord): void {
+    const i = this.started.indexOf(s);
+    if (i >= 0) this.started.splice(i, 1);
+    let ended = 0;
+    for (const r of this.byId.values()) if (r.status === "completed") ended++;
+    for (const [id, r] of this.byId) {
+      if (ended <= this.maxEnded) break;
+      if (r.status === "completed") {
+        this.evict(id, r);
+        ended--;
+      }
+    }
+  }
+
+  /** Events no longer kept for `explain()`, evicted sessions included. */
+  forgotten(): number {
+    let n = this.evictedForgotten;
+    for (const s of this.byId.values()) n += s.forgotten;
+    return n;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Fan-out to several destinations. There is no composite object: the tracker gives each
+ * exporter its own core pipeline (its own batcher, retries and accounting, see
+ * `core/exporter.ts`), so a list of exporters already fans out, and a slow or failing
+ * destination never holds up the others. `compositeExporter` checks and flattens the
+ * list, refusing an empty one as Agent Inspector's `CompositeExporter` does.
+ */
+import type { Exporter } from "../core/exporter.js";
+import { optionError } from "../core/errors.js";
+
+/**
+ * Flattens `exporters` (nested lists allowed) into the list the tracker fans out to.
+ *
+ * @example
+ * ```ts
+ * import { compositeExporter, createConsoleExporter, createHttpExporter } from "@agentlens/sdk";
+ * const exporters = compositeExporter([
+ *   createHttpExporter({ endpoint: "http://127.0.0.1:3000", apiKey: "dev-key" }),
+ *   createConsoleExporter(),
+ * ]);
+ * exporters.length; // 2
+ * ```
+ *
+ * # Errors
+ * Throws `AgentLensConfigError` if the list is empty or an item is not an exporter.
+ */
+export function compositeExporter(exporters: ReadonlyArray<Exporter | ReadonlyArray<Exporter>>): Exporter[] {
+  if (!Array.isArray(exporters)) {
+    throw optionError("exporters", "must be an array of exporters", exporters);
+  }
+  const flat: Exporter[] = [];
+  const visit = (item: unknown, where: string): void => {
+    if (Array.isArray(item)) {
+      item.forEach((inner, i) => visit(inner, `${where}[${i}]`));
+      return;
+    }
+    if (!isExporter(item)) {
+      throw optionError(`exporters${where}`, 'must be an exporter (a name, format "agentlens" or "ndjson", and send())', item);
+    }
+    flat.push(item);
+  };
+  exporters.forEach((item, i) => visit(item, `[${i}]`));
+  if (flat.length === 0) {
+    throw optionError("exporters", "must hold at least one exporter");
+  }
+  return flat;
+}
+
+function isExporter(x: unknown): x is Exporter {
+  if (typeof x !== "object" || x === null) return false;
+  const e = x as Partial<Exporter>;
+  return typeof e.name === "string" && (e.format === "agentlens" || e.format === "ndjson") && typeof e.send === "function";
+}

@@ -1,0 +1,174 @@
+// Smoke test in headless Chromium (Debian `chromium`, driven by playwright-core, no
+// browser download): a page imports the package's browser entry point, which fetches
+// the wasm shipped next to it, tracks events and flushes them to the receiver, which
+// also serves the page and the package (same origin). A second page checks the exit
+// path: events left unflushed are sent when the page is hidden or navigated away.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { extname, join, normalize, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startReceiver } from "../support/receiver.mjs";
+
+const CHROMIUM = "/usr/bin/chromium";
+const pkgDir = fileURLToPath(new URL("../../", import.meta.url));
+const TYPES = { ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".html": "text/html", ".json": "application/json" };
+
+function page() {
+  const pkg = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
+  // The import map resolves "@agentlens/sdk" as a browser bundler would: the `browser` condition.
+  const entry = `/pkg/${pkg.exports["."].browser.default.replace(/^\.\//, "")}`;
+  return `<!doctype html>
+<meta charset="utf-8">
+<title>agentlens smoke</title>
+<script type="importmap">${JSON.stringify({ imports: { agentlens: entry } })}</script>
+<script type="module">
+  import * as agentlens from "@agentlens/sdk";
+  const { createDriver, createHttpExporter, platform } = agentlens;
+  const p = platform();
+  const exporter = createHttpExporter({ endpoint: location.origin, apiKey: "browser-key" });
+  const host = { now: p.now, wallClock: p.wallClock, send: (r) => exporter.send(r), timer: p.timer, notice: () => {} };
+  // Batches never fill and the interval never passes here: only flush() or the exit hook send.
+  const driver = createDriver(host, { batchSize: 1000, flushIntervalMs: 600000 });
+  window.agentlensTest = {
+    platform: p.name,
+    push(session, n) {
+      driver.push(Array.from({ length: n }, (_, i) => ({
+        event_type: "llm_call", session_id: session, model: "gpt-4o",
+        input_data: { prompt: "card 4111 1111 1111 1111", seq: i },
+      })));
+      return driver.stats();
+    },
+    async flush() { await driver.flush(); return driver.stats(); },
+    hookExit() { p.onExit(() => driver.flush()); },
+    async hiddenThenBack(sessionId) {
+      const tracker = agentlens.init({ endpoint: location.origin, apiKey: "browser-key", batchSize: 1000, flushIntervalMs: 600000 });
+      tracker.startSession({ agentName: "page-agent", sessionId });
+      tracker.track({ eventType: "llm_call", inputData: { seq: 0 } });
+      Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+      Object.defineProperty(document, "visibilityState", { value: "visible", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+      tracker.track({ eventType: "llm_call", inputData: { seq: 1 } });
+      await tracker.endSession(sessionId);
+      return tracker.stats();
+    },
+    async trackerSession(sessionId, n) {
+      const tracker = agentlens.init({ endpoint: location.origin, apiKey: "browser-key" });
+      tracker.startSession({ agentName: "page-agent", sessionId });
+      for (let i = 0; i < n; i++) tracker.track({ eventType: "llm_call", model: "gpt-4o", inputData: { seq: i } });
+      await tracker.endSession(sessionId);
+    },
+  };
+</script>
+`;
+}
+
+/** Serves the test page and the package's built files (dist, wasm); everything else is 404. */
+function serveStatic(req, res) {
+  const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+  if (req.method !== "GET") return false;
+  if (path === "/favicon.ico") {
+    res.writeHead(204).end();
+    return true;
+  }
+  if (path === "/page.html") {
+    res.writeHead(200, { "Content-Type": TYPES[".html"] }).end(page());
+    return true;
+  }
+  const m = /^\/pkg\/((?:dist|wasm)\/.+)$/.exec(path);
+  if (!m) return false;
+  const file = normalize(join(pkgDir, m[1]));
+  if (!file.startsWith(pkgDir) || file.includes(`${sep}..${sep}`) || !existsSync(file)) return false;
+  res.writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+  return true;
+}
+
+const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (Debian package chromium; scripts/bootstrap.sh installs it)`;
+
+test("headless Chromium", { skip, timeout: 90_000 }, async (t) => {
+  const { chromium } = await import("playwright-core");
+  const receiver = await startReceiver({ handle: serveStatic });
+  t.after(() => receiver.close());
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  }); // playwright gives each launch a fresh temporary profile
+  t.after(() => browser.close());
+
+  async function openPage() {
+    const tab = await browser.newPage();
+    const problems = [];
+    tab.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    tab.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()} (${m.location().url})`));
+    await tab.goto(`${receiver.url}/page.html`);
+    try {
+      await tab.waitForFunction(() => window.agentlensTest !== undefined, null, { timeout: 20_000 });
+    } catch (err) {
+      throw new Error(`the page did not load the package: ${err.message}\n${problems.join("\n")}`);
+    }
+    return { tab, problems };
+  }
+
+  await t.test("a page tracks events and flushes them to the receiver", async () => {
+    const { tab, problems } = await openPage();
+    assert.equal(await tab.evaluate(() => window.agentlensTest.platform), "browser");
+    await tab.evaluate(() => window.agentlensTest.push("page-flush", 20));
+    const stats = await tab.evaluate(() => window.agentlensTest.flush());
+    assert.equal(stats.delivered, 20, JSON.stringify(stats));
+    assert.equal(stats.pending, 0);
+    const events = receiver.events().filter((e) => e.session_id === "page-flush");
+    assert.deepEqual(events.map((e) => e.input_data.seq), Array.from({ length: 20 }, (_, i) => i));
+    assert.ok(!JSON.stringify(events).includes("4111 1111 1111 1111"), "redacted in the browser");
+    assert.ok(receiver.requests.every((r) => r.headers["x-api-key"] === "browser-key"));
+    assert.deepEqual(problems, []);
+    await tab.close();
+  });
+
+  await t.test("a page tracks a session through init, track and endSession", async () => {
+    const { tab, problems } = await openPage();
+    await tab.evaluate(() => window.agentlensTest.trackerSession("page-tracker", 5));
+    const events = receiver.events().filter((e) => e.session_id === "page-tracker");
+    assert.deepEqual(events.filter((e) => e.event_type === "llm_call").map((e) => e.input_data.seq), [0, 1, 2, 3, 4]);
+    assert.deepEqual([events[0].event_type, events.at(-1).event_type], ["session_start", "session_end"]);
+    assert.deepEqual(problems, []);
+    await tab.close();
+  });
+
+  await t.test("events left unflushed are sent when the page is hidden", async () => {
+    const { tab } = await openPage();
+    await tab.evaluate(() => {
+      window.agentlensTest.hookExit();
+      window.agentlensTest.push("page-hidden", 6);
+      Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    await receiver.waitFor((r) => r.events().filter((e) => e.session_id === "page-hidden").length === 6);
+    await tab.close();
+  });
+
+  await t.test("a page hidden and shown again keeps tracking: the hook delivers, it does not shut down", async () => {
+    const { tab, problems } = await openPage();
+    const stats = await tab.evaluate(() => window.agentlensTest.hiddenThenBack("page-back"));
+    assert.equal(stats.dropped.shutdown_timeout, 0, JSON.stringify(stats.dropped));
+    assert.equal(stats.delivered, stats.tracked);
+    const events = receiver.events().filter((e) => e.session_id === "page-back");
+    assert.deepEqual(events.filter((e) => e.event_type === "llm_call").map((e) => e.input_data.seq), [0, 1]);
+    assert.equal(events.at(-1).event_type, "session_end");
+    assert.deepEqual(problems, []);
+    await tab.close();
+  });
+
+  await t.test("events left unflushed are sent when the page is navigated away (pagehide, keepalive)", async () => {
+    const { tab } = await openPage();
+    await tab.evaluate(() => {
+      window.agentlensTest.hookExit();
+      window.agentlensTest.push("page-gone", 9);
+    });
+    await tab.goto("about:blank");
+    await receiver.waitFor((r) => r.events().filter((e) => e.session_id === "page-gone").length === 9);
+    await tab.close();
+    t.diagnostic(`Chromium ${browser.version()}: receiver got ${receiver.events().length} events in ${receiver.requests.length} requests`);
+  });
+});

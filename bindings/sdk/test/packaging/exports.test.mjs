@@ -1,0 +1,75 @@
+// The package as consumers see it: every export target exists, each runtime's condition
+// resolves to its entry point, `@agentlens/sdk/slim` loads wasm it is handed, and `npm pack`
+// ships dist and wasm without sources or tests.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+
+const pkgDir = fileURLToPath(new URL("../../", import.meta.url));
+const pkg = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
+
+function targets(node) {
+  return typeof node === "string" ? [node] : Object.values(node).flatMap(targets);
+}
+
+test("every target of the exports map exists", () => {
+  const all = targets(pkg.exports);
+  assert.ok(all.length > 10);
+  for (const target of all) assert.ok(existsSync(join(pkgDir, target)), `${target} is missing (build first)`);
+});
+
+test("each runtime's condition resolves to its entry point", () => {
+  const resolveWith = (conditions, specifier) =>
+    execFileSync(
+      process.execPath,
+      [...conditions.flatMap((c) => ["--conditions", c]), "--input-type=module", "-e", `console.log(import.meta.resolve(${JSON.stringify(specifier)}))`],
+      { cwd: pkgDir, encoding: "utf8" },
+    ).trim();
+  const entry = (name) => new URL(`dist/entrypoints/${name}.js`, `file://${pkgDir}`).href;
+  assert.equal(resolveWith([], "agentlens"), entry("node"));
+  assert.equal(resolveWith(["workerd"], "agentlens"), entry("edge"));
+  assert.equal(resolveWith(["edge-light"], "agentlens"), entry("edge"));
+  assert.equal(resolveWith(["deno"], "agentlens"), entry("node"));
+  for (const name of ["node", "browser", "edge", "slim"]) assert.equal(resolveWith([], `agentlens/${name}`), entry(name));
+  assert.equal(resolveWith([], "@agentlens/sdk/analysis"), entry("analysis-node"));
+  assert.equal(resolveWith(["workerd"], "@agentlens/sdk/analysis"), entry("analysis-edge"));
+  assert.equal(resolveWith(["edge-light"], "@agentlens/sdk/analysis"), entry("analysis-edge"));
+  for (const name of ["node", "browser", "edge"]) {
+    assert.equal(resolveWith([], `@agentlens/sdk/analysis/${name}`), entry(`analysis-${name}`));
+  }
+});
+
+test("every entry point declares its types next to it", () => {
+  for (const [subpath, node] of Object.entries(pkg.exports)) {
+    if (typeof node === "string") continue;
+    // A subpath is either one {types, default} pair or a map of runtime conditions to pairs.
+    const conditions = "types" in node ? [node] : Object.values(node);
+    for (const c of conditions) {
+      assert.equal(Object.keys(c)[0], "types", `${subpath}: "types" must come first`);
+      assert.equal(c.types.replace(/\.d\.ts$/, ".js"), c.default);
+    }
+  }
+});
+
+test("@agentlens/sdk/slim loads the wasm it is handed and installs a platform", async () => {
+  const slim = await import("@agentlens/sdk/slim");
+  assert.throws(() => slim.buildInfo(), (e) => e.name === "AgentLensNotLoadedError");
+  await slim.loadWasm(readFileSync(join(pkgDir, "wasm/agentlens_wasm_bg.wasm")));
+  assert.match(slim.buildInfo().version, /^\d+\.\d+\.\d+/);
+  assert.equal(slim.platform().name, "edge", "no document: the platform without background timers");
+  const p = slim.createPipeline({}, new Uint8Array(32));
+  assert.equal(p.pushJson(0, JSON.stringify([{ event_type: "generic", session_id: "s" }])), 1);
+});
+
+test("npm pack ships dist and wasm, and no sources or tests", () => {
+  const [report] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: pkgDir, encoding: "utf8" }));
+  const files = report.files.map((f) => f.path);
+  for (const needed of ["package.json", "wasm/agentlens_wasm_bg.wasm", "wasm/agentlens_wasm.js", "dist/entrypoints/node.js",
+    "dist/entrypoints/browser.js", "dist/entrypoints/edge.js", "dist/entrypoints/slim.js", "dist/platform/node-file.js", "dist/exporters/http.js"]) {
+    assert.ok(files.includes(needed), `${needed} is not packed`);
+  }
+  assert.deepEqual(files.filter((f) => f.startsWith("src/") || f.startsWith("test/")), []);
+});

@@ -1,0 +1,114 @@
+// The published types as a TypeScript user compiles them: a project importing the
+// installed tarball, `tsc --strict` with skipLibCheck false, for each moduleResolution
+// (bundler, nodenext, and the legacy node10 of `"module": "commonjs"`) and each lib
+// (es2022, es2023, esnext). A web project has `dom` and no @types/node (browsers, bundlers,
+// edge runtimes bring their web globals the same way); a Node project has @types/node.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { fixDts } from "../../../../scripts/fix-wasm-dts.mjs";
+import { packAndInstall, repoRoot } from "./packed.mjs";
+
+const { dir: tmp, project } = packAndInstall();
+const installed = join(project, "node_modules/agentlens");
+const tsc = join(repoRoot, "node_modules/typescript/bin/tsc");
+// @types/node where only the Node projects look (typeRoots), so that a web project fails
+// if a published declaration needs Node's types.
+const nodeTypes = join(tmp, "node-types");
+mkdirSync(nodeTypes);
+symlinkSync(join(repoRoot, "node_modules/@types/node"), join(nodeTypes, "node"));
+
+// Uses each entry point as a user would; the @ts-expect-error lines fail if a type is `any`.
+const USE = `import { init, compositeExporter, createHttpExporter, type Tracker, type TrackerStats } from "@agentlens/sdk";
+import { sessionCost, createSessionSet, type ComplianceResult } from "@agentlens/sdk/analysis";
+import { loadWasm, createPipeline } from "@agentlens/sdk/slim";
+import { browserPlatform } from "@agentlens/sdk/browser";
+import { edgePlatform } from "@agentlens/sdk/edge";
+import { nodePlatform, createNdjsonFileExporter } from "@agentlens/sdk/node";
+import { checkCompliance } from "@agentlens/sdk/analysis/browser";
+
+const exporters = compositeExporter([createHttpExporter({ endpoint: "http://127.0.0.1:3000", apiKey: "key" })]);
+const tracker: Tracker = init({ exporters });
+const id: string = tracker.track({ eventType: "llm_call", model: "gpt-4o", tokensIn: 1, tokensOut: 2 });
+const stats: Promise<TrackerStats> = tracker.shutdown(1000);
+const compliance: Promise<ComplianceResult> = tracker.compliance("strict");
+// @ts-expect-error: apiKey is a string
+init({ apiKey: 42 });
+// @ts-expect-error: loadWasm needs the wasm (bytes, a URL, a Response or a module)
+void loadWasm();
+const bytes: Parameters<typeof loadWasm>[0] = new Uint8Array(8);
+export { bytes, id, stats, compliance, sessionCost, createSessionSet, createPipeline, browserPlatform, edgePlatform, nodePlatform, createNdjsonFileExporter, checkCompliance };
+`;
+const NODE_ONLY = `import { startCollector, type CollectorOptions } from "@agentlens/cli/collector";
+export { startCollector, type CollectorOptions };
+`;
+
+const MODULE = { bundler: "esnext", nodenext: "nodenext", node10: "commonjs" };
+
+async function check(name, { resolution, lib, types, typeRoots, source }) {
+  const dir = join(project, name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "use.ts"), source);
+  const compilerOptions = {
+    strict: true, skipLibCheck: false, noEmit: true, target: "es2022", lib, types, ...(typeRoots ? { typeRoots } : {}),
+    module: MODULE[resolution], moduleResolution: resolution, verbatimModuleSyntax: false,
+  };
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["use.ts"] }, null, 2));
+  try {
+    await promisify(execFile)(process.execPath, [tsc, "-p", dir], { cwd: dir });
+    return "";
+  } catch (err) {
+    return `${name} (${JSON.stringify({ resolution, lib, types })}):\n${err.stdout}${err.stderr}`;
+  }
+}
+
+/** Runs the checks two at a time (tsc is CPU-bound); returns every failure's output. */
+async function checkAll(cases) {
+  const failures = [];
+  const queue = [...cases];
+  await Promise.all([0, 1].map(async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) failures.push(await check(...c));
+  }));
+  return failures.filter(Boolean);
+}
+
+test("the shipped wasm declarations went through scripts/fix-wasm-dts.mjs (scripts/build-wasm.sh runs it)", () => {
+  for (const sub of ["wasm", "wasm-analysis"]) {
+    for (const name of readdirSync(join(installed, sub)).filter((n) => n.endsWith(".d.ts"))) {
+      const text = readFileSync(join(installed, sub, name), "utf8");
+      assert.equal(fixDts(text), text, `${sub}/${name} is not fixed: run node scripts/fix-wasm-dts.mjs bindings/sdk/wasm bindings/sdk/wasm-analysis`);
+      const declarations = text.split("\n").filter((l) => !/^\s*(\/\*|\*|\/\/)/.test(l)).join("\n");
+      assert.doesNotMatch(declarations, /Symbol\.dispose|\bWebAssembly\.|\bBufferSource\b|\bRequestInfo\b/, `${sub}/${name}`);
+    }
+  }
+});
+
+test("the legacy fields point node10 at the same declarations as the exports map's node condition", () => {
+  const pkg = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
+  const nodeTypes = (target) => target.node?.types ?? target.types ?? target.default.types;
+  assert.equal(pkg.types, nodeTypes(pkg.exports["."]));
+  assert.equal(pkg.main, pkg.exports["."].node.default);
+  for (const [subpath, target] of Object.entries(pkg.exports)) {
+    if (subpath === "." || typeof target === "string") continue;
+    assert.deepEqual(pkg.typesVersions["*"][subpath.slice(2)], [nodeTypes(target)], subpath);
+  }
+});
+
+test("fix-wasm-dts refuses generated text it does not know", () => {
+  assert.throws(() => fixDts("export type X = WebAssembly.Exception;\n"), /unexpected wasm-bindgen output/);
+});
+
+for (const resolution of ["bundler", "nodenext", "node10"]) {
+  test(`the types check with tsc --strict, moduleResolution ${resolution}, lib es2022, es2023 and esnext`, async () => {
+    const cases = [];
+    for (const es of ["es2022", "es2023", "esnext"]) {
+      cases.push([`web-${resolution}-${es}`, { resolution, lib: [es, "dom"], types: [], source: USE }]);
+      cases.push([`node-${resolution}-${es}`, { resolution, lib: [es], types: ["node"], typeRoots: [nodeTypes], source: USE + NODE_ONLY }]);
+    }
+    const failures = await checkAll(cases);
+    assert.equal(failures.length, 0, failures.join("\n"));
+  });
+}
