@@ -3,7 +3,7 @@
 // one call per batch of events. Every count of errors the viewer shows comes from here:
 // the store's error flags (the timeline's marks, the list's and the session header's
 // counts, a session's status) and the Charts panel's totals. Nothing here decides it.
-import { analysisWasm } from "@agentlens/sdk/analysis";
+import { analysisWasm } from "@agentlens/sdk/internal";
 import type { WireEvent } from "./contract";
 
 /** Bits of the core's facts byte (`Facts::to_bits`). */

@@ -1,5 +1,5 @@
 // explain.session: the core's Markdown explanation of one session, in either style.
-import { analysisWasm } from "@agentlens/sdk/analysis";
+import { analysisWasm } from "@agentlens/sdk/internal";
 import type { TraceStore } from "../contract";
 import { fail, paramsOf, type Result } from "./result";
 

@@ -3,7 +3,7 @@
 // pattern, then truncate; then encode), with the default rules plus the user's extra keys
 // and patterns. The preview pairs a sample of events with the same events through a
 // pipeline with no rules, so the diff shows only what redaction changes.
-import { analysisWasm } from "@agentlens/sdk/analysis";
+import { analysisWasm } from "@agentlens/sdk/internal";
 import type { TraceStore, WireEvent } from "../contract";
 import { fail, paramsOf, stringList, type Result } from "./result";
 

@@ -4,7 +4,8 @@
  * import, all through the analysis wasm (`@agentlens/sdk/analysis`). Loading this module
  * loads that wasm.
  */
-import { analysisWasm, gunzip, gzip, importTrace, type WireEvent } from "@agentlens/sdk/analysis";
+import { gunzip, gzip, importTrace, type WireEvent } from "@agentlens/sdk/analysis";
+import { analysisWasm } from "@agentlens/sdk/internal";
 
 type CompiledRedactor = { redactJson?: (valueJson: string) => string | { value: string }; free(): void };
 const compiled = new Map<string, CompiledRedactor>();

@@ -21,7 +21,7 @@ function page() {
   return `<!doctype html>
 <meta charset="utf-8">
 <title>agentlens smoke</title>
-<script type="importmap">${JSON.stringify({ imports: { agentlens: entry } })}</script>
+<script type="importmap">${JSON.stringify({ imports: { "@agentlens/sdk": entry } })}</script>
 <script type="module">
   import * as agentlens from "@agentlens/sdk";
   const { createDriver, createHttpExporter, platform } = agentlens;

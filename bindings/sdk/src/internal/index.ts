@@ -1,0 +1,9 @@
+/**
+ * `@agentlens/sdk/internal`: the core calls AgentLens's own packages make (the collector
+ * and CLI in `@agentlens/cli`, the viewer) that are not part of the public API. No semver
+ * promise: user code imports `@agentlens/sdk` and `@agentlens/sdk/analysis` only.
+ *
+ * Import an analysis entry (`@agentlens/sdk/analysis`) first: it loads the analysis wasm
+ * that these calls use.
+ */
+export { analysisWasm, type AnalysisWasm } from "../analysis/wasm.js";
