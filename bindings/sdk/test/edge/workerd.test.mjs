@@ -42,7 +42,9 @@ function config(receiverUrl) {
   const target = pkg.exports["."].workerd.default; // e.g. ./dist/entrypoints/edge.js
   const modules = [
     `(name = "worker.mjs", esModule = embed "worker.mjs")`,
-    `(name = "@agentlens/sdk", esModule = ${capnpString(`export * from ${JSON.stringify(target)};\n`)})`,
+    // workerd resolves a relative import against the module's name, here "@agentlens/sdk":
+    // "../" steps out of "@agentlens/" to the package root, where the files below live.
+    `(name = "@agentlens/sdk", esModule = ${capnpString(`export * from ${JSON.stringify(target.replace(/^\.\//, "../"))};\n`)})`,
   ];
   for (const file of listFiles(join(pkgDir, "dist"))) {
     if (!file.endsWith(".js")) continue;
