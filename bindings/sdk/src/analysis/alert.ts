@@ -1,22 +1,20 @@
 /** Alert rules over events, with cooldowns driven by event time. */
 import type { AlertEngineWasm } from "../../wasm-analysis/agentlens_wasm.js";
-import { analysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
+import type { AlertRules, FiredAlert } from "./check-types.js";
+import type { WireEventInput } from "./event-types.js";
+import { analysisWasm, parsed } from "./wasm.js";
 
-/** A rule set: `{rules: [{name, condition, severity?, description?, cooldown_seconds?, enabled?}]}`. */
-export type AlertRules = { rules: AnalysisObject[] };
-
-/** An alert that fired: `rule_name`, `severity`, `message`, `timestamp`, `matched_events`. */
-export type FiredAlert = AnalysisObject;
+export type { AlertRules, FiredAlert } from "./check-types.js";
 
 /** An alert engine; see {@link createAlertEngine}. */
 export interface AlertEngine {
   /** Streams one event in; returns the alerts it fired. */
-  push(event: WireEvent): FiredAlert[];
+  push(event: WireEventInput): FiredAlert[];
   /** Streams each of `events` in, in order; returns every alert that fired. */
-  pushMany(events: WireEvent[]): FiredAlert[];
+  pushMany(events: WireEventInput[]): FiredAlert[];
   /** Evaluates every rule over `events`; returns the alerts that fired. */
-  evaluate(events: WireEvent[]): FiredAlert[];
-  /** The rules, as accepted by {@link createAlertEngine}. */
+  evaluate(events: WireEventInput[]): FiredAlert[];
+  /** The rules, as accepted by {@link createAlertEngine}, every default written out. */
   toJSON(): AlertRules;
   /** Frees the engine's wasm memory. */
   free(): void;
@@ -39,10 +37,10 @@ export interface AlertEngine {
 export function createAlertEngine(rules: AlertRules): AlertEngine {
   const inner: AlertEngineWasm = new (analysisWasm().AlertEngineWasm)(JSON.stringify(rules));
   return {
-    push: (event) => JSON.parse(inner.push(JSON.stringify(event))),
-    pushMany: (events) => JSON.parse(inner.pushMany(JSON.stringify(events))),
-    evaluate: (events) => JSON.parse(inner.evaluate(JSON.stringify(events))),
-    toJSON: () => JSON.parse(inner.toJson()),
+    push: (event) => parsed(inner.push(JSON.stringify(event))),
+    pushMany: (events) => parsed(inner.pushMany(JSON.stringify(events))),
+    evaluate: (events) => parsed(inner.evaluate(JSON.stringify(events))),
+    toJSON: () => parsed(inner.toJson()),
     free: () => inner.free(),
   };
 }

@@ -1,18 +1,12 @@
 /** Compliance checks of a session against a policy. */
-import { analysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
+import type { CompliancePolicy, ComplianceResult, CustomValidator, PresetPolicy } from "./check-types.js";
+import type { WireEventInput } from "./event-types.js";
+import { analysisWasm, parsed } from "./wasm.js";
 
-/**
- * A compliance policy: `{name, rules: [{kind, limit?, tools?, models?, threshold?, severity?, description?}]}`
- * (`type` is accepted for `kind`).
- */
-export type CompliancePolicy = Record<string, unknown>;
+export type { CompliancePolicy, ComplianceResult, CustomValidator } from "./check-types.js";
 
-/** The report (`compliant`, `passed`, `failed`, `skipped`, `results`, …) and its text. */
-export interface ComplianceResult {
-  report: AnalysisObject;
-  /** The report's `render()` text. */
-  text: string;
-}
+/** A preset policy's name. */
+export type PresetName = "strict" | "permissive";
 
 /**
  * A preset policy: `"strict"` or `"permissive"`, to pass to {@link checkCompliance} as is
@@ -22,15 +16,15 @@ export interface ComplianceResult {
  * ```ts
  * import { compliancePreset } from "@agentlens/sdk/analysis";
  * const strict = compliancePreset("strict");
- * console.log(strict.name, (strict.rules as unknown[]).length);
+ * console.log(strict.name, strict.rules.length, strict.rules[0]?.kind);
  * ```
  */
-export function compliancePreset(name: "strict" | "permissive"): CompliancePolicy {
-  return JSON.parse(analysisWasm().compliancePresetJson(name));
+export function compliancePreset(name: PresetName): PresetPolicy {
+  return parsed(analysisWasm().compliancePresetJson(name));
 }
 
 /** A policy or preset name as the engines take it: the policy's JSON text. */
-export function policyText(policy: CompliancePolicy | "strict" | "permissive"): string {
+export function policyText(policy: CompliancePolicy | PresetName): string {
   return typeof policy === "string" ? analysisWasm().compliancePresetJson(policy) : JSON.stringify(policy);
 }
 
@@ -39,34 +33,12 @@ export function checkedAtMs(at: Date | number = Date.now()): number {
   return typeof at === "number" ? at : at.getTime();
 }
 
-/**
- * What a custom validator answers: `true`/`false`, or an outcome with `verdict`
- * (`"pass" | "fail" | "skip"`) or `passed`, and optionally a message and the values.
- */
-export type CustomRuleAnswer =
-  | boolean
-  | {
-      verdict?: "pass" | "fail" | "skip";
-      passed?: boolean;
-      message?: string;
-      actualValue?: unknown;
-      expectedValue?: unknown;
-      details?: Record<string, unknown>;
-    };
-
-/**
- * A custom rule, called synchronously with the session (its id, agent name, status,
- * token totals and `events`) and the rule as written in the policy. A validator that
- * throws, or answers something else, makes the rule a `skip` with the reason.
- */
-export type CustomValidator = (session: AnalysisObject, rule: AnalysisObject) => CustomRuleAnswer;
-
 /** Options of {@link checkCompliance}. */
 export interface ComplianceOptions {
   /** The report's time (default: now). */
   checkedAt?: Date | number;
   /** Validators for custom rule kinds, by kind (built-in kinds cannot be overridden). */
-  validators?: Record<string, CustomValidator>;
+  validators?: { [kind: string]: CustomValidator };
 }
 
 /**
@@ -93,7 +65,7 @@ export interface ComplianceOptions {
  *   {
  *     validators: {
  *       no_email_in_prompts: (session) => {
- *         const hits = (session.events as { input_data?: unknown }[]).filter((e) => /@/.test(JSON.stringify(e.input_data ?? "")));
+ *         const hits = session.events.filter((e) => /@/.test(JSON.stringify(e.input_data ?? "")));
  *         return { passed: hits.length === 0, message: `${hits.length} prompt(s) with an email`, actualValue: hits.length };
  *       },
  *     },
@@ -104,9 +76,9 @@ export interface ComplianceOptions {
  */
 export function checkCompliance(
   policy: CompliancePolicy,
-  events: WireEvent[],
+  events: WireEventInput[],
   options: ComplianceOptions = {},
 ): ComplianceResult {
   const json = analysisWasm().complianceJson(JSON.stringify(policy), JSON.stringify(events), checkedAtMs(options.checkedAt), options.validators);
-  return JSON.parse(json);
+  return parsed(json);
 }

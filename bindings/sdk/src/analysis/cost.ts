@@ -1,12 +1,9 @@
 /** Cost and session statistics over one session's events. */
-import { analysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
+import type { CostSummary, DailyCosts, ModelPrice, PricingOverrides, SessionCost, SessionStats } from "./cost-types.js";
+import type { WireEventInput } from "./event-types.js";
+import { analysisWasm, parsed } from "./wasm.js";
 
-/**
- * A price override: an array of `{model, input_per_1m, output_per_1m, cached_input_per_1m?,
- * reasoning_per_1m?, source?}` entries, or an object of them keyed by model. Merged over
- * the default table.
- */
-export type PricingOverrides = AnalysisObject[] | Record<string, AnalysisObject>;
+export type { PricingOverrides } from "./cost-types.js";
 
 /** Override prices as the engines take them: JSON text, or nothing. */
 export const pricingText = (pricing?: PricingOverrides) => (pricing === undefined ? undefined : JSON.stringify(pricing));
@@ -22,12 +19,12 @@ export const pricingText = (pricing?: PricingOverrides) => (pricing === undefine
  * const cost = sessionCost([
  *   { event_type: "llm_call", session_id: "s1", timestamp: "2026-01-05T10:00:00Z", model: "gpt-4o", tokens_in: 1000, tokens_out: 500 },
  * ]);
- * if (!(cost.total_cost as number > 0)) throw new Error("expected a cost");
+ * if (!(cost.total_cost > 0)) throw new Error("expected a cost");
  * console.log(cost.total_cost);
  * ```
  */
-export function sessionCost(events: WireEvent[], pricing?: PricingOverrides): AnalysisObject {
-  return JSON.parse(analysisWasm().costJson(JSON.stringify(events), pricingText(pricing)));
+export function sessionCost(events: WireEventInput[], pricing?: PricingOverrides): SessionCost {
+  return parsed(analysisWasm().costJson(JSON.stringify(events), pricingText(pricing)));
 }
 
 /**
@@ -39,8 +36,8 @@ export function sessionCost(events: WireEvent[], pricing?: PricingOverrides): An
  * console.log(dailyCosts([{ event_type: "llm_call", session_id: "s1", timestamp: "2026-01-05T10:00:00Z", model: "gpt-4o", tokens_in: 10, tokens_out: 5 }]));
  * ```
  */
-export function dailyCosts(events: WireEvent[], pricing?: PricingOverrides): AnalysisObject {
-  return JSON.parse(analysisWasm().dailyCostsJson(JSON.stringify(events), pricingText(pricing)));
+export function dailyCosts(events: WireEventInput[], pricing?: PricingOverrides): DailyCosts {
+  return parsed(analysisWasm().dailyCostsJson(JSON.stringify(events), pricingText(pricing)));
 }
 
 /**
@@ -52,8 +49,8 @@ export function dailyCosts(events: WireEvent[], pricing?: PricingOverrides): Ana
  * console.log(costSummary([{ event_type: "llm_call", session_id: "s1", model: "gpt-4o", tokens_in: 10, tokens_out: 5 }]));
  * ```
  */
-export function costSummary(events: WireEvent[], pricing?: PricingOverrides): AnalysisObject {
-  return JSON.parse(analysisWasm().costSummaryJson(JSON.stringify(events), pricingText(pricing)));
+export function costSummary(events: WireEventInput[], pricing?: PricingOverrides): CostSummary {
+  return parsed(analysisWasm().costSummaryJson(JSON.stringify(events), pricingText(pricing)));
 }
 
 /**
@@ -66,8 +63,8 @@ export function costSummary(events: WireEvent[], pricing?: PricingOverrides): An
  * console.log(pricingLookup("gpt-4o-2024-08-06")?.model);
  * ```
  */
-export function pricingLookup(model: string, pricing?: PricingOverrides): AnalysisObject | null {
-  return JSON.parse(analysisWasm().pricingLookupJson(model, pricingText(pricing)));
+export function pricingLookup(model: string, pricing?: PricingOverrides): ModelPrice | null {
+  return parsed(analysisWasm().pricingLookupJson(model, pricingText(pricing)));
 }
 
 /**
@@ -84,6 +81,6 @@ export function pricingLookup(model: string, pricing?: PricingOverrides): Analys
  * if (stats.total_events !== 2) throw new Error("expected 2 events");
  * ```
  */
-export function sessionStats(events: WireEvent[], pricing?: PricingOverrides): AnalysisObject {
-  return JSON.parse(analysisWasm().sessionStatsJson(JSON.stringify(events), pricingText(pricing)));
+export function sessionStats(events: WireEventInput[], pricing?: PricingOverrides): SessionStats {
+  return parsed(analysisWasm().sessionStatsJson(JSON.stringify(events), pricingText(pricing)));
 }

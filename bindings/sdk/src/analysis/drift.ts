@@ -1,12 +1,9 @@
 /** Behavioural drift between a baseline and a current window of sessions. */
-import { analysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
+import type { DriftResult } from "./check-types.js";
+import type { WireEventInput } from "./event-types.js";
+import { analysisWasm, parsed } from "./wasm.js";
 
-/** The drift report (`drift_score`, `status`, `metric_drifts`, …) and its formatted text. */
-export interface DriftResult {
-  report: AnalysisObject;
-  /** The report's `formatReport()` text. */
-  text: string;
-}
+export type { DriftResult } from "./check-types.js";
 
 /**
  * Compares two windows of sessions (each session an array of events) over the eight
@@ -22,10 +19,10 @@ export interface DriftResult {
  * ```
  */
 export function detectDrift(
-  baselineSessions: WireEvent[][],
-  currentSessions: WireEvent[][],
+  baselineSessions: WireEventInput[][],
+  currentSessions: WireEventInput[][],
   options: { threshold?: number } = {},
 ): DriftResult {
   const threshold = options.threshold ?? 0.5;
-  return JSON.parse(analysisWasm().driftJson(JSON.stringify(baselineSessions), JSON.stringify(currentSessions), threshold));
+  return parsed(analysisWasm().driftJson(JSON.stringify(baselineSessions), JSON.stringify(currentSessions), threshold));
 }

@@ -1,16 +1,18 @@
 /** Cost forecasting over usage records. */
-import { pricingText, type PricingOverrides } from "./cost.js";
-import { analysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
+import { pricingText } from "./cost.js";
+import type {
+  BudgetAlert,
+  ForecastOptions,
+  ForecastResult,
+  PricingOverrides,
+  SpendingSummary,
+  UsageRecord,
+  UsageRecords,
+} from "./cost-types.js";
+import type { WireEventInput } from "./event-types.js";
+import { analysisWasm, parsed } from "./wasm.js";
 
-/** One usage record: `{timestamp, cost_usd, tokens_in?, tokens_out?, model?, …}`. */
-export type UsageRecord = Record<string, unknown>;
-
-/** Forecast options: days ahead (1–90), method and confidence (default 0.95). */
-export interface ForecastOptions {
-  days: number;
-  method?: "auto" | "linear" | "ema" | "average";
-  confidence?: number;
-}
+export type { ForecastOptions, UsageRecords } from "./cost-types.js";
 
 /**
  * A daily cost forecast with confidence bands and trend. Throws
@@ -24,9 +26,9 @@ export interface ForecastOptions {
  * console.log(f.method, f.predictions);
  * ```
  */
-export function forecast(records: UsageRecord[], options: ForecastOptions): AnalysisObject {
+export function forecast(records: UsageRecord[], options: ForecastOptions): ForecastResult {
   const { days, method = "auto", confidence = 0.95 } = options;
-  return JSON.parse(analysisWasm().forecastJson(JSON.stringify(records), days, method, confidence));
+  return parsed(analysisWasm().forecastJson(JSON.stringify(records), days, method, confidence));
 }
 
 /**
@@ -39,8 +41,8 @@ export function forecast(records: UsageRecord[], options: ForecastOptions): Anal
  * console.log(spendingSummary([{ timestamp: "2026-03-01T12:00:00Z", cost_usd: 2, model: "gpt-4o" }]));
  * ```
  */
-export function spendingSummary(records: UsageRecord[]): AnalysisObject {
-  return JSON.parse(analysisWasm().spendingSummaryJson(JSON.stringify(records)));
+export function spendingSummary(records: UsageRecord[]): SpendingSummary {
+  return parsed(analysisWasm().spendingSummaryJson(JSON.stringify(records)));
 }
 
 /**
@@ -54,18 +56,8 @@ export function spendingSummary(records: UsageRecord[]): AnalysisObject {
  * console.log(alert.severity, alert.message);
  * ```
  */
-export function checkBudget(records: UsageRecord[], monthlyBudget: number, daysInPeriod = 30): AnalysisObject {
-  return JSON.parse(analysisWasm().checkBudgetJson(JSON.stringify(records), monthlyBudget, daysInPeriod));
-}
-
-/** Usage records built from events, and what could not be priced. */
-export interface UsageRecords {
-  records: UsageRecord[];
-  /** Records whose model has no price (their cost is 0 and they are listed here). */
-  unpriced: number;
-  unpriced_models: string[];
-  /** Usage-bearing events without a timestamp, skipped. */
-  untimed: number;
+export function checkBudget(records: UsageRecord[], monthlyBudget: number, daysInPeriod = 30): BudgetAlert {
+  return parsed(analysisWasm().checkBudgetJson(JSON.stringify(records), monthlyBudget, daysInPeriod));
 }
 
 /**
@@ -83,6 +75,6 @@ export interface UsageRecords {
  * console.log(spendingSummary(records), unpriced_models);
  * ```
  */
-export function usageRecords(events: WireEvent[], options: { pricing?: PricingOverrides } = {}): UsageRecords {
-  return JSON.parse(analysisWasm().usageRecordsJson(JSON.stringify(events), pricingText(options.pricing)));
+export function usageRecords(events: WireEventInput[], options: { pricing?: PricingOverrides } = {}): UsageRecords {
+  return parsed(analysisWasm().usageRecordsJson(JSON.stringify(events), pricingText(options.pricing)));
 }

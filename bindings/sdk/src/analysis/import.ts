@@ -2,25 +2,9 @@
  * Trace importers: every trace format, detected by content (gzipped or not), read into
  * AgentLens wire events by the Rust core. Also plain gzip and bounded gunzip.
  */
-import { analysisWasm, type WireEvent } from "./wasm.js";
-
-/** The formats {@link importTrace} detects. */
-export type TraceFormat =
-  | "ndjson"
-  | "agentlens_batch"
-  | "agentlens_session"
-  | "inspector_export"
-  | "otlp_json"
-  | "openai_agents"
-  | "event_array";
-
-/** What {@link importTrace} read. */
-export interface ImportResult {
-  format: TraceFormat;
-  events: WireEvent[];
-  /** What was skipped and where (positions only, never the input). */
-  warnings: string[];
-}
+import type { DecodedNdjson, ImportResult, TraceFormat } from "./check-types.js";
+import type { WireEvent } from "./event-types.js";
+import { analysisWasm, parsed } from "./wasm.js";
 
 /**
  * Reads a whole trace: AgentLens NDJSON, a `{"events":[…]}` batch, a backend session
@@ -41,7 +25,7 @@ export interface ImportResult {
  */
 export function importTrace(bytes: Uint8Array | string): ImportResult {
   const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
-  return JSON.parse(analysisWasm().importTraceJson(data));
+  return parsed(analysisWasm().importTraceJson(data));
 }
 
 /** A streaming importer: {@link createTraceImporter}. */
@@ -84,19 +68,19 @@ export function createTraceImporter(): TraceImporter {
   let warnings: string[] = [];
   const sync = () => {
     format = (inner.format() as TraceFormat | undefined) ?? undefined;
-    warnings = JSON.parse(inner.warningsJson());
+    warnings = parsed(inner.warningsJson());
   };
   return {
     push(bytes: Uint8Array): WireEvent[] {
       try {
-        return JSON.parse(inner.push(bytes));
+        return parsed(inner.push(bytes));
       } finally {
         sync();
       }
     },
     finish(): WireEvent[] {
       try {
-        return JSON.parse(inner.finish());
+        return parsed(inner.finish());
       } finally {
         sync();
       }
@@ -160,8 +144,9 @@ export function gunzip(bytes: Uint8Array, maxBytes?: number): Uint8Array {
  * console.log(events.length, errors); // 1, one message naming line 2
  * ```
  */
-export function decodeNdjson(text: string): { header: { format: string; version: number; producer?: string } | null; events: WireEvent[]; errors: string[] } {
-  return analysisWasm().decodeNdjson(text);
+export function decodeNdjson(text: string): DecodedNdjson {
+  // The wasm declares events as plain objects; they are the core's serialised events.
+  return analysisWasm().decodeNdjson(text) as DecodedNdjson;
 }
 
 /**
@@ -170,5 +155,6 @@ export function decodeNdjson(text: string): { header: { format: string; version:
  * problem.
  */
 export function decodeWireBody(body: Uint8Array): WireEvent[] {
-  return analysisWasm().decodeWireBody(body);
+  const events: WireEvent[] = analysisWasm().decodeWireBody(body);
+  return events;
 }

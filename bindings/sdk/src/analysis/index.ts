@@ -1,25 +1,71 @@
-/** Every analysis engine, from the Rust core (see `@agentlens/sdk/analysis`). */
-export { analysisWasm, useAnalysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
-export { sessionCost, sessionStats, dailyCosts, costSummary, pricingLookup, type PricingOverrides } from "./cost.js";
-export {
-  forecast,
-  spendingSummary,
-  checkBudget,
-  usageRecords,
-  type ForecastOptions,
-  type UsageRecord,
-  type UsageRecords,
-} from "./forecast.js";
-export {
-  checkCompliance,
-  compliancePreset,
-  type CompliancePolicy,
-  type ComplianceResult,
-  type ComplianceOptions,
-  type CustomValidator,
-  type CustomRuleAnswer,
-} from "./compliance.js";
-export { detectDrift, type DriftResult } from "./drift.js";
-export { createAlertEngine, type AlertEngine, type AlertRules, type FiredAlert } from "./alert.js";
-export { importTrace, createTraceImporter, decodeNdjson, decodeWireBody, gzip, gunzip, type TraceFormat, type ImportResult, type TraceImporter } from "./import.js";
-export { createSessionSet, type SessionSet, type SessionComplianceReport } from "./sessions.js";
+/**
+ * Every analysis engine, from the Rust core (see `@agentlens/sdk/analysis`): typed functions
+ * over typed reports. The raw wasm module is not exported here (AgentLens's own packages use
+ * `@agentlens/sdk/internal`).
+ */
+export type { JsonValue, JsonObject, EventType, KnownEventType, WireEvent, WireEventInput, WireToolCall, WireDecisionTrace, WireMemory, WireErrorInfo } from "./event-types.js";
+export type {
+  ModelPrice,
+  PriceOverride,
+  PricingOverrides,
+  EventCost,
+  ModelCost,
+  SessionCost,
+  DayCost,
+  DailyCosts,
+  ModelShare,
+  CostSummary,
+  Latency,
+  ToolStats,
+  MinuteBucket,
+  SessionStats,
+  UsageRecord,
+  UsageRecords,
+  ForecastMethod,
+  ForecastOptions,
+  DailyPrediction,
+  ForecastResult,
+  ModelUsage,
+  SpendingTrend,
+  SpendingSummary,
+  BudgetAlert,
+} from "./cost-types.js";
+export type {
+  RuleSeverity,
+  BuiltInRuleKind,
+  ComplianceRule,
+  CompliancePolicy,
+  CheckedRule,
+  PresetPolicy,
+  Verdict,
+  RuleResult,
+  ComplianceReport,
+  ComplianceResult,
+  SessionComplianceReport,
+  ComplianceSession,
+  CustomRuleAnswer,
+  CustomValidator,
+  DriftStatus,
+  MetricDrift,
+  ToolUsageDrift,
+  DriftReport,
+  DriftResult,
+  SessionSetDrift,
+  AlertSeverity,
+  AlertOperator,
+  AlertCondition,
+  AlertRule,
+  AlertRules,
+  FiredAlert,
+  TraceFormat,
+  ImportResult,
+  NdjsonHeader,
+  DecodedNdjson,
+} from "./check-types.js";
+export { sessionCost, sessionStats, dailyCosts, costSummary, pricingLookup } from "./cost.js";
+export { forecast, spendingSummary, checkBudget, usageRecords } from "./forecast.js";
+export { checkCompliance, compliancePreset, type ComplianceOptions, type PresetName } from "./compliance.js";
+export { detectDrift } from "./drift.js";
+export { createAlertEngine, type AlertEngine } from "./alert.js";
+export { importTrace, createTraceImporter, decodeNdjson, decodeWireBody, gzip, gunzip, type TraceImporter } from "./import.js";
+export { createSessionSet, type SessionSet, type SessionSetComplianceOptions } from "./sessions.js";

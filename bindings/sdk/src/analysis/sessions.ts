@@ -1,10 +1,18 @@
 /** Many sessions analysed together, held inside the analysis wasm. */
-import { checkedAtMs, policyText, type CompliancePolicy, type CustomValidator } from "./compliance.js";
-import type { DriftResult } from "./drift.js";
-import { analysisWasm, type AnalysisObject, type WireEvent } from "./wasm.js";
+import type { CompliancePolicy, CustomValidator, SessionComplianceReport, SessionSetDrift } from "./check-types.js";
+import { checkedAtMs, policyText, type PresetName } from "./compliance.js";
+import type { WireEventInput } from "./event-types.js";
+import { analysisWasm, parsed } from "./wasm.js";
 
-/** One session's compliance report, with its `render()` text when asked for. */
-export type SessionComplianceReport = AnalysisObject & { session_id: string; compliant: boolean; text?: string };
+/** Options of {@link SessionSet.compliance}. */
+export type SessionSetComplianceOptions = {
+  /** The reports' time (default: now). */
+  checkedAt?: Date | number;
+  /** Validators for custom rule kinds, by kind. */
+  validators?: { [kind: string]: CustomValidator };
+  /** Adds each report's `render()` text as `text`. */
+  withText?: boolean;
+};
 
 /** A trace grouped into sessions once, for compliance and drift over many of them. */
 export interface SessionSet {
@@ -18,12 +26,9 @@ export interface SessionSet {
    * Checks every session against a policy (or the `"strict"`/`"permissive"` preset);
    * reports in session order. `withText` adds each report's `render()` text.
    */
-  compliance(
-    policy: CompliancePolicy | "strict" | "permissive",
-    options?: { checkedAt?: Date | number; validators?: Record<string, CustomValidator>; withText?: boolean },
-  ): SessionComplianceReport[];
+  compliance(policy: CompliancePolicy | PresetName, options?: SessionSetComplianceOptions): SessionComplianceReport[];
   /** Drift of the `current` sessions against the `baseline` ones (by id); ids not in the set are listed in `unknown`. */
-  drift(baseline: string[], current: string[], options?: { threshold?: number }): DriftResult & { unknown: string[] };
+  drift(baseline: string[], current: string[], options?: { threshold?: number }): SessionSetDrift;
   /** Frees the wasm memory holding the sessions. */
   free(): void;
 }
@@ -48,7 +53,7 @@ export interface SessionSet {
  * set.free();
  * ```
  */
-export function createSessionSet(trace: Uint8Array | string | WireEvent[]): SessionSet {
+export function createSessionSet(trace: Uint8Array | string | WireEventInput[]): SessionSet {
   const w = analysisWasm();
   const inner = Array.isArray(trace)
     ? w.SessionSetWasm.fromEventsJson(JSON.stringify(trace))
@@ -60,12 +65,12 @@ export function createSessionSet(trace: Uint8Array | string | WireEvent[]): Sess
     get eventCount() {
       return inner.eventCount;
     },
-    sessionIds: () => JSON.parse(inner.sessionIdsJson()),
+    sessionIds: () => parsed(inner.sessionIdsJson()),
     compliance(policy, options = {}) {
-      return JSON.parse(inner.complianceJson(policyText(policy), checkedAtMs(options.checkedAt), options.withText ?? false, options.validators));
+      return parsed(inner.complianceJson(policyText(policy), checkedAtMs(options.checkedAt), options.withText ?? false, options.validators));
     },
     drift(baseline, current, options = {}) {
-      return JSON.parse(inner.driftJson(JSON.stringify(baseline), JSON.stringify(current), options.threshold ?? 0.5));
+      return parsed(inner.driftJson(JSON.stringify(baseline), JSON.stringify(current), options.threshold ?? 0.5));
     },
     free: () => inner.free(),
   };

@@ -7,7 +7,7 @@
  */
 import { Driver, type Host } from "./driver.js";
 import { wasm } from "./wasm.js";
-import type { PipelineWasm } from "../../wasm/agentlens_wasm.js";
+import type { Output, PipelineStats, PipelineWasm } from "../../wasm/agentlens_wasm.js";
 import type { PipelineOptions } from "./config.js";
 
 export {
@@ -62,10 +62,51 @@ export { usePlatform, platform, stackContextStore, type Platform, type ContextSt
 export type { Exporter } from "./exporter.js";
 export type { Output, PipelineStats, RedactResult, DecodedTrace, BuildInfo, DropReason, ExplainStyle, DeliveryProblem, DeliveryFailure } from "../../wasm/agentlens_wasm.js";
 
-/** Builds a wasm pipeline. Throws `AgentLensConfigError` naming a bad option. */
-export function createPipeline(options: PipelineOptions = {}, seed?: Uint8Array): PipelineWasm {
-  const w = wasm();
-  return new w.PipelineWasm(JSON.stringify(options), seed);
+/**
+ * The core's batching pipeline, driven by hand (below the driver: for custom integrations
+ * and tests). Times are the host's monotonic milliseconds; the pipeline never reads a clock.
+ */
+export interface Pipeline {
+  /** Takes a JSON array of events; returns how many were accepted. */
+  pushJson(nowMs: number, eventsJson: string): number;
+  /** What to do now: sends, drops, deliveries, retries, and when to come back. */
+  drain(nowMs: number): Output[];
+  /** Marks everything pushed so far for sending; returns a mark for {@link Pipeline.isFlushed}. */
+  flush(nowMs: number): number;
+  isFlushed(mark: number): boolean;
+  /** The answer to request `id`: its HTTP status and `Retry-After`. */
+  handleStatus(nowMs: number, id: number, status: number, retryAfter: string | null | undefined, wallClockMs: number): void;
+  /** Request `id` failed without an answer (`kind`: a delivery problem). */
+  handleFailure(nowMs: number, id: number, kind: string): void;
+  /** A timer came due. */
+  handleTimeout(nowMs: number): void;
+  shutdown(nowMs: number, deadlineMs: number): void;
+  isShutDown(): boolean;
+  stats(): PipelineStats;
+  /** Frees the pipeline's wasm memory. */
+  free(): void;
+}
+
+function wasmPipeline(options: PipelineOptions, seed?: Uint8Array): PipelineWasm {
+  return new (wasm().PipelineWasm)(JSON.stringify(options), seed);
+}
+
+/** Builds a pipeline. Throws `AgentLensConfigError` naming a bad option. */
+export function createPipeline(options: PipelineOptions = {}, seed?: Uint8Array): Pipeline {
+  const p = wasmPipeline(options, seed);
+  return {
+    pushJson: (nowMs, eventsJson) => p.pushJson(nowMs, eventsJson),
+    drain: (nowMs) => p.drain(nowMs),
+    flush: (nowMs) => p.flush(nowMs),
+    isFlushed: (mark) => p.isFlushed(mark),
+    handleStatus: (nowMs, id, status, retryAfter, wallClockMs) => p.handleStatus(nowMs, id, status, retryAfter, wallClockMs),
+    handleFailure: (nowMs, id, kind) => p.handleFailure(nowMs, id, kind),
+    handleTimeout: (nowMs) => p.handleTimeout(nowMs),
+    shutdown: (nowMs, deadlineMs) => p.shutdown(nowMs, deadlineMs),
+    isShutDown: () => p.isShutDown(),
+    stats: () => p.stats(),
+    free: () => p.free(),
+  };
 }
 
 /**
@@ -84,7 +125,7 @@ export function createPipeline(options: PipelineOptions = {}, seed?: Uint8Array)
  * ```
  */
 export function createDriver(host: Host, options: PipelineOptions = {}, seed?: Uint8Array): Driver {
-  return new Driver(createPipeline(options, seed), host);
+  return new Driver(wasmPipeline(options, seed), host);
 }
 
 /** Redacts a JSON value with the given options; see `redactJson` in the core. */

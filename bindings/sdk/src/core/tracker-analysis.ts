@@ -5,13 +5,23 @@
  * first — what the engines see is what the exporters send. The analysis wasm is a
  * separate, larger module; it is loaded on first use (or is already there when the app
  * imported `@agentlens/sdk/analysis`).
+ *
+ * Imports go one way: this file builds on `../analysis/`, which imports nothing from `core/`.
  */
-import { checkedAtMs, policyText, type CompliancePolicy, type ComplianceResult, type CustomValidator } from "../analysis/compliance.js";
-import { pricingText, type PricingOverrides } from "../analysis/cost.js";
-import type { DriftResult } from "../analysis/drift.js";
-import type { AlertRules, FiredAlert } from "../analysis/alert.js";
-import type { ForecastOptions, UsageRecords } from "../analysis/forecast.js";
-import { analysisWasm, isAnalysisLoaded, type AnalysisObject, type AnalysisWasm } from "../analysis/wasm.js";
+import type { AlertRules, CompliancePolicy, ComplianceResult, CustomValidator, DriftResult, FiredAlert } from "../analysis/check-types.js";
+import type {
+  BudgetAlert,
+  ForecastOptions,
+  ForecastResult,
+  PricingOverrides,
+  SessionCost,
+  SessionStats,
+  SpendingSummary,
+  UsageRecords,
+} from "../analysis/cost-types.js";
+import { checkedAtMs, policyText, type PresetName } from "../analysis/compliance.js";
+import { pricingText } from "../analysis/cost.js";
+import { analysisWasm, isAnalysisLoaded, parsed, type AnalysisWasm } from "../analysis/wasm.js";
 import { AgentLensAnalysisError } from "./errors.js";
 import type { Recorder } from "./recorder.js";
 import type { SessionRecord } from "./session.js";
@@ -41,7 +51,6 @@ export async function analysisReady(): Promise<AnalysisWasm> {
   }
   return analysisWasm();
 }
-
 
 /** Which session: `sessionId`, else the current one. */
 export interface SessionChoice {
@@ -87,17 +96,17 @@ function allEvents(w: AnalysisWasm, r: Recorder, coreOptions: string): string {
 /** Options of `tracker.compliance()`. */
 export interface TrackerComplianceOptions extends SessionChoice {
   checkedAt?: Date | number;
-  validators?: Record<string, CustomValidator>;
+  validators?: { [kind: string]: CustomValidator };
 }
 
 export async function compliance(
   r: Recorder,
   coreOptions: string,
-  policy: CompliancePolicy | "strict" | "permissive",
+  policy: CompliancePolicy | PresetName,
   options: TrackerComplianceOptions = {},
 ): Promise<ComplianceResult> {
   const w = await analysisReady();
-  return JSON.parse(w.complianceJson(policyText(policy), sessionEvents(w, r, coreOptions, options), checkedAtMs(options.checkedAt), options.validators));
+  return parsed(w.complianceJson(policyText(policy), sessionEvents(w, r, coreOptions, options), checkedAtMs(options.checkedAt), options.validators));
 }
 
 /** Options of the cost methods. */
@@ -106,14 +115,14 @@ export interface TrackerCostOptions extends SessionChoice {
   pricing?: PricingOverrides;
 }
 
-export async function cost(r: Recorder, coreOptions: string, options: TrackerCostOptions = {}): Promise<AnalysisObject> {
+export async function cost(r: Recorder, coreOptions: string, options: TrackerCostOptions = {}): Promise<SessionCost> {
   const w = await analysisReady();
-  return JSON.parse(w.costJson(sessionEvents(w, r, coreOptions, options), pricingText(options.pricing)));
+  return parsed(w.costJson(sessionEvents(w, r, coreOptions, options), pricingText(options.pricing)));
 }
 
-export async function sessionStats(r: Recorder, coreOptions: string, options: TrackerCostOptions = {}): Promise<AnalysisObject> {
+export async function sessionStats(r: Recorder, coreOptions: string, options: TrackerCostOptions = {}): Promise<SessionStats> {
   const w = await analysisReady();
-  return JSON.parse(w.sessionStatsJson(sessionEvents(w, r, coreOptions, options), pricingText(options.pricing)));
+  return parsed(w.sessionStatsJson(sessionEvents(w, r, coreOptions, options), pricingText(options.pricing)));
 }
 
 export async function drift(
@@ -125,12 +134,12 @@ export async function drift(
 ): Promise<DriftResult> {
   const w = await analysisReady();
   const window = (ids: string[]) => `[${ids.map((sessionId) => sessionEvents(w, r, coreOptions, { sessionId })).join(",")}]`;
-  return JSON.parse(w.driftJson(window(baseline), window(current), options.threshold ?? 0.5));
+  return parsed(w.driftJson(window(baseline), window(current), options.threshold ?? 0.5));
 }
 
 export async function usageRecords(r: Recorder, coreOptions: string, pricing?: PricingOverrides): Promise<UsageRecords> {
   const w = await analysisReady();
-  return JSON.parse(w.usageRecordsJson(allEvents(w, r, coreOptions), pricingText(pricing)));
+  return parsed(w.usageRecordsJson(allEvents(w, r, coreOptions), pricingText(pricing)));
 }
 
 /** Records as the forecaster reads them, or a named error when none could be built. */
@@ -143,14 +152,14 @@ export async function forecast(
   r: Recorder,
   coreOptions: string,
   options: ForecastOptions & { pricing?: PricingOverrides },
-): Promise<AnalysisObject> {
+): Promise<ForecastResult> {
   const [w, text] = await records(r, coreOptions, options.pricing);
-  return JSON.parse(w.forecastJson(text, options.days, options.method ?? "auto", options.confidence ?? 0.95));
+  return parsed(w.forecastJson(text, options.days, options.method ?? "auto", options.confidence ?? 0.95));
 }
 
-export async function spendingSummary(r: Recorder, coreOptions: string, pricing?: PricingOverrides): Promise<AnalysisObject> {
+export async function spendingSummary(r: Recorder, coreOptions: string, pricing?: PricingOverrides): Promise<SpendingSummary> {
   const [w, text] = await records(r, coreOptions, pricing);
-  return JSON.parse(w.spendingSummaryJson(text));
+  return parsed(w.spendingSummaryJson(text));
 }
 
 export async function checkBudget(
@@ -158,9 +167,9 @@ export async function checkBudget(
   coreOptions: string,
   monthlyBudget: number,
   options: { pricing?: PricingOverrides; daysInPeriod?: number } = {},
-): Promise<AnalysisObject> {
+): Promise<BudgetAlert> {
   const [w, text] = await records(r, coreOptions, options.pricing);
-  return JSON.parse(w.checkBudgetJson(text, monthlyBudget, options.daysInPeriod ?? 30));
+  return parsed(w.checkBudgetJson(text, monthlyBudget, options.daysInPeriod ?? 30));
 }
 
 /** A running alert watch; see `tracker.watchAlerts()`. */
@@ -201,7 +210,7 @@ export async function watchAlerts(
   let stopped = false;
   feed = (batch) => {
     if (stopped) return;
-    const alerts: FiredAlert[] = JSON.parse(engine.pushMany(sanitized(w, r, coreOptions, batch)));
+    const alerts = parsed<FiredAlert[]>(engine.pushMany(sanitized(w, r, coreOptions, batch)));
     for (const alert of alerts) {
       fired.push(alert);
       if (fired.length > MAX_KEPT_ALERTS) fired.shift();
