@@ -13,6 +13,10 @@
 //! [`explain_sanitized`] and [`explain_json`] first redact and truncate each event as the
 //! pipeline does ([`crate::redact::sanitize_events`]), so that an
 //! explanation shows no more than the trace that was sent.
+//!
+//! [`blocks`] reads either format back as structured blocks (headings, paragraphs, lists,
+//! strong and emphasised text), so a host can draw an explanation without a Markdown
+//! parser; the Markdown itself is unchanged.
 
 use std::fmt::Write as _;
 
@@ -26,8 +30,10 @@ use crate::time::UnixNanos;
 
 mod backend;
 mod backend_steps;
+mod blocks;
 
 pub use backend::explain_backend;
+pub use blocks::{Block, Line, Mark, Span, blocks, spans};
 
 /// Inputs, outputs and answers longer than this many UTF-16 code units (JavaScript's
 /// `length`, which the backend's `truncate` counts) are cut and end with `…`.

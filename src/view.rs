@@ -1,0 +1,277 @@
+//! A trace held for a viewer: the events stay here, and the viewer asks for what it shows.
+//!
+//! [`TraceView`] keeps every event once, as the importer decoded it, grouped by session
+//! as it arrives, with what each session's list row says (agent, status, times, errors,
+//! tokens, models, tools) kept up to date by the core's rules
+//! ([`crate::model::semantics`]). A viewer never parses or counts events itself: it asks
+//! for a page of session rows ([`list`]), a page of a session's timeline ([`timeline`]),
+//! one event, the charts' series ([`charts`]), alerts, compliance, drift and explain over
+//! chosen sessions ([`panels`]), or the trace redacted ([`redaction`]). Answers are small
+//! serialisable values; only what is shown crosses to the host.
+//!
+//! It performs no I/O and reads no clock: a time the answer depends on (compliance's
+//! `checked_at`) is an input.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::analysis::cost::PricingTable;
+use crate::model::semantics::{Facts, SessionStatus};
+use crate::model::{Event, EventType};
+
+pub mod charts;
+pub mod list;
+pub mod panels;
+pub mod redaction;
+pub mod timeline;
+
+/// The session key of an event that names neither a session nor a run.
+pub const NO_SESSION: &str = "(no session)";
+
+/// One session as the list shows it, kept up to date as events arrive.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Session {
+    /// The session id (else the run id, else [`NO_SESSION`]).
+    pub(crate) key: String,
+    /// The first agent name seen.
+    pub(crate) agent: String,
+    pub(crate) status: SessionStatus,
+    /// Epoch milliseconds of the earliest and latest timed event.
+    pub(crate) first: Option<f64>,
+    pub(crate) last: Option<f64>,
+    /// Indices into [`TraceView::events`], in time order once `sorted`.
+    pub(crate) events: Vec<u32>,
+    sorted: bool,
+    pub(crate) errors: u64,
+    /// Tokens over the events other than the session's end (which repeats the totals).
+    pub(crate) tokens_in: u64,
+    pub(crate) tokens_out: u64,
+    /// Models and tools named, in first-seen order.
+    pub(crate) models: Vec<String>,
+    pub(crate) tools: Vec<String>,
+}
+
+/// A trace held for a viewer (module docs).
+#[derive(Debug)]
+pub struct TraceView {
+    events: Vec<Event>,
+    /// [`Facts::of`] each event.
+    facts: Vec<Facts>,
+    sessions: Vec<Session>,
+    by_key: HashMap<String, u32>,
+    /// Identities already held, for [`TraceView::push_new`].
+    seen: HashSet<(u32, String)>,
+    pricing: PricingTable,
+    /// The last timeline built (a viewer pages through one session at a time).
+    cached: Option<timeline::Timeline>,
+}
+
+impl Default for TraceView {
+    fn default() -> Self {
+        Self::new(PricingTable::default())
+    }
+}
+
+/// The session an event is listed under: its session, else its run.
+pub fn session_key(e: &Event) -> &str {
+    if !e.session_id.is_empty() {
+        &e.session_id
+    } else {
+        e.run_id
+            .as_deref()
+            .filter(|r| !r.is_empty())
+            .unwrap_or(NO_SESSION)
+    }
+}
+
+/// Epoch milliseconds of an event's time.
+pub(crate) fn time_ms(e: &Event) -> Option<f64> {
+    e.time().map(|t| t.as_unix_ms())
+}
+
+/// The tool an event names: its tool call's, for tool events.
+pub(crate) fn tool_name(e: &Event) -> &str {
+    e.tool_call
+        .as_ref()
+        .map(|t| t.tool_name.as_str())
+        .filter(|n| !n.is_empty())
+        .unwrap_or("")
+}
+
+fn add_name(names: &mut Vec<String>, name: &str) {
+    if !name.is_empty() && !names.iter().any(|n| n == name) {
+        names.push(name.to_owned());
+    }
+}
+
+impl TraceView {
+    /// An empty view that prices events with `pricing`.
+    pub fn new(pricing: PricingTable) -> Self {
+        Self {
+            events: Vec::new(),
+            facts: Vec::new(),
+            sessions: Vec::new(),
+            by_key: HashMap::new(),
+            seen: HashSet::new(),
+            pricing,
+            cached: None,
+        }
+    }
+
+    /// How many events are held.
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+
+    /// How many sessions.
+    pub fn session_count(&self) -> usize {
+        self.sessions.len()
+    }
+
+    /// Every event, in the order it arrived.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// Session keys in first-seen order.
+    pub fn session_ids(&self) -> impl Iterator<Item = &str> {
+        self.sessions.iter().map(|s| s.key.as_str())
+    }
+
+    /// Adds events, in order.
+    pub fn push(&mut self, events: impl IntoIterator<Item = Event>) {
+        events.into_iter().for_each(|e| self.push_one(e));
+    }
+
+    /// Adds the events not already held (a session's start and end once each, other
+    /// events once per event id; events without an id are always new), for a host that
+    /// may receive one event twice (a collector's listing and its live stream). Returns
+    /// the keys of the sessions that changed.
+    pub fn push_new(&mut self, events: impl IntoIterator<Item = Event>) -> Vec<String> {
+        let mut changed: Vec<String> = Vec::new();
+        for e in events {
+            let id = match e.event_type {
+                EventType::SessionStart | EventType::SessionEnd => {
+                    Some(e.event_type.as_str().to_owned())
+                }
+                _ => e.event_id.as_ref().map(|id| format!("#{id}")),
+            };
+            let key = session_key(&e).to_owned();
+            if let Some(id) = id {
+                let session = self.by_key.get(&key).copied().unwrap_or(u32::MAX);
+                // A session not held yet has no identities; its index is known once pushed.
+                if session != u32::MAX && self.seen.contains(&(session, id.clone())) {
+                    continue;
+                }
+                self.push_one(e);
+                let session = self.by_key[&key];
+                self.seen.insert((session, id));
+            } else {
+                self.push_one(e);
+            }
+            add_name(&mut changed, &key);
+        }
+        changed
+    }
+
+    fn push_one(&mut self, e: Event) {
+        let index = self.events.len() as u32;
+        self.cached = None;
+        let key = session_key(&e);
+        let si = match self.by_key.get(key) {
+            Some(&i) => i as usize,
+            None => {
+                self.by_key
+                    .insert(key.to_owned(), self.sessions.len() as u32);
+                self.sessions.push(Session {
+                    key: key.to_owned(),
+                    sorted: true,
+                    ..Session::default()
+                });
+                self.sessions.len() - 1
+            }
+        };
+        let facts = Facts::of(&e);
+        let s = &mut self.sessions[si];
+        let t = time_ms(&e);
+        if let (Some(t), Some(&prev)) = (t, s.events.last()) {
+            if time_ms(&self.events[prev as usize]).is_some_and(|p| t < p) {
+                s.sorted = false;
+            }
+        }
+        s.events.push(index);
+        if s.agent.is_empty() {
+            s.agent = e.agent_name.clone().unwrap_or_default();
+        }
+        if let Some(t) = t {
+            s.first = Some(s.first.map_or(t, |f| f.min(t)));
+            s.last = Some(s.last.map_or(t, |l| l.max(t)));
+        }
+        s.errors += u64::from(facts.error);
+        if e.event_type != EventType::SessionEnd {
+            s.tokens_in = s.tokens_in.saturating_add(e.tokens_in.unwrap_or(0));
+            s.tokens_out = s.tokens_out.saturating_add(e.tokens_out.unwrap_or(0));
+        }
+        add_name(&mut s.models, e.model.as_deref().unwrap_or(""));
+        add_name(&mut s.tools, tool_name(&e));
+        s.status = s.status.then(facts.session);
+        self.events.push(e);
+        self.facts.push(facts);
+    }
+
+    /// One session by key.
+    pub(crate) fn session(&self, key: &str) -> Option<&Session> {
+        self.by_key.get(key).map(|&i| &self.sessions[i as usize])
+    }
+
+    /// A session's event indices in time order (untimed events first, then by arrival),
+    /// sorted once when first asked for.
+    pub(crate) fn ordered(&mut self, key: &str) -> Option<&[u32]> {
+        let i = *self.by_key.get(key)? as usize;
+        let (events, s) = (&self.events, &mut self.sessions[i]);
+        if !s.sorted {
+            let at = |i: &u32| time_ms(&events[*i as usize]).unwrap_or(f64::NEG_INFINITY);
+            s.events
+                .sort_by(|a, b| at(a).total_cmp(&at(b)).then(a.cmp(b)));
+            s.sorted = true;
+        }
+        Some(&self.sessions[i].events)
+    }
+
+    /// The known sessions among `keys`, in the order given.
+    pub(crate) fn known<'a>(&self, keys: &'a [String]) -> Vec<&'a str> {
+        keys.iter()
+            .map(String::as_str)
+            .filter(|k| self.by_key.contains_key(*k))
+            .collect()
+    }
+
+    /// The events of `keys`' sessions, session after session, each in time order (cloned:
+    /// the engines read slices of events).
+    pub(crate) fn events_of(&mut self, keys: &[&str]) -> Vec<Event> {
+        let mut out = Vec::new();
+        for key in keys {
+            let order = self.ordered(key).map(<[u32]>::to_vec).unwrap_or_default();
+            out.extend(order.iter().map(|&i| self.events[i as usize].clone()));
+        }
+        out
+    }
+
+    pub(crate) fn event(&self, i: u32) -> &Event {
+        &self.events[i as usize]
+    }
+
+    pub(crate) fn facts(&self, i: u32) -> Facts {
+        self.facts[i as usize]
+    }
+
+    pub(crate) fn pricing(&self) -> &PricingTable {
+        &self.pricing
+    }
+
+    pub(crate) fn all_sessions(&self) -> &[Session] {
+        &self.sessions
+    }
+}
+
+#[cfg(test)]
+mod tests;

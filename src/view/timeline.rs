@@ -1,0 +1,366 @@
+//! A session's timeline (runs nested by `parent_run_id`, each event under its run, a run's
+//! end folded into its start), its header, and one event's detail.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::list::{SessionRow, row_of};
+use super::{TraceView, time_ms, tool_name};
+use crate::analysis::cost::session_cost;
+use crate::model::{Event, EventType};
+
+/// Nesting deeper than this is drawn at this depth (and cycles end here).
+const MAX_DEPTH: usize = 64;
+/// A decision's reasoning is cut to this many characters in its label.
+const LABEL_CHARS: usize = 120;
+
+/// One row of a session's timeline.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TimelineRow {
+    /// Position in the timeline (deep links use it when an event has no id).
+    pub n: usize,
+    /// The event type's wire name.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The step name shown ([`step_label`]).
+    pub label: String,
+    /// Nesting depth: 0 for events outside any run.
+    pub depth: usize,
+    /// Milliseconds from the session's first event.
+    pub start: f64,
+    /// Duration in ms (a run's from its end), if known.
+    pub dur: Option<f64>,
+    /// An error by the core's rule (a run: its end failed).
+    pub error: bool,
+    /// The event id, else `@n`.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// The run id, or empty.
+    pub run: String,
+}
+
+/// A session's rows, built once and kept until events arrive.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Timeline {
+    key: String,
+    rows: Vec<TimelineRow>,
+    /// The event index of each row.
+    index: Vec<u32>,
+    span: f64,
+}
+
+/// A page of a session's timeline.
+#[derive(Clone, Debug, Serialize)]
+pub struct TimelinePage {
+    /// Rows in the whole timeline.
+    pub total: usize,
+    /// Milliseconds from the first event to the last end.
+    pub span: f64,
+    /// The rows asked for.
+    pub rows: Vec<TimelineRow>,
+}
+
+/// A session's header: its list row, totals and cost.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionHeader {
+    /// The list's row (its `models` are all of them here).
+    #[serde(flatten)]
+    pub row: SessionRow,
+    /// Input tokens.
+    pub tokens_in: u64,
+    /// Output tokens.
+    pub tokens_out: u64,
+    /// Tools called, in first-seen order.
+    pub tools: Vec<String>,
+    /// Rows in its timeline.
+    pub rows: usize,
+    /// See [`TimelinePage::span`].
+    pub span: f64,
+    /// Cost of the priced events, in USD.
+    pub total_cost: f64,
+    /// Models with no price.
+    pub unmatched_models: Vec<String>,
+}
+
+/// One event in full, with its cost.
+#[derive(Clone, Debug, Serialize)]
+pub struct EventDetail<'a> {
+    /// Its timeline row.
+    pub row: TimelineRow,
+    /// The event, in the wire shape.
+    pub event: &'a Event,
+    /// Its cost, when it names a model or counts tokens.
+    pub cost: Option<EventCostShown>,
+}
+
+/// One event's price.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventCostShown {
+    /// In USD.
+    pub total: f64,
+    /// Whether its model has a price.
+    pub matched: bool,
+    /// The price's model name.
+    pub pricing_key: Option<String>,
+    /// The model, when it has no price.
+    pub unmatched: Vec<String>,
+}
+
+/// The name a timeline shows for an event: the model of an LLM call, the tool of a tool
+/// event, the name of a run, an error's type and message, a memory key, a decision's
+/// reasoning, the agent of a session start, the status of a session end; else the type.
+pub fn step_label(e: &Event) -> String {
+    let kind = e.event_type.as_str();
+    let or_type = |s: &str| {
+        if s.is_empty() {
+            kind.to_owned()
+        } else {
+            s.to_owned()
+        }
+    };
+    let some = |s: &Option<String>| s.as_deref().unwrap_or("").to_owned();
+    match &e.event_type {
+        EventType::LlmCall => e
+            .model
+            .clone()
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| "LLM call".into()),
+        _ if kind.starts_with("tool") => or_type(tool_name(e)),
+        EventType::RunStart => [&e.run_name, &e.run_id]
+            .into_iter()
+            .find_map(|s| s.clone().filter(|s| !s.is_empty()))
+            .unwrap_or_else(|| "run".into()),
+        _ if e.error.is_some() => {
+            let err = e
+                .error
+                .as_ref()
+                .map(|x| [x.error_type.as_str(), x.message.as_str()])
+                .unwrap_or_default();
+            or_type(
+                &err.iter()
+                    .filter(|s| !s.is_empty())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(": "),
+            )
+        }
+        _ if e.memory.is_some() => or_type(e.memory.as_ref().map_or("", |m| m.key.as_str())),
+        _ if e.decision_trace.is_some() => {
+            let r = e
+                .decision_trace
+                .as_ref()
+                .map_or("", |d| d.reasoning.as_str());
+            or_type(&r.chars().take(LABEL_CHARS).collect::<String>())
+        }
+        EventType::SessionStart => Some(some(&e.agent_name))
+            .filter(|a| !a.is_empty())
+            .unwrap_or_else(|| "session start".into()),
+        EventType::SessionEnd => match e.status.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => format!("ended: {s}"),
+            None => "session end".into(),
+        },
+        _ => or_type(&some(&e.agent_name)),
+    }
+}
+
+/// How deep each run sits, following `parent_run_id` (cycles cut).
+fn depths(parents: &HashMap<&str, &str>) -> HashMap<String, usize> {
+    let mut out = HashMap::new();
+    for &run in parents.keys() {
+        let (mut d, mut seen, mut at) = (1, HashSet::from([run]), run);
+        while let Some(&p) = parents.get(at) {
+            if !seen.insert(p) || d >= MAX_DEPTH {
+                break;
+            }
+            d += 1;
+            at = p;
+        }
+        out.insert(run.to_owned(), d);
+    }
+    out
+}
+
+fn build(view: &TraceView, key: &str, order: &[u32]) -> Timeline {
+    let mut parents: HashMap<&str, &str> = HashMap::new();
+    let mut ends: HashMap<&str, u32> = HashMap::new();
+    let mut started: HashSet<&str> = HashSet::new();
+    for &i in order {
+        let e = view.event(i);
+        let Some(run) = e.run_id.as_deref().filter(|r| !r.is_empty()) else {
+            continue;
+        };
+        parents.entry(run).or_insert("");
+        if let Some(p) = e
+            .parent_run_id
+            .as_deref()
+            .filter(|p| !p.is_empty() && *p != run)
+        {
+            parents
+                .entry(run)
+                .and_modify(|v| {
+                    if v.is_empty() {
+                        *v = p
+                    }
+                })
+                .or_insert(p);
+        }
+        match e.event_type {
+            EventType::RunEnd => drop(ends.insert(run, i)),
+            EventType::RunStart => drop(started.insert(run)),
+            _ => {}
+        }
+    }
+    parents.retain(|_, p| !p.is_empty());
+    let deep = depths(&parents);
+    let t0 = view.session(key).and_then(|s| s.first).unwrap_or(0.0);
+    let mut t = Timeline {
+        key: key.to_owned(),
+        ..Timeline::default()
+    };
+    for &i in order {
+        let e = view.event(i);
+        let run = e.run_id.as_deref().unwrap_or("");
+        let depth = if run.is_empty() {
+            0
+        } else {
+            deep.get(run).copied().unwrap_or(1)
+        };
+        if e.event_type == EventType::RunEnd && started.contains(run) {
+            continue;
+        }
+        let at = time_ms(e);
+        let start = at.map_or(0.0, |v| v - t0);
+        let (mut dur, mut error) = (e.duration_ms, view.facts(i).error);
+        if e.event_type == EventType::RunStart {
+            if let Some(&end) = ends.get(run) {
+                let end_event = view.event(end);
+                dur = end_event
+                    .duration_ms
+                    .or_else(|| Some(time_ms(end_event)? - at?));
+                error |= view.facts(end).failed_end;
+            }
+        }
+        let n = t.rows.len();
+        t.span = t
+            .span
+            .max(start + dur.filter(|d| d.is_finite()).unwrap_or(0.0));
+        t.rows.push(TimelineRow {
+            n,
+            kind: e.event_type.as_str().to_owned(),
+            label: step_label(e),
+            depth: if e.event_type == EventType::RunStart {
+                depth.saturating_sub(1)
+            } else {
+                depth
+            },
+            start,
+            dur: dur.filter(|d| d.is_finite()),
+            error,
+            reference: e
+                .event_id
+                .clone()
+                .filter(|id| !id.is_empty())
+                .unwrap_or_else(|| format!("@{n}")),
+            run: run.to_owned(),
+        });
+        t.index.push(i);
+    }
+    t
+}
+
+impl TraceView {
+    fn timeline_of(&mut self, key: &str) -> Option<&Timeline> {
+        if self.cached.as_ref().is_none_or(|t| t.key != key) {
+            let order = self.ordered(key)?.to_vec();
+            self.cached = Some(build(self, key, &order));
+        }
+        self.cached.as_ref()
+    }
+
+    /// Rows `offset..offset + limit` of a session's timeline.
+    pub fn timeline(&mut self, key: &str, offset: usize, limit: usize) -> Option<TimelinePage> {
+        let t = self.timeline_of(key)?;
+        let rows = t.rows.iter().skip(offset).take(limit).cloned().collect();
+        Some(TimelinePage {
+            total: t.rows.len(),
+            span: t.span,
+            rows,
+        })
+    }
+
+    /// The row of an event reference in a session's timeline: an event id, `@n`, or
+    /// `run:<id>` (the run's start, else its first event). `None` when absent.
+    pub fn find_row(&mut self, key: &str, reference: &str) -> Option<usize> {
+        let rows = &self.timeline_of(key)?.rows;
+        if let Some(run) = reference.strip_prefix("run:") {
+            let start = rows
+                .iter()
+                .position(|r| r.run == run && r.kind == "run_start");
+            return start.or_else(|| rows.iter().position(|r| r.run == run));
+        }
+        if let Some(n) = reference
+            .strip_prefix('@')
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            return (n < rows.len()).then_some(n);
+        }
+        rows.iter().position(|r| r.reference == reference)
+    }
+
+    /// A session's header, its cost priced over the events that name a model or count
+    /// tokens.
+    pub fn header(&mut self, key: &str) -> Option<SessionHeader> {
+        let (rows, span) = self.timeline_of(key).map(|t| (t.rows.len(), t.span))?;
+        let s = self.session(key)?;
+        let priced: Vec<Event> = s
+            .events
+            .iter()
+            .map(|&i| self.event(i))
+            .filter(|e| {
+                e.model.is_some() || e.tokens_in.unwrap_or(0) > 0 || e.tokens_out.unwrap_or(0) > 0
+            })
+            .cloned()
+            .collect();
+        let cost = session_cost(&priced, self.pricing());
+        let mut row = row_of(s);
+        row.models.clone_from(&s.models);
+        Some(SessionHeader {
+            row,
+            tokens_in: s.tokens_in,
+            tokens_out: s.tokens_out,
+            tools: s.tools.clone(),
+            rows,
+            span,
+            total_cost: cost.total_cost,
+            unmatched_models: cost.unmatched_models,
+        })
+    }
+
+    /// Row `n` of a session's timeline with its event in full.
+    pub fn event_detail(&mut self, key: &str, n: usize) -> Option<EventDetail<'_>> {
+        let t = self.timeline_of(key)?;
+        let (row, i) = (t.rows.get(n)?.clone(), t.index[n]);
+        let e = self.event(i);
+        let cost = (e.model.as_deref().is_some_and(|m| !m.is_empty())
+            || e.tokens_in.unwrap_or(0) > 0
+            || e.tokens_out.unwrap_or(0) > 0)
+            .then(|| {
+                let c = session_cost(std::slice::from_ref(e), self.pricing());
+                let one = c.event_costs.first();
+                EventCostShown {
+                    total: c.total_cost,
+                    matched: one.is_some_and(|x| x.matched),
+                    pricing_key: one.and_then(|x| x.pricing_key.clone()),
+                    unmatched: c.unmatched_models,
+                }
+            });
+        Some(EventDetail {
+            row,
+            event: e,
+            cost,
+        })
+    }
+}
