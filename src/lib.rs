@@ -30,6 +30,7 @@ pub mod model;
 pub mod pipeline;
 pub mod redact;
 pub mod time;
+pub mod view;
 
 #[cfg(feature = "testing")]
 pub mod testing;
