@@ -15,7 +15,8 @@ pub mod semantics;
 pub use event::{DecisionTrace, ErrorInfo, Event, EventType, Memory, ToolCall};
 pub use semantics::SessionStatus;
 
-/// Session and run status values used on the wire.
+/// Session and run status values used on the wire. What a status *means* (failed or
+/// not) is [`semantics::is_failure_status`].
 pub mod status {
     /// A session that has started and not ended.
     pub const ACTIVE: &str = "active";
@@ -29,11 +30,6 @@ pub mod status {
     pub const FAILED: &str = "failed";
     /// Ended because it ran out of time.
     pub const TIMEOUT: &str = "timeout";
-
-    /// Whether a status string means the session or run ended with an error.
-    pub fn is_error(status: &str) -> bool {
-        status.eq_ignore_ascii_case(ERROR) || status.eq_ignore_ascii_case(FAILED)
-    }
 }
 
 /// The agent name a session gets when none is given (as the AgentLens SDK).

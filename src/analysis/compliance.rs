@@ -13,10 +13,14 @@
 //!   `max_tokens`, `min_tokens`, `max_events`, `min_events`, `max_duration_ms` and
 //!   `max_tool_calls` without a numeric `limit`, naming the rule. A policy built in code
 //!   that skips validation gets a `skip` verdict for such a rule, never a false `fail`.
-//! - **`max_error_rate` counts every error type.** The seed counted only events whose type
-//!   is exactly `error`, so the decorators' `tool_error` and `agent_error` never counted.
-//!   Here an event is an error when its type contains `error` (case-insensitive), the rule
-//!   the seed's own drift metrics use ([`is_error_event`]).
+//! - **`max_error_rate` counts every error.** The seed counted only events whose type is
+//!   exactly `error`, so the decorators' `tool_error` and `agent_error` never counted.
+//!   Here an event is an error by the core's one rule,
+//!   [`crate::model::semantics::is_error`] (any type containing `error`, error details, a
+//!   failed or timed-out status), which drift, statistics and explain use too.
+//! - **A session's `status` is the core's one rule** ([`crate::model::SessionStatus`]):
+//!   a session whose root run failed is `error` whatever its end says, and an end with
+//!   an unknown status is `completed`. Custom validators see that status.
 //! - **Wrong-typed fields are errors.** The seed accepted any JSON for any field; here a
 //!   rule whose `limit` is a string, whose `tools` is not a list of strings, or whose
 //!   `severity` is neither `error` nor `warning` is rejected, naming the rule by index and
@@ -43,8 +47,10 @@ pub use checker::{ComplianceChecker, Validator};
 pub use policy::{CompliancePolicy, ComplianceRule, PolicyError, Severity, kind};
 pub use presets::{permissive_policy, strict_policy};
 pub use report::{ComplianceReport, RuleOutcome, RuleResult, Verdict};
-pub(crate) use session::contains_ignore_ascii_case;
-pub use session::{SessionView, is_error_event};
+pub use session::SessionView;
+
+/// The core's one rule for errors, under the name this module had for it.
+pub use crate::model::semantics::is_error as is_error_event;
 
 /// Whole numbers print without a fraction, as Python prints an `int` limit.
 fn num(x: f64) -> String {

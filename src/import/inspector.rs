@@ -14,7 +14,9 @@ use serde_json::{Map, Value};
 
 use super::json;
 use super::warn::Warnings;
-use crate::model::{DecisionTrace, ErrorInfo, Event, EventType, Memory, ToolCall, status};
+use crate::model::{
+    DecisionTrace, ErrorInfo, Event, EventType, Memory, ToolCall, semantics, status,
+};
 
 /// Keys every Inspector event has; not repeated in `attributes`.
 const BASE_KEYS: &[&str] = &[
@@ -75,7 +77,7 @@ fn step_event(mut d: Map<String, Value>, base: &Event) -> Event {
     let failed = d
         .get("status")
         .and_then(Value::as_str)
-        .is_some_and(status::is_error);
+        .is_some_and(semantics::is_failure_status);
     let output = take(&mut d, "output");
     e.event_type = EventType::parse(&kind);
     match kind.as_str() {

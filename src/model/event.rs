@@ -90,12 +90,6 @@ impl EventType {
         }
     }
 
-    /// Whether the type itself is one of the error types (`error`, `tool_error`,
-    /// `agent_error`). Whether an *event* is an error is [`super::semantics::is_error`].
-    pub fn is_error(&self) -> bool {
-        matches!(self, Self::Error | Self::ToolError | Self::AgentError)
-    }
-
     /// The types the AgentLens backend stores; it skips every other type (reference A.3).
     pub fn accepted_by_agentlens_backend(&self) -> bool {
         matches!(
@@ -434,7 +428,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(e.tokens_in, Some(0));
-        assert_eq!(e.tokens_out, Some(0));
+        // A numeric string is a count (the one token rule, `lenient::token_count`).
+        assert_eq!(e.tokens_out, Some(7));
         assert_eq!(e.duration_ms, Some(0.0));
         assert_eq!(e.timestamp, None);
     }

@@ -6,10 +6,22 @@
 //! - An **error** is something that went wrong in one operation: an `error`,
 //!   `tool_error` or `agent_error` event, any other type whose name contains `error`
 //!   (`llm_error`, `handoff_error`), an event with error details, or one whose status
-//!   says it failed or timed out. Lifecycle records (`session_start`, `session_end`,
-//!   `run_start`, `run_end`) are never errors themselves: their status is the outcome of
-//!   a whole run or session, and counting it too would count one failure twice (the
-//!   `error` event a failing run records and the run's end).
+//!   says it failed or timed out ([`is_failure_status`]). Lifecycle records
+//!   (`session_start`, `session_end`, `run_start`, `run_end`) are never errors
+//!   themselves: their status is the outcome of a whole run or session, and counting it
+//!   too would count one failure twice (the `error` event a failing run records and the
+//!   run's end).
+//!
+//!   The seed systems each counted a part of this: the backend's `error_rate` the three
+//!   error types, the SDK's compliance `max_error_rate` only `error`, its drift metrics
+//!   any type containing `error`, its client-side alerts any event with error details,
+//!   and Agent Inspector marks an operation that went wrong with the status `failed`
+//!   (reference A.5, B.5, B.6, B.7, C.1). The rule is their union, so no engine misses
+//!   an error another one shows. A **timed-out operation** (an `llm_call` with status
+//!   `timeout`) is an error: it did not complete, as a `failed` one did not, and
+//!   OpenTelemetry records a timeout as an operation's `error.type`. Only a *session's*
+//!   `timeout` is an outcome of its own (the backend's session statuses keep `timeout`
+//!   apart from `error`), which [`SessionStatus::Timeout`] keeps.
 //! - A run or session **ended in failure** when its end record has an error status or
 //!   error details.
 //! - A **session's status** is `error` as soon as its end says so or one of its root runs
@@ -123,9 +135,11 @@ impl Facts {
     }
 }
 
-/// Whether a status string says the operation failed or timed out.
+/// Whether a status string says the operation failed or timed out: `error`, `failed`
+/// (Agent Inspector), `failure`, `timeout` or `timed_out`, in any case.
 pub fn is_failure_status(s: &str) -> bool {
-    status::is_error(s)
+    s.eq_ignore_ascii_case(status::ERROR)
+        || s.eq_ignore_ascii_case(status::FAILED)
         || s.eq_ignore_ascii_case("failure")
         || s.eq_ignore_ascii_case(status::TIMEOUT)
         || s.eq_ignore_ascii_case("timed_out")
@@ -158,11 +172,19 @@ pub fn is_error(e: &Event) -> bool {
     if is_lifecycle(&e.event_type) {
         return false;
     }
-    let by_type = match &e.event_type {
-        EventType::Custom(name) => contains_ignore_case(name, "error"),
-        t => t.is_error(),
-    };
-    by_type || e.error.is_some() || e.status.as_deref().is_some_and(is_failure_status)
+    is_error_type(&e.event_type)
+        || e.error.is_some()
+        || e.status.as_deref().is_some_and(is_failure_status)
+}
+
+/// Whether the type alone says an event is an error: `error`, `tool_error`,
+/// `agent_error`, or any other type whose name contains `error`, ignoring case.
+pub fn is_error_type(t: &EventType) -> bool {
+    match t {
+        EventType::Error | EventType::ToolError | EventType::AgentError => true,
+        EventType::Custom(name) => contains_ignore_ascii_case(name, "error"),
+        _ => false,
+    }
 }
 
 /// Whether `e`, the end of a run or session, says it ended in failure.
@@ -170,9 +192,10 @@ pub fn ended_in_failure(e: &Event) -> bool {
     e.error.is_some() || e.status.as_deref().is_some_and(is_failure_status)
 }
 
-fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+/// Whether `haystack` contains `needle`, ignoring ASCII case, without allocating.
+pub(crate) fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 #[cfg(test)]

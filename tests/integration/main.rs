@@ -14,4 +14,5 @@ mod import;
 mod pipeline;
 mod redact;
 mod redact_canary;
+mod semantics;
 mod wire_compat;

@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use super::{
     CompliancePolicy, ComplianceReport, ComplianceRule, RuleOutcome, RuleResult, SessionView,
-    Verdict, is_error_event, kind, num, number,
+    Verdict, kind, num, number,
 };
-use crate::model::EventType;
+use crate::model::{EventType, semantics};
 use crate::time::UnixNanos;
 
 /// A custom rule: evaluates a session against a rule, or says why it could not (an `Err`
@@ -246,7 +246,7 @@ struct Facts {
     decisions: usize,
     /// Those with non-blank reasoning.
     reasoned: usize,
-    /// Error events ([`is_error_event`]).
+    /// Errors, by the core's one rule ([`semantics::is_error`]).
     errors: usize,
 }
 
@@ -281,7 +281,7 @@ impl Facts {
                     f.reasoned += 1;
                 }
             }
-            if is_error_event(e) {
+            if semantics::is_error(e) {
                 f.errors += 1;
             }
         }

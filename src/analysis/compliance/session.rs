@@ -1,9 +1,9 @@
-//! The session as the rules see it ([`SessionView`]), and what counts as an error event.
+//! The session as the rules see it ([`SessionView`]).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::model::{DEFAULT_AGENT_NAME, Event, EventType, status};
+use crate::model::{DEFAULT_AGENT_NAME, Event, EventType, SessionStatus};
 use crate::time::UnixNanos;
 
 const NANOS_PER_MS: f64 = 1_000_000.0;
@@ -13,10 +13,13 @@ const NANOS_PER_MS: f64 = 1_000_000.0;
 /// Built from a session's events in any order of types ([`SessionView::from_events`]):
 /// - agent name, metadata and start time come from the first `session_start` (agent name
 ///   `default-agent` when absent; start time, else the first timed event's);
-/// - end time, status and token totals come from the last `session_end` (`ended_at`, else
-///   its timestamp, else the latest event time; status `completed` when it carries none;
-///   token totals, else the sum over the regular events);
-/// - with no `session_end` the session is still `active` and has no end time;
+/// - end time and token totals come from the last `session_end` (`ended_at`, else its
+///   timestamp, else the latest event time; token totals, else the sum over the regular
+///   events); with no `session_end` the session has no end time;
+/// - the status is the core's one rule, [`SessionStatus::of_session`]: `error` once the
+///   end says so or a root run failed, else `timeout` or `completed` once ended (an end
+///   with an unknown status or none is `completed`, as the backend reads it), `active`
+///   before;
 /// - every other event is a regular event, in order (the seed's `session.events`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionView {
@@ -33,7 +36,7 @@ pub struct SessionView {
     /// When it ended; `None` while it is active.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<UnixNanos>,
-    /// `active` until a `session_end`, then its status (default `completed`).
+    /// `active`, `completed`, `timeout` or `error`: [`SessionStatus::of_session`].
     pub status: String,
     /// Input tokens over the session.
     pub total_tokens_in: u64,
@@ -66,7 +69,9 @@ impl SessionView {
         let mut first_session_id: Option<String> = None;
         let mut regular = Vec::with_capacity(events.len());
         let (mut sum_in, mut sum_out) = (0u64, 0u64);
+        let mut status = SessionStatus::Active;
         for e in events {
+            status = status.then(SessionStatus::of_event(&e));
             first_time = first_time.or(e.time());
             latest = latest.max(e.time());
             if first_session_id.is_none() {
@@ -97,17 +102,13 @@ impl SessionView {
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| DEFAULT_AGENT_NAME.to_owned());
         let started_at = start.as_ref().and_then(|s| s.timestamp).or(first_time);
-        let (ended_at, status, total_tokens_in, total_tokens_out) = match &end {
+        let (ended_at, total_tokens_in, total_tokens_out) = match &end {
             Some(end) => (
                 end.ended_at.or(end.timestamp).or(latest),
-                end.status
-                    .clone()
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or_else(|| status::COMPLETED.to_owned()),
                 end.total_tokens_in.unwrap_or(sum_in),
                 end.total_tokens_out.unwrap_or(sum_out),
             ),
-            None => (None, status::ACTIVE.to_owned(), sum_in, sum_out),
+            None => (None, sum_in, sum_out),
         };
         Self {
             session_id,
@@ -115,7 +116,7 @@ impl SessionView {
             metadata: start.and_then(|s| s.metadata),
             started_at,
             ended_at,
-            status,
+            status: status.as_str().to_owned(),
             total_tokens_in,
             total_tokens_out,
             events: regular,
@@ -132,18 +133,4 @@ impl SessionView {
         let (start, end) = (self.started_at?, self.ended_at?);
         Some(end.0.saturating_sub(start.0) as f64 / NANOS_PER_MS)
     }
-}
-
-/// Whether an event counts as an error for `max_error_rate` and for drift's
-/// `error_rate`: its type contains `error`, case-insensitively (`error`, `tool_error`,
-/// `agent_error`, `llm_error`, ...), as the seed's `_metrics.extract_session_metrics`.
-pub fn is_error_event(e: &Event) -> bool {
-    crate::model::semantics::is_error(e)
-}
-
-/// Whether `haystack` contains `needle` (ASCII lowercase), ignoring ASCII case, without
-/// allocating.
-pub(crate) fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
