@@ -85,6 +85,25 @@ impl IdGen {
         format!("{:016x}", self.nonzero())
     }
 
+    /// `count` fresh ids of [`IdGen::event_id`]'s shape, written one after the other (16
+    /// hex characters each, no separator): a host takes them in order, so it needs one
+    /// call per block rather than one per id.
+    ///
+    /// ```
+    /// let mut g = agentlens::id::IdGen::from_u64(3);
+    /// let block = g.event_ids(4);
+    /// assert_eq!(block.len(), 64);
+    /// assert_eq!(&block[..16], agentlens::id::IdGen::from_u64(3).event_id());
+    /// ```
+    pub fn event_ids(&mut self, count: usize) -> String {
+        use std::fmt::Write;
+        let mut out = String::with_capacity(count.saturating_mul(16));
+        for _ in 0..count {
+            let _ = write!(out, "{:016x}", self.nonzero());
+        }
+        out
+    }
+
     /// A 16-hex-character OTLP span id, never all zero.
     pub fn span_id(&mut self) -> String {
         self.event_id()
@@ -120,6 +139,16 @@ mod tests {
         assert!(a.windows(2).all(|w| w[0] == w[1]));
         assert_ne!(IdGen::from_u64(1).event_id(), IdGen::from_u64(2).event_id());
         assert_ne!(IdGen::from_seed([0; 32]).event_id(), "0000000000000000");
+    }
+
+    #[test]
+    fn a_block_is_the_ids_one_at_a_time_would_be() {
+        let mut one = IdGen::from_u64(9);
+        let singles: String = (0..300).map(|_| one.event_id()).collect();
+        let mut block = IdGen::from_u64(9);
+        let blocks = block.event_ids(100) + &block.event_ids(200);
+        assert_eq!(blocks, singles);
+        assert_eq!(block.event_id(), one.event_id());
     }
 
     #[test]

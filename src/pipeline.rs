@@ -1,24 +1,30 @@
-//! The path of one event: sanitise (redact, truncate), encode, batch.
+//! The path of one event: sanitise (redact, truncate) once, encode once per wire shape,
+//! batch once per destination.
 //!
-//! [`Pipeline`] joins the pieces so that a host has one object to drive. Redaction runs
-//! here, before an event is queued or encoded, so no unredacted byte ever reaches the
-//! batcher, a request body or a file. It performs no I/O and reads no clock; see the
-//! crate docs for the drive loop.
+//! [`Pipeline`] joins the pieces so that a host has one object to drive, however many
+//! destinations (sinks) it delivers to. Each sink has its own batcher (queue, retries,
+//! accounting) and framing (AgentLens request bodies or NDJSON lines), so a failing
+//! destination never holds up another, while redaction runs once per event, before it
+//! is queued or encoded, so no unredacted byte ever reaches a batcher, a request body or
+//! a file. It performs no I/O and reads no clock; see the crate docs for the drive loop.
 
 use std::fmt;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::batch::{self, Batcher, Class, Output, Record, Stats};
-use crate::encode::agentlens::{self, WireConfig, compat};
+use crate::batch::{self, Batcher, Class, FlushMark, Output, Stats};
+use crate::encode::agentlens::{self, WireConfig};
 use crate::id::IdGen;
 use crate::model::{Event, EventType, semantics};
 use crate::redact::{self, Redactor, Report};
 use crate::time::Millis;
 
 mod options;
+mod sinks;
 
-pub use options::{Options, PatternOption};
+pub use options::{Kind, OPTIONS, OptionSpec, Options, PatternOption};
+pub use sinks::Format;
+use sinks::{Marks, Sink};
 
 pub use crate::redact::{MAX_NAME_BYTES, fit_event, sanitize};
 
@@ -58,11 +64,19 @@ pub enum ConfigError {
     Redact(redact::RedactError),
     /// A batching setting is invalid.
     Batch(batch::ConfigError),
-    /// A host option is unknown, of the wrong type or out of range.
+    /// A setting is out of range.
     Option {
         /// The option's name as the host spells it (`flushIntervalMs`).
         option: &'static str,
         /// What is wrong with it.
+        message: String,
+    },
+    /// A host option is unknown, or its value is of the wrong kind or out of range.
+    Value {
+        /// The option's name as the host spells it, with the path to the bad item if
+        /// the value is a list (`redactPatterns[0].luhn`).
+        option: String,
+        /// What it must be, and what it got (never a string's text).
         message: String,
     },
     /// The per-event limit cannot fit in one request.
@@ -80,6 +94,7 @@ impl fmt::Display for ConfigError {
             Self::Redact(e) => e.fmt(f),
             Self::Batch(e) => e.fmt(f),
             Self::Option { option, message } => write!(f, "invalid option {option}: {message}"),
+            Self::Value { option, message } => write!(f, "invalid option {option}: {message}"),
             Self::EventLargerThanRequest {
                 max_event_bytes,
                 max_request_bytes,
@@ -93,48 +108,132 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+impl ConfigError {
+    /// The option at fault, as a host spells it (`batchSize`, `redactPatterns[0]`).
+    pub fn option(&self) -> String {
+        match self {
+            Self::Redact(_) => "redactPatterns".into(),
+            Self::Batch(e) => {
+                let name = camel_case(e.option());
+                let ms = format!("{name}Ms");
+                if OPTIONS.iter().any(|s| s.name == ms) {
+                    ms
+                } else {
+                    name
+                }
+            }
+            Self::Option { option, .. } => (*option).into(),
+            Self::Value { option, .. } => option.clone(),
+            Self::EventLargerThanRequest { .. } => "maxEventBytes".into(),
+        }
+    }
+
+    /// What is wrong, as a phrase that follows the option's name (`must be ...`).
+    pub fn message(&self) -> String {
+        match self {
+            Self::Option { message, .. } | Self::Value { message, .. } => message.clone(),
+            Self::EventLargerThanRequest {
+                max_request_bytes, ..
+            } => {
+                format!("must be smaller than maxRequestBytes ({max_request_bytes})")
+            }
+            other => format!("is refused: {other}"),
+        }
+    }
+}
+
+/// `backoff_base` as a host spells it: `backoffBase`.
+fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Accounting for the whole pipeline.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct PipelineStats {
     /// The batcher's accounting: tracked = delivered + dropped + sampled out + pending.
+    /// For a pipeline of several sinks, the first sink's ([`Pipeline::sink_stats`] has
+    /// each one's).
     #[serde(flatten)]
     pub batch: Stats,
-    /// What redaction and truncation did (counts only, never values).
+    /// What redaction and truncation did (counts only, never values), once per event
+    /// whatever the number of sinks.
     pub redaction: Report,
 }
 
-/// Sanitises, encodes and batches events. See the crate docs for the drive loop.
+/// Sanitises each event once, encodes it once per wire shape and batches it once per
+/// sink. See the crate docs for the drive loop.
 #[derive(Debug)]
 pub struct Pipeline {
     redactor: Redactor,
-    batcher: Batcher,
+    sinks: Vec<Sink>,
     ids: IdGen,
-    wire: WireConfig,
     report: Report,
+    marks: Marks,
 }
 
 impl Pipeline {
-    /// Builds a pipeline. `seed` is host randomness for ids and retry jitter.
+    /// Builds a pipeline with one sink, framed and encoded as `config` says. `seed` is
+    /// host randomness for ids and retry jitter.
     ///
     /// # Errors
     /// [`ConfigError`] naming the first invalid option.
     pub fn new(config: Config, seed: [u8; 32]) -> Result<Self, ConfigError> {
-        config.batch.validate().map_err(ConfigError::Batch)?;
-        if config.redact.max_event_bytes + 64 > config.batch.max_request_bytes {
-            return Err(ConfigError::EventLargerThanRequest {
-                max_event_bytes: config.redact.max_event_bytes,
-                max_request_bytes: config.batch.max_request_bytes,
-            });
-        }
+        let sink = (config.batch.framing, config.wire);
+        Self::build(config, &[sink], seed)
+    }
+
+    /// Builds a pipeline with one sink per format (none is allowed: the pipeline then
+    /// only checks options and mints ids). Every sink shares `config`'s redaction and
+    /// batching settings; each has its own batcher. An `Agentlens` sink writes request
+    /// bodies with `config.wire`; an `Ndjson` sink writes model-shaped lines.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the first invalid option.
+    pub fn with_sinks(
+        config: Config,
+        formats: &[Format],
+        seed: [u8; 32],
+    ) -> Result<Self, ConfigError> {
+        let sinks: Vec<_> = formats.iter().map(|f| f.sink(config.wire)).collect();
+        Self::build(config, &sinks, seed)
+    }
+
+    fn build(
+        config: Config,
+        sinks: &[(batch::Framing, WireConfig)],
+        seed: [u8; 32],
+    ) -> Result<Self, ConfigError> {
+        check(&config)?;
         let redactor = Redactor::new(config.redact).map_err(ConfigError::Redact)?;
         let mut ids = IdGen::from_seed(seed);
-        let batcher = Batcher::new(config.batch, ids.next_u64());
+        let sinks = sinks
+            .iter()
+            .map(|&(framing, wire)| {
+                let batch = batch::Config {
+                    framing,
+                    ..config.batch.clone()
+                };
+                Sink::new(Batcher::new(batch, ids.next_u64()), wire)
+            })
+            .collect();
         Ok(Self {
             redactor,
-            batcher,
+            sinks,
             ids,
-            wire: config.wire,
             report: Report::default(),
+            marks: Marks::default(),
         })
     }
 
@@ -148,8 +247,14 @@ impl Pipeline {
         &self.redactor
     }
 
-    /// Sanitises, encodes and queues one event. `sampled` is a host sampler's decision
-    /// for the event's session or run; `None` applies the configured rate.
+    /// How many sinks the pipeline feeds.
+    pub fn sink_count(&self) -> usize {
+        self.sinks.len()
+    }
+
+    /// Sanitises one event (once), encodes it (once per wire shape the sinks need) and
+    /// queues it in every sink. `sampled` is a host sampler's decision for the event's
+    /// session or run; `None` applies the configured rate.
     pub fn push(&mut self, now: Millis, mut event: Event, sampled: Option<bool>) {
         if event.event_id.is_none()
             && !matches!(
@@ -158,6 +263,9 @@ impl Pipeline {
             )
         {
             event.event_id = Some(self.ids.event_id());
+        }
+        if self.sinks.is_empty() {
+            return;
         }
         sanitize(&self.redactor, &mut event, &mut self.report);
         let class = match event.event_type {
@@ -168,42 +276,21 @@ impl Pipeline {
             _ if semantics::is_error(&event) => Class::Error,
             _ => Class::Normal,
         };
-        let session: Box<str> = event.session_id.as_str().into();
-        let run: Option<Box<str>> = event.run_id.as_deref().map(Into::into);
-        // Backend compatibility takes the event apart in place (no copy); the extras
-        // are kept for a second encoding if the event must be cut to size.
-        let extras = if self.wire.backend_compat {
-            compat::prepare(&mut event)
-        } else {
-            compat::Extras::default()
-        };
-        let mut body = agentlens::encode_prepared(&event, &extras);
+        let key = sinks::Key::of(&event, class, sampled);
         let max_event_bytes = self.redactor.config().max_event_bytes;
-        if body.len() > max_event_bytes {
-            fit_event(&mut event, max_event_bytes, &mut self.report);
-            body = agentlens::encode_prepared(&event, &extras);
-        }
-        self.batcher.push(
-            now,
-            Record {
-                body: body.into_boxed_slice(),
-                session,
-                run,
-                class,
-                sampled,
-            },
-        );
+        let bodies = sinks::encode(&mut event, &self.sinks, max_event_bytes, &mut self.report);
+        sinks::queue(&mut self.sinks, now, bodies, &key);
     }
 
     /// Reads a JSON array of events (or one event object) and pushes each. Elements that
-    /// are not events are counted as dropped (`invalid`), never thrown. Returns how many
-    /// were accepted.
+    /// are not events are counted as dropped (`invalid`) in every sink, never thrown.
+    /// Returns how many were accepted.
     pub fn push_json(&mut self, now: Millis, text: &str) -> usize {
         let items = match serde_json::from_str::<Value>(text) {
             Ok(Value::Array(items)) => items,
             Ok(v @ Value::Object(_)) => vec![v],
             _ => {
-                self.batcher.note_invalid(1);
+                self.note_invalid(1);
                 return 0;
             }
         };
@@ -214,7 +301,7 @@ impl Pipeline {
                     self.push(now, e, None);
                     accepted += 1;
                 }
-                Err(_) => self.batcher.note_invalid(1),
+                Err(_) => self.note_invalid(1),
             }
         }
         accepted
@@ -226,53 +313,154 @@ impl Pipeline {
         match std::str::from_utf8(bytes) {
             Ok(text) => self.push_json(now, text),
             Err(_) => {
-                self.batcher.note_invalid(1);
+                self.note_invalid(1);
                 0
             }
         }
     }
 
-    /// Sends everything buffered, as soon as the retry state allows; see
-    /// [`Batcher::flush`] for the mark.
-    pub fn flush(&mut self, now: Millis) -> batch::FlushMark {
-        self.batcher.flush(now)
+    fn note_invalid(&mut self, count: u64) {
+        for s in &mut self.sinks {
+            s.batcher.note_invalid(count);
+        }
     }
 
-    /// Whether everything queued before `mark` was delivered or dropped.
-    pub fn is_flushed(&self, mark: batch::FlushMark) -> bool {
-        self.batcher.is_flushed(mark)
+    /// Sends everything buffered in every sink, as soon as each one's retry state
+    /// allows; the mark tells [`Pipeline::is_flushed`] when all of it is through.
+    pub fn flush(&mut self, now: Millis) -> FlushMark {
+        let marks = self
+            .sinks
+            .iter_mut()
+            .map(|s| s.batcher.flush(now))
+            .collect();
+        self.marks.add(marks)
     }
 
-    /// Whether shutdown has completed: nothing is pending any more.
+    /// Whether everything queued before `mark` was delivered or dropped, in every sink.
+    pub fn is_flushed(&self, mark: FlushMark) -> bool {
+        self.marks.is_flushed(mark, &self.sinks)
+    }
+
+    /// Whether shutdown has completed in every sink: nothing is pending any more.
     pub fn is_shut_down(&self) -> bool {
-        self.batcher.is_shut_down()
+        self.sinks.iter().all(|s| s.batcher.is_shut_down())
     }
 
-    /// Reports the result of a request the host performed.
+    /// Reports the result of a request the host performed (`id` as in the
+    /// [`batch::Request`]; it names the sink).
     pub fn handle_response(&mut self, now: Millis, id: u64, outcome: batch::Outcome) {
-        self.batcher.handle_response(now, id, outcome);
+        let n = self.sinks.len() as u64;
+        if let Some(s) = self.sinks.get_mut(sinks::sink_of(id, n)) {
+            s.batcher
+                .handle_response(now, sinks::local_id(id, n), outcome);
+        }
     }
 
-    /// Lets timers fire; harmless when nothing is due.
+    /// Lets timers fire in every sink; harmless when nothing is due.
     pub fn handle_timeout(&mut self, now: Millis) {
-        self.batcher.handle_timeout(now);
+        for s in &mut self.sinks {
+            s.batcher.handle_timeout(now);
+        }
     }
 
     /// Drains what it can before `deadline`; the rest is counted `shutdown_timeout`.
     pub fn shutdown(&mut self, now: Millis, deadline: Millis) {
-        self.batcher.shutdown(now, deadline);
+        for s in &mut self.sinks {
+            s.batcher.shutdown(now, deadline);
+        }
     }
 
-    /// The next thing for the host to do; call until it returns [`Output::Wait`].
+    /// The next thing for the host to do, from any sink; call until it returns
+    /// [`Output::Wait`] (the earliest deadline of all sinks).
     pub fn poll_output(&mut self, now: Millis) -> Output {
-        self.batcher.poll_output(now)
+        self.poll_sink_output(now).1
     }
 
-    /// Accounting so far.
+    /// [`Pipeline::poll_output`] with the index of the sink the output is for (a
+    /// request's id names its sink too). The final `Wait` comes with index
+    /// [`Pipeline::sink_count`].
+    pub fn poll_sink_output(&mut self, now: Millis) -> (usize, Output) {
+        let n = self.sinks.len() as u64;
+        let mut wait: Option<Millis> = None;
+        for (i, s) in self.sinks.iter_mut().enumerate() {
+            match s.batcher.poll_output(now) {
+                Output::Wait(at) => {
+                    wait = match (wait, at) {
+                        (Some(a), Some(b)) => Some(a.min(b)),
+                        (a, b) => a.or(b),
+                    };
+                }
+                Output::Send(mut req) => {
+                    req.id = sinks::global_id(req.id, i, n);
+                    return (i, Output::Send(req));
+                }
+                other => return (i, other),
+            }
+        }
+        self.marks.prune(&self.sinks);
+        (self.sinks.len(), Output::Wait(wait))
+    }
+
+    /// Accounting so far: the first sink's, and redaction's.
     pub fn stats(&self) -> PipelineStats {
         PipelineStats {
-            batch: self.batcher.stats(),
+            batch: self
+                .sinks
+                .first()
+                .map(|s| s.batcher.stats())
+                .unwrap_or_default(),
             redaction: self.report.clone(),
         }
     }
+
+    /// Each sink's accounting, in order.
+    pub fn sink_stats(&self) -> Vec<Stats> {
+        self.sinks.iter().map(|s| s.batcher.stats()).collect()
+    }
+
+    /// What redaction and truncation did so far (once per event).
+    pub fn redaction(&self) -> &Report {
+        &self.report
+    }
 }
+
+/// Checks the settings the redactor and the batcher do not check on their own.
+fn check(config: &Config) -> Result<(), ConfigError> {
+    config.batch.validate().map_err(ConfigError::Batch)?;
+    if config.redact.max_event_bytes + 64 > config.batch.max_request_bytes {
+        return Err(ConfigError::EventLargerThanRequest {
+            max_event_bytes: config.redact.max_event_bytes,
+            max_request_bytes: config.batch.max_request_bytes,
+        });
+    }
+    Ok(())
+}
+
+/// Checks host options (JSON text) as a pipeline would, without building one: the
+/// option kinds, the ranges, and the redaction rules (each pattern compiled).
+///
+/// # Errors
+/// [`ConfigError`] naming the first invalid option.
+pub fn check_options(options_json: &str) -> Result<Config, ConfigError> {
+    let config = Options::from_json(options_json)?.into_config()?;
+    check(&config)?;
+    Redactor::new(config.redact.clone()).map_err(ConfigError::Redact)?;
+    Ok(config)
+}
+
+/// A token count as the core reads one (the event model's lenient rule, applied to
+/// `value` as if it were an event's `tokens_in`): hosts that keep running totals ask
+/// here rather than clamping on their own.
+pub fn token_count(value: Value) -> u64 {
+    let mut fields = Map::new();
+    fields.insert("event_type".into(), "generic".into());
+    fields.insert("session_id".into(), "".into());
+    fields.insert("tokens_in".into(), value);
+    agentlens::decode_event(Value::Object(fields))
+        .ok()
+        .and_then(|e| e.tokens_in)
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests;

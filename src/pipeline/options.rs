@@ -1,10 +1,13 @@
 //! Host-facing options: the camelCase object a JavaScript `init({...})` passes.
 //!
-//! Shared by every host so that option names, defaults and error messages are the same
-//! everywhere. Unknown options are refused by name, so a typo fails at `init` rather
-//! than being silently ignored.
+//! The one validator of pipeline options for every host, so option names, kinds,
+//! defaults and error messages are the same everywhere. [`OPTIONS`] lists every option
+//! with its kind; a host reads it through [`Options::describe`] (names, TypeScript types,
+//! defaults) and checks its own declarations against it. Unknown options are refused by
+//! name, so a typo fails at `init` rather than being silently ignored, and no message
+//! ever quotes a string value (it may be a secret).
 
-use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use super::{Config, ConfigError};
 use crate::batch;
@@ -12,22 +15,113 @@ use crate::encode::agentlens::WireConfig;
 use crate::redact::{self, PatternRule};
 use crate::time::Millis;
 
+/// What kind of value an option takes: how it is read, what a bad value is told, and
+/// its TypeScript type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Kind {
+    /// `"agentlens"` or `"ndjson"`.
+    Format,
+    /// `true` or `false`.
+    Bool,
+    /// An integer ≥ 1.
+    Count,
+    /// An integer ≥ 0.
+    Natural,
+    /// Milliseconds: a finite number ≥ 0.
+    Millis,
+    /// A number in `[0, 1]`.
+    Fraction,
+    /// A string.
+    Text,
+    /// An array of strings.
+    Texts,
+    /// An array of `{ name, regex, luhn? }`.
+    Patterns,
+}
+
+impl Kind {
+    /// The option's type as TypeScript writes it (what a host's declaration must say).
+    pub fn ts_type(self) -> &'static str {
+        match self {
+            Self::Format => "\"agentlens\" | \"ndjson\"",
+            Self::Bool => "boolean",
+            Self::Count | Self::Natural | Self::Millis | Self::Fraction => "number",
+            Self::Text => "string",
+            Self::Texts => "string[]",
+            Self::Patterns => "{ name: string; regex: string; luhn?: boolean; }[]",
+        }
+    }
+
+    /// What a value of this kind must be, as the error says it.
+    fn must(self) -> &'static str {
+        match self {
+            Self::Format => "must be \"agentlens\" or \"ndjson\"",
+            Self::Bool => "must be a boolean",
+            Self::Count => "must be an integer ≥ 1",
+            Self::Natural => "must be an integer ≥ 0",
+            Self::Millis => "must be a finite number ≥ 0 (milliseconds)",
+            Self::Fraction => "must be a number in [0, 1]",
+            Self::Text => "must be a string",
+            Self::Texts => "must be an array of strings",
+            Self::Patterns => "must be an array of { name, regex, luhn? }",
+        }
+    }
+}
+
+/// One option a host may set.
+#[derive(Clone, Copy, Debug)]
+pub struct OptionSpec {
+    /// Its name as the host spells it (`flushIntervalMs`).
+    pub name: &'static str,
+    /// What it takes.
+    pub kind: Kind,
+}
+
+const fn spec(name: &'static str, kind: Kind) -> OptionSpec {
+    OptionSpec { name, kind }
+}
+
+/// Every pipeline option, in the order hosts document them.
+pub const OPTIONS: &[OptionSpec] = &[
+    spec("format", Kind::Format),
+    spec("backendCompat", Kind::Bool),
+    spec("batchSize", Kind::Count),
+    spec("flushIntervalMs", Kind::Millis),
+    spec("maxRequestBytes", Kind::Count),
+    spec("maxRequestEvents", Kind::Count),
+    spec("maxRetries", Kind::Natural),
+    spec("backoffBaseMs", Kind::Millis),
+    spec("backoffCapMs", Kind::Millis),
+    spec("maxRetryAfterMs", Kind::Millis),
+    spec("requestTimeoutMs", Kind::Millis),
+    spec("maxBufferEvents", Kind::Count),
+    spec("maxBufferBytes", Kind::Count),
+    spec("sampleRate", Kind::Fraction),
+    spec("onlyOnError", Kind::Bool),
+    spec("maxHeldEvents", Kind::Count),
+    spec("redactKeys", Kind::Texts),
+    spec("redactPatterns", Kind::Patterns),
+    spec("replaceDefaultPatterns", Kind::Bool),
+    spec("replaceDefaultKeys", Kind::Bool),
+    spec("redactionMarker", Kind::Text),
+    spec("maxFieldBytes", Kind::Count),
+    spec("maxEventBytes", Kind::Count),
+];
+
 /// A user-supplied redaction pattern.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug)]
 pub struct PatternOption {
     /// A name for counts and errors.
     pub name: String,
     /// The regular expression (Rust `regex` syntax).
     pub regex: String,
     /// Only redact matches whose digits pass the Luhn check (payment cards).
-    #[serde(default)]
     pub luhn: bool,
 }
 
 /// Every option a host may set; all optional, defaults as documented in [`Config`].
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, Default)]
 #[allow(missing_docs)]
 pub struct Options {
     /// `"agentlens"` (HTTP wire, the default) or `"ndjson"` (trace file lines).
@@ -60,15 +154,110 @@ pub struct Options {
     pub max_event_bytes: Option<usize>,
 }
 
-fn millis(name: &'static str, v: Option<f64>, default: Millis) -> Result<Millis, ConfigError> {
+/// A value as an error shows it: numbers and booleans as themselves, never a string's
+/// text. Hosts whose JSON cannot hold `NaN` or `Infinity` send them as those strings.
+fn got(v: &Value) -> String {
     match v {
-        None => Ok(default),
-        Some(ms) if ms.is_finite() && ms >= 0.0 => Ok(Millis(ms as u64)),
-        Some(_) => Err(ConfigError::Option {
-            option: name,
-            message: "must be a finite number ≥ 0".into(),
-        }),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::String(s) if matches!(s.as_str(), "NaN" | "Infinity" | "-Infinity") => s.clone(),
+        Value::String(_) => "a string".into(),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+        Value::Null => "null".into(),
     }
+}
+
+fn refuse(option: impl Into<String>, message: impl Into<String>) -> ConfigError {
+    ConfigError::Value {
+        option: option.into(),
+        message: message.into(),
+    }
+}
+
+fn bad(spec: &OptionSpec, v: &Value) -> ConfigError {
+    refuse(spec.name, format!("{} (got {})", spec.kind.must(), got(v)))
+}
+
+fn number(spec: &OptionSpec, v: &Value, ok: impl Fn(f64) -> bool) -> Result<f64, ConfigError> {
+    v.as_f64().filter(|n| ok(*n)).ok_or_else(|| bad(spec, v))
+}
+
+fn integer(spec: &OptionSpec, v: &Value, min: u64) -> Result<u64, ConfigError> {
+    v.as_u64().filter(|n| *n >= min).ok_or_else(|| bad(spec, v))
+}
+
+fn size(spec: &OptionSpec, v: &Value) -> Result<usize, ConfigError> {
+    let min = u64::from(spec.kind == Kind::Count);
+    integer(spec, v, min).map(|n| usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+fn millis_of(spec: &OptionSpec, v: &Value) -> Result<f64, ConfigError> {
+    number(spec, v, |n| n.is_finite() && n >= 0.0)
+}
+
+fn boolean(spec: &OptionSpec, v: &Value) -> Result<bool, ConfigError> {
+    v.as_bool().ok_or_else(|| bad(spec, v))
+}
+
+fn string(spec: &OptionSpec, v: &Value) -> Result<String, ConfigError> {
+    v.as_str().map(str::to_owned).ok_or_else(|| bad(spec, v))
+}
+
+fn strings(spec: &OptionSpec, v: &Value) -> Result<Vec<String>, ConfigError> {
+    let items = v.as_array().ok_or_else(|| bad(spec, v))?;
+    items
+        .iter()
+        .map(|s| s.as_str().map(str::to_owned).ok_or_else(|| bad(spec, v)))
+        .collect()
+}
+
+fn patterns(spec: &OptionSpec, v: &Value) -> Result<Vec<PatternOption>, ConfigError> {
+    let items = v.as_array().ok_or_else(|| bad(spec, v))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, p)| pattern(&format!("{}[{i}]", spec.name), p))
+        .collect()
+}
+
+fn pattern(at: &str, v: &Value) -> Result<PatternOption, ConfigError> {
+    let shape = || {
+        refuse(
+            at,
+            "must be { name: string, regex: string, luhn?: boolean }",
+        )
+    };
+    let map = v.as_object().ok_or_else(shape)?;
+    let (Some(Value::String(name)), Some(Value::String(regex))) =
+        (map.get("name"), map.get("regex"))
+    else {
+        return Err(shape());
+    };
+    if let Some(key) = map
+        .keys()
+        .find(|k| !matches!(k.as_str(), "name" | "regex" | "luhn"))
+    {
+        return Err(refuse(
+            format!("{at}.{key}"),
+            "is not a pattern field (name, regex, luhn)",
+        ));
+    }
+    let luhn = match map.get("luhn") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            return Err(refuse(
+                format!("{at}.luhn"),
+                format!("must be a boolean (got {})", got(other)),
+            ));
+        }
+    };
+    Ok(PatternOption {
+        name: name.clone(),
+        regex: regex.clone(),
+        luhn,
+    })
 }
 
 impl Options {
@@ -81,7 +270,7 @@ impl Options {
     /// assert_eq!(d["batchSize"], 10);
     /// assert_eq!(d["flushIntervalMs"], 5000);
     /// ```
-    pub fn defaults() -> serde_json::Value {
+    pub fn defaults() -> Value {
         let c = Config::default();
         let (b, r) = (&c.batch, &c.redact);
         serde_json::json!({
@@ -110,21 +299,88 @@ impl Options {
         })
     }
 
-    /// Reads options from JSON text.
+    /// Every option as `{ name, type, default }`: its host name, its TypeScript type and
+    /// its default (`null` for `format`, which a host sets per destination). Hosts check
+    /// their option declarations against this.
+    pub fn describe() -> Value {
+        let defaults = Self::defaults();
+        let list = OPTIONS
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "name": s.name,
+                    "type": s.kind.ts_type(),
+                    "default": defaults.get(s.name).cloned().unwrap_or(Value::Null),
+                })
+            })
+            .collect();
+        Value::Array(list)
+    }
+
+    /// Reads options from JSON text (an object; `null` values count as unset).
     ///
     /// # Errors
-    /// [`ConfigError::Option`] naming an unknown option or one of the wrong type.
+    /// [`ConfigError::Value`] naming an unknown option or one with a value of the wrong
+    /// kind or out of range.
     pub fn from_json(text: &str) -> Result<Self, ConfigError> {
-        serde_json::from_str(text).map_err(|e| {
-            // serde's message names the field ("unknown field `batchSiz`, expected ...")
-            // and never quotes a value for these types.
-            let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or("").to_owned();
-            ConfigError::Option {
-                option: "options",
-                message,
+        let value: Value =
+            serde_json::from_str(text).map_err(|_| refuse("options", "must be a JSON object"))?;
+        Self::from_value(&value)
+    }
+
+    /// Reads options from a JSON object; see [`Options::from_json`].
+    ///
+    /// # Errors
+    /// As [`Options::from_json`].
+    pub fn from_value(value: &Value) -> Result<Self, ConfigError> {
+        let map: &Map<String, Value> = value
+            .as_object()
+            .ok_or_else(|| refuse("options", "must be an object"))?;
+        let mut o = Self::default();
+        for (key, v) in map {
+            let Some(spec) = OPTIONS.iter().find(|s| s.name == key) else {
+                return Err(refuse(key.as_str(), "is not an AgentLens option"));
+            };
+            if !v.is_null() {
+                o.set(spec, v)?;
             }
-        })
+        }
+        Ok(o)
+    }
+
+    fn set(&mut self, s: &OptionSpec, v: &Value) -> Result<(), ConfigError> {
+        match s.name {
+            "format" => match v.as_str() {
+                Some(f @ ("agentlens" | "ndjson")) => self.format = Some(f.into()),
+                _ => return Err(bad(s, v)),
+            },
+            "backendCompat" => self.backend_compat = Some(boolean(s, v)?),
+            "batchSize" => self.batch_size = Some(size(s, v)?),
+            "flushIntervalMs" => self.flush_interval_ms = Some(millis_of(s, v)?),
+            "maxRequestBytes" => self.max_request_bytes = Some(size(s, v)?),
+            "maxRequestEvents" => self.max_request_events = Some(size(s, v)?),
+            "maxRetries" => {
+                let n = integer(s, v, 0)?;
+                self.max_retries = Some(u32::try_from(n).unwrap_or(u32::MAX));
+            }
+            "backoffBaseMs" => self.backoff_base_ms = Some(millis_of(s, v)?),
+            "backoffCapMs" => self.backoff_cap_ms = Some(millis_of(s, v)?),
+            "maxRetryAfterMs" => self.max_retry_after_ms = Some(millis_of(s, v)?),
+            "requestTimeoutMs" => self.request_timeout_ms = Some(millis_of(s, v)?),
+            "maxBufferEvents" => self.max_buffer_events = Some(size(s, v)?),
+            "maxBufferBytes" => self.max_buffer_bytes = Some(size(s, v)?),
+            "sampleRate" => self.sample_rate = Some(number(s, v, |n| (0.0..=1.0).contains(&n))?),
+            "onlyOnError" => self.only_on_error = Some(boolean(s, v)?),
+            "maxHeldEvents" => self.max_held_events = Some(size(s, v)?),
+            "redactKeys" => self.redact_keys = Some(strings(s, v)?),
+            "redactPatterns" => self.redact_patterns = Some(patterns(s, v)?),
+            "replaceDefaultPatterns" => self.replace_default_patterns = Some(boolean(s, v)?),
+            "replaceDefaultKeys" => self.replace_default_keys = Some(boolean(s, v)?),
+            "redactionMarker" => self.redaction_marker = Some(string(s, v)?),
+            "maxFieldBytes" => self.max_field_bytes = Some(size(s, v)?),
+            _ => self.max_event_bytes = Some(size(s, v)?),
+        }
+        Ok(())
     }
 
     /// Builds and checks the pipeline configuration.
@@ -133,37 +389,24 @@ impl Options {
     /// [`ConfigError`] naming the first invalid option.
     pub fn into_config(self) -> Result<Config, ConfigError> {
         let mut config = match self.format.as_deref() {
-            None | Some("agentlens") => Config::default(),
             Some("ndjson") => Config::ndjson(),
-            Some(_) => {
-                return Err(ConfigError::Option {
-                    option: "format",
-                    message: "must be \"agentlens\" or \"ndjson\"".into(),
-                });
-            }
+            _ => Config::default(),
         };
         if let Some(b) = self.backend_compat {
             config.wire = WireConfig { backend_compat: b };
         }
+        let ms = |v: Option<f64>, d: Millis| v.map_or(d, |ms| Millis(ms as u64));
         let d = batch::Config::default();
         let b = &mut config.batch;
         b.batch_size = self.batch_size.unwrap_or(d.batch_size);
-        b.flush_interval = millis("flushIntervalMs", self.flush_interval_ms, d.flush_interval)?;
+        b.flush_interval = ms(self.flush_interval_ms, d.flush_interval);
         b.max_request_bytes = self.max_request_bytes.unwrap_or(d.max_request_bytes);
         b.max_request_events = self.max_request_events.unwrap_or(d.max_request_events);
         b.max_retries = self.max_retries.unwrap_or(d.max_retries);
-        b.backoff_base = millis("backoffBaseMs", self.backoff_base_ms, d.backoff_base)?;
-        b.backoff_cap = millis("backoffCapMs", self.backoff_cap_ms, d.backoff_cap)?;
-        b.max_retry_after = millis(
-            "maxRetryAfterMs",
-            self.max_retry_after_ms,
-            d.max_retry_after,
-        )?;
-        b.request_timeout = millis(
-            "requestTimeoutMs",
-            self.request_timeout_ms,
-            d.request_timeout,
-        )?;
+        b.backoff_base = ms(self.backoff_base_ms, d.backoff_base);
+        b.backoff_cap = ms(self.backoff_cap_ms, d.backoff_cap);
+        b.max_retry_after = ms(self.max_retry_after_ms, d.max_retry_after);
+        b.request_timeout = ms(self.request_timeout_ms, d.request_timeout);
         b.max_buffer_events = self.max_buffer_events.unwrap_or(d.max_buffer_events);
         b.max_buffer_bytes = self.max_buffer_bytes.unwrap_or(d.max_buffer_bytes);
         b.sample_rate = self.sample_rate.unwrap_or(d.sample_rate);
@@ -201,7 +444,7 @@ impl Options {
             if v < min {
                 return Err(ConfigError::Option {
                     option,
-                    message: format!("must be at least {min}"),
+                    message: format!("must be at least {min} (got {v})"),
                 });
             }
         }
@@ -211,20 +454,4 @@ impl Options {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_defaults_name_every_option_and_read_back_as_the_default_config() {
-        let d = Options::defaults();
-        let back = Options::from_json(&d.to_string())
-            .unwrap()
-            .into_config()
-            .unwrap();
-        let c = Config::default();
-        assert_eq!(back.batch, c.batch);
-        assert_eq!(back.wire, c.wire);
-        assert_eq!(back.redact.max_field_bytes, c.redact.max_field_bytes);
-        assert_eq!(back.redact.keys, c.redact.keys);
-    }
-}
+mod tests;

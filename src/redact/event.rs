@@ -14,7 +14,7 @@ pub const MAX_NAME_BYTES: usize = 1024;
 
 /// Redacts and truncates every content field of `event` in place: each field fits the
 /// redactor's `max_field_bytes`. Ids and timestamps are left alone; names and ids get
-/// pattern redaction. ([`Pipeline::push`] then holds the encoded event to
+/// pattern redaction. ([`crate::pipeline::Pipeline::push`] then holds the encoded event to
 /// `max_event_bytes`, measuring the bytes it encodes anyway.)
 pub fn sanitize(redactor: &Redactor, event: &mut Event, report: &mut Report) {
     let limit = redactor.config().max_field_bytes;

@@ -131,7 +131,7 @@ fn pack(e: &mut Event, real_type: Option<&EventType>) {
     e.output_data = Some(Value::Object(out));
 }
 
-/// Undoes [`prepare`] on an event object as it arrives (wire shape, perhaps through the
+/// Undoes `prepare` on an event object as it arrives (wire shape, perhaps through the
 /// backend): the real type from `agentlens_type`, a session end's totals, and each
 /// field of the `output_data._agentlens` envelope back at the top level. Fields already
 /// present win; fields the model does not know are kept. Objects without any of this
