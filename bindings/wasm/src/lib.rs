@@ -25,6 +25,8 @@ pub mod redact;
 #[cfg(feature = "analysis")]
 pub mod sessions;
 mod ts_types;
+#[cfg(feature = "analysis")]
+pub mod view;
 
 use wasm_bindgen::prelude::*;
 
