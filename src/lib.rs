@@ -26,6 +26,7 @@ pub mod batch;
 pub mod encode;
 pub mod id;
 pub mod import;
+pub mod ingest;
 pub mod model;
 pub mod pipeline;
 pub mod redact;

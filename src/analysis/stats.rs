@@ -260,6 +260,115 @@ pub fn session_stats(events: &[Event], table: &PricingTable) -> SessionStats {
     out
 }
 
+/// The figures `POST /sessions/compare` shows for one session, over its whole trace (a
+/// `session_start`, its events, a `session_end`; any of them may be missing).
+///
+/// - `event_count`, `event_types`, `llm_calls`, `tool_calls`, `tools`, `models` and
+///   `avg_event_duration_ms` count the regular events (session records left out);
+///   `tools` counts `tool_call.tool_name` and `models` the `model` of any event.
+/// - `error_count` is the core's one rule ([`crate::model::semantics::is_error`]).
+/// - Totals are the end's when it gave them (above zero), else the events' sums (the
+///   collector's and the backend explanation's rule).
+/// - `status` is [`SessionStatus::of_session`](crate::model::SessionStatus::of_session);
+///   `duration_ms` runs from the start to the end, `None` until both are known.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct CompareMetrics {
+    /// The session.
+    pub session_id: String,
+    /// The start's agent name (`default-agent` without one).
+    pub agent_name: String,
+    /// `active`, `completed`, `timeout` or `error`.
+    pub status: &'static str,
+    /// Regular events.
+    pub event_count: u64,
+    /// Input tokens.
+    pub total_tokens_in: u64,
+    /// Output tokens.
+    pub total_tokens_out: u64,
+    /// Both.
+    pub total_tokens: u64,
+    /// From the start to the end, in milliseconds.
+    pub duration_ms: Option<f64>,
+    /// The mean `duration_ms` of the regular events that have one (0 without any).
+    pub avg_event_duration_ms: f64,
+    /// Errors.
+    pub error_count: u64,
+    /// `llm_call` events.
+    pub llm_calls: u64,
+    /// `tool_call` events.
+    pub tool_calls: u64,
+    /// Regular events by type name.
+    pub event_types: BTreeMap<String, u64>,
+    /// Events by tool name.
+    pub tools: BTreeMap<String, u64>,
+    /// Events by model.
+    pub models: BTreeMap<String, u64>,
+}
+
+/// The [`CompareMetrics`] of one session's trace.
+pub fn compare_metrics(events: &[Event]) -> CompareMetrics {
+    use crate::model::SessionStatus;
+    let start = events
+        .iter()
+        .find(|e| e.event_type == EventType::SessionStart);
+    let end = events
+        .iter()
+        .rev()
+        .find(|e| e.event_type == EventType::SessionEnd);
+    let mut out = CompareMetrics {
+        session_id: events
+            .first()
+            .map(|e| e.session_id.clone())
+            .unwrap_or_default(),
+        agent_name: start
+            .and_then(|s| s.agent_name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| crate::model::DEFAULT_AGENT_NAME.to_owned()),
+        status: SessionStatus::of_session(events).as_str(),
+        ..CompareMetrics::default()
+    };
+    let (mut sum_in, mut sum_out, mut durations) = (0u64, 0u64, Vec::new());
+    for e in events {
+        let bump = |m: &mut BTreeMap<String, u64>, k: &str| {
+            if !k.is_empty() {
+                *m.entry(k.to_owned()).or_default() += 1;
+            }
+        };
+        if let Some(t) = &e.tool_call {
+            bump(&mut out.tools, &t.tool_name);
+        }
+        if let Some(m) = &e.model {
+            bump(&mut out.models, m);
+        }
+        if matches!(
+            e.event_type,
+            EventType::SessionStart | EventType::SessionEnd
+        ) {
+            continue;
+        }
+        out.event_count += 1;
+        bump(&mut out.event_types, e.event_type.as_str());
+        sum_in = sum_in.saturating_add(e.tokens_in.unwrap_or(0));
+        sum_out = sum_out.saturating_add(e.tokens_out.unwrap_or(0));
+        durations.extend(e.duration_ms.filter(|d| d.is_finite()));
+        out.error_count += u64::from(crate::model::semantics::is_error(e));
+        out.llm_calls += u64::from(e.event_type == EventType::LlmCall);
+        out.tool_calls += u64::from(e.event_type == EventType::ToolCall);
+    }
+    let given = |n: Option<u64>| n.filter(|&n| n > 0);
+    out.total_tokens_in = given(end.and_then(|e| e.total_tokens_in)).unwrap_or(sum_in);
+    out.total_tokens_out = given(end.and_then(|e| e.total_tokens_out)).unwrap_or(sum_out);
+    out.total_tokens = out.total_tokens_in.saturating_add(out.total_tokens_out);
+    out.duration_ms = start
+        .and_then(|s| s.timestamp)
+        .zip(end.and_then(Event::time))
+        .map(|(a, b)| ((b.0.saturating_sub(a.0)) as f64 / 1e6).max(0.0));
+    if !durations.is_empty() {
+        out.avg_event_duration_ms = durations.iter().sum::<f64>() / durations.len() as f64;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,5 +487,37 @@ mod tests {
             ]
         );
         assert_eq!(s.timeline[1].by_type["agent_error"], 1);
+    }
+
+    #[test]
+    fn compare_metrics_count_regular_events_and_take_the_ends_totals() {
+        let mut start = ev(EventType::SessionStart, 0, None);
+        start.agent_name = Some("a".into());
+        let mut llm = ev(EventType::LlmCall, MIN, Some(300.0));
+        llm.model = Some("gpt-4o".into());
+        (llm.tokens_in, llm.tokens_out) = (Some(10), Some(5));
+        let failed = tool("search", EventType::ToolError, 100.0);
+        let mut end = ev(EventType::SessionEnd, 2 * MIN, None);
+        end.status = Some("completed".into());
+        end.total_tokens_in = Some(40);
+        end.total_tokens_out = Some(0);
+        let m = compare_metrics(&[start, llm, failed, end]);
+        assert_eq!((m.agent_name.as_str(), m.status), ("a", "completed"));
+        assert_eq!(
+            (m.event_count, m.error_count, m.llm_calls, m.tool_calls),
+            (2, 1, 1, 0)
+        );
+        assert_eq!(
+            (m.total_tokens_in, m.total_tokens_out, m.total_tokens),
+            (40, 5, 45)
+        );
+        assert_eq!(m.duration_ms, Some(120_000.0));
+        assert_eq!(m.avg_event_duration_ms, 200.0);
+        assert_eq!(m.tools["search"], 1);
+        assert_eq!(m.models["gpt-4o"], 1);
+        assert!(!m.event_types.contains_key("session_start"));
+        let open = compare_metrics(&[ev(EventType::LlmCall, 0, None)]);
+        assert_eq!((open.status, open.duration_ms), ("active", None));
+        assert_eq!(compare_metrics(&[]).event_count, 0);
     }
 }

@@ -1,0 +1,237 @@
+//! Ingestion for hosts that store events (the local collector): one call takes a request
+//! body and returns exactly what the host stores, per record its columns and its payload,
+//! with what was refused and why. The host decides nothing about what an event means.
+//!
+//! Per element, in order:
+//!
+//! 1. **Backend compatibility undone** ([`crate::encode::agentlens::compat::restore`]): the real type, a session
+//!    end's totals and the `output_data._agentlens` envelope.
+//! 2. **Read through the model** ([`Event`]), leniently: fields the model does not know
+//!    (`span_name`, `parent_span_id`, ...) are kept beside it as *extras*; a section of the
+//!    wrong shape (a `tool_call` that is a string) is kept as an extra rather than failing
+//!    the event. Token counts follow the model's one rule (`max(0, floor(v))` of a JSON
+//!    number or of a string holding the decimal text of one, 0 otherwise).
+//! 3. **Redacted and truncated with the SDK's rule**, [`crate::redact::sanitize`]: content fields
+//!    redacted and cut to the field limit, names and ids (session and run ids included)
+//!    pattern-redacted. Extras are redacted and cut as content fields.
+//! 4. **Normalised** as the AgentLens backend does where it is sound (reference A.3):
+//!    control characters stripped from names and ids, session and run ids of at most 128
+//!    characters from `[A-Za-z0-9_.:-]` (else the session id is refused and the run id
+//!    dropped), a missing or unreadable time replaced by the host's `now`, a missing event
+//!    id derived from the span (so a resent OTLP export stays idempotent) or drawn from
+//!    the host's seed. Every event type is kept. A session id that redaction changed is
+//!    refused: stored under the marker it would merge unrelated sessions.
+//! 5. **Classified** by [`crate::model::semantics`]: error or not, what it implies for its session's
+//!    status, a failed end; the step name shown, the status label and a run's outcome.
+//!
+//! Column timestamps (`started_at`, `ended_at`, an event's `timestamp`) keep the text the
+//! client sent when it is a readable time (the AgentLens read API returns them as sent);
+//! the payload holds the model's form (RFC 3339, microseconds, `Z`), and `ts_ms` the
+//! instant in epoch milliseconds, whatever the input (times out of range are clamped,
+//! never a panic).
+//!
+//! Sans-IO like the rest of the core: the host passes `now` and a random seed.
+
+mod normalize;
+mod record;
+#[cfg(test)]
+mod tests;
+
+use serde_json::{Map, Value};
+
+use crate::encode::DecodeError;
+use crate::import::{self, ImportError, TraceFormat};
+use crate::model::Event;
+use crate::redact::{Redactor, Report};
+use crate::time::UnixNanos;
+
+pub use normalize::{MAX_ID_CHARS, valid_id};
+pub use record::{Columns, EventColumns, Kind, Record, RunEnd, RunStart, flags};
+
+/// What an ingest call needs from the host.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The redaction rules; its `max_field_bytes` is the field limit.
+    pub redactor: Redactor,
+    /// The time of an event that has none (the host's clock).
+    pub now: UnixNanos,
+    /// Randomness for event ids the client did not give.
+    pub seed: u64,
+    /// Gzip payloads when that makes them smaller ([`flags::GZIP`]).
+    pub compress: bool,
+    /// The most elements one call takes ([`IngestError::TooManyEvents`] beyond).
+    pub max_events: usize,
+}
+
+/// Why a whole call was refused (nothing of it is to be stored).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum IngestError {
+    /// The body is not JSON, or not of the expected shape (see [`DecodeError`]).
+    Decode(DecodeError),
+    /// More elements than [`Options::max_events`].
+    TooManyEvents {
+        /// Elements in the body.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A trace the importer could not read (its message never quotes the input).
+    Import(ImportError),
+}
+
+impl std::fmt::Display for IngestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Decode(e) => e.fmt(f),
+            Self::TooManyEvents { count, max } => {
+                write!(f, "Batch too large: {count} events (max {max})")
+            }
+            Self::Import(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for IngestError {}
+
+/// Elements refused, by reason.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Rejected {
+    /// Not a JSON object.
+    pub not_an_object: u64,
+    /// No session id of the accepted form (and no run id to take one from).
+    pub no_session_id: u64,
+    /// A session id that redaction changed.
+    pub redacted_session_id: u64,
+}
+
+impl Rejected {
+    /// All refused elements.
+    pub fn total(&self) -> u64 {
+        self.not_an_object + self.no_session_id + self.redacted_session_id
+    }
+
+    /// One line per reason that occurred, for the host's log or response.
+    pub fn warnings(&self) -> Vec<String> {
+        [
+            (self.not_an_object, "not an object"),
+            (self.no_session_id, "without a valid session id"),
+            (
+                self.redacted_session_id,
+                "whose session id holds data the redaction rules remove",
+            ),
+        ]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, why)| format!("{n} {} {why}", if n == 1 { "record" } else { "records" }))
+        .collect()
+    }
+}
+
+/// What one call made of its input.
+#[derive(Clone, Debug, Default)]
+pub struct Batch {
+    /// Elements in the input.
+    pub received: usize,
+    /// The records to store, in input order.
+    pub records: Vec<Record>,
+    /// What was refused.
+    pub rejected: Rejected,
+    /// What redaction and truncation changed (`fields_truncated` is the host's count).
+    pub report: Report,
+    /// The format a trace was read as ([`ingest_trace`] only).
+    pub format: Option<TraceFormat>,
+    /// The importer's warnings ([`ingest_trace`] only).
+    pub import_warnings: Vec<String>,
+}
+
+/// Ingests an AgentLens request body, `{"events":[…]}`.
+///
+/// # Errors
+/// [`IngestError::Decode`] when the body is not JSON or has no `events` array;
+/// [`IngestError::TooManyEvents`] past the limit.
+pub fn ingest_body(bytes: &[u8], options: &Options) -> Result<Batch, IngestError> {
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|e| IngestError::Decode(DecodeError::from_serde(&e)))?;
+    let Value::Object(mut body) = value else {
+        return Err(IngestError::Decode(DecodeError::NotAnEventBatch));
+    };
+    let Some(Value::Array(items)) = body.remove("events") else {
+        return Err(IngestError::Decode(DecodeError::NotAnEventBatch));
+    };
+    ingest_values(items, options)
+}
+
+/// Ingests a JSON array of event objects (wire or model shape).
+///
+/// # Errors
+/// As [`ingest_body`], for text that is not a JSON array.
+pub fn ingest_array(bytes: &[u8], options: &Options) -> Result<Batch, IngestError> {
+    match serde_json::from_slice(bytes) {
+        Ok(Value::Array(items)) => ingest_values(items, options),
+        Ok(_) => Err(IngestError::Decode(DecodeError::NotAnEventBatch)),
+        Err(e) => Err(IngestError::Decode(DecodeError::from_serde(&e))),
+    }
+}
+
+/// Ingests elements already parsed.
+///
+/// # Errors
+/// [`IngestError::TooManyEvents`] past the limit.
+pub fn ingest_values(items: Vec<Value>, options: &Options) -> Result<Batch, IngestError> {
+    check_count(items.len(), options)?;
+    let mut state = normalize::State::new(options);
+    let mut batch = Batch {
+        received: items.len(),
+        ..Batch::default()
+    };
+    for item in items {
+        let Value::Object(map) = item else {
+            batch.rejected.not_an_object += 1;
+            continue;
+        };
+        let (event, extras) = normalize::split(map);
+        state.push(event, extras, &mut batch);
+    }
+    Ok(batch)
+}
+
+/// Ingests a trace file in any format [`import::import_trace`] reads (gzipped or not).
+///
+/// # Errors
+/// [`IngestError::Import`] for an unknown format or a broken file;
+/// [`IngestError::TooManyEvents`] past the limit.
+pub fn ingest_trace(bytes: &[u8], options: &Options) -> Result<Batch, IngestError> {
+    let imported = import::import_trace(bytes).map_err(IngestError::Import)?;
+    let mut batch = ingest_events(imported.events, options)?;
+    batch.format = Some(imported.format);
+    batch.import_warnings = imported.warnings;
+    Ok(batch)
+}
+
+/// Ingests events already in the model (an importer's output).
+///
+/// # Errors
+/// [`IngestError::TooManyEvents`] past the limit.
+pub fn ingest_events(events: Vec<Event>, options: &Options) -> Result<Batch, IngestError> {
+    check_count(events.len(), options)?;
+    let mut state = normalize::State::new(options);
+    let mut batch = Batch {
+        received: events.len(),
+        ..Batch::default()
+    };
+    for event in events {
+        state.push(normalize::Incoming::of(event), Map::new(), &mut batch);
+    }
+    Ok(batch)
+}
+
+fn check_count(count: usize, options: &Options) -> Result<(), IngestError> {
+    if count > options.max_events {
+        return Err(IngestError::TooManyEvents {
+            count,
+            max: options.max_events,
+        });
+    }
+    Ok(())
+}

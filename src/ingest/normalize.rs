@@ -1,0 +1,484 @@
+//! One incoming element to one record: read, sanitised, normalised, classified (see the
+//! module docs of [`crate::ingest`]).
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::record::{Columns, EventColumns, Record, RunEnd, RunStart, flags};
+use super::{Batch, Options};
+use crate::encode::agentlens::{compat, decode_event};
+use crate::id::IdGen;
+use crate::model::semantics::{Facts, SessionStatus};
+use crate::model::{DEFAULT_AGENT_NAME, Event, EventType};
+use crate::redact::{self, Report, truncate_value};
+use crate::time::UnixNanos;
+
+/// The longest session or run id accepted (the AgentLens backend's limit).
+pub const MAX_ID_CHARS: usize = 128;
+const MAX_TYPE_CHARS: usize = 64;
+const MAX_EVENT_ID_CHARS: usize = 64;
+const MAX_TIME_CHARS: usize = 64;
+const MAX_NAME_CHARS: usize = 256;
+const MAX_MODEL_CHARS: usize = 128;
+const MAX_STATUS_CHARS: usize = 32;
+const NANOS_PER_MS: i64 = 1_000_000;
+
+/// Every field of [`Event`] on the wire; anything else is an extra, kept beside it.
+pub(super) const MODEL_FIELDS: [&str; 29] = [
+    "event_id",
+    "session_id",
+    "event_type",
+    "timestamp",
+    "agent_name",
+    "metadata",
+    "ended_at",
+    "status",
+    "total_tokens_in",
+    "total_tokens_out",
+    "run_id",
+    "parent_run_id",
+    "run_name",
+    "user_id",
+    "trace_id",
+    "span_id",
+    "input_data",
+    "output_data",
+    "model",
+    "tokens_in",
+    "tokens_out",
+    "cached_input_tokens",
+    "reasoning_tokens",
+    "tool_call",
+    "decision_trace",
+    "memory",
+    "error",
+    "duration_ms",
+    "attributes",
+];
+
+/// An event read through the model, with the time texts as the client sent them.
+pub(crate) struct Incoming {
+    event: Event,
+    timestamp_text: Option<String>,
+    ended_at_text: Option<String>,
+    had_timestamp: bool,
+}
+
+impl Incoming {
+    /// An event already in the model (an importer's): its times in the model's form.
+    pub(crate) fn of(event: Event) -> Self {
+        Self {
+            had_timestamp: event.timestamp.is_some(),
+            event,
+            timestamp_text: None,
+            ended_at_text: None,
+        }
+    }
+}
+
+/// Strips control characters (tab, newline and carriage return are kept, as the backend
+/// does) and keeps the first `max` characters.
+pub(crate) fn clean(s: &str, max: usize) -> String {
+    s.chars()
+        .filter(|&c| {
+            !(matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'))
+        })
+        .take(max)
+        .collect()
+}
+
+/// A session or run id as the AgentLens backend accepts it: control characters
+/// stripped, then 1 to [`MAX_ID_CHARS`] characters from `[A-Za-z0-9_.:-]`; else `None`.
+///
+/// ```
+/// use agentlens::ingest::valid_id;
+/// assert_eq!(valid_id(Some("run-1:a.b_c")), Some("run-1:a.b_c".into()));
+/// assert_eq!(valid_id(Some("bad id!")), None);
+/// assert_eq!(valid_id(Some("")), None);
+/// ```
+pub fn valid_id(s: Option<&str>) -> Option<String> {
+    let s = clean(s?, MAX_ID_CHARS);
+    let ok = !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'));
+    ok.then_some(s)
+}
+
+fn non_empty(s: String) -> Option<String> {
+    (!s.is_empty()).then_some(s)
+}
+
+/// Whether a section the model types (tool call, decision, memory, error, attributes)
+/// has a shape the model reads; one that does not is kept as an extra instead.
+fn fits_model(key: &str, v: &Value) -> bool {
+    const SECTIONS: [&str; 5] = [
+        "tool_call",
+        "decision_trace",
+        "memory",
+        "error",
+        "attributes",
+    ];
+    if !SECTIONS.contains(&key) {
+        return true;
+    }
+    let Value::Object(m) = v else {
+        return v.is_null();
+    };
+    let field_is = |k: &str, ok: fn(&Value) -> bool| m.get(k).is_none_or(ok);
+    match key {
+        "decision_trace" => field_is("alternatives_considered", |a| {
+            a.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+        }),
+        "memory" => field_is("overwrite", |b| b.is_boolean() || b.is_null()),
+        "error" => field_is("critical", Value::is_boolean),
+        _ => true,
+    }
+}
+
+/// Reads one event object: backend compatibility undone, model fields read by the
+/// model's decoder, everything else returned as extras.
+pub(crate) fn split(mut map: Map<String, Value>) -> (Incoming, Map<String, Value>) {
+    compat::restore(&mut map);
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+    let timestamp_text = text(map.get("timestamp"));
+    let ended_at_text = text(map.get("ended_at"));
+    let had_timestamp = map.get("timestamp").is_some_and(|v| !v.is_null());
+    let mut known = Map::new();
+    let mut extras = Map::new();
+    for (k, v) in map {
+        if MODEL_FIELDS.contains(&k.as_str()) && fits_model(&k, &v) {
+            known.insert(k, v);
+        } else {
+            extras.insert(k, v);
+        }
+    }
+    // Every remaining field is read leniently, so this does not fail; if it ever did, the
+    // event would still be kept (as extras around an empty event) rather than lost.
+    let event = decode_event(Value::Object(known)).unwrap_or_default();
+    let incoming = Incoming {
+        event,
+        timestamp_text,
+        ended_at_text,
+        had_timestamp,
+    };
+    (incoming, extras)
+}
+
+/// The instant and its column text: the text as sent when it is that instant, else the
+/// model's form; `now` when there is no readable time.
+fn time(model: Option<UnixNanos>, sent: Option<String>, now: UnixNanos) -> (UnixNanos, String) {
+    let Some(at) = model else {
+        return (now, now.to_rfc3339());
+    };
+    let text = sent
+        .filter(|s| s.len() <= MAX_TIME_CHARS && UnixNanos::parse_rfc3339(s) == Ok(at))
+        .unwrap_or_else(|| at.to_rfc3339());
+    (at, text)
+}
+
+fn epoch_ms(at: UnixNanos) -> i64 {
+    at.0.div_euclid(NANOS_PER_MS)
+}
+
+/// The step name shown in lists: the first of the tool's name, the run's or span's name,
+/// the model, the memory key, the error type, and `Final Answer` for a final answer.
+fn step_name(e: &Event, extras: &Map<String, Value>) -> Option<String> {
+    let extra = |k: &str| extras.get(k).and_then(Value::as_str).map(str::to_owned);
+    let memory = e.memory.as_ref().map(|m| {
+        let verb = if e.event_type == EventType::MemoryWrite {
+            "Write"
+        } else {
+            "Read"
+        };
+        format!("{verb}: {}", m.key)
+    });
+    let final_answer = (e.event_type == EventType::Final).then(|| "Final Answer".to_owned());
+    [
+        e.tool_call.as_ref().map(|t| t.tool_name.clone()),
+        e.run_name.clone(),
+        extra("span_name"),
+        extra("name"),
+        e.model.clone(),
+        memory,
+        e.error.as_ref().map(|x| x.error_type.clone()),
+        final_answer,
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|c| non_empty(clean(&c, MAX_NAME_CHARS)))
+}
+
+fn short(s: Option<&str>, max: usize) -> Option<String> {
+    s.and_then(|s| non_empty(clean(s, max)))
+}
+
+/// The event as JSON: the model's fields, then the extras.
+fn event_json(event: &Event, extras: &Map<String, Value>) -> Vec<u8> {
+    let mut out = serde_json::to_vec(event).unwrap_or_else(|_| b"{}".to_vec());
+    if extras.is_empty() || out.last() != Some(&b'}') {
+        return out;
+    }
+    out.pop();
+    for (k, v) in extras {
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut out, k);
+        out.push(b':');
+        let _ = serde_json::to_writer(&mut out, v);
+    }
+    out.push(b'}');
+    out
+}
+
+/// Per call: the options, ids drawn from the seed, and the sessions of the runs seen.
+pub(crate) struct State<'a> {
+    options: &'a Options,
+    ids: IdGen,
+    run_sessions: HashMap<String, String>,
+}
+
+impl<'a> State<'a> {
+    pub(crate) fn new(options: &'a Options) -> Self {
+        Self {
+            options,
+            ids: IdGen::from_u64(options.seed),
+            run_sessions: HashMap::new(),
+        }
+    }
+
+    /// The bytes stored for `json`: a [`flags`] byte, then the JSON or its gzip.
+    fn stored(&self, json: &[u8]) -> Vec<u8> {
+        if self.options.compress && json.len() > 64 {
+            let gz = crate::import::gzip(json, 6);
+            // Small events often grow under gzip; keep whichever is smaller.
+            if gz.len() < json.len() {
+                let mut out = Vec::with_capacity(gz.len() + 1);
+                out.push(flags::GZIP);
+                out.extend_from_slice(&gz);
+                return out;
+            }
+        }
+        let mut out = Vec::with_capacity(json.len() + 1);
+        out.push(0);
+        out.extend_from_slice(json);
+        out
+    }
+
+    /// Redacts the extras by key and pattern and cuts each to the field limit, as the
+    /// content fields of the model are.
+    fn sanitize_extras(&self, extras: &mut Map<String, Value>, report: &mut Report) {
+        if extras.is_empty() {
+            return;
+        }
+        let redactor = &self.options.redactor;
+        let mut v = Value::Object(std::mem::take(extras));
+        redactor.redact_value(&mut v, report);
+        if let Value::Object(m) = v {
+            *extras = m;
+        }
+        for v in extras.values_mut() {
+            truncate_value(v, redactor.config().max_field_bytes, report);
+        }
+    }
+
+    /// Sanitises, normalises and classifies one event into `batch` (or counts it refused).
+    pub(crate) fn push(
+        &mut self,
+        incoming: Incoming,
+        mut extras: Map<String, Value>,
+        batch: &mut Batch,
+    ) {
+        let Incoming {
+            mut event,
+            timestamp_text,
+            ended_at_text,
+            had_timestamp,
+        } = incoming;
+        let sent_session = event.session_id.clone();
+        redact::sanitize(&self.options.redactor, &mut event, &mut batch.report);
+        self.sanitize_extras(&mut extras, &mut batch.report);
+        // Cut to the name limit is not redaction: such an id is read as the backend does.
+        if event.session_id != sent_session && sent_session.len() <= redact::MAX_NAME_BYTES {
+            batch.rejected.redacted_session_id += 1;
+            return;
+        }
+        event.event_type = EventType::parse(&clean(event.event_type.as_str(), MAX_TYPE_CHARS));
+        let run_id = valid_id(event.run_id.as_deref());
+        let session = valid_id(Some(&event.session_id)).or_else(|| {
+            let run = run_id.as_ref()?;
+            Some(self.run_sessions.get(run).unwrap_or(run).clone())
+        });
+        let Some(session) = session else {
+            batch.rejected.no_session_id += 1;
+            return;
+        };
+        if let Some(run) = &run_id {
+            self.run_sessions
+                .entry(run.clone())
+                .or_insert_with(|| session.clone());
+        }
+        event.session_id = session;
+        let now = self.options.now;
+        let record = match event.event_type {
+            EventType::SessionStart => self.start(event, extras, timestamp_text, now),
+            EventType::SessionEnd => {
+                let sent = if event.ended_at.is_some() {
+                    ended_at_text
+                } else {
+                    timestamp_text
+                };
+                end(event, &extras, sent, now)
+            }
+            _ => {
+                let sent = Sent {
+                    text: timestamp_text,
+                    given: had_timestamp,
+                };
+                self.regular(event, extras, sent, run_id, now)
+            }
+        };
+        batch.records.push(record);
+    }
+
+    fn start(
+        &self,
+        mut event: Event,
+        extras: Map<String, Value>,
+        sent: Option<String>,
+        now: UnixNanos,
+    ) -> Record {
+        let (at, timestamp) = time(event.timestamp, sent, now);
+        event.timestamp = Some(at);
+        let agent_name = short(event.agent_name.as_deref(), MAX_NAME_CHARS)
+            .unwrap_or_else(|| DEFAULT_AGENT_NAME.to_owned());
+        event.agent_name = Some(agent_name.clone());
+        let metadata = event
+            .metadata
+            .get_or_insert_with(|| Value::Object(Map::new()));
+        let payload = self.stored(&serde_json::to_vec(metadata).unwrap_or_default());
+        Record {
+            columns: Columns::Start {
+                session_id: event.session_id.clone(),
+                agent_name,
+                timestamp,
+                ts_ms: epoch_ms(at),
+            },
+            payload: Some(payload),
+            json: event_json(&event, &extras),
+        }
+    }
+
+    fn regular(
+        &mut self,
+        mut event: Event,
+        extras: Map<String, Value>,
+        sent: Sent,
+        run_id: Option<String>,
+        now: UnixNanos,
+    ) -> Record {
+        let model_time = event.timestamp.or_else(|| {
+            extras.get("timestamp_ms").and_then(|v| match v {
+                Value::Number(n) => n.as_f64().map(UnixNanos::from_unix_ms),
+                Value::String(s) => UnixNanos::parse_rfc3339(s).ok(),
+                _ => None,
+            })
+        });
+        let (at, timestamp) = time(model_time, sent.text, now);
+        event.timestamp = Some(at);
+        let ts_ms = epoch_ms(at);
+        let type_name = event.event_type.as_str().to_owned();
+        // Without an id, a span's event gets one derived from the span, so a resent OTLP
+        // export or a re-imported trace stays idempotent; anything else a drawn one.
+        let span = valid_id(event.span_id.as_deref()).filter(|_| sent.given);
+        let event_id = short(event.event_id.as_deref(), MAX_EVENT_ID_CHARS)
+            .or_else(|| {
+                span.map(|s| clean(&format!("{s}:{type_name}:{ts_ms}"), MAX_EVENT_ID_CHARS))
+            })
+            .unwrap_or_else(|| self.ids.event_id());
+        event.event_id = Some(event_id.clone());
+        let tokens_in = *event.tokens_in.get_or_insert(0);
+        let tokens_out = *event.tokens_out.get_or_insert(0);
+        let facts = Facts::of(&event);
+        let name = step_name(&event, &extras);
+        let run_start = (event.event_type == EventType::RunStart && run_id.is_some()).then(|| {
+            let extra = extras.get("agent_type").and_then(Value::as_str);
+            RunStart {
+                name: short(event.run_name.as_deref(), MAX_NAME_CHARS)
+                    .or_else(|| name.clone())
+                    .unwrap_or_else(|| "run".to_owned()),
+                agent_type: short(extra, MAX_NAME_CHARS),
+                user_id: short(event.user_id.as_deref(), MAX_NAME_CHARS),
+                parent_run_id: short(event.parent_run_id.as_deref(), MAX_NAME_CHARS),
+            }
+        });
+        let run_end = (event.event_type == EventType::RunEnd).then(|| RunEnd {
+            status: if facts.failed_end {
+                "failed"
+            } else {
+                "completed"
+            },
+            duration_ms: event.duration_ms.map(|d| d.round() as i64),
+        });
+        let status = short(event.status.as_deref(), MAX_STATUS_CHARS)
+            .unwrap_or_else(|| if facts.error { "failed" } else { "completed" }.to_owned());
+        let json = event_json(&event, &extras);
+        let columns = EventColumns {
+            session_id: event.session_id,
+            event_id,
+            run_id,
+            event_type: type_name,
+            timestamp,
+            ts_ms,
+            model: short(event.model.as_deref(), MAX_MODEL_CHARS),
+            name,
+            status,
+            tokens_in,
+            tokens_out,
+            duration_ms: event.duration_ms,
+            is_error: facts.error,
+            session_status: (facts.session != SessionStatus::Active)
+                .then(|| facts.session.as_str()),
+            run_start,
+            run_end,
+        };
+        Record {
+            columns: Columns::Event(Box::new(columns)),
+            payload: Some(self.stored(&json)),
+            json,
+        }
+    }
+}
+
+/// A regular event's time as sent, and whether it had one at all.
+struct Sent {
+    text: Option<String>,
+    given: bool,
+}
+
+fn end(
+    mut event: Event,
+    extras: &Map<String, Value>,
+    sent: Option<String>,
+    now: UnixNanos,
+) -> Record {
+    let (at, ended_at) = time(event.ended_at.or(event.timestamp), sent, now);
+    event.ended_at = Some(at);
+    let status = SessionStatus::of_event(&event).as_str();
+    event.status = Some(status.to_owned());
+    let given = |n: Option<u64>| n.filter(|&n| n > 0);
+    Record {
+        columns: Columns::End {
+            session_id: event.session_id.clone(),
+            ended_at,
+            ts_ms: epoch_ms(at),
+            status,
+            total_tokens_in: given(event.total_tokens_in),
+            total_tokens_out: given(event.total_tokens_out),
+        },
+        payload: None,
+        json: event_json(&event, extras),
+    }
+}

@@ -1,0 +1,466 @@
+use serde_json::{Map, Value, json};
+
+use super::normalize::MODEL_FIELDS;
+use super::*;
+use crate::encode::agentlens::{WireConfig, encode_event};
+use crate::model::{ErrorInfo, EventType, Memory, ToolCall};
+use crate::redact::{Config, sanitize};
+
+const NOW_MS: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
+
+fn options() -> Options {
+    Options {
+        redactor: Redactor::new(Config::default()).unwrap(),
+        now: UnixNanos(NOW_MS * 1_000_000),
+        seed: 7,
+        compress: false,
+        max_events: 10_000,
+    }
+}
+
+fn ingest(events: Value) -> Batch {
+    ingest_body(
+        json!({ "events": events }).to_string().as_bytes(),
+        &options(),
+    )
+    .unwrap()
+}
+
+fn event_columns(r: &Record) -> &EventColumns {
+    match &r.columns {
+        Columns::Event(c) => c,
+        other => panic!("not an event: {other:?}"),
+    }
+}
+
+fn payload(r: &Record) -> Value {
+    let p = r.payload.as_ref().unwrap();
+    assert_eq!(p[0], 0, "plain payload");
+    serde_json::from_slice(&p[1..]).unwrap()
+}
+
+#[test]
+fn the_python_sdk_batch_gives_a_start_two_events_and_an_end() {
+    let body = include_str!("../../tests/fixtures/wire/python_sdk_batch.json");
+    let b = ingest_body(body.as_bytes(), &options()).unwrap();
+    assert_eq!((b.received, b.records.len(), b.rejected.total()), (4, 4, 0));
+    let kinds: Vec<Kind> = b.records.iter().map(Record::kind).collect();
+    assert_eq!(kinds, [Kind::Start, Kind::Event, Kind::Event, Kind::End]);
+    let Columns::Start {
+        agent_name,
+        timestamp,
+        ..
+    } = &b.records[0].columns
+    else {
+        unreachable!()
+    };
+    assert_eq!(agent_name, "research-agent");
+    assert!(timestamp.ends_with("+00:00"), "kept as sent: {timestamp}");
+    let llm = event_columns(&b.records[1]);
+    assert_eq!(
+        (llm.tokens_in, llm.tokens_out, llm.model.as_deref()),
+        (120, 45, Some("gpt-4o"))
+    );
+    assert_eq!((llm.status.as_str(), llm.is_error), ("completed", false));
+    let tool = event_columns(&b.records[2]);
+    assert_eq!(tool.name.as_deref(), Some("calculator"));
+    let Columns::End {
+        status,
+        total_tokens_in,
+        total_tokens_out,
+        ..
+    } = &b.records[3].columns
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        (*status, *total_tokens_in, *total_tokens_out),
+        ("completed", Some(120), Some(45))
+    );
+}
+
+#[test]
+fn tokens_follow_the_models_one_rule_numeric_strings_included() {
+    let b = ingest(json!([
+        {"event_id": "a", "session_id": "s", "event_type": "llm_call", "tokens_in": "7", "tokens_out": " 12.9 "},
+        {"event_id": "b", "session_id": "s", "event_type": "llm_call", "tokens_in": -5, "tokens_out": "abc"},
+        {"event_id": "c", "session_id": "s", "event_type": "llm_call", "tokens_in": 1e300, "tokens_out": "-3"},
+        {"event_id": "d", "session_id": "s", "event_type": "llm_call"},
+    ]));
+    let got: Vec<(u64, u64)> = b
+        .records
+        .iter()
+        .map(|r| {
+            let c = event_columns(r);
+            (c.tokens_in, c.tokens_out)
+        })
+        .collect();
+    let max = (1u64 << 53) - 1;
+    assert_eq!(got, [(7, 12), (0, 0), (max, 0), (0, 0)]);
+    assert_eq!(payload(&b.records[0])["tokens_in"], 7, "the payload agrees");
+    assert_eq!(
+        payload(&b.records[3])["tokens_out"],
+        0,
+        "absent counts are 0"
+    );
+}
+
+#[test]
+fn garbage_and_out_of_range_times_never_panic() {
+    let times = [
+        json!("not a time"),
+        json!(1e300),
+        json!(-1e300),
+        json!("9999-99-99T00:00:00Z"),
+        json!({"t": 1}),
+        json!(null),
+        json!(""),
+        json!(-62_135_596_800_000.0_f64 * 10.0),
+        json!("2026-11-22T02:41:23.314377+00:00"),
+        json!(1_767_225_600_123_u64),
+    ];
+    let events: Vec<Value> = times
+        .iter()
+        .enumerate()
+        .map(|(i, t)| json!({"event_id": format!("t{i}"), "session_id": "s", "timestamp": t}))
+        .collect();
+    let b = ingest(Value::Array(events));
+    assert_eq!(b.records.len(), times.len());
+    let cols: Vec<&EventColumns> = b.records.iter().map(event_columns).collect();
+    for c in &cols[..1] {
+        assert_eq!(c.ts_ms, NOW_MS, "unreadable: now");
+    }
+    assert_eq!(cols[1].ts_ms, i64::MAX / 1_000_000, "clamped");
+    assert_eq!(cols[2].ts_ms, i64::MIN.div_euclid(1_000_000));
+    for i in [3, 4, 5, 6] {
+        assert_eq!(cols[i].ts_ms, NOW_MS, "#{i}");
+    }
+    assert_eq!(cols[8].timestamp, "2026-11-22T02:41:23.314377+00:00");
+    assert_eq!(
+        payload(&b.records[8])["timestamp"],
+        "2026-11-22T02:41:23.314377Z"
+    );
+    assert_eq!(cols[9].ts_ms, 1_767_225_600_123);
+    assert_eq!(cols[9].timestamp, "2026-01-01T00:00:00.123000Z");
+    let end = ingest(json!([{"session_id": "s", "event_type": "session_end", "ended_at": 1e308}]));
+    assert!(matches!(end.records[0].columns, Columns::End { .. }));
+}
+
+#[test]
+fn backend_compatible_envelopes_are_undone() {
+    let mut e = Event::new(EventType::MemoryWrite, "s1", UnixNanos(5_000_000));
+    e.event_id = Some("m1".into());
+    e.run_id = Some("r1".into());
+    e.memory = Some(Memory {
+        key: "user_pref".into(),
+        value: Some(json!({"seat": "aisle"})),
+        ..Memory::default()
+    });
+    e.error = Some(ErrorInfo {
+        error_type: "Oops".into(),
+        message: "bad".into(),
+        ..ErrorInfo::default()
+    });
+    let wire: Value = serde_json::from_slice(&encode_event(&e, WireConfig::default())).unwrap();
+    assert_eq!(
+        wire["event_type"], "generic",
+        "sent for the original backend"
+    );
+    let mut end = Event::new(EventType::SessionEnd, "s1", UnixNanos(9_000_000));
+    end.total_tokens_in = Some(40);
+    let end_wire: Value =
+        serde_json::from_slice(&encode_event(&end, WireConfig::default())).unwrap();
+    let b = ingest(json!([wire, end_wire]));
+    let c = event_columns(&b.records[0]);
+    assert_eq!(c.event_type, "memory_write");
+    assert_eq!(c.run_id.as_deref(), Some("r1"));
+    assert_eq!(c.name.as_deref(), Some("Write: user_pref"));
+    assert!(c.is_error, "error details make it an error");
+    let p = payload(&b.records[0]);
+    assert_eq!(p["memory"]["value"], json!({"seat": "aisle"}));
+    assert!(p.get("output_data").is_none(), "the envelope is gone");
+    assert!(p.get("agentlens_type").is_none());
+    assert!(matches!(
+        b.records[1].columns,
+        Columns::End {
+            total_tokens_in: Some(40),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn errors_statuses_and_run_outcomes_are_the_cores_facts() {
+    let b = ingest(json!([
+        {"event_id": "1", "session_id": "s", "event_type": "tool_error"},
+        {"event_id": "2", "session_id": "s", "event_type": "llm_call", "status": "timeout"},
+        {"event_id": "3", "session_id": "s", "event_type": "run_end", "run_id": "r0", "status": "error", "duration_ms": 10.6},
+        {"event_id": "4", "session_id": "s", "event_type": "run_end", "run_id": "r1", "parent_run_id": "r0", "status": "failed"},
+        {"event_id": "5", "session_id": "s", "event_type": "run_start", "run_id": "r2", "run_name": "plan", "agent_type": "planner"},
+        {"event_id": "6", "session_id": "s", "event_type": "handoff_error"},
+        {"session_id": "s", "event_type": "session_end", "status": "timeout"},
+        {"session_id": "s2", "event_type": "session_end", "status": "weird"},
+    ]));
+    let ev: Vec<&EventColumns> = b.records[..6].iter().map(event_columns).collect();
+    assert_eq!((ev[0].is_error, ev[0].status.as_str()), (true, "failed"));
+    assert_eq!((ev[1].is_error, ev[1].status.as_str()), (true, "timeout"));
+    assert_eq!(
+        (ev[2].is_error, ev[2].session_status),
+        (false, Some("error"))
+    );
+    assert_eq!(
+        ev[2].run_end,
+        Some(RunEnd {
+            status: "failed",
+            duration_ms: Some(11)
+        })
+    );
+    assert_eq!(
+        ev[3].session_status, None,
+        "a nested run's failure is its own"
+    );
+    assert_eq!(ev[3].run_end.as_ref().unwrap().status, "failed");
+    let run = ev[4].run_start.as_ref().unwrap();
+    assert_eq!(
+        (run.name.as_str(), run.agent_type.as_deref()),
+        ("plan", Some("planner"))
+    );
+    assert!(ev[5].is_error);
+    assert!(matches!(
+        b.records[6].columns,
+        Columns::End {
+            status: "timeout",
+            ..
+        }
+    ));
+    assert!(matches!(
+        b.records[7].columns,
+        Columns::End {
+            status: "completed",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn ids_sessions_from_runs_and_refusals() {
+    let b = ingest(json!([
+        {"event_id": "a", "session_id": "", "event_type": "llm_call"},
+        {"event_id": "b", "session_id": "bad id!", "event_type": "llm_call"},
+        "not an object",
+        7,
+        {"event_id": "c", "run_id": "run-9", "event_type": "run_start"},
+        {"event_id": "d", "run_id": "run-9", "event_type": "llm_call"},
+        {"event_id": "e", "session_id": "s\u{1}x", "event_type": "llm_call"},
+    ]));
+    assert_eq!(b.rejected.not_an_object, 2);
+    assert_eq!(b.rejected.no_session_id, 2);
+    assert_eq!(
+        b.rejected.warnings(),
+        [
+            "2 records not an object",
+            "2 records without a valid session id"
+        ]
+    );
+    let sessions: Vec<&str> = b
+        .records
+        .iter()
+        .map(|r| event_columns(r).session_id.as_str())
+        .collect();
+    assert_eq!(sessions, ["run-9", "run-9", "sx"]);
+}
+
+#[test]
+fn missing_event_ids_come_from_the_span_or_the_seed() {
+    let events = json!([
+        {"session_id": "s", "event_type": "llm_call", "span_id": "ab12", "timestamp": "2026-01-01T00:00:01Z"},
+        {"session_id": "s", "event_type": "llm_call"},
+        {"session_id": "s", "event_type": "llm_call"},
+    ]);
+    let b = ingest(events.clone());
+    let ids: Vec<&str> = b
+        .records
+        .iter()
+        .map(|r| event_columns(r).event_id.as_str())
+        .collect();
+    assert_eq!(ids[0], "ab12:llm_call:1767225601000");
+    assert_eq!(ids[1].len(), 16);
+    assert_ne!(ids[1], ids[2]);
+    let again = ingest(events);
+    assert_eq!(
+        event_columns(&again.records[1]).event_id,
+        ids[1],
+        "the same seed draws the same ids (the host passes a fresh one per call)"
+    );
+}
+
+/// An event with planted secrets in every field the SDK's rule touches.
+fn secret_event() -> Event {
+    let mail = "bob@example.com";
+    let mut e = Event::new(EventType::ToolCall, "sess-1", UnixNanos(1_000_000_000));
+    e.event_id = Some("e1".into());
+    e.run_id = Some(format!("run-{mail}"));
+    e.parent_run_id = Some(format!("p-{mail}"));
+    e.run_name = Some(format!("name {mail}"));
+    e.user_id = Some(mail.into());
+    e.agent_name = Some(format!("agent {mail}"));
+    e.model = Some(format!("model {mail}"));
+    e.status = Some(format!("ok {mail}"));
+    e.metadata = Some(json!({"password": "hunter2", "note": mail}));
+    e.input_data = Some(json!({"prompt": format!("ssn 123-45-6789, {mail}")}));
+    e.output_data = Some(json!({"api_key": "x", "text": "card 4111 1111 1111 1111"}));
+    e.tool_call = Some(ToolCall {
+        tool_name: format!("tool {mail}"),
+        tool_input: json!({"token": "t", "q": mail}),
+        tool_output: Some(json!(mail)),
+        ..ToolCall::default()
+    });
+    e.error = Some(ErrorInfo {
+        error_type: format!("E {mail}"),
+        message: format!("failed for {mail}"),
+        stack_trace: Some(mail.into()),
+        ..ErrorInfo::default()
+    });
+    e.attributes = Some(Map::from_iter([("who".into(), json!(mail))]));
+    e
+}
+
+#[test]
+fn redaction_is_the_sdks_rule_ids_included() {
+    let event = secret_event();
+    let mut expected = event.clone();
+    let o = options();
+    sanitize(&o.redactor, &mut expected, &mut Report::default());
+    let wire: Value = serde_json::from_slice(&encode_event(&event, WireConfig::default())).unwrap();
+    let mut with_extra = wire.clone();
+    with_extra["secret"] = json!("top-level extra");
+    with_extra["span_name"] = json!(format!("span {}", "bob@example.com"));
+    let b = ingest(json!([with_extra]));
+    let stored = payload(&b.records[0]);
+    let text = stored.to_string();
+    for secret in [
+        "bob@example.com",
+        "hunter2",
+        "123-45-6789",
+        "4111 1111",
+        "top-level extra",
+    ] {
+        assert!(!text.contains(secret), "{secret} survived: {text}");
+    }
+    let mut model = stored.as_object().unwrap().clone();
+    model.retain(|k, _| MODEL_FIELDS.contains(&k.as_str()));
+    let got: Event = serde_json::from_value(Value::Object(model)).unwrap();
+    assert_eq!(got, expected, "exactly what the SDK's sanitize gives");
+    let c = event_columns(&b.records[0]);
+    assert_eq!(
+        c.run_id, None,
+        "a run id that held data is no valid id any more"
+    );
+    assert_eq!(c.model.as_deref(), Some("model [REDACTED]"));
+    assert_eq!(c.name.as_deref(), Some("tool [REDACTED]"));
+    assert!(b.report.matches_redacted > 10);
+
+    let refused = ingest(json!([{"event_id": "x", "session_id": "bob@example.com"}]));
+    assert_eq!(refused.rejected.redacted_session_id, 1);
+    assert!(refused.records.is_empty());
+}
+
+#[test]
+fn unknown_fields_and_misshapen_sections_are_kept_as_extras() {
+    let b = ingest(json!([
+        {"event_id": "x", "session_id": "s", "event_type": "span_start", "span_name": "plan", "children": [], "tool_call": "not an object",
+         "decision_trace": {"reasoning": "r", "alternatives_considered": [1, 2]}, "error": {"critical": "yes"}},
+    ]));
+    let c = event_columns(&b.records[0]);
+    assert_eq!(c.name.as_deref(), Some("plan"));
+    let p = payload(&b.records[0]);
+    assert_eq!(p["span_name"], "plan");
+    assert_eq!(p["tool_call"], "not an object");
+    assert_eq!(
+        p["decision_trace"]["alternatives_considered"],
+        json!([1, 2])
+    );
+    assert_eq!(p["error"]["critical"], "yes");
+    assert!(
+        !c.is_error,
+        "unreadable error details are not the model's error"
+    );
+}
+
+#[test]
+fn the_model_fields_list_is_the_models() {
+    let mut e = secret_event();
+    e.ended_at = Some(UnixNanos(0));
+    e.total_tokens_in = Some(1);
+    e.total_tokens_out = Some(1);
+    e.trace_id = Some("t".into());
+    e.span_id = Some("s".into());
+    e.cached_input_tokens = Some(1);
+    e.reasoning_tokens = Some(1);
+    e.decision_trace = Some(crate::model::DecisionTrace::default());
+    e.memory = Some(Memory::default());
+    e.duration_ms = Some(1.0);
+    let v = serde_json::to_value(&e).unwrap();
+    let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut listed = MODEL_FIELDS.to_vec();
+    keys.sort_unstable();
+    listed.sort_unstable();
+    assert_eq!(keys, listed);
+}
+
+#[test]
+fn compressed_payloads_gunzip_to_the_json() {
+    let o = Options {
+        compress: true,
+        ..options()
+    };
+    let big = "x".repeat(2000);
+    let body = json!({"events": [
+        {"event_id": "g", "session_id": "s", "input_data": {"p": big}},
+        {"event_type": "session_start", "session_id": "s"},
+    ]});
+    let b = ingest_body(body.to_string().as_bytes(), &o).unwrap();
+    let p = b.records[0].payload.as_ref().unwrap();
+    assert_eq!(p[0], flags::GZIP);
+    let plain = import::gunzip(&p[1..], 1 << 20).unwrap();
+    assert_eq!(plain, b.records[0].json);
+    assert_eq!(
+        b.records[1].payload.as_deref(),
+        Some(&b"\0{}"[..]),
+        "small: kept plain (a start's payload is its metadata)"
+    );
+}
+
+#[test]
+fn bodies_of_the_wrong_shape_and_size_are_refused_whole() {
+    let o = Options {
+        max_events: 2,
+        ..options()
+    };
+    assert!(matches!(
+        ingest_body(b"{not json", &o),
+        Err(IngestError::Decode(DecodeError::Json { .. }))
+    ));
+    assert_eq!(
+        ingest_body(b"{\"nope\":[]}", &o).unwrap_err(),
+        IngestError::Decode(DecodeError::NotAnEventBatch)
+    );
+    let err = ingest_body(b"{\"events\":[{},{},{}]}", &o).unwrap_err();
+    assert_eq!(err.to_string(), "Batch too large: 3 events (max 2)");
+    assert_eq!(ingest_array(b"[]", &o).unwrap().received, 0);
+    let deep = format!("{{\"events\":[{}{}]}}", "[".repeat(5000), "]".repeat(5000));
+    assert!(ingest_body(deep.as_bytes(), &o).is_err(), "nested too deep");
+}
+
+#[test]
+fn traces_in_other_formats_are_ingested_through_the_importer() {
+    let ndjson =
+        b"{\"session_id\":\"s\",\"event_type\":\"llm_call\",\"event_id\":\"n1\",\"tokens_in\":3}\n";
+    let b = ingest_trace(ndjson, &options()).unwrap();
+    assert_eq!(b.format, Some(TraceFormat::Ndjson));
+    assert_eq!(event_columns(&b.records[0]).tokens_in, 3);
+    assert!(matches!(
+        ingest_trace(b"hello", &options()),
+        Err(IngestError::Import(_))
+    ));
+}
