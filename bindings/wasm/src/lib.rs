@@ -19,6 +19,8 @@ mod heap;
 #[cfg(feature = "analysis")]
 pub mod import;
 #[cfg(feature = "analysis")]
+pub mod ingest;
+#[cfg(feature = "analysis")]
 pub mod options;
 pub mod pipeline;
 pub mod redact;

@@ -1,0 +1,182 @@
+//! Ingestion for the collector (analysis build): a request body in, what it stores out,
+//! in one call (`agentlens::ingest`). Conversion only.
+//!
+//! What crosses back: one JSON text for every record's columns (parsed once by the host)
+//! and one `Uint8Array` holding every record's stored payload and JSON side by side, which
+//! the host views with `subarray` (no copy per record).
+
+use agentlens::analysis::stats::compare_metrics;
+use agentlens::encode::DecodeError;
+use agentlens::ingest::{self, Batch, IngestError, Options};
+use agentlens::pipeline::{ConfigError, Options as PipelineOptions};
+use agentlens::redact::Redactor;
+use agentlens::time::UnixNanos;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+use crate::{convert, error};
+
+#[wasm_bindgen(typescript_custom_section)]
+const INGEST_TYPES: &'static str = r#"
+export type IngestRunStart = { name: string; agent_type: string | null; user_id: string | null; parent_run_id: string | null };
+export type IngestRunEnd = { status: "completed" | "failed"; duration_ms: number | null };
+export type IngestColumns =
+  | { kind: "start"; session_id: string; agent_name: string; timestamp: string; ts_ms: number }
+  | { kind: "end"; session_id: string; ended_at: string; ts_ms: number; status: "completed" | "timeout" | "error";
+      total_tokens_in: number | null; total_tokens_out: number | null }
+  | { kind: "event"; session_id: string; event_id: string; run_id: string | null; event_type: string; timestamp: string;
+      ts_ms: number; model: string | null; name: string | null; status: string; tokens_in: number; tokens_out: number;
+      duration_ms: number | null; is_error: boolean; session_status: "completed" | "timeout" | "error" | null;
+      run_start: IngestRunStart | null; run_end: IngestRunEnd | null };
+export interface IngestRecord { c: IngestColumns; p: [number, number] | null; j: [number, number] }
+export interface IngestBatch {
+  received: number; skipped: number; truncatedFields: number; warnings: string[];
+  format: string | null; importWarnings: string[]; columns: string; bytes: Uint8Array;
+}
+"#;
+
+/// A refused call: an `AgentLensDecodeError` whose `reason` is `json` (not JSON or nested
+/// too deeply), `shape` (no `events` array, not an array), `too_many` or `trace` (not a
+/// trace the importer reads); its message never quotes the body.
+fn refused(err: &IngestError) -> JsValue {
+    let reason = match err {
+        IngestError::Decode(DecodeError::Json { .. }) => "json",
+        IngestError::Decode(_) => "shape",
+        IngestError::TooManyEvents { .. } => "too_many",
+        _ => "trace",
+    };
+    let e = error::named("AgentLensDecodeError", &err.to_string());
+    convert::set(e.unchecked_ref(), "reason", &reason.into());
+    e
+}
+
+/// The rules and limits of one store, compiled once.
+#[wasm_bindgen]
+pub struct IngestorWasm {
+    redactor: Redactor,
+    compress: bool,
+    max_events: usize,
+}
+
+#[wasm_bindgen]
+impl IngestorWasm {
+    /// Compiles the redaction options (`maxFieldBytes` is the field limit). Throws
+    /// `AgentLensConfigError` for a bad option or rule.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options_json: &str, compress: bool, max_events: u32) -> Result<Self, JsValue> {
+        let config = PipelineOptions::from_json(options_json)
+            .and_then(PipelineOptions::into_config)
+            .map_err(|e| error::config(&e))?;
+        let redactor =
+            Redactor::new(config.redact).map_err(|e| error::config(&ConfigError::Redact(e)))?;
+        Ok(Self {
+            redactor,
+            compress,
+            max_events: max_events as usize,
+        })
+    }
+
+    /// Ingests `bytes` read as `format`: `events` (`{"events":[…]}`), `array` (a JSON
+    /// array of events) or `trace` (any format the importer reads, gzipped or not).
+    /// `nowMs` dates events without a time; `seed` (two random 32-bit words) draws the
+    /// ids of events without one. Returns `IngestBatch`; throws as `refused` says.
+    #[wasm_bindgen(unchecked_return_type = "IngestBatch")]
+    pub fn ingest(
+        &self,
+        format: &str,
+        bytes: &[u8],
+        now_ms: f64,
+        seed: &[u32],
+    ) -> Result<JsValue, JsValue> {
+        let seed = seed
+            .iter()
+            .fold(0u64, |acc, w| acc.rotate_left(32) ^ u64::from(*w));
+        let options = Options {
+            redactor: self.redactor.clone(),
+            now: UnixNanos::from_unix_ms(now_ms),
+            seed,
+            compress: self.compress,
+            max_events: self.max_events,
+        };
+        let batch = match format {
+            "array" => ingest::ingest_array(bytes, &options),
+            "trace" => ingest::ingest_trace(bytes, &options),
+            _ => ingest::ingest_body(bytes, &options),
+        }
+        .map_err(|e| refused(&e))?;
+        Ok(to_js(&batch))
+    }
+}
+
+/// `{received, skipped, truncatedFields, warnings, format, importWarnings, columns,
+/// bytes}`: `columns` is a JSON array with one `{c, p, j}` per record (its columns, and
+/// the `[start, end)` of its stored payload, or `null`, and of its JSON in `bytes`).
+fn to_js(batch: &Batch) -> JsValue {
+    let mut bytes = Vec::new();
+    let mut columns = Vec::from(&b"["[..]);
+    let span = |bytes: &mut Vec<u8>, part: &[u8]| {
+        let start = bytes.len();
+        bytes.extend_from_slice(part);
+        format!("[{start},{}]", bytes.len())
+    };
+    for (i, r) in batch.records.iter().enumerate() {
+        if i > 0 {
+            columns.push(b',');
+        }
+        columns.extend_from_slice(b"{\"c\":");
+        let _ = serde_json::to_writer(&mut columns, &r.columns);
+        let p = r
+            .payload
+            .as_deref()
+            .map_or_else(|| "null".to_owned(), |p| span(&mut bytes, p));
+        let j = span(&mut bytes, &r.json);
+        columns.extend_from_slice(format!(",\"p\":{p},\"j\":{j}}}").as_bytes());
+    }
+    columns.push(b']');
+    let out = js_sys::Object::new();
+    let n = |v: u64| JsValue::from(v as f64);
+    convert::set(&out, "received", &n(batch.received as u64));
+    convert::set(&out, "skipped", &n(batch.rejected.total()));
+    convert::set(&out, "truncatedFields", &n(batch.report.fields_truncated));
+    convert::set(
+        &out,
+        "warnings",
+        &convert::to_js(&batch.rejected.warnings()),
+    );
+    convert::set(
+        &out,
+        "format",
+        &batch.format.map_or(JsValue::NULL, |f| f.as_str().into()),
+    );
+    convert::set(
+        &out,
+        "importWarnings",
+        &convert::to_js(&batch.import_warnings),
+    );
+    convert::set(
+        &out,
+        "columns",
+        &String::from_utf8_lossy(&columns).as_ref().into(),
+    );
+    convert::set(
+        &out,
+        "bytes",
+        &js_sys::Uint8Array::from(bytes.as_slice()).into(),
+    );
+    out.into()
+}
+
+/// A session or run id as the collector accepts it (`agentlens::ingest::valid_id`), or
+/// `null`.
+#[wasm_bindgen(js_name = validId)]
+pub fn valid_id(text: &str) -> Option<String> {
+    ingest::valid_id(Some(text))
+}
+
+/// The figures `POST /sessions/compare` shows for one session's trace (a JSON array of
+/// events): `CompareMetrics` JSON (`agentlens::analysis::stats::compare_metrics`).
+#[wasm_bindgen(js_name = compareMetricsJson)]
+pub fn compare_metrics_json(events_json: &str) -> Result<String, JsValue> {
+    let events = crate::analysis_full::events(events_json)?;
+    serde_json::to_string(&compare_metrics(&events)).map_err(crate::analysis_full::analysis_error)
+}
