@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::DecodeError;
-use super::agentlens::event_from_value;
+use super::agentlens::decode_event;
 use crate::model::Event;
 
 /// The `format` value of the header line.
@@ -88,9 +88,8 @@ pub fn decode(text: &str) -> Result<Trace, DecodeError> {
 pub fn decode_lossy(text: &str) -> (Trace, Vec<DecodeError>) {
     let mut trace = Trace::default();
     let mut errors = Vec::new();
-    let mut seen_content = false;
+    let mut reader = LineReader::default();
     for (i, line) in text.lines().enumerate() {
-        let line_no = i + 1;
         let line = line.trim();
         if line.is_empty() {
             continue;
@@ -98,38 +97,78 @@ pub fn decode_lossy(text: &str) -> (Trace, Vec<DecodeError>) {
         let value: Value = match serde_json::from_str(line) {
             Ok(v) => v,
             Err(e) => {
-                errors.push(DecodeError::from_json(&e, line_no - 1));
+                errors.push(DecodeError::from_json(&e, i));
                 continue;
             }
         };
-        let first = !seen_content;
-        seen_content = true;
-        if first && value.get("format").is_some() {
-            match serde_json::from_value::<Header>(value) {
-                Ok(h) if h.format == FORMAT && h.version <= VERSION => trace.header = Some(h),
-                Ok(h) if h.format == FORMAT => {
-                    errors.push(DecodeError::UnsupportedFormat {
-                        line: line_no,
-                        version: Some(h.version),
-                    });
-                    return (trace, errors);
-                }
-                _ => {
-                    errors.push(DecodeError::UnsupportedFormat {
-                        line: line_no,
-                        version: None,
-                    });
-                    return (trace, errors);
-                }
+        match reader.read(value) {
+            Ok(Some(e)) => trace.events.push(e),
+            Ok(None) => {}
+            Err(LineError::NotAnEvent) => errors.push(DecodeError::BadEvent { index: i }),
+            Err(LineError::Unsupported { version }) => {
+                errors.push(DecodeError::UnsupportedFormat {
+                    line: i + 1,
+                    version,
+                });
+                return (trace, errors);
             }
-            continue;
-        }
-        match event_from_value(value, i) {
-            Ok(e) => trace.events.push(e),
-            Err(e) => errors.push(e),
         }
     }
+    trace.header = reader.header;
     (trace, errors)
+}
+
+/// Why a line holds no part of the trace.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum LineError {
+    /// The first line is a header of another format or of a newer version: reading on
+    /// would guess at a format we do not know.
+    Unsupported {
+        /// The version found, when the format matched.
+        version: Option<u64>,
+    },
+    /// JSON, but not an event object.
+    NotAnEvent,
+}
+
+/// The one reader of trace-file lines, used by [`decode_lossy`] and by the importer:
+/// feed it each parsed, non-blank line in order. The first line is a header when it has
+/// a `format` field (no event has one); every other line must be an event, read in the
+/// model's shape with any backend-compat rewriting undone.
+#[derive(Debug, Default)]
+pub(crate) struct LineReader {
+    seen_content: bool,
+    /// The header, once read.
+    pub(crate) header: Option<Header>,
+}
+
+impl LineReader {
+    /// Whether the first line has been read (a later line is never a header).
+    #[cfg(feature = "direct-decode")]
+    pub(crate) fn past_first_line(&self) -> bool {
+        self.seen_content
+    }
+
+    /// Reads the next line: its event, or `None` for the header (kept in `header`).
+    pub(crate) fn read(&mut self, value: Value) -> Result<Option<Event>, LineError> {
+        let first = !self.seen_content;
+        self.seen_content = true;
+        if first && value.get("format").is_some() {
+            return match serde_json::from_value::<Header>(value) {
+                Ok(h) if h.format == FORMAT && h.version <= VERSION => {
+                    self.header = Some(h);
+                    Ok(None)
+                }
+                Ok(h) if h.format == FORMAT => Err(LineError::Unsupported {
+                    version: Some(h.version),
+                }),
+                _ => Err(LineError::Unsupported { version: None }),
+            };
+        }
+        decode_event(value)
+            .map(Some)
+            .map_err(|_| LineError::NotAnEvent)
+    }
 }
 
 #[cfg(test)]

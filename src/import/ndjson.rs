@@ -1,20 +1,20 @@
-//! AgentLens NDJSON trace lines (see [`crate::encode::ndjson`]): the optional header,
-//! then one event per line; bad lines are skipped and counted.
+//! AgentLens NDJSON trace lines: the optional header, then one event per line, read by
+//! the trace-file reader of [`crate::encode::ndjson`]; here bad lines are skipped and
+//! counted.
 
 use serde_json::Value;
 
 use super::ImportError;
 use super::warn::Warnings;
-use crate::encode::agentlens::decode_event;
 #[cfg(feature = "direct-decode")]
 use crate::encode::agentlens::{EventObject, compat};
-use crate::encode::ndjson::{FORMAT, Header, VERSION};
+use crate::encode::ndjson::{LineError, LineReader};
 use crate::model::Event;
 
 /// The state carried from line to line.
 #[derive(Debug, Default)]
 pub(crate) struct Lines {
-    seen_content: bool,
+    reader: LineReader,
     /// Lines that were not JSON or not an event.
     pub(crate) bad: usize,
     /// The first bad line (1-based), 0 when none.
@@ -37,7 +37,7 @@ impl Lines {
     /// backend-compat field to undo, or one that is not an event object.
     #[cfg(feature = "direct-decode")]
     pub(crate) fn direct(&mut self, line: &[u8]) -> Option<Event> {
-        if !self.seen_content
+        if !self.reader.past_first_line()
             || line.windows(11).any(|w| w == b"\"agentlens_")
             || line
                 .windows(compat::ENVELOPE.len())
@@ -61,24 +61,12 @@ impl Lines {
         value: Value,
         warnings: &mut Warnings,
     ) -> Result<Option<Event>, ImportError> {
-        let first = !self.seen_content;
-        self.seen_content = true;
-        if first && value.get("format").is_some_and(Value::is_string) {
-            return match serde_json::from_value::<Header>(value) {
-                Ok(h) if h.format == FORMAT && h.version <= VERSION => Ok(None),
-                Ok(h) if h.format == FORMAT => Err(ImportError::UnsupportedVersion {
-                    line,
-                    version: Some(h.version),
-                }),
-                _ => Err(ImportError::UnsupportedVersion {
-                    line,
-                    version: None,
-                }),
-            };
-        }
-        match decode_event(value) {
-            Ok(e) => Ok(Some(e)),
-            Err(_) => {
+        match self.reader.read(value) {
+            Ok(event) => Ok(event),
+            Err(LineError::Unsupported { version }) => {
+                Err(ImportError::UnsupportedVersion { line, version })
+            }
+            Err(LineError::NotAnEvent) => {
                 self.bad_line(line, "not an event object", warnings);
                 Ok(None)
             }

@@ -11,6 +11,7 @@ mod batch_delivery;
 mod codec;
 mod fixtures;
 mod import;
+mod ndjson_readers;
 mod pipeline;
 mod redact;
 mod redact_canary;
