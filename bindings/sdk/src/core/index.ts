@@ -7,8 +7,8 @@
  */
 import { Driver, type Host } from "./driver.js";
 import { wasm } from "./wasm.js";
-import type { Output, PipelineStats, PipelineWasm } from "../../wasm/agentlens_wasm.js";
-import type { PipelineOptions } from "./config.js";
+import type { Output, PipelineOptionInfo, PipelineStats, PipelineWasm } from "../../wasm/agentlens_wasm.js";
+import { coreOptionsJson, type PipelineOptions } from "./config.js";
 
 export {
   init,
@@ -57,10 +57,10 @@ export type { TrackerStats, ExporterStats, DeliveryStats, RedactionStats } from 
 export { Driver, type Host, type Notice, type Schedule, type WireRequest, type WireResult } from "./driver.js";
 export { describeFailure, displayTarget, type LastDeliveryError } from "./delivery.js";
 export { toJsonSafe, safeStringify, MARKERS, DEFAULT_LIMITS, type MarkerCounts, type SafeJsonLimits } from "./safe-json.js";
-export { useWasm, AgentLensNotLoadedError } from "./wasm.js";
+export { AgentLensNotLoadedError } from "./wasm.js";
 export { usePlatform, platform, stackContextStore, type Platform, type ContextStore } from "./platform.js";
 export type { Exporter } from "./exporter.js";
-export type { Output, PipelineStats, RedactResult, DecodedTrace, BuildInfo, DropReason, ExplainStyle, DeliveryProblem, DeliveryFailure } from "../../wasm/agentlens_wasm.js";
+export type { Output, PipelineStats, RedactResult, BuildInfo, DropReason, ExplainStyle, DeliveryProblem, DeliveryFailure, PipelineOptionInfo } from "../../wasm/agentlens_wasm.js";
 
 /**
  * The core's batching pipeline, driven by hand (below the driver: for custom integrations
@@ -88,7 +88,22 @@ export interface Pipeline {
 }
 
 function wasmPipeline(options: PipelineOptions, seed?: Uint8Array): PipelineWasm {
-  return new (wasm().PipelineWasm)(JSON.stringify(options), seed);
+  return new (wasm().PipelineWasm)(coreOptionsJson(options), seed);
+}
+
+/**
+ * The core's pipeline options, as it validates them: each one's name, TypeScript type
+ * and default (`null` for `format`, set per exporter). `PipelineOptions` is checked
+ * against this list.
+ *
+ * @example
+ * ```ts
+ * import { pipelineOptions } from "@agentlens/sdk";
+ * pipelineOptions().find((o) => o.name === "batchSize"); // { name: "batchSize", type: "number", default: 10 }
+ * ```
+ */
+export function pipelineOptions(): PipelineOptionInfo[] {
+  return wasm().pipelineOptions();
 }
 
 /** Builds a pipeline. Throws `AgentLensConfigError` naming a bad option. */

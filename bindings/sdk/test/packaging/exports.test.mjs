@@ -29,11 +29,12 @@ test("each runtime's condition resolves to its entry point", () => {
       { cwd: pkgDir, encoding: "utf8" },
     ).trim();
   const entry = (name) => new URL(`dist/entrypoints/${name}.js`, `file://${pkgDir}`).href;
-  assert.equal(resolveWith([], "agentlens"), entry("node"));
-  assert.equal(resolveWith(["workerd"], "agentlens"), entry("edge"));
-  assert.equal(resolveWith(["edge-light"], "agentlens"), entry("edge"));
-  assert.equal(resolveWith(["deno"], "agentlens"), entry("node"));
-  for (const name of ["node", "browser", "edge", "slim"]) assert.equal(resolveWith([], `agentlens/${name}`), entry(name));
+  assert.equal(resolveWith([], "@agentlens/sdk"), entry("node"));
+  assert.equal(resolveWith(["workerd"], "@agentlens/sdk"), entry("edge"));
+  assert.equal(resolveWith(["edge-light"], "@agentlens/sdk"), entry("edge"));
+  assert.equal(resolveWith(["deno"], "@agentlens/sdk"), entry("node"));
+  for (const name of ["node", "browser", "edge", "slim"]) assert.equal(resolveWith([], `@agentlens/sdk/${name}`), entry(name));
+  assert.equal(resolveWith([], "@agentlens/sdk/internal"), new URL("dist/internal/index.js", `file://${pkgDir}`).href);
   assert.equal(resolveWith([], "@agentlens/sdk/analysis"), entry("analysis-node"));
   assert.equal(resolveWith(["workerd"], "@agentlens/sdk/analysis"), entry("analysis-edge"));
   assert.equal(resolveWith(["edge-light"], "@agentlens/sdk/analysis"), entry("analysis-edge"));
@@ -62,6 +63,26 @@ test("@agentlens/sdk/slim loads the wasm it is handed and installs a platform", 
   assert.equal(slim.platform().name, "edge", "no document: the platform without background timers");
   const p = slim.createPipeline({}, new Uint8Array(32));
   assert.equal(p.pushJson(0, JSON.stringify([{ event_type: "generic", session_id: "s" }])), 1);
+  assert.equal(p.stats().tracked, 1);
+  p.free();
+});
+
+test("no entry point hands out a raw wasm object or module", async () => {
+  const analysis = await import("@agentlens/sdk/analysis");
+  const sdk = await import("@agentlens/sdk");
+  for (const [name, mod] of [["@agentlens/sdk/analysis", analysis], ["@agentlens/sdk", sdk]]) {
+    for (const forbidden of ["analysisWasm", "useAnalysisWasm", "wasm", "PipelineWasm", "AlertEngineWasm", "SessionSetWasm"]) {
+      assert.equal(mod[forbidden], undefined, `${name} exports ${forbidden}`);
+    }
+  }
+  // A pipeline is a plain object of functions, not the wasm class (no pointer, no prototype).
+  const p = sdk.createPipeline({}, new Uint8Array(32));
+  assert.equal(Object.getPrototypeOf(p), Object.prototype);
+  assert.equal("__wbg_ptr" in p, false);
+  p.free();
+  const engine = analysis.createAlertEngine({ rules: [] });
+  assert.equal("__wbg_ptr" in engine, false);
+  engine.free();
 });
 
 test("npm pack ships dist and wasm, and no sources or tests", () => {

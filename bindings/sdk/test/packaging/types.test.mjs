@@ -1,8 +1,10 @@
-// The published types as a TypeScript user compiles them: a project importing the
-// installed tarball, `tsc --strict` with skipLibCheck false, for each moduleResolution
-// (bundler, nodenext, and the legacy node10 of `"module": "commonjs"`) and each lib
-// (es2022, es2023, esnext). A web project has `dom` and no @types/node (browsers, bundlers,
-// edge runtimes bring their web globals the same way); a Node project has @types/node.
+// The published types as a TypeScript user compiles them: a project with the installed
+// tarballs of @agentlens/sdk and @agentlens/cli, `tsc --strict` with skipLibCheck false, for
+// each moduleResolution (bundler, nodenext, and the legacy node10 of `"module": "commonjs"`)
+// and each target and lib (es2022, es2023, esnext). A web project has `dom` and no
+// @types/node (browsers, bundlers, edge runtimes bring their web globals the same way); a
+// Node project has @types/node. The user program reads the fields of every analysis report
+// with declared types, so a report typed loosely (`Record<string, unknown>`, `any`) fails.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -10,10 +12,11 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { fixDts } from "../../../../scripts/fix-wasm-dts.mjs";
-import { packAndInstall, repoRoot } from "./packed.mjs";
+import { cliDir, packAndInstallAll, pkgDir, repoRoot } from "./packed.mjs";
+import { REPORTS, TRACKER_REPORTS } from "./types-program.mjs";
 
-const { dir: tmp, project } = packAndInstall();
-const installed = join(project, "node_modules/agentlens");
+const { dir: tmp, project } = packAndInstallAll([pkgDir, cliDir]);
+const installed = join(project, "node_modules/@agentlens/sdk");
 const tsc = join(repoRoot, "node_modules/typescript/bin/tsc");
 // @types/node where only the Node projects look (typeRoots), so that a web project fails
 // if a published declaration needs Node's types.
@@ -53,7 +56,7 @@ async function check(name, { resolution, lib, types, typeRoots, source }) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "use.ts"), source);
   const compilerOptions = {
-    strict: true, skipLibCheck: false, noEmit: true, target: "es2022", lib, types, ...(typeRoots ? { typeRoots } : {}),
+    strict: true, skipLibCheck: false, noEmit: true, target: lib[0], lib, types, ...(typeRoots ? { typeRoots } : {}),
     module: MODULE[resolution], moduleResolution: resolution, verbatimModuleSyntax: false,
   };
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["use.ts"] }, null, 2));
@@ -102,13 +105,19 @@ test("fix-wasm-dts refuses generated text it does not know", () => {
 });
 
 for (const resolution of ["bundler", "nodenext", "node10"]) {
-  test(`the types check with tsc --strict, moduleResolution ${resolution}, lib es2022, es2023 and esnext`, async () => {
+  test(`the types check with tsc --strict, moduleResolution ${resolution}, target and lib es2022, es2023 and esnext`, async () => {
     const cases = [];
     for (const es of ["es2022", "es2023", "esnext"]) {
-      cases.push([`web-${resolution}-${es}`, { resolution, lib: [es, "dom"], types: [], source: USE }]);
-      cases.push([`node-${resolution}-${es}`, { resolution, lib: [es], types: ["node"], typeRoots: [nodeTypes], source: USE + NODE_ONLY }]);
+      cases.push([`web-${resolution}-${es}`, { resolution, lib: [es, "dom"], types: [], source: USE + REPORTS }]);
+      cases.push([`node-${resolution}-${es}`, { resolution, lib: [es], types: ["node"], typeRoots: [nodeTypes], source: USE + REPORTS + NODE_ONLY }]);
     }
     const failures = await checkAll(cases);
     assert.equal(failures.length, 0, failures.join("\n"));
   });
 }
+
+test("the tracker's analysis methods return the typed reports (tsc --strict, bundler and nodenext, esnext)", async () => {
+  const cases = ["bundler", "nodenext"].map((resolution) => [`tracker-${resolution}`, { resolution, lib: ["esnext", "dom"], types: [], source: TRACKER_REPORTS }]);
+  const failures = await checkAll(cases);
+  assert.equal(failures.length, 0, failures.join("\n"));
+});
