@@ -41,6 +41,7 @@ mod custom;
 mod policy;
 mod presets;
 mod report;
+mod rules;
 mod session;
 
 pub use checker::{ComplianceChecker, Validator};
