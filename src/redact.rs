@@ -25,6 +25,7 @@
 //! # Ok::<(), agentlens::redact::RedactError>(())
 //! ```
 
+mod config;
 mod detect;
 mod event;
 mod rules;
@@ -37,6 +38,7 @@ use std::fmt;
 use serde_json::Map;
 pub use serde_json::Value;
 
+pub use config::{Config, RedactError};
 pub use event::{MAX_NAME_BYTES, fit_event, sanitize, sanitize_events};
 pub use rules::{DEFAULT_KEYS, PatternRule, default_patterns};
 pub use truncate::{json_size, truncate_str, truncate_value};
@@ -59,101 +61,6 @@ pub const UNSUPPORTED: &str = "[Unsupported]";
 pub const MAX_DEPTH: &str = "[MaxDepth]";
 /// Stands for a value whose conversion threw (a throwing getter or `toJSON`).
 pub const THREW: &str = "[Threw]";
-
-/// Redaction settings. Build with [`Config::default`] and the `with_*`/`replace_*` methods.
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// Object keys whose values are replaced wholesale (see [`DEFAULT_KEYS`] for matching).
-    pub keys: Vec<String>,
-    /// Text patterns whose matches are replaced.
-    pub patterns: Vec<PatternRule>,
-    /// What replaces redacted data.
-    pub marker: String,
-    /// Byte budget for one field, as compact JSON (used by [`Redactor::redact_and_truncate`]).
-    /// The default, 100 000, is the OpenAI traces ingest field limit.
-    pub max_field_bytes: usize,
-    /// Byte budget for one whole encoded event; enforced by the pipeline, not here.
-    pub max_event_bytes: usize,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Self {
-            keys: DEFAULT_KEYS.iter().map(|k| (*k).to_owned()).collect(),
-            patterns: default_patterns(),
-            marker: MARKER.to_owned(),
-            max_field_bytes: 100_000,
-            max_event_bytes: 512 * 1024,
-        }
-    }
-}
-
-impl Config {
-    /// Adds sensitive keys to the current ones.
-    #[must_use]
-    pub fn with_keys(mut self, extra: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.keys.extend(extra.into_iter().map(Into::into));
-        self
-    }
-
-    /// Replaces the sensitive keys (an empty list switches key redaction off).
-    #[must_use]
-    pub fn replace_keys(mut self, keys: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        self.keys = keys.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// Adds pattern rules after the current ones (earlier rules win at the same position).
-    #[must_use]
-    pub fn with_patterns(mut self, extra: Vec<PatternRule>) -> Self {
-        self.patterns.extend(extra);
-        self
-    }
-
-    /// Replaces the pattern rules (an empty list switches pattern redaction off).
-    #[must_use]
-    pub fn replace_patterns(mut self, patterns: Vec<PatternRule>) -> Self {
-        self.patterns = patterns;
-        self
-    }
-}
-
-/// Why a [`Config`] was refused by [`Redactor::new`].
-///
-/// Messages may quote pattern text (patterns are configuration), never data values.
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq)]
-pub enum RedactError {
-    /// A pattern rule has no name, does not compile, or can match the empty string.
-    InvalidPattern {
-        /// The rule's name.
-        name: String,
-        /// What is wrong.
-        message: String,
-    },
-    /// A setting is out of range.
-    InvalidConfig {
-        /// The [`Config`] field at fault.
-        option: &'static str,
-        /// What is wrong.
-        message: String,
-    },
-}
-
-impl fmt::Display for RedactError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::InvalidPattern { name, message } => {
-                write!(f, "invalid redaction pattern `{name}`: {message}")
-            }
-            Self::InvalidConfig { option, message } => {
-                write!(f, "invalid redaction option `{option}`: {message}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for RedactError {}
 
 /// What a redaction or truncation changed, so hosts can count it without seeing the data.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
@@ -361,133 +268,4 @@ impl Redactor {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn redactor() -> Redactor {
-        Redactor::new(Config::default()).unwrap()
-    }
-
-    #[test]
-    fn sensitive_keys_are_replaced_whatever_the_value_type() {
-        let mut v = json!({"password": {"nested": 1}, "token": null, "keep": [1, "a"]});
-        let mut report = Report::default();
-        redactor().redact_value(&mut v, &mut report);
-        assert_eq!(
-            v,
-            json!({"password": MARKER, "token": MARKER, "keep": [1, "a"]})
-        );
-        assert_eq!(report.keys_redacted, 2);
-    }
-
-    #[test]
-    fn keys_that_match_a_pattern_are_redacted_in_order_without_losing_entries() {
-        let mut v = json!({"a@x.io": 1, "mid": 2, "b@y.io": 3, "[REDACTED] (2)": 4});
-        let mut report = Report::default();
-        redactor().redact_value(&mut v, &mut report);
-        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(
-            keys,
-            ["[REDACTED]", "mid", "[REDACTED] (2)", "[REDACTED] (2) (2)"]
-        );
-        assert_eq!(report.by_pattern.get("email"), Some(&2));
-    }
-
-    #[test]
-    fn a_custom_marker_is_used_everywhere() {
-        let config = Config {
-            marker: "***".into(),
-            ..Config::default()
-        };
-        let r = Redactor::new(config).unwrap();
-        let mut v = json!({"secret": 1, "s": "ssn 123-45-6789"});
-        r.redact_value(&mut v, &mut Report::default());
-        assert_eq!(v, json!({"secret": "***", "s": "ssn ***"}));
-    }
-
-    #[test]
-    fn empty_keys_and_tiny_budgets_are_invalid_config() {
-        let err = Redactor::new(Config::default().with_keys(["_"])).unwrap_err();
-        assert!(matches!(
-            err,
-            RedactError::InvalidConfig { option: "keys", .. }
-        ));
-        let config = Config {
-            max_field_bytes: 1,
-            ..Config::default()
-        };
-        let err = Redactor::new(config).unwrap_err();
-        assert!(matches!(
-            err,
-            RedactError::InvalidConfig {
-                option: "max_field_bytes",
-                ..
-            }
-        ));
-    }
-
-    #[test]
-    fn no_patterns_and_no_keys_leave_values_untouched() {
-        let config = Config::default()
-            .replace_keys(Vec::<String>::new())
-            .replace_patterns(vec![]);
-        let r = Redactor::new(config).unwrap();
-        let mut v = json!({"password": "ssn 123-45-6789"});
-        let before = v.clone();
-        let mut report = Report::default();
-        r.redact_value(&mut v, &mut report);
-        assert_eq!(v, before);
-        assert!(report.is_empty());
-    }
-
-    #[test]
-    fn reports_merge_by_adding_counts() {
-        let mut a = Report {
-            keys_redacted: 1,
-            by_pattern: BTreeMap::from([("ssn".to_owned(), 2)]),
-            ..Report::default()
-        };
-        let b = Report {
-            matches_redacted: 3,
-            by_pattern: BTreeMap::from([("ssn".to_owned(), 1), ("jwt".to_owned(), 1)]),
-            bytes_removed: 9,
-            ..Report::default()
-        };
-        a.merge(&b);
-        assert_eq!(
-            a.by_pattern,
-            BTreeMap::from([("jwt".into(), 1), ("ssn".into(), 3)])
-        );
-        assert_eq!(
-            (a.keys_redacted, a.matches_redacted, a.bytes_removed),
-            (1, 3, 9)
-        );
-        assert!(!a.is_empty());
-        assert!(Report::default().is_empty());
-    }
-
-    #[test]
-    fn debug_output_names_rules_but_shows_no_pattern_text() {
-        let config = Config::default().with_patterns(vec![PatternRule::new("mine", "hunter2")]);
-        let text = format!("{:?}", Redactor::new(config).unwrap());
-        assert!(text.contains("mine"));
-        assert!(!text.contains("hunter2"));
-    }
-
-    #[test]
-    fn deep_nesting_does_not_overflow_the_stack() {
-        let mut v = json!("ssn 123-45-6789");
-        for _ in 0..50_000 {
-            v = Value::Array(vec![v]);
-        }
-        redactor().redact_value(&mut v, &mut Report::default());
-        assert!(json_size(&v) > 50_000);
-        // Dismantle iteratively: serde_json's own Drop is recursive.
-        let mut cur = v;
-        while let Value::Array(mut items) = cur {
-            cur = items.pop().unwrap_or(Value::Null);
-        }
-        assert_eq!(cur, json!("ssn [REDACTED]"));
-    }
-}
+mod tests;
