@@ -106,6 +106,8 @@ test("the SDK tarball holds no collector, CLI or viewer; the CLI depends on the 
   assert.equal(pkgJson(sdkInstalled).bin, undefined);
   const cli = pkgJson(cliInstalled);
   assert.deepEqual(cli.bin, { agentlens: "./dist/cli/main.js" });
+  // moduleResolution node10 finds the collector's types through typesVersions.
+  assert.deepEqual(cli.typesVersions["*"].collector, [cli.exports["./collector"].types]);
   assert.deepEqual(Object.keys(cli.dependencies), ["@agentlens/sdk"]);
   assert.equal(cli.dependencies["@agentlens/sdk"], pkgJson(sdkInstalled).version);
   for (const needed of ["viewer/index.html", "dist/cli/main.js", "dist/collector/index.js", "dist/collector/index.d.ts"]) {
