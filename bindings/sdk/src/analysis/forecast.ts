@@ -23,7 +23,7 @@ export type { ForecastOptions, UsageRecords } from "./cost-types.js";
  * import { forecast } from "@agentlens/sdk/analysis";
  * const records = [1, 2, 3].map((d) => ({ timestamp: `2026-03-0${d}T12:00:00Z`, cost_usd: d }));
  * const f = forecast(records, { days: 3 });
- * console.log(f.method, f.predictions);
+ * console.log(f.method, f.daily_predictions.map((p) => p.predicted_cost));
  * ```
  */
 export function forecast(records: UsageRecord[], options: ForecastOptions): ForecastResult {

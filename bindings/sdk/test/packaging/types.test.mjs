@@ -121,3 +121,28 @@ test("the tracker's analysis methods return the typed reports (tsc --strict, bun
   const failures = await checkAll(cases);
   assert.equal(failures.length, 0, failures.join("\n"));
 });
+
+/** The ```ts blocks after `@example` in the TSDoc comments of `dir`'s files. */
+function tsExamples(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).filter((n) => n.endsWith(".ts")).sort()) {
+    const text = readFileSync(join(dir, name), "utf8");
+    for (const comment of text.match(/\/\*\*[\s\S]*?\*\//g) ?? []) {
+      const body = comment.split("\n").map((l) => l.replace(/^\s*\/?\*+\/? ?/, "")).join("\n");
+      for (const m of body.matchAll(/@example[^\n]*\n```ts\n([\s\S]*?)```/g)) out.push({ name: `${name.replace(/\.ts$/, "")}-${out.length}`, code: m[1] });
+    }
+  }
+  return out;
+}
+
+test("the analysis functions' @example blocks type-check with tsc --strict against the installed package", async () => {
+  const examples = tsExamples(join(repoRoot, "bindings/sdk/src/analysis"));
+  assert.ok(examples.length >= 15, `only ${examples.length} examples found`);
+  const dir = join(project, "examples");
+  mkdirSync(dir, { recursive: true });
+  for (const e of examples) writeFileSync(join(dir, `${e.name}.ts`), `${e.code}\nexport {};\n`);
+  const compilerOptions = { strict: true, skipLibCheck: false, noEmit: true, target: "es2022", lib: ["es2022", "dom"], types: [], module: "esnext", moduleResolution: "bundler" };
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["*.ts"] }, null, 2));
+  const failure = await promisify(execFile)(process.execPath, [tsc, "-p", dir], { cwd: dir }).then(() => "", (err) => `${err.stdout}${err.stderr}`);
+  assert.equal(failure, "");
+});
