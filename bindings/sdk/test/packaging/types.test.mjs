@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import { fixDts } from "../../../../scripts/fix-wasm-dts.mjs";
 import { cliDir, packAndInstallAll, pkgDir, repoRoot } from "./packed.mjs";
 import { REPORTS, TRACKER_REPORTS } from "./types-program.mjs";
+import { looseTypes } from "./loose-types.mjs";
 
 const { dir: tmp, project } = packAndInstallAll([pkgDir, cliDir]);
 const installed = join(project, "node_modules/@agentlens/sdk");
@@ -145,4 +146,14 @@ test("the analysis functions' @example blocks type-check with tsc --strict again
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["*.ts"] }, null, 2));
   const failure = await promisify(execFile)(process.execPath, [tsc, "-p", dir], { cwd: dir }).then(() => "", (err) => `${err.stdout}${err.stderr}`);
   assert.equal(failure, "");
+});
+
+test("@agentlens/sdk/analysis has no any and no Record<string, unknown> in its public API", (t) => {
+  assert.deepEqual(looseTypes(project, "@agentlens/sdk/analysis"), []);
+  // The walker finds them when they are there.
+  mkdirSync(join(project, "loose-control"), { recursive: true });
+  writeFileSync(join(project, "loose-control/index.d.ts"), "export declare function f(x: number): { a: Record<string, unknown>[] };\nexport declare const g: { h(): Promise<any> };\n");
+  assert.deepEqual(looseTypes(project, "./loose-control/index.js"), [["f().a[]", "Record<string, unknown>"], ["g.h()<>", "any"]]);
+  // The root entry's, said (the tracker's own API is not this test's).
+  for (const [path, what] of looseTypes(project, "@agentlens/sdk")) t.diagnostic(`@agentlens/sdk: ${path}: ${what}`);
 });
