@@ -45,10 +45,3 @@ export function analysisWasm(): AnalysisWasm {
 export function parsed<T>(json: string): T {
   return JSON.parse(json) as T;
 }
-
-/**
- * @deprecated Untyped; kept only until the tracker's methods name their report types
- * (`SessionCost`, `SessionStats`, `ForecastResult`, `SpendingSummary`, `BudgetAlert`).
- * Not exported from any entry point.
- */
-export type AnalysisObject = Record<string, unknown>;
