@@ -89,27 +89,7 @@ fn step_event(mut d: Map<String, Value>, base: &Event) -> Event {
                 take(&mut d, "prompt").map(|p| json::object1("prompt", json::maybe_json(p)));
             e.output_data = take(&mut d, "response").map(|r| json::object1("response", r));
         }
-        "tool_call" => {
-            let result = take(&mut d, "tool_result")
-                .or_else(|| output.as_ref().and_then(|o| o.get("tool_result")).cloned());
-            e.tool_call = Some(ToolCall {
-                tool_call_id: e.event_id.clone().unwrap_or_default(),
-                tool_name: take_text(&mut d, "tool_name").unwrap_or_default(),
-                tool_input: take(&mut d, "tool_args").unwrap_or(Value::Null),
-                tool_output: result,
-                timestamp: e.timestamp,
-                duration_ms: e.duration_ms,
-            });
-            if failed {
-                e.event_type = EventType::ToolError;
-                e.error = output.as_ref().map(|o| ErrorInfo {
-                    error_type: json::text(o.get("error_type")).unwrap_or_else(|| "error".into()),
-                    message: json::text(o.get("error_message")).unwrap_or_default(),
-                    critical: false,
-                    stack_trace: None,
-                });
-            }
-        }
+        "tool_call" => tool_step(&mut e, &mut d, output.as_ref(), failed),
         "memory_read" | "memory_write" => {
             let value = take(&mut d, "memory_value")
                 .or_else(|| output.as_ref().and_then(|o| o.get("memory_value")).cloned());
@@ -136,24 +116,7 @@ fn step_event(mut d: Map<String, Value>, base: &Event) -> Event {
                 .or_else(|| output.as_ref().and_then(|o| o.get("answer")).cloned());
             e.output_data = answer.map(|a| json::object1("answer", a));
         }
-        "agent_handoff" => {
-            let from = json::text(d.get("from_agent_name").or_else(|| d.get("from_agent_id")));
-            let to = json::text(d.get("to_agent_name").or_else(|| d.get("to_agent_id")));
-            let reasoning = take_text(&mut d, "handoff_reason").unwrap_or_else(|| {
-                format!(
-                    "handoff from {} to {}",
-                    from.as_deref().unwrap_or("?"),
-                    to.as_deref().unwrap_or("?")
-                )
-            });
-            e.event_type = EventType::Decision;
-            e.decision_trace = Some(DecisionTrace {
-                trace_id: e.event_id.clone().unwrap_or_default(),
-                reasoning,
-                timestamp: e.timestamp,
-                ..DecisionTrace::default()
-            });
-        }
+        "agent_handoff" => handoff_step(&mut e, &mut d),
         "agent_spawn" => e.parent_run_id = json::text(d.get("parent_run_id")),
         _ => {}
     }
@@ -167,6 +130,49 @@ fn step_event(mut d: Map<String, Value>, base: &Event) -> Event {
         e.attributes = Some(d);
     }
     e
+}
+
+/// A tool step: its call, and for a failed one a `tool_error` with the output's error.
+fn tool_step(e: &mut Event, d: &mut Map<String, Value>, output: Option<&Value>, failed: bool) {
+    let result =
+        take(d, "tool_result").or_else(|| output.and_then(|o| o.get("tool_result")).cloned());
+    e.tool_call = Some(ToolCall {
+        tool_call_id: e.event_id.clone().unwrap_or_default(),
+        tool_name: take_text(d, "tool_name").unwrap_or_default(),
+        tool_input: take(d, "tool_args").unwrap_or(Value::Null),
+        tool_output: result,
+        timestamp: e.timestamp,
+        duration_ms: e.duration_ms,
+    });
+    if failed {
+        e.event_type = EventType::ToolError;
+        e.error = output.map(|o| ErrorInfo {
+            error_type: json::text(o.get("error_type")).unwrap_or_else(|| "error".into()),
+            message: json::text(o.get("error_message")).unwrap_or_default(),
+            critical: false,
+            stack_trace: None,
+        });
+    }
+}
+
+/// A handoff between agents: a decision whose reasoning is the handoff's reason.
+fn handoff_step(e: &mut Event, d: &mut Map<String, Value>) {
+    let from = json::text(d.get("from_agent_name").or_else(|| d.get("from_agent_id")));
+    let to = json::text(d.get("to_agent_name").or_else(|| d.get("to_agent_id")));
+    let reasoning = take_text(d, "handoff_reason").unwrap_or_else(|| {
+        format!(
+            "handoff from {} to {}",
+            from.as_deref().unwrap_or("?"),
+            to.as_deref().unwrap_or("?")
+        )
+    });
+    e.event_type = EventType::Decision;
+    e.decision_trace = Some(DecisionTrace {
+        trace_id: e.event_id.clone().unwrap_or_default(),
+        reasoning,
+        timestamp: e.timestamp,
+        ..DecisionTrace::default()
+    });
 }
 
 /// One run and its steps into events.

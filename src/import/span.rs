@@ -12,6 +12,10 @@ use super::json;
 use crate::model::{DecisionTrace, ErrorInfo, Event, EventType, ToolCall, status};
 use crate::time::UnixNanos;
 
+/// An event with its time and its place among events of the same time (0 a run's
+/// start, 1 what it contains, 2 its end), for sorting.
+pub(crate) type Timed = (Option<UnixNanos>, u8, Event);
+
 /// What a span records.
 #[derive(Debug, Default)]
 pub(crate) enum Body {
@@ -85,128 +89,163 @@ impl Span {
     }
 
     /// The span's events, in the order they happened.
-    pub(crate) fn into_events(mut self, out: &mut Vec<(Option<UnixNanos>, u8, Event)>) {
+    pub(crate) fn into_events(mut self, out: &mut Vec<Timed>) {
         let duration = json::span_ms(self.start, self.end);
         let body = std::mem::take(&mut self.body);
         let errors = std::mem::take(&mut self.errors);
-        let push_errors = |span: &Self, out: &mut Vec<_>, run: bool| {
-            for error in &errors {
-                let mut e = span.event(EventType::Error, span.end.or(span.start));
-                if run {
-                    e.run_id = Some(span.span_id.clone());
-                }
-                e.error = Some(error.clone());
-                out.push((e.timestamp, 1, e));
-            }
-        };
         match body {
             Body::Run {
                 agent_name,
                 user_id,
-            } => {
-                let mut start = self.event(EventType::RunStart, self.start);
-                start.run_id = Some(self.span_id.clone());
-                start.parent_run_id = self.parent_id.clone();
-                start.run_name = Some(self.name.clone()).filter(|n| !n.is_empty());
-                start.agent_name = agent_name;
-                start.user_id = user_id;
-                start.status = Some(status::RUNNING.into());
-                start.attributes = self.attributes();
-                out.push((start.timestamp, 0, start));
-                push_errors(&self, out, true);
-                let mut end = self.event(EventType::RunEnd, self.end.or(self.start));
-                end.run_id = Some(self.span_id.clone());
-                end.parent_run_id = self.parent_id.clone();
-                end.status = Some(
-                    if self.failed {
-                        status::ERROR
-                    } else {
-                        status::COMPLETED
-                    }
-                    .into(),
-                );
-                end.duration_ms = duration;
-                out.push((end.timestamp, 2, end));
-            }
+            } => self.run_events(agent_name, user_id, duration, &errors, out),
             Body::Tool {
                 name,
                 call_id,
                 input,
                 output,
             } => {
-                let kind = match self.failed {
-                    true => EventType::ToolError,
-                    false => EventType::ToolCall,
-                };
-                let mut e = self.event(kind, self.start);
-                e.tool_call = Some(ToolCall {
+                let call = ToolCall {
                     tool_call_id: call_id.unwrap_or_else(|| self.span_id.clone()),
                     tool_name: name,
                     tool_input: input.unwrap_or(Value::Null),
                     tool_output: output,
                     timestamp: self.start,
                     duration_ms: duration,
-                });
-                (e.tokens_in, e.tokens_out) = (Some(0), Some(0));
-                e.error = errors.first().cloned();
-                e.duration_ms = duration;
-                e.attributes = self.attributes();
-                out.push((e.timestamp, 1, e));
+                };
+                self.tool_event(call, duration, &errors, out);
             }
-            body => {
-                let mut e = self.event(EventType::Generic, self.start);
-                e.duration_ms = duration;
-                match body {
-                    Body::Llm {
-                        model,
-                        tokens_in,
-                        tokens_out,
-                        cached_in,
-                        reasoning,
-                        prompt,
-                        response,
-                    } => {
-                        e.event_type = EventType::LlmCall;
-                        e.model = model;
-                        e.tokens_in = Some(tokens_in.unwrap_or(0));
-                        e.tokens_out = Some(tokens_out.unwrap_or(0));
-                        e.cached_input_tokens = cached_in;
-                        e.reasoning_tokens = reasoning;
-                        e.input_data = prompt.map(|p| json::object1("prompt", p));
-                        e.output_data = response.map(|r| json::object1("response", r));
-                    }
-                    Body::Decision {
-                        reasoning,
-                        alternatives,
-                    } => {
-                        e.event_type = EventType::Decision;
-                        e.decision_trace = Some(DecisionTrace {
-                            trace_id: self.span_id.clone(),
-                            step: 0,
-                            reasoning,
-                            alternatives_considered: alternatives,
-                            confidence: None,
-                            timestamp: self.start,
-                        });
-                    }
-                    _ => {
-                        if !self.name.is_empty() {
-                            let name = Value::String(self.name.clone());
-                            self.attributes.insert("span.name".into(), name);
-                        }
-                    }
+            body => self.step_event(body, duration, &errors, out),
+        }
+    }
+
+    /// One `error` event per recorded error, at the span's end; `run`: inside the run the
+    /// span is (rather than its parent).
+    fn push_errors(&self, errors: &[ErrorInfo], out: &mut Vec<Timed>, run: bool) {
+        for error in errors {
+            let mut e = self.event(EventType::Error, self.end.or(self.start));
+            if run {
+                e.run_id = Some(self.span_id.clone());
+            }
+            e.error = Some(error.clone());
+            out.push((e.timestamp, 1, e));
+        }
+    }
+
+    /// A run span: `run_start`, its errors, `run_end`.
+    fn run_events(
+        &mut self,
+        agent_name: Option<String>,
+        user_id: Option<String>,
+        duration: Option<f64>,
+        errors: &[ErrorInfo],
+        out: &mut Vec<Timed>,
+    ) {
+        let mut start = self.event(EventType::RunStart, self.start);
+        start.run_id = Some(self.span_id.clone());
+        start.parent_run_id = self.parent_id.clone();
+        start.run_name = Some(self.name.clone()).filter(|n| !n.is_empty());
+        start.agent_name = agent_name;
+        start.user_id = user_id;
+        start.status = Some(status::RUNNING.into());
+        start.attributes = self.attributes();
+        out.push((start.timestamp, 0, start));
+        self.push_errors(errors, out, true);
+        let mut end = self.event(EventType::RunEnd, self.end.or(self.start));
+        end.run_id = Some(self.span_id.clone());
+        end.parent_run_id = self.parent_id.clone();
+        end.status = Some(
+            if self.failed {
+                status::ERROR
+            } else {
+                status::COMPLETED
+            }
+            .into(),
+        );
+        end.duration_ms = duration;
+        out.push((end.timestamp, 2, end));
+    }
+
+    /// A tool span: `tool_call`, or `tool_error` with its first error when it failed.
+    fn tool_event(
+        &mut self,
+        call: ToolCall,
+        duration: Option<f64>,
+        errors: &[ErrorInfo],
+        out: &mut Vec<Timed>,
+    ) {
+        let kind = match self.failed {
+            true => EventType::ToolError,
+            false => EventType::ToolCall,
+        };
+        let mut e = self.event(kind, self.start);
+        e.tool_call = Some(call);
+        (e.tokens_in, e.tokens_out) = (Some(0), Some(0));
+        e.error = errors.first().cloned();
+        e.duration_ms = duration;
+        e.attributes = self.attributes();
+        out.push((e.timestamp, 1, e));
+    }
+
+    /// Any other span: `llm_call`, `decision` or `generic` (named by `span.name`), then
+    /// its errors.
+    fn step_event(
+        &mut self,
+        body: Body,
+        duration: Option<f64>,
+        errors: &[ErrorInfo],
+        out: &mut Vec<Timed>,
+    ) {
+        let mut e = self.event(EventType::Generic, self.start);
+        e.duration_ms = duration;
+        match body {
+            Body::Llm {
+                model,
+                tokens_in,
+                tokens_out,
+                cached_in,
+                reasoning,
+                prompt,
+                response,
+            } => {
+                e.event_type = EventType::LlmCall;
+                e.model = model;
+                e.tokens_in = Some(tokens_in.unwrap_or(0));
+                e.tokens_out = Some(tokens_out.unwrap_or(0));
+                e.cached_input_tokens = cached_in;
+                e.reasoning_tokens = reasoning;
+                e.input_data = prompt.map(|p| json::object1("prompt", p));
+                e.output_data = response.map(|r| json::object1("response", r));
+            }
+            Body::Decision {
+                reasoning,
+                alternatives,
+            } => {
+                e.event_type = EventType::Decision;
+                e.decision_trace = Some(DecisionTrace {
+                    trace_id: self.span_id.clone(),
+                    step: 0,
+                    reasoning,
+                    alternatives_considered: alternatives,
+                    confidence: None,
+                    timestamp: self.start,
+                });
+            }
+            _ => {
+                if !self.name.is_empty() {
+                    let name = Value::String(self.name.clone());
+                    self.attributes.insert("span.name".into(), name);
                 }
-                e.attributes = self.attributes();
-                out.push((e.timestamp, 1, e));
-                push_errors(&self, out, false);
             }
         }
+        e.attributes = self.attributes();
+        out.push((e.timestamp, 1, e));
+        self.push_errors(errors, out, false);
     }
 }
 
 /// Orders the spans' events by time (stable; a run's start before what it contains at
 /// the same instant, its end after), and drops the sort keys.
-pub(crate) fn in_time_order(mut events: Vec<(Option<UnixNanos>, u8, Event)>) -> Vec<Event> {
+pub(crate) fn in_time_order(mut events: Vec<Timed>) -> Vec<Event> {
     events.sort_by_key(|(at, rank, _)| (at.map(|t| t.0), *rank));
     events.into_iter().map(|(_, _, e)| e).collect()
 }
