@@ -220,38 +220,9 @@ impl CostForecaster {
         let n = costs.len();
         let method = method.resolve(n);
 
-        let mut predictions = Vec::with_capacity(days as usize);
         let date = |d: u32| crate::time::format_days(last_day + i64::from(d));
-        if method == Method::Linear {
-            let (slope, intercept) = linear_regression(&costs);
-            let (t_slope, t_intercept) = linear_regression(&tokens);
-            let z = if confidence >= 0.9 { 1.645 } else { 1.28 };
-            let se = residual_se(&costs, slope, intercept);
-            for d in 1..=days {
-                let x = (n - 1) as f64 + f64::from(d);
-                let line = slope * x + intercept;
-                let predicted_cost = line.max(0.0);
-                let (low, high) = match se {
-                    None => (predicted_cost * 0.5, predicted_cost * 1.5),
-                    Some(se) => {
-                        let margin = z * se * (1.0 + 1.0 / n as f64).sqrt();
-                        // Seed bug: `line + margin` alone can be negative, below a
-                        // prediction clamped to 0.
-                        (
-                            (line - margin).max(0.0),
-                            (line + margin).max(predicted_cost),
-                        )
-                    }
-                };
-                predictions.push(DailyPrediction {
-                    date: date(d),
-                    predicted_cost,
-                    predicted_tokens: to_tokens(t_slope * x + t_intercept),
-                    confidence_low: low,
-                    confidence_high: high,
-                    method,
-                });
-            }
+        let predictions: Vec<DailyPrediction> = if method == Method::Linear {
+            linear_predictions(&costs, &tokens, days, confidence, date)
         } else {
             let (value, token_value) = if method == Method::Ema {
                 (ema(&costs, EMA_ALPHA), to_tokens(ema(&tokens, EMA_ALPHA)))
@@ -264,17 +235,17 @@ impl CostForecaster {
             };
             let predicted_cost = value.max(0.0);
             let spread = sample_stdev(&costs).unwrap_or(value * 0.5);
-            for d in 1..=days {
-                predictions.push(DailyPrediction {
+            (1..=days)
+                .map(|d| DailyPrediction {
                     date: date(d),
                     predicted_cost,
                     predicted_tokens: token_value,
                     confidence_low: (value - BAND_STDEVS * spread).max(0.0),
                     confidence_high: (value + BAND_STDEVS * spread).max(predicted_cost),
                     method,
-                });
-            }
-        }
+                })
+                .collect()
+        };
         Ok(ForecastResult {
             total_predicted_cost: predictions.iter().map(|p| p.predicted_cost).sum(),
             total_predicted_tokens: predictions
@@ -361,4 +332,47 @@ fn check_record(r: &UsageRecord) -> Result<(), ForecastError> {
 /// `max(0, int(x))`: truncates toward zero; NaN gives 0 and huge values saturate.
 fn to_tokens(x: f64) -> u64 {
     if x > 0.0 { x as u64 } else { 0 }
+}
+
+/// The linear method's next `days` predictions: the regression line over the daily
+/// costs (and tokens), clamped at 0, with a band of `z` residual standard errors.
+fn linear_predictions(
+    costs: &[f64],
+    tokens: &[f64],
+    days: u32,
+    confidence: f64,
+    date: impl Fn(u32) -> String,
+) -> Vec<DailyPrediction> {
+    let n = costs.len();
+    let (slope, intercept) = linear_regression(costs);
+    let (t_slope, t_intercept) = linear_regression(tokens);
+    let z = if confidence >= 0.9 { 1.645 } else { 1.28 };
+    let se = residual_se(costs, slope, intercept);
+    (1..=days)
+        .map(|d| {
+            let x = (n - 1) as f64 + f64::from(d);
+            let line = slope * x + intercept;
+            let predicted_cost = line.max(0.0);
+            let (low, high) = match se {
+                None => (predicted_cost * 0.5, predicted_cost * 1.5),
+                Some(se) => {
+                    let margin = z * se * (1.0 + 1.0 / n as f64).sqrt();
+                    // Seed bug: `line + margin` alone can be negative, below a
+                    // prediction clamped to 0.
+                    (
+                        (line - margin).max(0.0),
+                        (line + margin).max(predicted_cost),
+                    )
+                }
+            };
+            DailyPrediction {
+                date: date(d),
+                predicted_cost,
+                predicted_tokens: to_tokens(t_slope * x + t_intercept),
+                confidence_low: low,
+                confidence_high: high,
+                method: Method::Linear,
+            }
+        })
+        .collect()
 }
