@@ -203,7 +203,7 @@ export class CollectorClient {
 export function sessionBounds(row: CollectorSession): WireEvent[] {
   const out: WireEvent[] = [];
   if (row.started_at) {
-    out.push({ session_id: row.session_id, event_type: "session_start", timestamp: row.started_at, agent_name: row.agent_name, metadata: (row as { metadata?: unknown }).metadata ?? {} });
+    out.push({ session_id: row.session_id, event_type: "session_start", timestamp: row.started_at, agent_name: row.agent_name, metadata: ((row as { metadata?: unknown }).metadata ?? {}) as WireEvent["metadata"] });
   }
   if (row.ended_at) {
     out.push({ session_id: row.session_id, event_type: "session_end", timestamp: row.ended_at, ended_at: row.ended_at, status: row.status, total_tokens_in: row.total_tokens_in, total_tokens_out: row.total_tokens_out });

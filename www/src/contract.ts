@@ -2,25 +2,27 @@
 // analysis panels (explain, charts, compliance, drift, alerts, redaction preview).
 // Both sides code against these types only.
 import type { WireEvent } from "@agentlens/sdk/analysis";
+import type { TraceView, ViewFilter, ViewSessionRow, ViewTimelineRow } from "@agentlens/sdk/internal";
 
-export type { WireEvent };
+export type { WireEvent, TraceView };
+/** The session list's filter, one list row and one timeline row: the core's shapes. */
+export type ListFilter = ViewFilter;
+export type SessionRow = ViewSessionRow;
+export type TimelineRow = ViewTimelineRow;
 
-/** What the Web Worker holds once a trace is loaded. */
-export interface TraceStore {
-  /** How many events are loaded. */
-  readonly size: number;
-  /** Session ids in first-seen order. */
-  sessionIds(): string[];
-  /** One session's events in time order (wire shape, snake_case). */
-  sessionEvents(id: string): WireEvent[];
-  /** Every loaded event in file order; large traces hold many, so iterate, do not copy. */
-  allEvents(): Iterable<WireEvent>;
+/**
+ * What the Web Worker holds once a trace is loaded: the events stay inside the analysis
+ * wasm, and every question about them is the core's to answer.
+ */
+export interface HeldTrace {
+  /** The events, held in the core. */
+  readonly view: TraceView;
   /** The name of the loaded file or URL, for saved files. */
   readonly sourceName: string;
 }
 
-/** Runs inside the Web Worker; may call `@agentlens/sdk/analysis`. The result is posted back. */
-export type WorkerHandler = (store: TraceStore, params: unknown) => unknown | Promise<unknown>;
+/** Runs inside the Web Worker; asks `trace.view`. The result is posted back. */
+export type WorkerHandler = (trace: HeldTrace, params: unknown) => unknown | Promise<unknown>;
 
 /** What the shell hands each analysis panel on the main thread. */
 export interface PanelContext {

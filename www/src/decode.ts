@@ -1,8 +1,7 @@
-// Streams trace bytes through the core's importer (@agentlens/sdk/analysis
-// createTraceImporter: every supported format, gzip included) in chunks, handing decoded
-// events to the store as they come so the first view appears before the file is read.
-import { createTraceImporter, type TraceImporter } from "@agentlens/sdk/analysis";
-import type { WireEvent } from "./contract";
+// Streams trace bytes into the core's view of the trace (its importer reads every
+// supported format, gzip included) in chunks, so the first view appears before the file
+// is read. The events stay inside the wasm: no event crosses back here.
+import type { TraceView } from "./contract";
 
 /** A file the importer could not read: the message carries the line or byte position. */
 export class TraceReadError extends Error {
@@ -41,16 +40,11 @@ export interface DecodeProgress {
 }
 
 /**
- * Reads `source` to the end, calling `onEvents` with each decoded batch and `onProgress`
- * after each chunk. Resolves with the detected format and the importer's warnings.
+ * Reads `source` to the end into `view`, calling `onProgress` after each chunk. Resolves
+ * with the detected format and the importer's warnings.
  */
-export async function decode(
-  source: Source,
-  onEvents: (events: WireEvent[]) => void,
-  onProgress: (p: DecodeProgress) => void,
-): Promise<{ format: string; warnings: string[] }> {
+export async function decode(source: Source, view: TraceView, onProgress: (p: DecodeProgress) => void): Promise<{ format: string; warnings: string[] }> {
   const { stream, total } = await openStream(source);
-  const importer = createTraceImporter();
   const reader = stream.getReader();
   let bytes = 0;
   try {
@@ -58,42 +52,25 @@ export async function decode(
       const { done, value } = await reader.read();
       if (done) break;
       for (let at = 0; at < value.length; at += SLICE) {
-        const part = value.subarray(at, Math.min(value.length, at + SLICE));
-        const events = push(importer, part);
-        if (events.length) onEvents(events);
+        guarded(() => view.push(value.subarray(at, Math.min(value.length, at + SLICE))));
         if (at + SLICE < value.length) await yieldToQueries();
       }
       bytes += value.length;
       onProgress({ bytes, total });
     }
-    const tail = finish(importer);
-    if (tail.length) onEvents(tail);
-    return { format: importer.format ?? "unknown", warnings: importer.warnings };
+    return guarded(() => view.finish());
   } finally {
     reader.releaseLock();
-    importer.free();
   }
 }
 
 const yieldToQueries = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-function push(importer: TraceImporter, bytes: Uint8Array): WireEvent[] {
+/** The importer's error (it names the line or byte position) as a TraceReadError. */
+function guarded<T>(read: () => T): T {
   try {
-    return importer.push(bytes);
+    return read();
   } catch (err) {
-    throw readError(err);
+    throw new TraceReadError(err instanceof Error ? err.message : String(err));
   }
-}
-
-function finish(importer: TraceImporter): WireEvent[] {
-  try {
-    return importer.finish();
-  } catch (err) {
-    throw readError(err);
-  }
-}
-
-function readError(err: unknown): TraceReadError {
-  const message = err instanceof Error ? err.message : String(err);
-  return new TraceReadError(message);
 }

@@ -7,7 +7,7 @@ import "./narrow.css";
 import { WorkerClient } from "./client";
 import { byId, h } from "./dom";
 import type { Source } from "./decode";
-import type { TimelineRow } from "./query";
+import type { TimelineRow } from "./contract";
 import { readState, writeState, type ViewState } from "./url-state";
 import { setupTheme } from "./theme";
 import { createListView } from "./views/list";

@@ -1,117 +1,82 @@
-// The viewer's Web Worker (loaded by worker.ts once the wasm is ready): holds the TraceStore, decodes traces in chunks through the wasm
-// core, and answers the shell's paged queries. Methods it does not know go to the analysis
-// panels' handlers (www/src/worker-handlers), which receive the same store.
+// The viewer's Web Worker (loaded by worker.ts once the wasm is ready): the trace's events
+// stay inside the analysis wasm (a TraceView), read there straight from the file's bytes,
+// and every question the shell asks — list rows, facets, a timeline page, one event — is
+// the core's to answer. Methods it does not know go to the analysis panels' handlers
+// (www/src/worker-handlers), which receive the same trace.
+import "@agentlens/sdk/analysis";
+import { TraceView } from "@agentlens/sdk/internal";
 import { handlers } from "./worker-handlers/index";
 import { decode, sourceName, type Source } from "./decode";
 import type { Progress, Request, Response } from "./protocol";
-import { buildTimeline, eventDetail, facets, filterSessions, sessionRow, sessionSummary, type ListFilter, type Timeline } from "./query";
-import { Store } from "./store";
-import type { WireEvent } from "./contract";
+import type { HeldTrace, ListFilter, WireEvent } from "./contract";
 
-const store = new Store();
-let filtered: number[] = [];
-let timeline: Timeline | undefined;
+const trace: HeldTrace & { sourceName: string } = { view: new TraceView(), sourceName: "" };
+const view = trace.view;
 let loading: Promise<unknown> | undefined;
 
 const post = (msg: Response | Progress) => (self as unknown as Worker).postMessage(msg);
 
 function progress(bytes: number, total: number, done: boolean): void {
-  post({ notify: "progress", bytes, total, events: store.size, sessions: store.sessions.length, done });
+  post({ notify: "progress", bytes, total, events: view.eventCount, sessions: view.sessionCount, done });
 }
 
-function timelineOf(id: string): Timeline {
-  if (timeline && timeline.id === id && timeline.index.length > 0) return timeline;
-  const s = store.sessionInfo(id);
-  if (!s) throw new Error(`no session ${id}`);
-  timeline = buildTimeline(store, s);
-  return timeline;
+function reset(name: string): void {
+  view.clear();
+  trace.sourceName = name;
 }
 
 async function load(params: { source: Source; append?: boolean }) {
-  if (!params.append) {
-    store.reset(sourceName(params.source));
-    filtered = [];
-  }
-  timeline = undefined;
+  if (!params.append) reset(sourceName(params.source));
   let last = 0;
-  const run = decode(
-    params.source,
-    (events) => store.add(events),
-    ({ bytes, total }) => {
-      const now = performance.now();
-      // The first batch is announced at once (first view); later ones at most every 200 ms.
-      if (last === 0 || now - last > 200) {
-        last = now;
-        progress(bytes, total, false);
-      }
-    },
-  );
+  const run = decode(params.source, view, ({ bytes, total }) => {
+    const now = performance.now();
+    // The first batch is announced at once (first view); later ones at most every 200 ms.
+    if (last === 0 || now - last > 200) {
+      last = now;
+      progress(bytes, total, false);
+    }
+  });
   loading = run;
   try {
     const { format, warnings } = await run;
-    timeline = undefined;
     progress(0, 0, true);
-    return { events: store.size, sessions: store.sessions.length, format, warnings, name: store.sourceName };
+    return { events: view.eventCount, sessions: view.sessionCount, format, warnings, name: trace.sourceName };
   } finally {
     loading = undefined;
   }
+}
+
+/** A query about a session the view does not hold. */
+function known<T>(answer: T | null, id: string): T {
+  if (answer === null) throw new Error(`no session ${id}`);
+  return answer;
 }
 
 const builtins: Record<string, (params: any) => unknown> = {
   load,
   /**
    * Collector mode: wire events from the collector's listing, its sessions' pages and its
-   * live stream, each added once (`reset` first empties the store and names it).
+   * live stream, each added once (`reset` first empties the trace and names it).
    */
   append(params: { events: WireEvent[]; reset?: string }) {
-    if (typeof params.reset === "string") {
-      store.reset(params.reset);
-      filtered = [];
-    }
-    const changed = store.addNew(params.events);
-    timeline = undefined;
-    return { events: store.size, sessions: store.sessions.length, changed };
+    if (typeof params.reset === "string") reset(params.reset);
+    const changed = view.pushNew(params.events);
+    return { events: view.eventCount, sessions: view.sessionCount, changed };
   },
   /** Drops everything (a file that failed to open leaves nothing half-read behind). */
-  clear() {
-    store.reset("");
-    filtered = [];
-    timeline = undefined;
-  },
-  facets: () => facets(store),
+  clear: () => reset(""),
+  facets: () => view.facets(),
   filter(params: { filter: ListFilter }) {
-    filtered = filterSessions(store, params.filter ?? {});
-    return { total: filtered.length, ids: filtered.map((i) => store.sessions[i]!.id) };
+    const ids = view.filter(params.filter ?? {});
+    return { total: ids.length, ids };
   },
-  rows(params: { offset: number; limit: number }) {
-    const slice = filtered.slice(params.offset, params.offset + params.limit);
-    return slice.map((i) => sessionRow(store, store.sessions[i]!));
-  },
-  session(params: { id: string }) {
-    const s = store.sessionInfo(params.id);
-    if (!s) return null;
-    return sessionSummary(store, s, timelineOf(params.id));
-  },
-  timeline(params: { id: string; offset: number; limit: number }) {
-    const t = timelineOf(params.id);
-    return { total: t.rows.length, span: t.span, rows: t.rows.slice(params.offset, params.offset + params.limit) };
-  },
-  /** The timeline position of an event reference (event id or `@n`), for deep links. */
-  findRow(params: { id: string; ref: string }) {
-    const t = timelineOf(params.id);
-    if (params.ref.startsWith("run:")) {
-      const run = params.ref.slice(4);
-      const start = t.rows.findIndex((r) => r.run === run && r.type === "run_start");
-      return start >= 0 ? start : t.rows.findIndex((r) => r.run === run);
-    }
-    const at = /^@(\d+)$/.exec(params.ref);
-    if (at) return Number(at[1]) < t.rows.length ? Number(at[1]) : -1;
-    return t.rows.findIndex((r) => r.ref === params.ref);
-  },
-  event(params: { id: string; n: number }) {
-    return eventDetail(store, timelineOf(params.id), params.n);
-  },
-  info: () => ({ events: store.size, sessions: store.sessions.length, name: store.sourceName, loading: loading !== undefined }),
+  rows: (params: { offset: number; limit: number }) => view.rows(params.offset, params.limit),
+  session: (params: { id: string }) => view.header(params.id),
+  timeline: (params: { id: string; offset: number; limit: number }) => known(view.timeline(params.id, params.offset, params.limit), params.id),
+  /** The timeline position of an event reference (event id, `@n` or `run:<id>`), for deep links. */
+  findRow: (params: { id: string; ref: string }) => view.findRow(params.id, params.ref),
+  event: (params: { id: string; n: number }) => view.event(params.id, params.n),
+  info: () => ({ events: view.eventCount, sessions: view.sessionCount, name: trace.sourceName, loading: loading !== undefined }),
 };
 
 /** Answers one call from the shell. */
@@ -121,7 +86,7 @@ export async function handle(msg: MessageEvent<Request>): Promise<void> {
     const fn = builtins[method];
     let result: unknown;
     if (fn) result = await fn(params);
-    else if (Object.hasOwn(handlers, method)) result = await handlers[method]!(store, params);
+    else if (Object.hasOwn(handlers, method)) result = await handlers[method]!(trace, params);
     else throw new Error(`unknown method ${method}`);
     post({ id, result });
   } catch (err) {

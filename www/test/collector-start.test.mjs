@@ -75,7 +75,7 @@ test("an empty collector shows its own endpoint and a snippet to send events, un
   assert.ok(help.includes(`Send events to ${server.url}`), help);
   const snippet = await page.textContent(".send-help pre");
   assert.ok(snippet.includes(`init({\n  endpoint: "${server.url}",\n});`), snippet);
-  assert.match(snippet, /import \{ init \} from "@agentlens/sdk"/);
+  assert.match(snippet, /import \{ init \} from "@agentlens\/sdk"/);
   assert.match(snippet, /startSession\(/);
   assert.doesNotMatch(help, /apiKey|API key/, "this collector needs no key");
 

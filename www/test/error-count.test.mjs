@@ -1,16 +1,43 @@
-// One rule for "is an error" (www/src/error-rule.ts): the session list, the session
-// header and the Charts panel count a session's errors the same way, for one session and
-// for every session the filters pass.
+// One rule for "is an error": the core's (src/model/semantics.rs). The viewer decides no
+// error, status or total itself (a grep over www/src finds no rule), and its session list,
+// session header and Charts panel, all answered by the core, count a session's errors the
+// same way, for one session and for every session the filters pass.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { importSource, openPage, skipBrowser, waitForLoad, viewerFixture } from "./support.mjs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import "@agentlens/sdk/analysis";
+import { analysisWasm } from "@agentlens/sdk/internal";
+import { openPage, repoRoot, skipBrowser, waitForLoad, viewerFixture } from "./support.mjs";
 import { ndjsonTrace, sessionEvents } from "./traces.mjs";
 
-const { eventFacts, isError, countErrors, sessionStatusAfter } = await importSource("src/error-rule.ts");
-const isErrorEvent = (e) => isError(eventFacts([e])[0]);
 const fx = viewerFixture({ "/t.ndjson": { body: ndjsonTrace(12, 14) } });
+/** Errors among `events` by the core's facts (bit 0), asked of the wasm from Node. */
+const countErrors = (events) => [...analysisWasm().eventFacts(JSON.stringify(events))].filter((f) => f & 1).length;
 
-test("the rule is the core's (model::semantics): error types, error details, a failed status, never an end record", () => {
+/** What deciding an event's meaning looks like in TypeScript. */
+const RULES = [
+  /\b(isError|countErrors|eventFacts|sessionStatusThen|sessionStatusAfter|FLAG_ERROR)\b/,
+  /tokens_(in|out)\s*\+/,
+  /event_type\s*===?\s*["'](error|tool_error|agent_error|session_end|run_end)["']/,
+  /status\s*===?\s*["'](error|failed|timeout|completed)["']/,
+];
+
+function sources(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? sources(join(dir, d.name)) : d.name.endsWith(".ts") ? [join(dir, d.name)] : []));
+}
+
+test("no viewer source decides what an event means: errors, statuses and totals are the core's", () => {
+  const files = sources(join(repoRoot, "www/src"));
+  assert.ok(files.length > 20, "the viewer's sources are found");
+  const found = files.flatMap((f) => readFileSync(f, "utf8").split("\n").flatMap((line, i) => (RULES.some((r) => r.test(line)) ? [`${f}:${i + 1}: ${line.trim()}`] : [])));
+  assert.deepEqual(found, []);
+  // The patterns do find such a rule (so the scan can fail).
+  assert.ok(RULES.some((r) => r.test('if (e.status === "timeout") errors++;')));
+});
+
+test("the core's rule: error types, error details, a failed status, never an end record", () => {
+  const isErrorEvent = (e) => countErrors([e]) === 1;
   for (const type of ["error", "tool_error", "agent_error", "llm_error"]) assert.equal(isErrorEvent({ event_type: type }), true, type);
   assert.equal(isErrorEvent({ event_type: "llm_call", error: { message: "x" } }), true);
   assert.equal(isErrorEvent({ event_type: "llm_call", status: "timeout" }), true);
@@ -19,15 +46,6 @@ test("the rule is the core's (model::semantics): error types, error details, a f
   assert.equal(isErrorEvent({ event_type: "llm_call", error: null }), false);
   assert.equal(isErrorEvent({ event_type: "tool_call", output_data: { error: "not a field of the event" } }), false);
   assert.equal(countErrors(sessionEvents(0, 14)), 1, "the error event; its run's end and the session's end are outcomes");
-  const [rootFailed, nestedFailed, ended] = eventFacts([
-    { event_type: "run_end", status: "failed" },
-    { event_type: "run_end", status: "failed", parent_run_id: "r0" },
-    { event_type: "session_end", status: "completed" },
-  ]);
-  assert.equal(sessionStatusAfter("active", rootFailed), "error", "a failed root run fails its session");
-  assert.equal(sessionStatusAfter("error", ended), "error", "an error is final");
-  assert.equal(sessionStatusAfter("", nestedFailed), "active");
-  assert.equal(sessionStatusAfter("active", ended), "completed");
 });
 
 /** The value after `term` in a <dl> (its <dt>'s next sibling). */

@@ -1,7 +1,9 @@
-// The analysis panels' worker handlers (www/src/worker-handlers), in Node against a small
-// in-memory TraceStore built from the panels' fixture trace. The handlers are bundled with
-// esbuild for Node; `@agentlens/sdk/analysis` stays an import of the built package's Node entry
-// (the same module instance this test uses), never its sources.
+// The analysis panels' worker handlers (www/src/worker-handlers), in Node against the
+// core's view of the panels' fixture trace (TraceView from @agentlens/sdk/internal: the
+// events held in the analysis wasm, as the viewer's worker holds them). The handlers are
+// bundled with esbuild for Node; `@agentlens/sdk/analysis` and `@agentlens/sdk/internal`
+// stay imports of the built package's Node entries (the same module instances this test
+// uses), never their sources.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { build } from "esbuild";
@@ -9,12 +11,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { analysisWasm, sessionStats } from "@agentlens/sdk/analysis";
-import { importSource } from "./support.mjs";
+import { decodeNdjson, sessionStats } from "@agentlens/sdk/analysis";
+import { TraceView, analysisWasm } from "@agentlens/sdk/internal";
 import { ALERT_RULES, PLANTED, PLANTED_EXTRA, fixtureNdjson } from "./fixtures/panels/make-fixtures.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const analysisEntry = fileURLToPath(import.meta.resolve("@agentlens/sdk/analysis"));
+const builtEntry = { "@agentlens/sdk/analysis": import.meta.resolve("@agentlens/sdk/analysis"), "@agentlens/sdk/internal": import.meta.resolve("@agentlens/sdk/internal") };
 const out = mkdtempSync(join(tmpdir(), "agentlens-handlers-"));
 await build({
   entryPoints: [join(here, "../src/worker-handlers/index.ts")],
@@ -26,9 +28,9 @@ await build({
   logLevel: "error",
   plugins: [
     {
-      name: "built-agentlens-analysis",
+      name: "built-agentlens-sdk",
       setup(b) {
-        b.onResolve({ filter: /^agentlens\/analysis$/ }, () => ({ path: analysisEntry, external: true }));
+        b.onResolve({ filter: /^@agentlens\/sdk\/(analysis|internal)$/ }, (args) => ({ path: builtEntry[args.path], external: true }));
       },
     },
   ],
@@ -36,30 +38,27 @@ await build({
 const { handlers } = await import(pathToFileURL(join(out, "handlers.mjs")).href);
 rmSync(out, { recursive: true, force: true });
 
-/** A TraceStore over decoded events: sessions in first-seen order, each sorted by time. */
-function memoryStore(events, sourceName = "fixture.ndjson") {
-  const bySession = new Map();
-  for (const e of events) {
-    if (!bySession.has(e.session_id)) bySession.set(e.session_id, []);
-    bySession.get(e.session_id).push(e);
-  }
-  const time = (e) => Date.parse(e.timestamp ?? e.ended_at ?? "") || 0;
-  for (const list of bySession.values()) list.sort((a, b) => time(a) - time(b));
-  return {
-    size: events.length,
-    sourceName,
-    sessionIds: () => [...bySession.keys()],
-    sessionEvents: (id) => bySession.get(id) ?? [],
-    allEvents: () => events[Symbol.iterator](),
-  };
-}
+const ndjson = fixtureNdjson();
+const view = new TraceView();
+view.push(new TextEncoder().encode(ndjson));
+view.finish();
+const trace = { view, sourceName: "traces/prod run.ndjson.gz" };
 
-const decoded = analysisWasm().decodeNdjson(fixtureNdjson());
+/** The expected values: the fixture's events decoded apart, by session, each in time order. */
+const decoded = decodeNdjson(ndjson);
 assert.deepEqual(decoded.errors, []);
-const store = memoryStore(decoded.events, "traces/prod run.ndjson.gz");
-const all = store.sessionIds();
+const bySession = new Map();
+for (const e of decoded.events) {
+  if (!bySession.has(e.session_id)) bySession.set(e.session_id, []);
+  bySession.get(e.session_id).push(e);
+}
+const time = (e) => Date.parse(e.timestamp ?? e.ended_at ?? "") || 0;
+for (const list of bySession.values()) list.sort((a, b) => time(a) - time(b));
+const store = { size: decoded.events.length, sessionEvents: (id) => bySession.get(id) ?? [] };
+const all = view.sessionIds();
+assert.deepEqual(all, [...bySession.keys()], "the view holds the sessions in first-seen order");
 const normal = all.filter((id) => /^sess-\d+$/.test(id));
-const call = (method, params) => handlers[method](store, params);
+const call = (method, params) => handlers[method](trace, params);
 
 test("every panel method is registered under its panel's prefix", () => {
   assert.deepEqual(Object.keys(handlers).sort(), [
@@ -72,6 +71,10 @@ test("explain.session returns the core's Markdown in both styles", () => {
   assert.equal(sdk.ok, true);
   assert.match(sdk.markdown, /^## Session Explanation: research-agent/);
   assert.match(sdk.markdown, /\*\*llm_call\*\* \(model: gpt-4o\)/);
+  assert.deepEqual(sdk.blocks[0], { kind: "heading", level: 2, text: [{ text: "Session Explanation: research-agent" }] });
+  const steps = sdk.blocks.find((b) => b.kind === "list");
+  assert.ok(steps.ordered && steps.items.length > 1, "the timeline is an ordered list");
+  assert.ok(steps.items.some((item) => item[0].some((span) => span.mark === "strong" && span.text === "llm_call")));
   const backend = call("explain.session", { sessionId: "sess-01", style: "backend" });
   assert.match(backend.markdown, /^## Agent Session: research-agent/);
   assert.match(backend.markdown, /\*\*web_search\*\* tool/);
@@ -102,14 +105,18 @@ test("charts.data agrees with sessionStats and buckets every token and duration"
   assert.equal(call("charts.data", { sessionIds: [] }).ok, false);
 });
 
-test("charts.data counts errors by the viewer's one rule (www/src/error-rule.ts), as the session header does", async () => {
-  const { countErrors } = await importSource("src/error-rule.ts");
+test("charts.data counts errors by the core's one rule, as the session list and header do", () => {
   const events = all.flatMap((id) => store.sessionEvents(id));
+  const errors = [...analysisWasm().eventFacts(JSON.stringify(events))].filter((f) => f & 1).length;
   const r = call("charts.data", { sessionIds: all });
   assert.equal(r.ok, true, r.error);
-  assert.ok(countErrors(events) > 0, "the fixture has errors");
-  assert.equal(r.totals.errors, countErrors(events));
-  assert.equal(r.totals.error_rate, countErrors(events) / events.length);
+  assert.ok(errors > 0, "the fixture has errors");
+  assert.equal(r.totals.errors, errors);
+  assert.equal(r.totals.error_rate, errors / events.length);
+  view.filter({});
+  const listed = view.rows(0, all.length).reduce((n, row) => n + row.errors, 0);
+  const headers = all.reduce((n, id) => n + view.header(id).errors, 0);
+  assert.deepEqual([listed, headers], [errors, errors]);
 });
 
 test("compliance.check: the strict preset flags the shell sessions; each verdict has the report text", () => {
@@ -204,7 +211,7 @@ test("redaction.save: the saved NDJSON holds every event and no planted secret",
   assert.equal(r.ok, true, r.error);
   assert.equal(r.name, "prod_run.redacted.ndjson");
   const text = new TextDecoder().decode(r.bytes);
-  const back = analysisWasm().decodeNdjson(text);
+  const back = decodeNdjson(text);
   assert.deepEqual(back.errors, []);
   assert.equal(back.header.format, "agentlens-trace");
   assert.equal(back.events.length, store.size);

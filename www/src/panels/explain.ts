@@ -1,10 +1,11 @@
-// Explain: the core's Markdown explanation of the selected session (SDK or backend style),
-// rendered by the safe Markdown renderer with its emoji markers drawn as icons, and the
-// source a click away.
+// Explain: the core's explanation of the selected session (SDK or backend style), drawn
+// from the core's blocks as text nodes with its emoji markers drawn as icons, and the
+// Markdown source a click away.
 import type { Panel, PanelContext } from "../contract";
 import { h } from "../dom";
 import { iconizeEmoji } from "../emoji-icons";
-import { renderMarkdown } from "../markdown";
+import { renderBlocks } from "../explain-blocks";
+import type { ExplainBlock } from "@agentlens/sdk/internal";
 import { ask, field, resultArea, select, unwrap, whenVisible } from "./parts";
 
 function mount(el: HTMLElement, ctx: PanelContext): void {
@@ -16,9 +17,9 @@ function mount(el: HTMLElement, ctx: PanelContext): void {
     result.run(async () => {
       const { sessionId } = ctx.selection();
       if (!sessionId) return "Select a session in the Trace view to explain it.";
-      const r = unwrap(await ask<{ markdown: string }>(ctx, "explain.session", { sessionId, style: style.value }));
+      const r = unwrap(await ask<{ markdown: string; blocks: ExplainBlock[] }>(ctx, "explain.session", { sessionId, style: style.value }));
       const body = h("article", { class: "markdown" });
-      body.appendChild(renderMarkdown(r.markdown));
+      body.appendChild(renderBlocks(r.blocks));
       iconizeEmoji(body);
       const source = h("details", { class: "markdown-source" }, h("summary", null, "Markdown source"), h("pre", null, r.markdown));
       return [body, source];

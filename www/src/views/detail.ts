@@ -2,13 +2,13 @@
 // collapsible JSON, reasoning, tokens and cost, errors, memory reads and writes, and the
 // raw event. Every value is text; nothing from the trace is parsed as HTML or followed.
 import { clear, fmtCost, fmtDuration, fmtTime, h } from "../dom";
-import type { TimelineRow } from "../query";
-import type { WireEvent } from "../contract";
+import type { TimelineRow } from "../contract";
 import { jsonTree } from "./json-tree";
 
 export interface EventDetail {
   row: TimelineRow;
-  event: WireEvent;
+  /** The event in the wire shape, as the core holds it. */
+  event: Record<string, unknown>;
   cost: { total: number; matched: boolean; pricingKey: string | null; unmatched: string[] } | null;
 }
 

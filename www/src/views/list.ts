@@ -2,7 +2,7 @@
 // virtualised list whose rows come from the worker a page at a time.
 import { clear, fmtDuration, fmtTime, h } from "../dom";
 import type { WorkerClient } from "../client";
-import type { ListFilter, SessionRow } from "../query";
+import type { ListFilter, SessionRow } from "../contract";
 import { VirtualList } from "./virtual";
 
 interface Facets {

@@ -2,28 +2,13 @@
 // durations and errors marked; virtualised like the list.
 import { append, clear, fmtCost, fmtDuration, fmtTime, h } from "../dom";
 import type { WorkerClient } from "../client";
-import type { TimelineRow } from "../query";
+import type { TimelineRow } from "../contract";
+import type { ViewSessionHeader } from "@agentlens/sdk/internal";
 import { cssToken } from "./list";
 import { VirtualList } from "./virtual";
 
-export interface SessionHeader {
-  id: string;
-  agent: string;
-  status: string;
-  first: number;
-  durationMs: number;
-  events: number;
-  errors: number;
-  tokensIn: number;
-  tokensOut: number;
-  models: string[];
-  tools: string[];
-  rows: number;
-  span: number;
-  totalCost: number | null;
-  unmatchedModels: string[];
-  costError: string;
-}
+/** A session's header, as the core answers it. */
+export type SessionHeader = ViewSessionHeader;
 
 export interface TimelineView {
   el: HTMLElement;
@@ -58,7 +43,8 @@ export function createTimelineView(client: WorkerClient, onSelect: (n: number) =
     render(row) {
       const bar = h("div", { class: "bar" });
       const left = Math.min(100, (row.start / span) * 100);
-      const width = Number.isFinite(row.dur) ? Math.max(0.3, (row.dur / span) * 100) : 0.3;
+      const dur = row.dur ?? Number.NaN;
+      const width = Number.isFinite(dur) ? Math.max(0.3, (dur / span) * 100) : 0.3;
       bar.style.left = `${left}%`;
       bar.style.width = `${Math.min(width, 100 - left + 0.3)}%`;
       const name = h("div", { class: "tl-name", title: row.label }, h("span", { class: "tl-icon", "aria-hidden": "true" }, ICONS[row.type] ?? "•"), h("span", { class: "tl-type" }, row.type), " ", h("span", { class: "tl-label" }, row.label));
@@ -94,7 +80,7 @@ export function createTimelineView(client: WorkerClient, onSelect: (n: number) =
         ...fact("Events", String(s.events)),
         ...fact("Errors", String(s.errors)),
         ...fact("Tokens", `${s.tokensIn} in / ${s.tokensOut} out`),
-        ...fact("Cost", s.totalCost === null ? s.costError || "n/a" : fmtCost(s.totalCost) + (s.unmatchedModels.length ? ` (no price for ${s.unmatchedModels.join(", ")})` : "")),
+        ...fact("Cost", fmtCost(s.totalCost) + (s.unmatchedModels.length ? ` (no price for ${s.unmatchedModels.join(", ")})` : "")),
         ...fact("Models", s.models.join(", ") || "none"),
         ...fact("Tools", s.tools.join(", ") || "none"),
       ),

@@ -1,10 +1,10 @@
 // compliance.preset / compliance.check: a policy (a preset or the user's JSON) checked
-// against each chosen session by the core's ComplianceChecker.
-import { checkCompliance, compliancePreset, type CompliancePolicy } from "@agentlens/sdk/analysis";
-import type { TraceStore } from "../contract";
-import { fail, knownSessions, paramsOf, stringList, type Result } from "./result";
+// by the core against each chosen session.
+import { compliancePreset } from "@agentlens/sdk/analysis";
+import type { HeldTrace } from "../contract";
+import { answer, fail, paramsOf, stringList, type Result } from "./result";
 
-/** Sessions checked per call; the rest are counted, not checked. */
+/** Sessions checked per call; the rest are counted, not checked (`MAX_CHECKED_SESSIONS` in the core). */
 export const MAX_CHECKED_SESSIONS = 2000;
 
 export interface SessionVerdict {
@@ -21,17 +21,14 @@ export type ComplianceCheckResult = Result<{
 }>;
 
 /** `{name: "strict" | "permissive"}` → the preset as JSON text, to show and edit. */
-export function presetPolicy(_store: TraceStore, params: unknown): Result<{ policy: string }> {
+export function presetPolicy(_trace: HeldTrace, params: unknown): Result<{ policy: string }> {
   const name = paramsOf(params).name === "permissive" ? "permissive" : "strict";
-  try {
-    return { ok: true, policy: JSON.stringify(compliancePreset(name), null, 2) };
-  } catch (e) {
-    return fail(e);
-  }
+  return answer(() => ({ policy: JSON.stringify(compliancePreset(name), null, 2) }));
 }
 
-function readPolicy(p: Record<string, unknown>): CompliancePolicy {
-  if (p.preset === "strict" || p.preset === "permissive") return compliancePreset(p.preset);
+/** The policy's JSON text: a preset's, or the user's once it reads as a JSON object. */
+function policyText(p: Record<string, unknown>): string {
+  if (p.preset === "strict" || p.preset === "permissive") return JSON.stringify(compliancePreset(p.preset));
   const text = typeof p.policy === "string" ? p.policy : "";
   let policy: unknown;
   try {
@@ -40,34 +37,18 @@ function readPolicy(p: Record<string, unknown>): CompliancePolicy {
     throw new Error(`The policy is not valid JSON: ${(e as Error).message}`);
   }
   if (policy === null || typeof policy !== "object" || Array.isArray(policy)) throw new Error('The policy must be a JSON object: {"name": …, "rules": [ … ]}');
-  return policy as CompliancePolicy;
+  return text;
 }
 
 /** `{preset | policy, sessionIds, checkedAtMs?}` → one report (and its text) per session. */
-export function checkSessions(store: TraceStore, params: unknown): ComplianceCheckResult {
+export function checkSessions(trace: HeldTrace, params: unknown): ComplianceCheckResult {
   const p = paramsOf(params);
-  const ids = knownSessions(store, stringList(p.sessionIds));
   const checkedAt = typeof p.checkedAtMs === "number" ? p.checkedAtMs : Date.now();
+  let policy: string;
   try {
-    const policy = readPolicy(p);
-    // Validate the policy even when no session is chosen: a bad rule is named at once.
-    if (ids.length === 0) checkCompliance(policy, [], { checkedAt });
-    const sessions: SessionVerdict[] = [];
-    let compliant = 0;
-    for (const id of ids.slice(0, MAX_CHECKED_SESSIONS)) {
-      const { report, text } = checkCompliance(policy, store.sessionEvents(id), { checkedAt });
-      if (report.compliant === true) compliant++;
-      sessions.push({ sessionId: id, report, text });
-    }
-    return {
-      ok: true,
-      policyName: typeof policy.name === "string" ? policy.name : "",
-      compliant,
-      nonCompliant: sessions.length - compliant,
-      sessions,
-      notChecked: Math.max(0, ids.length - MAX_CHECKED_SESSIONS),
-    };
+    policy = policyText(p);
   } catch (e) {
     return fail(e);
   }
+  return answer(() => trace.view.compliance<Omit<Extract<ComplianceCheckResult, { ok: true }>, "ok">>(policy, stringList(p.sessionIds), checkedAt));
 }

@@ -1,22 +1,16 @@
-// explain.session: the core's Markdown explanation of one session, in either style.
-import { analysisWasm } from "@agentlens/sdk/internal";
-import type { TraceStore } from "../contract";
-import { fail, paramsOf, type Result } from "./result";
+// explain.session: the core's explanation of one session, in either style, as Markdown
+// and as blocks (the panel draws the blocks; the Markdown is its source view).
+import type { ExplainBlock } from "@agentlens/sdk/internal";
+import type { HeldTrace } from "../contract";
+import { answer, paramsOf, type Result } from "./result";
 
 export type ExplainStyle = "sdk" | "backend";
-export type ExplainResult = Result<{ sessionId: string; style: ExplainStyle; markdown: string }>;
+export type ExplainResult = Result<{ sessionId: string; style: ExplainStyle; markdown: string; blocks: ExplainBlock[] }>;
 
-/** `{sessionId, style}` → the Markdown (redacted with the default rules, as the SDK does). */
-export function explainSession(store: TraceStore, params: unknown): ExplainResult {
+/** `{sessionId, style}` → the explanation (redacted with the default rules, as the SDK does). */
+export function explainSession(trace: HeldTrace, params: unknown): ExplainResult {
   const p = paramsOf(params);
   const sessionId = typeof p.sessionId === "string" ? p.sessionId : "";
   const style: ExplainStyle = p.style === "backend" ? "backend" : "sdk";
-  if (!store.sessionIds().includes(sessionId)) return { ok: false, error: "Select a session to explain." };
-  try {
-    const events = store.sessionEvents(sessionId);
-    const markdown = analysisWasm().explainJson("{}", JSON.stringify(events), style);
-    return { ok: true, sessionId, style, markdown };
-  } catch (e) {
-    return fail(e);
-  }
+  return answer(() => ({ ...trace.view.explain(sessionId, style), style }));
 }

@@ -7,3 +7,4 @@
  * that these calls use.
  */
 export { analysisWasm, type AnalysisWasm } from "../analysis/wasm.js";
+export { TraceView, type ViewFilter, type ViewSessionRow, type ViewFacets, type ViewSessionHeader, type ViewTimelineRow, type ViewEventDetail, type ViewExplained, type ExplainBlock, type ExplainLine, type ExplainSpan, type ViewRedacted } from "./viewer.js";
