@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::rules::{self, Facts};
+use super::rules::{self, SessionFacts};
 use super::{
     CompliancePolicy, ComplianceReport, ComplianceRule, RuleOutcome, RuleResult, SessionView,
     Verdict,
@@ -50,7 +50,7 @@ impl ComplianceChecker {
         policy: &CompliancePolicy,
         checked_at: UnixNanos,
     ) -> ComplianceReport {
-        let facts = Facts::of(session);
+        let facts = SessionFacts::of(session);
         let results = policy
             .rules
             .iter()
@@ -72,7 +72,12 @@ impl ComplianceChecker {
             .collect()
     }
 
-    fn evaluate(&self, session: &SessionView, facts: &Facts, rule: &ComplianceRule) -> RuleOutcome {
+    fn evaluate(
+        &self,
+        session: &SessionView,
+        facts: &SessionFacts,
+        rule: &ComplianceRule,
+    ) -> RuleOutcome {
         if rule.needs_limit() && !rule.limit.is_some_and(f64::is_finite) {
             return RuleOutcome::new(Verdict::Skip, format!("Rule {} has no limit", rule.kind));
         }

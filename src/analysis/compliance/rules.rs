@@ -12,7 +12,7 @@ use crate::model::{EventType, semantics};
 /// A limit rule's `limit` has been checked already.
 pub(super) fn built_in(
     session: &SessionView,
-    facts: &Facts,
+    facts: &SessionFacts,
     rule: &ComplianceRule,
 ) -> Option<RuleOutcome> {
     let limit = rule.limit.unwrap_or(0.0);
@@ -51,7 +51,7 @@ fn tokens(session: &SessionView, limit: f64, max: bool) -> RuleOutcome {
         .with_values(total.into(), number(limit))
 }
 
-fn allowed_models(facts: &Facts, rule: &ComplianceRule) -> RuleOutcome {
+fn allowed_models(facts: &SessionFacts, rule: &ComplianceRule) -> RuleOutcome {
     if facts.models.is_empty() {
         return RuleOutcome::new(Verdict::Skip, "No models used in session");
     }
@@ -86,7 +86,7 @@ fn forbidden(used: &BTreeSet<String>, listed: &[String], what: &str) -> RuleOutc
     }
 }
 
-fn required_tools(facts: &Facts, rule: &ComplianceRule) -> RuleOutcome {
+fn required_tools(facts: &SessionFacts, rule: &ComplianceRule) -> RuleOutcome {
     let required = lower_set(&rule.tools);
     let missing: BTreeSet<String> = required.difference(&facts.tools).cloned().collect();
     if missing.is_empty() {
@@ -118,7 +118,7 @@ fn duration(session: &SessionView, limit: f64) -> RuleOutcome {
     .with_values(number(duration), number(limit))
 }
 
-fn reasoning(facts: &Facts, rule: &ComplianceRule) -> RuleOutcome {
+fn reasoning(facts: &SessionFacts, rule: &ComplianceRule) -> RuleOutcome {
     if facts.decisions == 0 {
         return RuleOutcome::new(Verdict::Skip, "No decision events found");
     }
@@ -140,7 +140,7 @@ fn reasoning(facts: &Facts, rule: &ComplianceRule) -> RuleOutcome {
     o.with_values(number(rate), number(threshold))
 }
 
-fn error_rate(session: &SessionView, facts: &Facts, rule: &ComplianceRule) -> RuleOutcome {
+fn error_rate(session: &SessionView, facts: &SessionFacts, rule: &ComplianceRule) -> RuleOutcome {
     let n = session.events.len();
     if n == 0 {
         return RuleOutcome::new(Verdict::Skip, "No events in session");
@@ -161,7 +161,7 @@ fn error_rate(session: &SessionView, facts: &Facts, rule: &ComplianceRule) -> Ru
 }
 
 /// What the rules read from a session, gathered in one pass.
-pub(super) struct Facts {
+pub(super) struct SessionFacts {
     /// Lowercased models used.
     models: BTreeSet<String>,
     /// Lowercased tool names called.
@@ -176,7 +176,7 @@ pub(super) struct Facts {
     errors: usize,
 }
 
-impl Facts {
+impl SessionFacts {
     pub(super) fn of(session: &SessionView) -> Self {
         let mut f = Self {
             models: BTreeSet::new(),
