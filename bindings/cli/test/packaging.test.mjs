@@ -163,3 +163,13 @@ test("the CLI's README tells how to install and run it, and names every command"
   for (const command of commands) assert.match(text, new RegExp(`agentlens ${command}\\b`), `the README does not show agentlens ${command}`);
   assert.doesNotMatch(text, /npm (i|install) agentlens\b|npx agentlens /, "the unscoped name belongs to someone else on npm");
 });
+
+test("the CLI README's collector sample runs as written", async () => {
+  const text = readFileSync(join(cliInstalled, "README.md"), "utf8");
+  const sample = /## From code[^\n]*\n[\s\S]*?```js\n([\s\S]*?)```/.exec(text)?.[1];
+  assert.ok(sample, "the README has a From code section with a js block");
+  const dir = mkdtempSync(join(project, "collector-sample-"));
+  writeFileSync(join(dir, "sample.mjs"), sample);
+  const { stdout } = await run(process.execPath, ["sample.mjs"], { cwd: dir });
+  assert.match(stdout.trim(), /^http:\/\/127\.0\.0\.1:\d+$/);
+});

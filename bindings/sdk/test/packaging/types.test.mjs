@@ -136,9 +136,13 @@ function tsExamples(dir) {
   return out;
 }
 
-test("the analysis functions' @example blocks type-check with tsc --strict against the installed package", async () => {
+test("the analysis functions' @example blocks and the README's TypeScript samples type-check with tsc --strict against the installed package", async () => {
   const examples = tsExamples(join(repoRoot, "bindings/sdk/src/analysis"));
   assert.ok(examples.length >= 15, `only ${examples.length} examples found`);
+  // And the README's TypeScript samples, as installed.
+  const readmeTs = [...readFileSync(join(installed, "README.md"), "utf8").matchAll(/```ts\n([\s\S]*?)```/g)].map((m, i) => ({ name: `readme-${i}`, code: m[1] }));
+  assert.ok(readmeTs.length >= 1, "the README has a TypeScript sample");
+  examples.push(...readmeTs);
   const dir = join(project, "examples");
   mkdirSync(dir, { recursive: true });
   for (const e of examples) writeFileSync(join(dir, `${e.name}.ts`), `${e.code}\nexport {};\n`);
@@ -156,4 +160,22 @@ test("@agentlens/sdk/analysis has no any and no Record<string, unknown> in its p
   assert.deepEqual(looseTypes(project, "./loose-control/index.js"), [["f().a[]", "Record<string, unknown>"], ["g.h()<>", "any"]]);
   // The root entry's, said (the tracker's own API is not this test's).
   for (const [path, what] of looseTypes(project, "@agentlens/sdk")) t.diagnostic(`@agentlens/sdk: ${path}: ${what}`);
+});
+
+test("both READMEs' JavaScript samples type-check (checkJs, strict) against the installed packages", async () => {
+  const samples = (readme) => [...readFileSync(readme, "utf8").matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const sdkBlocks = samples(join(installed, "README.md"));
+  const cliBlocks = samples(join(project, "node_modules/@agentlens/cli/README.md"));
+  assert.ok(sdkBlocks.length >= 4 && cliBlocks.length >= 2, `only ${sdkBlocks.length} + ${cliBlocks.length} js samples`);
+  const blocks = [...sdkBlocks, ...cliBlocks];
+  const dir = join(project, "readme-js");
+  mkdirSync(dir, { recursive: true });
+  blocks.forEach((code, i) => writeFileSync(join(dir, `sample-${i}.mjs`), `${code}\nexport {};\n`));
+  const compilerOptions = {
+    strict: true, allowJs: true, checkJs: true, skipLibCheck: false, noEmit: true, target: "es2022", lib: ["es2022"],
+    types: ["node"], typeRoots: [nodeTypes], module: "nodenext", moduleResolution: "nodenext",
+  };
+  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["*.mjs"] }, null, 2));
+  const failure = await promisify(execFile)(process.execPath, [tsc, "-p", dir], { cwd: dir }).then(() => "", (err) => `${err.stdout}${err.stderr}`);
+  assert.equal(failure, "");
 });
