@@ -141,7 +141,7 @@ test("engines tell the truth: the SDK on Node 20, the CLI's collector needs 22.1
   assert.ok(Number(process.versions.node.split(".")[0]) >= 22, `this test runs on Node ${process.versions.node}: run it with node_modules/node/bin/node`);
 });
 
-test("each package has its README and both license texts, the repository's", () => {
+test("each package has its README and both license texts, the repository's, and publishes public", () => {
   for (const [report, dir] of [[sdkReport, sdkInstalled], [cliReport, cliInstalled]]) {
     const files = report.files.map((f) => f.path);
     for (const name of ["README.md", "LICENSE-MIT", "LICENSE-APACHE"]) assert.ok(files.includes(name), `${report.name}: ${name} is not packed`);
@@ -149,6 +149,8 @@ test("each package has its README and both license texts, the repository's", () 
       assert.equal(readFileSync(join(dir, name), "utf8"), readFileSync(join(repoRoot, name), "utf8"), `${report.name}: ${name} differs from the repository's`);
     }
     assert.equal(pkgJson(dir).license, "MIT OR Apache-2.0");
+    // A scoped package is published restricted unless it says otherwise.
+    assert.equal(pkgJson(dir).publishConfig?.access, "public", `${report.name}: publishConfig.access`);
   }
 });
 
