@@ -113,15 +113,7 @@ impl ConfigError {
     pub fn option(&self) -> String {
         match self {
             Self::Redact(_) => "redactPatterns".into(),
-            Self::Batch(e) => {
-                let name = camel_case(e.option());
-                let ms = format!("{name}Ms");
-                if OPTIONS.iter().any(|s| s.name == ms) {
-                    ms
-                } else {
-                    name
-                }
-            }
+            Self::Batch(e) => host_name(e.option()).into(),
             Self::Option { option, .. } => (*option).into(),
             Self::Value { option, .. } => option.clone(),
             Self::EventLargerThanRequest { .. } => "maxEventBytes".into(),
@@ -142,21 +134,19 @@ impl ConfigError {
     }
 }
 
-/// `backoff_base` as a host spells it: `backoffBase`.
-fn camel_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
+/// A batching field's name as hosts spell the option that sets it.
+fn host_name(field: &'static str) -> &'static str {
+    match field {
+        "batch_size" => "batchSize",
+        "max_request_events" => "maxRequestEvents",
+        "max_request_bytes" | "framing" => "maxRequestBytes",
+        "backoff_base" => "backoffBaseMs",
+        "max_buffer_events" => "maxBufferEvents",
+        "max_buffer_bytes" => "maxBufferBytes",
+        "sample_rate" => "sampleRate",
+        "max_held_events" => "maxHeldEvents",
+        other => other,
     }
-    out
 }
 
 /// Accounting for the whole pipeline.

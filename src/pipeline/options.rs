@@ -175,6 +175,35 @@ fn refuse(option: impl Into<String>, message: impl Into<String>) -> ConfigError 
     }
 }
 
+/// An option's value in `c`, by its host name (`null` for `format`). Redaction keys and
+/// patterns are the defaults' *additions* (none).
+fn default_of(name: &str, c: &Config) -> Value {
+    let (b, r) = (&c.batch, &c.redact);
+    match name {
+        "backendCompat" => c.wire.backend_compat.into(),
+        "batchSize" => b.batch_size.into(),
+        "flushIntervalMs" => b.flush_interval.0.into(),
+        "maxRequestBytes" => b.max_request_bytes.into(),
+        "maxRequestEvents" => b.max_request_events.into(),
+        "maxRetries" => b.max_retries.into(),
+        "backoffBaseMs" => b.backoff_base.0.into(),
+        "backoffCapMs" => b.backoff_cap.0.into(),
+        "maxRetryAfterMs" => b.max_retry_after.0.into(),
+        "requestTimeoutMs" => b.request_timeout.0.into(),
+        "maxBufferEvents" => b.max_buffer_events.into(),
+        "maxBufferBytes" => b.max_buffer_bytes.into(),
+        "sampleRate" => b.sample_rate.into(),
+        "onlyOnError" => b.only_on_error.into(),
+        "maxHeldEvents" => b.max_held_events.into(),
+        "redactKeys" | "redactPatterns" => Value::Array(Vec::new()),
+        "replaceDefaultPatterns" | "replaceDefaultKeys" => false.into(),
+        "redactionMarker" => r.marker.clone().into(),
+        "maxFieldBytes" => r.max_field_bytes.into(),
+        "maxEventBytes" => r.max_event_bytes.into(),
+        _ => Value::Null,
+    }
+}
+
 fn bad(spec: &OptionSpec, v: &Value) -> ConfigError {
     refuse(spec.name, format!("{} (got {})", spec.kind.must(), got(v)))
 }
@@ -272,46 +301,27 @@ impl Options {
     /// ```
     pub fn defaults() -> Value {
         let c = Config::default();
-        let (b, r) = (&c.batch, &c.redact);
-        serde_json::json!({
-            "backendCompat": c.wire.backend_compat,
-            "batchSize": b.batch_size,
-            "flushIntervalMs": b.flush_interval.0,
-            "maxRequestBytes": b.max_request_bytes,
-            "maxRequestEvents": b.max_request_events,
-            "maxRetries": b.max_retries,
-            "backoffBaseMs": b.backoff_base.0,
-            "backoffCapMs": b.backoff_cap.0,
-            "maxRetryAfterMs": b.max_retry_after.0,
-            "requestTimeoutMs": b.request_timeout.0,
-            "maxBufferEvents": b.max_buffer_events,
-            "maxBufferBytes": b.max_buffer_bytes,
-            "sampleRate": b.sample_rate,
-            "onlyOnError": b.only_on_error,
-            "maxHeldEvents": b.max_held_events,
-            "redactKeys": [],
-            "redactPatterns": [],
-            "replaceDefaultPatterns": false,
-            "replaceDefaultKeys": false,
-            "redactionMarker": r.marker,
-            "maxFieldBytes": r.max_field_bytes,
-            "maxEventBytes": r.max_event_bytes,
-        })
+        let map = OPTIONS
+            .iter()
+            .filter(|s| s.kind != Kind::Format)
+            .map(|s| (s.name.to_owned(), default_of(s.name, &c)))
+            .collect();
+        Value::Object(map)
     }
 
     /// Every option as `{ name, type, default }`: its host name, its TypeScript type and
     /// its default (`null` for `format`, which a host sets per destination). Hosts check
     /// their option declarations against this.
     pub fn describe() -> Value {
-        let defaults = Self::defaults();
+        let c = Config::default();
         let list = OPTIONS
             .iter()
             .map(|s| {
-                serde_json::json!({
-                    "name": s.name,
-                    "type": s.kind.ts_type(),
-                    "default": defaults.get(s.name).cloned().unwrap_or(Value::Null),
-                })
+                let mut o = Map::new();
+                o.insert("name".into(), s.name.into());
+                o.insert("type".into(), s.kind.ts_type().into());
+                o.insert("default".into(), default_of(s.name, &c));
+                Value::Object(o)
             })
             .collect();
         Value::Array(list)

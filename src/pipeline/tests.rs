@@ -284,3 +284,25 @@ fn host_errors_name_the_option_as_the_host_spells_it() {
     assert_eq!(err.option(), "maxEventBytes");
     assert!(check_options("{}").is_ok());
 }
+
+#[test]
+fn every_batch_refusal_names_a_host_option() {
+    let d = batch::Config::default;
+    for c in [
+        d().with_batch_size(0),
+        d().with_max_request_events(0),
+        d().with_max_request_bytes(63),
+        d().with_backoff_base(Millis(5)).with_backoff_cap(Millis(4)),
+        d().with_sample_rate(2.0),
+        d().with_max_buffer_events(0),
+        d().with_max_buffer_bytes(0),
+        d().with_max_held_events(0),
+    ] {
+        let err = ConfigError::Batch(c.validate().unwrap_err());
+        assert!(
+            OPTIONS.iter().any(|s| s.name == err.option()),
+            "{}",
+            err.option()
+        );
+    }
+}

@@ -22,15 +22,7 @@ pub fn sanitize(redactor: &Redactor, event: &mut Event, report: &mut Report) {
         redactor.redact_value(v, report);
         truncate_value(v, limit, report);
     };
-    let text = |s: &mut String, max: usize, report: &mut Report| {
-        redactor.redact_string(s, report);
-        if s.len() > max {
-            let cut = truncate_str(s, max).into_owned();
-            report.fields_truncated += 1;
-            report.bytes_removed += (s.len() - cut.len()) as u64;
-            *s = cut;
-        }
-    };
+    let text = |s: &mut String, max: usize, report: &mut Report| text(redactor, s, max, report);
     for v in [
         &mut event.metadata,
         &mut event.input_data,
@@ -83,9 +75,25 @@ pub fn sanitize(redactor: &Redactor, event: &mut Event, report: &mut Report) {
             text(s, limit, report);
         }
     }
-    // Ids are user-controlled too (an email as a session id is common); patterns never
-    // match the hex ids AgentLens mints, so correlation survives.
-    text(&mut event.session_id, MAX_NAME_BYTES, report);
+    sanitize_names(redactor, event, report);
+}
+
+/// Redacts a string field and cuts it to `max` bytes.
+fn text(redactor: &Redactor, s: &mut String, max: usize, report: &mut Report) {
+    redactor.redact_string(s, report);
+    if s.len() > max {
+        let cut = truncate_str(s, max).into_owned();
+        report.fields_truncated += 1;
+        report.bytes_removed += (s.len() - cut.len()) as u64;
+        *s = cut;
+    }
+}
+
+/// Names and ids: pattern-redacted and cut to [`MAX_NAME_BYTES`]. Ids are
+/// user-controlled too (an email as a session id is common); patterns never match the
+/// hex ids AgentLens mints, so correlation survives.
+fn sanitize_names(redactor: &Redactor, event: &mut Event, report: &mut Report) {
+    text(redactor, &mut event.session_id, MAX_NAME_BYTES, report);
     for s in [
         &mut event.agent_name,
         &mut event.model,
@@ -98,7 +106,7 @@ pub fn sanitize(redactor: &Redactor, event: &mut Event, report: &mut Report) {
     .into_iter()
     .flatten()
     {
-        text(s, MAX_NAME_BYTES, report);
+        text(redactor, s, MAX_NAME_BYTES, report);
     }
 }
 

@@ -20,7 +20,6 @@ mod heap;
 pub mod import;
 #[cfg(feature = "analysis")]
 pub mod ingest;
-#[cfg(feature = "analysis")]
 pub mod options;
 pub mod pipeline;
 pub mod redact;

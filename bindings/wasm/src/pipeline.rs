@@ -1,27 +1,49 @@
 //! `PipelineWasm`: the core [`Pipeline`] behind a JS class.
 
 use agentlens::batch::{Outcome, Output};
-use agentlens::pipeline::{Options, Pipeline};
+use agentlens::pipeline::{Format, Options, Pipeline};
 
 use wasm_bindgen::prelude::*;
 
 use crate::{convert, error};
 
-/// Sanitises, encodes and batches events; the host performs the sends it asks for.
+/// Sanitises each event once, encodes it and batches it for each of its sinks; the
+/// host performs the sends it asks for.
 #[wasm_bindgen]
 pub struct PipelineWasm(Pipeline);
 
 #[wasm_bindgen]
 impl PipelineWasm {
     /// Builds a pipeline from options given as JSON text. `seed` (32 bytes) is optional:
-    /// without it the seed comes from the platform's secure random source.
+    /// without it the seed comes from the platform's secure random source. `formats`
+    /// lists the sinks (`"agentlens"` or `"ndjson"` each, none allowed); without it the
+    /// pipeline has one sink of the options' `format`.
     ///
     /// Throws an `AgentLensConfigError` naming the first invalid option.
     #[wasm_bindgen(constructor)]
-    pub fn new(options_json: &str, seed: Option<Vec<u8>>) -> Result<Self, JsValue> {
+    pub fn new(
+        options_json: &str,
+        seed: Option<Vec<u8>>,
+        formats: Option<Vec<String>>,
+    ) -> Result<Self, JsValue> {
         let config = Options::from_json(options_json)
             .and_then(Options::into_config)
             .map_err(|e| error::config(&e))?;
+        let formats = match formats {
+            None => None,
+            Some(names) => Some(
+                names
+                    .iter()
+                    .map(|n| Format::parse(n))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| {
+                        error::named(
+                            "AgentLensConfigError",
+                            "formats must be \"agentlens\" or \"ndjson\"",
+                        )
+                    })?,
+            ),
+        };
         let seed = match seed {
             Some(bytes) if bytes.len() == 32 => {
                 let mut s = [0u8; 32];
@@ -41,9 +63,12 @@ impl PipelineWasm {
                 s
             }
         };
-        Pipeline::new(config, seed)
-            .map(Self)
-            .map_err(|e| error::config(&e))
+        match formats {
+            None => Pipeline::new(config, seed),
+            Some(formats) => Pipeline::with_sinks(config, &formats, seed),
+        }
+        .map(Self)
+        .map_err(|e| error::config(&e))
     }
 
     /// Pushes a JSON array of events (or one event object). Returns how many were
@@ -78,7 +103,7 @@ impl PipelineWasm {
         self.0.is_shut_down()
     }
 
-    /// Reports an HTTP status for request `id`. `retry_after` is the raw `Retry-After`
+    /// Reports an HTTP status for request `id` (it names the sink). `retry_after` is the raw `Retry-After`
     /// header; `wall_clock_ms` is `Date.now()`, for HTTP-date values.
     #[wasm_bindgen(js_name = handleStatus)]
     pub fn handle_status(
@@ -126,32 +151,59 @@ impl PipelineWasm {
             .shutdown(convert::millis(now_ms), convert::millis(deadline_ms));
     }
 
-    /// Every pending output, ending with the `wait`; one crossing per drain.
+    /// Every pending output of every sink, ending with the `wait` (the earliest
+    /// deadline); each output but the `wait` carries its sink's index as `sink`. One
+    /// crossing per drain.
     #[wasm_bindgen(unchecked_return_type = "Output[]")]
     pub fn drain(&mut self, now_ms: f64) -> js_sys::Array {
         let now = convert::millis(now_ms);
         let out = js_sys::Array::new();
         loop {
-            let o = self.0.poll_output(now);
+            let (sink, o) = self.0.poll_sink_output(now);
             let done = matches!(o, Output::Wait(_));
-            out.push(&convert::output(o));
+            let o = convert::output(o);
+            if !done {
+                convert::set(o.unchecked_ref(), "sink", &(sink as f64).into());
+            }
+            out.push(&o);
             if done {
                 return out;
             }
         }
     }
 
-    /// Accounting: tracked, delivered, dropped by reason, sampled out, pending, and
-    /// redaction counts.
+    /// Accounting of the first sink, and redaction counts.
     #[wasm_bindgen(unchecked_return_type = "PipelineStats")]
     pub fn stats(&self) -> JsValue {
         convert::to_js(&self.0.stats())
+    }
+
+    /// Each sink's accounting (tracked, delivered, dropped by reason, sampled out,
+    /// pending, ...) and the redaction counts, once per event whatever the sinks.
+    #[wasm_bindgen(js_name = sinkStats, unchecked_return_type = "SinkStats")]
+    pub fn sink_stats(&self) -> JsValue {
+        #[derive(serde::Serialize)]
+        struct SinkStats<'a> {
+            sinks: Vec<agentlens::batch::Stats>,
+            redaction: &'a agentlens::redact::Report,
+        }
+        convert::to_js(&SinkStats {
+            sinks: self.0.sink_stats(),
+            redaction: self.0.redaction(),
+        })
     }
 
     /// A fresh 16-hex id for a session, event or span.
     #[wasm_bindgen(js_name = newId)]
     pub fn new_id(&mut self) -> String {
         self.0.ids().event_id()
+    }
+
+    /// `count` fresh ids of `newId`'s shape in one string, 16 characters each: a host
+    /// takes them in order and crosses once per block rather than once per id.
+    #[wasm_bindgen(js_name = newIds)]
+    pub fn new_ids(&mut self, count: u32) -> String {
+        self.0.ids().event_ids(count as usize)
     }
 
     /// A fresh 32-hex OTLP trace id.

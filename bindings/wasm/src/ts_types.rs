@@ -15,12 +15,12 @@ export interface DeliveryFailure {
   problem: DeliveryProblem; status: number | null; gave_up: DropReason | null; count: number;
 }
 export type Output =
-  | { type: "send"; id: number; events: number; timeoutMs: number; body: Uint8Array }
-  | { type: "dropped"; reason: DropReason; count: number }
-  | { type: "delivered"; events: number }
-  | { type: "retrying"; id: number; attempt: number; delayMs: number }
-  | { type: "failed"; id: number; problem: DeliveryProblem; status: number | null; gaveUp: DropReason | null; warn: boolean }
-  | { type: "shutdownComplete"; delivered: number; dropped: number }
+  | { type: "send"; sink: number; id: number; events: number; timeoutMs: number; body: Uint8Array }
+  | { type: "dropped"; sink: number; reason: DropReason; count: number }
+  | { type: "delivered"; sink: number; events: number }
+  | { type: "retrying"; sink: number; id: number; attempt: number; delayMs: number }
+  | { type: "failed"; sink: number; id: number; problem: DeliveryProblem; status: number | null; gaveUp: DropReason | null; warn: boolean }
+  | { type: "shutdownComplete"; sink: number; delivered: number; dropped: number }
   | { type: "wait"; atMs: number | null };
 export interface RedactionReport {
   keys_redacted: number; matches_redacted: number; by_pattern: Record<string, number>;
@@ -31,6 +31,9 @@ export interface PipelineStats {
   dropped: Record<DropReason, number>; requests: number; retries: number;
   buffered_bytes: number; last_error: DeliveryFailure | null; redaction: RedactionReport;
 }
+export type BatchStats = Omit<PipelineStats, "redaction">;
+export interface SinkStats { sinks: BatchStats[]; redaction: RedactionReport }
+export interface PipelineOptionInfo { name: string; type: string; default: unknown }
 export interface RedactResult { value: string; report: RedactionReport }
 export interface DecodedTrace {
   header: { format: string; version: number; producer?: string } | null;

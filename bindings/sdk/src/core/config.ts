@@ -3,16 +3,23 @@
  * `AGENTLENS_*` environment variables. Precedence, lowest first: defaults, profile,
  * environment, explicit options.
  *
- * Everything is checked here, before any pipeline is built, so a typo or an out-of-range
- * value fails at `init()` with an `AgentLensConfigError` naming the option or variable.
- * The core checks the options it receives once more (with the same names) and its
- * errors surface unchanged. This file does not create exporters or pipelines.
+ * The pipeline options are checked by the core alone (`checkPipelineOptions`, or the
+ * pipeline itself at `init()`), once, after the merge; this file checks only what the
+ * core cannot see (the API key, the endpoint, exporter objects, the logger, the profile)
+ * and names the environment variable when the core refuses a value that came from one.
+ * A typo or an out-of-range value fails at `init()` with an `AgentLensConfigError`
+ * naming the option or variable. This file creates no exporters or pipelines.
  */
 import type { Exporter } from "./exporter.js";
-import { envError, optionError } from "./errors.js";
+import { AgentLensConfigError, envError, optionError } from "./errors.js";
 import { readEnv } from "./config-env.js";
+import { wasm } from "./wasm.js";
 
-/** Options of the core pipeline (camelCase; see `agentlens::pipeline::Options`). */
+/**
+ * Options of the core pipeline (camelCase; see `agentlens::pipeline::Options`). The core
+ * validates them; a test checks this declaration against the core's own list
+ * (`pipelineOptions()`: names and types), so the two cannot drift apart.
+ */
 export interface PipelineOptions {
   /** Set per exporter from `Exporter.format`; not a tracker option. */
   format?: "agentlens" | "ndjson";
@@ -80,7 +87,7 @@ export interface TrackerOptions extends Omit<PipelineOptions, "format"> {
   apiKey?: string;
   /** The AgentLens backend. Default `"http://localhost:3000"`, trailing `/` removed; env `AGENTLENS_ENDPOINT`. */
   endpoint?: string;
-  /** Where events go. Default: one HTTP exporter to `endpoint`. Each gets its own core pipeline. */
+  /** Where events go. Default: one HTTP exporter to `endpoint`. Each gets its own batcher in the core pipeline. */
   exporters?: Exporter[];
   /**
    * Agent Inspector's presets: `production` (sampleRate 0.01, batchSize 100, logLevel
@@ -116,8 +123,10 @@ export interface ResolvedConfig {
   exitTimeoutMs: number;
   /** `undefined`: the default HTTP exporter. */
   exporters: readonly Exporter[] | undefined;
-  /** What each exporter's core pipeline receives (plus its `format`). */
+  /** What the core pipeline receives (each exporter's `format` besides). */
   core: PipelineOptions;
+  /** @internal The environment variable each option came from, if it did (for error messages). */
+  fromEnv?: Readonly<Record<string, string>>;
 }
 
 /** The presets, as Agent Inspector's `TraceConfig.profile` (reference C.9). */
@@ -148,51 +157,26 @@ const check =
     if (!ok(v)) throw new Must(must);
     return v;
   };
-const bool = check((v) => typeof v === "boolean", "must be a boolean");
-const str = check((v) => typeof v === "string", "must be a string");
-const positive = check((v) => isInt(v) && v >= 1, "must be an integer ≥ 1");
-const natural = check((v) => isInt(v) && v >= 0, "must be an integer ≥ 0");
-const millis = check((v) => typeof v === "number" && Number.isFinite(v) && v >= 0, "must be a finite number ≥ 0 (milliseconds)");
 const oneOf = (values: readonly string[]) =>
   check((v) => typeof v === "string" && values.includes(v), `must be one of ${values.map((x) => `"${x}"`).join(", ")}`);
 
-/** Checks for every option, keyed by name: an unknown name is an error. */
-const CHECKS: Record<keyof TrackerOptions, Check> = {
+/**
+ * Checks for the options the core cannot see (they steer the JavaScript side only);
+ * every other option goes to the core, which refuses unknown names.
+ */
+const TRACKER_CHECKS: Record<Exclude<keyof TrackerOptions, keyof PipelineOptions>, Check> = {
   apiKey: check((v) => typeof v === "string" && v.length > 0, "must be a non-empty string"),
   endpoint: endpointOption,
   exporters: exportersOption,
   profile: oneOf(Object.keys(PROFILES)),
   logLevel: oneOf(["debug", "info", "warn", "error", "silent"]),
   logger: check((v) => typeof v === "function", "must be a function"),
-  enabled: bool,
-  explainMaxEvents: natural,
-  exitTimeoutMs: millis,
-  backendCompat: bool,
-  batchSize: positive,
-  flushIntervalMs: millis,
-  maxRequestBytes: positive,
-  maxRequestEvents: positive,
-  maxRetries: natural,
-  backoffBaseMs: millis,
-  backoffCapMs: millis,
-  maxRetryAfterMs: millis,
-  requestTimeoutMs: millis,
-  maxBufferEvents: positive,
-  maxBufferBytes: positive,
-  sampleRate: check((v) => typeof v === "number" && v >= 0 && v <= 1, "must be a number in [0, 1]"),
-  onlyOnError: bool,
-  maxHeldEvents: positive,
-  redactKeys: check((v) => Array.isArray(v) && v.every((k) => typeof k === "string"), "must be an array of strings"),
-  redactPatterns: patternsOption,
-  replaceDefaultPatterns: bool,
-  replaceDefaultKeys: bool,
-  redactionMarker: str,
-  maxFieldBytes: positive,
-  maxEventBytes: positive,
+  enabled: check((v) => typeof v === "boolean", "must be a boolean"),
+  explainMaxEvents: check((v) => isInt(v) && v >= 0, "must be an integer ≥ 0"),
+  exitTimeoutMs: check((v) => typeof v === "number" && Number.isFinite(v) && v >= 0, "must be a finite number ≥ 0 (milliseconds)"),
 };
 
-/** Tracker-only options; everything else in `CHECKS` goes to the core. */
-const TRACKER_ONLY = new Set(["apiKey", "endpoint", "exporters", "profile", "logLevel", "logger", "enabled", "explainMaxEvents", "exitTimeoutMs"]);
+const isTrackerOption = (key: string): key is keyof typeof TRACKER_CHECKS => Object.prototype.hasOwnProperty.call(TRACKER_CHECKS, key);
 
 function endpointOption(v: unknown): string {
   if (typeof v !== "string") throw new Must("must be a string (an http or https URL)");
@@ -217,26 +201,10 @@ function exportersOption(v: unknown): readonly Exporter[] {
   return Object.freeze([...(v as Exporter[])]);
 }
 
-function patternsOption(v: unknown): unknown {
-  if (!Array.isArray(v)) throw new Must("must be an array of { name, regex, luhn? }");
-  v.forEach((p: unknown, i) => {
-    const x = p as Record<string, unknown> | null;
-    if (!x || typeof x !== "object" || typeof x.name !== "string" || typeof x.regex !== "string") {
-      throw new Must("must be { name: string, regex: string, luhn?: boolean }", `[${i}]`);
-    }
-    if (x.luhn !== undefined && typeof x.luhn !== "boolean") throw new Must("must be a boolean", `[${i}].luhn`);
-  });
-  return v;
-}
-
-/** Checks one option; the error names `variable` if it came from the environment, else the option. */
-function checkOne(key: string, v: unknown, variable?: string): unknown {
-  if (!Object.prototype.hasOwnProperty.call(CHECKS, key)) {
-    const hint = key === "format" ? " (it is set per exporter)" : "";
-    throw optionError(key, `is not an AgentLens option${hint}`);
-  }
+/** Checks one tracker option; the error names `variable` if it came from the environment, else the option. */
+function checkOne(key: keyof typeof TRACKER_CHECKS, v: unknown, variable?: string): unknown {
   try {
-    return (CHECKS as Record<string, Check>)[key]!(v);
+    return TRACKER_CHECKS[key](v);
   } catch (e) {
     // Anything but a complaint is a value whose reading threw (a hostile Proxy).
     if (!(e instanceof Must)) throw variable ? envError(variable, "could not be read") : optionError(key, "could not be read");
@@ -247,29 +215,60 @@ function checkOne(key: string, v: unknown, variable?: string): unknown {
 }
 
 /**
- * Merges defaults, profile, environment and explicit options, and checks them.
- *
- * @param env The environment (`platform().env()`); only `AGENTLENS_*` variables are read.
- * @throws AgentLensConfigError naming the first bad option or variable.
- * @example
- * ```ts
- * import { resolveConfig } from "@agentlens/sdk";
- * const c = resolveConfig({ profile: "production" }, { AGENTLENS_SAMPLE_RATE: "0.2" });
- * c.core.sampleRate; // 0.2: the environment beats the profile
- * c.core.batchSize;  // 100: from the profile
- * ```
+ * A pipeline option's value as JSON for the core. JSON cannot hold every JavaScript
+ * value: non-finite numbers go as their names (the core shows them as such), BigInts,
+ * functions and symbols as text (the core refuses them as strings), rather than being
+ * dropped and read as unset.
  */
-export function resolveConfig(options: TrackerOptions = {}, env: Record<string, string | undefined> = {}): ResolvedConfig {
+function coreValueJson(key: string, v: unknown): string {
+  try {
+    return JSON.stringify(v, (_k, x: unknown) => {
+      if (typeof x === "number" && !Number.isFinite(x)) return String(x);
+      if (typeof x === "bigint" || typeof x === "function" || typeof x === "symbol") return `[${typeof x}]`;
+      return x;
+    });
+  } catch {
+    throw optionError(key, "could not be read");
+  }
+}
+
+/** The pipeline options as the JSON object text the core reads. */
+export function coreOptionsJson(core: PipelineOptions, format?: Exporter["format"]): string {
+  const parts: string[] = [];
+  for (const [key, v] of Object.entries(core)) if (v !== undefined) parts.push(`${JSON.stringify(key)}:${coreValueJson(key, v)}`);
+  if (format) parts.push(`"format":${JSON.stringify(format)}`);
+  return `{${parts.join(",")}}`;
+}
+
+/**
+ * Runs `build` (which hands the pipeline options to the core) and, when the core refuses
+ * an option whose value came from an environment variable, names the variable instead.
+ */
+export function withCoreErrors<T>(config: ResolvedConfig, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (!(e instanceof AgentLensConfigError)) throw e;
+    const { option, must } = e as unknown as { option?: unknown; must?: unknown };
+    const base = typeof option === "string" ? option.replace(/[[.].*$/, "") : "";
+    const variable = config.fromEnv?.[base];
+    if (variable && typeof must === "string") throw envError(variable, must);
+    throw e;
+  }
+}
+
+/** Reads every own option of `options`; a getter that throws names its option. */
+function readOptions(options: TrackerOptions): Record<string, unknown> {
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw optionError("options", "must be an object", options);
   }
-  const explicit: Record<string, unknown> = {};
   let keys: string[];
   try {
     keys = Object.keys(options);
   } catch {
     throw optionError("options", "could not be read");
   }
+  const out: Record<string, unknown> = {};
   for (const key of keys) {
     let v: unknown;
     try {
@@ -277,10 +276,26 @@ export function resolveConfig(options: TrackerOptions = {}, env: Record<string, 
     } catch {
       throw optionError(key, "could not be read");
     }
-    if (v !== undefined) explicit[key] = checkOne(key, v);
+    if (v === undefined) continue;
+    if (key === "format") throw optionError("format", "is not an AgentLens option (it is set per exporter)");
+    out[key] = isTrackerOption(key) ? checkOne(key, v) : v;
   }
+  return out;
+}
+
+/**
+ * Merges defaults, profile, environment and explicit options, and checks the options
+ * only the JavaScript side reads. The pipeline options are left to the core: see
+ * `resolveConfig`, and the tracker, whose pipeline checks them.
+ */
+export function mergeConfig(options: TrackerOptions = {}, env: Record<string, string | undefined> = {}): ResolvedConfig {
+  const explicit = readOptions(options);
   const fromEnv: Record<string, unknown> = {};
-  for (const { variable, option, value } of readEnv(env)) fromEnv[option] = checkOne(option, value, variable);
+  const variables: Record<string, string> = {};
+  for (const { variable, option, value } of readEnv(env)) {
+    fromEnv[option] = isTrackerOption(option) ? checkOne(option, value, variable) : value;
+    if (!(option in explicit)) variables[option] = variable;
+  }
   const profile = (explicit.profile ?? fromEnv.profile) as Profile | undefined;
   const merged: Record<string, unknown> = {
     apiKey: DEFAULT_API_KEY,
@@ -294,7 +309,7 @@ export function resolveConfig(options: TrackerOptions = {}, env: Record<string, 
     ...explicit,
   };
   const core: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(merged)) if (!TRACKER_ONLY.has(key)) core[key] = v;
+  for (const [key, v] of Object.entries(merged)) if (!isTrackerOption(key)) core[key] = v;
   return {
     apiKey: merged.apiKey as string,
     endpoint: merged.endpoint as string,
@@ -306,5 +321,26 @@ export function resolveConfig(options: TrackerOptions = {}, env: Record<string, 
     exitTimeoutMs: merged.exitTimeoutMs as number,
     exporters: merged.exporters as readonly Exporter[] | undefined,
     core: core as PipelineOptions,
+    fromEnv: variables,
   };
+}
+
+/**
+ * Merges defaults, profile, environment and explicit options, and checks them (the
+ * pipeline options by the core's validator).
+ *
+ * @param env The environment (`platform().env()`); only `AGENTLENS_*` variables are read.
+ * @throws AgentLensConfigError naming the first bad option or variable.
+ * @example
+ * ```ts
+ * import { resolveConfig } from "@agentlens/sdk";
+ * const c = resolveConfig({ profile: "production" }, { AGENTLENS_SAMPLE_RATE: "0.2" });
+ * c.core.sampleRate; // 0.2: the environment beats the profile
+ * c.core.batchSize;  // 100: from the profile
+ * ```
+ */
+export function resolveConfig(options: TrackerOptions = {}, env: Record<string, string | undefined> = {}): ResolvedConfig {
+  const config = mergeConfig(options, env);
+  withCoreErrors(config, () => wasm().checkPipelineOptions(coreOptionsJson(config.core)));
+  return config;
 }

@@ -1,6 +1,7 @@
 /**
- * The driver: applies one input to the wasm pipeline, drains its outputs, performs each
- * send through the host, hands each notice to the host, and schedules the next wake-up.
+ * The driver: applies one input to the wasm pipeline, drains its outputs (of every sink),
+ * performs each send through the host (naming the sink), hands each notice to the host,
+ * and schedules the next wake-up.
  * All policy (when to send, retry, drop, what is worth a warning) stays in Rust; this
  * file only moves data.
  *
@@ -10,7 +11,7 @@
  * runtime alive (see `Host.timer`), so a retry after a 503 or a `Retry-After: 2` runs
  * before the caller's `await` returns.
  */
-import type { Output, PipelineStats, PipelineWasm } from "../../wasm/agentlens_wasm.js";
+import type { Output, PipelineStats, PipelineWasm, SinkStats } from "../../wasm/agentlens_wasm.js";
 import { newMarkerCounts, safeStringify, type MarkerCounts } from "./safe-json.js";
 
 /** One request the core wants sent. `body` is the complete, redacted request body. */
@@ -24,7 +25,7 @@ export interface WireRequest {
 /** What became of a request: an HTTP status (with `Retry-After`, if any) or a failure. */
 export type WireResult = { status: number; retryAfter?: string | null } | { failure: "timeout" | "network" };
 
-/** A notice the core emitted: drops, failed requests, deliveries, retries. */
+/** A notice the core emitted (drops, failed requests, deliveries, retries), with the index of its sink. */
 export type Notice = Exclude<Output, { type: "send" } | { type: "wait" }>;
 
 /** A timer slot; see `Platform.timer`. */
@@ -36,8 +37,8 @@ export interface Host {
   now(): number;
   /** Wall-clock milliseconds since the epoch (`Date.now()`), for HTTP dates. */
   wallClock(): number;
-  /** Performs a request. Must not be traced by us, must never reject. */
-  send(request: WireRequest): Promise<WireResult>;
+  /** Performs a request for sink `sink` (0 for a pipeline of one). Must not be traced by us, must never reject. */
+  send(request: WireRequest, sink: number): Promise<WireResult>;
   /** A fresh timer slot; `keepAlive` is set while a flush or shutdown waits on it. */
   timer(): Schedule;
   /** Told of every notice, for counting and logging. */
@@ -69,7 +70,7 @@ export class Driver {
     this.pushJson(safeStringify(events, this.markers));
   }
 
-  /** Pushes events already serialised by `safeStringify` (a JSON array). */
+  /** Pushes events already serialised by `safeStringify` (a JSON array) to every sink. */
   pushJson(json: string): void {
     // TextEncoder runs natively; passing a string makes wasm-bindgen copy it char by char.
     this.pipeline.pushJsonBytes(this.host.now(), utf8.encode(json));
@@ -106,8 +107,14 @@ export class Driver {
     return this.pipeline.newTraceId();
   }
 
+  /** The first sink's accounting, and redaction's. */
   stats(): PipelineStats {
     return this.pipeline.stats();
+  }
+
+  /** Each sink's accounting, and redaction's (once per event). */
+  sinkStats(): SinkStats {
+    return this.pipeline.sinkStats();
   }
 
   /** Resolves when `done()` holds (checked after every step of the core), or `false` at `timeoutMs`. */
@@ -162,7 +169,7 @@ export class Driver {
     const request: WireRequest = { id: out.id, body: out.body, events: out.events, timeoutMs: out.timeoutMs };
     let result: Promise<WireResult>;
     try {
-      result = this.host.send(request);
+      result = this.host.send(request, out.sink);
     } catch {
       result = Promise.resolve({ failure: "network" });
     }

@@ -1,7 +1,8 @@
 /**
- * Destinations for traces. Each exporter gets its own core pipeline (its own batcher,
- * retry state and accounting), so a failing destination never holds up another.
- * Exporters only move bytes the core has already redacted and framed.
+ * Destinations for traces. Each exporter gets its own sink in the core pipeline (its
+ * own batcher, retry state and accounting, and its framing), so a failing destination
+ * never holds up another. Exporters only move bytes the core has already redacted (once
+ * per event, whatever the exporters) and framed.
  */
 import type { WireRequest, WireResult } from "./driver.js";
 

@@ -1,21 +1,25 @@
 /**
- * The fan-out: one core pipeline and driver per exporter, so a failing destination never
- * holds up another, and the same serialised events pushed to each. It also shields the
- * drivers from exporters that misbehave (throw, reject, answer garbage): every send
- * becomes a promise of a valid `WireResult`. It builds no events and decides no policy.
+ * The fan-out: one core pipeline with a sink per exporter, driven by one driver. The core
+ * sanitises each event once and keeps a batcher per sink (its own queue, retries and
+ * accounting, so a failing destination never holds up another) with the exporter's
+ * framing; this file only routes each send to its exporter and each notice to its
+ * exporter's log. It also shields the driver from exporters that misbehave (throw,
+ * reject, answer garbage): every send becomes a promise of a valid `WireResult`. It
+ * builds no events and decides no policy.
  */
-import type { PipelineOptions } from "./config.js";
+import type { SinkStats } from "../../wasm/agentlens_wasm.js";
+import { coreOptionsJson, type PipelineOptions } from "./config.js";
 import { describeFailure } from "./delivery.js";
 import { Driver, type Notice, type WireRequest, type WireResult } from "./driver.js";
 import type { Exporter } from "./exporter.js";
 import { DropReporter, type Health } from "./health.js";
+import { IdPool } from "./ids.js";
 import type { Platform } from "./platform.js";
 import { addInto, emptyDelivery, fromCore, type DeliveryStats, type ExporterStats } from "./stats.js";
 import { wasm } from "./wasm.js";
 
 interface Sink {
   exporter: Exporter;
-  driver: Driver;
   drops: DropReporter;
 }
 
@@ -25,37 +29,43 @@ function isWireResult(r: unknown): r is WireResult {
   return (typeof o.status === "number" && Number.isInteger(o.status)) || o.failure === "timeout" || o.failure === "network";
 }
 
-/** Builds a core pipeline. Throws `AgentLensConfigError` (from the core) for bad options. */
-export function newPipeline(core: PipelineOptions, p: Platform, format?: Exporter["format"]) {
-  return new (wasm().PipelineWasm)(JSON.stringify(format ? { ...core, format } : core), p.seed?.());
-}
-
 export class Fanout {
   private readonly sinks: Sink[];
+  private readonly driver: Driver;
+  /** Ids from the same pipeline, a block per crossing. */
+  readonly ids: IdPool;
+  private lastStats: SinkStats | undefined;
 
-  /** @throws AgentLensConfigError from the core when an exporter's pipeline refuses the options. */
+  /**
+   * Builds the pipeline: the core checks `core` here (even with no exporter).
+   * @throws AgentLensConfigError from the core naming a bad option.
+   */
   constructor(
     exporters: readonly Exporter[],
     core: PipelineOptions,
     private readonly health: Health,
     p: Platform,
   ) {
-    this.sinks = exporters.map((exporter) => {
-      const sink = { exporter } as Sink;
-      sink.driver = new Driver(newPipeline(core, p, exporter.format), {
-        now: () => p.now(),
-        wallClock: () => p.wallClock(),
-        timer: () => p.timer(),
-        notice: (n) => this.notice(sink, n),
-        send: (r) => this.send(exporter, r),
-      });
-      sink.drops = new DropReporter(exporter.name, () => sink.driver.stats().dropped, health);
-      return sink;
+    const formats = exporters.map((e) => e.format);
+    const pipeline = new (wasm().PipelineWasm)(coreOptionsJson(core), p.seed?.(), formats);
+    this.ids = new IdPool(pipeline);
+    this.driver = new Driver(pipeline, {
+      now: () => p.now(),
+      wallClock: () => p.wallClock(),
+      timer: () => p.timer(),
+      notice: (n) => this.notice(n),
+      send: (r, sink) => this.send(this.sinks[sink]?.exporter, r),
     });
+    this.sinks = exporters.map((exporter, i) => ({
+      exporter,
+      drops: new DropReporter(exporter.name, () => this.sinkStats().sinks[i]?.dropped ?? {}, health),
+    }));
   }
 
   /** Counts and logs what the core reported: drops (coalesced), failed requests (the core says which to warn about). */
-  private notice(sink: Sink, n: Notice): void {
+  private notice(n: Notice): void {
+    const sink = this.sinks[n.sink];
+    if (!sink) return;
     if (n.type === "dropped") {
       sink.drops.notice();
     } else if (n.type === "failed") {
@@ -71,7 +81,8 @@ export class Fanout {
     return this.sinks.map((s) => s.exporter.name);
   }
 
-  private send(exporter: Exporter, request: WireRequest): Promise<WireResult> {
+  private send(exporter: Exporter | undefined, request: WireRequest): Promise<WireResult> {
+    if (!exporter) return Promise.resolve({ failure: "network" });
     // Always a promise of a valid result, whatever the exporter does: the driver counts on it.
     return Promise.resolve()
       .then(() => exporter.send(request))
@@ -91,46 +102,41 @@ export class Fanout {
       );
   }
 
-  /** Pushes one JSON array of events (from `safeStringify`) to every exporter's pipeline. */
+  /** Pushes one JSON array of events (from `safeStringify`) to the pipeline: one crossing, however many exporters. */
   push(json: string): void {
-    for (const sink of this.sinks) {
-      try {
-        sink.driver.pushJson(json);
-      } catch (e) {
-        this.health.internal("push", e);
-      }
+    if (this.sinks.length === 0) return;
+    try {
+      this.driver.pushJson(json);
+    } catch (e) {
+      this.health.internal("push", e);
     }
   }
 
   /**
-   * Flushes every pipeline; resolves `true` once every event buffered before the call was
-   * delivered or given up, `false` if `timeoutMs` passed first. Never rejects.
+   * Flushes every sink; resolves `true` once every event buffered before the call was
+   * delivered or given up by every exporter, `false` if `timeoutMs` passed first. Never rejects.
    */
   flush(timeoutMs?: number): Promise<boolean> {
-    return Promise.all(
-      this.sinks.map((s) => {
-        try {
-          return s.driver.flush(timeoutMs).catch((e: unknown) => {
-            this.health.internal("flush", e);
-            return false;
-          });
-        } catch (e) {
-          this.health.internal("flush", e);
-          return false;
-        }
-      }),
-    ).then((done) => done.every(Boolean));
+    try {
+      return this.driver.flush(timeoutMs).catch((e: unknown) => {
+        this.health.internal("flush", e);
+        return false;
+      });
+    } catch (e) {
+      this.health.internal("flush", e);
+      return Promise.resolve(false);
+    }
   }
 
-  /** Drains every pipeline for at most `timeoutMs`, reports the last drops, releases the exporters. */
-  shutdown(timeoutMs: number): Promise<void> {
-    return Promise.all(
+  /** Drains every sink for at most `timeoutMs`, reports the last drops, releases the exporters. */
+  async shutdown(timeoutMs: number): Promise<void> {
+    try {
+      await this.driver.shutdown(timeoutMs);
+    } catch (e) {
+      this.health.internal("shutdown", e);
+    }
+    await Promise.all(
       this.sinks.map(async (s) => {
-        try {
-          await s.driver.shutdown(timeoutMs);
-        } catch (e) {
-          this.health.internal("shutdown", e);
-        }
         s.drops.report();
         try {
           await s.exporter.shutdown?.();
@@ -138,16 +144,27 @@ export class Fanout {
           this.health.internal("exporter shutdown", e);
         }
       }),
-    ).then(() => undefined);
+    );
   }
 
-  /** Each exporter's accounting and their sum. */
+  /** The core's accounting (each sink's and redaction's), the last known if the core cannot answer. */
+  private sinkStats(): SinkStats {
+    this.lastStats = this.driver.sinkStats();
+    return this.lastStats;
+  }
+
+  /**
+   * Each exporter's accounting and their sum. Delivery is counted per exporter (each
+   * one counts each event); redaction once, since the core redacts each event once.
+   */
   stats(): { total: DeliveryStats; perExporter: ExporterStats[] } {
-    const perExporter = this.sinks.map((s) => {
+    const { sinks, redaction } = this.sinkStats();
+    const perExporter = this.sinks.map((s, i) => {
       const target = targetOf(s.exporter);
-      return { name: s.exporter.name, format: s.exporter.format, target: target ?? null, ...fromCore(s.driver.stats(), s.exporter.name, target) };
+      return { name: s.exporter.name, format: s.exporter.format, target: target ?? null, ...fromCore({ ...sinks[i]!, redaction }, s.exporter.name, target) };
     });
     const total = perExporter.reduce((acc, s) => addInto(acc, s), emptyDelivery());
+    if (perExporter[0]) total.redaction = perExporter[0].redaction;
     return { total, perExporter };
   }
 }

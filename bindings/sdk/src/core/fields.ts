@@ -4,7 +4,8 @@
  * An options object may be a Proxy whose getters or `ownKeys` throw, a field that should
  * be a string may be a Symbol, a token count may be a BigInt or NaN. These helpers read
  * one property at a time and coerce the few fields whose wire type is fixed (names,
- * counts, durations, flags), counting what they could not read. Free-form values
+ * durations, flags), counting what they could not read. Token counts are the core's
+ * to read (`tokens.ts`). Free-form values
  * (`inputData`, `metadata`, tool arguments, ...) are left as they are: `safeStringify`
  * makes them representable, once, when the event is serialised.
  */
@@ -85,16 +86,6 @@ export function text(v: unknown, counts: MarkerCounts, fallback?: string): strin
       }
     }
   }
-}
-
-/** A token count: `max(0, floor(v))` of a finite number or BigInt, numeric strings read, else 0. */
-export function count(v: unknown): number {
-  let n: number;
-  if (typeof v === "number") n = v;
-  else if (typeof v === "bigint") n = Number(v);
-  else if (typeof v === "string" && v.trim() !== "") n = Number(v);
-  else return 0;
-  return Number.isFinite(n) && n > 0 ? Math.min(Math.floor(n), Number.MAX_SAFE_INTEGER) : 0;
 }
 
 /** A duration or other measure: a finite number ≥ 0, else `undefined` (absent on the wire). */

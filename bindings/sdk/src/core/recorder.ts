@@ -1,30 +1,32 @@
 /**
  * The recorder: what every recording call shares, behind the public `Tracker`. It turns
- * wire fields into complete events (ids from the core, RFC 3339 time, session and run),
- * serialises each event once (`safeStringify`, which never throws), hands the text to the
- * fan-out, and keeps it in the session for `explain()`. It owns the session table and
- * the run-context store, and `guard`, which turns a failure inside AgentLens into a
- * counted warning instead of an exception in agent code. It decides no policy.
+ * wire fields into complete events (ids from the core's id blocks, RFC 3339 time,
+ * session and run), serialises each event once (`safeStringify`, which never throws),
+ * hands the text to the fan-out (one crossing into the core for every exporter), and
+ * keeps the same text in the session for `explain()`. It owns the session table and the
+ * run-context store, and `guard`, which turns a failure inside AgentLens into a counted
+ * warning instead of an exception in agent code. It decides no policy.
+ *
+ * It knows runs only as `RunRef`s: `RunContext` records through it, not the reverse.
  */
-import type { PipelineWasm } from "../../wasm/agentlens_wasm.js";
 import type { ResolvedConfig } from "./config.js";
 import type { Fanout } from "./fanout.js";
 import { idOf } from "./fields.js";
 import type { Health } from "./health.js";
 import type { ContextStore, Platform } from "./platform.js";
+import type { RunRef } from "./run-ref.js";
 import { newMarkerCounts, safeStringify, type MarkerCounts } from "./safe-json.js";
 import { SessionRecord, SessionTable, type SessionOrigin } from "./session.js";
-import type { RunContext } from "./run-context.js";
 
 /** UTF-16 units of event JSON a session keeps for `explain()`, besides the event count bound. */
 const EXPLAIN_MAX_CHARS = 8_000_000;
 /** Events staged before a synchronous drain (bounds memory within one long turn). */
 const STAGE_MAX = 512;
 
-export class Recorder {
+export class Recorder<Run extends RunRef = RunRef> {
   readonly markers: MarkerCounts = newMarkerCounts();
   readonly sessions = new SessionTable();
-  readonly contexts: ContextStore<RunContext>;
+  readonly contexts: ContextStore<Run>;
   /** Staged events and their sessions, interleaved (one array, no per-event tuple). */
   private staged: unknown[] = [];
   private drainQueued = false;
@@ -35,10 +37,9 @@ export class Recorder {
     readonly config: ResolvedConfig,
     readonly health: Health,
     readonly fanout: Fanout,
-    private readonly ids: Pick<PipelineWasm, "newId" | "newTraceId">,
     private readonly platform: Platform,
   ) {
-    this.contexts = platform.contextStore<RunContext>();
+    this.contexts = platform.contextStore<Run>();
   }
 
   /** Runs `body`; a throw is counted and `fallback` returned instead. */
@@ -73,18 +74,18 @@ export class Recorder {
     return this.platform.now();
   }
 
-  /** A fresh 16-hex id from the core. */
+  /** A fresh 16-hex id from the core (a block per crossing). */
   newId(): string {
-    return this.ids.newId();
+    return this.fanout.ids.newId();
   }
 
   /** A fresh 32-hex trace id from the core. */
   newTraceId(): string {
-    return this.ids.newTraceId();
+    return this.fanout.ids.newTraceId();
   }
 
   /** The innermost active run around the caller, if any. */
-  activeContext(): RunContext | undefined {
+  activeContext(): Run | undefined {
     const ctx = this.contexts.get();
     return ctx?.isActive ? ctx : undefined;
   }
@@ -139,7 +140,7 @@ export class Recorder {
           const json = safeStringify(event, this.markers);
           if (!json.startsWith("{")) continue;
           parts.push(json);
-          session.keep(`[${json}]`, event.event_type === "session_start");
+          session.keep(json, event.event_type === "session_start");
         }
         if (parts.length === 0) return;
         const batch = `[${parts.join(",")}]`;
@@ -155,7 +156,7 @@ export class Recorder {
    * then `fields`, whose `tokens_in`/`tokens_out` (numbers) add to the session's totals.
    * Returns the event id.
    */
-  record(session: SessionRecord, eventType: string, fields: Record<string, unknown>, run?: RunContext, at = this.isoNow()): string {
+  record(session: SessionRecord, eventType: string, fields: Record<string, unknown>, run?: RunRef, at = this.isoNow()): string {
     const id = this.newId();
     const event: Record<string, unknown> = { event_id: id, session_id: session.sessionId, event_type: eventType, timestamp: at };
     if (run) {
@@ -202,7 +203,7 @@ export class Recorder {
    * The session for an event: the one named by `given` (adopted if unknown), else the
    * run's, else the current one, else a new implicit session that becomes current.
    */
-  sessionFor(given: unknown, run: RunContext | undefined): SessionRecord {
+  sessionFor(given: unknown, run: RunRef | undefined): SessionRecord {
     const id = this.givenId(given);
     if (id) return this.sessions.get(id) ?? this.openSession("default-agent", undefined, id, "external", false);
     if (run) return run.session;

@@ -4,10 +4,12 @@
  * custom events) as AgentLens wire events carrying the run's id. They never throw, and
  * do nothing once the run has ended. Starting and ending runs is `trace.ts`'s job.
  */
-import { count, finite, flag, measure, read, readData, text, texts, thrown } from "./fields.js";
+import { customFields, put } from "./event-fields.js";
+import { finite, flag, measure, read, readData, text, texts, thrown } from "./fields.js";
 import type { Recorder } from "./recorder.js";
+import type { RunRef } from "./run-ref.js";
 import type { SessionRecord } from "./session.js";
-import { customFields, put } from "./track-event.js";
+import { tokenCount } from "./tokens.js";
 
 /** `ctx.llm(...)`. */
 export interface LlmOptions {
@@ -66,7 +68,7 @@ export interface ErrorOptions {
  * await tracker.shutdown(1000);
  * ```
  */
-export class RunContext {
+export class RunContext implements RunRef {
   private active = true;
   private failed = false;
   private readonly startedAt: number;
@@ -119,12 +121,12 @@ export class RunContext {
       const response = readData(options, "response", c);
       if (prompt !== undefined) f.input_data = { prompt };
       if (response !== undefined) f.output_data = { response };
-      f.tokens_in = count(read(options, "tokensIn", c));
-      f.tokens_out = count(read(options, "tokensOut", c));
+      f.tokens_in = tokenCount(read(options, "tokensIn", c));
+      f.tokens_out = tokenCount(read(options, "tokensOut", c));
       const cached = read(options, "cachedInputTokens", c);
       const reasoning = read(options, "reasoningTokens", c);
-      if (cached !== undefined) f.cached_input_tokens = count(cached);
-      if (reasoning !== undefined) f.reasoning_tokens = count(reasoning);
+      if (cached !== undefined) f.cached_input_tokens = tokenCount(cached);
+      if (reasoning !== undefined) f.reasoning_tokens = tokenCount(reasoning);
       put(f, "duration_ms", measure(read(options, "durationMs", c)));
       const attrs: Record<string, unknown> = {};
       put(attrs, "temperature", finite(read(options, "temperature", c)));

@@ -76,7 +76,7 @@ export class SessionRecord implements Session {
     private readonly limits: SessionLimits,
   ) {}
 
-  /** Keeps one event as the JSON array text pushed to the core (`[{...}]`); the session start is always kept. */
+  /** Keeps one event as the JSON object text pushed to the core (`{...}`); the session start is always kept. */
   keep(json: string, isStart: boolean): void {
     if (isStart) {
       this.startJson = json;
@@ -102,9 +102,8 @@ export class SessionRecord implements Session {
 
   /** The kept events as a JSON array (session start first), for the core's explain. */
   eventsJson(): string {
-    // The brackets come off here, in the rare explain, not in every track.
-    const parts = this.startJson ? [this.startJson.slice(1, -1)] : [];
-    for (let i = this.head; i < this.kept.length; i++) parts.push(this.kept[i]!.slice(1, -1));
+    const parts = this.startJson ? [this.startJson] : [];
+    for (let i = this.head; i < this.kept.length; i++) parts.push(this.kept[i]!);
     return `[${parts.join(",")}]`;
   }
 

@@ -1,12 +1,13 @@
 /**
  * `stats()`: the core's accounting in camelCase, per exporter and summed.
  *
- * Every exporter has its own core pipeline, so each one counts each event: with two
- * exporters, one `track()` adds 2 to the summed `tracked`. The identity
- * `tracked = delivered + Σ dropped + sampledOut + pending` holds per exporter and
- * therefore for the sums.
+ * Every exporter has its own batcher in the core pipeline, so each one counts each event
+ * it is given: with two exporters, one `track()` adds 2 to the summed `tracked`. The
+ * identity `tracked = delivered + Σ dropped + sampledOut + pending` holds per exporter
+ * and therefore for the sums. Redaction runs once per event whatever the exporters, so
+ * its counts are the same in every exporter's stats and in the total (not summed).
  */
-import type { DropReason, PipelineStats } from "../../wasm/agentlens_wasm.js";
+import type { BatchStats, DropReason, RedactionReport } from "../../wasm/agentlens_wasm.js";
 import type { MarkerCounts } from "./safe-json.js";
 import { lastError, type LastDeliveryError } from "./delivery.js";
 
@@ -19,9 +20,9 @@ export interface RedactionStats {
   bytesRemoved: number;
 }
 
-/** Where every event an exporter's pipeline was given is now. */
+/** Where every event an exporter was given is now. */
 export interface DeliveryStats {
-  /** Events pushed into the pipeline. */
+  /** Events given to the exporter's batcher. */
   tracked: number;
   /** Events the destination acknowledged. */
   delivered: number;
@@ -86,7 +87,7 @@ export function emptyDelivery(): DeliveryStats {
 }
 
 /** The core's snake_case stats in camelCase, with the exporter's last delivery error phrased. */
-export function fromCore(s: PipelineStats, exporter: string, target: string | undefined): DeliveryStats & { lastError: LastDeliveryError | null } {
+export function fromCore(s: BatchStats & { redaction: RedactionReport }, exporter: string, target: string | undefined): DeliveryStats & { lastError: LastDeliveryError | null } {
   const out: DeliveryStats & { lastError: LastDeliveryError | null } = { ...emptyDelivery(), lastError: lastError(exporter, target, s.last_error) };
   addInto(out, {
     tracked: s.tracked,

@@ -12,7 +12,7 @@ import { read, text, thenOf } from "./fields.js";
 import type { Recorder } from "./recorder.js";
 import { RunContext } from "./run-context.js";
 import { SessionRecord } from "./session.js";
-import { put } from "./track-event.js";
+import { put } from "./event-fields.js";
 
 /** What `trace.run` takes besides the name and function. */
 export interface RunOptions {

@@ -5,9 +5,10 @@
  * event's. Every read of the options is guarded; only fields with a fixed wire type are
  * coerced here, free-form values are left to `safeStringify`.
  */
-import { count, finite, keysOf, measure, read, readData, text, texts } from "./fields.js";
-import { toJsonSafe, type MarkerCounts } from "./safe-json.js";
+import { attributesOf, put } from "./event-fields.js";
+import { finite, measure, read, readData, text, texts } from "./fields.js";
 import type { Recorder } from "./recorder.js";
+import { tokenCount } from "./tokens.js";
 
 /**
  * What `track()` takes; all optional. Names follow the Python SDK's `track()` in camelCase.
@@ -63,18 +64,6 @@ export interface TrackToolOptions {
   sessionId?: string;
 }
 
-/** `attributes` must be a JSON object on the wire: anything else is kept under `value`. */
-export function attributesOf(v: unknown, counts: MarkerCounts): Record<string, unknown> | undefined {
-  if (v === undefined || v === null) return undefined;
-  const safe = toJsonSafe(v, counts);
-  return safe !== null && typeof safe === "object" && !Array.isArray(safe) ? (safe as Record<string, unknown>) : { value: safe };
-}
-
-/** Sets `out[key] = v` unless `v` is undefined (absent on the wire, as `exclude_none`). */
-export function put(out: Record<string, unknown>, key: string, v: unknown): void {
-  if (v !== undefined) out[key] = v;
-}
-
 /** Builds and records the event of `track(options)`; returns its id. */
 export function trackedEvent(tracker: Recorder, options: unknown): string {
   const c = tracker.markers;
@@ -85,14 +74,14 @@ export function trackedEvent(tracker: Recorder, options: unknown): string {
   put(fields, "input_data", readData(options, "inputData", c));
   put(fields, "output_data", readData(options, "outputData", c));
   put(fields, "model", text(read(options, "model", c), c));
-  fields.tokens_in = count(read(options, "tokensIn", c));
-  fields.tokens_out = count(read(options, "tokensOut", c));
+  fields.tokens_in = tokenCount(read(options, "tokensIn", c));
+  fields.tokens_out = tokenCount(read(options, "tokensOut", c));
   for (const [option, key] of [
     ["cachedInputTokens", "cached_input_tokens"],
     ["reasoningTokens", "reasoning_tokens"],
   ] as const) {
     const v = read(options, option, c);
-    if (v !== undefined && v !== null) fields[key] = count(v);
+    if (v !== undefined && v !== null) fields[key] = tokenCount(v);
   }
   const durationMs = measure(read(options, "durationMs", c));
   const toolName = read(options, "toolName", c);
@@ -132,33 +121,4 @@ export function toolEvent(tracker: Recorder, options: unknown): string {
   for (const key of ["toolName", "toolInput", "toolOutput", "durationMs", "sessionId"]) forwarded[key] = key === "toolInput" || key === "toolOutput" ? readData(options, key, c) : read(options, key, c);
   if (forwarded.toolName === undefined || forwarded.toolName === null || forwarded.toolName === "") forwarded.toolName = "unknown_tool";
   return trackedEvent(tracker, forwarded);
-}
-
-/** Known camelCase event fields for `ctx.emit`; every other key goes into `attributes`. */
-const EMIT_FIELDS: Record<string, (v: unknown, c: MarkerCounts) => [string, unknown]> = {
-  inputData: (v) => ["input_data", v],
-  outputData: (v) => ["output_data", v],
-  model: (v, c) => ["model", text(v, c)],
-  tokensIn: (v) => ["tokens_in", count(v)],
-  tokensOut: (v) => ["tokens_out", count(v)],
-  durationMs: (v) => ["duration_ms", measure(v)],
-  status: (v, c) => ["status", text(v, c)],
-};
-
-/** Wire fields for a custom event from `ctx.emit(type, fields)`. */
-export function customFields(fields: unknown, c: MarkerCounts): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  // No prototype: a key named `__proto__` is data here, not a prototype change.
-  const extra: Record<string, unknown> = Object.create(null);
-  for (const key of keysOf(fields, c)) {
-    const v = readData(fields, key, c);
-    if (key === "attributes") Object.assign(extra, attributesOf(v, c));
-    else if (Object.prototype.hasOwnProperty.call(EMIT_FIELDS, key)) {
-      const [wire, value] = EMIT_FIELDS[key]!(v, c);
-      put(out, wire, value);
-    } else extra[key] = v;
-  }
-  // Through attributesOf: a key named `toJSON` could otherwise turn the whole object into a string.
-  if (Object.keys(extra).length > 0) out.attributes = attributesOf(extra, c);
-  return out;
 }

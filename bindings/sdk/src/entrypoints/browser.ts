@@ -2,6 +2,8 @@
 // wasm-location.ts), then install it.
 import init, * as wasmModule from "../../wasm/agentlens_wasm.js";
 import { useWasm } from "../core/wasm.js";
+import { useDefaultExporter } from "../core/default-exporter.js";
+import { createHttpExporter } from "../exporters/http.js";
 import { usePlatform } from "../core/platform.js";
 import { useAnalysisLoader } from "../core/tracker-analysis.js";
 import { browserPlatform } from "../platform/browser.js";
@@ -9,6 +11,7 @@ import { initFromUrl, wasmLocation } from "./wasm-location.js";
 
 await initFromUrl(init, wasmLocation.sdk ?? new URL("../../wasm/agentlens_wasm_bg.wasm", import.meta.url));
 useWasm(wasmModule);
+useDefaultExporter(createHttpExporter);
 usePlatform(browserPlatform());
 
 // The analysis engines (a larger, separate wasm) load on a tracker's first analysis call.

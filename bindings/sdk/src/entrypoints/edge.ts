@@ -3,12 +3,15 @@
 import wasmModule from "../../wasm/agentlens_wasm_bg.wasm";
 import * as bindings from "../../wasm/agentlens_wasm.js";
 import { useWasm } from "../core/wasm.js";
+import { useDefaultExporter } from "../core/default-exporter.js";
+import { createHttpExporter } from "../exporters/http.js";
 import { usePlatform } from "../core/platform.js";
 import { useAnalysisLoader } from "../core/tracker-analysis.js";
 import { edgePlatform } from "../platform/edge.js";
 
 bindings.initSync({ module: wasmModule });
 useWasm(bindings);
+useDefaultExporter(createHttpExporter);
 usePlatform(edgePlatform());
 
 // The analysis engines (a larger, separate wasm) load on a tracker's first analysis call.

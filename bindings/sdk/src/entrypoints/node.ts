@@ -3,12 +3,15 @@
 import { readFileSync } from "node:fs";
 import * as wasmModule from "../../wasm/agentlens_wasm.js";
 import { useWasm } from "../core/wasm.js";
+import { useDefaultExporter } from "../core/default-exporter.js";
+import { createHttpExporter } from "../exporters/http.js";
 import { usePlatform } from "../core/platform.js";
 import { useAnalysisLoader } from "../core/tracker-analysis.js";
 import { nodePlatform } from "../platform/node.js";
 
 wasmModule.initSync({ module: readFileSync(new URL("../../wasm/agentlens_wasm_bg.wasm", import.meta.url)) });
 useWasm(wasmModule);
+useDefaultExporter(createHttpExporter);
 usePlatform(nodePlatform());
 
 // The analysis engines (a larger, separate wasm) load on a tracker's first analysis call.

@@ -4,6 +4,8 @@
 import initGlue, * as bindings from "../../wasm/agentlens_wasm.js";
 import type { InitInput } from "../../wasm/agentlens_wasm.js";
 import { useWasm } from "../core/wasm.js";
+import { useDefaultExporter } from "../core/default-exporter.js";
+import { createHttpExporter } from "../exporters/http.js";
 import { usePlatform, type Platform } from "../core/platform.js";
 import { browserPlatform } from "../platform/browser.js";
 import { edgePlatform } from "../platform/edge.js";
@@ -25,6 +27,7 @@ import { edgePlatform } from "../platform/edge.js";
 export async function loadWasm(input: InitInput | Promise<InitInput>, options: { platform?: Platform } = {}): Promise<void> {
   await initGlue({ module_or_path: input });
   useWasm(bindings);
+  useDefaultExporter(createHttpExporter);
   usePlatform(options.platform ?? ("document" in globalThis ? browserPlatform() : edgePlatform()));
 }
 

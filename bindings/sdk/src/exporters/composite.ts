@@ -1,8 +1,8 @@
 /**
  * Fan-out to several destinations. There is no composite object: the tracker gives each
- * exporter its own core pipeline (its own batcher, retries and accounting, see
- * `core/exporter.ts`), so a list of exporters already fans out, and a slow or failing
- * destination never holds up the others. `compositeExporter` checks and flattens the
+ * exporter its own sink in the core pipeline (its own batcher, retries and accounting,
+ * see `core/exporter.ts`; redaction once for all), so a list of exporters already fans
+ * out, and a slow or failing destination never holds up the others. `compositeExporter` checks and flattens the
  * list, refusing an empty one as Agent Inspector's `CompositeExporter` does.
  */
 import type { Exporter } from "../core/exporter.js";

@@ -45,19 +45,7 @@ export interface NdjsonFileExporterOptions {
  * `maxFiles` that is not a whole number ≥ 0. `send` never rejects.
  */
 export function createNdjsonFileExporter(o: NdjsonFileExporterOptions): Exporter {
-  if (typeof o !== "object" || o === null) throw optionError("options", "must be an object", o);
-  const path = o.path;
-  const maxBytes = o.maxBytes ?? 10 * 1024 * 1024;
-  const maxFiles = o.maxFiles ?? 5;
-  if (typeof path !== "string" || path.length === 0) {
-    throw optionError("path", "must be a non-empty string", path);
-  }
-  if (!(Number.isFinite(maxBytes) && maxBytes > 0)) {
-    throw optionError("maxBytes", "must be a positive number", maxBytes);
-  }
-  if (!(Number.isInteger(maxFiles) && maxFiles >= 0)) {
-    throw optionError("maxFiles", "must be a whole number >= 0", maxFiles);
-  }
+  const { path, maxBytes, maxFiles } = checked(o);
 
   let size: number | undefined; // the current file's size, once known
   let headerBytes = 0; // bytes of header at the start of the current file, if we wrote it
@@ -74,26 +62,13 @@ export function createNdjsonFileExporter(o: NdjsonFileExporterOptions): Exporter
     return size;
   }
 
-  async function rotate(): Promise<void> {
-    if (maxFiles === 0) {
-      await rm(path, { force: true });
-    } else {
-      await rm(`${path}.${maxFiles}`, { force: true });
-      for (let i = maxFiles - 1; i >= 1; i--) {
-        await rename(`${path}.${i}`, `${path}.${i + 1}`).catch(ignoreMissing);
-      }
-      await rename(path, `${path}.1`).catch(ignoreMissing);
-    }
-    size = 0;
-  }
-
   async function append(body: Uint8Array): Promise<void> {
     let current = await currentSize();
     // Rotate when this body would overflow a file that already holds events; a body
     // larger than maxBytes on its own still goes into a fresh file, whole.
     if (current > headerBytes && current + body.byteLength > maxBytes) {
-      await rotate();
-      current = 0;
+      await rotate(path, maxFiles);
+      size = current = 0;
     }
     if (current === 0) {
       await mkdir(dirname(path), { recursive: true });
@@ -111,7 +86,7 @@ export function createNdjsonFileExporter(o: NdjsonFileExporterOptions): Exporter
     target: path,
     format: "ndjson",
     send(request: WireRequest): Promise<WireResult> {
-      // One append at a time, in order, even if several pipelines share this exporter.
+      // One append at a time, in order, even if several trackers share this exporter.
       const result = queue
         .then(() => append(request.body))
         .then(
@@ -128,6 +103,37 @@ export function createNdjsonFileExporter(o: NdjsonFileExporterOptions): Exporter
       await queue;
     },
   };
+}
+
+/** The options, checked, with their defaults. */
+function checked(o: NdjsonFileExporterOptions): { path: string; maxBytes: number; maxFiles: number } {
+  if (typeof o !== "object" || o === null) throw optionError("options", "must be an object", o);
+  const path = o.path;
+  const maxBytes = o.maxBytes ?? 10 * 1024 * 1024;
+  const maxFiles = o.maxFiles ?? 5;
+  if (typeof path !== "string" || path.length === 0) {
+    throw optionError("path", "must be a non-empty string", path);
+  }
+  if (!(Number.isFinite(maxBytes) && maxBytes > 0)) {
+    throw optionError("maxBytes", "must be a positive number", maxBytes);
+  }
+  if (!(Number.isInteger(maxFiles) && maxFiles >= 0)) {
+    throw optionError("maxFiles", "must be a whole number >= 0", maxFiles);
+  }
+  return { path, maxBytes, maxFiles };
+}
+
+/** Moves `path` to `path.1`, `path.1` to `path.2`, ..., keeping at most `maxFiles` old files. */
+async function rotate(path: string, maxFiles: number): Promise<void> {
+  if (maxFiles === 0) {
+    await rm(path, { force: true });
+    return;
+  }
+  await rm(`${path}.${maxFiles}`, { force: true });
+  for (let i = maxFiles - 1; i >= 1; i--) {
+    await rename(`${path}.${i}`, `${path}.${i + 1}`).catch(ignoreMissing);
+  }
+  await rename(path, `${path}.1`).catch(ignoreMissing);
 }
 
 function ignoreMissing(err: unknown): void {

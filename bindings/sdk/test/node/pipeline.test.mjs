@@ -77,7 +77,7 @@ test("a 400 is final and counted as rejected, never thrown", () => {
   const [send] = p.drain(0).filter((o) => o.type === "send");
   p.handleStatus(1, send.id, 400, undefined, Date.now());
   const notes = p.drain(1).filter((o) => o.type === "dropped");
-  assert.deepEqual(notes, [{ type: "dropped", reason: "rejected", count: 2 }]);
+  assert.deepEqual(notes, [{ type: "dropped", reason: "rejected", count: 2, sink: 0 }]);
   assert.equal(p.stats().dropped.rejected, 2);
 });
 
