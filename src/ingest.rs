@@ -33,6 +33,7 @@
 //! Sans-IO like the rest of the core: the host passes `now` and a random seed.
 
 mod normalize;
+mod read;
 mod record;
 #[cfg(test)]
 mod tests;
@@ -151,8 +152,7 @@ pub struct Batch {
 /// [`IngestError::Decode`] when the body is not JSON or has no `events` array;
 /// [`IngestError::TooManyEvents`] past the limit.
 pub fn ingest_body(bytes: &[u8], options: &Options) -> Result<Batch, IngestError> {
-    let value: Value = serde_json::from_slice(bytes)
-        .map_err(|e| IngestError::Decode(DecodeError::from_serde(&e)))?;
+    let value = parse(bytes)?;
     let Value::Object(mut body) = value else {
         return Err(IngestError::Decode(DecodeError::NotAnEventBatch));
     };
@@ -167,11 +167,23 @@ pub fn ingest_body(bytes: &[u8], options: &Options) -> Result<Batch, IngestError
 /// # Errors
 /// As [`ingest_body`], for text that is not a JSON array.
 pub fn ingest_array(bytes: &[u8], options: &Options) -> Result<Batch, IngestError> {
-    match serde_json::from_slice(bytes) {
-        Ok(Value::Array(items)) => ingest_values(items, options),
-        Ok(_) => Err(IngestError::Decode(DecodeError::NotAnEventBatch)),
-        Err(e) => Err(IngestError::Decode(DecodeError::from_serde(&e))),
+    match parse(bytes)? {
+        Value::Array(items) => ingest_values(items, options),
+        _ => Err(IngestError::Decode(DecodeError::NotAnEventBatch)),
     }
+}
+
+/// JSON text to a value, through the text reader every other decoder uses (one reader in
+/// the wasm, not two).
+fn parse(bytes: &[u8]) -> Result<Value, IngestError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        IngestError::Decode(DecodeError::Json {
+            line: 1,
+            column: 0,
+            category: "utf8",
+        })
+    })?;
+    serde_json::from_str(text).map_err(|e| IngestError::Decode(DecodeError::from_serde(&e)))
 }
 
 /// Ingests elements already parsed.

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
+pub(crate) use super::read::{Incoming, split};
 use super::record::{Columns, EventColumns, Record, RunEnd, RunStart, flags};
 use super::{Batch, Options};
-use crate::encode::agentlens::{compat, decode_event};
 use crate::id::IdGen;
 use crate::model::semantics::{Facts, SessionStatus};
 use crate::model::{DEFAULT_AGENT_NAME, Event, EventType};
@@ -23,59 +23,6 @@ const MAX_NAME_CHARS: usize = 256;
 const MAX_MODEL_CHARS: usize = 128;
 const MAX_STATUS_CHARS: usize = 32;
 const NANOS_PER_MS: i64 = 1_000_000;
-
-/// Every field of [`Event`] on the wire; anything else is an extra, kept beside it.
-pub(super) const MODEL_FIELDS: [&str; 29] = [
-    "event_id",
-    "session_id",
-    "event_type",
-    "timestamp",
-    "agent_name",
-    "metadata",
-    "ended_at",
-    "status",
-    "total_tokens_in",
-    "total_tokens_out",
-    "run_id",
-    "parent_run_id",
-    "run_name",
-    "user_id",
-    "trace_id",
-    "span_id",
-    "input_data",
-    "output_data",
-    "model",
-    "tokens_in",
-    "tokens_out",
-    "cached_input_tokens",
-    "reasoning_tokens",
-    "tool_call",
-    "decision_trace",
-    "memory",
-    "error",
-    "duration_ms",
-    "attributes",
-];
-
-/// An event read through the model, with the time texts as the client sent them.
-pub(crate) struct Incoming {
-    event: Event,
-    timestamp_text: Option<String>,
-    ended_at_text: Option<String>,
-    had_timestamp: bool,
-}
-
-impl Incoming {
-    /// An event already in the model (an importer's): its times in the model's form.
-    pub(crate) fn of(event: Event) -> Self {
-        Self {
-            had_timestamp: event.timestamp.is_some(),
-            event,
-            timestamp_text: None,
-            ended_at_text: None,
-        }
-    }
-}
 
 /// Strips control characters (tab, newline and carriage return are kept, as the backend
 /// does) and keeps the first `max` characters.
@@ -107,62 +54,6 @@ pub fn valid_id(s: Option<&str>) -> Option<String> {
 
 fn non_empty(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
-}
-
-/// Whether a section the model types (tool call, decision, memory, error, attributes)
-/// has a shape the model reads; one that does not is kept as an extra instead.
-fn fits_model(key: &str, v: &Value) -> bool {
-    const SECTIONS: [&str; 5] = [
-        "tool_call",
-        "decision_trace",
-        "memory",
-        "error",
-        "attributes",
-    ];
-    if !SECTIONS.contains(&key) {
-        return true;
-    }
-    let Value::Object(m) = v else {
-        return v.is_null();
-    };
-    let field_is = |k: &str, ok: fn(&Value) -> bool| m.get(k).is_none_or(ok);
-    match key {
-        "decision_trace" => field_is("alternatives_considered", |a| {
-            a.as_array().is_some_and(|a| a.iter().all(Value::is_string))
-        }),
-        "memory" => field_is("overwrite", |b| b.is_boolean() || b.is_null()),
-        "error" => field_is("critical", Value::is_boolean),
-        _ => true,
-    }
-}
-
-/// Reads one event object: backend compatibility undone, model fields read by the
-/// model's decoder, everything else returned as extras.
-pub(crate) fn split(mut map: Map<String, Value>) -> (Incoming, Map<String, Value>) {
-    compat::restore(&mut map);
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
-    let timestamp_text = text(map.get("timestamp"));
-    let ended_at_text = text(map.get("ended_at"));
-    let had_timestamp = map.get("timestamp").is_some_and(|v| !v.is_null());
-    let mut known = Map::new();
-    let mut extras = Map::new();
-    for (k, v) in map {
-        if MODEL_FIELDS.contains(&k.as_str()) && fits_model(&k, &v) {
-            known.insert(k, v);
-        } else {
-            extras.insert(k, v);
-        }
-    }
-    // Every remaining field is read leniently, so this does not fail; if it ever did, the
-    // event would still be kept (as extras around an empty event) rather than lost.
-    let event = decode_event(Value::Object(known)).unwrap_or_default();
-    let incoming = Incoming {
-        event,
-        timestamp_text,
-        ended_at_text,
-        had_timestamp,
-    };
-    (incoming, extras)
 }
 
 /// The instant and its column text: the text as sent when it is that instant, else the
@@ -403,27 +294,14 @@ impl<'a> State<'a> {
         let tokens_out = *event.tokens_out.get_or_insert(0);
         let facts = Facts::of(&event);
         let name = step_name(&event, &extras);
-        let run_start = (event.event_type == EventType::RunStart && run_id.is_some()).then(|| {
-            let extra = extras.get("agent_type").and_then(Value::as_str);
-            RunStart {
-                name: short(event.run_name.as_deref(), MAX_NAME_CHARS)
-                    .or_else(|| name.clone())
-                    .unwrap_or_else(|| "run".to_owned()),
-                agent_type: short(extra, MAX_NAME_CHARS),
-                user_id: short(event.user_id.as_deref(), MAX_NAME_CHARS),
-                parent_run_id: short(event.parent_run_id.as_deref(), MAX_NAME_CHARS),
-            }
-        });
-        let run_end = (event.event_type == EventType::RunEnd).then(|| RunEnd {
-            status: if facts.failed_end {
-                "failed"
-            } else {
-                "completed"
-            },
-            duration_ms: event.duration_ms.map(|d| d.round() as i64),
-        });
-        let status = short(event.status.as_deref(), MAX_STATUS_CHARS)
-            .unwrap_or_else(|| if facts.error { "failed" } else { "completed" }.to_owned());
+        let (run_start, run_end) =
+            run_columns(&event, &extras, facts, run_id.is_some(), name.as_ref());
+        let status = if facts.error {
+            "failed".to_owned()
+        } else {
+            short(event.status.as_deref(), MAX_STATUS_CHARS)
+                .unwrap_or_else(|| "completed".to_owned())
+        };
         let json = event_json(&event, &extras);
         let columns = EventColumns {
             session_id: event.session_id,
@@ -450,6 +328,36 @@ impl<'a> State<'a> {
             json,
         }
     }
+}
+
+/// A `run_start`'s run (when it names a valid run) and a `run_end`'s outcome.
+fn run_columns(
+    event: &Event,
+    extras: &Map<String, Value>,
+    facts: Facts,
+    has_run: bool,
+    name: Option<&String>,
+) -> (Option<RunStart>, Option<RunEnd>) {
+    let start = (event.event_type == EventType::RunStart && has_run).then(|| {
+        let agent_type = extras.get("agent_type").and_then(Value::as_str);
+        RunStart {
+            name: short(event.run_name.as_deref(), MAX_NAME_CHARS)
+                .or_else(|| name.cloned())
+                .unwrap_or_else(|| "run".to_owned()),
+            agent_type: short(agent_type, MAX_NAME_CHARS),
+            user_id: short(event.user_id.as_deref(), MAX_NAME_CHARS),
+            parent_run_id: short(event.parent_run_id.as_deref(), MAX_NAME_CHARS),
+        }
+    });
+    let end = (event.event_type == EventType::RunEnd).then(|| RunEnd {
+        status: if facts.failed_end {
+            "failed"
+        } else {
+            "completed"
+        },
+        duration_ms: event.duration_ms.map(|d| d.round() as i64),
+    });
+    (start, end)
 }
 
 /// A regular event's time as sent, and whether it had one at all.

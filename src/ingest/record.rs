@@ -99,7 +99,8 @@ pub struct EventColumns {
     pub model: Option<String>,
     /// The step name shown in lists.
     pub name: Option<String>,
-    /// Its status as sent, else `failed` for an error and `completed` otherwise.
+    /// The status shown for it as a step: `failed` for an error (whatever it said), else
+    /// its status as sent, else `completed`.
     pub status: String,
     /// Input tokens.
     pub tokens_in: u64,

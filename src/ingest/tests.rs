@@ -1,6 +1,6 @@
 use serde_json::{Map, Value, json};
 
-use super::normalize::MODEL_FIELDS;
+use super::read::MODEL_FIELDS;
 use super::*;
 use crate::encode::agentlens::{WireConfig, encode_event};
 use crate::model::{ErrorInfo, EventType, Memory, ToolCall};
@@ -197,13 +197,13 @@ fn errors_statuses_and_run_outcomes_are_the_cores_facts() {
         {"event_id": "3", "session_id": "s", "event_type": "run_end", "run_id": "r0", "status": "error", "duration_ms": 10.6},
         {"event_id": "4", "session_id": "s", "event_type": "run_end", "run_id": "r1", "parent_run_id": "r0", "status": "failed"},
         {"event_id": "5", "session_id": "s", "event_type": "run_start", "run_id": "r2", "run_name": "plan", "agent_type": "planner"},
-        {"event_id": "6", "session_id": "s", "event_type": "handoff_error"},
+        {"event_id": "6", "session_id": "s", "event_type": "handoff_error", "status": "ok"},
         {"session_id": "s", "event_type": "session_end", "status": "timeout"},
         {"session_id": "s2", "event_type": "session_end", "status": "weird"},
     ]));
     let ev: Vec<&EventColumns> = b.records[..6].iter().map(event_columns).collect();
     assert_eq!((ev[0].is_error, ev[0].status.as_str()), (true, "failed"));
-    assert_eq!((ev[1].is_error, ev[1].status.as_str()), (true, "timeout"));
+    assert_eq!((ev[1].is_error, ev[1].status.as_str()), (true, "failed"));
     assert_eq!(
         (ev[2].is_error, ev[2].session_status),
         (false, Some("error"))
@@ -225,7 +225,8 @@ fn errors_statuses_and_run_outcomes_are_the_cores_facts() {
         (run.name.as_str(), run.agent_type.as_deref()),
         ("plan", Some("planner"))
     );
-    assert!(ev[5].is_error);
+    assert_eq!((ev[5].is_error, ev[5].status.as_str()), (true, "failed"));
+    assert_eq!(ev[4].status, "completed");
     assert!(matches!(
         b.records[6].columns,
         Columns::End {
