@@ -118,15 +118,21 @@ test("invalid session ids are skipped and counted; values are sanitised like the
       { event_id: "x2", session_id: "bad id!", event_type: "llm_call" },
       "not an object",
       { event_id: "ok1", session_id: "good", event_type: "llm_call", tokens_in: -5, tokens_out: "7", duration_ms: -3 },
+      { event_id: "ok2", session_id: "good", event_type: "llm_call", tokens_in: "seven", tokens_out: 2.9, timestamp: 1e300 },
       { event_type: "session_end", session_id: "good", status: "weird" },
     ],
   });
   assert.equal(r.body.skipped, 3);
-  assert.equal(r.body.processed, 2);
+  assert.equal(r.body.processed, 3);
   const s = (await get(c, "/sessions/good")).body;
   assert.equal(s.status, "completed", "an unknown end status becomes completed");
-  assert.equal(s.events[0].tokens_in, 0);
-  assert.equal(s.events[0].tokens_out, 0);
+  const [ok1, ok2] = ["ok1", "ok2"].map((id) => s.events.find((e) => e.event_id === id));
+  assert.equal(ok1.tokens_in, 0);
+  // The core's one token rule (model::lenient::token_count): a numeric string is a count.
+  assert.equal(ok1.tokens_out, 7);
+  assert.equal(ok1.duration_ms, 0);
+  assert.deepEqual([ok2.tokens_in, ok2.tokens_out], [0, 2], "other strings are 0; fractions are floored");
+  assert.equal(ok2.timestamp, "2262-04-11T23:47:16.854775Z", "an absurd time is clamped to the last instant the model holds, not a crash");
 });
 
 test("request errors: malformed JSON 400, missing events 400, batch too large 400, empty batch ok, oversize 413", async (t) => {

@@ -7,7 +7,7 @@
  * never returned as text to print: `describeConfig` shows whether they are set.
  */
 import { AgentLensConfigError, ENV_VARIABLES, PROFILES, resolveConfig, type PipelineOptions, type Profile } from "@agentlens/sdk";
-import { pipelineDefaults } from "../collector/core.js";
+import { pipelineDefaults } from "../collector/engine.js";
 import { UsageError } from "./exit-codes.js";
 
 export type Source = "default" | "profile" | "env" | "flag";

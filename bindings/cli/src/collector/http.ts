@@ -1,7 +1,7 @@
 /// <reference types="node" />
 /** Request and response helpers for the collector's routes (node:http, no framework). */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { gunzipBytes, hasGzip } from "./core.js";
+import { gunzipBytes } from "./engine.js";
 
 /** An error with an HTTP status; its message is safe to send (it never quotes input). */
 export class HttpError extends Error {
@@ -62,7 +62,6 @@ export async function readBody(req: IncomingMessage, maxBytes: number, sniffGzip
     if (encoding !== "identity" && encoding !== "") throw new HttpError(415, "Unsupported Content-Encoding (use gzip or none)");
     return body;
   }
-  if (!hasGzip()) throw new HttpError(415, "gzip bodies are not supported by this build");
   try {
     return gunzipBytes(body, maxBytes);
   } catch (e) {

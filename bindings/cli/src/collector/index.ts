@@ -11,6 +11,6 @@
 export { openStore } from "./store.js";
 export { startCollector } from "./server.js";
 export { eventsFromExport } from "./export.js";
-export { parseEncryptionKey } from "./codec.js";
+export { parseEncryptionKey } from "./payload-crypto.js";
 export { StoreError, StoreKeyError } from "./errors.js";
 export type * from "./types.js";

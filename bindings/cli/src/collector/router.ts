@@ -5,7 +5,7 @@
  * generated from this table, so it lists exactly the routes the server answers.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { LiveHub } from "./routes/live.js";
+import type { LiveHub } from "./live-hub.js";
 import type { CollectorStore } from "./store.js";
 
 export interface ParamDoc {

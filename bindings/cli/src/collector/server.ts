@@ -7,20 +7,21 @@
  * unexpected error is a 500 that names nothing internal.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { HttpError, sendJson } from "./http.js";
 import { compile, match, type CompiledRoute, type Route, type ServerConfig } from "./router.js";
 import { analysisRoutes } from "./routes/analysis.js";
 import { ingestRoutes } from "./routes/ingest.js";
-import { LiveHub, liveRoutes } from "./routes/live.js";
+import { LiveHub } from "./live-hub.js";
+import { liveRoutes } from "./routes/live.js";
 import { docRoutes } from "./routes/openapi.js";
 import { pricingRoutes } from "./routes/pricing.js";
 import { runRoutes } from "./routes/runs.js";
 import { sessionRoutes } from "./routes/sessions.js";
 import { StaticFiles } from "./routes/static.js";
-import { isNewDatabase, openStore, removeDatabaseFiles } from "./store.js";
-import type { Collector, CollectorOptions } from "./types.js";
+import { isNewDatabase, openStore, removeDatabaseFiles, type CollectorStore } from "./store.js";
+import type { Collector, CollectorLog, CollectorOptions } from "./types.js";
 
 const MINUTE_MS = 60_000;
 
@@ -84,6 +85,144 @@ function isSimpleFormType(header: string | undefined): boolean {
   return type === "text/plain" || type === "application/x-www-form-urlencoded" || type === "multipart/form-data";
 }
 
+/** What every request is served with: the store, the live stream and the checks. */
+interface Served {
+  routes: CompiledRoute[];
+  store: CollectorStore;
+  live: LiveHub;
+  config: ServerConfig;
+  keyHash: Buffer | null;
+  hostAllowed: (header: string | undefined) => boolean;
+  cors: Set<string>;
+  limiter: RateLimiter;
+  files: StaticFiles | null;
+  log: CollectorLog;
+}
+
+function served(options: CollectorOptions, store: CollectorStore): Served {
+  const viewerDir = options.viewerDir === undefined ? new URL("../../viewer/", import.meta.url) : options.viewerDir;
+  return {
+    routes: ROUTES.map(compile),
+    store,
+    live: new LiveHub(options.heartbeatMs ?? 15_000),
+    config: {
+      maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
+      maxBatchEvents: options.maxBatchEvents ?? 10_000,
+      redact: options.redact ?? {},
+      routes: ROUTES,
+      hasApiKey: Boolean(options.apiKey),
+    },
+    keyHash: options.apiKey ? sha256(options.apiKey) : null,
+    hostAllowed: hostCheck(options.host ?? "127.0.0.1", options.allowedHosts ?? []),
+    cors: new Set(options.cors ?? []),
+    limiter: new RateLimiter(options.rateLimitPerMinute ?? 6000),
+    files: viewerDir === false ? null : new StaticFiles(viewerDir),
+    log: options.log ?? (() => {}),
+  };
+}
+
+function applyCors(s: Served, req: IncomingMessage, res: ServerResponse): boolean {
+  const origin = req.headers.origin;
+  if (typeof origin !== "string" || s.cors.size === 0) return false;
+  if (!s.cors.has("*") && !s.cors.has(origin)) return false;
+  res.setHeader("Access-Control-Allow-Origin", s.cors.has("*") ? "*" : origin);
+  res.setHeader("Vary", "Origin");
+  res.setHeader("Access-Control-Expose-Headers", "Retry-After, X-AgentLens-Truncated");
+  return true;
+}
+
+/** Host, content type, rate and key checks for a matched route; throws the refusal. */
+function admit(s: Served, req: IncomingMessage, method: string, route: CompiledRoute): void {
+  if (!s.hostAllowed(req.headers.host)) {
+    // A page on another name resolved to this address (DNS rebinding) must not read traces.
+    throw new HttpError(403, "Forbidden: this collector answers only to the host names it serves");
+  }
+  if (method === "POST" && isSimpleFormType(req.headers["content-type"])) {
+    // Browsers send these cross-site without asking first; no client of ours uses them.
+    throw new HttpError(415, "Unsupported content type: send application/json, application/x-ndjson or a gzip body");
+  }
+  const client = req.socket.remoteAddress ?? "unknown";
+  let authorized = true;
+  if (route.auth && s.keyHash) {
+    const presented = presentedKey(req);
+    // Hashing first makes the comparison constant-time and independent of the key's length.
+    authorized = presented !== undefined && timingSafeEqual(sha256(presented), s.keyHash);
+  }
+  // Requests without the key count against their own window, so they cannot use up the
+  // rate of the client that has it (every local client shares 127.0.0.1).
+  const wait = s.limiter.hit(authorized ? client : `unauthorized ${client}`, Date.now());
+  if (wait > 0) throw new HttpError(429, "Too many requests, please try again later", { "Retry-After": String(wait) });
+  if (!authorized) {
+    throw new HttpError(401, "Unauthorized: invalid or missing API key", { "WWW-Authenticate": 'Bearer realm="agentlens"' });
+  }
+}
+
+async function handle(s: Served, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "no-referrer");
+  const url = new URL(req.url ?? "/", "http://collector");
+  const method = req.method ?? "GET";
+  const allowed = applyCors(s, req, res);
+  if (method === "OPTIONS") {
+    if (allowed) {
+      res.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+      res.setHeader("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, X-API-Key, Authorization");
+      res.setHeader("Access-Control-Max-Age", "86400");
+    }
+    res.writeHead(204).end();
+    return;
+  }
+  const found = match(s.routes, method, url.pathname);
+  if (!found || !("route" in found)) {
+    if (!found && s.files && (method === "GET" || method === "HEAD") && (await s.files.serve(url.pathname, res, method === "HEAD"))) return;
+    if (found) throw new HttpError(405, "Method not allowed", { Allow: found.allow.join(", ") });
+    throw new HttpError(404, "Not found");
+  }
+  admit(s, req, method, found.route);
+  await found.route.handle({ req, res, url, params: found.params, store: s.store, live: s.live, config: s.config });
+}
+
+function fail(s: Served, req: IncomingMessage, res: ServerResponse, e: unknown): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (e instanceof HttpError) {
+    sendJson(res, e.status, { error: e.message }, e.headers);
+    // Stop reading a body we refused; the client has the answer.
+    if (e.headers.Connection === "close") req.socket?.end();
+    return;
+  }
+  const name = (e as Error)?.name ?? "Error";
+  if (name === "AgentLensDecodeError" || (e instanceof RangeError && /call stack/i.test(e.message))) {
+    // What the core or the JSON reader refused in the body: the client's data, not ours.
+    sendJson(res, 400, { error: "The body could not be read: malformed or nested too deeply" });
+    return;
+  }
+  s.log("error", `collector: ${req.method} ${new URL(req.url ?? "/", "http://c").pathname} failed: ${name}`);
+  sendJson(res, 500, { error: "Internal server error" });
+}
+
+function createHttpServer(s: Served, maxConnections: number): Server {
+  const server = createServer((req, res) => {
+    handle(s, req, res).catch((e: unknown) => {
+      try {
+        fail(s, req, res, e);
+      } catch {
+        // The connection is gone; never let an answer that cannot be sent take the server down.
+        res.destroy();
+      }
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 30_000;
+  // A body trickled in to hold memory (up to maxBodyBytes per request) is cut after 30 s,
+  // and connections are capped: a local collector has a handful of clients.
+  server.requestTimeout = 30_000;
+  server.maxConnections = maxConnections;
+  return server;
+}
+
 /**
  * Starts a collector: opens the store, then listens. Resolves once it accepts
  * connections. If it cannot listen (the port is taken), a database file it created is
@@ -100,121 +239,12 @@ function isSimpleFormType(header: string | undefined): boolean {
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
   const created = isNewDatabase(options.dbPath);
   const store = await openStore({ path: options.dbPath, encryptionKey: options.encryptionKey, compress: options.compress, redact: options.redact });
-  const log = options.log ?? (() => {});
-  const routes: CompiledRoute[] = ROUTES.map(compile);
-  const config: ServerConfig = {
-    maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
-    maxBatchEvents: options.maxBatchEvents ?? 10_000,
-    redact: options.redact ?? {},
-    routes: ROUTES,
-    hasApiKey: Boolean(options.apiKey),
-  };
-  const keyHash = options.apiKey ? sha256(options.apiKey) : null;
-  const hostAllowed = hostCheck(options.host ?? "127.0.0.1", options.allowedHosts ?? []);
-  const cors = new Set(options.cors ?? []);
-  const limiter = new RateLimiter(options.rateLimitPerMinute ?? 6000);
-  const live = new LiveHub(options.heartbeatMs ?? 15_000);
-  const viewerDir = options.viewerDir === undefined ? new URL("../../viewer/", import.meta.url) : options.viewerDir;
-  const files = viewerDir === false ? null : new StaticFiles(viewerDir);
-
-  function applyCors(req: IncomingMessage, res: ServerResponse): boolean {
-    const origin = req.headers.origin;
-    if (typeof origin !== "string" || cors.size === 0) return false;
-    if (!cors.has("*") && !cors.has(origin)) return false;
-    res.setHeader("Access-Control-Allow-Origin", cors.has("*") ? "*" : origin);
-    res.setHeader("Vary", "Origin");
-    res.setHeader("Access-Control-Expose-Headers", "Retry-After, X-AgentLens-Truncated");
-    return true;
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("Referrer-Policy", "no-referrer");
-    const url = new URL(req.url ?? "/", "http://collector");
-    const method = req.method ?? "GET";
-    const allowed = applyCors(req, res);
-    if (method === "OPTIONS") {
-      if (allowed) {
-        res.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
-        res.setHeader("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, X-API-Key, Authorization");
-        res.setHeader("Access-Control-Max-Age", "86400");
-      }
-      res.writeHead(204).end();
-      return;
-    }
-    const found = match(routes, method, url.pathname);
-    if (!found || !("route" in found)) {
-      if (!found && files && (method === "GET" || method === "HEAD") && (await files.serve(url.pathname, res, method === "HEAD"))) return;
-      if (found) throw new HttpError(405, "Method not allowed", { Allow: found.allow.join(", ") });
-      throw new HttpError(404, "Not found");
-    }
-    if (!hostAllowed(req.headers.host)) {
-      // A page on another name resolved to this address (DNS rebinding) must not read traces.
-      throw new HttpError(403, "Forbidden: this collector answers only to the host names it serves");
-    }
-    if (method === "POST" && isSimpleFormType(req.headers["content-type"])) {
-      // Browsers send these cross-site without asking first; no client of ours uses them.
-      throw new HttpError(415, "Unsupported content type: send application/json, application/x-ndjson or a gzip body");
-    }
-    const client = req.socket.remoteAddress ?? "unknown";
-    let authorized = true;
-    if (found.route.auth && keyHash) {
-      const presented = presentedKey(req);
-      // Hashing first makes the comparison constant-time and independent of the key's length.
-      authorized = presented !== undefined && timingSafeEqual(sha256(presented), keyHash);
-    }
-    // Requests without the key count against their own window, so they cannot use up the
-    // rate of the client that has it (every local client shares 127.0.0.1).
-    const wait = limiter.hit(authorized ? client : `unauthorized ${client}`, Date.now());
-    if (wait > 0) throw new HttpError(429, "Too many requests, please try again later", { "Retry-After": String(wait) });
-    if (!authorized) {
-      throw new HttpError(401, "Unauthorized: invalid or missing API key", { "WWW-Authenticate": 'Bearer realm="agentlens"' });
-    }
-    await found.route.handle({ req, res, url, params: found.params, store, live, config });
-  }
-
-  function fail(req: IncomingMessage, res: ServerResponse, e: unknown): void {
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    if (e instanceof HttpError) {
-      sendJson(res, e.status, { error: e.message }, e.headers);
-      // Stop reading a body we refused; the client has the answer.
-      if (e.headers.Connection === "close") req.socket?.end();
-      return;
-    }
-    const name = (e as Error)?.name ?? "Error";
-    if (name === "AgentLensDecodeError" || (e instanceof RangeError && /call stack/i.test(e.message))) {
-      // What the core or the JSON reader refused in the body: the client's data, not ours.
-      sendJson(res, 400, { error: "The body could not be read: malformed or nested too deeply" });
-      return;
-    }
-    log("error", `collector: ${req.method} ${new URL(req.url ?? "/", "http://c").pathname} failed: ${name}`);
-    sendJson(res, 500, { error: "Internal server error" });
-  }
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      try {
-        fail(req, res, e);
-      } catch {
-        // The connection is gone; never let an answer that cannot be sent take the server down.
-        res.destroy();
-      }
-    });
-  });
-  server.keepAliveTimeout = 5_000;
-  server.headersTimeout = 30_000;
-  // A body trickled in to hold memory (up to maxBodyBytes per request) is cut after 30 s,
-  // and connections are capped: a local collector has a handful of clients.
-  server.requestTimeout = 30_000;
-  server.maxConnections = options.maxConnections ?? 256;
-
+  const s = served(options, store);
+  const server = createHttpServer(s, options.maxConnections ?? 256);
   await new Promise<void>((resolve, reject) => {
     server.once("error", (e) => {
       store.close();
-      live.close();
+      s.live.close();
       // A collector that never listened leaves no new, empty database behind.
       if (created) removeDatabaseFiles(options.dbPath);
       reject(e);
@@ -224,7 +254,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  log("info", `collector listening on ${url}`);
+  s.log("info", `collector listening on ${url}`);
 
   let closing: Promise<void> | null = null;
   return {
@@ -233,7 +263,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     store,
     close() {
       closing ??= new Promise<void>((resolve) => {
-        live.close();
+        s.live.close();
         server.close(() => {
           store.close();
           resolve();

@@ -5,15 +5,15 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { StoreError } from "./errors.js";
-import { getSessionRow, sessionTrace, sessionView } from "./store-read.js";
+import { getStoredSession, sessionTrace, sessionView } from "./store-read.js";
 import { getRun, runEvents, runSteps } from "./store-runs.js";
-import type { CollectorStore } from "./store.js";
+import type { StoreHandle } from "./store-handle.js";
 import type { ExportOptions, Progress, PruneOptions, PruneResult, RunExport, RunsExport, StoreStats } from "./types.js";
 
 const DAY_MS = 86_400_000;
 const PRUNE_CHUNK = 50;
 
-function count(store: CollectorStore, sql: string, ...args: (string | number)[]): number {
+function count(store: StoreHandle, sql: string, ...args: (string | number)[]): number {
   return Number((store.db.prepare(sql).get(...args) as { n: number | null }).n ?? 0);
 }
 
@@ -26,14 +26,14 @@ function fileSize(path: string): number {
 }
 
 /** Bytes of pages in use: what retention by size bounds (free pages are reused). */
-export function usedBytes(store: CollectorStore): number {
+export function usedBytes(store: StoreHandle): number {
   const pages = count(store, "SELECT page_count AS n FROM pragma_page_count()");
   const free = count(store, "SELECT freelist_count AS n FROM pragma_freelist_count()");
   const size = count(store, "SELECT page_size AS n FROM pragma_page_size()");
   return (pages - free) * size;
 }
 
-export function stats(store: CollectorStore, schemaVersion: number): StoreStats {
+export function stats(store: StoreHandle, schemaVersion: number): StoreStats {
   const runs = store.db.prepare("SELECT status, COUNT(*) AS n FROM runs GROUP BY status").all() as { status: string; n: number }[];
   const byStatus = (s: string) => runs.find((r) => r.status === s)?.n ?? 0;
   const range = store.db.prepare("SELECT MIN(ts_ms) AS lo, MAX(ts_ms) AS hi FROM events").get() as { lo: number | null; hi: number | null };
@@ -41,8 +41,8 @@ export function stats(store: CollectorStore, schemaVersion: number): StoreStats 
   return {
     path: store.path,
     schema_version: schemaVersion,
-    encrypted: store.codec.encrypted,
-    compressed: store.codec.compress,
+    encrypted: store.encrypted,
+    compressed: store.compressed,
     total_sessions: count(store, "SELECT COUNT(*) AS n FROM sessions"),
     active_sessions: count(store, "SELECT COUNT(*) AS n FROM sessions WHERE status = 'active'"),
     total_events: count(store, "SELECT COUNT(*) AS n FROM events"),
@@ -61,7 +61,7 @@ export function stats(store: CollectorStore, schemaVersion: number): StoreStats 
   };
 }
 
-function deleteSessions(store: CollectorStore, ids: string[], result: PruneResult): void {
+function deleteSessions(store: StoreHandle, ids: string[], result: PruneResult): void {
   if (ids.length === 0) return;
   const marks = ids.map(() => "?").join(",");
   store.db.exec("BEGIN IMMEDIATE");
@@ -81,7 +81,7 @@ function deleteSessions(store: CollectorStore, ids: string[], result: PruneResul
  * Deletes sessions (with their events and runs) last active before the retention
  * window, then the least recently active ones until the used bytes fit the budget.
  */
-export function prune(store: CollectorStore, o: PruneOptions): PruneResult {
+export function prune(store: StoreHandle, o: PruneOptions): PruneResult {
   const now = o.now === undefined ? Date.now() : typeof o.now === "number" ? o.now : o.now.getTime();
   const result: PruneResult = { sessions_deleted: 0, runs_deleted: 0, events_deleted: 0, used_bytes_before: usedBytes(store), used_bytes_after: 0 };
   if (o.retentionDays !== undefined && o.retentionDays > 0) {
@@ -117,13 +117,13 @@ export function prune(store: CollectorStore, o: PruneOptions): PruneResult {
 }
 
 /** `VACUUM INTO`: a consistent copy while the collector keeps writing. */
-export function backup(store: CollectorStore, path: string): void {
+export function backup(store: StoreHandle, path: string): void {
   if (typeof path !== "string" || path === "") throw new StoreError("backup: a target path is required");
   if (existsSync(path)) throw new StoreError("backup: the target file already exists");
   store.db.prepare("VACUUM INTO ?").run(path);
 }
 
-async function exportRun(store: CollectorStore, id: string): Promise<RunExport | null> {
+async function exportRun(store: StoreHandle, id: string): Promise<RunExport | null> {
   const run = getRun(store, id);
   if (!run) return null;
   const { steps } = await runSteps(store, id, { withData: true });
@@ -137,7 +137,7 @@ async function exportRun(store: CollectorStore, id: string): Promise<RunExport |
  * Agent Inspector export JSON: one run; or one session (its runs, and its run-less events
  * with its start and end); or all runs (newest first) plus their sessions and the run-less ones.
  */
-export async function exportRuns(store: CollectorStore, o: ExportOptions, onProgress?: Progress): Promise<RunExport | RunsExport> {
+export async function exportRuns(store: StoreHandle, o: ExportOptions, onProgress?: Progress): Promise<RunExport | RunsExport> {
   if (o.runId !== undefined) {
     const one = await exportRun(store, o.runId);
     if (!one) throw new StoreError(`run not found`);
@@ -145,7 +145,7 @@ export async function exportRuns(store: CollectorStore, o: ExportOptions, onProg
     return one;
   }
   if (o.sessionId !== undefined) {
-    if (!getSessionRow(store, o.sessionId)) throw new StoreError("session not found");
+    if (!getStoredSession(store, o.sessionId)) throw new StoreError("session not found");
     const ids = (store.db.prepare("SELECT id FROM runs WHERE session_id = ? ORDER BY started_at DESC, id").all(o.sessionId) as { id: string }[]).map((r) => r.id);
     return exportMany(store, ids, [o.sessionId], onProgress);
   }
@@ -159,7 +159,7 @@ export async function exportRuns(store: CollectorStore, o: ExportOptions, onProg
   return exportMany(store, ids, sessionIds, onProgress);
 }
 
-async function exportMany(store: CollectorStore, ids: string[], sessionIds: string[], onProgress?: Progress): Promise<RunsExport> {
+async function exportMany(store: StoreHandle, ids: string[], sessionIds: string[], onProgress?: Progress): Promise<RunsExport> {
   const total = ids.length + sessionIds.length;
   const out: RunsExport = { format: "agentlens-collector-export", version: 1, exported_at: new Date().toISOString(), total: ids.length, runs: [], sessions: [] };
   let done = 0;
@@ -169,7 +169,7 @@ async function exportMany(store: CollectorStore, ids: string[], sessionIds: stri
     onProgress?.(++done, total);
   }
   for (const sid of sessionIds) {
-    const row = getSessionRow(store, sid);
+    const row = getStoredSession(store, sid);
     const trace = await sessionTrace(store, sid);
     if (row && trace) {
       out.sessions.push({ session: await sessionView(store, row), events: trace.filter((e) => e.run_id === undefined || e.run_id === null) });

@@ -5,7 +5,7 @@
  * file decides nothing about what they mean.
  */
 import { escapeLike, SESSION_COLUMNS } from "./store-read.js";
-import type { CollectorStore } from "./store.js";
+import type { StoreHandle } from "./store-handle.js";
 import type { RunListQuery, RunSummary, SessionListQuery, SessionSummary } from "./types.js";
 
 type Where = { sql: string; args: (string | number)[] };
@@ -18,12 +18,12 @@ function where(parts: [string, string | number | undefined][]): Where {
   };
 }
 
-function count(store: CollectorStore, table: string, w: Where): number {
+function count(store: StoreHandle, table: string, w: Where): number {
   return Number((store.db.prepare(`SELECT COUNT(*) AS n FROM ${table} ${w.sql}`).get(...w.args) as { n: number }).n);
 }
 
 /** Sessions matching `q`, newest first (by start, then id), and how many match in all. */
-export function listSessions(store: CollectorStore, q: SessionListQuery): { sessions: SessionSummary[]; total: number } {
+export function listSessions(store: StoreHandle, q: SessionListQuery): { sessions: SessionSummary[]; total: number } {
   const w = where([
     ["agent_name LIKE ? ESCAPE '\\'", q.agent ? `%${escapeLike(q.agent)}%` : undefined],
     ["status = ?", q.status],
@@ -47,7 +47,7 @@ export function listSessions(store: CollectorStore, q: SessionListQuery): { sess
 }
 
 /** Runs matching `q`, newest first (by start, then id), with their step counts. */
-export function listRuns(store: CollectorStore, q: RunListQuery): { runs: RunSummary[]; total: number } {
+export function listRuns(store: StoreHandle, q: RunListQuery): { runs: RunSummary[]; total: number } {
   const w = where([
     ["session_id = ?", q.sessionId],
     ["status = ?", q.status],
@@ -65,7 +65,7 @@ export function listRuns(store: CollectorStore, q: RunListQuery): { runs: RunSum
 }
 
 /** Whether a run or a session with this id is stored. */
-export function has(store: CollectorStore, kind: "run" | "session", id: string): boolean {
+export function has(store: StoreHandle, kind: "run" | "session", id: string): boolean {
   const sql = kind === "run" ? "SELECT 1 AS x FROM runs WHERE id = ?" : "SELECT 1 AS x FROM sessions WHERE session_id = ?";
   return store.db.prepare(sql).get(id) !== undefined;
 }

@@ -4,11 +4,12 @@
  * compare. Shapes follow the AgentLens backend; totals are computed from the events
  * stored once each, or taken from the session end when it gave them (never both).
  */
-import { explainBackend } from "./core.js";
-import type { CollectorStore } from "./store.js";
+import { compareMetrics as coreCompareMetrics, explainBackend } from "./engine.js";
+import type { StoreHandle } from "./store-handle.js";
 import type { WireEvent } from "./types.js";
 
-export interface SessionRow {
+/** A row of the sessions table as the reads select it (`SESSION_COLUMNS`). */
+export interface StoredSession {
   session_id: string;
   agent_name: string;
   started_at: string;
@@ -47,12 +48,12 @@ export const SESSION_COLUMNS = `session_id, agent_name, started_at, started_ms, 
 
 export const SESSION_STATUSES = new Set(["active", "completed", "error", "timeout"]);
 
-export function getSessionRow(store: CollectorStore, id: string): SessionRow | undefined {
-  return store.db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE session_id = ?`).get(id) as SessionRow | undefined;
+export function getStoredSession(store: StoreHandle, id: string): StoredSession | undefined {
+  return store.db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE session_id = ?`).get(id) as StoredSession | undefined;
 }
 
 /** A session row in the AgentLens API shape (metadata decoded). */
-export async function sessionView(store: CollectorStore, r: SessionRow): Promise<Record<string, unknown>> {
+export async function sessionView(store: StoreHandle, r: StoredSession): Promise<Record<string, unknown>> {
   const metadata = r.metadata ? await store.decode(new Uint8Array(r.metadata)) : {};
   return {
     session_id: r.session_id,
@@ -67,7 +68,7 @@ export async function sessionView(store: CollectorStore, r: SessionRow): Promise
 }
 
 /** Stored events decoded back to wire events (in row order). */
-export async function decodeEvents(store: CollectorStore, rows: EventRow[]): Promise<WireEvent[]> {
+export async function decodeEvents(store: StoreHandle, rows: EventRow[]): Promise<WireEvent[]> {
   return Promise.all(
     rows.map(async (r) => {
       const v = await store.decode(new Uint8Array(r.payload));
@@ -89,19 +90,19 @@ export function agentlensEvent(e: WireEvent): WireEvent {
   };
 }
 
-export function sessionEventRows(store: CollectorStore, id: string, limit = -1, offset = 0): EventRow[] {
+export function sessionEventRows(store: StoreHandle, id: string, limit = -1, offset = 0): EventRow[] {
   return store.db
     .prepare("SELECT * FROM events WHERE session_id = ? ORDER BY ts_ms, seq LIMIT ? OFFSET ?")
     .all(id, limit, offset) as unknown as EventRow[];
 }
 
-export function countSessionEvents(store: CollectorStore, id: string): number {
+export function countSessionEvents(store: StoreHandle, id: string): number {
   return (store.db.prepare("SELECT COUNT(*) AS n FROM events WHERE session_id = ?").get(id) as { n: number }).n;
 }
 
 /** The whole trace of a session: synthesized start, stored events, synthesized end. */
-export async function sessionTrace(store: CollectorStore, id: string, maxEvents = -1): Promise<WireEvent[] | null> {
-  const row = getSessionRow(store, id);
+export async function sessionTrace(store: StoreHandle, id: string, maxEvents = -1): Promise<WireEvent[] | null> {
+  const row = getStoredSession(store, id);
   if (!row) return null;
   const view = await sessionView(store, row);
   const events = await decodeEvents(store, sessionEventRows(store, id, maxEvents));
@@ -127,7 +128,7 @@ export async function sessionTrace(store: CollectorStore, id: string, maxEvents 
 }
 
 /** The backend explanation (capped at 5000 events, as the AgentLens backend). */
-export async function explain(store: CollectorStore, id: string): Promise<string | null> {
+export async function explain(store: StoreHandle, id: string): Promise<string | null> {
   const trace = await sessionTrace(store, id, 5000);
   return trace ? explainBackend(trace, store.redact) : null;
 }
@@ -158,7 +159,7 @@ const SORT_SQL: Record<SearchParams["sort"], string> = {
  * over agent name and metadata) are matched after decoding, since metadata may be
  * encrypted at rest.
  */
-export async function searchSessions(store: CollectorStore, p: SearchParams): Promise<{ sessions: Record<string, unknown>[]; total: number }> {
+export async function searchSessions(store: StoreHandle, p: SearchParams): Promise<{ sessions: Record<string, unknown>[]; total: number }> {
   const where: string[] = [];
   const args: (string | number)[] = [];
   if (p.agent) {
@@ -193,11 +194,11 @@ export async function searchSessions(store: CollectorStore, p: SearchParams): Pr
   const terms = (p.q ?? "").toLowerCase().split(/\s+/).filter(Boolean).slice(0, 10);
   if (terms.length === 0) {
     const count = store.db.prepare(`SELECT COUNT(*) AS n FROM sessions ${where.length ? `WHERE ${where.join(" AND ")}` : ""}`).get(...args) as { n: number };
-    const rows = store.db.prepare(`${sql} LIMIT ? OFFSET ?`).all(...args, p.limit, p.offset) as unknown as SessionRow[];
+    const rows = store.db.prepare(`${sql} LIMIT ? OFFSET ?`).all(...args, p.limit, p.offset) as unknown as StoredSession[];
     return { sessions: await Promise.all(rows.map((r) => sessionView(store, r))), total: count.n };
   }
   const matched: Record<string, unknown>[] = [];
-  for (const r of store.db.prepare(sql).all(...args) as unknown as SessionRow[]) {
+  for (const r of store.db.prepare(sql).all(...args) as unknown as StoredSession[]) {
     const view = await sessionView(store, r);
     const hay = `${r.agent_name} ${JSON.stringify(view.metadata)}`.toLowerCase();
     if (terms.every((t) => hay.includes(t))) matched.push(view);
@@ -209,41 +210,13 @@ export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** Per-session figures for `POST /sessions/compare`. */
-export async function compareMetrics(store: CollectorStore, id: string, cap: number) {
-  const row = getSessionRow(store, id);
+/**
+ * Per-session figures for `POST /sessions/compare`: the core's compare metrics
+ * (`stats::compare_metrics`) over the session's trace, its first `cap` events.
+ */
+export async function compareMetrics(store: StoreHandle, id: string, cap: number) {
+  const row = getStoredSession(store, id);
   if (!row) return null;
-  const rows = sessionEventRows(store, id, cap);
-  const events = await decodeEvents(store, rows);
-  const counts = (key: (e: WireEvent) => unknown) => {
-    const m: Record<string, number> = {};
-    for (const e of events) {
-      const k = key(e);
-      if (typeof k === "string" && k) m[k] = (m[k] ?? 0) + 1;
-    }
-    return m;
-  };
-  const durations = rows.map((r) => r.duration_ms).filter((d): d is number => d !== null);
-  const endMs = row.ended_at ? Date.parse(row.ended_at) : NaN;
-  return {
-    truncated: row.event_count > cap,
-    metrics: {
-      session_id: id,
-      agent_name: row.agent_name,
-      status: row.status,
-      event_count: rows.length,
-      total_tokens_in: row.total_tokens_in,
-      total_tokens_out: row.total_tokens_out,
-      total_tokens: row.total_tokens_in + row.total_tokens_out,
-      duration_ms: Number.isFinite(endMs) ? Math.max(0, endMs - row.started_ms) : null,
-      avg_event_duration_ms: durations.length ? durations.reduce((a, b) => a + b, 0) / durations.length : 0,
-      error_count: rows.filter((r) => r.is_error).length,
-      llm_calls: rows.filter((r) => r.event_type === "llm_call").length,
-      tool_calls: rows.filter((r) => r.event_type === "tool_call").length,
-      event_types: counts((e) => e.event_type),
-      tools: counts((e) => (e.tool_call as { tool_name?: string } | undefined)?.tool_name),
-      models: counts((e) => e.model),
-    },
-    events,
-  };
+  const trace = await sessionTrace(store, id, cap);
+  return { truncated: row.event_count > cap, metrics: coreCompareMetrics(trace ?? []) };
 }

@@ -5,7 +5,7 @@
  * them. Unlike Agent Inspector, `total` in a run list is the real number of matching runs.
  */
 import { decodeEvents, type EventRow } from "./store-read.js";
-import type { CollectorStore } from "./store.js";
+import type { StoreHandle } from "./store-handle.js";
 import type { InspectorRun, InspectorStep, WireEvent } from "./types.js";
 
 /** A row of the runs table: the run as the API gives it, less its metadata. */
@@ -32,7 +32,7 @@ function runView(r: RunRow & { has_start?: number }): InspectorRun {
   return { ...run, metadata: {} };
 }
 
-export function listRuns(store: CollectorStore, q: RunQuery): { runs: InspectorRun[]; total: number } {
+export function listRuns(store: StoreHandle, q: RunQuery): { runs: InspectorRun[]; total: number } {
   const where: string[] = [];
   const args: (string | number)[] = [];
   const eq = (col: string, v: string | undefined) => {
@@ -64,7 +64,7 @@ export function listRuns(store: CollectorStore, q: RunQuery): { runs: InspectorR
   return { runs: rows.map(runView), total };
 }
 
-export function getRun(store: CollectorStore, id: string): InspectorRun | null {
+export function getRun(store: StoreHandle, id: string): InspectorRun | null {
   const r = store.db.prepare("SELECT * FROM runs WHERE id = ?").get(id) as RunRow | undefined;
   return r ? runView(r) : null;
 }
@@ -76,7 +76,8 @@ function stepView(r: EventRow, data?: WireEvent | null): InspectorStep {
     timestamp: r.ts_ms,
     type: INSPECTOR_TYPES[r.event_type] ?? r.event_type,
     name: r.name,
-    status: r.is_error ? "failed" : (r.status ?? "completed"),
+    // The core's status label (`failed` for an error); rows always have one.
+    status: r.status ?? "completed",
     duration_ms: r.duration_ms === null ? null : Math.round(r.duration_ms),
     parent_event_id: null,
   };
@@ -86,7 +87,7 @@ function stepView(r: EventRow, data?: WireEvent | null): InspectorStep {
 
 /** A run's steps (or timeline), oldest first, optionally of one type, with data decoded when asked. */
 export async function runSteps(
-  store: CollectorStore,
+  store: StoreHandle,
   runId: string,
   o: { limit?: number; offset?: number; eventType?: string; withData: boolean },
 ): Promise<{ steps: InspectorStep[]; total: number }> {
@@ -107,7 +108,7 @@ export async function runSteps(
 }
 
 /** One step's data (the stored wire event), `undefined` if the step is not in the run. */
-export async function stepData(store: CollectorStore, runId: string, stepId: string): Promise<WireEvent | null | undefined> {
+export async function stepData(store: StoreHandle, runId: string, stepId: string): Promise<WireEvent | null | undefined> {
   const r = store.db.prepare("SELECT * FROM events WHERE run_id = ? AND event_id = ?").get(runId, stepId) as EventRow | undefined;
   if (!r) return undefined;
   const [data] = await decodeEvents(store, [r]);
@@ -115,7 +116,7 @@ export async function stepData(store: CollectorStore, runId: string, stepId: str
 }
 
 /** Every stored event of a run, run_end included (for exports that must round-trip). */
-export async function runEvents(store: CollectorStore, runId: string): Promise<WireEvent[]> {
+export async function runEvents(store: StoreHandle, runId: string): Promise<WireEvent[]> {
   const rows = store.db.prepare("SELECT * FROM events WHERE run_id = ? ORDER BY ts_ms, seq").all(runId) as unknown as EventRow[];
   return decodeEvents(store, rows);
 }

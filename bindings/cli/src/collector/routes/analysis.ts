@@ -3,9 +3,9 @@
  * cost forecast and alert rules. The engines' own errors (a bad policy or rule, an empty
  * window) are 400s carrying the engine's message, which names the rule, never the data.
  */
-import { checkBudget, checkCompliance, compliancePreset, createAlertEngine, detectDrift, forecast, sessionCost, spendingSummary } from "@agentlens/sdk/analysis";
+import { checkBudget, checkCompliance, compliancePreset, createAlertEngine, detectDrift, forecast, spendingSummary, usageRecords, type AlertRules } from "@agentlens/sdk/analysis";
 import { HttpError, numberParam, parseJson, readBody, sendJson } from "../http.js";
-import { validId } from "../normalize.js";
+import { validId } from "../engine.js";
 import type { Context, Route } from "../router.js";
 import { decodeEvents, sessionTrace as storedTrace, type EventRow } from "../store-read.js";
 import type { WireEvent } from "../types.js";
@@ -96,16 +96,21 @@ async function forecastRoute(ctx: Context): Promise<void> {
   const method = (q.get("method") ?? "auto") as "auto" | "linear" | "ema" | "average";
   if (!["auto", "linear", "ema", "average"].includes(method)) throw new HttpError(400, "method must be auto, linear, ema or average");
   const rows = ctx.store.db
-    .prepare("SELECT * FROM events WHERE ts_ms >= ? AND model IS NOT NULL ORDER BY ts_ms, seq LIMIT ?")
+    .prepare("SELECT * FROM events WHERE ts_ms >= ? ORDER BY ts_ms, seq LIMIT ?")
     .all(Date.now() - historyDays * 86_400_000, MAX_EVENTS) as unknown as EventRow[];
-  const events = await decodeEvents(ctx.store, rows);
-  const costs = (sessionCost(events).event_costs ?? []) as Record<string, unknown>[];
-  const records = costs
-    .filter((c) => typeof c.timestamp === "string")
-    .map((c) => ({ timestamp: c.timestamp, cost_usd: c.total_cost, tokens_in: c.tokens_in, tokens_out: c.tokens_out, model: c.model }));
+  // Usage records are the core's (`forecast::records_from_events`, priced by the cost
+  // engine): an unpriced model is reported, never priced at zero silently.
+  const usage = usageRecords(await decodeEvents(ctx.store, rows));
+  const records = usage.records;
   if (records.length === 0) throw new HttpError(400, "No priced LLM calls in the history window to forecast from");
   const result = engine(() => forecast(records, { days, method }));
-  const out: Record<string, unknown> = { forecast: result, summary: engine(() => spendingSummary(records)), records: records.length };
+  const out: Record<string, unknown> = {
+    forecast: result,
+    summary: engine(() => spendingSummary(records)),
+    records: records.length,
+    unpriced: usage.unpriced,
+    unpriced_models: usage.unpriced_models,
+  };
   const budget = numberParam(q.get("monthly_budget"));
   if (budget !== undefined) out.budget = engine(() => checkBudget(records, budget));
   sendJson(ctx.res, 200, out);
@@ -120,7 +125,8 @@ async function alerts(ctx: Context): Promise<void> {
     const minutes = typeof b.window_minutes === "number" && b.window_minutes > 0 ? b.window_minutes : 60;
     events = await decodeEvents(ctx.store, recentRows(ctx, Date.now() - minutes * 60_000));
   }
-  const rules = (Array.isArray(b.rules) ? { rules: b.rules } : b.rules) as { rules: Record<string, unknown>[] };
+  // Checked by the core: a rule it cannot read is a 400 naming the rule.
+  const rules = (Array.isArray(b.rules) ? { rules: b.rules } : b.rules) as AlertRules;
   const alertEngine = engine(() => createAlertEngine(rules));
   try {
     const fired = engine(() => alertEngine.evaluate(events));

@@ -3,7 +3,7 @@
  * /v1/traces` (OTLP/HTTP JSON) and `POST /import` (a trace file in any format the core
  * reads, or one of our exports). Each answers only after its transaction committed.
  */
-import { hasImportTrace, importTraceBytes } from "../core.js";
+import type { IngestResultBatch } from "../engine.js";
 import { eventsFromExport } from "../export.js";
 import { HttpError, parseJson, readBody, sendJson } from "../http.js";
 import type { Context, Route } from "../router.js";
@@ -12,74 +12,88 @@ import type { IngestCounts } from "../types.js";
 
 const IMPORT_CHUNK = 500;
 
+/** The core's refusal of a body (an `AgentLensDecodeError` and its `reason`) as the answer; anything else is rethrown. */
+function refused(e: unknown, bytes: Uint8Array, otherwise: string): never {
+  const err = e as { name?: unknown; reason?: unknown; message?: unknown } | null;
+  if (err?.name !== "AgentLensDecodeError") throw e;
+  if (err.reason === "too_many") throw new HttpError(400, String(err.message));
+  if (err.reason === "json") throw new HttpError(400, "Malformed JSON in request body");
+  if (err.reason === "trace") parseJson(bytes); // broken JSON is named as such
+  throw new HttpError(400, otherwise);
+}
+
+/** Stores the records of a trace the core read, 500 to a transaction, pushing each chunk live. */
+async function storeTrace(ctx: Context, batch: IngestResultBatch): Promise<IngestCounts> {
+  const total = { ...noCounts(), skipped: batch.skipped, truncated_fields: batch.truncatedFields };
+  for (let i = 0; i < batch.records.length; i += IMPORT_CHUNK) {
+    const r = await ctx.store.store(batch, batch.records.slice(i, i + IMPORT_CHUNK), false);
+    ctx.live.broadcast(r.storedJson);
+    addCounts(total, r);
+  }
+  return total;
+}
+
+/** Events from an array (a collector export), 500 to a transaction. */
 async function ingestAll(ctx: Context, events: unknown[]): Promise<IngestCounts> {
   const total = noCounts();
   for (let i = 0; i < events.length; i += IMPORT_CHUNK) {
     const r = await ctx.store.ingest(events.slice(i, i + IMPORT_CHUNK));
-    ctx.live.broadcast(r.events);
+    ctx.live.broadcast(r.storedJson);
     addCounts(total, r);
   }
   return total;
 }
 
 async function postEvents(ctx: Context): Promise<void> {
-  const body = parseJson(await readBody(ctx.req, ctx.config.maxBodyBytes)) as { events?: unknown } | null;
-  const events = body && typeof body === "object" ? body.events : undefined;
-  if (!Array.isArray(events)) throw new HttpError(400, "Missing 'events' array in request body");
-  if (events.length > ctx.config.maxBatchEvents) {
-    throw new HttpError(400, `Batch too large: ${events.length} events (max ${ctx.config.maxBatchEvents})`);
-  }
-  if (events.length === 0) return sendJson(ctx.res, 200, { status: "ok", processed: 0 });
-  const r = await ctx.store.ingest(events);
-  ctx.live.broadcast(r.events);
+  const bytes = await readBody(ctx.req, ctx.config.maxBodyBytes);
+  const r = await ctx.store.ingestBytes("events", bytes, ctx.config.maxBatchEvents).catch((e: unknown) => refused(e, bytes, "Missing 'events' array in request body"));
+  if (r.received === 0) return sendJson(ctx.res, 200, { status: "ok", processed: 0 });
+  ctx.live.broadcast(r.storedJson);
   const headers: Record<string, string> = r.truncated_fields > 0 ? { "X-AgentLens-Truncated": String(r.truncated_fields) } : {};
   sendJson(ctx.res, 200, { status: "ok", processed: r.processed, skipped: r.skipped, duplicates: r.duplicates, truncated_fields: r.truncated_fields }, headers);
-}
-
-function readTrace(bytes: Uint8Array): { format: string; events: unknown[]; warnings: string[] } {
-  try {
-    return importTraceBytes(bytes);
-  } catch {
-    throw new HttpError(400, "The body is not a trace in a format the collector reads");
-  }
 }
 
 async function postOtlp(ctx: Context): Promise<void> {
   const type = String(ctx.req.headers["content-type"] ?? "").toLowerCase();
   if (type.includes("protobuf")) throw new HttpError(415, "OTLP/HTTP protobuf is not supported; send JSON (application/json)");
-  if (!hasImportTrace()) throw new HttpError(501, "OTLP ingestion needs a core with importTrace");
   const bytes = await readBody(ctx.req, ctx.config.maxBodyBytes);
-  parseJson(bytes); // malformed JSON is a 400 before format detection
-  const trace = readTrace(bytes);
-  if (trace.format !== "otlp_json") throw new HttpError(400, "The body is not an OTLP JSON trace export request");
-  const r = await ingestAll(ctx, trace.events);
-  const rejected = r.skipped + trace.warnings.length;
+  let batch: IngestResultBatch;
+  try {
+    batch = ctx.store.read("trace", bytes);
+  } catch (e) {
+    refused(e, bytes, "The body is not a trace in a format the collector reads");
+  }
+  if (batch.format !== "otlp_json") throw new HttpError(400, "The body is not an OTLP JSON trace export request");
+  const r = await storeTrace(ctx, batch);
+  const rejected = r.skipped + batch.importWarnings.length;
   // OTLP/HTTP: 200 with an empty partialSuccess when everything was accepted.
   sendJson(ctx.res, 200, { partialSuccess: rejected > 0 ? { rejectedSpans: rejected, errorMessage: "some spans had no usable session or could not be read" } : {} });
 }
 
+/** A collector export (`agentlens export`), read back as events, or `null`. */
+function exportedEvents(bytes: Uint8Array): unknown[] | null {
+  if (bytes[0] !== 0x7b /* { */) return null;
+  try {
+    return eventsFromExport(JSON.parse(new TextDecoder().decode(bytes)));
+  } catch {
+    return null;
+  }
+}
+
 async function postImport(ctx: Context): Promise<void> {
   const bytes = await readBody(ctx.req, ctx.config.maxBodyBytes, true);
-  let format = "";
-  let events: unknown[] | null = null;
-  let errors = 0;
-  if (bytes[0] === 0x7b /* { */) {
-    try {
-      events = eventsFromExport(JSON.parse(new TextDecoder().decode(bytes)));
-      if (events) format = "agentlens_export";
-    } catch {
-      events = null;
-    }
+  const exported = exportedEvents(bytes);
+  if (exported) return sendJson(ctx.res, 200, { status: "ok", format: "agentlens_export", ...(await ingestAll(ctx, exported)), errors: 0 });
+  let batch: IngestResultBatch;
+  try {
+    batch = ctx.store.read("trace", bytes);
+  } catch {
+    throw new HttpError(400, "The body is not a trace in a format the collector reads");
   }
-  if (!events) {
-    const trace = readTrace(bytes);
-    format = trace.format;
-    events = trace.events;
-    errors = trace.warnings.length;
-    if (events.length === 0 && errors > 0) throw new HttpError(400, `No events could be read (${errors} ${errors === 1 ? "warning" : "warnings"})`);
-  }
-  const r = await ingestAll(ctx, events);
-  sendJson(ctx.res, 200, { status: "ok", format, ...r, errors });
+  const errors = batch.importWarnings.length;
+  if (batch.received === 0 && errors > 0) throw new HttpError(400, `No events could be read (${errors} ${errors === 1 ? "warning" : "warnings"})`);
+  const r = await storeTrace(ctx, batch);
+  sendJson(ctx.res, 200, { status: "ok", format: batch.format, ...r, errors });
 }
 
 export const ingestRoutes: Route[] = [

@@ -1,65 +1,6 @@
 /// <reference types="node" />
-/**
- * `GET /v1/live`: server-sent events. After each committed ingest every subscriber gets
- * `event: events` with `{"events":[...]}` (the wire events as stored, redacted); a
- * comment line every `heartbeatMs` keeps proxies and idle timers from closing the stream.
- * A subscriber that cannot keep up (its socket buffer is full) is dropped rather than
- * buffered without bound; the viewer reconnects.
- */
-import type { ServerResponse } from "node:http";
+/** `GET /v1/live`: server-sent events of each committed ingest (see `live-hub.ts`). */
 import type { Context, Route } from "../router.js";
-import type { WireEvent } from "../types.js";
-
-/** Bytes a slow subscriber may have pending before it is dropped. */
-const MAX_PENDING_BYTES = 8 * 1024 * 1024;
-
-export class LiveHub {
-  private readonly clients = new Set<ServerResponse>();
-  private readonly timer: ReturnType<typeof setInterval>;
-
-  constructor(heartbeatMs: number) {
-    this.timer = setInterval(() => this.write(": heartbeat\n\n"), heartbeatMs);
-    this.timer.unref();
-  }
-
-  get size(): number {
-    return this.clients.size;
-  }
-
-  add(res: ServerResponse): void {
-    res.writeHead(200, {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-store",
-      Connection: "keep-alive",
-      "X-Accel-Buffering": "no",
-    });
-    res.write(": connected\nretry: 2000\n\n");
-    this.clients.add(res);
-    res.on("close", () => this.clients.delete(res));
-  }
-
-  broadcast(events: WireEvent[]): void {
-    if (events.length === 0 || this.clients.size === 0) return;
-    this.write(`event: events\ndata: ${JSON.stringify({ events })}\n\n`);
-  }
-
-  private write(text: string): void {
-    for (const res of this.clients) {
-      if (res.writableLength > MAX_PENDING_BYTES) {
-        this.clients.delete(res);
-        res.destroy();
-        continue;
-      }
-      res.write(text);
-    }
-  }
-
-  close(): void {
-    clearInterval(this.timer);
-    for (const res of this.clients) res.end();
-    this.clients.clear();
-  }
-}
 
 export const liveRoutes: Route[] = [
   {

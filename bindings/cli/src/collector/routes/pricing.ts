@@ -2,7 +2,7 @@
 import { pricingLookup, sessionCost } from "@agentlens/sdk/analysis";
 import { HttpError, sendJson } from "../http.js";
 import type { Context, Route } from "../router.js";
-import { decodeEvents, getSessionRow, sessionEventRows } from "../store-read.js";
+import { decodeEvents, getStoredSession, sessionEventRows } from "../store-read.js";
 import { sessionParam } from "./sessions.js";
 
 /** The models the AgentLens backend lists; their prices come from the core's table. */
@@ -22,7 +22,7 @@ function pricing(ctx: Context): void {
 
 async function costs(ctx: Context): Promise<void> {
   const id = sessionParam(ctx);
-  const row = getSessionRow(ctx.store, id);
+  const row = getStoredSession(ctx.store, id);
   if (!row) throw new HttpError(404, "Session not found");
   const events = await decodeEvents(ctx.store, sessionEventRows(ctx.store, id));
   sendJson(ctx.res, 200, { ...sessionCost(events), session_id: id, agent_name: row.agent_name });

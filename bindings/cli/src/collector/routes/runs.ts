@@ -4,7 +4,7 @@
  * page size).
  */
 import { HttpError, sendJson } from "../http.js";
-import { validId } from "../normalize.js";
+import { validId } from "../engine.js";
 import type { Context, Route } from "../router.js";
 import { getRun, listRuns, runSteps, stepData, type RunQuery } from "../store-runs.js";
 

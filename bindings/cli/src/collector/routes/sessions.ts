@@ -1,6 +1,6 @@
 /** AgentLens-compatible session reads (reference A.5): same paths, parameters and shapes. */
 import { HttpError, limitParam, numberParam, offsetParam, parseJson, readBody, sendJson } from "../http.js";
-import { validId } from "../normalize.js";
+import { validId } from "../engine.js";
 import type { Context, Route } from "../router.js";
 import {
   agentlensEvent,
@@ -8,7 +8,7 @@ import {
   countSessionEvents,
   decodeEvents,
   explain,
-  getSessionRow,
+  getStoredSession,
   searchSessions,
   sessionEventRows,
   sessionView,
@@ -80,7 +80,7 @@ async function search(ctx: Context): Promise<void> {
 
 async function detail(ctx: Context): Promise<void> {
   const id = sessionParam(ctx);
-  const row = getSessionRow(ctx.store, id);
+  const row = getStoredSession(ctx.store, id);
   if (!row) throw new HttpError(404, "Session not found");
   const q = ctx.url.searchParams;
   const eventLimit = limitParam(q.get("event_limit"), 200, 1000);
@@ -97,7 +97,7 @@ async function detail(ctx: Context): Promise<void> {
 
 async function events(ctx: Context): Promise<void> {
   const id = sessionParam(ctx);
-  if (!getSessionRow(ctx.store, id)) throw new HttpError(404, "Session not found");
+  if (!getStoredSession(ctx.store, id)) throw new HttpError(404, "Session not found");
   const q = ctx.url.searchParams;
   const limit = limitParam(q.get("limit"), 100, 1000);
   const offset = offsetParam(q.get("offset"));

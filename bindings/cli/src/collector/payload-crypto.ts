@@ -1,20 +1,22 @@
 /// <reference types="node" />
 /**
- * Payload encoding at rest: optional gzip (through the core) and optional AES-256-GCM
- * (WebCrypto). One flag byte leads every stored payload, so rows written with other
- * settings stay readable: bit 0 = gzip, bit 1 = AES-GCM (then a 12-byte IV follows and
- * the rest is ciphertext with its 16-byte tag).
+ * Payload encryption at rest (AES-256-GCM, WebCrypto) and reading stored payloads back.
+ * The core's ingest writes each payload with a leading flag byte (bit 0: the rest is
+ * gzip, set by the core when gzip made it smaller; see `agentlens::ingest::flags`); with
+ * a key, this file seals the rest and sets bit 1 (then a 12-byte IV follows and the rest
+ * is ciphertext with its 16-byte tag). Rows written with other settings stay readable.
  *
  * A key-check value (a known text encrypted with the key) is kept in the database, so
  * opening with the wrong key fails at open with {@link StoreKeyError}, never later with
  * garbage. Keys are never logged or quoted.
  */
 import type { webcrypto } from "node:crypto";
-import { gzipBytes, gunzipBytes } from "./core.js";
+import { gunzipBytes } from "./engine.js";
 import { StoreKeyError } from "./errors.js";
 
+/** The flag bits (`agentlens::ingest::flags`). */
 const GZIP = 1;
-const AES = 2;
+const SEALED = 2;
 const IV_BYTES = 12;
 /** Bound to every ciphertext, so a payload cannot be passed off as the key check or vice versa. */
 const PAYLOAD_AAD = new TextEncoder().encode("agentlens-collector-payload-v1");
@@ -41,22 +43,19 @@ export function parseEncryptionKey(text: string): Uint8Array {
   throw new StoreKeyError("AGENTLENS_ENCRYPTION_KEY must be 32 bytes, written as 64 hex digits or as base64");
 }
 
-/** Encodes and decodes stored payloads with one database's settings. */
-export class PayloadCodec {
-  private constructor(
-    private readonly key: CryptoKey | null,
-    readonly compress: boolean,
-  ) {}
+/** Seals and opens stored payloads with one database's key (or none). */
+export class PayloadCrypto {
+  private constructor(private readonly key: CryptoKey | null) {}
 
   get encrypted(): boolean {
     return this.key !== null;
   }
 
-  static async create(keyText: string | undefined, compress: boolean): Promise<PayloadCodec> {
-    if (keyText === undefined || keyText === "") return new PayloadCodec(null, compress);
+  static async create(keyText: string | undefined): Promise<PayloadCrypto> {
+    if (keyText === undefined || keyText === "") return new PayloadCrypto(null);
     const raw = parseEncryptionKey(keyText);
     const key = await crypto.subtle.importKey("raw", raw as BufferSource, { name: "AES-GCM" }, false, ["encrypt", "decrypt"]);
-    return new PayloadCodec(key, compress);
+    return new PayloadCrypto(key);
   }
 
   /** A fresh key-check value for a database first opened with this key. */
@@ -65,10 +64,9 @@ export class PayloadCodec {
     return seal(this.key, encoder.encode(CHECK_TEXT), CHECK_AAD);
   }
 
-  /** Throws StoreKeyError unless `check` was made with this codec's key. */
+  /** Throws StoreKeyError unless `check` was made with this key. */
   async verify(check: Uint8Array | null): Promise<void> {
-    if (check === null && this.key === null) return;
-    if (check === null) return; // a plaintext database gaining a key: the caller stores a check
+    if (check === null) return; // no key check yet: plaintext, or a plaintext database gaining a key
     if (this.key === null) {
       throw new StoreKeyError("this database is encrypted: set AGENTLENS_ENCRYPTION_KEY (encryptionKey) to the key it was created with");
     }
@@ -81,33 +79,21 @@ export class PayloadCodec {
     if (decoder.decode(plain) !== CHECK_TEXT) throw new StoreKeyError("the database's key check is corrupt");
   }
 
-  /** JSON text to a stored payload. */
-  async encode(json: string): Promise<Uint8Array> {
-    let flags = 0;
-    let body: Uint8Array = encoder.encode(json);
-    if (this.compress && body.length > 64) {
-      const gz = gzipBytes(body);
-      // Small events often grow under gzip; keep whichever is smaller.
-      if (gz.length < body.length) {
-        body = gz;
-        flags |= GZIP;
-      }
-    }
-    if (this.key) {
-      body = await seal(this.key, body, PAYLOAD_AAD);
-      flags |= AES;
-    }
+  /** A payload as the core wrote it (flag byte first), sealed when there is a key. */
+  async seal(stored: Uint8Array): Promise<Uint8Array> {
+    if (!this.key) return stored;
+    const body = await seal(this.key, stored.subarray(1), PAYLOAD_AAD);
     const out = new Uint8Array(body.length + 1);
-    out[0] = flags;
+    out[0] = (stored[0] ?? 0) | SEALED;
     out.set(body, 1);
     return out;
   }
 
   /** A stored payload back to JSON text. Throws on a payload this key cannot open. */
-  async decode(stored: Uint8Array): Promise<string> {
+  async open(stored: Uint8Array): Promise<string> {
     const flags = stored[0] ?? 0;
     let body = stored.subarray(1);
-    if (flags & AES) {
+    if (flags & SEALED) {
       if (!this.key) throw new StoreKeyError("an encrypted payload needs the encryption key");
       body = await open(this.key, body, PAYLOAD_AAD);
     }
@@ -115,10 +101,10 @@ export class PayloadCodec {
     return decoder.decode(body);
   }
 
-  /** Whether a stored payload can be decoded without awaiting (no encryption). */
-  decodeSync(stored: Uint8Array): string | undefined {
+  /** A stored payload back to JSON text without awaiting, or `undefined` when it is sealed. */
+  openSync(stored: Uint8Array): string | undefined {
     const flags = stored[0] ?? 0;
-    if (flags & AES) return undefined;
+    if (flags & SEALED) return undefined;
     let body = stored.subarray(1);
     if (flags & GZIP) body = gunzipBytes(body);
     return decoder.decode(body);
