@@ -1,10 +1,11 @@
 //! The core's pipeline options for hosts: their description (names, TypeScript types,
-//! defaults), the one validator, and the token count rule hosts keep totals with.
+//! defaults), and the token count rule hosts keep totals with. (The options are checked
+//! by `PipelineWasm`'s constructor; a pipeline with no sinks only checks them.)
 
 use agentlens::pipeline::{self, Options};
 use wasm_bindgen::prelude::*;
 
-use crate::{convert, error};
+use crate::convert;
 
 /// Every pipeline option's default, by its host name (`agentlens::pipeline::Options::defaults`).
 #[wasm_bindgen(js_name = pipelineDefaults, unchecked_return_type = "Record<string, unknown>")]
@@ -17,15 +18,6 @@ pub fn pipeline_defaults() -> JsValue {
 #[wasm_bindgen(js_name = pipelineOptions, unchecked_return_type = "PipelineOptionInfo[]")]
 pub fn pipeline_options() -> JsValue {
     convert::to_js(&Options::describe())
-}
-
-/// Checks pipeline options (JSON text) as a pipeline would, without building one.
-/// Throws an `AgentLensConfigError` naming the first invalid option.
-#[wasm_bindgen(js_name = checkPipelineOptions)]
-pub fn check_pipeline_options(options_json: &str) -> Result<(), JsValue> {
-    pipeline::check_options(options_json)
-        .map(|_| ())
-        .map_err(|e| error::config(&e))
 }
 
 /// A token count (JSON text of any value) as the core reads an event's `tokens_in`.

@@ -3,8 +3,8 @@
  * `AGENTLENS_*` environment variables. Precedence, lowest first: defaults, profile,
  * environment, explicit options.
  *
- * The pipeline options are checked by the core alone (`checkPipelineOptions`, or the
- * pipeline itself at `init()`), once, after the merge; this file checks only what the
+ * The pipeline options are checked by the core alone (its pipeline, built at `init()`,
+ * or with no sinks by `resolveConfig`), once, after the merge; this file checks only what the
  * core cannot see (the API key, the endpoint, exporter objects, the logger, the profile)
  * and names the environment variable when the core refuses a value that came from one.
  * A typo or an out-of-range value fails at `init()` with an `AgentLensConfigError`
@@ -341,6 +341,7 @@ export function mergeConfig(options: TrackerOptions = {}, env: Record<string, st
  */
 export function resolveConfig(options: TrackerOptions = {}, env: Record<string, string | undefined> = {}): ResolvedConfig {
   const config = mergeConfig(options, env);
-  withCoreErrors(config, () => wasm().checkPipelineOptions(coreOptionsJson(config.core)));
+  // A pipeline with no sinks only checks the options: the core's one validator.
+  withCoreErrors(config, () => new (wasm().PipelineWasm)(coreOptionsJson(config.core), undefined, []).free());
   return config;
 }

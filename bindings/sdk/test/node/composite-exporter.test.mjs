@@ -1,4 +1,4 @@
-// compositeExporter: fan-out is one pipeline per exporter, so the composite is the
+// compositeExporter: fan-out is a sink per exporter in the core pipeline, so the composite is the
 // checked, flattened list; an empty list is refused like Agent Inspector's
 // CompositeExporter.
 import { test } from "node:test";
@@ -23,7 +23,7 @@ test("an empty list and things that are not exporters are refused", () => {
   assert.throws(() => compositeExporter("http"), config);
 });
 
-test("each exporter of the composite gets every event through its own pipeline", async () => {
+test("each exporter of the composite gets every event through its own driver", async () => {
   const seen = [[], []];
   const exporters = compositeExporter(seen.map((lines) => createConsoleExporter({ write: (l) => lines.push(l) })));
   const drivers = exporters.map((e) => driverFor(e, { platform: nodePlatform() }));
