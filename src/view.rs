@@ -12,15 +12,17 @@
 //! It performs no I/O and reads no clock: a time the answer depends on (compliance's
 //! `checked_at`) is an input.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::analysis::cost::PricingTable;
+use crate::import::{ImportError, TraceImporter};
 use crate::model::semantics::{Facts, SessionStatus};
 use crate::model::{Event, EventType};
 
 pub mod charts;
 pub mod list;
 pub mod panels;
+pub mod query;
 pub mod redaction;
 pub mod timeline;
 
@@ -51,18 +53,23 @@ pub(crate) struct Session {
 }
 
 /// A trace held for a viewer (module docs).
-#[derive(Debug)]
 pub struct TraceView {
     events: Vec<Event>,
     /// [`Facts::of`] each event.
     facts: Vec<Facts>,
     sessions: Vec<Session>,
-    by_key: HashMap<String, u32>,
-    /// Identities already held, for [`TraceView::push_new`].
-    seen: HashSet<(u32, String)>,
+    // Every map here is a `HashMap<String, usize>`, the one `SessionSet` uses: each other
+    // key or value type would add its own copy of the hash table code to the wasm.
+    by_key: HashMap<String, usize>,
+    /// Identities already held (`<session index> <id>`), for [`TraceView::push_new`].
+    seen: HashMap<String, usize>,
+    /// The keys the last [`TraceView::filter`] passed, paged by [`TraceView::rows_page`].
+    filtered: Vec<String>,
     pricing: PricingTable,
     /// The last timeline built (a viewer pages through one session at a time).
     cached: Option<timeline::Timeline>,
+    /// Reads the file being read, chunk by chunk.
+    importer: TraceImporter,
 }
 
 impl Default for TraceView {
@@ -97,6 +104,12 @@ pub(crate) fn tool_name(e: &Event) -> &str {
         .unwrap_or("")
 }
 
+/// Sorts `(key, index)` pairs by key, then index: the one sort the view uses (each
+/// `sort_by` closure is its own copy of the sort in the wasm).
+pub(crate) fn sort_keyed(pairs: &mut [(f64, usize)]) {
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+}
+
 fn add_name(names: &mut Vec<String>, name: &str) {
     if !name.is_empty() && !names.iter().any(|n| n == name) {
         names.push(name.to_owned());
@@ -111,9 +124,11 @@ impl TraceView {
             facts: Vec::new(),
             sessions: Vec::new(),
             by_key: HashMap::new(),
-            seen: HashSet::new(),
+            seen: HashMap::new(),
+            filtered: Vec::new(),
             pricing,
             cached: None,
+            importer: TraceImporter::new(),
         }
     }
 
@@ -137,13 +152,41 @@ impl TraceView {
         self.sessions.iter().map(|s| s.key.as_str())
     }
 
+    /// Reads the next chunk of a trace file (any format the importers know, gzip too);
+    /// returns how many events it completed.
+    ///
+    /// # Errors
+    /// [`ImportError`] with the position of what cannot be read.
+    pub fn read(&mut self, bytes: &[u8]) -> Result<usize, ImportError> {
+        let events = self.importer.push(bytes)?;
+        let n = events.len();
+        self.push(events);
+        Ok(n)
+    }
+
+    /// Ends the file being read: its format (`unknown` when none was found) and the
+    /// importer's warnings. The next [`TraceView::read`] starts another file, whose events
+    /// are added to these.
+    ///
+    /// # Errors
+    /// [`ImportError`] for a file that ends in the middle of what it was reading.
+    pub fn end_read(&mut self) -> Result<(String, Vec<String>), ImportError> {
+        let mut importer = std::mem::take(&mut self.importer);
+        self.push(importer.finish()?);
+        let format = importer
+            .format()
+            .map_or("unknown", |f| f.as_str())
+            .to_owned();
+        Ok((format, importer.warnings().to_vec()))
+    }
+
     /// Adds events, in order.
     pub fn push(&mut self, events: impl IntoIterator<Item = Event>) {
         events.into_iter().for_each(|e| self.push_one(e));
     }
 
-    /// Adds the events not already held (a session's start and end once each, other
-    /// events once per event id; events without an id are always new), for a host that
+    /// Adds the events not already added this way (a session's start and end once each,
+    /// other events once per event id; events without an id are always new), for a host that
     /// may receive one event twice (a collector's listing and its live stream). Returns
     /// the keys of the sessions that changed.
     pub fn push_new(&mut self, events: impl IntoIterator<Item = Event>) -> Vec<String> {
@@ -157,14 +200,15 @@ impl TraceView {
             };
             let key = session_key(&e).to_owned();
             if let Some(id) = id {
-                let session = self.by_key.get(&key).copied().unwrap_or(u32::MAX);
                 // A session not held yet has no identities; its index is known once pushed.
-                if session != u32::MAX && self.seen.contains(&(session, id.clone())) {
+                let held = |v: &Self| v.by_key.get(&key).map(|s| format!("{s} {id}"));
+                if held(self).is_some_and(|k| self.seen.contains_key(&k)) {
                     continue;
                 }
                 self.push_one(e);
-                let session = self.by_key[&key];
-                self.seen.insert((session, id));
+                if let Some(k) = held(self) {
+                    self.seen.insert(k, 0);
+                }
             } else {
                 self.push_one(e);
             }
@@ -178,10 +222,9 @@ impl TraceView {
         self.cached = None;
         let key = session_key(&e);
         let si = match self.by_key.get(key) {
-            Some(&i) => i as usize,
+            Some(&i) => i,
             None => {
-                self.by_key
-                    .insert(key.to_owned(), self.sessions.len() as u32);
+                self.by_key.insert(key.to_owned(), self.sessions.len());
                 self.sessions.push(Session {
                     key: key.to_owned(),
                     sorted: true,
@@ -220,21 +263,35 @@ impl TraceView {
 
     /// One session by key.
     pub(crate) fn session(&self, key: &str) -> Option<&Session> {
-        self.by_key.get(key).map(|&i| &self.sessions[i as usize])
+        self.by_key.get(key).map(|&i| &self.sessions[i])
     }
 
     /// A session's event indices in time order (untimed events first, then by arrival),
     /// sorted once when first asked for.
     pub(crate) fn ordered(&mut self, key: &str) -> Option<&[u32]> {
-        let i = *self.by_key.get(key)? as usize;
+        let i = *self.by_key.get(key)?;
         let (events, s) = (&self.events, &mut self.sessions[i]);
         if !s.sorted {
-            let at = |i: &u32| time_ms(&events[*i as usize]).unwrap_or(f64::NEG_INFINITY);
-            s.events
-                .sort_by(|a, b| at(a).total_cmp(&at(b)).then(a.cmp(b)));
+            let mut pairs: Vec<(f64, usize)> = s
+                .events
+                .iter()
+                .map(|&e| {
+                    (
+                        time_ms(&events[e as usize]).unwrap_or(f64::NEG_INFINITY),
+                        e as usize,
+                    )
+                })
+                .collect();
+            sort_keyed(&mut pairs);
+            s.events = pairs.into_iter().map(|(_, e)| e as u32).collect();
             s.sorted = true;
         }
         Some(&self.sessions[i].events)
+    }
+
+    /// The index of a session, for per-session flags.
+    pub(crate) fn session_index(&self, key: &str) -> Option<usize> {
+        self.by_key.get(key).copied()
     }
 
     /// The known sessions among `keys`, in the order given.

@@ -1,14 +1,14 @@
-//! What the Charts tab draws for chosen sessions: totals, tokens and cost by model and
-//! over time, the latency distribution and tool usage, from the statistics and cost
-//! engines. The only work done here is bucketing for display.
+//! What the Charts tab draws for chosen sessions: the statistics engine's answer (totals,
+//! errors, tokens and cost by model, latency, tools) with tokens and cost over time and
+//! the latency distribution bucketed for display.
 
 use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::{TraceView, time_ms};
-use crate::analysis::cost::event_cost;
-use crate::analysis::stats::{Latency, session_stats};
+use super::{TraceView, sort_keyed, time_ms};
+use crate::analysis::cost::{ModelCost, event_cost};
+use crate::analysis::stats::{Latency, SessionStats, session_stats};
 use crate::model::{Event, EventType};
 
 /// At most this many time buckets.
@@ -18,32 +18,6 @@ const STEPS_MS: [f64; 11] = [
     1e3, 5e3, 10e3, 30e3, 60e3, 300e3, 900e3, 3600e3, 21_600e3, 86_400e3, 604_800e3,
 ];
 const HISTOGRAM_BINS: usize = 20;
-
-/// The totals line.
-#[derive(Clone, Debug, Default, Serialize)]
-#[allow(missing_docs)]
-pub struct Totals {
-    pub events: u64,
-    pub tokens_in: u64,
-    pub tokens_out: u64,
-    pub total_cost: f64,
-    pub errors: u64,
-    pub error_rate: f64,
-    pub tool_calls: u64,
-    pub tool_failures: u64,
-    pub tool_failure_rate: f64,
-}
-
-/// Tokens and cost of one model.
-#[derive(Clone, Debug, Serialize)]
-#[allow(missing_docs)]
-pub struct ModelRow {
-    pub model: String,
-    pub calls: u64,
-    pub tokens_in: u64,
-    pub tokens_out: u64,
-    pub total_cost: f64,
-}
 
 /// Tokens and cost in one time bucket.
 #[derive(Clone, Debug, Default, Serialize)]
@@ -77,24 +51,13 @@ pub struct Bin {
     pub count: u64,
 }
 
-/// The latency distribution: statistics, bins up to the p99 (or the max when close),
-/// and how many durations lie beyond the last bin.
+/// The latency distribution: bins up to the p99 (or the max when close), and how many
+/// durations lie beyond the last bin.
 #[derive(Clone, Debug, Default, Serialize)]
 #[allow(missing_docs)]
-pub struct LatencyChart {
-    pub stats: Option<Latency>,
-    pub histogram: Vec<Bin>,
+pub struct Histogram {
+    pub bins: Vec<Bin>,
     pub overflow: u64,
-}
-
-/// Calls and failures of one tool.
-#[derive(Clone, Debug, Serialize)]
-#[allow(missing_docs)]
-pub struct ToolRow {
-    pub tool: String,
-    pub calls: u64,
-    pub failures: u64,
-    pub failure_rate: f64,
 }
 
 /// Everything the Charts tab draws.
@@ -103,12 +66,14 @@ pub struct ToolRow {
 #[allow(missing_docs)]
 pub struct ChartsData {
     pub sessions: usize,
-    pub totals: Totals,
-    pub unmatched_models: Vec<String>,
-    pub by_model: Vec<ModelRow>,
+    /// The statistics engine's answer: totals, errors, by model, by tool, latency.
+    pub stats: SessionStats,
+    /// The models of `stats`, most tokens first (ties by name).
+    pub models: Vec<String>,
+    /// The tools of `stats`, most calls first (ties by name).
+    pub tools: Vec<String>,
     pub over_time: OverTime,
-    pub latency: LatencyChart,
-    pub tools: Vec<ToolRow>,
+    pub histogram: Histogram,
 }
 
 fn over_time(view: &TraceView, events: &[Event]) -> OverTime {
@@ -149,12 +114,9 @@ fn over_time(view: &TraceView, events: &[Event]) -> OverTime {
     OverTime { bucket_ms, buckets }
 }
 
-fn latency_chart(events: &[Event], stats: Option<Latency>) -> LatencyChart {
-    let Some(l) = stats.as_ref().filter(|l| l.count > 0) else {
-        return LatencyChart {
-            stats,
-            ..LatencyChart::default()
-        };
+fn histogram(events: &[Event], stats: Option<&Latency>) -> Histogram {
+    let Some(l) = stats.filter(|l| l.count > 0) else {
+        return Histogram::default();
     };
     let top = if l.max_ms > 2.0 * l.p99_ms && l.p99_ms > 0.0 {
         l.p99_ms
@@ -166,7 +128,7 @@ fn latency_chart(events: &[Event], stats: Option<Latency>) -> LatencyChart {
     } else {
         1.0
     };
-    let mut histogram: Vec<Bin> = (0..HISTOGRAM_BINS)
+    let mut bins: Vec<Bin> = (0..HISTOGRAM_BINS)
         .map(|i| Bin {
             from_ms: i as f64 * width,
             to_ms: (i + 1) as f64 * width,
@@ -187,14 +149,10 @@ fn latency_chart(events: &[Event], stats: Option<Latency>) -> LatencyChart {
         if d > top {
             overflow += 1;
         } else {
-            histogram[((d / width).floor().max(0.0) as usize).min(HISTOGRAM_BINS - 1)].count += 1;
+            bins[((d / width).floor().max(0.0) as usize).min(HISTOGRAM_BINS - 1)].count += 1;
         }
     }
-    LatencyChart {
-        stats,
-        histogram,
-        overflow,
-    }
+    Histogram { bins, overflow }
 }
 
 impl TraceView {
@@ -211,47 +169,27 @@ impl TraceView {
             Cow::Owned(self.events_of(&known))
         };
         let stats = session_stats(&events, self.pricing());
-        let mut by_model: Vec<ModelRow> = stats
-            .models
-            .iter()
-            .map(|(model, m)| ModelRow {
-                model: model.clone(),
-                calls: m.calls,
-                tokens_in: m.tokens_in,
-                tokens_out: m.tokens_out,
-                total_cost: m.total_cost,
-            })
-            .collect();
-        by_model.sort_by_key(|m| std::cmp::Reverse(m.tokens_in.saturating_add(m.tokens_out)));
-        let mut tools: Vec<ToolRow> = stats
-            .tools
-            .iter()
-            .map(|(tool, t)| ToolRow {
-                tool: tool.clone(),
-                calls: t.calls,
-                failures: t.failures,
-                failure_rate: t.failure_rate,
-            })
-            .collect();
-        tools.sort_by_key(|t| std::cmp::Reverse(t.calls));
+        let by = |keys: Vec<(f64, &String)>| {
+            let mut pairs: Vec<(f64, usize)> =
+                keys.iter().enumerate().map(|(i, k)| (k.0, i)).collect();
+            sort_keyed(&mut pairs);
+            pairs
+                .into_iter()
+                .map(|(_, i)| keys[i].1.clone())
+                .collect::<Vec<String>>()
+        };
+        let tokens = |m: &ModelCost| -(m.tokens_in.saturating_add(m.tokens_out) as f64);
         Some(ChartsData {
             sessions: known.len(),
-            totals: Totals {
-                events: stats.total_events,
-                tokens_in: stats.tokens_in,
-                tokens_out: stats.tokens_out,
-                total_cost: stats.total_cost,
-                errors: stats.errors,
-                error_rate: stats.error_rate,
-                tool_calls: stats.tool_calls,
-                tool_failures: stats.tool_failures,
-                tool_failure_rate: stats.tool_failure_rate,
-            },
-            unmatched_models: stats.unmatched_models,
-            by_model,
+            models: by(stats.models.iter().map(|(k, m)| (tokens(m), k)).collect()),
+            tools: by(stats
+                .tools
+                .iter()
+                .map(|(k, t)| (-(t.calls as f64), k))
+                .collect()),
             over_time: over_time(self, &events),
-            latency: latency_chart(&events, stats.latency),
-            tools,
+            histogram: histogram(&events, stats.latency.as_ref()),
+            stats,
         })
     }
 }

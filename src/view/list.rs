@@ -1,15 +1,15 @@
 //! The session list: which sessions pass the filters (text search included), their rows,
 //! and the values the filter menus offer.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
-use super::{Session, TraceView};
+use super::{Session, TraceView, sort_keyed};
 use crate::model::Event;
 
 /// What the list is filtered by. Every field is optional; sessions pass when they match
 /// all that are given.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default)]
 pub struct ListFilter {
     /// The agent's name, exactly.
     pub agent: Option<String>,
@@ -28,6 +28,25 @@ pub struct ListFilter {
     pub q: Option<String>,
     /// `"newest"`: by first event, newest first; else in the order sessions were read.
     pub order: Option<String>,
+}
+
+impl ListFilter {
+    /// Reads `{"agent", "status", "model", "tool", "from", "to", "q", "order"}`; fields
+    /// of another type are ignored.
+    pub fn from_value(v: &Value) -> Self {
+        let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+        let num = |k: &str| v.get(k).and_then(Value::as_f64);
+        Self {
+            agent: text("agent"),
+            status: text("status"),
+            model: text("model"),
+            tool: text("tool"),
+            from: num("from"),
+            to: num("to"),
+            q: text("q"),
+            order: text("order"),
+        }
+    }
 }
 
 /// One row of the session list.
@@ -157,24 +176,43 @@ fn passes(view: &TraceView, s: &Session, f: &ListFilter, search: &mut Option<Sea
 }
 
 impl TraceView {
-    /// The keys of the sessions passing `filter`, in the order it asks for.
-    pub fn filter(&self, filter: &ListFilter) -> Vec<String> {
+    /// The keys of the sessions passing `filter`, in the order it asks for; kept for
+    /// [`TraceView::rows_page`].
+    pub fn filter(&mut self, filter: &ListFilter) -> &[String] {
         let mut search = filter
             .q
             .as_deref()
             .filter(|q| !q.is_empty())
             .map(Search::new);
-        let mut out: Vec<&Session> = self
-            .all_sessions()
-            .iter()
-            .filter(|s| passes(self, s, filter, &mut search))
-            .collect();
-        if filter.order.as_deref() == Some("newest") {
-            let first = |s: &Session| s.first.unwrap_or(f64::NEG_INFINITY);
-            // Stable: sessions starting together keep their reading order.
-            out.sort_by(|a, b| first(b).total_cmp(&first(a)));
+        let mut passed: Vec<(f64, usize)> = Vec::new();
+        for (i, s) in self.all_sessions().iter().enumerate() {
+            if passes(self, s, filter, &mut search) {
+                passed.push((0.0, i));
+            }
         }
-        out.into_iter().map(|s| s.key.clone()).collect()
+        if filter.order.as_deref() == Some("newest") {
+            // Newest first; sessions starting together keep their reading order.
+            passed
+                .iter_mut()
+                .for_each(|p| p.0 = -self.all_sessions()[p.1].first.unwrap_or(f64::NEG_INFINITY));
+            sort_keyed(&mut passed);
+        }
+        self.filtered = passed
+            .into_iter()
+            .map(|(_, i)| self.all_sessions()[i].key.clone())
+            .collect();
+        &self.filtered
+    }
+
+    /// Rows `offset..offset + limit` of the last filter's sessions.
+    pub fn rows_page(&self, offset: usize, limit: usize) -> Vec<SessionRow> {
+        self.rows(
+            self.filtered
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(String::as_str),
+        )
     }
 
     /// The rows of `keys` (unknown keys are skipped).

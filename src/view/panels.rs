@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::{TraceView, session_key};
+use super::{TraceView, session_key, sort_keyed};
 use crate::analysis::alert::{AlertEngine, AlertResult, EngineConfig, Severity};
 use crate::analysis::compliance::{
     ComplianceChecker, CompliancePolicy, ComplianceReport, SessionView,
@@ -111,7 +111,7 @@ pub struct Window {
 }
 
 /// The drift tab's answer.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 #[allow(missing_docs)]
 pub struct Drift {
     pub report: DriftReport,
@@ -154,8 +154,14 @@ impl TraceView {
     /// [`ViewError::Input`] for rules that are not JSON or that the engine refuses.
     pub fn alerts(&self, rules: &str, only: Option<&[String]>) -> Result<Alerts, ViewError> {
         let mut engine = alert_engine(rules)?;
-        let keep: Option<std::collections::HashSet<&str>> =
-            only.map(|o| o.iter().map(String::as_str).collect());
+        let mut keep = vec![only.is_none(); self.session_count()];
+        for i in only
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|k| self.session_index(k))
+        {
+            keep[i] = true;
+        }
         let mut out = Alerts {
             rules: engine.rules().count(),
             evaluated: 0,
@@ -164,7 +170,7 @@ impl TraceView {
             alerts: Vec::new(),
         };
         for e in self.events() {
-            if keep.as_ref().is_some_and(|k| !k.contains(session_key(e))) {
+            if !self.session_index(session_key(e)).is_some_and(|i| keep[i]) {
                 continue;
             }
             for alert in engine.push(e.clone()) {
@@ -228,18 +234,19 @@ impl TraceView {
     /// The sessions `keys` in order of their first event (untimed last), split so the
     /// first `percent` (1–99) are the baseline, each side keeping at least one.
     fn split_by_time(&self, keys: &[&str], percent: f64) -> (Vec<String>, Vec<String>) {
-        let mut ordered: Vec<(f64, &str)> = keys
+        let mut ordered: Vec<(f64, usize)> = keys
             .iter()
-            .map(|&k| {
+            .enumerate()
+            .map(|(i, &k)| {
                 (
                     self.session(k)
                         .and_then(|s| s.first)
                         .unwrap_or(f64::INFINITY),
-                    k,
+                    i,
                 )
             })
             .collect();
-        ordered.sort_by(|a, b| a.0.total_cmp(&b.0));
+        sort_keyed(&mut ordered);
         let p = if percent.is_finite() {
             percent.clamp(1.0, 99.0)
         } else {
@@ -247,7 +254,10 @@ impl TraceView {
         };
         let n = ordered.len();
         let cut = ((n as f64 * p / 100.0).round() as usize).max(1).min(n - 1);
-        let keys: Vec<String> = ordered.into_iter().map(|(_, k)| k.to_owned()).collect();
+        let keys: Vec<String> = ordered
+            .into_iter()
+            .map(|(_, i)| keys[i].to_owned())
+            .collect();
         let (a, b) = keys.split_at(cut);
         (a.to_vec(), b.to_vec())
     }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::TraceView;
@@ -22,8 +22,7 @@ const MAX_CHANGES_PER_EVENT: usize = 20;
 const MAX_SHOWN_CHARS: usize = 300;
 
 /// The user's rules beside the defaults.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Clone, Debug, Default)]
 pub struct RedactionOptions {
     /// More sensitive keys (blank ones are ignored).
     pub extra_keys: Vec<String>,
@@ -32,13 +31,45 @@ pub struct RedactionOptions {
 }
 
 /// One extra pattern.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExtraPattern {
     /// Its name in the counts.
     pub name: String,
     /// The regular expression.
     pub regex: String,
+}
+
+impl RedactionOptions {
+    /// Reads `{"extraKeys": [..], "extraPatterns": [{"name", "regex"}, ..]}`; values of
+    /// another type are ignored.
+    pub fn from_value(v: &Value) -> Self {
+        let list = |k: &str| {
+            v.get(k)
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+        };
+        let text = |v: &Value, k: &str| {
+            v.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        Self {
+            extra_keys: list("extraKeys")
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+            extra_patterns: list("extraPatterns")
+                .iter()
+                .map(|p| ExtraPattern {
+                    name: text(p, "name"),
+                    regex: text(p, "regex"),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One changed field: its path, before and after (cut for display).
@@ -202,18 +233,23 @@ impl TraceView {
             if index >= COMPARED_EVENTS {
                 continue;
             }
-            let before = sanitized(&none, e, &mut ignored);
+            // Compared and diffed as JSON text: the model's serializer to text is in every
+            // build; equality or a serializer to `Value` would add their own copies.
+            let before = serde_json::to_vec(&sanitized(&none, e, &mut ignored)).unwrap_or_default();
+            let after = serde_json::to_vec(&after).unwrap_or_default();
             if before == after {
                 continue;
             }
             changed += 1;
             if sample.len() < SAMPLE_EVENTS {
                 let mut changes = Vec::new();
-                let (b, a) = (
-                    serde_json::to_value(&before).ok(),
-                    serde_json::to_value(&after).ok(),
+                let value = |bytes: &[u8]| serde_json::from_slice::<Value>(bytes).ok();
+                diff_values(
+                    value(&before).as_ref(),
+                    value(&after).as_ref(),
+                    "",
+                    &mut changes,
                 );
-                diff_values(b.as_ref(), a.as_ref(), "", &mut changes);
                 sample.push(ChangedEvent {
                     index,
                     event_id: e.event_id.clone().unwrap_or_default(),

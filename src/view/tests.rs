@@ -110,8 +110,8 @@ fn rows_count_errors_tokens_and_status_by_the_core_rules() {
 
 #[test]
 fn filters_by_menu_values_time_and_text_and_orders_newest_first() {
-    let v = view();
-    let only = |f: ListFilter| v.filter(&f);
+    let mut v = view();
+    let mut only = |f: ListFilter| v.filter(&f).to_vec();
     assert_eq!(only(ListFilter::default()), ["a", "b"]);
     assert_eq!(
         only(ListFilter {
@@ -228,26 +228,34 @@ fn header_prices_the_session_and_lists_its_tools() {
 fn charts_agree_with_the_statistics_engine_and_bucket_every_token() {
     let mut v = view();
     let all = v.charts(&keys(&["a", "b"])).unwrap();
-    let stats = session_stats(&trace(), &crate::analysis::cost::PricingTable::default());
+    let stats = session_stats(&trace(), &PricingTable::default());
     assert_eq!(
-        (all.totals.tokens_in, all.totals.errors),
-        (stats.tokens_in, stats.errors)
+        all.stats, stats,
+        "the engine's answer over every session, as held"
     );
+    let buckets = &all.over_time.buckets;
     assert_eq!(
-        all.over_time
-            .buckets
-            .iter()
-            .map(|b| b.tokens_in)
-            .sum::<u64>(),
+        buckets.iter().map(|b| b.tokens_in).sum::<u64>(),
         stats.tokens_in
     );
+    assert!(buckets.len() > 1 && buckets.len() <= 60);
     let binned: u64 =
-        all.latency.histogram.iter().map(|b| b.count).sum::<u64>() + all.latency.overflow;
+        all.histogram.bins.iter().map(|b| b.count).sum::<u64>() + all.histogram.overflow;
     assert_eq!(binned, stats.latency.unwrap().count);
-    assert_eq!(all.tools[0].tool, "shell");
-    assert_eq!((all.tools[0].calls, all.tools[0].failures), (2, 1));
+    assert_eq!(
+        (
+            all.stats.tools["shell"].calls,
+            all.stats.tools["shell"].failures
+        ),
+        (2, 1)
+    );
+    assert_eq!(all.models, ["gpt-4o", "gpt-4o-mini"], "most tokens first");
+    assert_eq!(all.tools, ["shell"]);
     let one = v.charts(&keys(&["b", "nope"])).unwrap();
-    assert_eq!((one.sessions, one.totals.tokens_in), (1, 50));
+    assert_eq!(
+        (one.sessions, one.stats.tokens_in, one.stats.errors),
+        (1, 50, 2)
+    );
     assert!(v.charts(&keys(&["nope"])).is_none());
 }
 
@@ -382,4 +390,97 @@ fn push_new_keeps_one_copy_of_each_event_and_names_the_changed_sessions() {
     fresh.event_id = None;
     assert_eq!(v.push_new([fresh.clone(), fresh]), ["b"]);
     assert_eq!(v.event_count(), 10, "events without an id are always new");
+}
+
+#[test]
+fn answer_reads_json_arguments_and_pages_the_last_filter() {
+    let mut v = view();
+    assert_eq!(
+        v.answer("filter", r#"{"status": "error"}"#).unwrap(),
+        r#"["b"]"#
+    );
+    let rows: serde_json::Value =
+        serde_json::from_str(&v.answer("rows", r#"{"offset": 0, "limit": 5}"#).unwrap()).unwrap();
+    assert_eq!(rows[0]["id"], "b");
+    assert_eq!(rows[0]["durationMs"], 8000.0);
+    let page: serde_json::Value = serde_json::from_str(
+        &v.answer("timeline", r#"{"id": "a", "offset": 1, "limit": 2}"#)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            page["total"].as_u64(),
+            page["rows"].as_array().map(Vec::len)
+        ),
+        (Some(4), Some(2))
+    );
+    assert_eq!(page["rows"][0]["type"], "llm_call");
+    assert_eq!(v.answer("header", r#"{"id": "nope"}"#).unwrap(), "null");
+    assert_eq!(
+        v.answer("findRow", r#"{"id": "a", "ref": "nope"}"#)
+            .unwrap(),
+        "-1"
+    );
+    let detail: serde_json::Value =
+        serde_json::from_str(&v.answer("event", r#"{"id": "a", "n": 1}"#).unwrap()).unwrap();
+    assert_eq!(detail["event"]["model"], "gpt-4o");
+    let drift = v
+        .answer("drift", r#"{"baseline": ["a"], "threshold": 0.5}"#)
+        .unwrap();
+    assert!(drift.contains("\"current\":{\"sessions\":1"), "{drift}");
+    let explained = v
+        .answer("explain", r#"{"id": "b", "style": "backend"}"#)
+        .unwrap();
+    assert!(
+        explained.contains("\"blocks\":[{\"kind\":\"heading\""),
+        "{explained}"
+    );
+    assert!(
+        v.answer("nope", "{}")
+            .unwrap_err()
+            .to_string()
+            .contains("unknown query")
+    );
+    assert!(v.answer("rows", "{oops").is_err());
+}
+
+#[test]
+fn reads_files_in_chunks_and_answers_the_host_queries() {
+    let lines: Vec<Vec<u8>> = trace()
+        .iter()
+        .map(crate::encode::ndjson::encode_line)
+        .collect();
+    let bytes = lines.concat();
+    let mut v = TraceView::default();
+    let (a, b) = bytes.split_at(bytes.len() / 2 + 3);
+    let read = v.read(a).unwrap() + v.read(b).unwrap();
+    let finished: serde_json::Value =
+        serde_json::from_str(&v.answer("finish", "{}").unwrap()).unwrap();
+    assert_eq!(finished["format"], "ndjson");
+    assert!(
+        read <= 8 && v.event_count() == 8,
+        "the last line completes at the end"
+    );
+    assert_eq!(
+        v.answer("counts", "{}").unwrap(),
+        r#"{"events":8,"sessions":2}"#
+    );
+    assert!(v.read(b"{not json\n").is_ok_and(|n| n == 0));
+    assert!(
+        v.answer("finish", "{}").is_err() || v.event_count() == 8,
+        "a bad line is an error or a warning, never an event"
+    );
+    let again = format!(
+        r#"{{"events": [{}]}}"#,
+        String::from_utf8(lines[1].clone()).unwrap().trim()
+    );
+    assert_eq!(v.answer("clear", "{}").unwrap(), "null");
+    assert_eq!(
+        v.answer("counts", "{}").unwrap(),
+        r#"{"events":0,"sessions":0}"#
+    );
+    assert_eq!(v.answer("pushNew", &again).unwrap(), r#"["a"]"#);
+    assert_eq!(v.answer("pushNew", &again).unwrap(), "[]", "held already");
+    assert_eq!(v.event_count(), 1);
 }

@@ -1,11 +1,11 @@
 //! A session's timeline (runs nested by `parent_run_id`, each event under its run, a run's
 //! end folded into its start), its header, and one event's detail.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::list::{SessionRow, row_of};
+use super::list::row_of;
 use super::{TraceView, time_ms, tool_name};
 use crate::analysis::cost::session_cost;
 use crate::model::{Event, EventType};
@@ -65,9 +65,22 @@ pub struct TimelinePage {
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionHeader {
-    /// The list's row (its `models` are all of them here).
-    #[serde(flatten)]
-    pub row: SessionRow,
+    /// The session's key.
+    pub id: String,
+    /// The agent's name, or empty.
+    pub agent: String,
+    /// The session's status by the core's rule.
+    pub status: &'static str,
+    /// Epoch ms of its earliest event.
+    pub first: Option<f64>,
+    /// From its earliest to its latest event.
+    pub duration_ms: f64,
+    /// Events held.
+    pub events: usize,
+    /// Errors by the core's rule.
+    pub errors: u64,
+    /// Every model named, in first-seen order.
+    pub models: Vec<String>,
     /// Input tokens.
     pub tokens_in: u64,
     /// Output tokens.
@@ -166,55 +179,66 @@ pub fn step_label(e: &Event) -> String {
     }
 }
 
-/// How deep each run sits, following `parent_run_id` (cycles cut).
-fn depths(parents: &HashMap<&str, &str>) -> HashMap<String, usize> {
-    let mut out = HashMap::new();
-    for &run in parents.keys() {
-        let (mut d, mut seen, mut at) = (1, HashSet::from([run]), run);
-        while let Some(&p) = parents.get(at) {
-            if !seen.insert(p) || d >= MAX_DEPTH {
-                break;
-            }
-            d += 1;
-            at = p;
-        }
-        out.insert(run.to_owned(), d);
-    }
-    out
+/// What a timeline needs to know of one run.
+#[derive(Clone, Copy, Default)]
+struct Run {
+    /// Index of the parent run.
+    parent: Option<usize>,
+    /// The event index of its end, and whether it has a start.
+    end: Option<u32>,
+    started: bool,
 }
 
-fn build(view: &TraceView, key: &str, order: &[u32]) -> Timeline {
-    let mut parents: HashMap<&str, &str> = HashMap::new();
-    let mut ends: HashMap<&str, u32> = HashMap::new();
-    let mut started: HashSet<&str> = HashSet::new();
+/// How deep a run sits: 1 at the root, one more per parent (cycles and very deep
+/// nesting cut at [`MAX_DEPTH`]).
+fn depth(runs: &[Run], run: usize) -> usize {
+    let (mut d, mut seen, mut at) = (1, vec![run], run);
+    while let Some(p) = runs[at].parent {
+        if seen.contains(&p) || d >= MAX_DEPTH {
+            break;
+        }
+        seen.push(p);
+        d += 1;
+        at = p;
+    }
+    d
+}
+
+/// The runs of a session, by id (`HashMap<String, usize>`, as everywhere in the view).
+fn runs_of(view: &TraceView, order: &[u32]) -> (HashMap<String, usize>, Vec<Run>) {
+    let (mut ids, mut runs): (HashMap<String, usize>, Vec<Run>) = (HashMap::new(), Vec::new());
+    let mut index = |id: &str, runs: &mut Vec<Run>| {
+        let n = ids.len();
+        *ids.entry(id.to_owned()).or_insert_with(|| {
+            runs.push(Run::default());
+            n
+        })
+    };
     for &i in order {
         let e = view.event(i);
         let Some(run) = e.run_id.as_deref().filter(|r| !r.is_empty()) else {
             continue;
         };
-        parents.entry(run).or_insert("");
+        let r = index(run, &mut runs);
         if let Some(p) = e
             .parent_run_id
             .as_deref()
             .filter(|p| !p.is_empty() && *p != run)
         {
-            parents
-                .entry(run)
-                .and_modify(|v| {
-                    if v.is_empty() {
-                        *v = p
-                    }
-                })
-                .or_insert(p);
+            let p = index(p, &mut runs);
+            runs[r].parent = runs[r].parent.or(Some(p));
         }
         match e.event_type {
-            EventType::RunEnd => drop(ends.insert(run, i)),
-            EventType::RunStart => drop(started.insert(run)),
+            EventType::RunEnd => runs[r].end = Some(i),
+            EventType::RunStart => runs[r].started = true,
             _ => {}
         }
     }
-    parents.retain(|_, p| !p.is_empty());
-    let deep = depths(&parents);
+    (ids, runs)
+}
+
+fn build(view: &TraceView, key: &str, order: &[u32]) -> Timeline {
+    let (ids, runs) = runs_of(view, order);
     let t0 = view.session(key).and_then(|s| s.first).unwrap_or(0.0);
     let mut t = Timeline {
         key: key.to_owned(),
@@ -222,27 +246,23 @@ fn build(view: &TraceView, key: &str, order: &[u32]) -> Timeline {
     };
     for &i in order {
         let e = view.event(i);
-        let run = e.run_id.as_deref().unwrap_or("");
-        let depth = if run.is_empty() {
-            0
-        } else {
-            deep.get(run).copied().unwrap_or(1)
-        };
-        if e.event_type == EventType::RunEnd && started.contains(run) {
+        let run_id = e.run_id.as_deref().unwrap_or("");
+        let run = ids.get(run_id).map(|&r| (r, runs[r]));
+        if e.event_type == EventType::RunEnd && run.is_some_and(|(_, r)| r.started) {
             continue;
         }
         let at = time_ms(e);
         let start = at.map_or(0.0, |v| v - t0);
         let (mut dur, mut error) = (e.duration_ms, view.facts(i).error);
-        if e.event_type == EventType::RunStart {
-            if let Some(&end) = ends.get(run) {
-                let end_event = view.event(end);
-                dur = end_event
-                    .duration_ms
-                    .or_else(|| Some(time_ms(end_event)? - at?));
-                error |= view.facts(end).failed_end;
-            }
+        if let (EventType::RunStart, Some((_, Run { end: Some(end), .. }))) = (&e.event_type, run) {
+            let end_event = view.event(end);
+            dur = end_event
+                .duration_ms
+                .or_else(|| Some(time_ms(end_event)? - at?));
+            error |= view.facts(end).failed_end;
         }
+        let depth = run.map_or(0, |(r, _)| depth(&runs, r))
+            - usize::from(run.is_some() && e.event_type == EventType::RunStart);
         let n = t.rows.len();
         t.span = t
             .span
@@ -251,11 +271,7 @@ fn build(view: &TraceView, key: &str, order: &[u32]) -> Timeline {
             n,
             kind: e.event_type.as_str().to_owned(),
             label: step_label(e),
-            depth: if e.event_type == EventType::RunStart {
-                depth.saturating_sub(1)
-            } else {
-                depth
-            },
+            depth,
             start,
             dur: dur.filter(|d| d.is_finite()),
             error,
@@ -264,7 +280,7 @@ fn build(view: &TraceView, key: &str, order: &[u32]) -> Timeline {
                 .clone()
                 .filter(|id| !id.is_empty())
                 .unwrap_or_else(|| format!("@{n}")),
-            run: run.to_owned(),
+            run: run_id.to_owned(),
         });
         t.index.push(i);
     }
@@ -325,10 +341,16 @@ impl TraceView {
             .cloned()
             .collect();
         let cost = session_cost(&priced, self.pricing());
-        let mut row = row_of(s);
-        row.models.clone_from(&s.models);
+        let row = row_of(s);
         Some(SessionHeader {
-            row,
+            id: row.id,
+            agent: row.agent,
+            status: row.status,
+            first: row.first,
+            duration_ms: row.duration_ms,
+            events: row.events,
+            errors: row.errors,
+            models: s.models.clone(),
             tokens_in: s.tokens_in,
             tokens_out: s.tokens_out,
             tools: s.tools.clone(),

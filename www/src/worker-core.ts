@@ -17,7 +17,7 @@ let loading: Promise<unknown> | undefined;
 const post = (msg: Response | Progress) => (self as unknown as Worker).postMessage(msg);
 
 function progress(bytes: number, total: number, done: boolean): void {
-  post({ notify: "progress", bytes, total, events: view.eventCount, sessions: view.sessionCount, done });
+  post({ notify: "progress", bytes, total, ...view.counts(), done });
 }
 
 function reset(name: string): void {
@@ -40,7 +40,7 @@ async function load(params: { source: Source; append?: boolean }) {
   try {
     const { format, warnings } = await run;
     progress(0, 0, true);
-    return { events: view.eventCount, sessions: view.sessionCount, format, warnings, name: trace.sourceName };
+    return { ...view.counts(), format, warnings, name: trace.sourceName };
   } finally {
     loading = undefined;
   }
@@ -61,7 +61,7 @@ const builtins: Record<string, (params: any) => unknown> = {
   append(params: { events: WireEvent[]; reset?: string }) {
     if (typeof params.reset === "string") reset(params.reset);
     const changed = view.pushNew(params.events);
-    return { events: view.eventCount, sessions: view.sessionCount, changed };
+    return { ...view.counts(), changed };
   },
   /** Drops everything (a file that failed to open leaves nothing half-read behind). */
   clear: () => reset(""),
@@ -76,7 +76,7 @@ const builtins: Record<string, (params: any) => unknown> = {
   /** The timeline position of an event reference (event id, `@n` or `run:<id>`), for deep links. */
   findRow: (params: { id: string; ref: string }) => view.findRow(params.id, params.ref),
   event: (params: { id: string; n: number }) => view.event(params.id, params.n),
-  info: () => ({ events: view.eventCount, sessions: view.sessionCount, name: trace.sourceName, loading: loading !== undefined }),
+  info: () => ({ ...view.counts(), name: trace.sourceName, loading: loading !== undefined }),
 };
 
 /** Answers one call from the shell. */

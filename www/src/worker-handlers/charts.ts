@@ -1,7 +1,9 @@
-// charts.data: what the charts draw, from the core (agentlens::view::charts): totals,
-// tokens and cost by model and over time, the latency distribution, tool usage.
+// charts.data: what the charts draw, from the core (agentlens::view::charts): the
+// statistics engine's answer over the chosen sessions (totals, errors, models, tools,
+// latency) with tokens and cost over time, the latency histogram, and the models and
+// tools in display order. Here its parts are only picked out.
 import type { HeldTrace } from "../contract";
-import { paramsOf, stringList, type Result } from "./result";
+import { fail, paramsOf, stringList, type Result } from "./result";
 
 export interface Latency {
   count: number;
@@ -58,10 +60,38 @@ export type ChartsData = Result<{
 
 /** `{sessionIds}` → totals, by model, over time, latency and tools for those sessions. */
 export function chartsData(trace: HeldTrace, params: unknown): ChartsData {
+  let data;
   try {
-    const data = trace.view.charts<Omit<Extract<ChartsData, { ok: true }>, "ok">>(stringList(paramsOf(params).sessionIds));
-    return data ? { ok: true, ...data } : { ok: false, error: "No sessions selected." };
+    data = trace.view.charts(stringList(paramsOf(params).sessionIds));
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return fail(e);
   }
+  if (!data) return { ok: false, error: "No sessions selected." };
+  const s = data.stats;
+  return {
+    ok: true,
+    sessions: data.sessions,
+    totals: {
+      events: s.total_events,
+      tokens_in: s.tokens_in,
+      tokens_out: s.tokens_out,
+      total_cost: s.total_cost,
+      errors: s.errors,
+      error_rate: s.error_rate,
+      tool_calls: s.tool_calls,
+      tool_failures: s.tool_failures,
+      tool_failure_rate: s.tool_failure_rate,
+    },
+    unmatchedModels: s.unmatched_models,
+    byModel: data.models.map((model) => {
+      const m = s.models[model]!;
+      return { model, calls: m.calls, tokens_in: m.tokens_in, tokens_out: m.tokens_out, total_cost: m.total_cost };
+    }),
+    overTime: data.overTime,
+    latency: { stats: s.latency, histogram: data.histogram.bins, overflow: data.histogram.overflow },
+    tools: data.tools.map((tool) => {
+      const t = s.tools[tool]!;
+      return { tool, calls: t.calls, failures: t.failures, failure_rate: t.failure_rate };
+    }),
+  };
 }

@@ -4,6 +4,7 @@
  * Answers are the core's (`agentlens::view`), parsed from the JSON it returns; nothing
  * here decides what an event means. Internal: the viewer is its only user.
  */
+import type { SessionStats } from "../analysis/cost-types.js";
 import { analysisWasm } from "../analysis/wasm.js";
 
 /** A filter of the session list (all fields optional). */
@@ -95,25 +96,31 @@ export interface ViewExplained {
   blocks: ExplainBlock[];
 }
 
-/** The redacted trace file. */
-export interface ViewRedacted {
-  bytes: Uint8Array;
-  events: number;
-  report: Record<string, unknown>;
+/** The Charts tab's data: the statistics engine's answer with tokens and cost over time and the latency histogram. */
+export interface ViewCharts {
+  sessions: number;
+  stats: SessionStats;
+  /** The models of `stats`, most tokens first; its tools, most calls first. */
+  models: string[];
+  tools: string[];
+  overTime: { bucketMs: number; buckets: { startMs: number; tokens_in: number; tokens_out: number; cost: number }[] };
+  histogram: { bins: { fromMs: number; toMs: number; count: number }[]; overflow: number };
 }
 
-const parse = <T>(json: string): T => JSON.parse(json) as T;
-const ids = (keys: readonly string[]) => JSON.stringify(keys);
+type RedactionOptions = { extraKeys?: string[]; extraPatterns?: { name: string; regex: string }[] };
 
 /** A trace held in the analysis wasm for the viewer. Call `free()` when done. */
 export class TraceView {
   private readonly inner = new (analysisWasm().TraceViewWasm)();
 
-  get eventCount(): number {
-    return this.inner.eventCount;
+  /** One query of the core (`agentlens::view::query`), its answer parsed. */
+  private ask<T>(query: string, args: object = {}): T {
+    return JSON.parse(this.inner.ask(query, JSON.stringify(args))) as T;
   }
-  get sessionCount(): number {
-    return this.inner.sessionCount;
+
+  /** Events and sessions held. */
+  counts(): { events: number; sessions: number } {
+    return this.ask("counts");
   }
   /** Reads the next chunk of a trace file; returns how many events it completed. */
   push(bytes: Uint8Array): number {
@@ -121,65 +128,68 @@ export class TraceView {
   }
   /** Ends the file: its detected format and the importer's warnings. */
   finish(): { format: string; warnings: string[] } {
-    return parse(this.inner.finish());
+    return this.ask("finish");
   }
-  /** Adds wire events not already held; returns the keys of the sessions that changed. */
+  /** Adds wire events not already added this way; returns the keys of the sessions that changed. */
   pushNew(events: readonly unknown[]): string[] {
-    return parse(this.inner.pushNewJson(JSON.stringify(events)));
+    return this.ask("pushNew", { events });
   }
+  /** Drops every event. */
   clear(): void {
-    this.inner.clear();
+    this.ask("clear");
   }
   sessionIds(): string[] {
-    return parse(this.inner.sessionIdsJson());
+    return this.ask("sessions");
   }
   /** Applies a filter; the keys that pass, and `rows` pages through them. */
   filter(filter: ViewFilter): string[] {
-    return parse(this.inner.filter(JSON.stringify(filter)));
+    return this.ask("filter", filter);
   }
   rows(offset: number, limit: number): ViewSessionRow[] {
-    return parse(this.inner.rows(offset, limit));
+    return this.ask("rows", { offset, limit });
   }
   facets(): ViewFacets {
-    return parse(this.inner.facets());
+    return this.ask("facets");
   }
-  header(key: string): ViewSessionHeader | null {
-    return parse(this.inner.header(key));
+  header(id: string): ViewSessionHeader | null {
+    return this.ask("header", { id });
   }
-  timeline(key: string, offset: number, limit: number): { total: number; span: number; rows: ViewTimelineRow[] } | null {
-    return parse(this.inner.timeline(key, offset, limit));
+  timeline(id: string, offset: number, limit: number): { total: number; span: number; rows: ViewTimelineRow[] } | null {
+    return this.ask("timeline", { id, offset, limit });
   }
-  findRow(key: string, ref: string): number {
-    return this.inner.findRow(key, ref);
+  findRow(id: string, ref: string): number {
+    return this.ask("findRow", { id, ref });
   }
-  event(key: string, n: number): ViewEventDetail | null {
-    return parse(this.inner.event(key, n));
+  event(id: string, n: number): ViewEventDetail | null {
+    return this.ask("event", { id, n });
   }
-  /** The Charts tab (the shape of `agentlens::view::charts::ChartsData`); null without a known session. */
-  charts<T>(keys: readonly string[]): T | null {
-    return parse(this.inner.charts(ids(keys)));
+  /** Null without a known session among `ids`. */
+  charts(ids: readonly string[]): ViewCharts | null {
+    return this.ask("charts", { ids });
   }
-  alerts<T>(rules: string, keys?: readonly string[]): T {
-    return parse(this.inner.alerts(rules, keys ? ids(keys) : undefined));
+  /** The shape of `agentlens::view::panels::Alerts`. */
+  alerts<T>(rules: string, ids?: readonly string[]): T {
+    return this.ask("alerts", ids ? { rules, ids } : { rules });
   }
-  compliance<T>(policy: string, keys: readonly string[], checkedAtMs: number): T {
-    return parse(this.inner.compliance(policy, ids(keys), checkedAtMs));
+  compliance<T>(policy: string, ids: readonly string[], checkedAtMs: number): T {
+    return this.ask("compliance", { policy, ids, checkedAtMs });
   }
-  driftSplit<T>(keys: readonly string[], percent: number, threshold: number): T {
-    return parse(this.inner.driftSplit(ids(keys), percent, threshold));
+  driftSplit<T>(ids: readonly string[], percent: number, threshold: number): T {
+    return this.ask("driftSplit", { ids, percent, threshold });
   }
   /** `current` absent: every session not in the baseline. */
   drift<T>(baseline: readonly string[], current: readonly string[] | undefined, threshold: number): T {
-    return parse(this.inner.drift(ids(baseline), current ? ids(current) : undefined, threshold));
+    return this.ask("drift", current ? { baseline, current, threshold } : { baseline, threshold });
   }
-  explain(key: string, style: "sdk" | "backend"): ViewExplained {
-    return parse(this.inner.explain(key, style));
+  explain(id: string, style: "sdk" | "backend"): ViewExplained {
+    return this.ask("explain", { id, style });
   }
-  redactionPreview<T>(options: { extraKeys?: string[]; extraPatterns?: { name: string; regex: string }[] }): T {
-    return parse(this.inner.redactionPreview(JSON.stringify(options)));
+  redactionPreview<T>(options: RedactionOptions): T {
+    return this.ask("redactionPreview", options);
   }
-  redactedNdjson(options: { extraKeys?: string[]; extraPatterns?: { name: string; regex: string }[] }, producer: string): ViewRedacted {
-    return this.inner.redactedNdjson(JSON.stringify(options), producer) as ViewRedacted;
+  /** Every event redacted, as an NDJSON trace file (header, then one line per event). */
+  redactedNdjson(options: RedactionOptions, producer: string): Uint8Array {
+    return this.inner.redactedNdjson(JSON.stringify(options), producer);
   }
   free(): void {
     this.inner.free();
