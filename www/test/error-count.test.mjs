@@ -6,14 +6,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import "@agentlens/sdk/analysis";
-import { analysisWasm } from "@agentlens/sdk/internal";
+import { sessionStats } from "@agentlens/sdk/analysis";
 import { openPage, repoRoot, skipBrowser, waitForLoad, viewerFixture } from "./support.mjs";
 import { ndjsonTrace, sessionEvents } from "./traces.mjs";
 
 const fx = viewerFixture({ "/t.ndjson": { body: ndjsonTrace(12, 14) } });
-/** Errors among `events` by the core's facts (bit 0), asked of the wasm from Node. */
-const countErrors = (events) => [...analysisWasm().eventFacts(JSON.stringify(events))].filter((f) => f & 1).length;
+/** Errors among `events` by the core's rule, asked of its statistics engine from Node. */
+const countErrors = (events) => sessionStats(events).errors;
 
 /** What deciding an event's meaning looks like in TypeScript. */
 const RULES = [
