@@ -61,8 +61,18 @@ fn keys(args: &Value, key: &str) -> Option<Vec<String>> {
     )
 }
 
+/// `value` as JSON. Written out rather than `serde_json::to_string`, whose body each
+/// answer type would copy into the wasm: here only the call to `serialize` is per type.
 fn json<T: Serialize>(value: &T) -> Result<String, ViewError> {
-    serde_json::to_string(value).map_err(input)
+    let mut out = Vec::with_capacity(256);
+    let done = value.serialize(&mut serde_json::Serializer::new(&mut out));
+    text_of(out, done)
+}
+
+#[inline(never)]
+fn text_of(out: Vec<u8>, done: Result<(), serde_json::Error>) -> Result<String, ViewError> {
+    done.map_err(input)?;
+    String::from_utf8(out).map_err(input)
 }
 
 /// A drift answer, its report written by the report's own `to_json`.
@@ -113,10 +123,15 @@ impl TraceView {
                 *self = Self::new(std::mem::take(&mut self.pricing));
                 Ok("null".into())
             }
-            "filter" => json(&self.filter(&ListFilter::from_value(a))),
+            "filter" => json(&self.filter(&ListFilter::from_value(a)).to_vec()),
             "rows" => json(&self.rows_page(count(a, "offset"), count(a, "limit"))),
             "facets" => json(&self.facets()),
-            "sessions" => json(&self.session_ids().collect::<Vec<_>>()),
+            "sessions" => json(
+                &self
+                    .session_ids()
+                    .map(str::to_owned)
+                    .collect::<Vec<String>>(),
+            ),
             "header" => json(&self.header(text(a, "id"))),
             "timeline" => {
                 json(&self.timeline(text(a, "id"), count(a, "offset"), count(a, "limit")))
