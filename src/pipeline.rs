@@ -76,8 +76,10 @@ pub enum ConfigError {
         /// The option's name as the host spells it, with the path to the bad item if
         /// the value is a list (`redactPatterns[0].luhn`).
         option: String,
-        /// What it must be, and what it got (never a string's text).
+        /// What it must be.
         message: String,
+        /// What it got, if that can be shown (numbers and booleans; never a string's text).
+        got: Option<String>,
     },
     /// The per-event limit cannot fit in one request.
     EventLargerThanRequest {
@@ -94,7 +96,14 @@ impl fmt::Display for ConfigError {
             Self::Redact(e) => e.fmt(f),
             Self::Batch(e) => e.fmt(f),
             Self::Option { option, message } => write!(f, "invalid option {option}: {message}"),
-            Self::Value { option, message } => write!(f, "invalid option {option}: {message}"),
+            Self::Value {
+                option,
+                message,
+                got,
+            } => {
+                write!(f, "invalid option {option}: {message}")?;
+                got.as_ref().map_or(Ok(()), |g| write!(f, " (got {g})"))
+            }
             Self::EventLargerThanRequest {
                 max_event_bytes,
                 max_request_bytes,
@@ -120,8 +129,18 @@ impl ConfigError {
         }
     }
 
-    /// What is wrong, as a phrase that follows the option's name (`must be ...`).
+    /// What is wrong, as a phrase that follows the option's name (`must be ...`), with
+    /// the value it got when that can be shown.
     pub fn message(&self) -> String {
+        match self {
+            Self::Value { got: Some(g), .. } => format!("{} (got {g})", self.requirement()),
+            _ => self.requirement(),
+        }
+    }
+
+    /// [`ConfigError::message`] without the value: for hosts that name where the value
+    /// came from (an environment variable) and must not repeat it.
+    pub fn requirement(&self) -> String {
         match self {
             Self::Option { message, .. } | Self::Value { message, .. } => message.clone(),
             Self::EventLargerThanRequest {

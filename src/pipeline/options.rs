@@ -172,6 +172,15 @@ fn refuse(option: impl Into<String>, message: impl Into<String>) -> ConfigError 
     ConfigError::Value {
         option: option.into(),
         message: message.into(),
+        got: None,
+    }
+}
+
+fn refuse_got(option: impl Into<String>, message: &str, v: &Value) -> ConfigError {
+    ConfigError::Value {
+        option: option.into(),
+        message: message.into(),
+        got: Some(got(v)),
     }
 }
 
@@ -205,7 +214,7 @@ fn default_of(name: &str, c: &Config) -> Value {
 }
 
 fn bad(spec: &OptionSpec, v: &Value) -> ConfigError {
-    refuse(spec.name, format!("{} (got {})", spec.kind.must(), got(v)))
+    refuse_got(spec.name, spec.kind.must(), v)
 }
 
 fn number(spec: &OptionSpec, v: &Value, ok: impl Fn(f64) -> bool) -> Result<f64, ConfigError> {
@@ -276,10 +285,7 @@ fn pattern(at: &str, v: &Value) -> Result<PatternOption, ConfigError> {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
         Some(other) => {
-            return Err(refuse(
-                format!("{at}.luhn"),
-                format!("must be a boolean (got {})", got(other)),
-            ));
+            return Err(refuse_got(format!("{at}.luhn"), "must be a boolean", other));
         }
     };
     Ok(PatternOption {
@@ -452,9 +458,10 @@ impl Options {
             ("maxEventBytes", r.max_event_bytes, 256),
         ] {
             if v < min {
-                return Err(ConfigError::Option {
-                    option,
-                    message: format!("must be at least {min} (got {v})"),
+                return Err(ConfigError::Value {
+                    option: option.into(),
+                    message: format!("must be at least {min}"),
+                    got: Some(v.to_string()),
                 });
             }
         }

@@ -9,17 +9,18 @@ pub(crate) fn named(name: &str, message: &str) -> JsValue {
     err.into()
 }
 
-/// `agentlens: option "batchSize" must be ...`, with the option and the phrase after
-/// its name as `option` and `must`, for hosts that name an environment variable instead.
+/// `agentlens: option "batchSize" must be ... (got 0)`, with the option and the
+/// requirement (without the value) as `option` and `must`, for hosts that name an
+/// environment variable instead and must not repeat its value.
 pub(crate) fn config(err: &agentlens::pipeline::ConfigError) -> JsValue {
-    let (option, must) = (err.option(), err.message());
+    let option = err.option();
     let e = named(
         "AgentLensConfigError",
-        &format!("agentlens: option \"{option}\" {must}"),
+        &format!("agentlens: option \"{option}\" {}", err.message()),
     );
     let o: &js_sys::Object = e.unchecked_ref();
     crate::convert::set(o, "option", &option.into());
-    crate::convert::set(o, "must", &must.into());
+    crate::convert::set(o, "must", &err.requirement().into());
     e
 }
 

@@ -18,7 +18,7 @@ fn good(kind: Kind, default: Option<&Value>) -> Value {
 
 fn refusal(options: &Value) -> (String, String) {
     match Options::from_value(options) {
-        Err(ConfigError::Value { option, message }) => (option, message),
+        Err(e @ ConfigError::Value { .. }) => (e.option(), e.message()),
         other => panic!("{options} was not refused by name: {other:?}"),
     }
 }
@@ -145,6 +145,10 @@ fn ranges_are_checked_and_values_shown_except_strings() {
         assert!(message.contains(text), "{options}: {message}");
         assert!(!message.contains("SECRET"));
     }
+    // What a host shows when it names an environment variable: never the value.
+    let err = Options::from_value(&json!({ "sampleRate": 7 })).unwrap_err();
+    assert_eq!(err.requirement(), "must be a number in [0, 1]");
+    assert_eq!(err.message(), "must be a number in [0, 1] (got 7)");
 }
 
 #[test]

@@ -34,7 +34,6 @@ export class Fanout {
   private readonly driver: Driver;
   /** Ids from the same pipeline, a block per crossing. */
   readonly ids: IdPool;
-  private lastStats: SinkStats | undefined;
 
   /**
    * Builds the pipeline: the core checks `core` here (even with no exporter).
@@ -147,10 +146,9 @@ export class Fanout {
     );
   }
 
-  /** The core's accounting (each sink's and redaction's), the last known if the core cannot answer. */
+  /** The core's accounting: each sink's, and redaction's. */
   private sinkStats(): SinkStats {
-    this.lastStats = this.driver.sinkStats();
-    return this.lastStats;
+    return this.driver.sinkStats();
   }
 
   /**

@@ -184,6 +184,7 @@ for (const [env, variable, must] of envRefusals) {
         assert.equal(e.option, variable);
         assert.ok(e.message.includes(`environment variable ${variable}`), e.message);
         assert.match(e.message, must);
+        assert.ok(!e.message.includes("(got"), `the variable's value is never repeated: ${e.message}`);
         return true;
       },
     );
