@@ -41,7 +41,7 @@ export interface StoreOptions {
 export interface IngestResult {
   /** Records that changed the database: `stored_events + session_records`. */
   processed: number;
-  /** Records refused (not an object, or no valid session id). */
+  /** Records refused by the core (not an object, no valid session id, or a session id the redaction rules change). */
   skipped: number;
   /** Records already there, which changed nothing: `duplicate_events + unchanged_session_records`. */
   duplicates: number;
@@ -55,7 +55,7 @@ export interface IngestResult {
   unchanged_session_records: number;
   /** Payload fields cut to the field size limit. */
   truncated_fields: number;
-  /** The records as stored (normalised and redacted), in batch order, duplicates left out. */
+  /** The records as stored (normalised and redacted by the core), in batch order, duplicates left out; parsed when read. */
   events: WireEvent[];
 }
 
