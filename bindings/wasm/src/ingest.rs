@@ -50,12 +50,11 @@ fn refused(err: &IngestError) -> JsValue {
     e
 }
 
-/// The rules and limits of one store, compiled once.
+/// The rules of one store, compiled once.
 #[wasm_bindgen]
 pub struct IngestorWasm {
     redactor: Redactor,
     compress: bool,
-    max_events: usize,
 }
 
 #[wasm_bindgen]
@@ -63,23 +62,20 @@ impl IngestorWasm {
     /// Compiles the redaction options (`maxFieldBytes` is the field limit). Throws
     /// `AgentLensConfigError` for a bad option or rule.
     #[wasm_bindgen(constructor)]
-    pub fn new(options_json: &str, compress: bool, max_events: u32) -> Result<Self, JsValue> {
+    pub fn new(options_json: &str, compress: bool) -> Result<Self, JsValue> {
         let config = PipelineOptions::from_json(options_json)
             .and_then(PipelineOptions::into_config)
             .map_err(|e| error::config(&e))?;
         let redactor =
             Redactor::new(config.redact).map_err(|e| error::config(&ConfigError::Redact(e)))?;
-        Ok(Self {
-            redactor,
-            compress,
-            max_events: max_events as usize,
-        })
+        Ok(Self { redactor, compress })
     }
 
     /// Ingests `bytes` read as `format`: `events` (`{"events":[…]}`), `array` (a JSON
     /// array of events) or `trace` (any format the importer reads, gzipped or not).
     /// `nowMs` dates events without a time; `seed` (two random 32-bit words) draws the
-    /// ids of events without one. Returns `IngestBatch`; throws as `refused` says.
+    /// ids of events without one; more than `maxEvents` elements refuse the whole call.
+    /// Returns `IngestBatch`; throws as `refused` says.
     #[wasm_bindgen(unchecked_return_type = "IngestBatch")]
     pub fn ingest(
         &self,
@@ -87,6 +83,7 @@ impl IngestorWasm {
         bytes: &[u8],
         now_ms: f64,
         seed: &[u32],
+        max_events: u32,
     ) -> Result<JsValue, JsValue> {
         let seed = seed
             .iter()
@@ -96,7 +93,7 @@ impl IngestorWasm {
             now: UnixNanos::from_unix_ms(now_ms),
             seed,
             compress: self.compress,
-            max_events: self.max_events,
+            max_events: max_events as usize,
         };
         let batch = match format {
             "array" => ingest::ingest_array(bytes, &options),
