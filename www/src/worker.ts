@@ -1,6 +1,6 @@
 // The Web Worker's entry. @agentlens/sdk/analysis initialises its wasm with a top-level await;
 // messages that arrive before a module worker's listener exists are lost, so the listener
-// is installed first and queues calls until the store and the wasm are loaded.
+// is installed first and queues calls until the wasm and the trace view are loaded.
 import type { Request } from "./protocol";
 
 const queued: MessageEvent<Request>[] = [];

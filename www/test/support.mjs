@@ -105,12 +105,13 @@ export async function waitForLoad(page, timeout = 60_000) {
 
 /**
  * Bundles one viewer source file (TypeScript) for Node with esbuild and imports it;
- * `@agentlens/sdk/analysis` stays an import of the built package's Node entry.
+ * `@agentlens/sdk/analysis` and `@agentlens/sdk/internal` stay imports of the built
+ * package's Node entries.
  */
 export async function importSource(relPath) {
   const { build } = await import("esbuild");
   const { pathToFileURL } = await import("node:url");
-  const analysisEntry = fileURLToPath(import.meta.resolve("@agentlens/sdk/analysis"));
+  const entries = { "@agentlens/sdk/analysis": import.meta.resolve("@agentlens/sdk/analysis"), "@agentlens/sdk/internal": import.meta.resolve("@agentlens/sdk/internal") };
   const out = mkdtempSync(join(tmpdir(), "agentlens-src-"));
   try {
     const outfile = join(out, "module.mjs");
@@ -122,7 +123,7 @@ export async function importSource(relPath) {
       platform: "node",
       conditions: ["node"],
       logLevel: "error",
-      plugins: [{ name: "built-agentlens-analysis", setup: (b) => b.onResolve({ filter: /^agentlens\/analysis$/ }, () => ({ path: analysisEntry, external: true })) }],
+      plugins: [{ name: "built-agentlens-sdk", setup: (b) => b.onResolve({ filter: /^@agentlens\/sdk\/(analysis|internal)$/ }, (args) => ({ path: entries[args.path], external: true })) }],
     });
     return await import(pathToFileURL(outfile).href);
   } finally {
