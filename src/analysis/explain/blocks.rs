@@ -181,3 +181,133 @@ pub fn blocks(markdown: &str) -> Vec<Block> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::explain::{explain, explain_backend};
+    use crate::model::{DecisionTrace, Event, EventType};
+    use crate::time::UnixNanos;
+
+    fn text(line: &Line) -> String {
+        line.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    fn session() -> Vec<Event> {
+        let mut start = Event::new(EventType::SessionStart, "s1", UnixNanos(0));
+        start.agent_name = Some("<img src=x onerror=alert(1)>".into());
+        let mut llm = Event::new(EventType::LlmCall, "s1", UnixNanos(1_000_000));
+        llm.model = Some("gpt-4o".into());
+        (llm.tokens_in, llm.tokens_out) = (Some(5), Some(6));
+        llm.input_data = Some(serde_json::json!({"prompt": "2*3*4 <b>"}));
+        let mut why = Event::new(EventType::Decision, "s1", UnixNanos(2_000_000));
+        why.decision_trace = Some(DecisionTrace {
+            reasoning: "**why** not".into(),
+            ..DecisionTrace::default()
+        });
+        vec![start, llm, why]
+    }
+
+    #[test]
+    fn sdk_explanation_reads_as_heading_facts_and_a_numbered_timeline() {
+        let b = blocks(&explain(&session()));
+        let [
+            Block::Heading { level: 2, text: h },
+            Block::Paragraph { lines },
+            Block::Heading { level: 3, .. },
+            Block::List {
+                ordered: true,
+                start: 1,
+                items,
+            },
+        ] = b.as_slice()
+        else {
+            panic!("{b:?}");
+        };
+        assert_eq!(
+            text(h),
+            "Session Explanation: <img src=x onerror=alert(1)>",
+            "markup stays text"
+        );
+        assert_eq!(lines.len(), 4);
+        assert_eq!(
+            lines[0][0],
+            Span {
+                text: "Session ID:".into(),
+                mark: Mark::Strong
+            }
+        );
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].len(), 2, "the call and its tokens line");
+        assert!(
+            items[0][0]
+                .iter()
+                .any(|s| s.text == "llm_call" && s.mark == Mark::Strong)
+        );
+        assert!(text(&items[0][1]).starts_with("📊 Tokens: 5 in / 6 out"));
+    }
+
+    #[test]
+    fn backend_explanation_reads_as_steps_with_their_lists_and_a_summary() {
+        let b = blocks(&explain_backend(&session()));
+        assert!(matches!(&b[0], Block::Heading { level: 2, .. }));
+        let steps: Vec<&Block> = b
+            .iter()
+            .filter(
+                |x| matches!(x, Block::Paragraph { lines } if text(&lines[0]).starts_with("Step ")),
+            )
+            .collect();
+        assert_eq!(steps.len(), 2);
+        let Some(Block::List {
+            ordered: false,
+            items,
+            ..
+        }) = b.iter().find(|x| matches!(x, Block::List { .. }))
+        else {
+            panic!("{b:?}");
+        };
+        assert_eq!(
+            items[0][0][0],
+            Span {
+                text: "Input:".into(),
+                mark: Mark::Em
+            }
+        );
+        // As Markdown reads it: `2*3*4` has an emphasised 3; the tag stays text.
+        assert_eq!(text(&items[0][0]), "Input: \"234 <b>\"");
+        assert_eq!(items[0][0][2].mark, Mark::Em);
+        assert!(matches!(b.last(), Some(Block::List { .. })), "the summary");
+    }
+
+    #[test]
+    fn spans_mark_pairs_and_leave_lone_markers_as_text() {
+        assert_eq!(
+            spans("a **b** *c* d"),
+            vec![
+                Span {
+                    text: "a ".into(),
+                    mark: Mark::Plain
+                },
+                Span {
+                    text: "b".into(),
+                    mark: Mark::Strong
+                },
+                Span {
+                    text: " ".into(),
+                    mark: Mark::Plain
+                },
+                Span {
+                    text: "c".into(),
+                    mark: Mark::Em
+                },
+                Span {
+                    text: " d".into(),
+                    mark: Mark::Plain
+                },
+            ]
+        );
+        assert_eq!(text(&spans("5 * 3 and ** alone")), "5 * 3 and ** alone");
+        assert!(spans("").is_empty());
+        assert_eq!(blocks("").len(), 0);
+    }
+}
