@@ -19,8 +19,8 @@
 //! | `charts` | `ids` | [`ChartsData`](super::charts::ChartsData) or `null` |
 //! | `alerts` | `rules`, `ids`? | [`Alerts`](super::panels::Alerts) |
 //! | `compliance` | `policy`, `ids`, `checkedAtMs` | [`Compliance`](super::panels::Compliance) |
-//! | `driftSplit` | `ids`, `percent`, `threshold` | [`Drift`](super::panels::Drift) |
-//! | `drift` | `baseline`, `current`? (absent: the rest), `threshold` | [`Drift`](super::panels::Drift) |
+//! | `driftSplit` | `ids`, `percent`, `threshold` | [`Drift`] |
+//! | `drift` | `baseline`, `current`? (absent: the rest), `threshold` | [`Drift`] |
 //! | `explain` | `id`, `style` | [`Explained`](super::panels::Explained) |
 //! | `redactionPreview` | `extraKeys`, `extraPatterns` | [`Preview`](super::redaction::Preview) |
 

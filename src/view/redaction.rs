@@ -1,7 +1,9 @@
 //! The held trace redacted as a trace file would be (each event sanitised: redacted by
-//! key and pattern, truncated, fitted to the event limit; see [`crate::redact::event`]),
-//! with the default rules plus the user's extra keys and patterns: a preview (counts over
-//! every event, and what changes in a sample) and the redacted NDJSON file.
+//! key and pattern, truncated, fitted to the event limit; see [`crate::redact::sanitize`]
+//! and [`crate::redact::fit_event`]), with the default rules plus the user's extra keys
+//! and patterns: a preview (counts over every event, and what changes in a sample) and
+//! the redacted NDJSON file. Unlike the pipeline, it mints no ids for events without one:
+//! the saved file holds the events as they were read, less what the rules remove.
 
 use std::collections::BTreeMap;
 
