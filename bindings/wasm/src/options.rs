@@ -7,7 +7,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::convert;
 
-/// Every pipeline option's default, by its host name (`agentlens::pipeline::Options::defaults`).
+/// Every pipeline option's default, by its host name (`agentlens::pipeline::Options::defaults`),
+/// for the CLI's `agentlens config`. Analysis build (the SDK reads `pipelineOptions`).
+#[cfg(feature = "analysis")]
 #[wasm_bindgen(js_name = pipelineDefaults, unchecked_return_type = "Record<string, unknown>")]
 pub fn pipeline_defaults() -> JsValue {
     convert::to_js(&Options::defaults())
