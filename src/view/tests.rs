@@ -211,7 +211,7 @@ fn timeline_is_in_time_order_with_runs_nested_and_ends_folded() {
     assert_eq!(v.timeline("s", 1, 1).unwrap().rows.len(), 1);
     let detail = v.event_detail("s", 2).unwrap();
     assert_eq!(detail.event.model.as_deref(), Some("gpt-4o"));
-    assert!(detail.cost.is_some_and(|c| c.matched && c.total > 0.0));
+    assert!(detail.cost.is_some_and(|c| c.matched && c.total_cost > 0.0));
 }
 
 #[test]

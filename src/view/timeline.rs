@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::list::row_of;
 use super::{TraceView, time_ms, tool_name};
-use crate::analysis::cost::session_cost;
+use crate::analysis::cost::{EventCost, event_cost, session_cost};
 use crate::model::{Event, EventType};
 
 /// Nesting deeper than this is drawn at this depth (and cycles end here).
@@ -104,22 +104,8 @@ pub struct EventDetail<'a> {
     pub row: TimelineRow,
     /// The event, in the wire shape.
     pub event: &'a Event,
-    /// Its cost, when it names a model or counts tokens.
-    pub cost: Option<EventCostShown>,
-}
-
-/// One event's price.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EventCostShown {
-    /// In USD.
-    pub total: f64,
-    /// Whether its model has a price.
-    pub matched: bool,
-    /// The price's model name.
-    pub pricing_key: Option<String>,
-    /// The model, when it has no price.
-    pub unmatched: Vec<String>,
+    /// Its cost, when it names a model.
+    pub cost: Option<EventCost>,
 }
 
 /// The name a timeline shows for an event: the model of an LLM call, the tool of a tool
@@ -166,7 +152,11 @@ pub fn step_label(e: &Event) -> String {
                 .decision_trace
                 .as_ref()
                 .map_or("", |d| d.reasoning.as_str());
-            or_type(&r.chars().take(LABEL_CHARS).collect::<String>())
+            let cut = r
+                .char_indices()
+                .nth(LABEL_CHARS)
+                .map_or(r.len(), |(at, _)| at);
+            or_type(&r[..cut])
         }
         EventType::SessionStart => Some(some(&e.agent_name))
             .filter(|a| !a.is_empty())
@@ -366,19 +356,7 @@ impl TraceView {
         let t = self.timeline_of(key)?;
         let (row, i) = (t.rows.get(n)?.clone(), t.index[n]);
         let e = self.event(i);
-        let cost = (e.model.as_deref().is_some_and(|m| !m.is_empty())
-            || e.tokens_in.unwrap_or(0) > 0
-            || e.tokens_out.unwrap_or(0) > 0)
-            .then(|| {
-                let c = session_cost(std::slice::from_ref(e), self.pricing());
-                let one = c.event_costs.first();
-                EventCostShown {
-                    total: c.total_cost,
-                    matched: one.is_some_and(|x| x.matched),
-                    pricing_key: one.and_then(|x| x.pricing_key.clone()),
-                    unmatched: c.unmatched_models,
-                }
-            });
+        let cost = event_cost(e, self.pricing());
         Some(EventDetail {
             row,
             event: e,

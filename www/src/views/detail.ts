@@ -9,7 +9,8 @@ export interface EventDetail {
   row: TimelineRow;
   /** The event in the wire shape, as the core holds it. */
   event: Record<string, unknown>;
-  cost: { total: number; matched: boolean; pricingKey: string | null; unmatched: string[] } | null;
+  /** Its cost by the core's pricing, when it names a model. */
+  cost: { total_cost: number; matched: boolean; pricing_key: string | null } | null;
 }
 
 type Obj = Record<string, unknown>;
@@ -137,7 +138,7 @@ export function renderDetail(el: HTMLElement, d: EventDetail | null): void {
           ["Tokens in", String(tin)],
           ["Tokens out", String(tout)],
           ["Total tokens", String(tin + tout)],
-          ["Cost", d.cost ? (d.cost.matched ? `${fmtCost(d.cost.total)} (priced as ${d.cost.pricingKey ?? "?"})` : `no price for ${str(e.model) || "this model"}`) : undefined],
+          ["Cost", d.cost ? (d.cost.matched ? `${fmtCost(d.cost.total_cost)} (priced as ${d.cost.pricing_key ?? "?"})` : `no price for ${str(e.model) || "this model"}`) : undefined],
         ]),
       ),
     );

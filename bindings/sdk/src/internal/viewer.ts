@@ -73,7 +73,8 @@ export interface ViewTimelineRow {
 export interface ViewEventDetail {
   row: ViewTimelineRow;
   event: Record<string, unknown>;
-  cost: { total: number; matched: boolean; pricingKey: string | null; unmatched: string[] } | null;
+  /** Its cost (the cost engine's `EventCost`), when it names a model. */
+  cost: { total_cost: number; matched: boolean; pricing_key: string | null } | null;
 }
 
 /** Inline text of an explanation block. */
