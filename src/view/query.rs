@@ -97,32 +97,7 @@ impl TraceView {
         let a = &args;
         let ids = || keys(a, "ids").unwrap_or_default();
         match query {
-            "finish" => {
-                let (format, warnings) = self.end_read().map_err(input)?;
-                Ok(format!(
-                    "{{\"format\":{},\"warnings\":{}}}",
-                    json(&format)?,
-                    json(&warnings)?
-                ))
-            }
-            "pushNew" => {
-                let items = a
-                    .get("events")
-                    .and_then(Value::as_array)
-                    .map(Vec::as_slice)
-                    .unwrap_or_default();
-                let events = items.iter().filter_map(|v| decode_event(v.clone()).ok());
-                json(&self.push_new(events.collect::<Vec<_>>()))
-            }
-            "counts" => Ok(format!(
-                "{{\"events\":{},\"sessions\":{}}}",
-                self.event_count(),
-                self.session_count()
-            )),
-            "clear" => {
-                *self = Self::new(std::mem::take(&mut self.pricing));
-                Ok("null".into())
-            }
+            "finish" | "pushNew" | "counts" | "clear" => self.answer_host(query, a),
             "filter" => json(&self.filter(&ListFilter::from_value(a)).to_vec()),
             "rows" => json(&self.rows_page(count(a, "offset"), count(a, "limit"))),
             "facets" => json(&self.facets()),
@@ -170,6 +145,39 @@ impl TraceView {
                 json(&self.explain(text(a, "id"), style)?)
             }
             "redactionPreview" => json(&self.redaction_preview(&RedactionOptions::from_value(a))?),
+            _ => Err(ViewError::Input(format!("unknown query {query:?}"))),
+        }
+    }
+
+    /// The queries about the trace as a whole: ending a file, adding events, counts.
+    fn answer_host(&mut self, query: &str, a: &Value) -> Result<String, ViewError> {
+        match query {
+            "finish" => {
+                let (format, warnings) = self.end_read().map_err(input)?;
+                Ok(format!(
+                    "{{\"format\":{},\"warnings\":{}}}",
+                    json(&format)?,
+                    json(&warnings)?
+                ))
+            }
+            "pushNew" => {
+                let items = a
+                    .get("events")
+                    .and_then(Value::as_array)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let events = items.iter().filter_map(|v| decode_event(v.clone()).ok());
+                json(&self.push_new(events.collect::<Vec<_>>()))
+            }
+            "counts" => Ok(format!(
+                "{{\"events\":{},\"sessions\":{}}}",
+                self.event_count(),
+                self.session_count()
+            )),
+            "clear" => {
+                *self = Self::new(std::mem::take(&mut self.pricing));
+                Ok("null".into())
+            }
             _ => Err(ViewError::Input(format!("unknown query {query:?}"))),
         }
     }
