@@ -21,10 +21,12 @@ use crate::time::Millis;
 
 mod options;
 mod sinks;
+mod totals;
 
 pub use options::{Kind, OPTIONS, OptionSpec, Options, PatternOption};
 pub use sinks::Format;
 use sinks::{Marks, Sink};
+pub use totals::{SessionTokens, end_total, event_tokens, session_total};
 
 pub use crate::redact::{MAX_NAME_BYTES, fit_event, sanitize};
 
@@ -190,6 +192,7 @@ pub struct Pipeline {
     ids: IdGen,
     report: Report,
     marks: Marks,
+    tokens: SessionTokens,
 }
 
 impl Pipeline {
@@ -243,6 +246,7 @@ impl Pipeline {
             ids,
             report: Report::default(),
             marks: Marks::default(),
+            tokens: SessionTokens::default(),
         })
     }
 
@@ -263,8 +267,10 @@ impl Pipeline {
 
     /// Sanitises one event (once), encodes it (once per wire shape the sinks need) and
     /// queues it in every sink. `sampled` is a host sampler's decision for the event's
-    /// session or run; `None` applies the configured rate.
+    /// session or run; `None` applies the configured rate. A `session_end` gets its
+    /// session's token totals ([`session_total`]), with or without sinks.
     pub fn push(&mut self, now: Millis, mut event: Event, sampled: Option<bool>) {
+        self.tokens.account(&mut event);
         if event.event_id.is_none()
             && !matches!(
                 event.event_type,
@@ -430,6 +436,11 @@ impl Pipeline {
     /// What redaction and truncation did so far (once per event).
     pub fn redaction(&self) -> &Report {
         &self.report
+    }
+
+    /// The token sums (`[in, out]`) of a session pushed and not yet ended.
+    pub fn session_tokens(&self, session_id: &str) -> [u64; 2] {
+        self.tokens.of(session_id)
     }
 }
 

@@ -28,6 +28,7 @@ use serde::Serialize;
 
 use super::cost::{ModelCost, PricingTable, session_cost};
 use crate::model::{Event, EventType};
+use crate::pipeline::{event_tokens, session_total};
 
 const NANOS_PER_MINUTE: i64 = 60_000_000_000;
 
@@ -188,11 +189,28 @@ pub fn session_stats(events: &[Event], table: &PricingTable) -> SessionStats {
         models: cost.model_costs,
         ..SessionStats::default()
     };
-    let mut durations = Vec::new();
-    let mut durations_by_type: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    let mut tool_durations: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    let mut minutes: BTreeMap<i64, MinuteBucket> = BTreeMap::new();
+    let mut seen = Seen::default();
     for e in events {
+        seen.count(&mut out, e);
+    }
+    seen.finish(&mut out);
+    out
+}
+
+/// What [`session_stats`] gathers while it reads the events, before the rates and
+/// latencies are worked out.
+#[derive(Default)]
+struct Seen {
+    durations: Vec<f64>,
+    durations_by_type: BTreeMap<String, Vec<f64>>,
+    tool_durations: BTreeMap<String, Vec<f64>>,
+    minutes: BTreeMap<i64, MinuteBucket>,
+}
+
+impl Seen {
+    /// Counts one event: its type, whether it is an error, its duration, its tool call
+    /// and its minute.
+    fn count(&mut self, out: &mut SessionStats, e: &Event) {
         let name = e.event_type.as_str();
         *out.events_by_type.entry(name.to_owned()).or_default() += 1;
         if crate::model::semantics::is_error(e) {
@@ -205,37 +223,19 @@ pub fn session_stats(events: &[Event], table: &PricingTable) -> SessionStats {
         if let Some(d) = e.duration_ms.filter(|d| d.is_finite())
             && !marker
         {
-            durations.push(d);
-            durations_by_type
+            self.durations.push(d);
+            self.durations_by_type
                 .entry(name.to_owned())
                 .or_default()
                 .push(d);
         }
         if matches!(e.event_type, EventType::ToolCall | EventType::ToolError) {
-            let tool = e
-                .tool_call
-                .as_ref()
-                .map(|t| t.tool_name.trim())
-                .filter(|n| !n.is_empty())
-                .unwrap_or("unknown");
-            let stats = out.tools.entry(tool.to_owned()).or_default();
-            stats.calls += 1;
-            out.tool_calls += 1;
-            if tool_failed(e) {
-                stats.failures += 1;
-                out.tool_failures += 1;
-            }
-            let d = e
-                .duration_ms
-                .or_else(|| e.tool_call.as_ref().and_then(|t| t.duration_ms));
-            if let Some(d) = d {
-                tool_durations.entry(tool.to_owned()).or_default().push(d);
-            }
+            self.count_tool_call(out, e);
         }
         match e.time() {
             Some(t) => {
                 let minute = t.0.div_euclid(NANOS_PER_MINUTE);
-                let bucket = minutes.entry(minute).or_insert_with(|| MinuteBucket {
+                let bucket = self.minutes.entry(minute).or_insert_with(|| MinuteBucket {
                     minute: format!("{}:00Z", &t.to_rfc3339()[..16]),
                     ..MinuteBucket::default()
                 });
@@ -245,19 +245,49 @@ pub fn session_stats(events: &[Event], table: &PricingTable) -> SessionStats {
             None => out.untimed_events += 1,
         }
     }
-    out.latency = Latency::of(&durations);
-    out.latency_by_type = durations_by_type
-        .into_iter()
-        .filter_map(|(k, v)| Latency::of(&v).map(|l| (k, l)))
-        .collect();
-    for (name, stats) in &mut out.tools {
-        stats.failure_rate = ratio(stats.failures, stats.calls);
-        stats.latency = tool_durations.get(name).and_then(|v| Latency::of(v));
+
+    /// Counts a `tool_call` or `tool_error`: its tool's calls, failures and duration.
+    fn count_tool_call(&mut self, out: &mut SessionStats, e: &Event) {
+        let tool = e
+            .tool_call
+            .as_ref()
+            .map(|t| t.tool_name.trim())
+            .filter(|n| !n.is_empty())
+            .unwrap_or("unknown");
+        let stats = out.tools.entry(tool.to_owned()).or_default();
+        stats.calls += 1;
+        out.tool_calls += 1;
+        if tool_failed(e) {
+            stats.failures += 1;
+            out.tool_failures += 1;
+        }
+        let d = e
+            .duration_ms
+            .or_else(|| e.tool_call.as_ref().and_then(|t| t.duration_ms));
+        if let Some(d) = d {
+            self.tool_durations
+                .entry(tool.to_owned())
+                .or_default()
+                .push(d);
+        }
     }
-    out.tool_failure_rate = ratio(out.tool_failures, out.tool_calls);
-    out.error_rate = ratio(out.errors, out.total_events);
-    out.timeline = minutes.into_values().collect();
-    out
+
+    /// The latencies, rates and timeline from what was counted.
+    fn finish(self, out: &mut SessionStats) {
+        out.latency = Latency::of(&self.durations);
+        out.latency_by_type = self
+            .durations_by_type
+            .into_iter()
+            .filter_map(|(k, v)| Latency::of(&v).map(|l| (k, l)))
+            .collect();
+        for (name, stats) in &mut out.tools {
+            stats.failure_rate = ratio(stats.failures, stats.calls);
+            stats.latency = self.tool_durations.get(name).and_then(|v| Latency::of(v));
+        }
+        out.tool_failure_rate = ratio(out.tool_failures, out.tool_calls);
+        out.error_rate = ratio(out.errors, out.total_events);
+        out.timeline = self.minutes.into_values().collect();
+    }
 }
 
 /// The figures `POST /sessions/compare` shows for one session, over its whole trace (a
@@ -348,16 +378,16 @@ pub fn compare_metrics(events: &[Event]) -> CompareMetrics {
         }
         out.event_count += 1;
         bump(&mut out.event_types, e.event_type.as_str());
-        sum_in = sum_in.saturating_add(e.tokens_in.unwrap_or(0));
-        sum_out = sum_out.saturating_add(e.tokens_out.unwrap_or(0));
+        let [tin, tout] = event_tokens(e);
+        sum_in = sum_in.saturating_add(tin);
+        sum_out = sum_out.saturating_add(tout);
         durations.extend(e.duration_ms.filter(|d| d.is_finite()));
         out.error_count += u64::from(crate::model::semantics::is_error(e));
         out.llm_calls += u64::from(e.event_type == EventType::LlmCall);
         out.tool_calls += u64::from(e.event_type == EventType::ToolCall);
     }
-    let given = |n: Option<u64>| n.filter(|&n| n > 0);
-    out.total_tokens_in = given(end.and_then(|e| e.total_tokens_in)).unwrap_or(sum_in);
-    out.total_tokens_out = given(end.and_then(|e| e.total_tokens_out)).unwrap_or(sum_out);
+    out.total_tokens_in = session_total(sum_in, end.and_then(|e| e.total_tokens_in));
+    out.total_tokens_out = session_total(sum_out, end.and_then(|e| e.total_tokens_out));
     out.total_tokens = out.total_tokens_in.saturating_add(out.total_tokens_out);
     out.duration_ms = start
         .and_then(|s| s.timestamp)

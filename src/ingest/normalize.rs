@@ -11,6 +11,7 @@ use super::{Batch, Options};
 use crate::id::IdGen;
 use crate::model::semantics::{Facts, SessionStatus};
 use crate::model::{DEFAULT_AGENT_NAME, Event, EventType};
+use crate::pipeline::end_total;
 use crate::redact::{self, Report, truncate_value};
 use crate::time::UnixNanos;
 
@@ -376,15 +377,14 @@ fn end(
     event.ended_at = Some(at);
     let status = SessionStatus::of_event(&event).as_str();
     event.status = Some(status.to_owned());
-    let given = |n: Option<u64>| n.filter(|&n| n > 0);
     Record {
         columns: Columns::End {
             session_id: event.session_id.clone(),
             ended_at,
             ts_ms: epoch_ms(at),
             status,
-            total_tokens_in: given(event.total_tokens_in),
-            total_tokens_out: given(event.total_tokens_out),
+            total_tokens_in: end_total(event.total_tokens_in),
+            total_tokens_out: end_total(event.total_tokens_out),
         },
         payload: None,
         json: event_json(&event, extras),

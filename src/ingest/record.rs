@@ -70,8 +70,9 @@ pub enum Columns {
         /// What the end says about its session's status: `completed`, `timeout` or `error`
         /// (combine with the stored status by `SessionStatus::then`).
         status: &'static str,
-        /// The end's input-token total, when it gave one above zero (it then replaces the
-        /// sum of the session's events).
+        /// The end's input-token total, when it gave one above zero: its effect on its
+        /// session's totals, which then replaces the sum of the session's events
+        /// ([`crate::pipeline::session_total`] combines the two; `None` leaves the sum).
         total_tokens_in: Option<u64>,
         /// The end's output-token total, likewise.
         total_tokens_out: Option<u64>,
@@ -102,9 +103,11 @@ pub struct EventColumns {
     /// The status shown for it as a step: `failed` for an error (whatever it said), else
     /// its status as sent, else `completed`.
     pub status: String,
-    /// Input tokens.
+    /// Input tokens: the event's effect on its session's input-token sum (see
+    /// [`crate::pipeline::session_total`] for how a session end's own total combines
+    /// with the sum).
     pub tokens_in: u64,
-    /// Output tokens.
+    /// Output tokens, likewise.
     pub tokens_out: u64,
     /// How long it took.
     pub duration_ms: Option<f64>,

@@ -170,6 +170,25 @@ pub fn valid_id(text: &str) -> Option<String> {
     ingest::valid_id(Some(text))
 }
 
+/// A session's token totals `[in, out]` from the sums of its events' counts and what
+/// its end said (`null` or 0: nothing), by the core's one rule
+/// (`agentlens::pipeline::session_total`): the store applies each record's effect (an
+/// event's counts add to the sums, an end's totals are kept) and asks here for the totals.
+#[wasm_bindgen(js_name = sessionTokenTotals)]
+pub fn session_token_totals(
+    events_in: f64,
+    events_out: f64,
+    end_in: Option<f64>,
+    end_out: Option<f64>,
+) -> Vec<f64> {
+    use agentlens::pipeline::session_total;
+    let n = |v: f64| v.max(0.0) as u64;
+    vec![
+        session_total(n(events_in), end_in.map(n)) as f64,
+        session_total(n(events_out), end_out.map(n)) as f64,
+    ]
+}
+
 /// The figures `POST /sessions/compare` shows for one session's trace (a JSON array of
 /// events): `CompareMetrics` JSON (`agentlens::analysis::stats::compare_metrics`).
 #[wasm_bindgen(js_name = compareMetricsJson)]

@@ -193,6 +193,13 @@ impl PipelineWasm {
         })
     }
 
+    /// The token sums `[in, out]` of a session pushed and not yet ended: the core's
+    /// running totals, which it fills into the session's `session_end`.
+    #[wasm_bindgen(js_name = sessionTokens)]
+    pub fn session_tokens(&self, session_id: &str) -> Vec<f64> {
+        self.0.session_tokens(session_id).map(|n| n as f64).to_vec()
+    }
+
     /// A fresh 16-hex id for a session, event or span.
     #[wasm_bindgen(js_name = newId)]
     pub fn new_id(&mut self) -> String {

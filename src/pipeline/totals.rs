@@ -1,0 +1,144 @@
+//! Session token totals: one rule for every host. A session's total is what its end
+//! said, when the end gave a total above zero; otherwise the sum of its regular events'
+//! counts (session starts and ends add nothing). The SDK's `session_end`, the
+//! collector's stored totals, compare metrics and the backend explanation all follow it.
+//!
+//! [`SessionTokens`] keeps the running sums of the sessions a pipeline has seen, so the
+//! pipeline can fill the totals into the `session_end` it encodes and no host adds up
+//! tokens on its own.
+
+use std::collections::HashMap;
+
+use crate::model::{Event, EventType};
+
+/// The end's own total when it gave one above zero (a `0` or a missing total says
+/// nothing: it leaves the events' sum in force).
+pub fn end_total(given: Option<u64>) -> Option<u64> {
+    given.filter(|&n| n > 0)
+}
+
+/// A session's total from the sum of its events' counts and what its end said.
+///
+/// ```
+/// use agentlens::pipeline::session_total;
+/// assert_eq!(session_total(40, None), 40);
+/// assert_eq!(session_total(40, Some(0)), 40);
+/// assert_eq!(session_total(40, Some(55)), 55);
+/// ```
+pub fn session_total(events_sum: u64, end_said: Option<u64>) -> u64 {
+    end_total(end_said).unwrap_or(events_sum)
+}
+
+/// What one event adds to its session's sums: its `tokens_in` and `tokens_out`, or
+/// nothing for a session start or end.
+pub fn event_tokens(e: &Event) -> [u64; 2] {
+    if matches!(
+        e.event_type,
+        EventType::SessionStart | EventType::SessionEnd
+    ) {
+        return [0, 0];
+    }
+    [e.tokens_in.unwrap_or(0), e.tokens_out.unwrap_or(0)]
+}
+
+/// The most sessions whose sums are kept; past it, the older half is forgotten (a
+/// session ended normally is forgotten at its end).
+const MAX_SESSIONS: usize = 10_000;
+
+/// Running token sums by session id, in the order sessions were first seen.
+#[derive(Debug, Default)]
+pub struct SessionTokens {
+    sums: HashMap<String, [u64; 3]>,
+    next: u64,
+}
+
+impl SessionTokens {
+    /// Adds `e` to its session's sums; a `session_end` takes its totals (the rule above)
+    /// and its session is forgotten.
+    pub fn account(&mut self, e: &mut Event) {
+        if e.event_type == EventType::SessionEnd {
+            let [sum_in, sum_out, _] = self.sums.remove(&e.session_id).unwrap_or_default();
+            e.total_tokens_in = Some(session_total(sum_in, e.total_tokens_in));
+            e.total_tokens_out = Some(session_total(sum_out, e.total_tokens_out));
+            return;
+        }
+        let [tin, tout] = event_tokens(e);
+        if !self.sums.contains_key(&e.session_id) {
+            self.make_room();
+            self.sums.insert(e.session_id.clone(), [0, 0, self.next]);
+            self.next += 1;
+        }
+        if let Some(s) = self.sums.get_mut(&e.session_id) {
+            s[0] = s[0].saturating_add(tin);
+            s[1] = s[1].saturating_add(tout);
+        }
+    }
+
+    /// The sums of a session still open (`[0, 0]` for one unseen or ended).
+    pub fn of(&self, session_id: &str) -> [u64; 2] {
+        self.sums.get(session_id).map_or([0, 0], |s| [s[0], s[1]])
+    }
+
+    fn make_room(&mut self) {
+        if self.sums.len() >= MAX_SESSIONS {
+            let keep_from = self.next.saturating_sub(MAX_SESSIONS as u64 / 2);
+            self.sums.retain(|_, s| s[2] >= keep_from);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::UnixNanos;
+
+    fn ev(t: EventType, session: &str, tokens: Option<(u64, u64)>) -> Event {
+        let mut e = Event::new(t, session, UnixNanos(0));
+        if let Some((i, o)) = tokens {
+            (e.tokens_in, e.tokens_out) = (Some(i), Some(o));
+        }
+        e
+    }
+
+    #[test]
+    fn an_end_takes_the_sum_of_its_sessions_events_unless_it_gave_its_own() {
+        let mut t = SessionTokens::default();
+        t.account(&mut ev(EventType::SessionStart, "a", None));
+        t.account(&mut ev(EventType::LlmCall, "a", Some((10, 4))));
+        t.account(&mut ev(EventType::LlmCall, "b", Some((100, 100))));
+        t.account(&mut ev(EventType::ToolCall, "a", None));
+        t.account(&mut ev(EventType::LlmCall, "a", Some((5, 1))));
+        assert_eq!(t.of("a"), [15, 5]);
+        let mut end = ev(EventType::SessionEnd, "a", None);
+        t.account(&mut end);
+        assert_eq!(
+            (end.total_tokens_in, end.total_tokens_out),
+            (Some(15), Some(5))
+        );
+        assert_eq!(t.of("a"), [0, 0], "an ended session is forgotten");
+        let mut own = ev(EventType::SessionEnd, "b", None);
+        (own.total_tokens_in, own.total_tokens_out) = (Some(7), Some(0));
+        t.account(&mut own);
+        assert_eq!(
+            (own.total_tokens_in, own.total_tokens_out),
+            (Some(7), Some(100))
+        );
+        let mut empty = ev(EventType::SessionEnd, "c", None);
+        t.account(&mut empty);
+        assert_eq!(empty.total_tokens_in, Some(0));
+    }
+
+    #[test]
+    fn sums_saturate_and_the_table_is_bounded() {
+        let mut t = SessionTokens::default();
+        t.account(&mut ev(EventType::LlmCall, "a", Some((u64::MAX, 1))));
+        t.account(&mut ev(EventType::LlmCall, "a", Some((5, 1))));
+        assert_eq!(t.of("a"), [u64::MAX, 2]);
+        for i in 0..MAX_SESSIONS + 10 {
+            t.account(&mut ev(EventType::LlmCall, &format!("s{i}"), Some((1, 1))));
+        }
+        assert!(t.sums.len() <= MAX_SESSIONS);
+        assert_eq!(t.of(&format!("s{}", MAX_SESSIONS + 9)), [1, 1]);
+        assert_eq!(t.of("a"), [0, 0], "the oldest sessions are forgotten first");
+    }
+}
