@@ -2,6 +2,7 @@
 
 mod analysis;
 mod analysis_alert;
+mod analysis_alert_stream;
 mod analysis_compliance;
 mod analysis_cost;
 mod analysis_drift;
