@@ -438,7 +438,7 @@ impl Pipeline {
         &self.report
     }
 
-    /// The token sums (`[in, out]`) of a session pushed and not yet ended.
+    /// The token sums (`[in, out]`) of the events of a session pushed so far.
     pub fn session_tokens(&self, session_id: &str) -> [u64; 2] {
         self.tokens.of(session_id)
     }

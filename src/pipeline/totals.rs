@@ -41,8 +41,7 @@ pub fn event_tokens(e: &Event) -> [u64; 2] {
     [e.tokens_in.unwrap_or(0), e.tokens_out.unwrap_or(0)]
 }
 
-/// The most sessions whose sums are kept; past it, the older half is forgotten (a
-/// session ended normally is forgotten at its end).
+/// The most sessions whose sums are kept; past it, the older half is forgotten.
 const MAX_SESSIONS: usize = 10_000;
 
 /// Running token sums by session id, in the order sessions were first seen.
@@ -53,11 +52,11 @@ pub struct SessionTokens {
 }
 
 impl SessionTokens {
-    /// Adds `e` to its session's sums; a `session_end` takes its totals (the rule above)
-    /// and its session is forgotten.
+    /// Adds `e` to its session's sums; a `session_end` takes its totals (the rule above).
+    /// The sums stay readable after the end (hosts show an ended session's totals).
     pub fn account(&mut self, e: &mut Event) {
         if e.event_type == EventType::SessionEnd {
-            let [sum_in, sum_out, _] = self.sums.remove(&e.session_id).unwrap_or_default();
+            let [sum_in, sum_out] = self.of(&e.session_id);
             e.total_tokens_in = Some(session_total(sum_in, e.total_tokens_in));
             e.total_tokens_out = Some(session_total(sum_out, e.total_tokens_out));
             return;
@@ -74,7 +73,7 @@ impl SessionTokens {
         }
     }
 
-    /// The sums of a session still open (`[0, 0]` for one unseen or ended).
+    /// The sums of a session (`[0, 0]` for one unseen or forgotten).
     pub fn of(&self, session_id: &str) -> [u64; 2] {
         self.sums.get(session_id).map_or([0, 0], |s| [s[0], s[1]])
     }
@@ -115,7 +114,7 @@ mod tests {
             (end.total_tokens_in, end.total_tokens_out),
             (Some(15), Some(5))
         );
-        assert_eq!(t.of("a"), [0, 0], "an ended session is forgotten");
+        assert_eq!(t.of("a"), [15, 5], "an ended session's sums stay readable");
         let mut own = ev(EventType::SessionEnd, "b", None);
         (own.total_tokens_in, own.total_tokens_out) = (Some(7), Some(0));
         t.account(&mut own);

@@ -193,7 +193,7 @@ impl PipelineWasm {
         })
     }
 
-    /// The token sums `[in, out]` of a session pushed and not yet ended: the core's
+    /// The token sums `[in, out]` of a session's events pushed so far: the core's
     /// running totals, which it fills into the session's `session_end`.
     #[wasm_bindgen(js_name = sessionTokens)]
     pub fn session_tokens(&self, session_id: &str) -> Vec<f64> {
