@@ -14,6 +14,9 @@ mod engine;
 mod evaluate;
 mod field;
 mod rule;
+mod stream;
+mod sums;
+mod times;
 
 use std::fmt;
 

@@ -5,9 +5,10 @@ use std::collections::VecDeque;
 use serde::{Deserialize, Serialize};
 
 use super::rule::Armed;
+use super::stream::Buffer;
+use super::times::Times;
 use super::{AlertError, AlertResult, AlertRule};
 use crate::model::Event;
-use crate::time::UnixNanos;
 
 /// Limits of an [`AlertEngine`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,8 +35,10 @@ pub struct AlertEngine {
     rules: Vec<Armed>,
     config: EngineConfig,
     buffer: VecDeque<Event>,
-    /// The newest event time in `buffer`.
-    newest: Option<UnixNanos>,
+    /// How many events were ever pushed (the buffer holds the last of them).
+    pushed: u64,
+    /// The times of the events in `buffer`.
+    times: Times,
     history: VecDeque<AlertResult>,
 }
 
@@ -60,7 +63,7 @@ impl AlertEngine {
     /// [`AlertError`] when the rule's pattern does not compile or the rule is malformed.
     pub fn add(&mut self, rule: AlertRule) -> Result<(), AlertError> {
         let name = rule.name.clone();
-        let armed = Armed::new(rule).map_err(|e| match e {
+        let mut armed = Armed::new(rule).map_err(|e| match e {
             AlertError::InvalidPattern {
                 pattern, message, ..
             } => AlertError::InvalidPattern {
@@ -70,6 +73,10 @@ impl AlertEngine {
             },
             other => other,
         })?;
+        let base = self.base();
+        for (k, e) in self.buffer.iter().enumerate() {
+            armed.stream.push(base + k as u64, base, e);
+        }
         match self
             .rules
             .iter_mut()
@@ -120,20 +127,16 @@ impl AlertEngine {
     /// Evaluates every rule over `events`; fired alerts are returned and kept in the history.
     pub fn evaluate(&mut self, events: &[Event]) -> Vec<AlertResult> {
         let now = events.iter().filter_map(Event::time).max();
-        self.evaluate_at(events, now, false)
-    }
-
-    fn evaluate_at(
-        &mut self,
-        events: &[Event],
-        now: Option<UnixNanos>,
-        streaming: bool,
-    ) -> Vec<AlertResult> {
-        let fired: Vec<AlertResult> = self
+        let fired = self
             .rules
             .iter_mut()
-            .filter_map(|a| a.check(events, now, streaming))
+            .filter_map(|a| a.check(events, now))
             .collect();
+        self.record(fired)
+    }
+
+    /// Keeps `fired` in the history and returns it.
+    fn record(&mut self, fired: Vec<AlertResult>) -> Vec<AlertResult> {
         for f in &fired {
             if self.history.len() == self.config.max_history.max(1) {
                 self.history.pop_front();
@@ -143,34 +146,48 @@ impl AlertEngine {
         fired
     }
 
+    /// The number of the oldest buffered event.
+    fn base(&self) -> u64 {
+        self.pushed - self.buffer.len() as u64
+    }
+
     /// The streaming evaluator: appends `event` to the bounded buffer and evaluates every
-    /// rule over the buffer.
+    /// rule over the buffer, exactly as [`AlertEngine::evaluate`] over the buffer would.
     ///
-    /// Each event meets each pattern once, when it arrives, and the buffer's newest time
-    /// is kept as events come and go: a push costs the rules' own work over the buffer,
-    /// not a regex run per buffered event.
+    /// Each rule keeps what its condition needs as events come and go, so a
+    /// push costs O(rules) amortised (a time window O(log n) more) plus the matched
+    /// events listed in the alerts that fire, not a pass over the buffer per rule.
     pub fn push(&mut self, event: Event) -> Vec<AlertResult> {
         if self.buffer.len() == self.config.max_events.max(1) {
-            let gone = self.buffer.pop_front();
-            self.rules.iter_mut().for_each(|a| a.compiled.on_evict());
-            if gone
-                .and_then(|e| e.time())
-                .is_some_and(|t| Some(t) == self.newest)
-            {
-                self.newest = self.buffer.iter().filter_map(Event::time).max();
-            }
+            self.buffer.pop_front();
+            self.times.set(self.base() - 1, None);
         }
-        self.newest = self.newest.max(event.time());
-        self.rules
-            .iter_mut()
-            .for_each(|a| a.compiled.on_push(&event));
+        let seq = self.pushed;
+        self.pushed += 1;
         self.buffer.push_back(event);
-        let mut events = std::mem::take(&mut self.buffer);
-        let slice = events.make_contiguous();
-        self.rules.iter_mut().for_each(|a| a.compiled.sync(slice));
-        let fired = self.evaluate_at(slice, self.newest, true);
-        self.buffer = events;
-        fired
+        let base = self.base();
+        if self.times.fits(self.buffer.len()) {
+            self.times
+                .set(seq, self.buffer.back().and_then(Event::time).map(|t| t.0));
+        } else {
+            self.times = Times::build(&self.buffer, base);
+        }
+        if let Some(e) = self.buffer.back() {
+            self.rules
+                .iter_mut()
+                .for_each(|a| a.stream.push(seq, base, e));
+        }
+        let b = Buffer {
+            base,
+            end: self.pushed,
+            times: &self.times,
+        };
+        let fired = self
+            .rules
+            .iter_mut()
+            .filter_map(|a| a.check_stream(&self.buffer, &b))
+            .collect();
+        self.record(fired)
     }
 
     /// Fired alerts, oldest first (at most `max_history`).

@@ -1,35 +1,18 @@
 //! How conditions are evaluated over a window of events, once or as a stream.
 
-use std::collections::VecDeque;
-
 use regex::Regex;
 
 use super::field::{number, text};
 use super::{AggFunc, AlertError, Condition, Mode, Operator};
 use crate::model::Event;
 
-/// A condition with its regexes compiled, and what the streaming evaluator remembers.
+/// A condition with its regexes compiled, evaluated over a slice of events at once (the
+/// streaming evaluator keeps its own state per condition: [`super::stream`]).
 #[derive(Clone, Debug)]
 pub(crate) enum Compiled {
     Plain(Condition),
-    /// `memo`: in the streaming evaluator, whether each buffered event matches, worked
-    /// out once when it arrived (see [`Compiled::on_push`]).
-    Pattern {
-        field: String,
-        regex: Regex,
-        memo: VecDeque<bool>,
-    },
-    Composite {
-        children: Vec<Self>,
-        mode: Mode,
-    },
-    /// `memo`: in the streaming evaluator, each buffered event's metric, read once.
-    Threshold {
-        metric: String,
-        operator: Operator,
-        value: f64,
-        memo: VecDeque<Option<f64>>,
-    },
+    Pattern { field: String, regex: Regex },
+    Composite { children: Vec<Self>, mode: Mode },
 }
 
 impl Compiled {
@@ -44,19 +27,8 @@ impl Compiled {
                 Self::Pattern {
                     field: field.clone(),
                     regex,
-                    memo: VecDeque::new(),
                 }
             }
-            Condition::Threshold {
-                metric,
-                operator,
-                value,
-            } => Self::Threshold {
-                metric: metric.clone(),
-                operator: *operator,
-                value: *value,
-                memo: VecDeque::new(),
-            },
             Condition::Composite { conditions, mode } => Self::Composite {
                 children: conditions.iter().map(Self::new).collect::<Result<_, _>>()?,
                 mode: *mode,
@@ -74,73 +46,21 @@ impl Compiled {
         })
     }
 
-    /// Streaming: `e` joined the end of the buffer; patterns note whether it matches, so
-    /// each event meets each regex once, not once per later event.
-    pub(crate) fn on_push(&mut self, e: &Event) {
-        match self {
-            Self::Pattern { field, regex, memo } => memo.push_back(matches(field, regex, e)),
-            Self::Threshold { metric, memo, .. } => memo.push_back(number(e, metric)),
-            Self::Composite { children, .. } => children.iter_mut().for_each(|c| c.on_push(e)),
-            Self::Plain(_) => {}
-        }
-    }
-
-    /// Streaming: the buffer's oldest event was forgotten.
-    pub(crate) fn on_evict(&mut self) {
-        match self {
-            Self::Pattern { memo, .. } => {
-                memo.pop_front();
-            }
-            Self::Threshold { memo, .. } => {
-                memo.pop_front();
-            }
-            Self::Composite { children, .. } => children.iter_mut().for_each(Self::on_evict),
-            Self::Plain(_) => {}
-        }
-    }
-
-    /// Streaming: makes the notes cover exactly `buffer` (a rule added mid-stream starts
-    /// with none).
-    pub(crate) fn sync(&mut self, buffer: &[Event]) {
-        match self {
-            Self::Pattern { field, regex, memo } if memo.len() != buffer.len() => {
-                *memo = buffer.iter().map(|e| matches(field, regex, e)).collect();
-            }
-            Self::Threshold { metric, memo, .. } if memo.len() != buffer.len() => {
-                *memo = buffer.iter().map(|e| number(e, metric)).collect();
-            }
-            Self::Composite { children, .. } => children.iter_mut().for_each(|c| c.sync(buffer)),
-            _ => {}
-        }
-    }
-
     /// Whether the condition holds over `events`, and the indices of the events that
-    /// matched. `streaming`: `events` is the buffer the notes of [`Compiled::on_push`]
-    /// cover, so patterns read them instead of running again.
-    pub(crate) fn evaluate(&self, events: &[Event], streaming: bool) -> (bool, Vec<usize>) {
+    /// matched.
+    pub(crate) fn evaluate(&self, events: &[Event]) -> (bool, Vec<usize>) {
         match self {
-            Self::Pattern { field, regex, memo } => {
-                let matched: Vec<usize> = if streaming && memo.len() == events.len() {
-                    memo.iter()
-                        .enumerate()
-                        .filter(|(_, m)| **m)
-                        .map(|(i, _)| i)
-                        .collect()
-                } else {
-                    (0..events.len())
-                        .filter(|&i| matches(field, regex, &events[i]))
-                        .collect()
-                };
+            Self::Pattern { field, regex } => {
+                let matched: Vec<usize> = (0..events.len())
+                    .filter(|&i| matches(field, regex, &events[i]))
+                    .collect();
                 (!matched.is_empty(), matched)
             }
             Self::Composite { children, mode } => {
                 if children.is_empty() {
                     return (false, Vec::new());
                 }
-                let results: Vec<_> = children
-                    .iter()
-                    .map(|c| c.evaluate(events, streaming))
-                    .collect();
+                let results: Vec<_> = children.iter().map(|c| c.evaluate(events)).collect();
                 let fired = match mode {
                     Mode::All => results.iter().all(|r| r.0),
                     Mode::Any => results.iter().any(|r| r.0),
@@ -153,18 +73,6 @@ impl Compiled {
                 matched.sort_unstable();
                 matched.dedup();
                 (fired, matched)
-            }
-            Self::Threshold {
-                metric,
-                operator,
-                value,
-                memo,
-            } => {
-                if streaming && memo.len() == events.len() {
-                    threshold(memo.iter().copied(), *operator, *value)
-                } else {
-                    threshold(events.iter().map(|e| number(e, metric)), *operator, *value)
-                }
             }
             Self::Plain(c) => plain(c, events),
         }
@@ -189,7 +97,7 @@ fn threshold(
     (operator.compare(sum, value), matched)
 }
 
-fn matches(field: &str, regex: &Regex, e: &Event) -> bool {
+pub(crate) fn matches(field: &str, regex: &Regex, e: &Event) -> bool {
     text(e, field).is_some_and(|t| regex.is_match(&t))
 }
 

@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::VecDeque;
+
 use super::evaluate::Compiled;
+use super::stream::{Buffer, Stream};
 use super::{AlertError, Condition, Severity};
 use crate::model::Event;
 use crate::time::UnixNanos;
@@ -63,11 +66,12 @@ pub struct AlertResult {
     pub matched_events: Vec<String>,
 }
 
-/// A rule compiled and ready to fire, with its cooldown state.
+/// A rule compiled and ready to fire, with its cooldown state and its streaming state.
 #[derive(Clone, Debug)]
 pub(super) struct Armed {
     pub(super) rule: AlertRule,
-    pub(super) compiled: Compiled,
+    compiled: Compiled,
+    pub(super) stream: Stream,
     pub(super) last_fired: Option<UnixNanos>,
 }
 
@@ -89,51 +93,80 @@ impl Armed {
         })?;
         Ok(Self {
             rule,
+            stream: Stream::new(&compiled),
             compiled,
             last_fired: None,
         })
     }
 
-    /// `now`: the newest event time in `events`; `streaming` as in [`Compiled::evaluate`].
+    /// Whether the rule may fire at `now` (enabled, and its cooldown over).
+    fn ready(&self, now: Option<UnixNanos>) -> bool {
+        if !self.rule.enabled {
+            return false;
+        }
+        match (self.last_fired, now) {
+            (Some(last), Some(now)) => {
+                let cooldown = (self.rule.cooldown_seconds * 1e9) as i64;
+                now.0.saturating_sub(last.0) >= cooldown
+            }
+            _ => true,
+        }
+    }
+
+    /// Evaluates the rule over `events`; `now`: the newest event time in them.
     pub(super) fn check(
         &mut self,
         events: &[Event],
         now: Option<UnixNanos>,
-        streaming: bool,
     ) -> Option<AlertResult> {
-        if !self.rule.enabled {
+        if !self.ready(now) {
             return None;
         }
-        if let (Some(last), Some(now)) = (self.last_fired, now) {
-            let cooldown = (self.rule.cooldown_seconds * 1e9) as i64;
-            if now.0.saturating_sub(last.0) < cooldown {
-                return None;
-            }
-        }
-        let (fired, matched) = self.compiled.evaluate(events, streaming);
-        if !fired {
+        let (fired, matched) = self.compiled.evaluate(events);
+        fired.then(|| self.fire(now, matched.into_iter().map(|i| id(&events[i], i))))
+    }
+
+    /// Evaluates the rule over the streaming buffer from its streaming state.
+    pub(super) fn check_stream(
+        &mut self,
+        buffer: &VecDeque<Event>,
+        b: &Buffer<'_>,
+    ) -> Option<AlertResult> {
+        let now = b.times.newest().map(UnixNanos);
+        if !self.ready(now) || !self.stream.fired(b) {
             return None;
         }
+        let mut matched = Vec::new();
+        self.stream.matched(b, &mut matched);
+        let ids = matched.into_iter().map(|seq| {
+            let i = (seq - b.base) as usize;
+            id(&buffer[i], i)
+        });
+        Some(self.fire(now, ids))
+    }
+
+    fn fire(
+        &mut self,
+        now: Option<UnixNanos>,
+        matched: impl Iterator<Item = String>,
+    ) -> AlertResult {
         self.last_fired = now.or(self.last_fired);
         let message = if self.rule.description.is_empty() {
             format!("Alert rule '{}' triggered", self.rule.name)
         } else {
             self.rule.description.clone()
         };
-        Some(AlertResult {
+        AlertResult {
             rule_name: self.rule.name.clone(),
             severity: self.rule.severity,
             message,
             timestamp: now,
-            matched_events: matched
-                .into_iter()
-                .map(|i| {
-                    events[i]
-                        .event_id
-                        .clone()
-                        .unwrap_or_else(|| format!("#{i}"))
-                })
-                .collect(),
-        })
+            matched_events: matched.collect(),
+        }
     }
+}
+
+/// An event's id, or without one its position `i` as `#i`.
+fn id(e: &Event, i: usize) -> String {
+    e.event_id.clone().unwrap_or_else(|| format!("#{i}"))
 }
