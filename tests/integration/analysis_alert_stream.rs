@@ -76,9 +76,11 @@ fn event(rng: &mut Rng, i: usize, clock: &mut i64) -> Event {
         .then(|| rng.pick(&["ok", "error", "timeout"]).into());
     e.tokens_in = rng.chance(80).then(|| rng.below(400));
     e.tokens_out = rng.chance(70).then(|| rng.below(300));
-    e.duration_ms = match rng.below(4) {
-        0 => None,
-        1 => Some(rng.below(9000) as f64),
+    e.duration_ms = match rng.below(40) {
+        0..=9 => None,
+        10..=19 => Some(rng.below(9000) as f64),
+        // Values a running sum cannot keep exactly: not finite, huge, finer than 2^-64.
+        20 => Some([f64::NAN, f64::INFINITY, 3.0e15, -1.0e-30][rng.below(4) as usize]),
         _ => Some(rng.below(900_000) as f64 / 97.0),
     };
     if rng.chance(30) {
@@ -422,4 +424,57 @@ fn every_rule_fires_somewhere_in_the_streams() {
         .filter(|name| !log.contains(&format!("\"rule_name\":\"{name}\"")))
         .collect();
     assert!(silent.is_empty(), "the streams never fire {silent:?}");
+}
+
+/// Sums of fractions that land on a threshold: the fold's rounding decides (0.1 ten times
+/// is 0.9999999999999999, the exact sum of those ten doubles rounds to 1), and the streaming evaluator must round as the fold does.
+#[test]
+fn sums_at_a_threshold_round_as_the_fold_does() {
+    let mut streaming = AlertEngine::new(EngineConfig {
+        max_events: 10,
+        max_history: 10,
+    });
+    let mut reference = streaming.clone();
+    for (i, (kind, op, value, window)) in [
+        ("threshold", "==", 1.0, 0),
+        ("threshold", "<", 1.0, 0),
+        ("threshold", ">=", 1.0, 0),
+        ("sum", "==", 0.3, 3),
+        ("sum", "!=", 0.30000000000000004, 3),
+        ("sum", ">", 0.7, 7),
+        ("avg", "==", 0.1, 5),
+        ("avg", "<", 0.1, 7),
+        ("avg", ">=", 0.1, 10),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let condition = if kind == "threshold" {
+            json!({"type": "threshold", "metric": "x", "operator": op, "value": value})
+        } else {
+            json!({"type": "aggregate", "metric": "x", "agg_func": kind, "operator": op, "value": value, "window": window})
+        };
+        let rule = r(&format!("{kind}{i}"), 0.0, condition);
+        streaming.add(rule.clone()).unwrap();
+        reference.add(rule).unwrap();
+    }
+    let mut buffer = VecDeque::new();
+    let mut fired = 0;
+    for i in 0..200 {
+        let mut e = Event::new(EventType::Generic, "s", UnixNanos(i * 1_000_000_000));
+        let x = if i % 13 == 12 { 0.2 } else { 0.1 };
+        e.attributes = Some(Map::from_iter([("x".to_owned(), json!(x))]));
+        if buffer.len() == 10 {
+            buffer.pop_front();
+        }
+        buffer.push_back(e.clone());
+        let got = streaming.push(e);
+        assert_eq!(
+            got,
+            reference.evaluate(buffer.make_contiguous()),
+            "event {i}"
+        );
+        fired += got.len();
+    }
+    assert!(fired > 0);
 }

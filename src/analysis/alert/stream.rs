@@ -57,6 +57,17 @@ impl Values {
     fn values(&self) -> impl Iterator<Item = f64> + '_ {
         self.queue.iter().map(|p| p.1)
     }
+
+    /// Whether the values' sum divided `by` compares with `value` as `fold` (evaluating
+    /// afresh) computes it: from the running sum when that decides it, else by `fold`.
+    fn sum_holds(&self, by: usize, operator: Operator, value: f64, fold: impl Fn() -> f64) -> bool {
+        if let Some(sum) = self.sum.exact() {
+            return operator.compare(sum / by as f64, value);
+        }
+        self.sum
+            .compare(by, operator, value)
+            .unwrap_or_else(|| operator.compare(fold(), value))
+    }
 }
 
 /// A condition's streaming state.
@@ -247,13 +258,9 @@ impl Stream {
                 value,
                 values,
                 ..
-            } => {
-                let sum = values
-                    .sum
-                    .exact()
-                    .unwrap_or_else(|| values.values().fold(0.0, |s, v| s + v));
-                operator.compare(sum, *value)
-            }
+            } => values.sum_holds(1, *operator, *value, || {
+                values.values().fold(0.0, |s, v| s + v)
+            }),
             Self::Rate {
                 threshold_pct,
                 threshold_count,
@@ -279,7 +286,7 @@ impl Stream {
                 value,
                 values,
                 ..
-            } => operator.compare(aggregate(*agg_func, values), *value),
+            } => aggregate_holds(*agg_func, values, *operator, *value),
             Self::Composite { children, mode } => {
                 !children.is_empty()
                     && match mode {
@@ -352,26 +359,21 @@ fn drop_before(hits: &mut VecDeque<u64>, start: u64) {
     }
 }
 
-/// `agg_func` over the window's values, as [`super::evaluate`] folds them (0 when none).
-fn aggregate(agg_func: AggFunc, values: &Values) -> f64 {
+/// Whether `agg_func` over the window's values (0 when none) compares with `value` as
+/// [`super::evaluate`] folds them.
+fn aggregate_holds(agg_func: AggFunc, values: &Values, operator: Operator, value: f64) -> bool {
     let n = values.queue.len();
-    if n == 0 {
-        return 0.0;
-    }
-    let sum = || {
-        values
-            .sum
-            .exact()
-            .unwrap_or_else(|| values.values().sum::<f64>())
-    };
-    match agg_func {
-        AggFunc::Sum => sum(),
-        AggFunc::Avg => sum() / n as f64,
+    let fold = || values.values().sum::<f64>();
+    let agg = match agg_func {
+        _ if n == 0 => 0.0,
+        AggFunc::Sum => return values.sum_holds(1, operator, value, fold),
+        AggFunc::Avg => return values.sum_holds(n, operator, value, || fold() / n as f64),
         AggFunc::Min => values.extreme.as_ref().map_or(f64::INFINITY, Extreme::get),
         AggFunc::Max => values
             .extreme
             .as_ref()
             .map_or(f64::NEG_INFINITY, Extreme::get),
         AggFunc::Count => n as f64,
-    }
+    };
+    operator.compare(agg, value)
 }

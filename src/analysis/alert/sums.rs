@@ -3,52 +3,96 @@
 
 use std::collections::VecDeque;
 
-/// Above this, integers are no longer all exact in an `f64`.
-const EXACT: u128 = 1 << 53;
+use super::Operator;
 
-/// A sum of values as they come and go. While every value is an integer and the sum of
-/// their magnitudes is at most 2^53, every partial sum of a left-to-right fold is an
-/// exact integer, so the fold equals this exact sum whatever the order: [`Sum::exact`]
-/// gives it in O(1). Otherwise (fractions, huge or non-finite values) rounding depends on
-/// the order, and the caller folds the window itself, as evaluating afresh does.
+/// Values are kept in fixed point, in units of 2^-64.
+const ONE: f64 = 18_446_744_073_709_551_616.0;
+/// 2^53: up to here integers are all exact in an `f64`.
+const EXACT: i128 = 1 << 53;
+/// Values at least this large (2^40) are not kept in fixed point.
+const LARGE: f64 = 1_099_511_627_776.0;
+/// Beyond this many values a fixed-point sum could overflow.
+const MANY: usize = 1 << 22;
+
+/// The sum of a window's values as they come and go, kept exactly in fixed point, with the
+/// sum of their magnitudes. Evaluating afresh folds the window left to right in `f64`,
+/// whose rounding depends on the order; from the exact sum the fold's outcome is known
+/// in O(1):
+/// - while every value is an integer and their magnitudes sum to at most 2^53, each
+///   partial sum of the fold is an exact integer, so the fold is the exact sum
+///   ([`Sum::exact`]);
+/// - otherwise the fold is within (n-1)·u·Σ|v| of the exact sum (u = 2^-53), so a
+///   comparison with a threshold farther away than that has the exact sum's answer
+///   ([`Sum::compare`]).
+///
+/// Near the threshold, or with values not kept in fixed point (beyond 2^40, finer than
+/// 2^-64, not finite), the caller folds the window itself, as evaluating afresh does.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Sum {
-    /// Σ of the integer values.
+    /// Σ values in fixed point.
     total: i128,
-    /// Σ |integer value|.
-    magnitude: u128,
-    /// How many values are not such integers.
-    inexact: usize,
+    /// Σ |values| in fixed point.
+    magnitude: i128,
+    /// How many values are kept.
+    count: usize,
+    /// How many of them are not integers.
+    fractions: usize,
+    /// How many values are not kept in fixed point.
+    unkept: usize,
 }
 
-fn integer(v: f64) -> Option<i128> {
-    (v.is_finite() && v.fract() == 0.0 && v.abs() <= EXACT as f64).then_some(v as i128)
+fn fixed(v: f64) -> Option<i128> {
+    let x = v * ONE;
+    (v.abs() < LARGE && x.fract() == 0.0).then_some(x as i128)
 }
 
 impl Sum {
     pub(crate) fn add(&mut self, v: f64) {
-        match integer(v) {
-            Some(i) => {
-                self.total += i;
-                self.magnitude += i.unsigned_abs();
-            }
-            None => self.inexact += 1,
-        }
+        self.change(v, 1);
     }
 
     pub(crate) fn remove(&mut self, v: f64) {
-        match integer(v) {
-            Some(i) => {
-                self.total -= i;
-                self.magnitude -= i.unsigned_abs();
-            }
-            None => self.inexact -= 1,
-        }
+        self.change(v, -1);
     }
 
-    /// The sum, when the fold is known to give exactly it.
+    fn change(&mut self, v: f64, sign: i8) {
+        let step = |n: &mut usize| {
+            *n = if sign > 0 { *n + 1 } else { *n - 1 };
+        };
+        let Some(x) = fixed(v) else {
+            return step(&mut self.unkept);
+        };
+        step(&mut self.count);
+        if v.fract() != 0.0 {
+            step(&mut self.fractions);
+        }
+        self.total += i128::from(sign) * x;
+        self.magnitude += i128::from(sign) * x.abs();
+    }
+
+    fn kept(&self) -> bool {
+        self.unkept == 0 && self.count < MANY
+    }
+
+    /// The sum, when the fold gives exactly it.
     pub(crate) fn exact(&self) -> Option<f64> {
-        (self.inexact == 0 && self.magnitude <= EXACT).then_some(self.total as f64)
+        let whole = self.kept() && self.fractions == 0 && self.magnitude >> 64 <= EXACT;
+        whole.then(|| (self.total >> 64) as f64)
+    }
+
+    /// `fold / by` compared with `value`, where `fold` is the left-to-right `f64` sum of
+    /// the values; `None` when rounding could decide it.
+    pub(crate) fn compare(&self, by: usize, operator: Operator, value: f64) -> Option<bool> {
+        if !self.kept() || by == 0 {
+            return None;
+        }
+        let n = self.count as f64;
+        let by = by as f64;
+        let estimate = self.total as f64 / ONE / by;
+        // Fold error (n-1)·u·Σ|v|, this estimate's own rounding and the division's:
+        // (n+3)·u·Σ|v| / by, taken twice over (ε = 2u), and twice again below.
+        let error = (n + 3.0) * f64::EPSILON * (self.magnitude as f64 / ONE) / by;
+        ((estimate - value).abs() > 2.0 * error).then(|| operator.compare(estimate, value))
     }
 }
 
