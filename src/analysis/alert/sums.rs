@@ -77,7 +77,7 @@ impl Sum {
     /// The sum, when the fold gives exactly it.
     pub(crate) fn exact(&self) -> Option<f64> {
         let whole = self.kept() && self.fractions == 0 && self.magnitude >> 64 <= EXACT;
-        whole.then(|| (self.total >> 64) as f64)
+        whole.then_some((self.total >> 64) as f64)
     }
 
     /// `fold / by` compared with `value`, where `fold` is the left-to-right `f64` sum of
