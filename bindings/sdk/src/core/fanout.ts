@@ -7,7 +7,7 @@
  * reject, answer garbage): every send becomes a promise of a valid `WireResult`. It
  * builds no events and decides no policy.
  */
-import type { SinkStats } from "../../wasm/agentlens_wasm.js";
+import type { PipelineWasm, SinkStats } from "../../wasm/agentlens_wasm.js";
 import { coreOptionsJson, type PipelineOptions } from "./config.js";
 import { describeFailure } from "./delivery.js";
 import { Driver, type Notice, type WireRequest, type WireResult } from "./driver.js";
@@ -29,9 +29,15 @@ function isWireResult(r: unknown): r is WireResult {
   return (typeof o.status === "number" && Number.isInteger(o.status)) || o.failure === "timeout" || o.failure === "network";
 }
 
+/** UTF-16 units of event JSON kept for the core when there is no exporter, before it crosses anyway. */
+const IDLE_MAX_CHARS = 4_000_000;
+
 export class Fanout {
   private readonly sinks: Sink[];
   private readonly driver: Driver;
+  private readonly pipeline: PipelineWasm;
+  private idle: string[] = [];
+  private idleChars = 0;
   /** Ids from the same pipeline, a block per crossing. */
   readonly ids: IdPool;
 
@@ -47,6 +53,7 @@ export class Fanout {
   ) {
     const formats = exporters.map((e) => e.format);
     const pipeline = new (wasm().PipelineWasm)(coreOptionsJson(core), p.seed?.(), formats);
+    this.pipeline = pipeline;
     this.ids = new IdPool(pipeline);
     this.driver = new Driver(pipeline, {
       now: () => p.now(),
@@ -101,9 +108,31 @@ export class Fanout {
       );
   }
 
-  /** Pushes one JSON array of events (from `safeStringify`) to the pipeline: one crossing, however many exporters. */
+  /**
+   * Pushes one JSON array of events (from `safeStringify`) to the pipeline: one crossing,
+   * however many exporters. With none, the core still keeps the sessions' token totals:
+   * the arrays wait (up to `IDLE_MAX_CHARS`) and cross together when totals are asked for.
+   */
   push(json: string): void {
-    if (this.sinks.length === 0) return;
+    if (this.sinks.length === 0) {
+      this.idle.push(json);
+      this.idleChars += json.length;
+      if (this.idleChars > IDLE_MAX_CHARS) this.pushIdle();
+      return;
+    }
+    this.pushNow(json);
+  }
+
+  /** Without exporters: the arrays waiting, as one array in one crossing. */
+  private pushIdle(): void {
+    if (this.idle.length === 0) return;
+    const parts = this.idle.map((a) => a.slice(1, -1)).filter((p) => p.length > 0);
+    this.idle = [];
+    this.idleChars = 0;
+    if (parts.length > 0) this.pushNow(`[${parts.join(",")}]`);
+  }
+
+  private pushNow(json: string): void {
     try {
       this.driver.pushJson(json);
     } catch (e) {
@@ -144,6 +173,13 @@ export class Fanout {
         }
       }),
     );
+  }
+
+  /** The token sums `[in, out]` the core keeps for a session's events pushed so far. */
+  sessionTokens(sessionId: string): readonly [number, number] {
+    this.pushIdle();
+    const t = this.pipeline.sessionTokens(sessionId);
+    return [t[0] ?? 0, t[1] ?? 0];
   }
 
   /** The core's accounting: each sink's, and redaction's. */

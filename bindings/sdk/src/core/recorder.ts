@@ -153,7 +153,7 @@ export class Recorder<Run extends RunRef = RunRef> {
 
   /**
    * Records one regular event in `session`: ids, time and run first (the wire's order),
-   * then `fields`, whose `tokens_in`/`tokens_out` (numbers) add to the session's totals.
+   * then `fields` (the core adds their `tokens_in`/`tokens_out` to the session's totals).
    * Returns the event id.
    */
   record(session: SessionRecord, eventType: string, fields: Record<string, unknown>, run?: RunRef, at = this.isoNow()): string {
@@ -166,7 +166,6 @@ export class Recorder<Run extends RunRef = RunRef> {
     // Object.assign, not spread: V8 spreads these varied shapes ~40× slower (measured).
     Object.assign(event, fields);
     session.eventCount++;
-    session.addTokens((fields.tokens_in as number | undefined) ?? 0, (fields.tokens_out as number | undefined) ?? 0);
     this.push(event, session);
     return id;
   }
@@ -174,7 +173,7 @@ export class Recorder<Run extends RunRef = RunRef> {
   /** Opens a session and sends its `session_start` (unless it is external). */
   openSession(agentName: string, metadata: unknown, id: string, origin: SessionOrigin, current: boolean): SessionRecord {
     const at = this.isoNow();
-    const s = new SessionRecord(id, agentName, metadata, at, origin, { maxEvents: this.config.explainMaxEvents, maxChars: EXPLAIN_MAX_CHARS });
+    const s = new SessionRecord(id, agentName, metadata, at, origin, { maxEvents: this.config.explainMaxEvents, maxChars: EXPLAIN_MAX_CHARS }, this.sessionTokens);
     this.sessions.add(s, current);
     if (origin !== "external") {
       this.push({ event_type: "session_start", session_id: id, agent_name: agentName, metadata: metadata ?? {}, timestamp: at }, s);
@@ -182,13 +181,18 @@ export class Recorder<Run extends RunRef = RunRef> {
     return s;
   }
 
-  /** Ends a session: `session_end` with its token totals. */
+  /** A session's token totals as the core has them, every staged event pushed first. */
+  private readonly sessionTokens = (id: string): readonly [number, number] => {
+    this.drain();
+    return this.guard("session tokens", () => this.fanout.sessionTokens(id), [0, 0] as const);
+  };
+
+  /** Ends a session: `session_end`, into which the core fills the session's token totals. */
   closeSession(s: SessionRecord, status: "completed" | "error" = "completed"): void {
     const at = this.isoNow();
     s.end(at);
     this.sessions.ended(s);
-    const end = { event_type: "session_end", session_id: s.sessionId, ended_at: at, status, total_tokens_in: s.totalTokensIn, total_tokens_out: s.totalTokensOut };
-    this.push(end, s);
+    this.push({ event_type: "session_end", session_id: s.sessionId, ended_at: at, status }, s);
   }
 
   /** A session id given by agent code, or `undefined` (with a warning, once, if it was unusable). */

@@ -1,6 +1,8 @@
 /**
- * Sessions: the tracker's record of each one (AgentLens `Session`): its id, agent, status
- * and token totals, and the last events pushed in it, kept for `explain()`. The events
+ * Sessions: the tracker's record of each one (AgentLens `Session`): its id, agent and
+ * status, and the last events pushed in it, kept for `explain()`. Its token totals are
+ * the core's (the pipeline keeps each session's sums and fills them into its
+ * `session_end`); nothing here adds up tokens. The events
  * are kept as the JSON text already produced for the core, so keeping them costs no
  * second serialisation; they are bounded by count and size, and what is forgotten is
  * counted. Nothing here sends anything.
@@ -52,12 +54,15 @@ export interface SessionLimits {
   maxChars: number;
 }
 
+/** Where a session's token totals come from: the core's sums (`[in, out]`) for a session id. */
+export type TokenSource = (sessionId: string) => readonly [number, number];
+
+const NO_TOKENS: readonly [number, number] = [0, 0];
+
 /** The tracker's record of one session. Implements the public `Session` view. */
 export class SessionRecord implements Session {
   status: "active" | "completed" = "active";
   endedAt: string | undefined;
-  totalTokensIn = 0;
-  totalTokensOut = 0;
   eventCount = 0;
   /** Events no longer kept for `explain()`. */
   forgotten = 0;
@@ -74,7 +79,18 @@ export class SessionRecord implements Session {
     readonly startedAt: string,
     readonly origin: SessionOrigin,
     private readonly limits: SessionLimits,
+    private readonly tokens: TokenSource = () => NO_TOKENS,
   ) {}
+
+  /** Input tokens of the session's events so far, as the core counts them (its `session_end` carries the same). */
+  get totalTokensIn(): number {
+    return this.tokens(this.sessionId)[0];
+  }
+
+  /** Output tokens, likewise. */
+  get totalTokensOut(): number {
+    return this.tokens(this.sessionId)[1];
+  }
 
   /** Keeps one event as the JSON object text pushed to the core (`{...}`); the session start is always kept. */
   keep(json: string, isStart: boolean): void {
@@ -107,11 +123,6 @@ export class SessionRecord implements Session {
     return `[${parts.join(",")}]`;
   }
 
-  addTokens(tokensIn: number, tokensOut: number): void {
-    this.totalTokensIn += tokensIn;
-    this.totalTokensOut += tokensOut;
-  }
-
   end(at: string): void {
     this.status = "completed";
     this.endedAt = at;
@@ -122,7 +133,8 @@ export class SessionRecord implements Session {
  * All sessions a tracker knows: active ones and the most recent ended ones (for
  * `explain(id)` after `endSession`). The current session is the most recently started
  * one still active. Bounded: beyond `maxSessions` the oldest record is forgotten even if
- * still active (a later event for it re-adopts the id, with token totals from zero).
+ * still active (a later event for it re-adopts the id; its token totals are the core's,
+ * which keeps its own bound).
  */
 export class SessionTable {
   private readonly byId = new Map<string, SessionRecord>();
