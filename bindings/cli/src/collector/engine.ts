@@ -1,7 +1,8 @@
 /// <reference types="node" />
 /**
  * The Rust core's calls the collector makes, in one place: ingestion (what an event
- * means, its columns, redaction and normalisation), ids, session status, compare metrics,
+ * means, its columns, redaction and normalisation), ids, session status and token
+ * totals, compare metrics,
  * explain, gzip and trace import, all through the analysis wasm (`@agentlens/sdk/analysis`).
  * Loading this module loads that wasm. Nothing here decides what an event means: every
  * answer is the core's.
@@ -35,6 +36,15 @@ export function validId(v: unknown): string | null {
 /** A session's status after learning `next`, by the core's rule (an error is final). */
 export function sessionStatusThen(previous: string, next: string): string {
   return analysisWasm().sessionStatusThen(previous, next);
+}
+
+/**
+ * A session's token totals `[in, out]` by the core's rule, from the sums of its events'
+ * counts and what its end said (`null`: nothing). The store keeps both and asks here.
+ */
+export function sessionTokenTotals(eventsIn: number, eventsOut: number, endIn: number | null, endOut: number | null): [number, number] {
+  const t = analysisWasm().sessionTokenTotals(eventsIn, eventsOut, endIn ?? undefined, endOut ?? undefined);
+  return [t[0] ?? 0, t[1] ?? 0];
 }
 
 /** The core's compare metrics of one session's trace (`stats::compare_metrics`). */

@@ -8,12 +8,15 @@
  * the `TEXT` timestamps are kept as clients sent them, for the AgentLens read API.
  */
 import type { DatabaseSync } from "node:sqlite";
+import { sessionTokenTotals } from "./engine.js";
 import { StoreError } from "./errors.js";
 
 interface Migration {
   version: number;
   description: string;
   sql: string;
+  /** Runs after `sql`, in the same transaction (what SQL alone must not decide). */
+  then?: (db: DatabaseSync) => void;
 }
 
 const MIGRATIONS: Migration[] = [
@@ -85,7 +88,37 @@ CREATE INDEX idx_runs_user_id ON runs(user_id);
 CREATE INDEX idx_runs_session_id ON runs(session_id);
 `,
   },
+  {
+    version: 2,
+    description: "sessions: stored token totals (the core's rule, kept by the writer)",
+    sql: `
+ALTER TABLE sessions ADD COLUMN total_tokens_in INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sessions ADD COLUMN total_tokens_out INTEGER NOT NULL DEFAULT 0;
+`,
+    then: storeAllTotals,
+  },
 ];
+
+/** Every session's totals from its stored sums and end, by the core's rule (migration 2). */
+function storeAllTotals(db: DatabaseSync): void {
+  const rows = db.prepare("SELECT session_id, event_tokens_in, event_tokens_out, end_tokens_in, end_tokens_out FROM sessions").all() as unknown as TokenState[];
+  const set = db.prepare("UPDATE sessions SET total_tokens_in = ?, total_tokens_out = ? WHERE session_id = ?");
+  for (const r of rows) set.run(...totalsOf(r), r.session_id);
+}
+
+/** The token columns of a session row: the sums of its events and what its end said. */
+export interface TokenState {
+  session_id: string;
+  event_tokens_in: number;
+  event_tokens_out: number;
+  end_tokens_in: number | null;
+  end_tokens_out: number | null;
+}
+
+/** A session's totals from its token columns, by the core's rule. */
+export function totalsOf(r: TokenState): [number, number] {
+  return sessionTokenTotals(Number(r.event_tokens_in), Number(r.event_tokens_out), r.end_tokens_in === null ? null : Number(r.end_tokens_in), r.end_tokens_out === null ? null : Number(r.end_tokens_out));
+}
 
 /** The schema version this collector writes. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
@@ -105,6 +138,7 @@ export function migrate(db: DatabaseSync): number {
     db.exec("BEGIN IMMEDIATE");
     try {
       db.exec(m.sql);
+      m.then?.(db);
       record.run(m.version, m.description, new Date().toISOString());
       db.exec("COMMIT");
     } catch (e) {

@@ -1,8 +1,8 @@
 /// <reference types="node" />
 /**
  * AgentLens-compatible reads (reference A.5): sessions, their events, search, explain,
- * compare. Shapes follow the AgentLens backend; totals are computed from the events
- * stored once each, or taken from the session end when it gave them (never both).
+ * compare. Shapes follow the AgentLens backend; a session's token totals are the ones
+ * the writer stored by the core's rule (nothing here picks between sums and an end's).
  */
 import { compareMetrics as coreCompareMetrics, explainBackend } from "./engine.js";
 import type { StoreHandle } from "./store-handle.js";
@@ -43,8 +43,7 @@ export interface EventRow {
 
 /** Columns of a session as the API reports it. */
 export const SESSION_COLUMNS = `session_id, agent_name, started_at, started_ms, ended_at, status, metadata,
-  COALESCE(end_tokens_in, event_tokens_in) AS total_tokens_in, COALESCE(end_tokens_out, event_tokens_out) AS total_tokens_out,
-  event_count, last_ms`;
+  total_tokens_in, total_tokens_out, event_count, last_ms`;
 
 export const SESSION_STATUSES = new Set(["active", "completed", "error", "timeout"]);
 
@@ -149,7 +148,7 @@ export interface SearchParams {
 
 const SORT_SQL: Record<SearchParams["sort"], string> = {
   started_at: "started_ms",
-  total_tokens: "(COALESCE(end_tokens_in, event_tokens_in) + COALESCE(end_tokens_out, event_tokens_out))",
+  total_tokens: "(total_tokens_in + total_tokens_out)",
   agent_name: "agent_name",
   status: "status",
 };

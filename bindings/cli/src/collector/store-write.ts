@@ -3,7 +3,10 @@
  * Writing what the core's ingest returned (`agentlens::ingest`): each record's columns
  * and payload go into their rows as given; nothing here decides what an event means
  * (errors, statuses, totals, names and ids are the core's). A session's stored status
- * is combined with what a record says by the core's rule (`sessionStatusThen`).
+ * is combined with what a record says by the core's rule (`sessionStatusThen`); its
+ * token totals likewise: each record's effect is stored as the core gave it (an event's
+ * counts add to the session's sums, an end's own totals are kept) and the totals the
+ * reads show are the core's answer for those (`sessionTokenTotals`).
  *
  * Group commit: the batches that are ready in the same turn of the event loop are written
  * in one transaction (one fsync), each inside its own savepoint so a failing batch fails
@@ -13,6 +16,7 @@ import { setImmediate } from "node:timers";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { sessionStatusThen, type IngestColumns } from "./engine.js";
 import { StoreError } from "./errors.js";
+import { totalsOf, type TokenState } from "./schema.js";
 
 /** How one batch went, record by record (see `IngestResult`). */
 export interface Written {
@@ -27,7 +31,7 @@ export interface Written {
 type EventColumns = Extract<IngestColumns, { kind: "event" }>;
 
 type Stmts = Record<
-  "eventExists" | "ensureSession" | "applyStart" | "applyEnd" | "insertEvent" | "bumpSession" | "startRun" | "ensureRun" | "endRun" | "sessionStatus" | "setSessionStatus",
+  "eventExists" | "ensureSession" | "applyStart" | "applyEnd" | "insertEvent" | "bumpSession" | "startRun" | "ensureRun" | "endRun" | "sessionStatus" | "setSessionStatus" | "tokenState" | "setTotals",
   StatementSync
 >;
 
@@ -65,6 +69,9 @@ function prepare(db: DatabaseSync): Stmts {
       WHERE id = @id`),
     sessionStatus: p(`SELECT status FROM sessions WHERE session_id = ?`),
     setSessionStatus: p(`UPDATE sessions SET status = ? WHERE session_id = ? AND status IS NOT ?`),
+    tokenState: p(`SELECT session_id, event_tokens_in, event_tokens_out, end_tokens_in, end_tokens_out, total_tokens_in, total_tokens_out
+      FROM sessions WHERE session_id = ?`),
+    setTotals: p(`UPDATE sessions SET total_tokens_in = ?, total_tokens_out = ? WHERE session_id = ?`),
   };
 }
 
@@ -170,7 +177,9 @@ export class StoreWriter {
             at: c.ended_at, ts: c.ts_ms, status: this.statusAfter(c.session_id, c.status),
             tin: c.total_tokens_in, tout: c.total_tokens_out, sid: c.session_id,
           });
-    return Number(r.changes) > 0;
+    const changed = Number(r.changes) > 0;
+    if (changed && c.kind === "end") this.storeTotals(c.session_id);
+    return changed;
   }
 
   /** A regular event; false when its id was already stored. */
@@ -182,12 +191,21 @@ export class StoreWriter {
     );
     if (Number(r.changes) === 0) return false;
     s.bumpSession.run({ tin: c.tokens_in, tout: c.tokens_out, bytes: payload.length, ts: c.ts_ms, at: c.timestamp, sid: c.session_id });
+    this.storeTotals(c.session_id);
     if (c.session_status) {
       const next = this.statusAfter(c.session_id, c.session_status);
       s.setSessionStatus.run(next, c.session_id, next);
     }
     if (c.run_id) this.run(c, c.run_id, now);
     return true;
+  }
+
+  /** Stores the session's token totals as the core answers for its sums and end (written only when they change). */
+  private storeTotals(sessionId: string): void {
+    const row = this.s.tokenState.get(sessionId) as (TokenState & { total_tokens_in: number; total_tokens_out: number }) | undefined;
+    if (!row) return;
+    const [tin, tout] = totalsOf(row);
+    if (tin !== Number(row.total_tokens_in) || tout !== Number(row.total_tokens_out)) this.s.setTotals.run(tin, tout, sessionId);
   }
 
   /** The session's status once `next` is learnt, by the core's rule (an error is final). */

@@ -32,8 +32,9 @@ function analytics(ctx: Context): void {
   const db = ctx.store.db;
   const one = (sql: string) => db.prepare(sql).get() as Record<string, number | string | null>;
   const all = (sql: string) => db.prepare(sql).all() as Record<string, unknown>[];
-  const totals = `COALESCE(end_tokens_in, event_tokens_in)`;
-  const totalsOut = `COALESCE(end_tokens_out, event_tokens_out)`;
+  // The totals the writer stored by the core's rule.
+  const totals = "total_tokens_in";
+  const totalsOut = "total_tokens_out";
   const o = one(`SELECT COUNT(*) AS total_sessions,
       SUM(status = 'active') AS active_sessions, SUM(status = 'completed') AS completed_sessions, SUM(status = 'error') AS error_sessions,
       COALESCE(SUM(${totals}), 0) AS tin, COALESCE(SUM(${totalsOut}), 0) AS tout,
