@@ -8,6 +8,10 @@ step() { printf '\n==> %s\n' "$*"; }
 step bootstrap
 bash scripts/bootstrap.sh
 
+step "small rooms (files, functions, import circles)"
+node scripts/check-rooms.mjs
+node --test tests/rooms/check-rooms.test.mjs
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -15,16 +15,44 @@ export interface CollectorControl {
   stop(): void;
 }
 
-export function setupCollector(bar: HTMLElement, view: CollectorView): CollectorControl {
-  const collector = new CollectorClient(takeApiKey());
+/** The bar's controls. */
+interface BarParts {
+  live: HTMLInputElement;
+  liveState: HTMLElement;
+  keyInput: HTMLInputElement;
+  keyForm: HTMLFormElement;
+  message: HTMLElement;
+}
+
+/** Fills the bar: where the collector is, the live toggle, the key form (hidden) and the message line. */
+function buildBar(bar: HTMLElement, endpoint: string): BarParts {
   const live = h("input", { type: "checkbox", id: "collector-live", checked: true });
   const liveState = h("span", { class: "live-state", id: "collector-live-state" });
   const keyInput = h("input", { type: "password", name: "api-key", placeholder: "API key", autocomplete: "off", "aria-label": "Collector API key" });
   const keyForm = h("form", { class: "key-form", hidden: true }, keyInput, h("button", { type: "submit" }, "Use key"));
   const message = h("span", { class: "collector-message", role: "status" });
   clear(bar);
-  bar.append(h("strong", null, "Collector"), h("span", { class: "collector-origin" }, collector.endpoint), h("label", { for: "collector-live" }, live, " Live"), liveState, keyForm, message);
+  bar.append(h("strong", null, "Collector"), h("span", { class: "collector-origin" }, endpoint), h("label", { for: "collector-live" }, live, " Live"), liveState, keyForm, message);
   bar.hidden = false;
+  return { live, liveState, keyInput, keyForm, message };
+}
+
+/** Shows why reading the collector failed; a refused key opens the key form. */
+function showFailure(err: unknown, parts: BarParts, view: CollectorView, endpoint: string): void {
+  const text = err instanceof Error ? err.message : String(err);
+  parts.message.textContent = text;
+  if (err instanceof CollectorAuthError) {
+    parts.keyForm.hidden = false;
+    parts.keyInput.focus();
+    view.status(`The collector at ${endpoint} ${err.message.replace(/^the collector /, "")}: enter the key above.`, "ready");
+    view.placeholder("Enter the collector's API key above to see its sessions: the AGENTLENS_API_KEY it was started with. (A link to this page ending in #key=… fills it in.)");
+  } else view.status(`Could not read the collector at ${endpoint}: ${text}`, "error");
+}
+
+export function setupCollector(bar: HTMLElement, view: CollectorView): CollectorControl {
+  const collector = new CollectorClient(takeApiKey());
+  const parts = buildBar(bar, collector.endpoint);
+  const { live, liveState, keyInput, keyForm, message } = parts;
 
   // The listing answered: the key (if any) is right.
   const listed = (text: string) => {
@@ -35,16 +63,7 @@ export function setupCollector(bar: HTMLElement, view: CollectorView): Collector
   let follow: AbortController | undefined;
   let stopped = false;
 
-  const failed = (err: unknown) => {
-    const text = err instanceof Error ? err.message : String(err);
-    message.textContent = text;
-    if (err instanceof CollectorAuthError) {
-      keyForm.hidden = false;
-      keyInput.focus();
-      view.status(`The collector at ${collector.endpoint} ${err.message.replace(/^the collector /, "")}: enter the key above.`, "ready");
-      view.placeholder("Enter the collector's API key above to see its sessions: the AGENTLENS_API_KEY it was started with. (A link to this page ending in #key=… fills it in.)");
-    } else view.status(`Could not read the collector at ${collector.endpoint}: ${text}`, "error");
-  };
+  const failed = (err: unknown) => showFailure(err, parts, view, collector.endpoint);
 
   const run = (fresh: boolean) =>
     sync.start(fresh).then(

@@ -62,25 +62,10 @@ function pick(o: Obj | undefined, keys: string[]): [string, unknown] | undefined
   return undefined;
 }
 
-export function renderDetail(el: HTMLElement, d: EventDetail | null): void {
-  clear(el);
-  if (!d) {
-    el.appendChild(h("div", { class: "placeholder" }, "Select an event in the timeline to see its detail."));
-    return;
-  }
-  const e = d.event;
-  const type = str(e.event_type);
-  const input = obj(e.input_data);
-  const output = obj(e.output_data);
-  const tool = obj(e.tool_call);
-  const err = obj(e.error);
-  const mem = obj(e.memory);
-  const dec = obj(e.decision_trace);
-  let inputShown = false;
-  let outputShown = false;
-
-  el.appendChild(h("h2", { class: "d-title" }, h("span", { class: "tl-type" }, type), " ", d.row.label, d.row.error ? h("span", { class: "badge st-error" }, "error") : null));
-  el.appendChild(
+/** The title (type, label, error badge) and the event's identifying facts. */
+function header(e: Obj, d: EventDetail, type: string): HTMLElement[] {
+  return [
+    h("h2", { class: "d-title" }, h("span", { class: "tl-type" }, type), " ", d.row.label, d.row.error ? h("span", { class: "badge st-error" }, "error") : null),
     facts([
       ["Time", fmtTime(typeof e.timestamp === "string" ? Date.parse(e.timestamp) : Number.NaN) || str(e.timestamp)],
       ["Duration", fmtDuration(typeof e.duration_ms === "number" ? e.duration_ms : d.row.dur)],
@@ -93,69 +78,106 @@ export function renderDetail(el: HTMLElement, d: EventDetail | null): void {
       ["Trace", e.trace_id],
       ["Span", e.span_id],
     ]),
+  ];
+}
+
+/** The sections shown so far, and whether they already show the whole input and output. */
+interface Shown {
+  sections: HTMLElement[];
+  input: boolean;
+  output: boolean;
+}
+
+/** Prompt and response of an LLM call (or of any event that carries them). */
+function llmSections(shown: Shown, type: string, input: Obj | undefined, output: Obj | undefined): void {
+  if (!(type === "llm_call" || pick(input, ["prompt", "messages"]) || pick(output, ["response", "completion"]))) return;
+  const prompt = pick(input, ["prompt", "messages", "input"]);
+  const response = pick(output, ["response", "completion", "output", "content"]);
+  if (prompt) {
+    shown.sections.push(section("Prompt", messageView(prompt[1])));
+    shown.input = Object.keys(input!).length === 1;
+  }
+  if (response) {
+    shown.sections.push(section("Response", messageView(response[1])));
+    shown.output = Object.keys(output!).length === 1;
+  }
+}
+
+/** A tool's call: its arguments and result. */
+function toolSection(shown: Shown, e: Obj, type: string, input: Obj | undefined, output: Obj | undefined): void {
+  const tool = obj(e.tool_call);
+  if (!(tool || type.startsWith("tool"))) return;
+  const args = input ?? tool?.tool_input ?? e.tool_args;
+  shown.sections.push(section(`Tool${tool?.tool_name ? `: ${str(tool.tool_name)}` : ""}`, facts([["Call id", tool?.tool_call_id], ["Duration", typeof tool?.duration_ms === "number" ? fmtDuration(tool.duration_ms) : undefined]]), h("h4", null, "Arguments"), jsonTree(args ?? null), h("h4", null, "Result"), jsonTree(output ?? tool?.tool_output ?? null)));
+  shown.input = true;
+  shown.output = true;
+}
+
+function reasoningSection(dec: Obj): HTMLElement {
+  const alternatives = Array.isArray(dec.alternatives_considered) ? (dec.alternatives_considered as unknown[]) : [];
+  return section(
+    "Reasoning",
+    text(str(dec.reasoning)),
+    alternatives.length ? h("h4", null, "Alternatives considered") : null,
+    alternatives.length ? h("ul", null, ...alternatives.map((a) => h("li", null, str(a)))) : null,
+    facts([["Confidence", dec.confidence], ["Step", dec.step]]),
   );
+}
 
-  if (type === "llm_call" || pick(input, ["prompt", "messages"]) || pick(output, ["response", "completion"])) {
-    const prompt = pick(input, ["prompt", "messages", "input"]);
-    const response = pick(output, ["response", "completion", "output", "content"]);
-    if (prompt) {
-      el.appendChild(section("Prompt", messageView(prompt[1])));
-      inputShown = Object.keys(input!).length === 1;
-    }
-    if (response) {
-      el.appendChild(section("Response", messageView(response[1])));
-      outputShown = Object.keys(output!).length === 1;
-    }
-  }
+function tokensSection(e: Obj, d: EventDetail): HTMLElement | null {
+  if (!(typeof e.tokens_in === "number" || typeof e.tokens_out === "number" || d.cost)) return null;
+  const tin = Number(e.tokens_in ?? 0);
+  const tout = Number(e.tokens_out ?? 0);
+  return section(
+    "Tokens and cost",
+    facts([
+      ["Tokens in", String(tin)],
+      ["Tokens out", String(tout)],
+      ["Total tokens", String(tin + tout)],
+      ["Cost", d.cost ? (d.cost.matched ? `${fmtCost(d.cost.total_cost)} (priced as ${d.cost.pricing_key ?? "?"})` : `no price for ${str(e.model) || "this model"}`) : undefined],
+    ]),
+  );
+}
 
-  if (tool || type.startsWith("tool")) {
-    const args = input ?? tool?.tool_input ?? e.tool_args;
-    el.appendChild(section(`Tool${tool?.tool_name ? `: ${str(tool.tool_name)}` : ""}`, facts([["Call id", tool?.tool_call_id], ["Duration", typeof tool?.duration_ms === "number" ? fmtDuration(tool.duration_ms) : undefined]]), h("h4", null, "Arguments"), jsonTree(args ?? null), h("h4", null, "Result"), jsonTree(output ?? tool?.tool_output ?? null)));
-    inputShown = true;
-    outputShown = true;
-  }
+function errorSection(err: Obj): HTMLElement {
+  return section("Error", facts([["Type", err.error_type], ["Critical", err.critical]]), text(str(err.message), "d-text d-error"), err.stack_trace ? h("details", { class: "stack" }, h("summary", null, "Stack trace"), text(str(err.stack_trace))) : null);
+}
 
-  if (dec) {
-    const alternatives = Array.isArray(dec.alternatives_considered) ? (dec.alternatives_considered as unknown[]) : [];
-    el.appendChild(
-      section(
-        "Reasoning",
-        text(str(dec.reasoning)),
-        alternatives.length ? h("h4", null, "Alternatives considered") : null,
-        alternatives.length ? h("ul", null, ...alternatives.map((a) => h("li", null, str(a)))) : null,
-        facts([["Confidence", dec.confidence], ["Step", dec.step]]),
-      ),
-    );
-  }
+function memorySection(mem: Obj, type: string): HTMLElement {
+  return section(type === "memory_read" ? "Memory read" : type === "memory_write" ? "Memory write" : "Memory", facts([["Key", mem.key], ["Type", mem.memory_type], ["Overwrite", mem.overwrite]]), h("h4", null, "Value"), jsonTree(mem.value ?? null));
+}
 
-  if (typeof e.tokens_in === "number" || typeof e.tokens_out === "number" || d.cost) {
-    const tin = Number(e.tokens_in ?? 0);
-    const tout = Number(e.tokens_out ?? 0);
-    el.appendChild(
-      section(
-        "Tokens and cost",
-        facts([
-          ["Tokens in", String(tin)],
-          ["Tokens out", String(tout)],
-          ["Total tokens", String(tin + tout)],
-          ["Cost", d.cost ? (d.cost.matched ? `${fmtCost(d.cost.total_cost)} (priced as ${d.cost.pricing_key ?? "?"})` : `no price for ${str(e.model) || "this model"}`) : undefined],
-        ]),
-      ),
-    );
-  }
-
-  if (err) {
-    el.appendChild(section("Error", facts([["Type", err.error_type], ["Critical", err.critical]]), text(str(err.message), "d-text d-error"), err.stack_trace ? h("details", { class: "stack" }, h("summary", null, "Stack trace"), text(str(err.stack_trace))) : null));
-  }
-
-  if (mem) {
-    el.appendChild(section(type === "memory_read" ? "Memory read" : type === "memory_write" ? "Memory write" : "Memory", facts([["Key", mem.key], ["Type", mem.memory_type], ["Overwrite", mem.overwrite]]), h("h4", null, "Value"), jsonTree(mem.value ?? null)));
-  }
-
-  if (input && !inputShown) el.appendChild(section("Input", jsonTree(input)));
-  if (output && !outputShown) el.appendChild(section("Output", jsonTree(output)));
+/** What no section above showed: the input and output, metadata and attributes, and the raw event. */
+function restSections(shown: Shown, e: Obj, input: Obj | undefined, output: Obj | undefined): void {
+  if (input && !shown.input) shown.sections.push(section("Input", jsonTree(input)));
+  if (output && !shown.output) shown.sections.push(section("Output", jsonTree(output)));
   for (const key of ["metadata", "attributes"]) {
-    if (obj(e[key]) && Object.keys(e[key] as Obj).length) el.appendChild(section(key === "metadata" ? "Metadata" : "Attributes", jsonTree(e[key], 1)));
+    if (obj(e[key]) && Object.keys(e[key] as Obj).length) shown.sections.push(section(key === "metadata" ? "Metadata" : "Attributes", jsonTree(e[key], 1)));
   }
-  el.appendChild(h("details", { class: "raw" }, h("summary", null, "Raw event"), jsonTree(e, 1)));
+  shown.sections.push(h("details", { class: "raw" }, h("summary", null, "Raw event"), jsonTree(e, 1)));
+}
+
+export function renderDetail(el: HTMLElement, d: EventDetail | null): void {
+  clear(el);
+  if (!d) {
+    el.appendChild(h("div", { class: "placeholder" }, "Select an event in the timeline to see its detail."));
+    return;
+  }
+  const e = d.event;
+  const type = str(e.event_type);
+  const input = obj(e.input_data);
+  const output = obj(e.output_data);
+  const err = obj(e.error);
+  const mem = obj(e.memory);
+  const dec = obj(e.decision_trace);
+  const shown: Shown = { sections: header(e, d, type), input: false, output: false };
+  llmSections(shown, type, input, output);
+  toolSection(shown, e, type, input, output);
+  if (dec) shown.sections.push(reasoningSection(dec));
+  const tokens = tokensSection(e, d);
+  if (tokens) shown.sections.push(tokens);
+  if (err) shown.sections.push(errorSection(err));
+  if (mem) shown.sections.push(memorySection(mem, type));
+  restSections(shown, e, input, output);
+  el.append(...shown.sections);
 }

@@ -47,14 +47,55 @@ function parseUtc(value: string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
+/** The filter controls. */
+interface Controls {
+  agent: HTMLSelectElement;
+  status: HTMLSelectElement;
+  model: HTMLSelectElement;
+  tool: HTMLSelectElement;
+  from: HTMLInputElement;
+  to: HTMLInputElement;
+  search: HTMLInputElement;
+}
+
+function createControls(): Controls {
+  return {
+    agent: select("agent", "Agent"),
+    status: select("status", "Status"),
+    model: select("model", "Model"),
+    tool: select("tool", "Tool"),
+    from: h("input", { type: "datetime-local", name: "from", step: 1, title: "From (UTC)", "aria-label": "From (UTC)" }),
+    to: h("input", { type: "datetime-local", name: "to", step: 1, title: "To (UTC)", "aria-label": "To (UTC)" }),
+    search: h("input", { type: "search", name: "q", placeholder: "Search ( / )", "aria-label": "Search sessions and events", spellcheck: "false", autocomplete: "off" }),
+  };
+}
+
+/** One row of the list: agent and status, then id, counts, duration and start. */
+function renderRow(row: SessionRow): HTMLElement {
+  return h(
+    "div",
+    { class: `srow status-${row.errors ? "error" : "ok"}`, title: row.id },
+    h("div", { class: "srow-top" }, h("span", { class: "srow-agent" }, row.agent || "(no agent)"), h("span", { class: `badge st-${cssToken(row.status)}` }, row.status || "unknown")),
+    h("div", { class: "srow-meta" }, h("span", { class: "srow-id" }, row.id.slice(0, 16)), ` · ${row.events} ev`, row.errors ? h("span", { class: "err-count" }, ` · ${row.errors} err`) : null, ` · ${fmtDuration(row.durationMs)}`, ` · ${fmtTime(row.first).slice(0, 19)}`),
+  );
+}
+
+/** Escape leaves the search box for the list; Enter or ↓ moves into the list (selecting its first row). */
+function searchKeys(search: HTMLInputElement, list: VirtualList<SessionRow>): void {
+  search.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") {
+      search.blur();
+      list.el.focus();
+    } else if (e.key === "Enter" || e.key === "ArrowDown") {
+      e.preventDefault();
+      list.el.focus();
+      if (list.selected < 0) list.select(0);
+    }
+  });
+}
+
 export function createListView(client: WorkerClient, onSelect: (id: string) => void, onActivate: () => void, onFilterChange: (ids: string[]) => void): ListView {
-  const agent = select("agent", "Agent");
-  const status = select("status", "Status");
-  const model = select("model", "Model");
-  const tool = select("tool", "Tool");
-  const from = h("input", { type: "datetime-local", name: "from", step: 1, title: "From (UTC)", "aria-label": "From (UTC)" });
-  const to = h("input", { type: "datetime-local", name: "to", step: 1, title: "To (UTC)", "aria-label": "To (UTC)" });
-  const search = h("input", { type: "search", name: "q", placeholder: "Search ( / )", "aria-label": "Search sessions and events", spellcheck: "false", autocomplete: "off" });
+  const { agent, status, model, tool, from, to, search } = createControls();
   const count = h("div", { class: "list-count", "aria-live": "polite" });
   let ids: string[] = [];
   let order: ListFilter["order"];
@@ -63,14 +104,7 @@ export function createListView(client: WorkerClient, onSelect: (id: string) => v
     rowHeight: 52,
     label: "Sessions",
     fetch: (offset, limit) => client.call<SessionRow[]>("rows", { offset, limit }),
-    render(row) {
-      return h(
-        "div",
-        { class: `srow status-${row.errors ? "error" : "ok"}`, title: row.id },
-        h("div", { class: "srow-top" }, h("span", { class: "srow-agent" }, row.agent || "(no agent)"), h("span", { class: `badge st-${cssToken(row.status)}` }, row.status || "unknown")),
-        h("div", { class: "srow-meta" }, h("span", { class: "srow-id" }, row.id.slice(0, 16)), ` · ${row.events} ev`, row.errors ? h("span", { class: "err-count" }, ` · ${row.errors} err`) : null, ` · ${fmtDuration(row.durationMs)}`, ` · ${fmtTime(row.first).slice(0, 19)}`),
-      );
-    },
+    render: renderRow,
     onSelect: (index, row) => {
       const id = row?.id ?? ids[index];
       if (id) onSelect(id);
@@ -105,16 +139,7 @@ export function createListView(client: WorkerClient, onSelect: (id: string) => v
   };
   for (const el of [agent, status, model, tool, from, to]) el.addEventListener("change", changed);
   search.addEventListener("input", changed);
-  search.addEventListener("keydown", (e) => {
-    if (e.key === "Escape") {
-      search.blur();
-      list.el.focus();
-    } else if (e.key === "Enter" || e.key === "ArrowDown") {
-      e.preventDefault();
-      list.el.focus();
-      if (list.selected < 0) list.select(0);
-    }
-  });
+  searchKeys(search, list);
 
   const el = h(
     "div",

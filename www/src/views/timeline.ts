@@ -27,6 +27,46 @@ const ICONS: Record<string, string> = {
   session_start: "●", session_end: "■", final: "✔", final_answer: "✔",
 };
 
+/** One timeline row: icon, type and label indented by depth, the duration, and its bar on a track `span` ms wide. */
+function renderRow(row: TimelineRow, span: number): HTMLElement {
+  const bar = h("div", { class: "bar" });
+  const left = Math.min(100, (row.start / span) * 100);
+  const dur = row.dur ?? Number.NaN;
+  const width = Number.isFinite(dur) ? Math.max(0.3, (dur / span) * 100) : 0.3;
+  bar.style.left = `${left}%`;
+  bar.style.width = `${Math.min(width, 100 - left + 0.3)}%`;
+  const name = h("div", { class: "tl-name", title: row.label }, h("span", { class: "tl-icon", "aria-hidden": "true" }, ICONS[row.type] ?? "•"), h("span", { class: "tl-type" }, row.type), " ", h("span", { class: "tl-label" }, row.label));
+  name.style.paddingLeft = `${6 + row.depth * 14}px`;
+  return h(
+    "div",
+    { class: `tl-row t-${cssToken(row.type)}${row.error ? " has-error" : ""}`, "data-ref": row.ref },
+    name,
+    h("div", { class: "tl-dur" }, fmtDuration(row.dur)),
+    h("div", { class: "tl-track" }, bar),
+  );
+}
+
+/** Fills `header` with the session's agent, status and facts. */
+function renderHeader(header: HTMLElement, s: SessionHeader): void {
+  clear(header);
+  header.append(
+    h("h2", null, s.agent || "(no agent)", " ", h("span", { class: `badge st-${cssToken(s.status)}` }, s.status || "unknown")),
+    h(
+      "dl",
+      { class: "facts" },
+      ...fact("Session", s.id),
+      ...fact("Started", fmtTime(s.first)),
+      ...fact("Duration", fmtDuration(s.durationMs)),
+      ...fact("Events", String(s.events)),
+      ...fact("Errors", String(s.errors)),
+      ...fact("Tokens", `${s.tokensIn} in / ${s.tokensOut} out`),
+      ...fact("Cost", fmtCost(s.totalCost) + (s.unmatchedModels.length ? ` (no price for ${s.unmatchedModels.join(", ")})` : "")),
+      ...fact("Models", s.models.join(", ") || "none"),
+      ...fact("Tools", s.tools.join(", ") || "none"),
+    ),
+  );
+}
+
 export function createTimelineView(client: WorkerClient, onSelect: (n: number) => void, onActivate: () => void): TimelineView {
   const header = h("div", { class: "session-header" });
   let current: SessionHeader | null = null;
@@ -40,23 +80,7 @@ export function createTimelineView(client: WorkerClient, onSelect: (n: number) =
       const res = await client.call<{ rows: TimelineRow[] }>("timeline", { id: current.id, offset, limit });
       return res.rows;
     },
-    render(row) {
-      const bar = h("div", { class: "bar" });
-      const left = Math.min(100, (row.start / span) * 100);
-      const dur = row.dur ?? Number.NaN;
-      const width = Number.isFinite(dur) ? Math.max(0.3, (dur / span) * 100) : 0.3;
-      bar.style.left = `${left}%`;
-      bar.style.width = `${Math.min(width, 100 - left + 0.3)}%`;
-      const name = h("div", { class: "tl-name", title: row.label }, h("span", { class: "tl-icon", "aria-hidden": "true" }, ICONS[row.type] ?? "•"), h("span", { class: "tl-type" }, row.type), " ", h("span", { class: "tl-label" }, row.label));
-      name.style.paddingLeft = `${6 + row.depth * 14}px`;
-      return h(
-        "div",
-        { class: `tl-row t-${cssToken(row.type)}${row.error ? " has-error" : ""}`, "data-ref": row.ref },
-        name,
-        h("div", { class: "tl-dur" }, fmtDuration(row.dur)),
-        h("div", { class: "tl-track" }, bar),
-      );
-    },
+    render: (row) => renderRow(row, span),
     onSelect: (index) => onSelect(index),
     onActivate,
   });
@@ -66,26 +90,6 @@ export function createTimelineView(client: WorkerClient, onSelect: (n: number) =
   const head = h("div", { class: "tl-head", hidden: true }, h("span", null, "Event"), h("span", null, "Duration"), h("span", null, "Waterfall"));
   list.el.hidden = true;
   const el = h("div", { class: "timeline-view" }, header, head, list.el, empty);
-
-  function renderHeader(s: SessionHeader): void {
-    clear(header);
-    header.append(
-      h("h2", null, s.agent || "(no agent)", " ", h("span", { class: `badge st-${cssToken(s.status)}` }, s.status || "unknown")),
-      h(
-        "dl",
-        { class: "facts" },
-        ...fact("Session", s.id),
-        ...fact("Started", fmtTime(s.first)),
-        ...fact("Duration", fmtDuration(s.durationMs)),
-        ...fact("Events", String(s.events)),
-        ...fact("Errors", String(s.errors)),
-        ...fact("Tokens", `${s.tokensIn} in / ${s.tokensOut} out`),
-        ...fact("Cost", fmtCost(s.totalCost) + (s.unmatchedModels.length ? ` (no price for ${s.unmatchedModels.join(", ")})` : "")),
-        ...fact("Models", s.models.join(", ") || "none"),
-        ...fact("Tools", s.tools.join(", ") || "none"),
-      ),
-    );
-  }
 
   return {
     el,
@@ -101,7 +105,7 @@ export function createTimelineView(client: WorkerClient, onSelect: (n: number) =
         return;
       }
       span = s.span > 0 ? s.span : 1;
-      renderHeader(s);
+      renderHeader(header, s);
       list.el.scrollTop = 0;
       list.reset(s.rows);
     },
@@ -109,7 +113,7 @@ export function createTimelineView(client: WorkerClient, onSelect: (n: number) =
       if (current?.id !== s.id) return this.show(s);
       current = s;
       span = s.span > 0 ? s.span : 1;
-      renderHeader(s);
+      renderHeader(header, s);
       list.reset(s.rows, list.selected);
     },
     setPlaceholder(content) {
