@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use crate::analysis::cost::PricingTable;
 use crate::import::{ImportError, TraceImporter};
-use crate::model::semantics::{Facts, SessionStatus};
+use crate::model::semantics::{Facts, SessionStatus, event_tokens, session_total};
 use crate::model::{Event, EventType};
 
 pub mod charts;
@@ -44,12 +44,26 @@ pub(crate) struct Session {
     pub(crate) events: Vec<u32>,
     sorted: bool,
     pub(crate) errors: u64,
-    /// Tokens over the events other than the session's end (which repeats the totals).
-    pub(crate) tokens_in: u64,
-    pub(crate) tokens_out: u64,
+    /// Token sums over the events other than the session's start and end.
+    sum_in: u64,
+    sum_out: u64,
+    /// The totals the session's end gave, if any.
+    end_in: Option<u64>,
+    end_out: Option<u64>,
     /// Models and tools named, in first-seen order.
     pub(crate) models: Vec<String>,
     pub(crate) tools: Vec<String>,
+}
+
+impl Session {
+    /// The session's token totals, in and out, by the core's one rule
+    /// ([`session_total`]: the end's own totals when above zero, else the events' sums).
+    pub(crate) fn tokens(&self) -> [u64; 2] {
+        [
+            session_total(self.sum_in, self.end_in),
+            session_total(self.sum_out, self.end_out),
+        ]
+    }
 }
 
 /// A trace held for a viewer (module docs).
@@ -250,9 +264,11 @@ impl TraceView {
             s.last = Some(s.last.map_or(t, |l| l.max(t)));
         }
         s.errors += u64::from(facts.error);
-        if e.event_type != EventType::SessionEnd {
-            s.tokens_in = s.tokens_in.saturating_add(e.tokens_in.unwrap_or(0));
-            s.tokens_out = s.tokens_out.saturating_add(e.tokens_out.unwrap_or(0));
+        let [tin, tout] = event_tokens(&e);
+        s.sum_in = s.sum_in.saturating_add(tin);
+        s.sum_out = s.sum_out.saturating_add(tout);
+        if e.event_type == EventType::SessionEnd {
+            (s.end_in, s.end_out) = (e.total_tokens_in, e.total_tokens_out);
         }
         add_name(&mut s.models, e.model.as_deref().unwrap_or(""));
         add_name(&mut s.tools, tool_name(&e));

@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use super::cost::{ModelCost, PricingTable, session_cost};
 use crate::model::{Event, EventType};
-use crate::pipeline::{event_tokens, session_total};
+use crate::model::semantics::{event_tokens, session_total};
 
 const NANOS_PER_MINUTE: i64 = 60_000_000_000;
 

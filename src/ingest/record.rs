@@ -72,7 +72,7 @@ pub enum Columns {
         status: &'static str,
         /// The end's input-token total, when it gave one above zero: its effect on its
         /// session's totals, which then replaces the sum of the session's events
-        /// ([`crate::pipeline::session_total`] combines the two; `None` leaves the sum).
+        /// ([`crate::model::semantics::session_total`] combines the two; `None` leaves the sum).
         total_tokens_in: Option<u64>,
         /// The end's output-token total, likewise.
         total_tokens_out: Option<u64>,
@@ -104,7 +104,7 @@ pub struct EventColumns {
     /// its status as sent, else `completed`.
     pub status: String,
     /// Input tokens: the event's effect on its session's input-token sum (see
-    /// [`crate::pipeline::session_total`] for how a session end's own total combines
+    /// [`crate::model::semantics::session_total`] for how a session end's own total combines
     /// with the sum).
     pub tokens_in: u64,
     /// Output tokens, likewise.

@@ -27,6 +27,11 @@
 //! - A **session's status** is `error` as soon as its end says so or one of its root runs
 //!   (a run without a parent) ended in failure, whatever a later end says; otherwise
 //!   `timeout` or `completed` once it has ended, and `active` until then.
+//! - A **session's token total** (in and out apart) is what its end said, when the end
+//!   gave a total above zero; otherwise the sum of its other events' counts (session
+//!   starts and ends add nothing): [`session_total`], [`event_tokens`]. The SDK's
+//!   `session_end`, the collector's stored totals, compare metrics, the statistics and
+//!   explain engines and the viewer all follow it.
 
 use super::{Event, EventType, status};
 
@@ -196,6 +201,36 @@ pub fn ended_in_failure(e: &Event) -> bool {
 pub(crate) fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
     n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// The end's own total when it gave one above zero (a `0` or a missing total says
+/// nothing: it leaves the events' sum in force).
+pub fn end_total(given: Option<u64>) -> Option<u64> {
+    given.filter(|&n| n > 0)
+}
+
+/// A session's total from the sum of its events' counts and what its end said.
+///
+/// ```
+/// use agentlens::model::semantics::session_total;
+/// assert_eq!(session_total(40, None), 40);
+/// assert_eq!(session_total(40, Some(0)), 40);
+/// assert_eq!(session_total(40, Some(55)), 55);
+/// ```
+pub fn session_total(events_sum: u64, end_said: Option<u64>) -> u64 {
+    end_total(end_said).unwrap_or(events_sum)
+}
+
+/// What one event adds to its session's token sums: its `tokens_in` and `tokens_out`, or
+/// nothing for a session start or end.
+pub fn event_tokens(e: &Event) -> [u64; 2] {
+    if matches!(
+        e.event_type,
+        EventType::SessionStart | EventType::SessionEnd
+    ) {
+        return [0, 0];
+    }
+    [e.tokens_in.unwrap_or(0), e.tokens_out.unwrap_or(0)]
 }
 
 #[cfg(test)]

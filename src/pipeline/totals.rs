@@ -1,7 +1,6 @@
-//! Session token totals: one rule for every host. A session's total is what its end
-//! said, when the end gave a total above zero; otherwise the sum of its regular events'
-//! counts (session starts and ends add nothing). The SDK's `session_end`, the
-//! collector's stored totals, compare metrics and the backend explanation all follow it.
+//! Session token totals as the pipeline keeps them. The rule (a session's total is what
+//! its end said when above zero, else the sum of its other events' counts) is
+//! [`crate::model::semantics::session_total`]; re-exported here for the pipeline's users.
 //!
 //! [`SessionTokens`] keeps the running sums of the sessions a pipeline has seen, so the
 //! pipeline can fill the totals into the `session_end` it encodes and no host adds up
@@ -9,37 +8,8 @@
 
 use std::collections::HashMap;
 
+pub use crate::model::semantics::{end_total, event_tokens, session_total};
 use crate::model::{Event, EventType};
-
-/// The end's own total when it gave one above zero (a `0` or a missing total says
-/// nothing: it leaves the events' sum in force).
-pub fn end_total(given: Option<u64>) -> Option<u64> {
-    given.filter(|&n| n > 0)
-}
-
-/// A session's total from the sum of its events' counts and what its end said.
-///
-/// ```
-/// use agentlens::pipeline::session_total;
-/// assert_eq!(session_total(40, None), 40);
-/// assert_eq!(session_total(40, Some(0)), 40);
-/// assert_eq!(session_total(40, Some(55)), 55);
-/// ```
-pub fn session_total(events_sum: u64, end_said: Option<u64>) -> u64 {
-    end_total(end_said).unwrap_or(events_sum)
-}
-
-/// What one event adds to its session's sums: its `tokens_in` and `tokens_out`, or
-/// nothing for a session start or end.
-pub fn event_tokens(e: &Event) -> [u64; 2] {
-    if matches!(
-        e.event_type,
-        EventType::SessionStart | EventType::SessionEnd
-    ) {
-        return [0, 0];
-    }
-    [e.tokens_in.unwrap_or(0), e.tokens_out.unwrap_or(0)]
-}
 
 /// The most sessions whose sums are kept; past it, the older half is forgotten.
 const MAX_SESSIONS: usize = 10_000;

@@ -102,7 +102,7 @@ pub(crate) fn row_of(s: &Session) -> SessionRow {
         },
         events: s.events.len(),
         errors: s.errors,
-        tokens: s.tokens_in.saturating_add(s.tokens_out),
+        tokens: s.tokens().iter().fold(0u64, |a, &b| a.saturating_add(b)),
         models: s.models.iter().take(3).cloned().collect(),
     }
 }

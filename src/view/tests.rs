@@ -484,3 +484,31 @@ fn reads_files_in_chunks_and_answers_the_host_queries() {
     assert_eq!(v.answer("pushNew", &again).unwrap(), "[]", "held already");
     assert_eq!(v.event_count(), 1);
 }
+
+#[test]
+fn session_totals_follow_the_cores_rule_an_ends_own_total_wins() {
+    let mut start = ev("t", "session_start", 0.0);
+    start.tokens_in = Some(1_000);
+    let mut end = ev("t", "session_end", 9.0);
+    (end.total_tokens_in, end.total_tokens_out) = (Some(9_999), Some(0));
+    let events = vec![
+        start,
+        llm("t", 1.0, "gpt-4o", (120, 30)),
+        llm("t", 2.0, "gpt-4o", (400, 5)),
+        end,
+    ];
+    let compared = crate::analysis::stats::compare_metrics(&events);
+    let mut v = TraceView::default();
+    v.push(events);
+    let h = v.header("t").unwrap();
+    assert_eq!(
+        (h.tokens_in, h.tokens_out),
+        (9_999, 35),
+        "the end's total above zero wins; its 0 leaves the sum; a start adds nothing"
+    );
+    assert_eq!(
+        (compared.total_tokens_in, compared.total_tokens_out),
+        (h.tokens_in, h.tokens_out),
+        "as the statistics engine says"
+    );
+}

@@ -332,6 +332,7 @@ impl TraceView {
             .collect();
         let cost = session_cost(&priced, self.pricing());
         let row = row_of(s);
+        let [tokens_in, tokens_out] = s.tokens();
         Some(SessionHeader {
             id: row.id,
             agent: row.agent,
@@ -341,8 +342,8 @@ impl TraceView {
             events: row.events,
             errors: row.errors,
             models: s.models.clone(),
-            tokens_in: s.tokens_in,
-            tokens_out: s.tokens_out,
+            tokens_in,
+            tokens_out,
             tools: s.tools.clone(),
             rows,
             span,
