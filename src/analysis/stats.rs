@@ -27,8 +27,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::cost::{ModelCost, PricingTable, session_cost};
-use crate::model::{Event, EventType};
 use crate::model::semantics::{event_tokens, session_total};
+use crate::model::{Event, EventType};
 
 const NANOS_PER_MINUTE: i64 = 60_000_000_000;
 
