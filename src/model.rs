@@ -9,7 +9,7 @@
 //! The model holds data; it does no redaction, batching or I/O.
 
 mod event;
-mod lenient;
+pub(crate) mod lenient;
 pub mod semantics;
 
 pub use event::{DecisionTrace, ErrorInfo, Event, EventType, Memory, ToolCall};

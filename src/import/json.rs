@@ -32,7 +32,7 @@ pub(crate) fn count(v: Option<&Value>) -> Option<u64> {
 pub(crate) fn number(v: Option<&Value>) -> Option<f64> {
     match v? {
         Value::Number(n) => n.as_f64().filter(|f| f.is_finite()),
-        Value::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+        Value::String(s) => crate::model::lenient::decimal(s.trim()).filter(|f| f.is_finite()),
         _ => None,
     }
 }

@@ -39,7 +39,9 @@ fn any_value(v: &Value) -> Value {
     }
     if let Some(d) = map.get("doubleValue") {
         return match d {
-            Value::String(s) => s.parse::<f64>().map_or_else(|_| d.clone(), Value::from),
+            Value::String(s) => {
+                crate::model::lenient::decimal(s).map_or_else(|| d.clone(), Value::from)
+            }
             other => other.clone(),
         };
     }

@@ -54,7 +54,7 @@ pub enum DriftDirection {
 /// gives `4.9997` where `(x * 1e4).round()` would give `4.9998`.
 fn round4<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
     let rounded = if x.is_finite() {
-        format!("{x:.4}").parse().unwrap_or(*x)
+        crate::model::lenient::decimal(&format!("{x:.4}")).unwrap_or(*x)
     } else {
         *x
     };
