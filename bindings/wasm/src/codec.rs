@@ -1,5 +1,6 @@
 //! Trace-file and wire codecs. The SDK's wasm only writes (the NDJSON header); reading
-//! traces back is for `@agentlens/sdk/analysis` (analysis build), which keeps the SDK's small.
+//! traces back is for `@agentlens/sdk/analysis` (analysis build), which keeps the SDK's small
+//! and has no writer.
 
 #[cfg(feature = "analysis")]
 use agentlens::encode::agentlens as wire;
@@ -26,7 +27,8 @@ pub fn decode_ndjson(text: &str) -> JsValue {
     out.into()
 }
 
-/// The header line (newline included) for a new trace file.
+/// The header line (newline included) for a new trace file (SDK build: its file exporter).
+#[cfg(not(feature = "analysis"))]
 #[wasm_bindgen(js_name = ndjsonHeader)]
 pub fn ndjson_header(producer: Option<String>) -> String {
     String::from_utf8(ndjson::Header::new(producer).to_line()).unwrap_or_default()

@@ -3,9 +3,13 @@
 //! Numbers cross as f64 milliseconds, bulk bytes as `Uint8Array`, accounting as plain
 //! objects. Request ids are sequence counters, far below 2^53, so they cross as numbers.
 
+#[cfg(not(feature = "analysis"))]
 use agentlens::batch::{Notice, Output};
+#[cfg(not(feature = "analysis"))]
 use agentlens::time::Millis;
-use js_sys::{Object, Reflect, Uint8Array};
+#[cfg(not(feature = "analysis"))]
+use js_sys::Uint8Array;
+use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 
 pub(crate) fn set(obj: &Object, key: &str, value: &JsValue) {
@@ -14,6 +18,7 @@ pub(crate) fn set(obj: &Object, key: &str, value: &JsValue) {
 }
 
 /// Host milliseconds to the core's monotonic time; negative or non-finite becomes 0.
+#[cfg(not(feature = "analysis"))]
 pub(crate) fn millis(ms: f64) -> Millis {
     if ms.is_finite() && ms > 0.0 {
         Millis(ms as u64)
@@ -22,6 +27,8 @@ pub(crate) fn millis(ms: f64) -> Millis {
     }
 }
 
+/// A pipeline output as the host reads it (SDK build: the pipeline's).
+#[cfg(not(feature = "analysis"))]
 pub(crate) fn output(out: Output) -> JsValue {
     let o = Object::new();
     match out {

@@ -21,6 +21,9 @@ pub mod import;
 #[cfg(feature = "analysis")]
 pub mod ingest;
 pub mod options;
+// The SDK's batching pipeline: no host of the analysis build drives one (the SDK's
+// tracker runs on the SDK build), so the analysis wasm leaves it out.
+#[cfg(not(feature = "analysis"))]
 pub mod pipeline;
 pub mod redact;
 #[cfg(feature = "analysis")]

@@ -24,7 +24,8 @@ impl PipelineWasm {
     pub fn new(
         options_json: &str,
         seed: Option<Vec<u8>>,
-        formats: Option<Vec<String>>,
+        // An array read element by element (no `Vec<String>` conversion in the wasm).
+        #[wasm_bindgen(unchecked_param_type = "string[] | null")] formats: Option<js_sys::Array>,
     ) -> Result<Self, JsValue> {
         let config = Options::from_json(options_json)
             .and_then(Options::into_config)
@@ -34,7 +35,7 @@ impl PipelineWasm {
             Some(names) => Some(
                 names
                     .iter()
-                    .map(|n| Format::parse(n))
+                    .map(|n| n.as_string().as_deref().and_then(Format::parse))
                     .collect::<Option<Vec<_>>>()
                     .ok_or_else(|| {
                         error::named(
@@ -172,25 +173,34 @@ impl PipelineWasm {
         }
     }
 
-    /// Accounting of the first sink, and redaction counts.
+    /// Accounting of the first sink, and redaction counts (`PipelineStats`: the batch
+    /// fields, then `redaction`).
     #[wasm_bindgen(unchecked_return_type = "PipelineStats")]
     pub fn stats(&self) -> JsValue {
-        convert::to_js(&self.0.stats())
+        // `Pipeline::stats` as its parts (no copy of the report): the first sink's, then
+        // `redaction`.
+        let first = self.0.sink_stats().into_iter().next().unwrap_or_default();
+        let out = batch_stats(&first);
+        convert::set(
+            out.unchecked_ref(),
+            "redaction",
+            &convert::to_js(self.0.redaction()),
+        );
+        out
     }
 
     /// Each sink's accounting (tracked, delivered, dropped by reason, sampled out,
     /// pending, ...) and the redaction counts, once per event whatever the sinks.
     #[wasm_bindgen(js_name = sinkStats, unchecked_return_type = "SinkStats")]
     pub fn sink_stats(&self) -> JsValue {
-        #[derive(serde::Serialize)]
-        struct SinkStats<'a> {
-            sinks: Vec<agentlens::batch::Stats>,
-            redaction: &'a agentlens::redact::Report,
+        let sinks = js_sys::Array::new();
+        for s in &self.0.sink_stats() {
+            sinks.push(&batch_stats(s));
         }
-        convert::to_js(&SinkStats {
-            sinks: self.0.sink_stats(),
-            redaction: self.0.redaction(),
-        })
+        let out = js_sys::Object::new();
+        convert::set(&out, "sinks", &sinks);
+        convert::set(&out, "redaction", &convert::to_js(self.0.redaction()));
+        out.into()
     }
 
     /// The token sums `[in, out]` of a session's events pushed so far: the core's
@@ -218,4 +228,11 @@ impl PipelineWasm {
     pub fn new_trace_id(&mut self) -> String {
         self.0.ids().trace_id()
     }
+}
+
+/// One batcher's accounting as a plain object: one serialiser of `Stats` for `stats` and
+/// `sinkStats` (a wasm size choice: it is not inlined into each).
+#[inline(never)]
+fn batch_stats(stats: &agentlens::batch::Stats) -> JsValue {
+    convert::to_js(stats)
 }

@@ -1,11 +1,15 @@
-//! Redaction and truncation as free functions, for previews and shared fixtures.
+//! Redaction and truncation as free functions, for previews and shared fixtures (SDK
+//! build), and the sanitiser the tracker's analysis methods use (analysis build).
 
 use agentlens::pipeline::Options;
 use agentlens::redact::{self, Redactor, Report};
+#[cfg(not(feature = "analysis"))]
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::{convert, error};
+#[cfg(not(feature = "analysis"))]
+use crate::convert;
+use crate::error;
 
 fn redactor(options_json: &str) -> Result<Redactor, JsValue> {
     let config = Options::from_json(options_json)
@@ -16,6 +20,7 @@ fn redactor(options_json: &str) -> Result<Redactor, JsValue> {
 
 /// Redacts a JSON value (given as text) with the options' rules, then truncates it to
 /// `maxFieldBytes`. Returns `{ value: string, report }`.
+#[cfg(not(feature = "analysis"))]
 #[wasm_bindgen(js_name = redactJson, unchecked_return_type = "RedactResult")]
 pub fn redact_json(options_json: &str, value_json: &str) -> Result<JsValue, JsValue> {
     let r = redactor(options_json)?;
@@ -35,6 +40,7 @@ pub fn redact_json(options_json: &str, value_json: &str) -> Result<JsValue, JsVa
 }
 
 /// Redacts one string with the options' patterns.
+#[cfg(not(feature = "analysis"))]
 #[wasm_bindgen(js_name = redactText)]
 pub fn redact_text(options_json: &str, text: &str) -> Result<String, JsValue> {
     let r = redactor(options_json)?;
@@ -42,9 +48,11 @@ pub fn redact_text(options_json: &str, text: &str) -> Result<String, JsValue> {
 }
 
 /// A compiled redactor, for redacting many strings with one set of rules.
+#[cfg(not(feature = "analysis"))]
 #[wasm_bindgen]
 pub struct RedactorWasm(Redactor);
 
+#[cfg(not(feature = "analysis"))]
 #[wasm_bindgen]
 impl RedactorWasm {
     /// Compiles the options' rules. Throws `AgentLensConfigError` on a bad rule.
@@ -56,23 +64,6 @@ impl RedactorWasm {
     /// Replaces every pattern match in `text` with the marker.
     pub fn redact(&self, text: &str) -> String {
         self.0.redact_str(text, &mut Report::default()).into_owned()
-    }
-}
-
-/// For hosts that redact many values with one set of rules (the collector, per batch):
-/// analysis build only, the SDK's wasm has no room for it.
-#[cfg(feature = "analysis")]
-#[wasm_bindgen]
-impl RedactorWasm {
-    /// Redacts a JSON value (given as text) by key and by pattern with the compiled
-    /// rules, without truncating; returns the JSON text. Throws `AgentLensDecodeError`
-    /// for text that is not JSON.
-    #[wasm_bindgen(js_name = redactJson)]
-    pub fn redact_json(&self, value_json: &str) -> Result<String, JsValue> {
-        let mut value: Value = serde_json::from_str(value_json)
-            .map_err(|e| error::decode(&agentlens::encode::DecodeError::from_serde(&e)))?;
-        self.0.redact_value(&mut value, &mut Report::default());
-        Ok(serde_json::to_string(&value).unwrap_or_default())
     }
 }
 

@@ -41,5 +41,4 @@ export interface DecodedTrace {
   errors: string[];
 }
 export type ExplainStyle = "sdk" | "backend";
-export interface ReadEvents { events: string; facts: Uint8Array }
 "#;
