@@ -6,18 +6,17 @@
 //! pipeline can fill the totals into the `session_end` it encodes and no host adds up
 //! tokens on its own.
 
-use std::collections::HashMap;
-
 pub use crate::model::semantics::{end_total, event_tokens, session_total};
 use crate::model::{Event, EventType};
 
 /// The most sessions whose sums are kept; past it, the older half is forgotten.
 const MAX_SESSIONS: usize = 10_000;
 
-/// Running token sums by session id, in the order sessions were first seen.
+/// Running token sums by session id: `(id, [in, out, when first seen])`, sorted by id
+/// (a sorted vector rather than a hash map: it adds less to the SDK's wasm).
 #[derive(Debug, Default)]
 pub struct SessionTokens {
-    sums: HashMap<String, [u64; 3]>,
+    sums: Vec<(Box<str>, [u64; 3])>,
     next: u64,
 }
 
@@ -32,26 +31,36 @@ impl SessionTokens {
             return;
         }
         let [tin, tout] = event_tokens(e);
-        if !self.sums.contains_key(&e.session_id) {
-            self.make_room();
-            self.sums.insert(e.session_id.clone(), [0, 0, self.next]);
-            self.next += 1;
-        }
-        if let Some(s) = self.sums.get_mut(&e.session_id) {
-            s[0] = s[0].saturating_add(tin);
-            s[1] = s[1].saturating_add(tout);
-        }
+        let i = match self.find(&e.session_id) {
+            Ok(i) => i,
+            Err(_) => {
+                self.make_room();
+                let i = self.find(&e.session_id).unwrap_or_else(|i| i);
+                self.sums
+                    .insert(i, (e.session_id.as_str().into(), [0, 0, self.next]));
+                self.next += 1;
+                i
+            }
+        };
+        let s = &mut self.sums[i].1;
+        s[0] = s[0].saturating_add(tin);
+        s[1] = s[1].saturating_add(tout);
+    }
+
+    fn find(&self, session_id: &str) -> Result<usize, usize> {
+        self.sums.binary_search_by(|(id, _)| (**id).cmp(session_id))
     }
 
     /// The sums of a session (`[0, 0]` for one unseen or forgotten).
     pub fn of(&self, session_id: &str) -> [u64; 2] {
-        self.sums.get(session_id).map_or([0, 0], |s| [s[0], s[1]])
+        self.find(session_id)
+            .map_or([0, 0], |i| [self.sums[i].1[0], self.sums[i].1[1]])
     }
 
     fn make_room(&mut self) {
         if self.sums.len() >= MAX_SESSIONS {
             let keep_from = self.next.saturating_sub(MAX_SESSIONS as u64 / 2);
-            self.sums.retain(|_, s| s[2] >= keep_from);
+            self.sums.retain(|(_, s)| s[2] >= keep_from);
         }
     }
 }
