@@ -24,8 +24,7 @@ impl PipelineWasm {
     pub fn new(
         options_json: &str,
         seed: Option<Vec<u8>>,
-        // An array read element by element (no `Vec<String>` conversion in the wasm).
-        #[wasm_bindgen(unchecked_param_type = "string[] | null")] formats: Option<js_sys::Array>,
+        formats: Option<Vec<String>>,
     ) -> Result<Self, JsValue> {
         let config = Options::from_json(options_json)
             .and_then(Options::into_config)
@@ -35,7 +34,7 @@ impl PipelineWasm {
             Some(names) => Some(
                 names
                     .iter()
-                    .map(|n| n.as_string().as_deref().and_then(Format::parse))
+                    .map(|n| Format::parse(n))
                     .collect::<Option<Vec<_>>>()
                     .ok_or_else(|| {
                         error::named(
