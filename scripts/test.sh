@@ -8,9 +8,9 @@ step() { printf '\n==> %s\n' "$*"; }
 step bootstrap
 bash scripts/bootstrap.sh
 
-step "small rooms (files, functions, import circles)"
+step "small rooms (files, functions, import circles) and the one-semantics rule (no TypeScript decides what an event means)"
 node scripts/check-rooms.mjs
-node --test tests/rooms/check-rooms.test.mjs
+node --test tests/rooms/*.test.mjs
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
