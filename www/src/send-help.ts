@@ -41,7 +41,7 @@ export function sendHelp(endpoint: string, keyRequired: boolean): HTMLElement {
     "div",
     { class: "send-help" },
     h("h2", null, "No sessions on this collector yet"),
-    h("p", null, `Send events to ${endpoint} and they appear here as they arrive. With the agentlens package (npm install @agentlens/sdk):`),
+    h("p", null, `Send events to ${endpoint} and they appear here as they arrive. With the SDK (npm install @agentlens/sdk):`),
     h("div", { class: "snippet-box" }, h("div", { class: "snippet-head" }, h("span", null, "JavaScript / TypeScript"), button), pre),
     keyRequired ? h("p", null, "This collector requires an API key: set AGENTLENS_API_KEY to the key it was started with.") : null,
     h("p", { class: "hint" }, `Or set AGENTLENS_ENDPOINT=${endpoint} for an app that already calls init(); OpenTelemetry exporters can post OTLP/HTTP JSON to ${endpoint}/v1/traces.`),
