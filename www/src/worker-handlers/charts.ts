@@ -2,18 +2,12 @@
 // statistics engine's answer over the chosen sessions (totals, errors, models, tools,
 // latency) with tokens and cost over time, the latency histogram, and the models and
 // tools in display order. Here its parts are only picked out.
+import type { Latency } from "@agentlens/sdk/analysis";
 import type { HeldTrace } from "../contract";
 import { fail, paramsOf, stringList, type Result } from "./result";
 
-export interface Latency {
-  count: number;
-  min_ms: number;
-  max_ms: number;
-  mean_ms: number;
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-}
+export type { Latency };
+
 export interface ModelRow {
   model: string;
   calls: number;
