@@ -54,7 +54,7 @@ export { ENV_VARIABLES } from "./config-env.js";
 export { AgentLensNotInitializedError, AgentLensConfigError, AgentLensAnalysisError } from "./errors.js";
 export type { TrackerStats, ExporterStats, DeliveryStats, RedactionStats } from "./stats.js";
 
-export { Driver, type Host, type Notice, type Schedule, type WireRequest, type WireResult } from "./driver.js";
+export type { Driver, Host, Notice, Schedule, WireRequest, WireResult } from "./driver.js";
 export { describeFailure, displayTarget, type LastDeliveryError } from "./delivery.js";
 export { toJsonSafe, safeStringify, MARKERS, DEFAULT_LIMITS, type MarkerCounts, type SafeJsonLimits } from "./safe-json.js";
 export { AgentLensNotLoadedError } from "./wasm.js";

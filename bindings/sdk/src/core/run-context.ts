@@ -83,8 +83,8 @@ export class RunContext implements RunRef {
     /** 32 hex, shared by a root run and the runs nested in it. */
     readonly traceId: string,
     readonly userId: string | undefined,
-    /** @internal */ readonly session: SessionRecord,
-    /** @internal Whether the run opened its session, and so ends it. */ readonly ownsSession: boolean,
+    /** The session the run records into (for the tracker). */ readonly session: SessionRecord,
+    /** Whether the run opened its session, and so ends it. */ readonly ownsSession: boolean,
   ) {
     this.startedAt = rec.now();
   }
