@@ -16,7 +16,7 @@ import { sessionEvents } from "./traces.mjs";
 
 const NODE24 = join(repoRoot, "node_modules/node/bin/node");
 const COLLECTOR = join(repoRoot, "bindings/cli/dist/collector/index.js");
-const skip = skipBrowser || (!existsSync(NODE24) && `${NODE24} is absent`) || (!existsSync(COLLECTOR) && `${COLLECTOR} is absent (npm run build -w agentlens)`);
+const skip = skipBrowser || (!existsSync(NODE24) && `${NODE24} is absent`) || (!existsSync(COLLECTOR) && `${COLLECTOR} is absent (npm run build -w @agentlens/cli)`);
 const KEY = "e2e-key-7f3a";
 let child;
 let url;

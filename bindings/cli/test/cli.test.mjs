@@ -1,7 +1,7 @@
 // The `agentlens` command without a database: --help and --version everywhere, usage
 // errors and their exit codes, the Node version gate (run with an old Node), config with
 // profiles and AGENTLENS_* variables, and the progress bar. The CLI runs as a child
-// process, built (npm run build -w agentlens), as users run it.
+// process, built (npm run build -w @agentlens/cli), as users run it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
