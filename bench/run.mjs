@@ -178,36 +178,24 @@ row("pipeline CPU per event, two exporters", results.pipelineTwoExportersCpuNsPe
 
 // 5c. crossings into wasm per tracked event (counted on a separate run: counting costs time).
 {
-  const wasmGlue = await import("../bindings/sdk/wasm/agentlens_wasm.js");
-  const proto = wasmGlue.PipelineWasm.prototype;
-  const originals = {};
-  const calls = {};
-  for (const name of Object.getOwnPropertyNames(proto)) {
-    const d = Object.getOwnPropertyDescriptor(proto, name);
-    if (name === "constructor" || typeof d.value !== "function") continue;
-    originals[name] = d.value;
-    proto[name] = function (...args) {
-      calls[name] = (calls[name] ?? 0) + 1;
-      return originals[name].apply(this, args);
-    };
-  }
+  const { countPipelineCalls, totalCalls } = await import("../bindings/sdk/test/support/wasm-calls.mjs");
   const M = 10_000;
   for (const exporters of [[noopExporter], [noopExporter, { ...noopExporter, name: "noop-ndjson", format: "ndjson" }]]) {
-    for (const k of Object.keys(calls)) delete calls[k];
     const tracker = agentlens.init({ exporters, batchSize: 500, maxBufferEvents: 1_000_000, maxBufferBytes: 1 << 30 });
-    tracker.startSession({ agentName: "bench", sessionId: SESSION });
-    for (let i = 0; i < M; i++) {
-      tracker.track(ourEvent(i));
-      if (i % 100 === 99) await Promise.resolve(); // a drain per 100 events, as an agent's turns would give
-    }
-    await tracker.flush();
-    const total = Object.values(calls).reduce((a, b) => a + b, 0);
+    const calls = await countPipelineCalls(async () => {
+      tracker.startSession({ agentName: "bench", sessionId: SESSION });
+      for (let i = 0; i < M; i++) {
+        tracker.track(ourEvent(i));
+        if (i % 100 === 99) await Promise.resolve(); // a drain per 100 events, as an agent's turns would give
+      }
+      await tracker.flush();
+    });
+    const total = totalCalls(calls);
     const key = exporters.length === 1 ? "wasmCallsPerEventOneExporter" : "wasmCallsPerEventTwoExporters";
     results[key] = +(total / M).toFixed(4);
     results[`${key}ByMethod`] = Object.fromEntries(Object.entries(calls).map(([k, v]) => [k, +(v / M).toFixed(4)]));
     await tracker.shutdown(1000);
   }
-  Object.assign(proto, originals);
   row("wasm calls per tracked event, one exporter", results.wasmCallsPerEventOneExporter, "calls", JSON.stringify(results.wasmCallsPerEventOneExporterByMethod));
   row("wasm calls per tracked event, two exporters", results.wasmCallsPerEventTwoExporters, "calls", JSON.stringify(results.wasmCallsPerEventTwoExportersByMethod));
 }

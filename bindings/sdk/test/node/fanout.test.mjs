@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { init } from "@agentlens/sdk";
-import * as wasm from "../../wasm/agentlens_wasm.js";
+import { countPipelineCalls } from "../support/wasm-calls.mjs";
 
 const quiet = { logger: () => {} };
 const decoder = new TextDecoder();
@@ -20,27 +20,6 @@ function capture(format, status = () => 200) {
   };
 }
 
-/** Counts calls to each PipelineWasm method while `fn` runs. */
-async function countingCalls(fn) {
-  const proto = wasm.PipelineWasm.prototype;
-  const calls = {};
-  const originals = {};
-  for (const name of Object.getOwnPropertyNames(proto)) {
-    const d = Object.getOwnPropertyDescriptor(proto, name);
-    if (name === "constructor" || typeof d.value !== "function") continue;
-    originals[name] = d.value;
-    proto[name] = function (...args) {
-      calls[name] = (calls[name] ?? 0) + 1;
-      return originals[name].apply(this, args);
-    };
-  }
-  try {
-    await fn();
-  } finally {
-    Object.assign(proto, originals);
-  }
-  return calls;
-}
 
 const SECRET = "reach me at bob@example.com";
 
@@ -49,7 +28,7 @@ test("two exporters: each event is redacted once, pushed once, and framed per ex
   const file = capture("ndjson");
   const tracker = init({ ...quiet, exporters: [http.exporter, file.exporter], batchSize: 100 });
   let stats;
-  const calls = await countingCalls(async () => {
+  const calls = await countPipelineCalls(async () => {
     tracker.startSession({ agentName: "fan", sessionId: "fan-1" });
     for (let i = 0; i < 20; i++) tracker.track({ eventType: "llm_call", inputData: { prompt: SECRET, i } });
     await tracker.endSession("fan-1");

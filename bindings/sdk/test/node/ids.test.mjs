@@ -4,31 +4,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { init } from "@agentlens/sdk";
-import * as wasm from "../../wasm/agentlens_wasm.js";
+import { countPipelineCalls, totalCalls } from "../support/wasm-calls.mjs";
 
 const quiet = { logger: () => {} };
 
-/** Counts every call into a PipelineWasm while `fn` runs (synchronously). */
-function wasmCalls(fn) {
-  const proto = wasm.PipelineWasm.prototype;
-  const originals = {};
-  let calls = 0;
-  for (const name of Object.getOwnPropertyNames(proto)) {
-    const d = Object.getOwnPropertyDescriptor(proto, name);
-    if (name === "constructor" || typeof d.value !== "function") continue;
-    originals[name] = d.value;
-    proto[name] = function (...args) {
-      calls++;
-      return originals[name].apply(this, args);
-    };
-  }
-  try {
-    fn();
-  } finally {
-    Object.assign(proto, originals);
-  }
-  return calls;
-}
+/** Every call into a PipelineWasm while `fn` runs (synchronously). */
+const wasmCalls = (fn) => totalCalls(countPipelineCalls(fn));
 
 test("10,000 tracked events mint their ids without a wasm call per event, all distinct", () => {
   const tracker = init({ ...quiet, exporters: [] });
