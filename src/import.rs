@@ -33,6 +33,8 @@ mod json;
 mod ndjson;
 mod openai;
 mod otlp;
+mod otlp_proto;
+mod otlp_roundtrip;
 mod reader;
 mod span;
 mod stream;
@@ -44,6 +46,7 @@ use std::fmt;
 use crate::model::Event;
 
 pub use gzip::{gunzip, gzip};
+pub use otlp_proto::MAX_DEPTH as OTLP_MAX_DEPTH;
 pub use stream::TraceImporter;
 
 /// The trace formats [`import_trace`] reads.
@@ -171,6 +174,15 @@ pub enum ImportError {
     },
     /// `push` or `finish` after `finish`, or after an error.
     Finished,
+    /// An OTLP protobuf body that is not an `ExportTraceServiceRequest`.
+    Protobuf {
+        /// The byte offset of the first problem.
+        offset: usize,
+        /// What was wrong there (a fixed text, never the input).
+        what: &'static str,
+    },
+    /// An OTLP/JSON body that is JSON but not an `ExportTraceServiceRequest`.
+    NotOtlp,
 }
 
 impl fmt::Display for ImportError {
@@ -229,6 +241,12 @@ impl fmt::Display for ImportError {
                 "the gzipped trace decompresses to more than {max_bytes} bytes"
             ),
             Self::Finished => f.write_str("the importer has already finished"),
+            Self::Protobuf { offset, what } => {
+                write!(f, "invalid OTLP protobuf at byte {offset}: {what}")
+            }
+            Self::NotOtlp => {
+                f.write_str("not an OTLP ExportTraceServiceRequest (no resourceSpans array)")
+            }
         }
     }
 }
@@ -281,5 +299,77 @@ pub fn import_trace_with(bytes: &[u8], config: ImportConfig) -> Result<Import, I
         format: importer.format().ok_or(ImportError::Empty)?,
         events,
         warnings: importer.warnings().to_vec(),
+    })
+}
+
+/// The two encodings of an OTLP/HTTP body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OtlpEncoding {
+    /// `application/x-protobuf`.
+    Protobuf,
+    /// `application/json` (the OTLP JSON encoding: hex ids, integer enums).
+    Json,
+}
+
+/// What [`import_otlp`] read from one `ExportTraceServiceRequest`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OtlpImport {
+    /// The events, in time order. Each carries the `span_id` of the span it came from.
+    pub events: Vec<Event>,
+    /// The spans in the request.
+    pub spans: usize,
+    /// What was skipped and where (never the input itself).
+    pub warnings: Vec<String>,
+}
+
+/// Reads one OTLP/HTTP `ExportTraceServiceRequest` body (not gzipped: the host undoes
+/// `Content-Encoding`) through the OTLP mapping (GenAI spans by operation; spans written
+/// by AgentLens back into the events they were made from).
+///
+/// # Errors
+/// [`ImportError::Protobuf`] (with the byte offset) for a protobuf body that cannot be
+/// decoded; [`ImportError::Json`] for broken JSON; [`ImportError::NotOtlp`] for JSON that
+/// is not an export request.
+///
+/// # Examples
+/// ```
+/// use agentlens::import::{import_otlp, OtlpEncoding};
+/// // An empty request: one ResourceSpans with nothing in it.
+/// let read = import_otlp(&[10, 0], OtlpEncoding::Protobuf).unwrap();
+/// assert_eq!((read.spans, read.events.len()), (0, 0));
+/// assert!(import_otlp(&[10, 5], OtlpEncoding::Protobuf).is_err());
+/// ```
+pub fn import_otlp(bytes: &[u8], encoding: OtlpEncoding) -> Result<OtlpImport, ImportError> {
+    let value = match encoding {
+        OtlpEncoding::Protobuf => {
+            otlp_proto::decode_request(bytes).map_err(|e| ImportError::Protobuf {
+                offset: e.offset,
+                what: e.what,
+            })?
+        }
+        OtlpEncoding::Json => {
+            let value: serde_json::Value =
+                serde_json::from_slice(bytes).map_err(|e| ImportError::from_json(&e, 0))?;
+            match &value {
+                serde_json::Value::Object(map)
+                    if map.is_empty()
+                        || matches!(
+                            map.get("resourceSpans"),
+                            Some(serde_json::Value::Array(_))
+                        ) =>
+                {
+                    value
+                }
+                _ => return Err(ImportError::NotOtlp),
+            }
+        }
+    };
+    let mut warnings = warn::Warnings::default();
+    let (events, spans) = otlp::decode_spans(value, &mut warnings);
+    warnings.close();
+    Ok(OtlpImport {
+        events: span::in_time_order(events),
+        spans,
+        warnings: warnings.as_slice().to_vec(),
     })
 }

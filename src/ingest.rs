@@ -33,6 +33,7 @@
 //! Sans-IO like the rest of the core: the host passes `now` and a random seed.
 
 mod normalize;
+mod otlp;
 mod read;
 mod record;
 #[cfg(test)]
@@ -47,6 +48,7 @@ use crate::redact::{Redactor, Report};
 use crate::time::UnixNanos;
 
 pub use normalize::{MAX_ID_CHARS, valid_id};
+pub use otlp::{INVALID_ARGUMENT, OtlpBatch, ingest_otlp, otlp_response, otlp_status};
 pub use record::{Columns, EventColumns, Kind, Record, RunEnd, RunStart, flags};
 
 /// What an ingest call needs from the host.

@@ -15,13 +15,14 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use super::json;
+use super::otlp_roundtrip as roundtrip;
 use super::span::{self, Body, Span};
 use super::warn::Warnings;
 use crate::model::{ErrorInfo, Event};
 use crate::time::UnixNanos;
 
 /// An OTLP `AnyValue` as plain JSON.
-fn any_value(v: &Value) -> Value {
+pub(super) fn any_value(v: &Value) -> Value {
     let Some(map) = v.as_object() else {
         return Value::Null;
     };
@@ -56,7 +57,7 @@ fn any_value(v: &Value) -> Value {
 }
 
 /// `[{key, value}]` as an object.
-fn attributes(list: Option<&Value>) -> Map<String, Value> {
+pub(super) fn attributes(list: Option<&Value>) -> Map<String, Value> {
     let mut out = Map::new();
     for kv in list.and_then(Value::as_array).into_iter().flatten() {
         if let Some(key) = kv.get("key").and_then(Value::as_str) {
@@ -69,12 +70,12 @@ fn attributes(list: Option<&Value>) -> Map<String, Value> {
     out
 }
 
-fn hex_id(v: Option<&Value>) -> Option<String> {
+pub(super) fn hex_id(v: Option<&Value>) -> Option<String> {
     let s = v?.as_str()?.trim();
     (!s.is_empty() && s.bytes().any(|b| b != b'0')).then(|| s.to_ascii_lowercase())
 }
 
-fn nanos(v: Option<&Value>) -> Option<UnixNanos> {
+pub(super) fn nanos(v: Option<&Value>) -> Option<UnixNanos> {
     let n = match v? {
         Value::String(s) => s.trim().parse::<i64>().ok()?,
         Value::Number(n) => n.as_i64()?,
@@ -83,7 +84,7 @@ fn nanos(v: Option<&Value>) -> Option<UnixNanos> {
     (n > 0).then_some(UnixNanos(n))
 }
 
-fn is_error_status(status: Option<&Value>) -> bool {
+pub(super) fn is_error_status(status: Option<&Value>) -> bool {
     match status.and_then(|s| s.get("code")) {
         Some(Value::Number(n)) => n.as_u64() == Some(2),
         Some(Value::String(s)) => s == "STATUS_CODE_ERROR" || s == "2",
@@ -91,7 +92,7 @@ fn is_error_status(status: Option<&Value>) -> bool {
     }
 }
 
-fn take_str(attrs: &mut Map<String, Value>, keys: &[&str]) -> Option<String> {
+pub(super) fn take_str(attrs: &mut Map<String, Value>, keys: &[&str]) -> Option<String> {
     let mut found = None;
     for key in keys {
         let v = attrs.remove(*key);
@@ -102,7 +103,7 @@ fn take_str(attrs: &mut Map<String, Value>, keys: &[&str]) -> Option<String> {
     found
 }
 
-fn take_count(attrs: &mut Map<String, Value>, keys: &[&str]) -> Option<u64> {
+pub(super) fn take_count(attrs: &mut Map<String, Value>, keys: &[&str]) -> Option<u64> {
     let mut found = None;
     for key in keys {
         let v = attrs.remove(*key);
@@ -113,7 +114,7 @@ fn take_count(attrs: &mut Map<String, Value>, keys: &[&str]) -> Option<u64> {
     found
 }
 
-fn take_json(attrs: &mut Map<String, Value>, keys: &[&str]) -> Option<Value> {
+pub(super) fn take_json(attrs: &mut Map<String, Value>, keys: &[&str]) -> Option<Value> {
     let mut found = None;
     for key in keys {
         let v = attrs.remove(*key);
@@ -126,13 +127,13 @@ fn take_json(attrs: &mut Map<String, Value>, keys: &[&str]) -> Option<Value> {
 
 /// What a span's events say: errors, and chat messages in the event-based conventions.
 #[derive(Default)]
-struct SpanEvents {
-    errors: Vec<ErrorInfo>,
-    input: Vec<Value>,
-    output: Vec<Value>,
+pub(super) struct SpanEvents {
+    pub(super) errors: Vec<ErrorInfo>,
+    pub(super) input: Vec<Value>,
+    pub(super) output: Vec<Value>,
 }
 
-fn span_events(span: &Value) -> SpanEvents {
+pub(super) fn span_events(span: &Value) -> SpanEvents {
     let mut out = SpanEvents::default();
     for ev in span
         .get("events")
@@ -306,13 +307,21 @@ fn spans<'a>(doc: &'a Value, warnings: &mut Warnings) -> Vec<(&'a Value, Map<Str
 
 /// Reads an OTLP/JSON document (or an array of them).
 pub(crate) fn decode(value: Value, warnings: &mut Warnings) -> Vec<Event> {
+    span::in_time_order(decode_spans(value, warnings).0)
+}
+
+/// Reads an OTLP/JSON document (or an array of them) into its events (not yet in time
+/// order), with the number of spans it held.
+pub(crate) fn decode_spans(value: Value, warnings: &mut Warnings) -> (Vec<span::Timed>, usize) {
     let docs = match value {
         Value::Array(docs) => docs,
         doc => vec![doc],
     };
     let mut events = Vec::new();
+    let mut count = 0;
     for doc in &docs {
         let all = spans(doc, warnings);
+        count += all.len();
         let parents: HashSet<String> = all
             .iter()
             .filter_map(|(s, _)| hex_id(s.get("parentSpanId")))
@@ -326,12 +335,17 @@ pub(crate) fn decode(value: Value, warnings: &mut Warnings) -> Vec<Event> {
                 sessions.entry(trace).or_insert(conv);
             }
         }
+        let runs = roundtrip::Runs::of(all.iter().map(|(s, _)| *s));
         for (s, resource) in all {
             let trace = hex_id(s.get("traceId")).unwrap_or_default();
             let session = sessions
                 .get(&trace)
                 .cloned()
                 .unwrap_or_else(|| trace.clone());
+            if roundtrip::is_agentlens(s) {
+                roundtrip::read(s, session, &runs, &mut events);
+                continue;
+            }
             let mut span = read_span(s, session, &parents);
             if span.parent_id.is_none() {
                 if let Some(service) = resource.get("service.name") {
@@ -342,5 +356,5 @@ pub(crate) fn decode(value: Value, warnings: &mut Warnings) -> Vec<Event> {
             span.into_events(&mut events);
         }
     }
-    span::in_time_order(events)
+    (events, count)
 }

@@ -12,9 +12,24 @@ use super::json;
 use crate::model::{DecisionTrace, ErrorInfo, Event, EventType, ToolCall, status};
 use crate::time::UnixNanos;
 
-/// An event with its time and its place among events of the same time (0 a run's
-/// start, 1 what it contains, 2 its end), for sorting.
+/// An event with its time and its place among events of the same time (see [`rank`]),
+/// for sorting.
 pub(crate) type Timed = (Option<UnixNanos>, u8, Event);
+
+/// Places among events of the same time: a session opens before its runs, a run before
+/// what it contains, and they close in the reverse order.
+pub(crate) mod rank {
+    /// A session's start.
+    pub(crate) const SESSION_START: u8 = 0;
+    /// A run's start.
+    pub(crate) const RUN_START: u8 = 1;
+    /// Anything a run contains.
+    pub(crate) const INSIDE: u8 = 2;
+    /// A run's end.
+    pub(crate) const RUN_END: u8 = 3;
+    /// A session's end.
+    pub(crate) const SESSION_END: u8 = 4;
+}
 
 /// What a span records.
 #[derive(Debug, Default)]
@@ -127,7 +142,7 @@ impl Span {
                 e.run_id = Some(self.span_id.clone());
             }
             e.error = Some(error.clone());
-            out.push((e.timestamp, 1, e));
+            out.push((e.timestamp, rank::INSIDE, e));
         }
     }
 
@@ -148,7 +163,7 @@ impl Span {
         start.user_id = user_id;
         start.status = Some(status::RUNNING.into());
         start.attributes = self.attributes();
-        out.push((start.timestamp, 0, start));
+        out.push((start.timestamp, rank::RUN_START, start));
         self.push_errors(errors, out, true);
         let mut end = self.event(EventType::RunEnd, self.end.or(self.start));
         end.run_id = Some(self.span_id.clone());
@@ -162,7 +177,7 @@ impl Span {
             .into(),
         );
         end.duration_ms = duration;
-        out.push((end.timestamp, 2, end));
+        out.push((end.timestamp, rank::RUN_END, end));
     }
 
     /// A tool span: `tool_call`, or `tool_error` with its first error when it failed.
@@ -183,7 +198,7 @@ impl Span {
         e.error = errors.first().cloned();
         e.duration_ms = duration;
         e.attributes = self.attributes();
-        out.push((e.timestamp, 1, e));
+        out.push((e.timestamp, rank::INSIDE, e));
     }
 
     /// Any other span: `llm_call`, `decision` or `generic` (named by `span.name`), then
@@ -238,7 +253,7 @@ impl Span {
             }
         }
         e.attributes = self.attributes();
-        out.push((e.timestamp, 1, e));
+        out.push((e.timestamp, rank::INSIDE, e));
         self.push_errors(errors, out, false);
     }
 }

@@ -12,6 +12,7 @@ mod batch_delivery;
 mod codec;
 mod fixtures;
 mod import;
+mod import_otlp_proto;
 mod ndjson_readers;
 mod pipeline;
 mod redact;

@@ -7,6 +7,7 @@
 
 use agentlens::analysis::stats::compare_metrics;
 use agentlens::encode::DecodeError;
+use agentlens::import::OtlpEncoding;
 use agentlens::ingest::{self, Batch, IngestError, Options};
 use agentlens::pipeline::{ConfigError, Options as PipelineOptions};
 use agentlens::redact::Redactor;
@@ -33,6 +34,7 @@ export interface IngestBatch {
   received: number; skipped: number; truncatedFields: number; warnings: string[];
   format: string | null; importWarnings: string[]; columns: string; bytes: Uint8Array;
 }
+export interface IngestOtlpBatch extends IngestBatch { spans: number; rejectedSpans: number; response: Uint8Array }
 "#;
 
 /// A refused call: an `AgentLensDecodeError` whose `reason` is `json` (not JSON or nested
@@ -85,16 +87,7 @@ impl IngestorWasm {
         seed: &[u32],
         max_events: u32,
     ) -> Result<JsValue, JsValue> {
-        let seed = seed
-            .iter()
-            .fold(0u64, |acc, w| acc.rotate_left(32) ^ u64::from(*w));
-        let options = Options {
-            redactor: self.redactor.clone(),
-            now: UnixNanos::from_unix_ms(now_ms),
-            seed,
-            compress: self.compress,
-            max_events: max_events as usize,
-        };
+        let options = self.options(now_ms, seed, max_events);
         let batch = match format {
             "array" => ingest::ingest_array(bytes, &options),
             "trace" => ingest::ingest_trace(bytes, &options),
@@ -102,6 +95,68 @@ impl IngestorWasm {
         }
         .map_err(|e| refused(&e))?;
         Ok(to_js(&batch))
+    }
+
+    /// Ingests one OTLP/HTTP `ExportTraceServiceRequest` (`encoding`: `protobuf` or
+    /// `json`; already un-gzipped), as `ingest` does. Returns `IngestOtlpBatch`: the batch,
+    /// the request's span count, the spans rejected and the `ExportTraceServiceResponse`
+    /// to answer with, in the request's encoding. A body that cannot be decoded throws an
+    /// `AgentLensDecodeError` with `reason` `otlp` and `body`, a `google.rpc.Status`
+    /// (code 3) in the request's encoding; too many spans, `reason` `too_many` and the
+    /// same `body`.
+    #[wasm_bindgen(js_name = ingestOtlp, unchecked_return_type = "IngestOtlpBatch")]
+    pub fn ingest_otlp(
+        &self,
+        encoding: &str,
+        bytes: &[u8],
+        now_ms: f64,
+        seed: &[u32],
+        max_events: u32,
+    ) -> Result<JsValue, JsValue> {
+        let encoding = match encoding {
+            "protobuf" => OtlpEncoding::Protobuf,
+            _ => OtlpEncoding::Json,
+        };
+        let options = self.options(now_ms, seed, max_events);
+        let otlp = ingest::ingest_otlp(bytes, encoding, &options).map_err(|e| {
+            let reason = match e {
+                IngestError::TooManyEvents { .. } => "too_many",
+                _ => "otlp",
+            };
+            let message = e.to_string();
+            let err = error::named("AgentLensDecodeError", &message);
+            convert::set(err.unchecked_ref(), "reason", &reason.into());
+            let body = ingest::otlp_status(encoding, ingest::INVALID_ARGUMENT, &message);
+            let body = js_sys::Uint8Array::from(body.as_slice());
+            convert::set(err.unchecked_ref(), "body", &body.into());
+            err
+        })?;
+        let out = to_js(&otlp.batch);
+        let obj: &js_sys::Object = out.unchecked_ref();
+        convert::set(obj, "spans", &JsValue::from(otlp.spans as f64));
+        convert::set(
+            obj,
+            "rejectedSpans",
+            &JsValue::from(otlp.rejected_spans as f64),
+        );
+        let response = js_sys::Uint8Array::from(otlp.response.as_slice());
+        convert::set(obj, "response", &response.into());
+        Ok(out)
+    }
+}
+
+impl IngestorWasm {
+    fn options(&self, now_ms: f64, seed: &[u32], max_events: u32) -> Options {
+        let seed = seed
+            .iter()
+            .fold(0u64, |acc, w| acc.rotate_left(32) ^ u64::from(*w));
+        Options {
+            redactor: self.redactor.clone(),
+            now: UnixNanos::from_unix_ms(now_ms),
+            seed,
+            compress: self.compress,
+            max_events: max_events as usize,
+        }
     }
 }
 
