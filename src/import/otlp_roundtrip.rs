@@ -285,35 +285,34 @@ fn event(r: &mut Read, runs: &Runs) -> Event {
     e
 }
 
+/// An `llm_call`'s model and token counts.
+fn llm(r: &mut Read, e: &mut Event) {
+    let response_model = r.take("gen_ai.response.model");
+    let request_model = r.take("gen_ai.request.model");
+    e.model = response_model.or(request_model);
+    e.tokens_in = Some(take_count(&mut r.attrs, &["gen_ai.usage.input_tokens"]).unwrap_or(0));
+    e.tokens_out = Some(take_count(&mut r.attrs, &["gen_ai.usage.output_tokens"]).unwrap_or(0));
+    e.cached_input_tokens = take_count(&mut r.attrs, &["gen_ai.usage.cache_read.input_tokens"]);
+    e.reasoning_tokens = take_count(&mut r.attrs, &["gen_ai.usage.reasoning.output_tokens"]);
+    // The exporter's renames of the event's own attributes, undone.
+    for (from, to) in [
+        (
+            "gen_ai.usage.cache_creation.input_tokens",
+            "cache_creation_input_tokens",
+        ),
+        ("gen_ai.request.temperature", "temperature"),
+        ("gen_ai.request.max_tokens", "max_tokens"),
+    ] {
+        if let Some(v) = r.attrs.remove(from) {
+            r.attrs.entry(to).or_insert(v);
+        }
+    }
+}
+
 /// The event's own section, by its type.
 fn sections(r: &mut Read, kind: EventType, e: &mut Event) {
     match kind {
-        EventType::LlmCall => {
-            let response_model = r.take("gen_ai.response.model");
-            let request_model = r.take("gen_ai.request.model");
-            e.model = response_model.or(request_model);
-            e.tokens_in =
-                Some(take_count(&mut r.attrs, &["gen_ai.usage.input_tokens"]).unwrap_or(0));
-            e.tokens_out =
-                Some(take_count(&mut r.attrs, &["gen_ai.usage.output_tokens"]).unwrap_or(0));
-            e.cached_input_tokens =
-                take_count(&mut r.attrs, &["gen_ai.usage.cache_read.input_tokens"]);
-            e.reasoning_tokens =
-                take_count(&mut r.attrs, &["gen_ai.usage.reasoning.output_tokens"]);
-            // The exporter's renames of the event's own attributes, undone.
-            for (from, to) in [
-                (
-                    "gen_ai.usage.cache_creation.input_tokens",
-                    "cache_creation_input_tokens",
-                ),
-                ("gen_ai.request.temperature", "temperature"),
-                ("gen_ai.request.max_tokens", "max_tokens"),
-            ] {
-                if let Some(v) = r.attrs.remove(from) {
-                    r.attrs.entry(to).or_insert(v);
-                }
-            }
-        }
+        EventType::LlmCall => llm(r, e),
         EventType::ToolCall | EventType::ToolError => {
             let fallback = r
                 .name

@@ -113,10 +113,7 @@ impl IngestorWasm {
         seed: &[u32],
         max_events: u32,
     ) -> Result<JsValue, JsValue> {
-        let encoding = match encoding {
-            "protobuf" => OtlpEncoding::Protobuf,
-            _ => OtlpEncoding::Json,
-        };
+        let encoding = otlp_encoding(encoding);
         let options = self.options(now_ms, seed, max_events);
         let otlp = ingest::ingest_otlp(bytes, encoding, &options).map_err(|e| {
             let reason = match e {
@@ -216,6 +213,20 @@ fn to_js(batch: &Batch) -> JsValue {
         &js_sys::Uint8Array::from(bytes.as_slice()).into(),
     );
     out.into()
+}
+
+/// A `google.rpc.Status {code, message}` in `encoding` (`protobuf`, else JSON): the body of
+/// an OTLP/HTTP error answer (`agentlens::ingest::otlp_status`).
+#[wasm_bindgen(js_name = otlpStatus)]
+pub fn otlp_status(encoding: &str, code: i32, message: &str) -> Vec<u8> {
+    ingest::otlp_status(otlp_encoding(encoding), code, message)
+}
+
+fn otlp_encoding(name: &str) -> OtlpEncoding {
+    match name {
+        "protobuf" => OtlpEncoding::Protobuf,
+        _ => OtlpEncoding::Json,
+    }
 }
 
 /// A session or run id as the collector accepts it (`agentlens::ingest::valid_id`), or

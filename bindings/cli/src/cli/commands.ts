@@ -44,6 +44,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       { name: "profile", kind: "string", value: "NAME", help: "production, development or debug (env AGENTLENS_PROFILE)" },
     ],
     details: [
+      "POST /v1/traces takes OTLP/HTTP traces (application/x-protobuf or application/json,",
+      "gzip or not; an OpenTelemetry exporter's endpoint is http://HOST:PORT/v1/traces) and",
+      "answers in the request's encoding; spans written by AgentLens come back as their events.",
       "Ingestion (POST /events, /v1/traces) and reads require the X-API-Key header whenever",
       "AGENTLENS_API_KEY is set. Payloads are encrypted at rest when AGENTLENS_ENCRYPTION_KEY",
       "is set; the same key is then needed by every other command on this database.",

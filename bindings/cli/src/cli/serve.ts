@@ -57,7 +57,7 @@ export async function serve(config: CollectorConfig): Promise<number> {
   const lines = [
     `AgentLens collector listening on ${url}`,
     `  viewer:    ${url}/`,
-    `  ingest:    POST ${url}/events  (OTLP JSON: POST ${url}/v1/traces)`,
+    `  ingest:    POST ${url}/events  (OTLP/HTTP, protobuf or JSON: POST ${url}/v1/traces)`,
     `  database:  ${config.db}${config.encryptionKey ? " (encrypted)" : ""}`,
     `  API key:   ${config.apiKey ? "required (X-API-Key)" : "not required (set AGENTLENS_API_KEY to require one)"}`,
     "Press Ctrl-C to stop.",

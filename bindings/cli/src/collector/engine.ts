@@ -14,6 +14,11 @@ import type { WireEvent } from "./types.js";
 
 export type { IngestColumns, IngestFormat, IngestResultBatch, Ingestor } from "@agentlens/sdk/internal";
 
+/** The encodings of an OTLP/HTTP body. */
+export type OtlpEncoding = Parameters<Ingestor["ingestOtlp"]>[0];
+/** What the core made of one OTLP/HTTP request: the batch, span counts and the answer's bytes. */
+export type OtlpResultBatch = ReturnType<Ingestor["ingestOtlp"]>;
+
 /**
  * The core's ingestor for one store: its redaction options (on top of the defaults),
  * its field limit and whether payloads are gzipped. Throws `AgentLensConfigError` for a
@@ -26,6 +31,20 @@ export function ingestor(redact: Record<string, unknown>, maxFieldBytes: number,
 /** Ingests `bytes` as `format` through `ingestor`, dated now; more than `maxEvents` elements are refused whole. */
 export function ingestBytes(ingestor: Ingestor, format: IngestFormat, bytes: Uint8Array, maxEvents: number): IngestResultBatch {
   return ingestor.ingest(format, bytes, Date.now(), maxEvents);
+}
+
+/**
+ * Ingests one OTLP/HTTP `ExportTraceServiceRequest` (un-gzipped) through `ingestor`, dated
+ * now. Throws the core's `AgentLensDecodeError` (`reason` `otlp` or `too_many`) carrying
+ * `body`, the `google.rpc.Status` to answer with.
+ */
+export function ingestOtlpBytes(ingestor: Ingestor, encoding: OtlpEncoding, bytes: Uint8Array, maxEvents: number): OtlpResultBatch {
+  return ingestor.ingestOtlp(encoding, bytes, Date.now(), maxEvents);
+}
+
+/** A `google.rpc.Status {code, message}` in `encoding`: the body of an OTLP/HTTP error answer. */
+export function otlpStatus(encoding: OtlpEncoding, code: number, message: string): Uint8Array {
+  return analysisWasm().otlpStatus(encoding, code, message);
 }
 
 /** A session or run id as the core accepts it (≤ 128 of `[A-Za-z0-9_.:-]`), or `null`. */

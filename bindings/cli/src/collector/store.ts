@@ -17,7 +17,7 @@
  */
 import { closeSync, existsSync, openSync, rmSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
-import { ingestBytes, ingestor, type IngestFormat, type IngestResultBatch, type Ingestor } from "./engine.js";
+import { ingestBytes, ingestOtlpBytes, ingestor, type IngestFormat, type IngestResultBatch, type Ingestor, type OtlpEncoding, type OtlpResultBatch } from "./engine.js";
 import { StoreError } from "./errors.js";
 import { PayloadCrypto } from "./payload-crypto.js";
 import { migrate, SCHEMA_VERSION } from "./schema.js";
@@ -135,6 +135,12 @@ export class CollectorStore implements Store, StoreHandle {
   read(format: IngestFormat, bytes: Uint8Array): IngestResultBatch {
     this.check();
     return ingestBytes(this.ingestor, format, bytes, MAX_RECORDS_PER_CALL);
+  }
+
+  /** Reads one OTLP/HTTP export request through the core without storing it (see {@link read}). */
+  readOtlp(encoding: OtlpEncoding, bytes: Uint8Array): OtlpResultBatch {
+    this.check();
+    return ingestOtlpBytes(this.ingestor, encoding, bytes, MAX_RECORDS_PER_CALL);
   }
 
   /**

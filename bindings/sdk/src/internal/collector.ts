@@ -5,7 +5,7 @@
  * one `Uint8Array` (no copy per record).
  */
 import { analysisWasm } from "../analysis/wasm.js";
-import type { IngestColumns, IngestRecord } from "../../wasm-analysis/agentlens_wasm.js";
+import type { IngestBatch, IngestColumns, IngestRecord } from "../../wasm-analysis/agentlens_wasm.js";
 
 export type { IngestColumns, IngestRunEnd, IngestRunStart } from "../../wasm-analysis/agentlens_wasm.js";
 
@@ -39,6 +39,19 @@ export interface IngestResultBatch {
   records: IngestedRecord[];
 }
 
+/** The two encodings of an OTLP/HTTP body. */
+export type OtlpEncoding = "protobuf" | "json";
+
+/** What one OTLP/HTTP export request made: the batch, and the answer to send. */
+export interface OtlpResultBatch extends IngestResultBatch {
+  /** Spans in the request. */
+  spans: number;
+  /** Spans rejected (some of their events refused). */
+  rejectedSpans: number;
+  /** The `ExportTraceServiceResponse` to answer with, in the request's encoding. */
+  response: Uint8Array;
+}
+
 /** The core's ingestor for one store; `free()` it when the store closes. */
 export interface Ingestor {
   /**
@@ -47,6 +60,12 @@ export interface Ingestor {
    * is `json`, `shape`, `too_many` or `trace`.
    */
   ingest(format: IngestFormat, bytes: Uint8Array, nowMs: number, maxEvents: number): IngestResultBatch;
+  /**
+   * Ingests one OTLP/HTTP `ExportTraceServiceRequest` (already un-gzipped). Throws an
+   * `AgentLensDecodeError` whose `reason` is `otlp` (not decodable) or `too_many`, with
+   * `body`: the `google.rpc.Status` (code 3) to answer with, in the request's encoding.
+   */
+  ingestOtlp(encoding: OtlpEncoding, bytes: Uint8Array, nowMs: number, maxEvents: number): OtlpResultBatch;
   free(): void;
 }
 
@@ -58,29 +77,38 @@ export interface Ingestor {
 export function createIngestor(options: Record<string, unknown>, compress: boolean): Ingestor {
   const wasm = analysisWasm();
   const inner = new wasm.IngestorWasm(JSON.stringify(options), compress);
+  // A fresh seed per call: ids the client did not give are drawn from it.
+  const seed = () => globalThis.crypto.getRandomValues(new Uint32Array(2));
+  const max = (n: number) => Math.max(0, Math.min(n, 0xffff_ffff));
   return {
     ingest(format, bytes, nowMs, maxEvents) {
-      // A fresh seed per call: ids the client did not give are drawn from it.
-      const seed = globalThis.crypto.getRandomValues(new Uint32Array(2));
-      const r = inner.ingest(format, bytes, nowMs, seed, Math.max(0, Math.min(maxEvents, 0xffff_ffff)));
-      const rows = JSON.parse(r.columns) as IngestRecord[];
-      const all = r.bytes;
-      return {
-        received: r.received,
-        skipped: r.skipped,
-        truncatedFields: r.truncatedFields,
-        warnings: r.warnings,
-        format: r.format,
-        importWarnings: r.importWarnings,
-        records: rows.map((row) => ({
-          columns: row.c,
-          payload: row.p ? all.subarray(row.p[0], row.p[1]) : null,
-          json: all.subarray(row.j[0], row.j[1]),
-        })),
-      };
+      return unpack(inner.ingest(format, bytes, nowMs, seed(), max(maxEvents)));
+    },
+    ingestOtlp(encoding, bytes, nowMs, maxEvents) {
+      const r = inner.ingestOtlp(encoding, bytes, nowMs, seed(), max(maxEvents));
+      return { ...unpack(r), spans: r.spans, rejectedSpans: r.rejectedSpans, response: r.response };
     },
     free() {
       inner.free();
     },
+  };
+}
+
+/** The wasm's batch as records viewing its one byte buffer. */
+function unpack(r: IngestBatch): IngestResultBatch {
+  const rows = JSON.parse(r.columns) as IngestRecord[];
+  const all = r.bytes;
+  return {
+    received: r.received,
+    skipped: r.skipped,
+    truncatedFields: r.truncatedFields,
+    warnings: r.warnings,
+    format: r.format,
+    importWarnings: r.importWarnings,
+    records: rows.map((row) => ({
+      columns: row.c,
+      payload: row.p ? all.subarray(row.p[0], row.p[1]) : null,
+      json: all.subarray(row.j[0], row.j[1]),
+    })),
   };
 }

@@ -1,9 +1,11 @@
 /**
  * Ingestion: `POST /events` (the AgentLens wire contract, reference A.3), `POST
- * /v1/traces` (OTLP/HTTP JSON) and `POST /import` (a trace file in any format the core
- * reads, or one of our exports). Each answers only after its transaction committed.
+ * /v1/traces` (OTLP/HTTP, protobuf or JSON, gzip or not) and `POST /import` (a trace
+ * file in any format the core reads, or one of our exports). Each answers only after its
+ * transaction committed.
  */
-import type { IngestResultBatch } from "../engine.js";
+import type { ServerResponse } from "node:http";
+import { otlpStatus, type IngestResultBatch, type OtlpEncoding, type OtlpResultBatch } from "../engine.js";
 import { eventsFromExport } from "../export.js";
 import { HttpError, parseJson, readBody, sendJson } from "../http.js";
 import type { Context, Route } from "../router.js";
@@ -53,21 +55,50 @@ async function postEvents(ctx: Context): Promise<void> {
   sendJson(ctx.res, 200, { status: "ok", processed: r.processed, skipped: r.skipped, duplicates: r.duplicates, truncated_fields: r.truncated_fields }, headers);
 }
 
+/** The OTLP encoding a `Content-Type` names (parameters such as `charset` allowed), or `null`. */
+function otlpEncoding(header: string | string[] | undefined): OtlpEncoding | null {
+  const type = String(header ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type === "application/x-protobuf" || type === "application/protobuf") return "protobuf";
+  if (type === "application/json") return "json";
+  return null;
+}
+
+const OTLP_CONTENT_TYPE: Record<OtlpEncoding, string> = { protobuf: "application/x-protobuf", json: "application/json" };
+
+/** An OTLP answer: the core's bytes, with the request's content type. */
+function sendOtlp(res: ServerResponse, status: number, encoding: OtlpEncoding, body: Uint8Array, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "Content-Type": OTLP_CONTENT_TYPE[encoding], "Content-Length": body.byteLength, "Cache-Control": "no-store", ...headers });
+  res.end(body);
+}
+
+/** google.rpc.Code for an HTTP status: RESOURCE_EXHAUSTED (8) for 413, else INVALID_ARGUMENT (3). */
+const rpcCode = (status: number) => (status === 413 ? 8 : 3);
+
+/**
+ * OTLP/HTTP (docs/otlp.md, "Ingest"): protobuf or JSON, gzip or identity; the answer is
+ * the core's `ExportTraceServiceResponse` in the request's encoding, sent after commit;
+ * a body that cannot be read is a 400 with a `google.rpc.Status`.
+ */
 async function postOtlp(ctx: Context): Promise<void> {
-  const type = String(ctx.req.headers["content-type"] ?? "").toLowerCase();
-  if (type.includes("protobuf")) throw new HttpError(415, "OTLP/HTTP protobuf is not supported; send JSON (application/json)");
-  const bytes = await readBody(ctx.req, ctx.config.maxBodyBytes);
-  let batch: IngestResultBatch;
+  const encoding = otlpEncoding(ctx.req.headers["content-type"]);
+  if (!encoding) throw new HttpError(415, "OTLP/HTTP takes Content-Type application/x-protobuf or application/json");
+  let bytes: Uint8Array;
   try {
-    batch = ctx.store.read("trace", bytes);
+    bytes = await readBody(ctx.req, ctx.config.maxBodyBytes);
   } catch (e) {
-    refused(e, bytes, "The body is not a trace in a format the collector reads");
+    if (!(e instanceof HttpError)) throw e;
+    return sendOtlp(ctx.res, e.status, encoding, otlpStatus(encoding, rpcCode(e.status), e.message), e.headers);
   }
-  if (batch.format !== "otlp_json") throw new HttpError(400, "The body is not an OTLP JSON trace export request");
-  const r = await storeTrace(ctx, batch);
-  const rejected = r.skipped + batch.importWarnings.length;
-  // OTLP/HTTP: 200 with an empty partialSuccess when everything was accepted.
-  sendJson(ctx.res, 200, { partialSuccess: rejected > 0 ? { rejectedSpans: rejected, errorMessage: "some spans had no usable session or could not be read" } : {} });
+  let batch: OtlpResultBatch;
+  try {
+    batch = ctx.store.readOtlp(encoding, bytes);
+  } catch (e) {
+    const err = e as { name?: unknown; body?: unknown } | null;
+    if (err?.name !== "AgentLensDecodeError" || !(err.body instanceof Uint8Array)) throw e;
+    return sendOtlp(ctx.res, 400, encoding, err.body);
+  }
+  await storeTrace(ctx, batch);
+  sendOtlp(ctx.res, 200, encoding, batch.response);
 }
 
 /** A collector export (`agentlens export`), read back as events, or `null`. */
@@ -113,7 +144,13 @@ export const ingestRoutes: Route[] = [
     path: "/v1/traces",
     auth: true,
     handle: postOtlp,
-    doc: { summary: "OTLP/HTTP trace export, JSON encoding (GenAI spans map to event kinds)", body: "ExportTraceServiceRequest (JSON)", errors: [400, 401, 413, 415, 429, 501] },
+    doc: {
+      summary:
+        "OTLP/HTTP trace export, protobuf or JSON, gzip or not (GenAI spans map to event kinds; spans written by AgentLens come back as their events); answers an ExportTraceServiceResponse in the request's encoding (partial_success when spans were rejected) after commit, a google.rpc.Status on 400",
+      body: "ExportTraceServiceRequest",
+      bodyTypes: ["application/x-protobuf"],
+      errors: [400, 401, 413, 415, 429],
+    },
   },
   {
     method: "POST",
