@@ -30,7 +30,7 @@ mod timers;
 mod types;
 
 pub use classify::parse_retry_after;
-pub use config::{Config, ConfigError, Framing};
+pub use config::{Config, ConfigError, Framing, Policy};
 pub use problem::{Failure, Problem};
 pub use stats::{DropCounts, DropReason, Stats};
 #[cfg(feature = "testing")]
@@ -281,6 +281,11 @@ impl Batcher {
         self.refresh_flush_timer();
         debug_assert!(self.stats().identity_holds(), "{:?}", self.stats());
         Output::Wait(self.timers.next())
+    }
+
+    /// The id of the request in flight, if any.
+    pub fn inflight_id(&self) -> Option<u64> {
+        self.inflight.as_ref().map(|f| f.id)
     }
 
     /// Accounting so far.

@@ -3,6 +3,7 @@
 //! - [`agentlens`]: the AgentLens HTTP wire format, `POST {endpoint}/events` with a body
 //!   of `{"events":[…]}`, exactly the shapes the AgentLens Python SDK sends.
 //! - [`ndjson`]: AgentLens trace files, a header line then one event per line.
+//! - [`otlp`]: OTLP/HTTP trace requests (protobuf or JSON), events as GenAI spans.
 //!
 //! Decoders never panic: bad input gives a [`DecodeError`] with its position. Error
 //! messages describe the *shape* of the problem only; they never quote the input,
@@ -10,6 +11,7 @@
 
 pub mod agentlens;
 pub mod ndjson;
+pub mod otlp;
 
 use std::fmt;
 

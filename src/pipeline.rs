@@ -8,21 +8,21 @@
 //! is queued or encoded, so no unredacted byte ever reaches a batcher, a request body or
 //! a file. It performs no I/O and reads no clock; see the crate docs for the drive loop.
 
-use std::fmt;
-
 use serde_json::{Map, Value};
 
-use crate::batch::{self, Batcher, Class, FlushMark, Output, Stats};
+use crate::batch::{self, Class, FlushMark, Output, Stats};
 use crate::encode::agentlens::{self, WireConfig};
 use crate::id::IdGen;
 use crate::model::{Event, EventType, semantics};
 use crate::redact::{self, Redactor, Report};
 use crate::time::Millis;
 
+mod error;
 mod options;
 mod sinks;
 mod totals;
 
+pub use error::ConfigError;
 pub use options::{Kind, OPTIONS, OptionSpec, Options, PatternOption};
 pub use sinks::Format;
 use sinks::{Marks, Sink};
@@ -58,118 +58,6 @@ impl Config {
     }
 }
 
-/// A configuration the pipeline refuses, naming the option.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// A redaction setting is invalid (a pattern that does not compile, ...).
-    Redact(redact::RedactError),
-    /// A batching setting is invalid.
-    Batch(batch::ConfigError),
-    /// A setting is out of range.
-    Option {
-        /// The option's name as the host spells it (`flushIntervalMs`).
-        option: &'static str,
-        /// What is wrong with it.
-        message: String,
-    },
-    /// A host option is unknown, or its value is of the wrong kind or out of range.
-    Value {
-        /// The option's name as the host spells it, with the path to the bad item if
-        /// the value is a list (`redactPatterns[0].luhn`).
-        option: String,
-        /// What it must be.
-        message: String,
-        /// What it got, if that can be shown (numbers and booleans; never a string's text).
-        got: Option<String>,
-    },
-    /// The per-event limit cannot fit in one request.
-    EventLargerThanRequest {
-        /// `redact.max_event_bytes`.
-        max_event_bytes: usize,
-        /// `batch.max_request_bytes`.
-        max_request_bytes: usize,
-    },
-}
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Redact(e) => e.fmt(f),
-            Self::Batch(e) => e.fmt(f),
-            Self::Option { option, message } => write!(f, "invalid option {option}: {message}"),
-            Self::Value {
-                option,
-                message,
-                got,
-            } => {
-                write!(f, "invalid option {option}: {message}")?;
-                got.as_ref().map_or(Ok(()), |g| write!(f, " (got {g})"))
-            }
-            Self::EventLargerThanRequest {
-                max_event_bytes,
-                max_request_bytes,
-            } => write!(
-                f,
-                "maxEventBytes ({max_event_bytes}) must be smaller than maxRequestBytes ({max_request_bytes})"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
-
-impl ConfigError {
-    /// The option at fault, as a host spells it (`batchSize`, `redactPatterns[0]`).
-    pub fn option(&self) -> String {
-        match self {
-            Self::Redact(_) => "redactPatterns".into(),
-            Self::Batch(e) => host_name(e.option()).into(),
-            Self::Option { option, .. } => (*option).into(),
-            Self::Value { option, .. } => option.clone(),
-            Self::EventLargerThanRequest { .. } => "maxEventBytes".into(),
-        }
-    }
-
-    /// What is wrong, as a phrase that follows the option's name (`must be ...`), with
-    /// the value it got when that can be shown.
-    pub fn message(&self) -> String {
-        match self {
-            Self::Value { got: Some(g), .. } => format!("{} (got {g})", self.requirement()),
-            _ => self.requirement(),
-        }
-    }
-
-    /// [`ConfigError::message`] without the value: for hosts that name where the value
-    /// came from (an environment variable) and must not repeat it.
-    pub fn requirement(&self) -> String {
-        match self {
-            Self::Option { message, .. } | Self::Value { message, .. } => message.clone(),
-            Self::EventLargerThanRequest {
-                max_request_bytes, ..
-            } => {
-                format!("must be smaller than maxRequestBytes ({max_request_bytes})")
-            }
-            other => format!("is refused: {other}"),
-        }
-    }
-}
-
-/// A batching field's name as hosts spell the option that sets it.
-fn host_name(field: &'static str) -> &'static str {
-    match field {
-        "batch_size" => "batchSize",
-        "max_request_events" => "maxRequestEvents",
-        "max_request_bytes" | "framing" => "maxRequestBytes",
-        "backoff_base" => "backoffBaseMs",
-        "max_buffer_events" => "maxBufferEvents",
-        "max_buffer_bytes" => "maxBufferBytes",
-        "sample_rate" => "sampleRate",
-        "max_held_events" => "maxHeldEvents",
-        other => other,
-    }
-}
-
 /// Accounting for the whole pipeline.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct PipelineStats {
@@ -202,14 +90,16 @@ impl Pipeline {
     /// # Errors
     /// [`ConfigError`] naming the first invalid option.
     pub fn new(config: Config, seed: [u8; 32]) -> Result<Self, ConfigError> {
-        let sink = (config.batch.framing, config.wire);
-        Self::build(config, &[sink], seed)
+        // One sink of the configured framing and wire shape, as given.
+        Self::build(config, &[Format::Agentlens], seed)
     }
 
     /// Builds a pipeline with one sink per format (none is allowed: the pipeline then
     /// only checks options and mints ids). Every sink shares `config`'s redaction and
     /// batching settings; each has its own batcher. An `Agentlens` sink writes request
-    /// bodies with `config.wire`; an `Ndjson` sink writes model-shaped lines.
+    /// bodies with `config.wire`; an `Ndjson` sink writes model-shaped lines; an `Otlp`
+    /// sink writes OTLP span records and retries by the OTLP rules (see
+    /// [`batch::Policy::Otlp`]), its request limit less its envelope.
     ///
     /// # Errors
     /// [`ConfigError`] naming the first invalid option.
@@ -218,27 +108,18 @@ impl Pipeline {
         formats: &[Format],
         seed: [u8; 32],
     ) -> Result<Self, ConfigError> {
-        let sinks: Vec<_> = formats.iter().map(|f| f.sink(config.wire)).collect();
-        Self::build(config, &sinks, seed)
+        let mut config = config;
+        config.batch.framing = batch::Framing::AGENTLENS;
+        Self::build(config, formats, seed)
     }
 
-    fn build(
-        config: Config,
-        sinks: &[(batch::Framing, WireConfig)],
-        seed: [u8; 32],
-    ) -> Result<Self, ConfigError> {
+    fn build(config: Config, formats: &[Format], seed: [u8; 32]) -> Result<Self, ConfigError> {
         check(&config)?;
         let redactor = Redactor::new(config.redact).map_err(ConfigError::Redact)?;
         let mut ids = IdGen::from_seed(seed);
-        let sinks = sinks
+        let sinks = formats
             .iter()
-            .map(|&(framing, wire)| {
-                let batch = batch::Config {
-                    framing,
-                    ..config.batch.clone()
-                };
-                Sink::new(Batcher::new(batch, ids.next_u64()), wire)
-            })
+            .map(|f| Sink::new(f, config.wire, &config.batch, ids.next_u64()))
             .collect();
         Ok(Self {
             redactor,
@@ -293,7 +174,12 @@ impl Pipeline {
         };
         let key = sinks::Key::of(&event, class, sampled);
         let max_event_bytes = self.redactor.config().max_event_bytes;
-        let bodies = sinks::encode(&mut event, &self.sinks, max_event_bytes, &mut self.report);
+        let bodies = sinks::encode(
+            &mut event,
+            &mut self.sinks,
+            max_event_bytes,
+            &mut self.report,
+        );
         sinks::queue(&mut self.sinks, now, bodies, &key);
     }
 
@@ -371,6 +257,41 @@ impl Pipeline {
         }
     }
 
+    /// Reports an HTTP status with the response's `body`: for an OTLP sink, a 2xx whose
+    /// `ExportTraceServiceResponse` reports `partial_success.rejected_spans > 0` is a
+    /// partial success (final; the rejected spans dropped `rejected`, the rest
+    /// delivered, [`batch::Notice::PartialSuccess`] emitted, and the server's
+    /// `error_message` kept for [`Pipeline::partial_message`]). Anything else is
+    /// [`Pipeline::handle_response`] with the status.
+    pub fn handle_status(
+        &mut self,
+        now: Millis,
+        id: u64,
+        code: u16,
+        retry_after: Option<Millis>,
+        body: &[u8],
+    ) {
+        let n = self.sinks.len() as u64;
+        let Some(s) = self.sinks.get_mut(sinks::sink_of(id, n)) else {
+            return;
+        };
+        let local = sinks::local_id(id, n);
+        if s.batcher.inflight_id() == Some(local) {
+            if let Some((rejected, warn)) = s.partial(code, body) {
+                s.batcher.handle_partial_success(now, local, rejected, warn);
+                return;
+            }
+        }
+        let outcome = batch::Outcome::Status { code, retry_after };
+        s.batcher.handle_response(now, local, outcome);
+    }
+
+    /// What an OTLP sink's destination said the first time it reported a partial
+    /// success (at most 512 bytes), if it said anything.
+    pub fn partial_message(&self, sink: usize) -> Option<&str> {
+        self.sinks.get(sink)?.partial_message()
+    }
+
     /// Lets timers fire in every sink; harmless when nothing is due.
     pub fn handle_timeout(&mut self, now: Millis) {
         for s in &mut self.sinks {
@@ -407,6 +328,7 @@ impl Pipeline {
                 }
                 Output::Send(mut req) => {
                     req.id = sinks::global_id(req.id, i, n);
+                    req.body = s.finish(req.body);
                     return (i, Output::Send(req));
                 }
                 other => return (i, other),

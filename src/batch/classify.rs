@@ -7,7 +7,7 @@
 //! Sentry does, since a smaller request usually fits; a batch of one that still gets 413
 //! is dropped `too_large`.
 
-use super::Outcome;
+use super::{Outcome, Policy};
 use crate::time::{Millis, UnixNanos};
 
 /// What to do with a batch after its outcome.
@@ -19,18 +19,39 @@ pub(crate) enum Verdict {
     Retry { after: Option<Millis> },
     /// 413: split in two and resend.
     Split,
+    /// 413 under the OTLP policy: final, dropped `too_large`.
+    TooLarge,
     /// Any other status: final.
     Reject,
 }
 
-/// Classifies an outcome.
-pub(crate) fn classify(outcome: Outcome) -> Verdict {
+/// Classifies an outcome under `policy`.
+pub(crate) fn classify(outcome: Outcome, policy: Policy) -> Verdict {
+    if policy == Policy::Otlp {
+        return classify_otlp(outcome);
+    }
     match outcome {
         Outcome::Timeout | Outcome::Network => Verdict::Retry { after: None },
         Outcome::Status { code, retry_after } => match code {
             200..=299 => Verdict::Delivered,
             408 | 429 | 500..=599 => Verdict::Retry { after: retry_after },
             413 => Verdict::Split,
+            _ => Verdict::Reject,
+        },
+    }
+}
+
+/// The OTLP/HTTP rules: 2xx delivered; 429, 502, 503, 504, timeouts and network errors
+/// retried, with the server's `Retry-After` on 429 and 503 only; every other status
+/// final, 413 as `too_large` (no split: the exporter's batches are the user's limits).
+fn classify_otlp(outcome: Outcome) -> Verdict {
+    match outcome {
+        Outcome::Timeout | Outcome::Network => Verdict::Retry { after: None },
+        Outcome::Status { code, retry_after } => match code {
+            200..=299 => Verdict::Delivered,
+            429 | 503 => Verdict::Retry { after: retry_after },
+            502 | 504 => Verdict::Retry { after: None },
+            413 => Verdict::TooLarge,
             _ => Verdict::Reject,
         },
     }
@@ -190,33 +211,79 @@ mod tests {
     /// 2026-10-21T07:28:00Z.
     const AT: f64 = 1_792_567_680_000.0;
 
+    fn classify_agentlens(o: Outcome) -> Verdict {
+        classify(o, Policy::Agentlens)
+    }
+
     #[test]
     fn classifies_statuses_as_the_rules_say() {
         let s = |code| Outcome::Status {
             code,
             retry_after: None,
         };
-        assert_eq!(classify(s(200)), Verdict::Delivered);
-        assert_eq!(classify(s(204)), Verdict::Delivered);
+        assert_eq!(classify_agentlens(s(200)), Verdict::Delivered);
+        assert_eq!(classify_agentlens(s(204)), Verdict::Delivered);
         for code in [408, 429, 500, 502, 503, 504, 599] {
-            assert_eq!(classify(s(code)), Verdict::Retry { after: None }, "{code}");
+            assert_eq!(
+                classify_agentlens(s(code)),
+                Verdict::Retry { after: None },
+                "{code}"
+            );
         }
         for code in [100, 301, 304, 400, 401, 403, 404, 409, 422, 600, 0] {
-            assert_eq!(classify(s(code)), Verdict::Reject, "{code}");
+            assert_eq!(classify_agentlens(s(code)), Verdict::Reject, "{code}");
         }
-        assert_eq!(classify(s(413)), Verdict::Split);
-        assert_eq!(classify(Outcome::Timeout), Verdict::Retry { after: None });
-        assert_eq!(classify(Outcome::Network), Verdict::Retry { after: None });
+        assert_eq!(classify_agentlens(s(413)), Verdict::Split);
+        assert_eq!(
+            classify_agentlens(Outcome::Timeout),
+            Verdict::Retry { after: None }
+        );
+        assert_eq!(
+            classify_agentlens(Outcome::Network),
+            Verdict::Retry { after: None }
+        );
         let ra = Outcome::Status {
             code: 503,
             retry_after: Some(Millis(7)),
         };
         assert_eq!(
-            classify(ra),
+            classify_agentlens(ra),
             Verdict::Retry {
                 after: Some(Millis(7))
             }
         );
+    }
+
+    #[test]
+    fn the_otlp_policy_retries_only_what_the_specification_says() {
+        let s = |code, after: Option<u64>| {
+            let o = Outcome::Status {
+                code,
+                retry_after: after.map(Millis),
+            };
+            classify(o, Policy::Otlp)
+        };
+        assert_eq!(s(200, None), Verdict::Delivered);
+        assert_eq!(s(202, Some(5)), Verdict::Delivered);
+        for code in [429, 503] {
+            assert_eq!(
+                s(code, Some(7)),
+                Verdict::Retry {
+                    after: Some(Millis(7))
+                }
+            );
+            assert_eq!(s(code, None), Verdict::Retry { after: None });
+        }
+        for code in [502, 504] {
+            assert_eq!(s(code, Some(7)), Verdict::Retry { after: None }, "{code}");
+        }
+        for code in [400, 401, 403, 404, 408, 409, 500, 501, 505, 599, 301, 0] {
+            assert_eq!(s(code, Some(7)), Verdict::Reject, "{code}");
+        }
+        assert_eq!(s(413, None), Verdict::TooLarge);
+        for o in [Outcome::Timeout, Outcome::Network] {
+            assert_eq!(classify(o, Policy::Otlp), Verdict::Retry { after: None });
+        }
     }
 
     #[test]

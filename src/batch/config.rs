@@ -36,10 +36,37 @@ impl Framing {
         suffix: b"\n",
     };
 
+    /// Records concatenated as they are (OTLP protobuf `ScopeSpans.spans` fields); the
+    /// envelope is added when the request is built.
+    pub const CONCAT: Self = Self {
+        prefix: b"",
+        separator: b"",
+        suffix: b"",
+    };
+
+    /// Records joined by `,` (OTLP/JSON span objects); the envelope is added when the
+    /// request is built.
+    pub const COMMA: Self = Self {
+        prefix: b"",
+        separator: b",",
+        suffix: b"",
+    };
+
     /// Bytes a body of one record adds around it.
     pub(crate) const fn overhead(&self) -> usize {
         self.prefix.len() + self.suffix.len()
     }
+}
+
+/// Which statuses a destination retries (see [`super::Batcher`] and `classify`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Policy {
+    /// The AgentLens backend's: every 5xx, 408 and 429 retried, 413 splits the batch.
+    #[default]
+    Agentlens,
+    /// The OTLP specification's: only 429, 502, 503 and 504 retried (`Retry-After` read
+    /// on 429 and 503 only), every other status final, 413 included (no split).
+    Otlp,
 }
 
 /// When to send, retry and drop. See each field for its default.
@@ -83,6 +110,8 @@ pub struct Config {
     pub max_held_events: usize,
     /// How bodies are assembled. Default [`Framing::AGENTLENS`].
     pub framing: Framing,
+    /// Which outcomes are retried. Default [`Policy::Agentlens`].
+    pub policy: Policy,
 }
 
 impl Default for Config {
@@ -103,6 +132,7 @@ impl Default for Config {
             only_on_error: false,
             max_held_events: 2000,
             framing: Framing::AGENTLENS,
+            policy: Policy::Agentlens,
         }
     }
 }
@@ -153,6 +183,8 @@ builders! {
     with_max_held_events => max_held_events: usize;
     /// Sets [`Config::framing`].
     with_framing => framing: Framing;
+    /// Sets [`Config::policy`].
+    with_policy => policy: Policy;
 }
 
 impl Config {

@@ -104,7 +104,7 @@ impl Batcher {
         };
         self.timers.clear(Timer::Response);
         let n = entries.len() as u64;
-        let gave_up = match classify(outcome) {
+        let gave_up = match classify(outcome, self.config.policy) {
             Verdict::Delivered => {
                 self.failures = 0;
                 self.stats.delivered += n;
@@ -115,6 +115,11 @@ impl Batcher {
                 self.failures = 0;
                 self.record_drop(DropReason::Rejected, n);
                 Some(DropReason::Rejected)
+            }
+            Verdict::TooLarge => {
+                self.failures = 0;
+                self.record_drop(DropReason::TooLarge, n);
+                Some(DropReason::TooLarge)
             }
             Verdict::Split if entries.len() <= 1 => {
                 self.failures = 0;
@@ -138,6 +143,38 @@ impl Batcher {
         }
         // A batch put back is droppable again: the caps apply to it now.
         self.enforce_caps();
+        self.check_shutdown_complete();
+    }
+
+    /// A 2xx whose body reports `rejected` of the request's records refused (OTLP
+    /// partial success): final, the rejected ones dropped `rejected` and counted in
+    /// [`super::Stats::partial_rejected`], the rest delivered. Unknown and stale ids are
+    /// ignored.
+    pub fn handle_partial_success(&mut self, now: Millis, id: u64, rejected: u64, warn: bool) {
+        let _ = now;
+        if self.inflight.as_ref().is_none_or(|f| f.id != id) {
+            return;
+        }
+        let Some(Inflight { entries, .. }) = self.inflight.take() else {
+            return;
+        };
+        self.timers.clear(Timer::Response);
+        self.failures = 0;
+        let n = entries.len() as u64;
+        let rejected = rejected.min(n);
+        self.stats.delivered += n - rejected;
+        self.stats.partial_rejected += rejected;
+        self.record_drop(DropReason::Rejected, rejected);
+        if n > rejected {
+            self.notices.push_back(Notice::Delivered {
+                events: n - rejected,
+            });
+        }
+        self.notices.push_back(Notice::PartialSuccess {
+            request: id,
+            rejected,
+            warn,
+        });
         self.check_shutdown_complete();
     }
 

@@ -140,6 +140,9 @@ pub struct Stats {
     pub requests: u64,
     /// Retries scheduled after a failed attempt.
     pub retries: u64,
+    /// Records a destination refused in a partial success (OTLP `rejected_spans`),
+    /// also counted in `dropped.rejected`.
+    pub partial_rejected: u64,
     /// Body bytes of the pending records.
     pub buffered_bytes: u64,
     /// The last request that failed, if any has: what went wrong, and whether its

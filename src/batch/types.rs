@@ -112,6 +112,17 @@ pub enum Notice {
         /// Whether the host should warn about it.
         warn: bool,
     },
+    /// A request was acknowledged with a partial success: `rejected` of its records were
+    /// refused (dropped `rejected`), the rest delivered. `warn` is set the first time the
+    /// destination explained why (the pipeline keeps the explanation).
+    PartialSuccess {
+        /// The request's id.
+        request: u64,
+        /// Records refused.
+        rejected: u64,
+        /// Whether the host should warn about it.
+        warn: bool,
+    },
     /// Shutdown finished: nothing is pending any more. Totals are over the batcher's life.
     ShutdownComplete {
         /// Records delivered.

@@ -4,20 +4,23 @@
 
 use std::collections::VecDeque;
 
-use crate::batch::{Batcher, Class, FlushMark, Framing, Record};
+use crate::batch::{self, Batcher, Class, FlushMark, Framing, Policy, Record};
 use crate::encode::agentlens::{self, WireConfig, compat};
+use crate::encode::otlp::{self, Encoder, OtlpConfig};
 use crate::model::Event;
 use crate::redact::{Report, fit_event};
 use crate::time::Millis;
 
 /// How a sink frames and encodes events.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Format {
     /// AgentLens `POST /events` bodies, backend-compatible as the pipeline's
     /// [`WireConfig`] says.
     Agentlens,
     /// NDJSON trace-file lines, model-shaped.
     Ndjson,
+    /// OTLP/HTTP trace requests (`docs/otlp.md`), with the OTLP delivery policy.
+    Otlp(Box<OtlpConfig>),
 }
 
 impl Format {
@@ -30,33 +33,151 @@ impl Format {
         }
     }
 
-    pub(super) fn sink(self, wire: WireConfig) -> (Framing, WireConfig) {
-        match self {
-            Self::Agentlens => (Framing::AGENTLENS, wire),
-            Self::Ndjson => (
-                Framing::NDJSON,
-                WireConfig {
-                    backend_compat: false,
-                },
-            ),
+    /// A host's sink spec: `"agentlens"`, `"ndjson"`, or the JSON text of an object
+    /// `{"format":"otlp", ...}` (see [`OtlpConfig::from_spec`]).
+    ///
+    /// # Errors
+    /// [`super::ConfigError`] naming the field at fault (`formats[i].protocol`, ...).
+    pub fn parse_spec(spec: &str, index: usize) -> Result<Self, super::ConfigError> {
+        let err = |field: &str, message: &str| super::ConfigError::Value {
+            option: ["formats[", &index.to_string(), "]", field].concat(),
+            message: message.into(),
+            got: None,
+        };
+        if let Some(f) = Self::parse(spec) {
+            return Ok(f);
         }
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(spec) else {
+            return Err(err(
+                "",
+                "must be \"agentlens\", \"ndjson\" or an OTLP sink spec",
+            ));
+        };
+        if v.get("format").and_then(|f| f.as_str()) != Some("otlp") {
+            return Err(err(".format", "must be \"otlp\" in a sink spec"));
+        }
+        OtlpConfig::from_spec(&v)
+            .map(|c| Self::Otlp(Box::new(c)))
+            .map_err(|(field, message)| err(&[".", field].concat(), message))
     }
+}
+
+/// How a sink's records are shaped.
+#[derive(Debug)]
+enum Shape {
+    /// Model-shaped JSON (AgentLens without backend compatibility, NDJSON).
+    Plain,
+    /// AgentLens backend-compatible JSON.
+    Compat,
+    /// OTLP span records, with the sink's encoder and the span of the event in hand.
+    Otlp(Box<OtlpSink>),
+}
+
+#[derive(Debug)]
+struct OtlpSink {
+    encoder: Encoder,
+    next: Option<Vec<u8>>,
+    /// The destination's first explanation of a partial success.
+    message: Option<Box<str>>,
 }
 
 /// One destination: its batcher and its wire shape.
 #[derive(Debug)]
 pub(super) struct Sink {
     pub(super) batcher: Batcher,
-    compat: bool,
+    shape: Shape,
 }
 
 impl Sink {
-    pub(super) fn new(batcher: Batcher, wire: WireConfig) -> Self {
+    /// A sink of `format`, its batcher configured from `base` (framing, policy and the
+    /// request limit less the OTLP envelope).
+    pub(super) fn new(format: &Format, wire: WireConfig, base: &batch::Config, seed: u64) -> Self {
+        let mut config = base.clone();
+        let shape = match format {
+            Format::Agentlens if wire.backend_compat => Shape::Compat,
+            Format::Agentlens => Shape::Plain,
+            Format::Ndjson => {
+                config.framing = Framing::NDJSON;
+                Shape::Plain
+            }
+            Format::Otlp(c) => {
+                let encoder = Encoder::new((**c).clone());
+                config.framing = match c.encoding {
+                    otlp::Encoding::Protobuf => Framing::CONCAT,
+                    otlp::Encoding::Json => Framing::COMMA,
+                };
+                config.policy = Policy::Otlp;
+                config.max_request_bytes = config
+                    .max_request_bytes
+                    .saturating_sub(encoder.overhead())
+                    .max(64);
+                Shape::Otlp(Box::new(OtlpSink {
+                    encoder,
+                    next: None,
+                    message: None,
+                }))
+            }
+        };
         Self {
-            batcher,
-            compat: wire.backend_compat,
+            batcher: Batcher::new(config, seed),
+            shape,
         }
     }
+
+    fn compat(&self) -> Option<bool> {
+        match self.shape {
+            Shape::Plain => Some(false),
+            Shape::Compat => Some(true),
+            Shape::Otlp(_) => None,
+        }
+    }
+
+    /// An OTLP sink's request body in its envelope; other sinks' as they are.
+    pub(super) fn finish(&self, body: Vec<u8>) -> Vec<u8> {
+        match &self.shape {
+            Shape::Otlp(o) => o.encoder.wrap(&body),
+            _ => body,
+        }
+    }
+
+    /// For an OTLP sink and a 2xx `body` reporting a partial success: the rejected
+    /// count, and whether this is the first explanation (kept for
+    /// [`Sink::partial_message`]).
+    pub(super) fn partial(&mut self, code: u16, body: &[u8]) -> Option<(u64, bool)> {
+        let Shape::Otlp(o) = &mut self.shape else {
+            return None;
+        };
+        if !(200..300).contains(&code) || body.is_empty() {
+            return None;
+        }
+        let json = o.encoder.config().encoding == otlp::Encoding::Json;
+        let (rejected, message) = otlp::partial_success(body, json)?;
+        if rejected == 0 {
+            return None;
+        }
+        let first = o.message.is_none() && message.is_some();
+        if first {
+            o.message = message.map(|m| clip(&m, 512).into());
+        }
+        Some((rejected, first))
+    }
+
+    /// The destination's explanation of its first partial success, if it gave one.
+    pub(super) fn partial_message(&self) -> Option<&str> {
+        match &self.shape {
+            Shape::Otlp(o) => o.message.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// At most `max` bytes of `s`, cut at a character boundary.
+fn clip(s: &str, max: usize) -> &str {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 /// What every sink's record of one event shares besides its body.
@@ -82,20 +203,27 @@ impl Key {
 pub(super) type Bodies = [Option<Box<[u8]>>; 2];
 
 /// Encodes `event` once per wire shape some sink needs, each fitted to
-/// `max_event_bytes`. The model-shaped body comes first: backend compatibility then
-/// takes the event apart in place (no copy).
+/// `max_event_bytes`. The model-shaped body comes first, then each OTLP sink's span
+/// (kept in the sink): backend compatibility then takes the event apart in place (no
+/// copy).
 pub(super) fn encode(
     event: &mut Event,
-    sinks: &[Sink],
+    sinks: &mut [Sink],
     max_event_bytes: usize,
     report: &mut Report,
 ) -> Bodies {
     let mut bodies: Bodies = [None, None];
-    if sinks.iter().any(|s| !s.compat) {
+    if sinks.iter().any(|s| s.compat() == Some(false)) {
         let none = compat::Extras::default();
         bodies[0] = Some(fitted(event, &none, max_event_bytes, report));
     }
-    if sinks.iter().any(|s| s.compat) {
+    for s in sinks.iter_mut() {
+        if let Shape::Otlp(o) = &mut s.shape {
+            let mut fit = |e: &mut Event| fit_event(e, max_event_bytes, report);
+            o.next = o.encoder.encode_fitted(event, max_event_bytes, &mut fit);
+        }
+    }
+    if sinks.iter().any(|s| s.compat() == Some(true)) {
         let extras = compat::prepare(event);
         bodies[1] = Some(fitted(event, &extras, max_event_bytes, report));
     }
@@ -119,15 +247,21 @@ fn fitted(
 /// Queues one event in every sink: the last sink of each shape takes the body, the
 /// others a copy.
 pub(super) fn queue(sinks: &mut [Sink], now: Millis, mut bodies: Bodies, key: &Key) {
-    let last = |compat: bool| sinks.iter().rposition(|s| s.compat == compat);
+    let last = |compat: bool| sinks.iter().rposition(|s| s.compat() == Some(compat));
     let (last_plain, last_compat) = (last(false), last(true));
     for (i, s) in sinks.iter_mut().enumerate() {
-        let shape = usize::from(s.compat);
-        let owned = Some(i) == if s.compat { last_compat } else { last_plain };
-        let body = if owned {
-            bodies[shape].take()
-        } else {
-            bodies[shape].clone()
+        let body = match (s.compat(), &mut s.shape) {
+            (Some(compat), _) => {
+                let shape = usize::from(compat);
+                let owned = Some(i) == if compat { last_compat } else { last_plain };
+                if owned {
+                    bodies[shape].take()
+                } else {
+                    bodies[shape].clone()
+                }
+            }
+            (None, Shape::Otlp(o)) => o.next.take().map(Vec::into_boxed_slice),
+            (None, _) => None,
         };
         let Some(body) = body else { continue };
         s.batcher.push(

@@ -78,6 +78,16 @@ pub(crate) fn output(out: Output) -> JsValue {
             );
             set(&o, "warn", &warn.into());
         }
+        Output::Event(Notice::PartialSuccess {
+            request,
+            rejected,
+            warn,
+        }) => {
+            set(&o, "type", &"partialSuccess".into());
+            set(&o, "id", &(request as f64).into());
+            set(&o, "rejected", &(rejected as f64).into());
+            set(&o, "warn", &warn.into());
+        }
         Output::Event(Notice::ShutdownComplete { delivered, dropped }) => {
             set(&o, "type", &"shutdownComplete".into());
             set(&o, "delivered", &(delivered as f64).into());

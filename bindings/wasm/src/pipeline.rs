@@ -1,6 +1,6 @@
 //! `PipelineWasm`: the core [`Pipeline`] behind a JS class.
 
-use agentlens::batch::{Outcome, Output};
+use agentlens::batch::{Notice, Outcome, Output};
 use agentlens::pipeline::{Format, Options, Pipeline};
 
 use wasm_bindgen::prelude::*;
@@ -16,8 +16,9 @@ pub struct PipelineWasm(Pipeline);
 impl PipelineWasm {
     /// Builds a pipeline from options given as JSON text. `seed` (32 bytes) is optional:
     /// without it the seed comes from the platform's secure random source. `formats`
-    /// lists the sinks (`"agentlens"` or `"ndjson"` each, none allowed); without it the
-    /// pipeline has one sink of the options' `format`.
+    /// lists the sinks (`"agentlens"`, `"ndjson"` or the JSON text of an OTLP sink spec
+    /// `{"format":"otlp","protocol":…}` each, none allowed); without it the pipeline has
+    /// one sink of the options' `format`.
     ///
     /// Throws an `AgentLensConfigError` naming the first invalid option.
     #[wasm_bindgen(constructor)]
@@ -31,17 +32,13 @@ impl PipelineWasm {
             .map_err(|e| error::config(&e))?;
         let formats = match formats {
             None => None,
-            Some(names) => Some(
-                names
+            Some(specs) => Some(
+                specs
                     .iter()
-                    .map(|n| Format::parse(n))
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| {
-                        error::named(
-                            "AgentLensConfigError",
-                            "formats must be \"agentlens\" or \"ndjson\"",
-                        )
-                    })?,
+                    .enumerate()
+                    .map(|(i, s)| Format::parse_spec(s, i))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| error::config(&e))?,
             ),
         };
         let seed = match seed {
@@ -104,7 +101,8 @@ impl PipelineWasm {
     }
 
     /// Reports an HTTP status for request `id` (it names the sink). `retry_after` is the raw `Retry-After`
-    /// header; `wall_clock_ms` is `Date.now()`, for HTTP-date values.
+    /// header; `wall_clock_ms` is `Date.now()`, for HTTP-date values. `body` is the
+    /// response body, if the exporter read it (an OTLP sink reads a partial success there).
     #[wasm_bindgen(js_name = handleStatus)]
     pub fn handle_status(
         &mut self,
@@ -113,18 +111,25 @@ impl PipelineWasm {
         status: u16,
         retry_after: Option<String>,
         wall_clock_ms: f64,
+        body: Option<Vec<u8>>,
     ) {
         let retry_after = retry_after
             .as_deref()
             .and_then(|h| agentlens::batch::parse_retry_after(h, wall_clock_ms));
-        self.0.handle_response(
-            convert::millis(now_ms),
-            id as u64,
-            Outcome::Status {
-                code: status,
-                retry_after,
-            },
-        );
+        let now = convert::millis(now_ms);
+        match body {
+            Some(body) => self
+                .0
+                .handle_status(now, id as u64, status, retry_after, &body),
+            None => self.0.handle_response(
+                now,
+                id as u64,
+                Outcome::Status {
+                    code: status,
+                    retry_after,
+                },
+            ),
+        }
     }
 
     /// Reports that request `id` failed without a status: `"timeout"` or `"network"`.
@@ -161,9 +166,13 @@ impl PipelineWasm {
         loop {
             let (sink, o) = self.0.poll_sink_output(now);
             let done = matches!(o, Output::Wait(_));
+            let explained = matches!(o, Output::Event(Notice::PartialSuccess { warn: true, .. }));
             let o = convert::output(o);
             if !done {
                 convert::set(o.unchecked_ref(), "sink", &(sink as f64).into());
+            }
+            if let (true, Some(m)) = (explained, self.0.partial_message(sink)) {
+                convert::set(o.unchecked_ref(), "message", &m.into());
             }
             out.push(&o);
             if done {

@@ -20,6 +20,7 @@ export type Output =
   | { type: "delivered"; sink: number; events: number }
   | { type: "retrying"; sink: number; id: number; attempt: number; delayMs: number }
   | { type: "failed"; sink: number; id: number; problem: DeliveryProblem; status: number | null; gaveUp: DropReason | null; warn: boolean }
+  | { type: "partialSuccess"; sink: number; id: number; rejected: number; warn: boolean; message?: string }
   | { type: "shutdownComplete"; sink: number; delivered: number; dropped: number }
   | { type: "wait"; atMs: number | null };
 export interface RedactionReport {
@@ -29,7 +30,7 @@ export interface RedactionReport {
 export interface PipelineStats {
   tracked: number; delivered: number; sampled_out: number; pending: number;
   dropped: Record<DropReason, number>; requests: number; retries: number;
-  buffered_bytes: number; last_error: DeliveryFailure | null; redaction: RedactionReport;
+  partial_rejected: number; buffered_bytes: number; last_error: DeliveryFailure | null; redaction: RedactionReport;
 }
 export type BatchStats = Omit<PipelineStats, "redaction">;
 export interface SinkStats { sinks: BatchStats[]; redaction: RedactionReport }

@@ -196,7 +196,7 @@ function exportersOption(v: unknown): readonly Exporter[] {
     const x = e as Partial<Exporter> | null;
     if (!x || typeof x !== "object" || typeof x.send !== "function") throw new Must("must be an exporter with a send() method", `[${i}]`);
     if (typeof x.name !== "string") throw new Must("must be a string", `[${i}].name`);
-    if (x.format !== "agentlens" && x.format !== "ndjson") throw new Must('must be "agentlens" or "ndjson"', `[${i}].format`);
+    if (x.format !== "agentlens" && x.format !== "ndjson" && x.format !== "otlp") throw new Must('must be "otlp", "agentlens" or "ndjson"', `[${i}].format`);
   });
   return Object.freeze([...(v as Exporter[])]);
 }
@@ -233,7 +233,7 @@ function coreValueJson(key: string, v: unknown): string {
 }
 
 /** The pipeline options as the JSON object text the core reads. */
-export function coreOptionsJson(core: PipelineOptions, format?: Exporter["format"]): string {
+export function coreOptionsJson(core: PipelineOptions, format?: PipelineOptions["format"]): string {
   const parts: string[] = [];
   for (const [key, v] of Object.entries(core)) if (v !== undefined) parts.push(`${JSON.stringify(key)}:${coreValueJson(key, v)}`);
   if (format) parts.push(`"format":${JSON.stringify(format)}`);

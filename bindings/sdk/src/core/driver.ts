@@ -22,8 +22,11 @@ export interface WireRequest {
   timeoutMs: number;
 }
 
-/** What became of a request: an HTTP status (with `Retry-After`, if any) or a failure. */
-export type WireResult = { status: number; retryAfter?: string | null } | { failure: "timeout" | "network" };
+/**
+ * What became of a request: an HTTP status (with `Retry-After`, if any, and the response
+ * body when the exporter read it: an OTLP sink reads a partial success there) or a failure.
+ */
+export type WireResult = { status: number; retryAfter?: string | null; body?: Uint8Array } | { failure: "timeout" | "network" };
 
 /** A notice the core emitted (drops, failed requests, deliveries, retries), with the index of its sink. */
 export type Notice = Exclude<Output, { type: "send" } | { type: "wait" }>;
@@ -178,7 +181,8 @@ export class Driver {
       .then((r) => {
         const now = this.host.now();
         if ("status" in r) {
-          this.pipeline.handleStatus(now, out.id, r.status, r.retryAfter ?? undefined, this.host.wallClock());
+          const body = r.body instanceof Uint8Array ? r.body : undefined;
+          this.pipeline.handleStatus(now, out.id, r.status, r.retryAfter ?? undefined, this.host.wallClock(), body);
         } else {
           this.pipeline.handleFailure(now, out.id, r.failure);
         }

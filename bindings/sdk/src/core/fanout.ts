@@ -51,7 +51,7 @@ export class Fanout {
     private readonly health: Health,
     p: Platform,
   ) {
-    const formats = exporters.map((e) => e.format);
+    const formats = exporters.map(sinkSpec);
     const pipeline = new (wasm().PipelineWasm)(coreOptionsJson(core), p.seed?.(), formats);
     this.pipeline = pipeline;
     this.ids = new IdPool(pipeline);
@@ -74,6 +74,11 @@ export class Fanout {
     if (!sink) return;
     if (n.type === "dropped") {
       sink.drops.notice();
+    } else if (n.type === "partialSuccess") {
+      if (n.warn && this.health.enabled("warn")) {
+        const why = n.message === undefined ? "" : `: ${n.message}`;
+        this.health.log("warn", `agentlens: ${sink.exporter.name} (${targetOf(sink.exporter) ?? "custom"}) refused ${n.rejected} spans of a request${why}`);
+      }
     } else if (n.type === "failed") {
       const level = n.warn ? "warn" : "debug";
       if (this.health.enabled(level)) {
@@ -201,6 +206,13 @@ export class Fanout {
     if (perExporter[0]) total.redaction = perExporter[0].redaction;
     return { total, perExporter };
   }
+}
+
+/** What the core is told of an exporter's sink: its format, or for OTLP the JSON text of its spec. */
+function sinkSpec(e: Exporter): string {
+  const format = e.format;
+  if (format !== "otlp") return format;
+  return JSON.stringify({ ...(e.otlp ?? {}), format });
 }
 
 /** An exporter's `target`, if it is a string (custom exporters may have anything there). */

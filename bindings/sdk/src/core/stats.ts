@@ -35,6 +35,8 @@ export interface DeliveryStats {
   /** Requests sent (retries included). */
   requests: number;
   retries: number;
+  /** Events a destination refused in a partial success (OTLP `rejected_spans`); also in `dropped.rejected`. */
+  partialRejected: number;
   bufferedBytes: number;
   redaction: RedactionStats;
 }
@@ -42,7 +44,7 @@ export interface DeliveryStats {
 /** One exporter's accounting. */
 export interface ExporterStats extends DeliveryStats {
   name: string;
-  format: "agentlens" | "ndjson";
+  format: "agentlens" | "ndjson" | "otlp";
   /** Where it delivers (a URL without credentials or query, a file), if it says. */
   target: string | null;
   /** The last request that failed, if any: the cause, the status, what became of its events, and what to check. */
@@ -81,6 +83,7 @@ export function emptyDelivery(): DeliveryStats {
     pending: 0,
     requests: 0,
     retries: 0,
+    partialRejected: 0,
     bufferedBytes: 0,
     redaction: { keysRedacted: 0, matchesRedacted: 0, byPattern: {}, fieldsTruncated: 0, bytesRemoved: 0 },
   };
@@ -97,6 +100,7 @@ export function fromCore(s: BatchStats & { redaction: RedactionReport }, exporte
     pending: s.pending,
     requests: s.requests,
     retries: s.retries,
+    partialRejected: s.partial_rejected ?? 0,
     bufferedBytes: s.buffered_bytes,
     redaction: {
       keysRedacted: s.redaction.keys_redacted,
@@ -118,6 +122,7 @@ export function addInto(a: DeliveryStats, b: DeliveryStats): DeliveryStats {
   a.pending += b.pending;
   a.requests += b.requests;
   a.retries += b.retries;
+  a.partialRejected += b.partialRejected;
   a.bufferedBytes += b.bufferedBytes;
   const ra = a.redaction;
   const rb = b.redaction;
