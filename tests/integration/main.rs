@@ -14,6 +14,7 @@ mod fixtures;
 mod import;
 mod import_otlp_proto;
 mod ndjson_readers;
+mod otlp_export;
 mod pipeline;
 mod redact;
 mod redact_canary;
