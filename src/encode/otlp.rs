@@ -8,8 +8,6 @@
 //! concatenated (JSON: joined by `,`), which [`Encoder::wrap`] puts in its
 //! `ExportTraceServiceRequest` envelope (resource, scope, schema URL).
 
-use std::collections::{HashMap, VecDeque};
-
 use serde_json::Value;
 
 use crate::model::{Event, EventType};
@@ -91,16 +89,12 @@ impl OtlpConfig {
     ///
     /// # Errors
     /// The field at fault and what it must be.
-    pub fn from_spec(spec: &Value) -> Result<Self, (&'static str, &'static str)> {
+    pub fn from_spec(spec: Value) -> Result<Self, (&'static str, &'static str)> {
         let mut c = Self::default();
-        let Some(obj) = spec.as_object() else {
+        let Value::Object(mut obj) = spec else {
             return Err(("otlp", "must be an object"));
         };
-        let text = |key: &'static str| match obj.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(_) => Err((key, "must be a string")),
-        };
+        let mut text = |key: &'static str| take_str(&mut obj, key);
         c.encoding = match text("protocol")?.as_deref() {
             None | Some("http/protobuf") => Encoding::Protobuf,
             Some("http/json") => Encoding::Json,
@@ -114,22 +108,22 @@ impl OtlpConfig {
         c.service_name = text("serviceName")?.unwrap_or(c.service_name);
         c.sdk_version = text("sdkVersion")?.unwrap_or(c.sdk_version);
         c.sdk_language = text("sdkLanguage")?.unwrap_or(c.sdk_language);
-        c.capture_content = match obj.get("captureContent") {
+        c.capture_content = match obj.remove("captureContent") {
             None | Some(Value::Null) => false,
-            Some(Value::Bool(b)) => *b,
+            Some(Value::Bool(b)) => b,
             Some(_) => return Err(("captureContent", "must be a boolean")),
         };
-        match obj.get("resourceAttributes") {
+        match obj.remove("resourceAttributes") {
             None | Some(Value::Null) => {}
             Some(Value::Object(attrs)) => {
                 for (k, v) in attrs {
-                    if !span_scalar(v) {
+                    if !proto::is_scalar(&v) {
                         return Err((
                             "resourceAttributes",
                             "must map names to strings, numbers or booleans",
                         ));
                     }
-                    c.resource_attributes.push((k.clone(), v.clone()));
+                    c.resource_attributes.push((k, v));
                 }
             }
             Some(_) => return Err(("resourceAttributes", "must be an object")),
@@ -163,33 +157,50 @@ impl OtlpConfig {
     }
 }
 
-fn span_scalar(v: &Value) -> bool {
-    proto::is_scalar(v)
+/// Takes `obj[key]` as an optional string.
+fn take_str(
+    obj: &mut serde_json::Map<String, Value>,
+    key: &'static str,
+) -> Result<Option<String>, (&'static str, &'static str)> {
+    match obj.remove(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(_) => Err((key, "must be a string")),
+    }
 }
 
 /// Sessions or runs between start and end, at most [`MAX_OPEN`]: past that the oldest is
-/// forgotten.
+/// forgotten. A sorted vector (as the pipeline's token totals): less wasm than a map, and
+/// few are open at once.
 #[derive(Debug, Default)]
 struct Open {
-    map: HashMap<Box<str>, Opened>,
-    order: VecDeque<Box<str>>,
+    /// `(key, age, what the start said)`, sorted by key.
+    items: Vec<(Box<str>, u64, Opened)>,
+    next: u64,
 }
 
 impl Open {
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.items.binary_search_by(|(k, ..)| (**k).cmp(key))
+    }
+
     fn insert(&mut self, key: Box<str>, v: Opened) {
-        if self.map.insert(key.clone(), v).is_none() {
-            self.order.push_back(key);
+        self.next += 1;
+        match self.find(&key) {
+            Ok(i) => self.items[i] = (key, self.next, v),
+            Err(i) => self.items.insert(i, (key, self.next, v)),
         }
-        while self.map.len() > MAX_OPEN {
-            let Some(old) = self.order.pop_front() else {
-                break;
-            };
-            self.map.remove(&old);
+        if self.items.len() > MAX_OPEN {
+            let oldest = (0..self.items.len()).min_by_key(|&i| self.items[i].1);
+            if let Some(i) = oldest {
+                self.items.remove(i);
+            }
         }
-        if self.order.len() > 2 * MAX_OPEN {
-            let map = &self.map;
-            self.order.retain(|k| map.contains_key(k));
-        }
+    }
+
+    fn remove(&mut self, key: &str) -> Option<Opened> {
+        let i = self.find(key).ok()?;
+        Some(self.items.remove(i).2)
     }
 }
 
@@ -209,8 +220,9 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    /// An encoder for `config`.
-    pub fn new(config: OtlpConfig) -> Self {
+    /// An encoder for `config` (its resource attributes go into the envelope and are
+    /// not kept).
+    pub fn new(config: &OtlpConfig) -> Self {
         let (mut head, mut scope, mut tail) = (Vec::new(), Vec::new(), Vec::new());
         let resource = config.resource();
         let (version, url) = (config.sdk_version.as_bytes(), config.schema_url());
@@ -241,6 +253,13 @@ impl Encoder {
             }
         }
         drop(resource);
+        let config = OtlpConfig {
+            resource_attributes: Vec::new(),
+            service_name: String::new(),
+            sdk_language: String::new(),
+            sdk_version: String::new(),
+            ..*config
+        };
         Self {
             config,
             sessions: Open::default(),
@@ -297,8 +316,8 @@ impl Encoder {
                 self.runs.insert(run_key(ev).into(), Opened::of(ev));
                 None
             }
-            EventType::SessionEnd => Some(self.sessions.map.remove(ev.session_id.as_str())),
-            EventType::RunEnd => Some(self.runs.map.remove(run_key(ev).as_str())),
+            EventType::SessionEnd => Some(self.sessions.remove(&ev.session_id)),
+            EventType::RunEnd => Some(self.runs.remove(&run_key(ev))),
             _ => Some(None),
         }
     }
@@ -353,3 +372,5 @@ fn run_key(ev: &Event) -> String {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod wire_tests;

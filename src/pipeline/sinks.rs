@@ -39,10 +39,16 @@ impl Format {
     /// # Errors
     /// [`super::ConfigError`] naming the field at fault (`formats[i].protocol`, ...).
     pub fn parse_spec(spec: &str, index: usize) -> Result<Self, super::ConfigError> {
-        let err = |field: &str, message: &str| super::ConfigError::Value {
-            option: ["formats[", &index.to_string(), "]", field].concat(),
-            message: message.into(),
-            got: None,
+        let err = |field: &str, message: &str| {
+            let mut option = String::from("formats[");
+            option.push_str(&index.to_string());
+            option.push(']');
+            option.push_str(field);
+            super::ConfigError::Value {
+                option,
+                message: message.into(),
+                got: None,
+            }
         };
         if let Some(f) = Self::parse(spec) {
             return Ok(f);
@@ -56,9 +62,9 @@ impl Format {
         if v.get("format").and_then(|f| f.as_str()) != Some("otlp") {
             return Err(err(".format", "must be \"otlp\" in a sink spec"));
         }
-        OtlpConfig::from_spec(&v)
+        OtlpConfig::from_spec(v)
             .map(|c| Self::Otlp(Box::new(c)))
-            .map_err(|(field, message)| err(&[".", field].concat(), message))
+            .map_err(|(field, message)| err(&(String::from(".") + field), message))
     }
 }
 
@@ -101,7 +107,7 @@ impl Sink {
                 Shape::Plain
             }
             Format::Otlp(c) => {
-                let encoder = Encoder::new((**c).clone());
+                let encoder = Encoder::new(c);
                 config.framing = match c.encoding {
                     otlp::Encoding::Protobuf => Framing::CONCAT,
                     otlp::Encoding::Json => Framing::COMMA,

@@ -22,7 +22,8 @@ pub fn partial_success(body: &[u8], json: bool) -> Option<(u64, Option<String>)>
 }
 
 fn from_json(body: &[u8]) -> Option<(u64, Option<String>)> {
-    let v: Value = serde_json::from_slice(body).ok()?;
+    // Through `str`: the crate's one JSON reader instantiation (a size choice).
+    let v: Value = serde_json::from_str(std::str::from_utf8(body).ok()?).ok()?;
     let p = v
         .get("partialSuccess")
         .or_else(|| v.get("partial_success"))?;
@@ -38,11 +39,11 @@ fn from_json(body: &[u8]) -> Option<(u64, Option<String>)> {
 }
 
 /// A protobuf reader over `bytes`: fields as `(number, wire type, varint or slice)`.
-struct Reader<'a> {
-    bytes: &'a [u8],
+pub(super) struct Reader<'a> {
+    pub(super) bytes: &'a [u8],
 }
 
-enum Field<'a> {
+pub(super) enum Field<'a> {
     Int(u64),
     Bytes(&'a [u8]),
 }
@@ -70,7 +71,7 @@ impl<'a> Reader<'a> {
         Some(head)
     }
 
-    fn next(&mut self) -> Option<(u64, Field<'a>)> {
+    pub(super) fn next(&mut self) -> Option<(u64, Field<'a>)> {
         let key = self.varint()?;
         let field = match key & 7 {
             0 => Field::Int(self.varint()?),
@@ -100,7 +101,7 @@ fn from_proto(body: &[u8]) -> Option<(u64, Option<String>)> {
         match inner.next()? {
             (1, Field::Int(n)) => rejected = n,
             (2, Field::Bytes(b)) if !b.is_empty() => {
-                msg = Some(String::from_utf8_lossy(b).into_owned());
+                msg = String::from_utf8(b.to_vec()).ok();
             }
             _ => {}
         }
