@@ -3,39 +3,18 @@
  * `{endpoint}/events` with an `X-API-Key`. It decides nothing: whether to retry, when,
  * and what to drop is the core's; this file performs one request and reports what
  * happened as a `WireResult`. It never rejects and never throws into agent code.
- *
- * Our own requests must never be traced, or tracing the exporter's fetch would feed
- * events back into the exporter. So the platform's `fetch` is captured when this module
- * loads, before an instrumentation can wrap it later, and if it was wrapped already we
- * take the original the wrapper keeps (OpenTelemetry's fetch instrumentation stores it
- * as `fetch.__original`; OTLP/JS's fetch transport unwraps it the same way).
+ * The request itself (untraced fetch, timeout, keepalive quota, body always consumed)
+ * is `fetch-transport.ts`'s.
  */
 import type { WireRequest, WireResult } from "../core/driver.js";
 import type { Exporter } from "../core/exporter.js";
 import { platform } from "../core/platform.js";
 import { optionError } from "../core/errors.js";
 import { displayTarget } from "../core/delivery.js";
+import { capturePlatformFetch, effectiveTimeout, postOnce, type Fetch } from "./fetch-transport.js";
 
-type Fetch = typeof fetch;
-
-/** The platform's fetch as it was when this module loaded, unwrapped. */
-const platformFetch: Fetch | undefined = (() => {
-  const f = (globalThis as { fetch?: Fetch & { __original?: Fetch } }).fetch;
-  if (typeof f !== "function") return undefined;
-  const original = f.__original;
-  return typeof original === "function" ? original : f;
-})();
-
-/**
- * Browsers cap the bodies of all pending `keepalive` requests at 64 KiB together, and
- * Chrome allows at most 9 of them at once.
- * @see https://fetch.spec.whatwg.org/#http-network-or-cache-fetch (keepalive quota)
- * @see OTLP/JS `MAX_KEEPALIVE_BODY_SIZE` (60 KiB) in `otlp-exporter-base/src/transport/fetch-transport.ts`
- */
-const MAX_KEEPALIVE_BYTES = 60 * 1024;
-const MAX_KEEPALIVE_REQUESTS = 9;
-let keepaliveBytes = 0;
-let keepaliveRequests = 0;
+/** The platform's fetch as it was when this module loaded, unwrapped (never our own tracing's). */
+const platformFetch: Fetch | undefined = capturePlatformFetch();
 
 export interface HttpExporterOptions {
   /** The AgentLens backend's base URL; requests go to `{endpoint}/events`. */
@@ -98,39 +77,7 @@ export function createHttpExporter(o: HttpExporterOptions): Exporter {
     format: "agentlens",
     async send(request: WireRequest): Promise<WireResult> {
       const f = o.fetch ?? platformFetch ?? (globalThis as { fetch?: Fetch }).fetch;
-      if (typeof f !== "function") return { failure: "network" };
-      const timeoutMs = effectiveTimeout(request.timeoutMs, o.timeoutMs);
-      const controller = new AbortController();
-      // A timer per request, cleared when it settles: inside a request this is allowed
-      // on edge runtimes too (they only cancel timers left behind by the invocation).
-      const timer = setTimeout(() => controller.abort(), timeoutMs);
-      const body = request.body;
-      const useKeepalive =
-        keepalive &&
-        keepaliveRequests < MAX_KEEPALIVE_REQUESTS &&
-        keepaliveBytes + body.byteLength <= MAX_KEEPALIVE_BYTES;
-      if (useKeepalive) {
-        keepaliveBytes += body.byteLength;
-        keepaliveRequests++;
-      }
-      try {
-        const init: RequestInit = { method: "POST", headers, body: body as NonNullable<RequestInit["body"]>, signal: controller.signal };
-        if (useKeepalive) init.keepalive = true;
-        const response = await f.call(globalThis, url, init);
-        const result: WireResult = { status: response.status, retryAfter: response.headers.get("retry-after") };
-        // Always consume the body: workerd (and undici) hold the connection until it is
-        // read or cancelled, and a stalled connection stalls the next request.
-        await discardBody(response);
-        return result;
-      } catch {
-        return controller.signal.aborted ? { failure: "timeout" } : { failure: "network" };
-      } finally {
-        clearTimeout(timer);
-        if (useKeepalive) {
-          keepaliveBytes -= body.byteLength;
-          keepaliveRequests--;
-        }
-      }
+      return postOnce(f, { url, headers, body: request.body, timeoutMs: effectiveTimeout(request.timeoutMs, o.timeoutMs), keepalive, readBody: false });
     },
   };
 }
@@ -150,31 +97,4 @@ function eventsUrl(endpoint: unknown): string {
     throw optionError("endpoint", "must be an http or https URL");
   }
   return parsed.href;
-}
-
-function effectiveTimeout(fromCore: number, fromOptions: number | undefined): number {
-  const core = Number.isFinite(fromCore) && fromCore > 0 ? fromCore : 10_000;
-  return fromOptions === undefined ? core : Math.min(core, fromOptions);
-}
-
-/**
- * Bodies announced larger than this are cancelled rather than read.
- * @see OTLP/JS `MAX_RESPONSE_BODY_SIZE` (4 MiB) in `otlp-exporter-base`
- */
-const MAX_READ_BYTES = 64 * 1024;
-
-/** Reads the body to its end, or cancels it; never throws. The status is already known. */
-async function discardBody(response: Response): Promise<void> {
-  try {
-    if (!response.body) return;
-    const length = Number(response.headers.get("content-length") ?? 0);
-    if (length > MAX_READ_BYTES) await response.body.cancel();
-    else await response.arrayBuffer();
-  } catch {
-    try {
-      await response.body?.cancel();
-    } catch {
-      // Already errored or locked: nothing more to release.
-    }
-  }
 }

@@ -2,3 +2,4 @@
 export { createHttpExporter, type HttpExporterOptions } from "./http.js";
 export { createConsoleExporter, type ConsoleExporterOptions } from "./console.js";
 export { compositeExporter } from "./composite.js";
+export { createOtlpExporter, type OtlpExporterOptions } from "./otlp.js";

@@ -8,6 +8,7 @@ import * as agentlens from "@agentlens/sdk";
 const { createDriver, createHttpExporter, platform } = agentlens;
 let state;
 let tracker;
+const otlpTrackers = [];
 
 function setup(env) {
   const p = platform();
@@ -46,6 +47,21 @@ export default {
       for (let i = 0; i < n; i++) tracker.track({ eventType: "llm_call", model: "gpt-4o", inputData: { seq: i } });
       ctx.waitUntil(tracker.endSession(session.sessionId));
       return Response.json({ platform: platform().name, sessionId: session.sessionId });
+    }
+    if (url.pathname === "/otlp") {
+      // The OTLP exporter: protobuf (gzipped by workerd's CompressionStream when asked) to
+      // the receiver's /v1/traces, a session per request, flushed in waitUntil.
+      const gzip = url.searchParams.get("gzip") === "1";
+      otlpTrackers[gzip ? 1 : 0] ??= new agentlens.Tracker({
+        exporters: [agentlens.createOtlpExporter({ endpoint: `${env.RECEIVER}/v1/traces`, compression: gzip ? "gzip" : "none", serviceName: "edge-otlp" })],
+        logLevel: "silent",
+      });
+      const t = otlpTrackers[gzip ? 1 : 0];
+      const sessionId = `edge-otlp-${run}`;
+      t.startSession({ agentName: "edge-agent", sessionId });
+      for (let i = 0; i < n; i++) t.track({ eventType: "llm_call", model: "gpt-4o", tokensIn: 10 + i, tokensOut: 1, inputData: { prompt: `mail canary.person@example.org, question ${i}` } });
+      ctx.waitUntil(t.endSession(sessionId));
+      return Response.json({ platform: platform().name, sessionId, compression: typeof CompressionStream });
     }
     state ??= setup(env);
     const events = Array.from({ length: n }, (_, i) => ({

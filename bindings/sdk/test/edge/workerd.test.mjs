@@ -13,6 +13,8 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startReceiver } from "../support/receiver.mjs";
 import { startWorkerd } from "../support/workerd.mjs";
+import { startOtlpReceiver } from "../otlp/receiver.mjs";
+import { spansOfBody } from "../otlp/schema.mjs";
 
 const pkgDir = fileURLToPath(new URL("../../", import.meta.url));
 const workerFile = fileURLToPath(new URL("./worker.mjs", import.meta.url));
@@ -129,4 +131,37 @@ test("a Worker in workerd tracks events and flushes them in waitUntil to the rec
   assert.ok(result.cost > 0);
   assert.equal(result.fired, 1);
   t.diagnostic(`workerd (analysis) ${body}`);
+});
+
+test("a Worker in workerd sends OTLP protobuf, plain and gzipped, that the official schema decodes", { skip: bin ? false : "workerd is not installed (npm @cloudflare/workerd-linux-64)", timeout: 60_000 }, async (t) => {
+  const receiver = await startOtlpReceiver();
+  t.after(() => receiver.close());
+  const dir = await mkdtemp(join(tmpdir(), "agentlens-workerd-otlp-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await symlink(pkgDir, join(dir, "pkg"));
+  await symlink(workerFile, join(dir, "worker.mjs"));
+  await writeFile(join(dir, "config.capnp"), config(receiver.url));
+  const workerd = await startWorkerd(bin, join(dir, "config.capnp"), t);
+
+  for (const [run, gzip, n] of [["plain", "0", 3], ["gzip", "1", 4]]) {
+    const res = await fetch(`http://127.0.0.1:${workerd.port}/otlp?run=${run}&gzip=${gzip}&n=${n}`);
+    const text = await res.text();
+    assert.equal(res.status, 200, `${text}\n${workerd.output()}`);
+    assert.equal(JSON.parse(text).platform, "edge");
+    const sessionId = `edge-otlp-${run}`;
+    const spansOf = (r) => spansOfBody(r.body, r.headers["content-type"]);
+    await receiver.waitFor((rec) => rec.accepted().flatMap(spansOf).some((s) => s.attributes["agentlens.span.kind"] === "session" && s.attributes["gen_ai.conversation.id"] === sessionId));
+    const requests = receiver.accepted().filter((r) => spansOf(r).some((s) => s.attributes["gen_ai.conversation.id"] === sessionId));
+    for (const r of requests) {
+      assert.equal(r.path, "/v1/traces");
+      assert.equal(r.headers["content-type"], "application/x-protobuf");
+      assert.equal(r.headers["content-encoding"], gzip === "1" ? "gzip" : undefined, `${run}: Content-Encoding`);
+    }
+    const spans = requests.flatMap(spansOf).filter((s) => s.attributes["gen_ai.conversation.id"] === sessionId);
+    assert.equal(spans.filter((s) => s.name === "chat gpt-4o").length, n);
+    assert.equal(spans.length, n + 1, "the calls and the session");
+    assert.equal(spans[0].resource["service.name"], "edge-otlp");
+    assert.ok(!requests.some((r) => r.body.includes("canary.person@example.org")), "no content by default, and redacted anyway");
+    t.diagnostic(`workerd OTLP (${run}): ${spans.length} spans in ${requests.length} request(s), ${requests.reduce((a, r) => a + r.raw.length, 0)} bytes on the wire`);
+  }
 });
