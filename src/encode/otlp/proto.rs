@@ -1,7 +1,7 @@
 //! A small protobuf writer for the fixed OTLP trace schema (opentelemetry-proto
 //! `trace/v1/trace.proto`, `common/v1/common.proto`): just the fields AgentLens writes.
 //! A nested message's length is written before it by shifting its bytes once it is known
-//! (no shift under 128 bytes, the common case).
+//! (no move under 128 bytes, the common case).
 
 use serde_json::Value;
 
@@ -36,12 +36,21 @@ pub(crate) fn close(out: &mut Vec<u8>, start: usize) {
         out[start - 1] = len as u8;
         return;
     }
-    // The length's first byte goes in the slot; the rest are appended, then rotated in.
-    out[start - 1] = len as u8 | 0x80;
-    let extra = out.len();
-    varint(out, len as u64 >> 7);
-    let n = out.len() - extra;
-    out[start..].rotate_right(n);
+    // The length's first byte goes in the slot; the content moves up (one memmove) for
+    // the rest.
+    let mut head = [0u8; 10];
+    let mut n = 0;
+    let mut v = len as u64;
+    while v >= 0x80 {
+        head[n] = v as u8 | 0x80;
+        v >>= 7;
+        n += 1;
+    }
+    head[n] = v as u8;
+    let end = out.len();
+    out.resize(end + n, 0);
+    out.copy_within(start..end, start + n);
+    out[start - 1..start + n].copy_from_slice(&head[..=n]);
 }
 
 fn fixed64(out: &mut Vec<u8>, tag: u8, v: u64) {
