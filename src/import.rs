@@ -348,8 +348,15 @@ pub fn import_otlp(bytes: &[u8], encoding: OtlpEncoding) -> Result<OtlpImport, I
             })?
         }
         OtlpEncoding::Json => {
+            // Through the text reader every other decoder uses: `from_slice` would put a
+            // second JSON reader in the wasm.
+            let text = std::str::from_utf8(bytes).map_err(|_| ImportError::Json {
+                line: 1,
+                column: 0,
+                category: "utf8",
+            })?;
             let value: serde_json::Value =
-                serde_json::from_slice(bytes).map_err(|e| ImportError::from_json(&e, 0))?;
+                serde_json::from_str(text).map_err(|e| ImportError::from_json(&e, 0))?;
             match &value {
                 serde_json::Value::Object(map)
                     if map.is_empty()

@@ -30,6 +30,9 @@
 //! instant in epoch milliseconds, whatever the input (times out of range are clamped,
 //! never a panic).
 //!
+//! OTLP/HTTP bodies (protobuf or JSON) go through [`ingest_otlp`], which also gives the
+//! `ExportTraceServiceResponse` to answer with (docs/otlp.md, "Ingest").
+//!
 //! Sans-IO like the rest of the core: the host passes `now` and a random seed.
 
 mod normalize;

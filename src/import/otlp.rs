@@ -56,8 +56,11 @@ pub(super) fn any_value(v: &Value) -> Value {
     map.get("bytesValue").cloned().unwrap_or(Value::Null)
 }
 
-/// `[{key, value}]` as an object.
+/// `[{key, value}]` as an object (an object, as the protobuf decoder writes them, as it is).
 pub(super) fn attributes(list: Option<&Value>) -> Map<String, Value> {
+    if let Some(Value::Object(map)) = list {
+        return map.clone();
+    }
     let mut out = Map::new();
     for kv in list.and_then(Value::as_array).into_iter().flatten() {
         if let Some(key) = kv.get("key").and_then(Value::as_str) {
@@ -197,9 +200,13 @@ fn operation(attrs: &Map<String, Value>, name: &str) -> String {
     }
 }
 
-fn read_span(span: &Value, session_id: String, parents: &HashSet<String>) -> Span {
+fn read_span(
+    span: &Value,
+    mut attrs: Map<String, Value>,
+    session_id: String,
+    parents: &HashSet<String>,
+) -> Span {
     let name = json::text(span.get("name")).unwrap_or_default();
-    let mut attrs = attributes(span.get("attributes"));
     let op = operation(&attrs, &name);
     let events = span_events(span);
     let span_id = hex_id(span.get("spanId")).unwrap_or_default();
@@ -275,8 +282,8 @@ fn read_span(span: &Value, session_id: String, parents: &HashSet<String>) -> Spa
     }
 }
 
-/// Every span of the document with its resource's attributes.
-fn spans<'a>(doc: &'a Value, warnings: &mut Warnings) -> Vec<(&'a Value, Map<String, Value>)> {
+/// Every span of the document with its resource's service name.
+fn spans<'a>(doc: &'a Value, warnings: &mut Warnings) -> Vec<(&'a Value, Option<Value>)> {
     let mut out = Vec::new();
     for (i, rs) in doc
         .get("resourceSpans")
@@ -285,7 +292,8 @@ fn spans<'a>(doc: &'a Value, warnings: &mut Warnings) -> Vec<(&'a Value, Map<Str
         .flatten()
         .enumerate()
     {
-        let resource = attributes(rs.get("resource").and_then(|r| r.get("attributes")));
+        let service =
+            attributes(rs.get("resource").and_then(|r| r.get("attributes"))).remove("service.name");
         let Some(scopes) = rs.get("scopeSpans").and_then(Value::as_array) else {
             warnings.push(format!(
                 "resourceSpans[{i}] has no scopeSpans array; skipped"
@@ -298,7 +306,7 @@ fn spans<'a>(doc: &'a Value, warnings: &mut Warnings) -> Vec<(&'a Value, Map<Str
             .flatten()
         {
             if span.is_object() {
-                out.push((span, resource.clone()));
+                out.push((span, service.clone()));
             }
         }
     }
@@ -326,32 +334,33 @@ pub(crate) fn decode_spans(value: Value, warnings: &mut Warnings) -> (Vec<span::
             .iter()
             .filter_map(|(s, _)| hex_id(s.get("parentSpanId")))
             .collect();
+        // Each span's attributes, read once.
+        let attrs: Vec<Map<String, Value>> = all
+            .iter()
+            .map(|(s, _)| attributes(s.get("attributes")))
+            .collect();
         let mut sessions: HashMap<String, String> = HashMap::new();
-        for (s, _) in &all {
-            let attrs = attributes(s.get("attributes"));
-            let conv = json::text(attrs.get("gen_ai.conversation.id"))
-                .or_else(|| json::text(attrs.get("session.id")));
+        for ((s, _), a) in all.iter().zip(&attrs) {
+            let conv = json::text(a.get("gen_ai.conversation.id"))
+                .or_else(|| json::text(a.get("session.id")));
             if let (Some(trace), Some(conv)) = (hex_id(s.get("traceId")), conv) {
                 sessions.entry(trace).or_insert(conv);
             }
         }
-        let runs = roundtrip::Runs::of(all.iter().map(|(s, _)| *s));
-        for (s, resource) in all {
+        let runs = roundtrip::Runs::of(all.iter().map(|(s, _)| *s).zip(&attrs));
+        for ((s, service), a) in all.into_iter().zip(attrs) {
             let trace = hex_id(s.get("traceId")).unwrap_or_default();
             let session = sessions
                 .get(&trace)
                 .cloned()
                 .unwrap_or_else(|| trace.clone());
-            if roundtrip::is_agentlens(s) {
-                roundtrip::read(s, session, &runs, &mut events);
+            if roundtrip::is_agentlens(&a) {
+                roundtrip::read(s, a, session, &runs, &mut events);
                 continue;
             }
-            let mut span = read_span(s, session, &parents);
-            if span.parent_id.is_none() {
-                if let Some(service) = resource.get("service.name") {
-                    span.attributes
-                        .insert("service.name".into(), service.clone());
-                }
+            let mut span = read_span(s, a, session, &parents);
+            if let (None, Some(service)) = (&span.parent_id, service) {
+                span.attributes.insert("service.name".into(), service);
             }
             span.into_events(&mut events);
         }

@@ -2,8 +2,10 @@
 //! `ExportTraceServiceRequest` (opentelemetry-proto `collector/trace/v1`), into the
 //! OTLP/JSON shape [`super::otlp::decode`] reads, so both encodings go through one mapping.
 //!
-//! Ids become lowercase hex, 64-bit times decimal strings, enums integers, `bytes_value`
-//! base64, as the OTLP JSON encoding writes them. Unknown fields are skipped by their
+//! Ids become lowercase hex, 64-bit times decimal strings, enums integers, as the OTLP JSON
+//! encoding writes them; attribute lists become plain JSON objects (`{key: value}`, values
+//! as the mapper reads them), which the mapper takes beside the JSON encoding's
+//! `[{key, value: {stringValue…}}]`, sparing two objects per attribute. Unknown fields are skipped by their
 //! wire type; a known field of the wrong wire type, a length past the end, a truncated
 //! varint or a group is an error with the byte offset (never the input). `AnyValue`
 //! nesting is bounded ([`MAX_DEPTH`]), so hostile input costs neither the stack nor a
@@ -195,33 +197,32 @@ fn push(map: &mut Map<String, Value>, key: &str, value: Value) {
     }
 }
 
+/// An `AnyValue` as plain JSON, as the mapper reads the JSON encoding's (a 64-bit int a
+/// number, a non-finite double `null`, bytes base64, a list an object).
 fn any_value(r: &mut Reader<'_>, depth: usize) -> Result<Value> {
     if depth > MAX_DEPTH {
         return r.fail("values nested too deeply");
     }
-    let mut out = Map::new();
+    let mut out = Value::Null;
     r.fields(|r, field, wire| {
         let at = r.pos;
-        let (key, value) = match field {
+        // A oneof: the last one read wins.
+        out = match field {
             1 => {
                 r.expect(wire, LEN, at)?;
-                ("stringValue", Value::String(r.string()?))
+                Value::String(r.string()?)
             }
             2 => {
                 r.expect(wire, VARINT, at)?;
-                ("boolValue", Value::Bool(r.varint()? != 0))
+                Value::Bool(r.varint()? != 0)
             }
             3 => {
                 r.expect(wire, VARINT, at)?;
-                ("intValue", Value::from(r.varint()? as i64))
+                Value::from(r.varint()? as i64)
             }
             4 => {
                 r.expect(wire, I64, at)?;
-                let d = f64::from_le_bytes(r.fixed::<8>()?);
-                // JSON has no NaN or infinities; OTLP JSON writes them as strings.
-                let v = serde_json::Number::from_f64(d)
-                    .map_or_else(|| Value::String(d.to_string()), Value::Number);
-                ("doubleValue", v)
+                Value::from(f64::from_le_bytes(r.fixed::<8>()?))
             }
             5 => {
                 r.expect(wire, LEN, at)?;
@@ -234,65 +235,53 @@ fn any_value(r: &mut Reader<'_>, depth: usize) -> Result<Value> {
                     values.push(any_value(&mut r.sub()?, depth + 1)?);
                     Ok(true)
                 })?;
-                ("arrayValue", json1("values", Value::Array(values)))
+                Value::Array(values)
             }
             6 => {
                 r.expect(wire, LEN, at)?;
-                let values = key_values(&mut r.sub()?, 1, depth + 1)?;
-                ("kvlistValue", json1("values", values))
+                let mut map = Map::new();
+                r.sub()?.fields(|r, field, wire| {
+                    if field != 1 {
+                        return Ok(false);
+                    }
+                    r.expect(wire, LEN, r.pos)?;
+                    key_value(&mut r.sub()?, depth + 1, &mut map)?;
+                    Ok(true)
+                })?;
+                Value::Object(map)
             }
             7 => {
                 r.expect(wire, LEN, at)?;
-                ("bytesValue", Value::String(base64(r.bytes()?)))
+                Value::String(base64(r.bytes()?))
             }
             _ => return Ok(false),
         };
-        out.clear(); // a oneof: the last one read wins
-        put(&mut out, key, value);
         Ok(true)
     })?;
-    Ok(Value::Object(out))
+    Ok(out)
 }
 
-fn json1(key: &str, value: Value) -> Value {
-    let mut m = Map::new();
-    put(&mut m, key, value);
-    Value::Object(m)
-}
-
-fn key_value(r: &mut Reader<'_>, depth: usize) -> Result<Value> {
-    let mut out = Map::new();
+/// A `KeyValue` into `map` (a later key wins, as in the JSON mapper).
+fn key_value(r: &mut Reader<'_>, depth: usize, map: &mut Map<String, Value>) -> Result<()> {
+    let mut key = String::new();
+    let mut value = Value::Null;
     r.fields(|r, field, wire| {
         let at = r.pos;
         match field {
             1 => {
                 r.expect(wire, LEN, at)?;
-                put(&mut out, "key", Value::String(r.string()?));
+                key = r.string()?;
             }
             2 => {
                 r.expect(wire, LEN, at)?;
-                put(&mut out, "value", any_value(&mut r.sub()?, depth)?);
+                value = any_value(&mut r.sub()?, depth)?;
             }
             _ => return Ok(false),
         }
         Ok(true)
     })?;
-    Ok(Value::Object(out))
-}
-
-/// Every `KeyValue` of field `number` in a message that holds only those (a
-/// `KeyValueList`), as a JSON array.
-fn key_values(r: &mut Reader<'_>, number: u64, depth: usize) -> Result<Value> {
-    let mut out = Vec::new();
-    r.fields(|r, field, wire| {
-        if field != number {
-            return Ok(false);
-        }
-        r.expect(wire, LEN, r.pos)?;
-        out.push(key_value(&mut r.sub()?, depth)?);
-        Ok(true)
-    })?;
-    Ok(Value::Array(out))
+    map.insert(key, value);
+    Ok(())
 }
 
 /// How a table-described field is read (see [`known`]).
@@ -346,7 +335,10 @@ fn known(
         }
         Kind::Attr => {
             r.expect(wire, LEN, at)?;
-            push(out, key, key_value(&mut r.sub()?, 0)?);
+            let entry = out.entry(key).or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(map) = entry {
+                key_value(&mut r.sub()?, 0, map)?;
+            }
         }
     }
     Ok(true)

@@ -16,9 +16,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::json;
-use super::otlp::{
-    attributes, hex_id, is_error_status, nanos, span_events, take_count, take_json, take_str,
-};
+use super::otlp::{hex_id, is_error_status, nanos, span_events, take_count, take_json, take_str};
 use super::span::{Timed, rank};
 use crate::model::{DecisionTrace, ErrorInfo, Event, EventType, Memory, ToolCall, status};
 use crate::time::UnixNanos;
@@ -37,18 +35,9 @@ const DERIVED: &[&str] = &[
     "error.type",
 ];
 
-/// Whether a span was written by AgentLens.
-pub(super) fn is_agentlens(span: &Value) -> bool {
-    span.get("attributes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .any(|kv| {
-            matches!(
-                kv.get("key").and_then(Value::as_str),
-                Some("agentlens.span.kind" | "agentlens.event.type")
-            )
-        })
+/// Whether a span (its attributes) was written by AgentLens.
+pub(super) fn is_agentlens(attrs: &Map<String, Value>) -> bool {
+    attrs.contains_key("agentlens.span.kind") || attrs.contains_key("agentlens.event.type")
 }
 
 /// The AgentLens run and session spans of one request: span id → run id (`None` for a
@@ -57,10 +46,9 @@ pub(super) struct Runs(HashMap<String, Option<String>>);
 
 impl Runs {
     /// Indexes the run and session spans among `spans`.
-    pub(super) fn of<'a>(spans: impl Iterator<Item = &'a Value>) -> Self {
+    pub(super) fn of<'a>(spans: impl Iterator<Item = (&'a Value, &'a Map<String, Value>)>) -> Self {
         let mut map = HashMap::new();
-        for s in spans {
-            let attrs = attributes(s.get("attributes"));
+        for (s, attrs) in spans {
             let Some(id) = hex_id(s.get("spanId")) else {
                 continue;
             };
@@ -102,8 +90,7 @@ struct Read {
 }
 
 impl Read {
-    fn of(span: &Value, session_id: String) -> Self {
-        let mut attrs = attributes(span.get("attributes"));
+    fn of(span: &Value, mut attrs: Map<String, Value>, session_id: String) -> Self {
         let events = span_events(span);
         let failed = is_error_status(span.get("status")) || !events.errors.is_empty();
         let error_type = json::text(attrs.get("error.type"));
@@ -187,8 +174,14 @@ impl Read {
 }
 
 /// Reads one AgentLens span into its events.
-pub(super) fn read(span: &Value, session_id: String, runs: &Runs, out: &mut Vec<Timed>) {
-    let mut r = Read::of(span, session_id);
+pub(super) fn read(
+    span: &Value,
+    attrs: Map<String, Value>,
+    session_id: String,
+    runs: &Runs,
+    out: &mut Vec<Timed>,
+) {
+    let mut r = Read::of(span, attrs, session_id);
     match r.attrs.get("agentlens.span.kind").and_then(Value::as_str) {
         Some("session") => session(r, out),
         Some("run") => run(r, runs, out),

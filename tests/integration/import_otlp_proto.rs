@@ -286,6 +286,13 @@ fn undecodable_bodies_are_errors_with_a_position_and_a_status_body() {
         import_otlp(b"{", OtlpEncoding::Json),
         Err(ImportError::Json { .. })
     ));
+    assert!(matches!(
+        import_otlp(b"{\"resourceSpans\":[\xff]}", OtlpEncoding::Json),
+        Err(ImportError::Json {
+            category: "utf8",
+            ..
+        })
+    ));
     // google.rpc.Status{code(1)=3, message(2)="bad"}.
     assert_eq!(
         otlp_status(OtlpEncoding::Protobuf, 3, "bad"),
