@@ -40,28 +40,23 @@ pub(super) fn is_agentlens(attrs: &Map<String, Value>) -> bool {
     attrs.contains_key("agentlens.span.kind") || attrs.contains_key("agentlens.event.type")
 }
 
-/// The AgentLens run and session spans of one request: span id → run id (`None` for a
-/// session span).
-pub(super) struct Runs(HashMap<String, Option<String>>);
+/// The AgentLens run spans of one request: span id → run id. (The map's type is one the
+/// mapper already uses: no new code in the wasm.)
+pub(super) struct Runs(HashMap<String, String>);
 
 impl Runs {
-    /// Indexes the run and session spans among `spans`.
+    /// Indexes the run spans among `spans`.
     pub(super) fn of<'a>(spans: impl Iterator<Item = (&'a Value, &'a Map<String, Value>)>) -> Self {
         let mut map = HashMap::new();
         for (s, attrs) in spans {
-            let Some(id) = hex_id(s.get("spanId")) else {
+            let is_run = attrs.get("agentlens.span.kind").and_then(Value::as_str) == Some("run");
+            let (true, Some(id)) = (is_run, hex_id(s.get("spanId"))) else {
                 continue;
             };
-            match attrs.get("agentlens.span.kind").and_then(Value::as_str) {
-                Some("session") => drop(map.insert(id, None)),
-                Some("run") => {
-                    let run = json::text(attrs.get("agentlens.run.id"))
-                        .or_else(|| json::text(attrs.get("gen_ai.agent.id")))
-                        .unwrap_or_else(|| id.clone());
-                    map.insert(id, Some(run));
-                }
-                _ => {}
-            }
+            let run = json::text(attrs.get("agentlens.run.id"))
+                .or_else(|| json::text(attrs.get("gen_ai.agent.id")))
+                .unwrap_or_else(|| id.clone());
+            map.insert(id, run);
         }
         Self(map)
     }
@@ -69,7 +64,7 @@ impl Runs {
     /// The run a span with parent `parent` belongs to, when the parent is a run span of
     /// this request.
     fn of_parent(&self, parent: Option<&String>) -> Option<String> {
-        self.0.get(parent?).cloned().flatten()
+        self.0.get(parent?).cloned()
     }
 }
 

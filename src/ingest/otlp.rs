@@ -49,7 +49,7 @@ pub fn ingest_otlp(
         import_warnings: read.warnings,
         ..Batch::default()
     };
-    let mut rejected: HashSet<Option<String>> = HashSet::new();
+    let mut rejected: HashSet<String> = HashSet::new();
     let mut unnamed = 0u64;
     for event in read.events {
         let span = event.span_id.clone();
@@ -57,7 +57,7 @@ pub fn ingest_otlp(
         state.push(normalize::Incoming::of(event), Map::new(), &mut batch);
         if batch.rejected.total() > before {
             match span {
-                Some(_) => drop(rejected.insert(span)),
+                Some(span) => drop(rejected.insert(span)),
                 None => unnamed += 1,
             }
         }
