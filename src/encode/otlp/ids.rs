@@ -2,6 +2,7 @@
 //! gives the same span (backends deduplicate) and no state is needed to find a parent.
 
 const FNV128_OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+#[cfg(test)]
 const FNV128_PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
 const FNV64_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV64_PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -10,9 +11,21 @@ const FNV64_PRIME: u64 = 0x0000_0100_0000_01b3;
 pub fn trace_id(session: &str) -> [u8; 16] {
     let mut h = FNV128_OFFSET;
     for &b in b"agentlens-trace:".iter().chain(session.as_bytes()) {
-        h = (h ^ u128::from(b)).wrapping_mul(FNV128_PRIME);
+        h = times_prime(h ^ u128::from(b));
     }
     nonzero(h.to_be_bytes())
+}
+
+/// `h * FNV128_PRIME` (2^88 + 2^8 + 0x3b) as shifts and adds: no 128-bit multiply,
+/// which wasm does in a library call.
+fn times_prime(h: u128) -> u128 {
+    (h << 88)
+        .wrapping_add(h << 8)
+        .wrapping_add(h << 5)
+        .wrapping_add(h << 4)
+        .wrapping_add(h << 3)
+        .wrapping_add(h << 1)
+        .wrapping_add(h)
 }
 
 /// A span id: FNV-1a 64 of the concatenated `parts`, big-endian (`["session:", id]`,
@@ -48,4 +61,14 @@ fn nonzero<const N: usize>(mut id: [u8; N]) -> [u8; N] {
         id[N - 1] = 1;
     }
     id
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_shifts_are_the_fnv_prime() {
+        for h in [0u128, 1, u128::MAX, super::FNV128_OFFSET, 0x1234_5678_9abc_def0 << 64] {
+            assert_eq!(super::times_prime(h), h.wrapping_mul(super::FNV128_PRIME));
+        }
+    }
 }
