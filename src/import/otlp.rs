@@ -200,12 +200,10 @@ fn operation(attrs: &Map<String, Value>, name: &str) -> String {
     }
 }
 
-fn read_span(
-    span: &Value,
-    mut attrs: Map<String, Value>,
-    session_id: String,
-    parents: &HashSet<String>,
-) -> Span {
+/// A span's attributes, as a plain object.
+type Attrs = Map<String, Value>;
+
+fn read_span(span: &Value, mut attrs: Attrs, session: String, parents: &HashSet<String>) -> Span {
     let name = json::text(span.get("name")).unwrap_or_default();
     let op = operation(&attrs, &name);
     let events = span_events(span);
@@ -268,7 +266,7 @@ fn read_span(
         Body::Generic
     };
     Span {
-        session_id,
+        session_id: session,
         trace_id: hex_id(span.get("traceId")),
         span_id,
         parent_id: hex_id(span.get("parentSpanId")),

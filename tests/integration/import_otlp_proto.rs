@@ -393,3 +393,197 @@ fn events_of_other_types_keep_their_type_and_id() {
     assert_eq!(custom.event_id.as_deref(), Some("ev00000000000006"));
     assert_eq!(custom.run_name.as_deref(), Some("agentlens.final"));
 }
+
+/// A session as the AgentLens SDK records it: nested runs and one event of each kind.
+fn recorded_session() -> Vec<Event> {
+    use agentlens::model::{DecisionTrace, ErrorInfo, Memory, ToolCall};
+    let ms = |n: i64| UnixNanos(1_767_000_000_000_000_000 + n * 1_000_000);
+    let ev = |kind: EventType, at: i64, id: Option<&str>, run: Option<&str>| {
+        let mut e = Event::new(kind, "sess-rt", ms(at));
+        e.event_id = id.map(Into::into);
+        e.run_id = run.map(Into::into);
+        e
+    };
+    let mut start = ev(EventType::SessionStart, 0, None, None);
+    start.agent_name = Some("travel".into());
+    let mut root = ev(EventType::RunStart, 1, None, Some("run-a"));
+    root.run_name = Some("plan".into());
+    let mut child = ev(EventType::RunStart, 2, None, Some("run-b"));
+    (child.run_name, child.parent_run_id) = (Some("lookup".into()), Some("run-a".into()));
+    let mut llm = ev(EventType::LlmCall, 3, Some("e1"), Some("run-b"));
+    (llm.model, llm.tokens_in, llm.tokens_out) = (Some("gpt-4o".into()), Some(900), Some(80));
+    (llm.cached_input_tokens, llm.reasoning_tokens) = (Some(600), Some(20));
+    llm.duration_ms = Some(250.0);
+    llm.input_data = Some(json!({"prompt": "Flights to Oslo?"}));
+    let mut tool = ev(EventType::ToolError, 300, Some("e2"), Some("run-b"));
+    tool.tool_call = Some(ToolCall {
+        tool_call_id: "tc-1".into(),
+        tool_name: "flights".into(),
+        tool_input: json!({"to": "OSL"}),
+        ..ToolCall::default()
+    });
+    let failure = |t: &str, m: &str| ErrorInfo {
+        error_type: t.into(),
+        message: m.into(),
+        ..ErrorInfo::default()
+    };
+    tool.error = Some(failure("RateLimit", "slow down"));
+    let mut decision = ev(EventType::Decision, 400, Some("e3"), Some("run-a"));
+    decision.decision_trace = Some(DecisionTrace {
+        step: 2,
+        reasoning: "cheapest".into(),
+        alternatives_considered: vec!["train".into(), "bus".into()],
+        confidence: Some(0.5),
+        ..DecisionTrace::default()
+    });
+    let mut memory = ev(EventType::MemoryWrite, 500, Some("e4"), Some("run-a"));
+    memory.memory = Some(Memory {
+        key: "seat".into(),
+        value: Some(json!("aisle")),
+        memory_type: Some("long_term".into()),
+        overwrite: Some(true),
+    });
+    let mut error = ev(EventType::Error, 600, Some("e5"), Some("run-a"));
+    error.error = Some(failure("PaymentError", "declined"));
+    let mut fin = ev(EventType::Final, 700, Some("e6"), Some("run-a"));
+    fin.output_data = Some(json!({"answer": "Book the train"}));
+    let mut child_end = ev(EventType::RunEnd, 350, None, Some("run-b"));
+    child_end.status = Some("error".into());
+    let mut root_end = ev(EventType::RunEnd, 800, None, Some("run-a"));
+    root_end.status = Some("completed".into());
+    let mut end = ev(EventType::SessionEnd, 900, None, None);
+    (end.timestamp, end.ended_at) = (None, Some(ms(900)));
+    (end.status, end.total_tokens_in, end.total_tokens_out) =
+        (Some("completed".into()), Some(900), Some(80));
+    vec![
+        start, root, child, llm, tool, child_end, decision, memory, error, fin, root_end, end,
+    ]
+}
+
+#[test]
+fn events_exported_by_the_core_import_back_as_themselves_in_both_encodings() {
+    use agentlens::encode::otlp::{Encoder, Encoding, OtlpConfig};
+    let original = recorded_session();
+    for (encoding, read_as) in [
+        (Encoding::Protobuf, OtlpEncoding::Protobuf),
+        (Encoding::Json, OtlpEncoding::Json),
+    ] {
+        let config = OtlpConfig {
+            encoding,
+            capture_content: true,
+            ..OtlpConfig::default()
+        };
+        let mut enc = Encoder::new(&config);
+        let records: Vec<Vec<u8>> = original.iter().filter_map(|e| enc.encode(e)).collect();
+        let joiner: &[u8] = if encoding == Encoding::Json {
+            b","
+        } else {
+            b""
+        };
+        let body = enc.wrap(&records.join(joiner));
+        let back = import_otlp(&body, read_as).unwrap().events;
+        let kinds = |es: &[Event]| {
+            let mut k: Vec<String> = es.iter().map(|e| e.event_type.as_str().into()).collect();
+            k.sort();
+            k
+        };
+        assert_eq!(kinds(&back), kinds(&original), "{read_as:?}");
+        for want in &original {
+            let got = back
+                .iter()
+                .find(|e| {
+                    e.event_type == want.event_type
+                        && e.event_id == want.event_id
+                        && e.run_id == want.run_id
+                })
+                .unwrap_or_else(|| panic!("{read_as:?}: {:?} not read back", want.event_type));
+            assert_eq!(got.session_id, want.session_id);
+            if want.event_type != EventType::RunEnd {
+                // (A run's end read back also names its parent run; the SDK's does not.)
+                assert_eq!(
+                    got.parent_run_id, want.parent_run_id,
+                    "{:?}",
+                    want.event_type
+                );
+            }
+            assert_eq!(got.time(), want.time(), "{:?}", want.event_type);
+            // Tokens: 0 and absent are the same count (the model's one rule).
+            let tokens = |e: &Event| {
+                (
+                    e.model.clone(),
+                    e.tokens_in.unwrap_or(0),
+                    e.tokens_out.unwrap_or(0),
+                )
+            };
+            assert_eq!(tokens(got), tokens(want), "{:?}", want.event_type);
+            assert_eq!(
+                (got.cached_input_tokens, got.reasoning_tokens),
+                (want.cached_input_tokens, want.reasoning_tokens)
+            );
+            assert_eq!(
+                got.decision_trace.as_ref().map(|d| (
+                    &d.reasoning,
+                    &d.alternatives_considered,
+                    d.step,
+                    d.confidence
+                )),
+                want.decision_trace.as_ref().map(|d| (
+                    &d.reasoning,
+                    &d.alternatives_considered,
+                    d.step,
+                    d.confidence
+                ))
+            );
+            assert_eq!(got.memory, want.memory);
+            let error = |e: &Event| {
+                e.error
+                    .as_ref()
+                    .map(|x| (x.error_type.clone(), x.message.clone()))
+            };
+            assert_eq!(error(got), error(want), "{:?}", want.event_type);
+            let tool = |e: &Event| {
+                e.tool_call.as_ref().map(|t| {
+                    (
+                        t.tool_name.clone(),
+                        t.tool_call_id.clone(),
+                        t.tool_input.clone(),
+                    )
+                })
+            };
+            assert_eq!(tool(got), tool(want));
+            if want.event_type == EventType::Final {
+                assert_eq!(got.output_data, want.output_data);
+            }
+            if matches!(
+                want.event_type,
+                EventType::SessionStart | EventType::SessionEnd
+            ) {
+                assert_eq!(got.agent_name, want.agent_name);
+                assert_eq!(
+                    (
+                        got.status.as_ref(),
+                        got.total_tokens_in,
+                        got.total_tokens_out
+                    ),
+                    (
+                        want.status.as_ref(),
+                        want.total_tokens_in,
+                        want.total_tokens_out
+                    )
+                );
+            }
+            if want.event_type == EventType::RunEnd {
+                assert_eq!(got.status, want.status);
+            }
+        }
+        let llm = back
+            .iter()
+            .find(|e| e.event_type == EventType::LlmCall)
+            .unwrap();
+        assert_eq!(llm.duration_ms, Some(250.0));
+        assert_eq!(
+            llm.input_data.as_ref().unwrap()["prompt"][0]["parts"][0]["content"],
+            "Flights to Oslo?"
+        );
+    }
+}
