@@ -131,7 +131,9 @@ impl<'a> Span<'a> {
     }
 
     fn fail(&mut self, f: Failure<'a>) {
-        self.attrs.push(("error.type", Val::Str(f.kind)));
+        if !self.attrs.iter().any(|(k, _)| *k == "error.type") {
+            self.attrs.push(("error.type", Val::Str(f.kind)));
+        }
         self.error = Some(f);
     }
 }

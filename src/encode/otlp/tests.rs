@@ -208,6 +208,11 @@ fn tools_agents_and_their_errors() {
     let s = span(&a);
     assert_eq!(s["status"]["code"], 2);
     assert_eq!(text(&s, "error.type").unwrap(), "_OTHER");
+    // An event that names its own error.type keeps it, written once.
+    let mut attrs = serde_json::Map::new();
+    attrs.insert("error.type".into(), json!("RateLimit"));
+    a.attributes = Some(attrs);
+    assert_eq!(text(&span(&a), "error.type").unwrap(), "RateLimit");
 }
 
 #[test]
