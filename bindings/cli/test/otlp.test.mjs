@@ -16,6 +16,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/ap
 import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { OTLPTraceExporter as ProtoExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { OTLPTraceExporter as JsonExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { createOtlpExporter, init, wrapTool } from "@agentlens/sdk";
 import { CLI, NODE, cleanEnv, tempDir } from "./cli-support.mjs";
 import { collector } from "./helpers.mjs";
 
@@ -234,6 +235,43 @@ test("spans written by AgentLens are stored as the events they were made from", 
   const runs = await getJson(`${url}/sessions/sess-7/runs`).catch(() => null);
   if (runs) assert.ok(JSON.stringify(runs).includes("run-child"));
 });
+
+for (const protocol of ["http/protobuf", "http/json"]) {
+  test(`the SDK's own OTLP exporter (${protocol}) to agentlens serve: the session comes back as the events it recorded`, async (t) => {
+    const url = await serve(t);
+    const otlp = createOtlpExporter({ endpoint: `${url}/v1/traces`, protocol, captureContent: true, serviceName: "round-trip" });
+    const tracker = init({ exporters: [otlp], logLevel: "silent" });
+    const weather = wrapTool(({ city }) => ({ city, forecast: "sunny" }), "get_weather");
+    const session = tracker.startSession({ agentName: "weather-agent" });
+    const ids = {};
+    await tracker.run("answer_question", async (ctx) => {
+      ids.llm = ctx.llm({ model: "gpt-4o-mini", prompt: "What to wear?", response: "Checking.", tokensIn: 14, tokensOut: 6, cachedInputTokens: 4, durationMs: 420 });
+      ids.decision = ctx.decision({ reasoning: "depends on the forecast", alternatives: ["guess"], confidence: 0.9 });
+      weather({ city: "Lisbon" });
+      ids.final = ctx.final({ answer: "A T-shirt." });
+    });
+    await tracker.endSession(session.sessionId);
+    const stats = await tracker.shutdown(10_000);
+    const s = stats.perExporter[0];
+    assert.equal(s.delivered, s.tracked, JSON.stringify(s));
+    const stored = await getJson(`${url}/sessions/${session.sessionId}`);
+    assert.equal(stored.agent_name, "weather-agent");
+    assert.equal(stored.status, "completed");
+    const { events } = await getJson(`${url}/sessions/${session.sessionId}/events`);
+    const byId = Object.fromEntries(events.filter((e) => e.event_id).map((e) => [e.event_id, e]));
+    assert.ok(ids.llm && byId[ids.llm], `llm_call ${ids.llm} stored under its own id`);
+    assert.equal(byId[ids.llm].event_type, "llm_call");
+    assert.deepEqual([byId[ids.llm].model, byId[ids.llm].tokens_in, byId[ids.llm].tokens_out, byId[ids.llm].cached_input_tokens], ["gpt-4o-mini", 14, 6, 4]);
+    assert.equal(byId[ids.decision].decision_trace.reasoning, "depends on the forecast");
+    assert.deepEqual(byId[ids.final].output_data, { answer: "A T-shirt." });
+    const run = events.find((e) => e.event_type === "run_start");
+    assert.equal(run.run_name, "answer_question");
+    assert.equal(byId[ids.llm].run_id, run.run_id, "events keep their run's own id");
+    const tool = events.find((e) => e.event_type === "tool_call");
+    assert.equal(tool.tool_call.tool_name, "get_weather");
+    assert.equal(tool.run_id, run.run_id);
+  });
+}
 
 test("a body over the collector's limit is a 413 with a Status", async (t) => {
   const c = await collector(t, { maxBodyBytes: 64 });
