@@ -27,6 +27,7 @@
 
 mod config;
 mod detect;
+mod engine;
 mod event;
 mod rules;
 mod truncate;

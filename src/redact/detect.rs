@@ -8,8 +8,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use regex::Regex;
-
+use super::engine::{self, Engine};
 use super::rules::{PatternRule, strip_group_names};
 use super::{RedactError, Report};
 
@@ -31,7 +30,7 @@ struct CompiledRule {
 /// The compiled pattern rules.
 #[derive(Clone)]
 pub(crate) struct Detector {
-    regex: Regex,
+    regex: Engine,
     rules: Vec<CompiledRule>,
 }
 
@@ -70,18 +69,20 @@ impl Detector {
             if rule.name.is_empty() {
                 return Err(invalid(rule, "a pattern rule needs a non-empty name"));
             }
-            let alone = Regex::new(&rule.regex).map_err(|e| invalid(rule, compile_message(&e)))?;
+            let alone =
+                engine::compile(&rule.regex).map_err(|e| invalid(rule, compile_message(e)))?;
             if EMPTY_MATCH_PROBES
                 .iter()
-                .any(|probe| alone.find_iter(probe).any(|m| m.is_empty()))
+                .any(|probe| engine::matches_empty_in(&alone, probe))
             {
                 return Err(invalid(
                     rule,
                     "the pattern can match the empty string, which would redact everywhere",
                 ));
             }
-            let local_v = alone.capture_names().position(|n| n == Some("v"));
-            let piece = wrap(&strip_group_names(&rule.regex), alone.captures_len())
+            let local_v = engine::group_index(&alone, "v");
+            let alone_len = engine::captures_len(&alone);
+            let piece = wrap(&strip_group_names(&rule.regex), alone_len)
                 .ok_or_else(|| invalid(rule, "the pattern cannot be combined with others"))?;
             if i > 0 {
                 combined.push('|');
@@ -93,10 +94,10 @@ impl Detector {
                 value_group: local_v.map(|v| next_group + v),
                 luhn: rule.luhn,
             });
-            next_group += alone.captures_len();
+            next_group += alone_len;
         }
         combined.push(')');
-        let regex = Regex::new(&combined).map_err(|e| RedactError::InvalidConfig {
+        let regex = Engine::new(&combined).map_err(|e| RedactError::InvalidConfig {
             option: "patterns",
             message: format!("the combined pattern rules do not compile: {e}"),
         })?;
@@ -124,22 +125,31 @@ impl Detector {
     /// - after a Luhn match, one character later, so a number glued in front of a card
     ///   does not leave the card's last group behind.
     pub(crate) fn redact<'a>(&self, s: &'a str, marker: &str, report: &mut Report) -> Cow<'a, str> {
+        self.regex
+            .with_searcher(|locs| self.redact_with(locs, s, marker, report))
+    }
+
+    fn redact_with<'a>(
+        &self,
+        locs: &mut engine::Searcher<'_>,
+        s: &'a str,
+        marker: &str,
+        report: &mut Report,
+    ) -> Cow<'a, str> {
         let mut out: Option<String> = None;
         let mut copied = 0;
         let mut pending: Option<(usize, usize)> = None;
         let mut pos = 0;
-        let mut locs = self.regex.capture_locations();
         let next_char = |at: usize| at + s[at..].chars().next().map_or(1, char::len_utf8);
         while pos <= s.len() {
-            let Some(m) = self.regex.captures_read_at(&mut locs, s, pos) else {
+            let Some((start, end)) = locs.captures_at(s, pos) else {
                 break;
             };
-            let (start, end) = (m.start(), m.end());
-            let Some(rule) = self.rules.iter().find(|r| locs.get(r.group).is_some()) else {
+            let Some(rule) = self.rules.iter().find(|r| locs.group(r.group).is_some()) else {
                 break; // unreachable: some rule's group always takes part in a match
             };
             let target = match rule.value_group {
-                Some(g) => locs.get(g),
+                Some(g) => locs.group(g),
                 None => Some((start, end)),
             };
             let Some((ts, te)) =
@@ -185,8 +195,7 @@ impl Detector {
 
 /// The regex error, with a hint when it comes from the missing Unicode tables (this crate
 /// builds `regex` without them to stay small under wasm).
-fn compile_message(e: &regex::Error) -> String {
-    let text = e.to_string();
+fn compile_message(text: String) -> String {
     if text.contains("Unicode") || text.contains("NFA") {
         format!(
             "{text}\nhint: Unicode classes are not available; write [0-9] for \\d, \
@@ -203,7 +212,9 @@ fn compile_message(e: &regex::Error) -> String {
 fn wrap(stripped: &str, captures_len: usize) -> Option<String> {
     [format!("({stripped})"), format!("({stripped}\n)")]
         .into_iter()
-        .find(|piece| Regex::new(piece).is_ok_and(|re| re.captures_len() == captures_len + 1))
+        .find(|piece| {
+            engine::compile(piece).is_ok_and(|nfa| engine::captures_len(&nfa) == captures_len + 1)
+        })
 }
 
 /// Whether the digits of `text` number 13 to 19 and pass the Luhn checksum. Other
