@@ -25,6 +25,8 @@ export function collectorFlags(o: Options): CollectorFlags {
   if (Array.isArray(o.cors)) flags.cors = o.cors;
   if (typeof o.profile === "string") flags.profile = o.profile;
   if (o["api-key-env"] !== undefined) flags.apiKeyEnv = o["api-key-env"] as string | boolean;
+  if (typeof o["forward-otlp"] === "string") flags.forwardOtlp = o["forward-otlp"];
+  if (o["forward-content"] === true) flags.forwardContent = true;
   return flags;
 }
 

@@ -26,7 +26,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: "serve",
     summary: "Run the collector and the live viewer on this machine",
-    synopsis: "[--host 127.0.0.1] [--port 3000] [--db FILE] [--cors ORIGIN]... [--api-key-env[=NAME]] [--profile NAME]",
+    synopsis: "[--host 127.0.0.1] [--port 3000] [--db FILE] [--cors ORIGIN]... [--api-key-env[=NAME]] [--forward-otlp URL [--forward-content]] [--profile NAME]",
     positionals: [],
     minPositionals: 0,
     needsSqlite: true,
@@ -41,6 +41,13 @@ export const COMMANDS: readonly CommandSpec[] = [
         value: "NAME",
         help: "Refuse to start without an API key; read it from NAME (default AGENTLENS_API_KEY)",
       },
+      {
+        name: "forward-otlp",
+        kind: "string",
+        value: "URL",
+        help: "Also send what is stored (redacted) to this OTLP/HTTP endpoint: http://HOST:4318 or a full /v1/traces URL (env AGENTLENS_FORWARD_OTLP)",
+      },
+      { name: "forward-content", kind: "flag", help: "Forwarded spans carry prompts, responses and tool data (redacted; default off; env AGENTLENS_FORWARD_CONTENT)" },
       { name: "profile", kind: "string", value: "NAME", help: "production, development or debug (env AGENTLENS_PROFILE)" },
     ],
     details: [
@@ -50,6 +57,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       "Ingestion (POST /events, /v1/traces) and reads require the X-API-Key header whenever",
       "AGENTLENS_API_KEY is set. Payloads are encrypted at rest when AGENTLENS_ENCRYPTION_KEY",
       "is set; the same key is then needed by every other command on this database.",
+      "With --forward-otlp, every stored event is also sent upstream as OTLP (protobuf; the",
+      "OTEL_EXPORTER_OTLP_HEADERS, _PROTOCOL, _COMPRESSION, _TIMEOUT and OTEL_SERVICE_NAME",
+      "variables apply) with OTLP's retry rules; what could not be delivered is logged.",
       "Prints the viewer's URL; stops cleanly (exit 0) on Ctrl-C, SIGINT or SIGTERM.",
     ].join("\n"),
   },

@@ -27,6 +27,10 @@ export interface CollectorConfig {
   retentionDays: number;
   /** `undefined`: no size limit. */
   retentionMaxBytes: number | undefined;
+  /** Set: what is stored is also sent to this OTLP/HTTP traces URL (`--forward-otlp`). */
+  forwardOtlp: string | undefined;
+  /** Forwarded spans carry the (redacted) content: prompts, responses, tool arguments. */
+  forwardContent: boolean;
 }
 
 /** What the command line says about the collector; unset fields fall back to env, profile, defaults. */
@@ -38,6 +42,8 @@ export interface CollectorFlags {
   cors?: string[];
   /** `--api-key-env`: the key is required; `--api-key-env=NAME`: and read from NAME. */
   apiKeyEnv?: string | boolean;
+  forwardOtlp?: string;
+  forwardContent?: boolean;
 }
 
 export const DEFAULT_DB = "agentlens.db";
@@ -63,6 +69,8 @@ export const COLLECTOR_ENV = {
   compression: "AGENTLENS_COMPRESSION",
   retentionDays: "AGENTLENS_RETENTION_DAYS",
   retentionMaxBytes: "AGENTLENS_RETENTION_MAX_BYTES",
+  forwardOtlp: "AGENTLENS_FORWARD_OTLP",
+  forwardContent: "AGENTLENS_FORWARD_CONTENT",
 } as const satisfies Partial<Record<keyof CollectorConfig, string>>;
 
 type Env = Record<string, string | undefined>;
@@ -97,6 +105,29 @@ function profileOf(text: string | undefined, from: string): Profile | undefined 
     throw new UsageError(`${from} must be one of ${Object.keys(PROFILES).join(", ")}`);
   }
   return p as Profile;
+}
+
+/**
+ * An OTLP/HTTP traces URL from `--forward-otlp`: a base URL (`http://host:4318`) gets
+ * `/v1/traces` as `OTEL_EXPORTER_OTLP_ENDPOINT` does; a URL with a path is used as is.
+ */
+export function forwardUrl(text: string | undefined, from: string): string | undefined {
+  if (text === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new UsageError(`${from} must be an http or https URL (e.g. http://127.0.0.1:4318)`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`${from} must be an http or https URL (e.g. http://127.0.0.1:4318)`);
+  if (url.pathname === "/" || url.pathname === "") url.pathname = "/v1/traces";
+  return url.href;
+}
+
+/** A URL to print: user, password and query (where tokens hide) left out. */
+export function withoutCredentials(href: string): string {
+  const u = new URL(href);
+  return `${u.origin}${u.pathname}`;
 }
 
 /** The resolved collector configuration and where each setting came from. */
@@ -146,6 +177,8 @@ export function resolveCollector(env: Env, flags: CollectorFlags = {}): Resolved
     retentionDays: pick("retentionDays", DEFAULT_RETENTION_DAYS, envInt(env, COLLECTOR_ENV.retentionDays, 0), undefined),
     // Agent Inspector: empty or 0 means no limit.
     retentionMaxBytes: pick("retentionMaxBytes", undefined, maxBytes === 0 ? undefined : maxBytes, undefined),
+    forwardOtlp: pick("forwardOtlp", undefined, forwardUrl(envText(env, COLLECTOR_ENV.forwardOtlp), `environment variable ${COLLECTOR_ENV.forwardOtlp}`), forwardUrl(flags.forwardOtlp, "option --forward-otlp")),
+    forwardContent: pick("forwardContent", false, envBool(env, COLLECTOR_ENV.forwardContent), flags.forwardContent),
   };
   if (flags.port !== undefined && (flags.port < 0 || flags.port > 65535)) throw new UsageError("option --port must be in [0, 65535]");
   return { config, sources };
@@ -173,7 +206,8 @@ export function describeConfig(env: Env, flags: CollectorFlags): ShownSetting[] 
   const secret = (v: string | undefined) => (v === undefined ? "(not set)" : "(set)");
   for (const key of Object.keys(config) as (keyof CollectorConfig)[]) {
     const raw = config[key];
-    const value = key === "apiKey" || key === "encryptionKey" ? secret(raw as string | undefined) : (raw ?? null);
+    const value =
+      key === "apiKey" || key === "encryptionKey" ? secret(raw as string | undefined) : key === "forwardOtlp" && typeof raw === "string" ? withoutCredentials(raw) : (raw ?? null);
     const variable = key === "profile" ? "AGENTLENS_PROFILE" : (COLLECTOR_ENV as Record<string, string>)[key];
     out.push({ section: "collector", name: key, value, source: sources[key], ...(variable ? { variable } : {}) });
   }

@@ -6,7 +6,7 @@
  * while closing exits at once with 1.
  */
 import { startCollector, type Collector } from "../collector/index.js";
-import type { CollectorConfig } from "./config.js";
+import { withoutCredentials, type CollectorConfig } from "./config.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { storeError } from "./store-error.js";
 
@@ -38,6 +38,7 @@ export async function serve(config: CollectorConfig): Promise<number> {
       ...(config.encryptionKey !== undefined ? { encryptionKey: config.encryptionKey } : {}),
       compress: config.compression,
       ...(config.corsOrigins.length > 0 ? { cors: config.corsOrigins } : {}),
+      ...(config.forwardOtlp !== undefined ? { forwardOtlp: { endpoint: config.forwardOtlp, captureContent: config.forwardContent } } : {}),
       // Warnings and errors only: the collector's one info line says where it listens,
       // which the banner below already says.
       log: (level: string, message: string) => {
@@ -60,6 +61,7 @@ export async function serve(config: CollectorConfig): Promise<number> {
     `  ingest:    POST ${url}/events  (OTLP/HTTP, protobuf or JSON: POST ${url}/v1/traces)`,
     `  database:  ${config.db}${config.encryptionKey ? " (encrypted)" : ""}`,
     `  API key:   ${config.apiKey ? "required (X-API-Key)" : "not required (set AGENTLENS_API_KEY to require one)"}`,
+    ...(config.forwardOtlp !== undefined ? [`  forward:   OTLP to ${withoutCredentials(config.forwardOtlp)}${config.forwardContent ? " (with content)" : ""}`] : []),
     "Press Ctrl-C to stop.",
   ];
   process.stdout.write(lines.join("\n") + "\n");

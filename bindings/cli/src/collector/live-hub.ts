@@ -19,7 +19,11 @@ export class LiveHub {
   private readonly clients = new Set<ServerResponse>();
   private readonly timer: ReturnType<typeof setInterval>;
 
-  constructor(heartbeatMs: number) {
+  /** `tap` sees every committed batch, subscribers or not (the OTLP forwarder). */
+  constructor(
+    heartbeatMs: number,
+    private readonly tap?: (stored: Uint8Array[]) => void,
+  ) {
     this.timer = setInterval(() => this.write(": heartbeat\n\n"), heartbeatMs);
     this.timer.unref();
   }
@@ -42,7 +46,9 @@ export class LiveHub {
 
   /** Sends `{"events":[…]}` made of the stored records' JSON (compact, so one line each). */
   broadcast(stored: Uint8Array[]): void {
-    if (stored.length === 0 || this.clients.size === 0) return;
+    if (stored.length === 0) return;
+    this.tap?.(stored);
+    if (this.clients.size === 0) return;
     const parts: Uint8Array[] = [EVENTS_HEAD];
     stored.forEach((json, i) => {
       if (i > 0) parts.push(COMMA);

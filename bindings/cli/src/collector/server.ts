@@ -13,6 +13,7 @@ import { HttpError, sendJson } from "./http.js";
 import { compile, match, type CompiledRoute, type Route, type ServerConfig } from "./router.js";
 import { analysisRoutes } from "./routes/analysis.js";
 import { ingestRoutes } from "./routes/ingest.js";
+import { startForwarding } from "./forward.js";
 import { LiveHub } from "./live-hub.js";
 import { liveRoutes } from "./routes/live.js";
 import { docRoutes } from "./routes/openapi.js";
@@ -22,8 +23,11 @@ import { sessionRoutes } from "./routes/sessions.js";
 import { StaticFiles } from "./routes/static.js";
 import { isNewDatabase, openStore, removeDatabaseFiles, type CollectorStore } from "./store.js";
 import type { Collector, CollectorLog, CollectorOptions } from "./types.js";
+import type { Relay } from "@agentlens/sdk/internal";
 
 const MINUTE_MS = 60_000;
+/** How long closing waits for forwarded events still queued upstream. */
+const FORWARD_DRAIN_MS = 5_000;
 
 /** Every route the server answers, in match order. */
 export const ROUTES: Route[] = [...ingestRoutes, ...sessionRoutes, ...pricingRoutes, ...runRoutes, ...analysisRoutes, ...liveRoutes, ...docRoutes];
@@ -99,12 +103,12 @@ interface Served {
   log: CollectorLog;
 }
 
-function served(options: CollectorOptions, store: CollectorStore): Served {
+function served(options: CollectorOptions, store: CollectorStore, relay: Relay | null): Served {
   const viewerDir = options.viewerDir === undefined ? new URL("../../viewer/", import.meta.url) : options.viewerDir;
   return {
     routes: ROUTES.map(compile),
     store,
-    live: new LiveHub(options.heartbeatMs ?? 15_000),
+    live: new LiveHub(options.heartbeatMs ?? 15_000, relay ? (stored) => relay.push(stored) : undefined),
     config: {
       maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
       maxBatchEvents: options.maxBatchEvents ?? 10_000,
@@ -239,11 +243,20 @@ function createHttpServer(s: Served, maxConnections: number): Server {
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
   const created = isNewDatabase(options.dbPath);
   const store = await openStore({ path: options.dbPath, encryptionKey: options.encryptionKey, compress: options.compress, redact: options.redact });
-  const s = served(options, store);
+  const log = options.log ?? (() => {});
+  let relay: Relay | null;
+  try {
+    relay = startForwarding(options, log);
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+  const s = served(options, store, relay);
   const server = createHttpServer(s, options.maxConnections ?? 256);
   await new Promise<void>((resolve, reject) => {
     server.once("error", (e) => {
       store.close();
+      void relay?.shutdown(0);
       s.live.close();
       // A collector that never listened leaves no new, empty database behind.
       if (created) removeDatabaseFiles(options.dbPath);
@@ -265,8 +278,11 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       closing ??= new Promise<void>((resolve) => {
         s.live.close();
         server.close(() => {
-          store.close();
-          resolve();
+          // What is still queued upstream gets a few seconds; the rest is counted and logged.
+          void (relay?.shutdown(FORWARD_DRAIN_MS) ?? Promise.resolve()).then(() => {
+            store.close();
+            resolve();
+          });
         });
         server.closeIdleConnections();
       });

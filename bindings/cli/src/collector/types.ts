@@ -282,6 +282,12 @@ export interface CollectorOptions {
   /** SSE heartbeat comment interval, default 15 000 ms. */
   heartbeatMs?: number;
   redact?: Record<string, unknown>;
+  /**
+   * Also send every stored event (redacted) upstream as OTLP/HTTP: `endpoint` is the full
+   * traces URL; `OTEL_EXPORTER_OTLP_*` variables set headers, protocol and compression.
+   * Content (prompts, responses, tool data) only with `captureContent`.
+   */
+  forwardOtlp?: { endpoint: string; captureContent?: boolean };
   log?: CollectorLog;
 }
 
