@@ -177,6 +177,9 @@ pub(crate) fn event<'a>(ev: &'a Event, cfg: &OtlpConfig) -> Span<'a> {
     let id = ids::event_span(&ev.session_id, event_id);
     let mut s = Span::new(ev, id, Some(parent), ev.event_type.as_str());
     s.put("agentlens.event.id", Val::Str(event_id));
+    // The run's span is written at its end, usually in a later request than its events:
+    // the run's own id lets a reader place the event without that span.
+    s.text("agentlens.run.id", ev.run_id.as_deref());
     s.text("user.id", ev.user_id.as_deref());
     let capture = cfg.capture_content;
     match &ev.event_type {

@@ -79,12 +79,15 @@ fn ids_are_fnv1a_of_the_documented_prefixes() {
         s["parentSpanId"], "9d5fc6e8089f1b8b",
         "an event's parent is its run"
     );
-    e.run_id = None;
     assert_eq!(
-        span(&e)["parentSpanId"],
-        "c3a8c9b53b77c20f",
-        "else the session"
+        text(&s, "agentlens.run.id").unwrap(),
+        "r1",
+        "and it names its run, whose span usually comes in a later request"
     );
+    e.run_id = None;
+    let s = span(&e);
+    assert_eq!(s["parentSpanId"], "c3a8c9b53b77c20f", "else the session");
+    assert!(attr(&s, "agentlens.run.id").is_none());
 }
 
 #[test]
