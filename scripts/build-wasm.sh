@@ -10,9 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Size/speed levers, measured in DESIGN.md: std built for size, panics abort at once.
+# Size/speed levers, measured in DESIGN.md: std built for size, panics abort at once (so
+# no panic message or source location is ever shown: location strings are left out).
 build_std_features=${AGENTLENS_BUILD_STD_FEATURES-optimize_for_size}
-panic_flags=${AGENTLENS_PANIC_FLAGS-"-Zunstable-options -Cpanic=immediate-abort"}
+panic_flags=${AGENTLENS_PANIC_FLAGS-"-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none"}
 export AGENTLENS_GIT_HEAD=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 if rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
