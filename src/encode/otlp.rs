@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use crate::model::{Event, EventType};
+use crate::model::{Event, EventType, semantics};
 
 mod content;
 pub mod ids;
@@ -198,6 +198,11 @@ impl Open {
         }
     }
 
+    fn get_mut(&mut self, key: &str) -> Option<&mut Opened> {
+        let i = self.find(key).ok()?;
+        Some(&mut self.items[i].2)
+    }
+
     fn remove(&mut self, key: &str) -> Option<Opened> {
         let i = self.find(key).ok()?;
         Some(self.items.remove(i).2)
@@ -318,6 +323,12 @@ impl Encoder {
             }
             EventType::SessionEnd => Some(self.sessions.remove(&ev.session_id)),
             EventType::RunEnd => Some(self.runs.remove(&run_key(ev))),
+            _ if ev.run_id.is_some() && semantics::is_error(ev) => {
+                if let Some(run) = self.runs.get_mut(&run_key(ev)) {
+                    run.saw_error(ev);
+                }
+                Some(None)
+            }
             _ => Some(None),
         }
     }

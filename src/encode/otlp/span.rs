@@ -55,6 +55,9 @@ pub(crate) struct Opened {
     name: Option<Box<str>>,
     parent: Option<Box<str>>,
     user: Option<Box<str>>,
+    /// The type and message of the last error event inside the run: what a run that ends
+    /// failed without saying why failed of.
+    error: Option<(Box<str>, Box<str>)>,
 }
 
 impl Opened {
@@ -66,6 +69,15 @@ impl Opened {
             name: own(&ev.run_name),
             parent: own(&ev.parent_run_id),
             user: own(&ev.user_id),
+            error: None,
+        }
+    }
+
+    /// Remembers `ev` (an error inside the run) as the run's failure, if it names one.
+    pub(crate) fn saw_error(&mut self, ev: &Event) {
+        let f = failure(ev);
+        if f.kind != "_OTHER" || !f.message.is_empty() {
+            self.error = Some((f.kind.into(), f.message.into()));
         }
     }
 }
@@ -365,7 +377,13 @@ pub(crate) fn run<'a>(ev: &'a Event, open: Option<&'a Opened>) -> Span<'a> {
     s.text("user.id", user);
     s.copy(ev, false);
     if semantics::ended_in_failure(ev) {
-        s.fail(failure(ev));
+        let mut f = failure(ev);
+        if let (("_OTHER", ""), Some((kind, message))) =
+            ((f.kind, f.message), open.and_then(|o| o.error.as_ref()))
+        {
+            (f.kind, f.message) = (kind, message);
+        }
+        s.fail(f);
     }
     s
 }

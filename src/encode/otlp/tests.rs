@@ -322,6 +322,42 @@ fn decisions_memory_errors_finals_and_generic_events() {
 }
 
 #[test]
+fn a_run_that_fails_without_saying_why_fails_of_its_last_error() {
+    let c = config(false, Semconv::V1_42);
+    let mut enc = Encoder::new(&c);
+    let mut rs = Event::new(EventType::RunStart, "sess-1", UnixNanos(T0));
+    rs.run_id = Some("r1".into());
+    assert!(enc.encode(&rs).is_none());
+    let mut err = ev(EventType::Error);
+    err.run_id = Some("r1".into());
+    err.error = Some(ErrorInfo {
+        error_type: "RateLimitError".into(),
+        message: "429 from the provider".into(),
+        critical: false,
+        stack_trace: None,
+    });
+    assert!(enc.encode(&err).is_some(), "the error is its own span too");
+    let mut re = Event::new(EventType::RunEnd, "sess-1", UnixNanos(T0 + 500));
+    re.run_id = Some("r1".into());
+    re.status = Some("error".into());
+    let run: Value = serde_json::from_slice(&enc.encode(&re).unwrap()).unwrap();
+    assert_eq!(text(&run, "error.type").unwrap(), "RateLimitError");
+    assert_eq!(run["status"]["message"], "429 from the provider");
+
+    // A run end that names its own failure keeps it.
+    assert!(enc.encode(&rs).is_none());
+    assert!(enc.encode(&err).is_some());
+    re.error = Some(ErrorInfo {
+        error_type: "Timeout".into(),
+        message: "gave up".into(),
+        critical: false,
+        stack_trace: None,
+    });
+    let run: Value = serde_json::from_slice(&enc.encode(&re).unwrap()).unwrap();
+    assert_eq!(text(&run, "error.type").unwrap(), "Timeout");
+}
+
+#[test]
 fn runs_and_sessions_span_from_their_start_to_their_end() {
     let c = config(false, Semconv::V1_42);
     let mut enc = Encoder::new(&c);
