@@ -27,7 +27,7 @@
 
 mod config;
 mod detect;
-mod engine;
+pub(crate) mod engine;
 mod event;
 mod rules;
 mod truncate;

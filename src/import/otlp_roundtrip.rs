@@ -93,6 +93,12 @@ impl Read {
             .remove("agentlens.error.critical")
             .and_then(|v| v.as_bool())
             .unwrap_or(false);
+        // A run's failure the exporter took from the last error inside it: that error is
+        // its own event; the run's end recorded none.
+        let inherited = attrs
+            .remove("agentlens.error.inherited")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
         let error = events.errors.into_iter().next().or_else(|| {
             failed.then(|| ErrorInfo {
                 error_type: error_type.clone().unwrap_or_else(|| "error".into()),
@@ -106,7 +112,10 @@ impl Read {
         // recorded no error (a run that ended in error), not an error of the event's.
         let error = error
             .filter(|e| {
-                !(e.error_type == "_OTHER" && e.message.is_empty() && e.stack_trace.is_none())
+                !inherited
+                    && !(e.error_type == "_OTHER"
+                        && e.message.is_empty()
+                        && e.stack_trace.is_none())
             })
             .map(|mut e| {
                 e.critical = critical;

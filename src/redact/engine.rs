@@ -105,7 +105,7 @@ struct Scratch {
 /// A compiled regex with its capture groups. Cheap to clone (shared); usable from several
 /// threads (scratch space is pooled).
 #[derive(Clone)]
-pub(super) struct Engine(Arc<Inner>);
+pub(crate) struct Engine(Arc<Inner>);
 
 struct Inner {
     /// `None` only if the lazy DFA refused to build (a program too large for its cache);
@@ -117,7 +117,7 @@ struct Inner {
 
 impl Engine {
     /// Compiles `pattern` as `regex::Regex::new` does.
-    pub(super) fn new(pattern: &str) -> Result<Self, String> {
+    pub(crate) fn new(pattern: &str) -> Result<Self, String> {
         let nfa = compile(pattern)?;
         let reverse = build(pattern, true)?;
         let dfa = lazy_dfa(&nfa, reverse);
@@ -155,6 +155,27 @@ impl Engine {
             .unwrap_or_else(PoisonError::into_inner)
             .push(searcher.scratch);
         out
+    }
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Engine")
+    }
+}
+impl Engine {
+    /// Whether the pattern matches anywhere in `haystack` (`regex::Regex::is_match`: the
+    /// forward lazy DFA alone, stopping at the first match state).
+    pub(crate) fn is_match(&self, haystack: &str) -> bool {
+        self.with_searcher(|s| {
+            let input = Input::new(haystack).earliest(true);
+            if let (Some(re), Some(cache)) = (&s.inner.dfa, &mut s.scratch.dfa) {
+                if let Ok(found) = re.forward().try_search_fwd(cache.forward_mut(), &input) {
+                    return found.is_some();
+                }
+            }
+            s.inner.vm.is_match(&mut s.scratch.vm, input)
+        })
     }
 }
 

@@ -1,6 +1,6 @@
 //! How conditions are evaluated over a window of events, once or as a stream.
 
-use regex::Regex;
+use crate::redact::engine::Engine as Regex;
 
 use super::field::{number, text};
 use super::{AggFunc, AlertError, Condition, Mode, Operator};

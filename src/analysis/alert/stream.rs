@@ -10,7 +10,7 @@
 
 use std::collections::VecDeque;
 
-use regex::Regex;
+use crate::redact::engine::Engine as Regex;
 
 use super::evaluate::{Compiled, matches};
 use super::field::number;

@@ -67,7 +67,13 @@ fn nonzero<const N: usize>(mut id: [u8; N]) -> [u8; N] {
 mod tests {
     #[test]
     fn the_shifts_are_the_fnv_prime() {
-        for h in [0u128, 1, u128::MAX, super::FNV128_OFFSET, 0x1234_5678_9abc_def0 << 64] {
+        for h in [
+            0u128,
+            1,
+            u128::MAX,
+            super::FNV128_OFFSET,
+            0x1234_5678_9abc_def0 << 64,
+        ] {
             assert_eq!(super::times_prime(h), h.wrapping_mul(super::FNV128_PRIME));
         }
     }

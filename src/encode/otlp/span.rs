@@ -382,6 +382,8 @@ pub(crate) fn run<'a>(ev: &'a Event, open: Option<&'a Opened>) -> Span<'a> {
             ((f.kind, f.message), open.and_then(|o| o.error.as_ref()))
         {
             (f.kind, f.message) = (kind, message);
+            // Read back, the run's end stays without an error of its own.
+            s.put("agentlens.error.inherited", Val::Bool(true));
         }
         s.fail(f);
     }

@@ -343,6 +343,10 @@ fn a_run_that_fails_without_saying_why_fails_of_its_last_error() {
     let run: Value = serde_json::from_slice(&enc.encode(&re).unwrap()).unwrap();
     assert_eq!(text(&run, "error.type").unwrap(), "RateLimitError");
     assert_eq!(run["status"]["message"], "429 from the provider");
+    assert_eq!(
+        attr(&run, "agentlens.error.inherited").unwrap()["boolValue"],
+        true
+    );
 
     // A run end that names its own failure keeps it.
     assert!(enc.encode(&rs).is_none());
@@ -355,6 +359,7 @@ fn a_run_that_fails_without_saying_why_fails_of_its_last_error() {
     });
     let run: Value = serde_json::from_slice(&enc.encode(&re).unwrap()).unwrap();
     assert_eq!(text(&run, "error.type").unwrap(), "Timeout");
+    assert!(attr(&run, "agentlens.error.inherited").is_none());
 }
 
 #[test]
