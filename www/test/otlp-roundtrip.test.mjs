@@ -4,7 +4,7 @@
 // models with cached and reasoning tokens, a tool that works and one that fails, a
 // decision, a memory read and write, an error, a final answer, the session's end) runs
 // once per exporter of the REAL SDK (`init()` trackers with `batchSize: 2` and
-// `maxRequestEvents: 2`, so every session goes over several requests) into one REAL
+// `maxRequestEvents: 2`, so every session goes over several requests) into a REAL
 // collector (the built @agentlens/cli on the project's Node 24, 127.0.0.1, port 0):
 // `createHttpExporter` (the AgentLens wire, POST /events), then `createOtlpExporter`
 // (POST /v1/traces, content captured) in protobuf, in JSON, and in gzipped protobuf. The
@@ -20,14 +20,11 @@
 // their order in the timeline, ids and measured times are left out. Where OTLP
 // legitimately shows something else, the difference is asserted exactly and explained.
 //
-// Known encoder bug (src/encode/otlp/span.rs, `event`): event spans carry no
-// `agentlens.run.id`, so an event whose run's span arrives in a later request is read
-// back outside its run. The comparison expects exactly that for exactly those events
-// (computed from the requests the exporter really sent, decoded with the official
-// schema), and a `todo` test per exporter holds the strict expectation. A second
-// collector receives the OTLP JSON session's own requests with only that attribute
-// added, and shows every event under its run: the importer and the collector need
-// nothing more.
+// Event spans must carry `agentlens.run.id`: a run's span is sent at the run's end, so
+// an event whose run's span arrives in a later request (checked on the requests really
+// sent, decoded with the official schema) is placed by that attribute alone. A second
+// collector receives the OTLP JSON session's requests in reverse order and must show the
+// same: the collector's view does not depend on the order requests arrive in.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -54,8 +51,8 @@ const EXPORTERS = {
   "OTLP protobuf gzip": (url, f) => createOtlpExporter({ endpoint: `${url}/v1/traces`, compression: "gzip", captureContent: true, fetch: f }),
 };
 const OTLP = Object.keys(EXPORTERS).filter((k) => k !== "wire");
-/** The OTLP JSON session's requests re-sent with `agentlens.run.id` on event spans (see `withRunIds`). */
-const FIXED = "OTLP JSON, agentlens.run.id added";
+/** The OTLP JSON session's requests re-sent to a second collector in reverse order. */
+const REVERSED = "OTLP JSON, requests in reverse order";
 
 let dir;
 let child;
@@ -122,22 +119,6 @@ async function loadAsTheViewer(url) {
   return view;
 }
 
-/**
- * The OTLP JSON session's requests as the encoder fix would write them: each event span
- * whose parent is a run's span gains that run's `agentlens.run.id`. Nothing else changes.
- */
-function withRunIds(requests) {
-  const bodies = requests.map((r) => JSON.parse(Buffer.from(r.body).toString("utf8")));
-  const spans = bodies.flatMap((b) => b.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans)));
-  const attr = (s, key) => s.attributes.find((a) => a.key === key)?.value.stringValue;
-  const runOf = new Map(spans.filter((s) => attr(s, "agentlens.span.kind") === "run").map((s) => [s.spanId, attr(s, "agentlens.run.id")]));
-  for (const s of spans) {
-    if (attr(s, "agentlens.event.id") === undefined || attr(s, "agentlens.run.id") !== undefined || !runOf.has(s.parentSpanId)) continue;
-    s.attributes.push({ key: "agentlens.run.id", value: { stringValue: runOf.get(s.parentSpanId) } });
-  }
-  return bodies.map((b) => JSON.stringify(b));
-}
-
 /** Sends `bodies` (OTLP JSON) to the collector at `url`, in order, one request each. */
 async function resend(url, bodies) {
   for (const body of bodies) {
@@ -160,7 +141,7 @@ async function viewSessions(url, names) {
 
 before(async () => {
   if (skip) return;
-  const [url, fixedUrl] = await startCollectors();
+  const [url, reversedUrl] = await startCollectors();
   for (const [name, make] of Object.entries(EXPORTERS)) {
     const rec = recordingFetch();
     const tracker = init({ exporters: [make(url, rec.fetch)], batchSize: 2, maxRequestEvents: 2, logLevel: "silent" });
@@ -170,10 +151,10 @@ before(async () => {
     sessions[name] = { id, requests: rec.requests };
   }
   await viewSessions(url, Object.keys(EXPORTERS));
-  // The same OTLP JSON requests, with what the encoder fix adds, into a second collector.
-  sessions[FIXED] = { id: sessions["OTLP JSON"].id, requests: sessions["OTLP JSON"].requests };
-  await resend(fixedUrl, withRunIds(sessions["OTLP JSON"].requests));
-  await viewSessions(fixedUrl, [FIXED]);
+  // The same OTLP JSON requests, last first, into a second collector.
+  sessions[REVERSED] = { id: sessions["OTLP JSON"].id, requests: [...sessions["OTLP JSON"].requests].reverse() };
+  await resend(reversedUrl, sessions[REVERSED].requests.map((r) => Buffer.from(r.body).toString("utf8")));
+  await viewSessions(reversedUrl, [REVERSED]);
 });
 
 after(async () => {
@@ -300,58 +281,48 @@ function expectOtlpDifferences(want, w, o, label) {
 }
 
 /**
- * Which events the collector can put under their run: an event span read back finds its
- * run by `agentlens.run.id` when it carries it, else by its parent span when the run's
- * span is in the same request (docs/otlp.md, "Spans written by AgentLens, read back").
- * Returns event id → placed, and how many event spans came before their run's span.
+ * The spans of an OTLP session's requests, and how many event spans came in an earlier
+ * request than their run's span (a run's span is sent at the run's end).
  */
-function placement(requests) {
-  const placed = new Map();
-  const runSpanAt = new Map();
+function spansSent(requests) {
   const spans = requests.map(requestSpans);
-  spans.forEach((list, i) => list.filter((s) => s.attrs["agentlens.span.kind"] === "run").forEach((s) => runSpanAt.set(s.id, i)));
-  let early = 0;
-  spans.forEach((list, i) => {
-    for (const s of list) {
-      const event = s.attrs["agentlens.event.id"];
-      if (event === undefined || !runSpanAt.has(s.parent)) continue;
-      if (runSpanAt.get(s.parent) > i) early++;
-      placed.set(event, s.attrs["agentlens.run.id"] !== undefined || runSpanAt.get(s.parent) === i);
-    }
-  });
-  return { placed, early, spans: spans.flat().length };
+  const runSpanAt = new Map();
+  spans.forEach((list, i) => list.filter((s) => s.attrs["agentlens.span.kind"] === "run").forEach((s) => runSpanAt.set(s.id, { at: i, run: s.attrs["agentlens.run.id"] })));
+  const events = spans.flatMap((list, i) => list.filter((s) => s.attrs["agentlens.event.id"] !== undefined).map((s) => ({ ...s, at: i, runSpan: runSpanAt.get(s.parent) })));
+  return { spans: spans.flat(), events, early: events.filter((e) => e.runSpan && e.runSpan.at > e.at).length };
 }
 
-/**
- * What the viewer must show for an OTLP session: the wire session's view with OTLP's
- * legitimate differences; `unplaced` (event ids) are shown outside any run.
- */
-function expectedFor(name, unplaced) {
+/** What the viewer must show for an OTLP session: the wire session's view with OTLP's legitimate differences. */
+function expectedFor(name) {
   const w = sessions.wire.view;
   const o = sessions[name].view;
   const run = runNames(w.rows);
-  const rows = rowShapes(w);
   const details = w.details.map((d, i) => {
     const want = detailShape(d, run);
     const got = o.details[i]?.event;
     if (got && got.event_type === d.event.event_type) expectOtlpDifferences(want, d.event, got, `${name} row ${i} (${d.event.event_type})`);
-    if (got && unplaced.has(got.event_id)) {
-      delete want.event.run_id;
-      rows[i] = { ...rows[i], depth: 0, run: "" };
-    }
     return want;
   });
-  return { rows, details };
+  return { rows: rowShapes(w), details };
 }
 
-/** The OTLP session `name`'s timeline and details are the wire session's (`unplaced`: event ids expected outside their run). */
-function assertShowsAsWire(name, unplaced) {
-  const want = expectedFor(name, unplaced);
+/** The OTLP session `name`'s timeline rows and event details are the wire session's. */
+function assertShowsAsWire(name) {
+  const want = expectedFor(name);
   const o = sessions[name].view;
   const run = runNames(o.rows);
   assert.deepEqual(rowShapes(o), want.rows, "timeline rows");
   assert.equal(o.details.length, want.details.length);
   o.details.forEach((d, i) => assert.deepEqual(detailShape(d, run), want.details[i], `row ${i} (${d.event.event_type})`));
+}
+
+/** The session header, the Charts tab's statistics and the run tree are the wire session's. */
+function assertSummaryAsWire(name) {
+  const w = sessions.wire.view;
+  const o = sessions[name].view;
+  assert.deepEqual(headerShape(o.header), headerShape(w.header), "session header");
+  assert.deepEqual(statsShape(o.stats), statsShape(w.stats), "statistics: tokens per model (in, out, cached, reasoning), cost, tools, errors");
+  assert.deepEqual(runTree(o), runTree(w), "run tree");
 }
 
 test("the wire session is the scenario: nested runs, two priced models, a failing tool and an error", { skip }, () => {
@@ -372,49 +343,27 @@ test("the wire session is the scenario: nested runs, two priced models, a failin
 });
 
 for (const name of OTLP) {
-  test(`${name}: spans go over several requests, some events ahead of their run's span`, { skip }, () => {
+  test(`${name}: spans go over several requests, each event's naming its run, some ahead of their run's span`, { skip }, () => {
     const { requests } = sessions[name];
-    const { early, spans } = placement(requests);
+    const { spans, events, early } = spansSent(requests);
     // One span per event but session_start and run_start (docs/otlp.md, Delivery): the
     // timeline's rows but one (session_start and session_end are the session's span, a
     // run_start row is its run's span).
-    assert.equal(spans, sessions.wire.view.details.length - 1, `${name}: spans sent`);
+    assert.equal(spans.length, sessions.wire.view.details.length - 1, `${name}: spans sent`);
     assert.ok(requests.length >= 4, `${name}: ${requests.length} requests`);
     assert.ok(early >= 1, `${name}: an event span whose run's span arrives in a later request`);
+    // Such an event is placed under its run by `agentlens.run.id` alone (docs/otlp.md,
+    // "Spans written by AgentLens, read back"): every event span names its run's id.
+    for (const e of events) assert.equal(e.attrs["agentlens.run.id"], e.runSpan?.run, `${e.attrs["agentlens.event.type"]} span: agentlens.run.id`);
   });
 
-  test(`${name}: the viewer shows the wire session's header, totals, cost and run tree`, { skip }, () => {
-    const w = sessions.wire.view;
-    const o = sessions[name].view;
-    assert.deepEqual(headerShape(o.header), headerShape(w.header), "session header");
-    assert.deepEqual(statsShape(o.stats), statsShape(w.stats), "statistics: tokens per model (in, out, cached, reasoning), cost, tools, errors");
-    assert.deepEqual(runTree(o), runTree(w), "run tree");
-  });
+  test(`${name}: the viewer shows the wire session's header, totals, cost and run tree`, { skip }, () => assertSummaryAsWire(name));
 
-  test(`${name}: the viewer shows the wire session's timeline and every event's detail`, { skip }, () => {
-    const { placed } = placement(sessions[name].requests);
-    // KNOWN ENCODER BUG (src/encode/otlp/span.rs, `event`, not ours to edit): event spans
-    // carry no `agentlens.run.id`, so an event whose run's span arrives in a later request
-    // is read back outside any run. Until the encoder writes it, those events (and only
-    // those, computed from the requests actually sent) are expected outside their run;
-    // the strict expectation is the "todo" test below. Once the encoder writes the
-    // attribute, `placed` holds no false and this test is the strict comparison.
-    const unplaced = new Set([...placed].filter(([, ok]) => !ok).map(([id]) => id));
-    assertShowsAsWire(name, unplaced);
-  });
-
-  // Fails (reported as TODO, not failing the suite) until the encoder writes
-  // `agentlens.run.id` on event spans; then it passes and the `todo` can go.
-  test(`${name}: every event comes back under its run, whichever request its run's span arrived in`, { skip, todo: "src/encode/otlp/span.rs `event` must write agentlens.run.id on event spans" }, () => {
-    assertShowsAsWire(name, new Set());
-  });
+  test(`${name}: the viewer shows the wire session's timeline (every event under its run) and every event's detail`, { skip }, () => assertShowsAsWire(name));
 }
 
-test(`${FIXED}: every event comes back under its run (the importer and collector need only the encoder's fix)`, { skip }, () => {
-  assert.ok(placement(sessions[FIXED].requests).early >= 1, "some event spans come before their run's span");
-  assertShowsAsWire(FIXED, new Set());
-  const [o, w] = [sessions[FIXED].view, sessions.wire.view];
-  assert.deepEqual(headerShape(o.header), headerShape(w.header), "session header");
-  assert.deepEqual(statsShape(o.stats), statsShape(w.stats), "statistics");
-  assert.deepEqual(runTree(o), runTree(w), "run tree");
+test(`${REVERSED}: the viewer shows the same session whatever order the requests arrive in`, { skip }, () => {
+  assert.ok(spansSent(sessions[REVERSED].requests).events.some((e) => e.runSpan && e.runSpan.at < e.at), "reversed: run spans now come before their events' spans");
+  assertSummaryAsWire(REVERSED);
+  assertShowsAsWire(REVERSED);
 });
