@@ -6,6 +6,13 @@ import assert from "node:assert/strict";
 import { buildOnce, launchBrowser, openPage, serve, skipBrowser, waitForLoad } from "./support.mjs";
 import { ndjsonTrace } from "./traces.mjs";
 
+/** A tool call as the SDK records it: `{}` input/output beside the tool's own. */
+const SDK_TOOL = [
+  { format: "agentlens-trace", version: 1 },
+  { event_type: "session_start", session_id: "s-tool", timestamp: "2026-11-01T00:00:00Z", agent_name: "weather" },
+  { event_type: "tool_call", event_id: "t1", session_id: "s-tool", timestamp: "2026-11-01T00:00:01Z", input_data: {}, output_data: {}, tokens_in: 0, tokens_out: 0, tool_call: { tool_call_id: "c1", tool_name: "get_weather", tool_input: { city: "Lisbon" }, tool_output: { forecast: "sunny" } } },
+  { event_type: "session_end", session_id: "s-tool", timestamp: "2026-11-01T00:00:02Z", status: "completed" },
+].map((l) => JSON.stringify(l)).join("\n") + "\n";
 const SESSIONS = 12;
 const PER_SESSION = 14;
 let server;
@@ -14,7 +21,7 @@ let browser;
 before(async () => {
   if (skipBrowser) return;
   const dir = await buildOnce();
-  server = await serve(dir, { routes: { "/t.ndjson": { body: ndjsonTrace(SESSIONS, PER_SESSION) } } });
+  server = await serve(dir, { routes: { "/t.ndjson": { body: ndjsonTrace(SESSIONS, PER_SESSION) }, "/sdk-tool.ndjson": { body: SDK_TOOL } } });
   browser = await launchBrowser();
 });
 after(async () => {
@@ -74,6 +81,17 @@ test("the detail view shows prompt, response, tokens, cost, tool JSON, reasoning
   assert.match(await showRow("decision"), /Reasoning\s*because 3.*Alternatives considered/s);
   assert.match(await showRow("memory_write"), /Memory write.*Keyk2.*Value/s);
   assert.match(await showRow("error"), /Error.*TypeTimeoutError.*tool timed out in sess-00000000/s);
+  await close();
+});
+
+test("a tool's arguments and result come from its call when the event's input and output are empty", { skip: skipBrowser }, async () => {
+  const { page, close } = await openPage(browser, `${server.url}/?src=/sdk-tool.ndjson`);
+  assert.equal(await waitForLoad(page), "ready");
+  await page.waitForSelector(".tl-row.t-tool_call");
+  await page.click(".tl-row.t-tool_call");
+  await page.waitForFunction(() => document.querySelector(".d-title .tl-type")?.textContent === "tool_call");
+  const detail = await page.textContent("#detail");
+  assert.match(detail, /Arguments.*city.*"Lisbon".*Result.*forecast.*"sunny"/s);
   await close();
 });
 

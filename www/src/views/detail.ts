@@ -107,8 +107,11 @@ function llmSections(shown: Shown, type: string, input: Obj | undefined, output:
 function toolSection(shown: Shown, e: Obj, type: string, input: Obj | undefined, output: Obj | undefined): void {
   const tool = obj(e.tool_call);
   if (!(tool || type.startsWith("tool"))) return;
-  const args = input ?? tool?.tool_input ?? e.tool_args;
-  shown.sections.push(section(`Tool${tool?.tool_name ? `: ${str(tool.tool_name)}` : ""}`, facts([["Call id", tool?.tool_call_id], ["Duration", typeof tool?.duration_ms === "number" ? fmtDuration(tool.duration_ms) : undefined]]), h("h4", null, "Arguments"), jsonTree(args ?? null), h("h4", null, "Result"), jsonTree(output ?? tool?.tool_output ?? null)));
+  // The SDK (and the collector's read-back) send `{}` beside the tool's own input and output.
+  const filled = (o: Obj | undefined) => (o && Object.keys(o).length > 0 ? o : undefined);
+  const args = filled(input) ?? tool?.tool_input ?? e.tool_args;
+  const result = filled(output) ?? tool?.tool_output;
+  shown.sections.push(section(`Tool${tool?.tool_name ? `: ${str(tool.tool_name)}` : ""}`, facts([["Call id", tool?.tool_call_id], ["Duration", typeof tool?.duration_ms === "number" ? fmtDuration(tool.duration_ms) : undefined]]), h("h4", null, "Arguments"), jsonTree(args ?? null), h("h4", null, "Result"), jsonTree(result ?? null)));
   shown.input = true;
   shown.output = true;
 }
