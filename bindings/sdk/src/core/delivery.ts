@@ -20,9 +20,27 @@ export interface LastDeliveryError {
   message: string;
 }
 
-/** What went wrong and what to check, per problem. */
-function advice(problem: DeliveryProblem, status: number | null): string {
+/** What to check at an OTLP receiver, where it differs from an AgentLens one. */
+function otlpAdvice(problem: DeliveryProblem, http: string): string | undefined {
+  switch (problem) {
+    case "network":
+      return "nothing answered there: check that the receiver is running and that the endpoint is right (the endpoint option, or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT)";
+    case "unauthorized":
+      return `the receiver refused the request${http}: check the headers option (or OTEL_EXPORTER_OTLP_HEADERS) for the receiver's credentials`;
+    case "not_found":
+      return `nothing receives traces at this URL${http}: check the endpoint (the full traces URL, e.g. http://host:4318/v1/traces)`;
+    case "rejected":
+      return `the receiver refused the spans${http}: check that the endpoint is an OTLP/HTTP traces receiver that takes this protocol (some accept only http/protobuf)`;
+    default:
+      return undefined;
+  }
+}
+
+/** What went wrong and what to check, per problem (and per exporter format, where it differs). */
+function advice(problem: DeliveryProblem, status: number | null, format?: string): string {
   const http = status === null ? "" : ` (HTTP ${status})`;
+  const otlp = format === "otlp" ? otlpAdvice(problem, http) : undefined;
+  if (otlp) return otlp;
   switch (problem) {
     case "network":
       return "nothing answered there: check that the receiver is running and that the endpoint is right (the endpoint option, or AGENTLENS_ENDPOINT)";
@@ -50,20 +68,20 @@ function fate(gaveUp: DropReason | null): string {
 }
 
 /** One line: the exporter, its destination, the cause, what to check, what became of the events. */
-export function describeFailure(exporter: string, target: string | undefined, problem: DeliveryProblem, status: number | null, gaveUp: DropReason | null): string {
+export function describeFailure(exporter: string, target: string | undefined, problem: DeliveryProblem, status: number | null, gaveUp: DropReason | null, format?: string): string {
   const where = target ? ` to ${target}` : "";
-  return `agentlens: exporter "${exporter}" could not deliver${where}: ${advice(problem, status)}. ${fate(gaveUp)}`;
+  return `agentlens: exporter "${exporter}" could not deliver${where}: ${advice(problem, status, format)}. ${fate(gaveUp)}`;
 }
 
 /** The core's `last_error`, phrased; `null` when no request has failed. */
-export function lastError(exporter: string, target: string | undefined, f: DeliveryFailure | null | undefined): LastDeliveryError | null {
+export function lastError(exporter: string, target: string | undefined, f: DeliveryFailure | null | undefined, format?: string): LastDeliveryError | null {
   if (!f) return null;
   return {
     problem: f.problem,
     status: f.status,
     gaveUp: f.gave_up,
     count: f.count,
-    message: describeFailure(exporter, target, f.problem, f.status, f.gave_up),
+    message: describeFailure(exporter, target, f.problem, f.status, f.gave_up, format),
   };
 }
 

@@ -82,7 +82,7 @@ export class Fanout {
     } else if (n.type === "failed") {
       const level = n.warn ? "warn" : "debug";
       if (this.health.enabled(level)) {
-        this.health.log(level, describeFailure(sink.exporter.name, targetOf(sink.exporter), n.problem, n.status, n.gaveUp));
+        this.health.log(level, describeFailure(sink.exporter.name, targetOf(sink.exporter), n.problem, n.status, n.gaveUp, sink.exporter.format));
       }
     }
   }
@@ -200,7 +200,7 @@ export class Fanout {
     const { sinks, redaction } = this.sinkStats();
     const perExporter = this.sinks.map((s, i) => {
       const target = targetOf(s.exporter);
-      return { name: s.exporter.name, format: s.exporter.format, target: target ?? null, ...fromCore({ ...sinks[i]!, redaction }, s.exporter.name, target) };
+      return { name: s.exporter.name, format: s.exporter.format, target: target ?? null, ...fromCore({ ...sinks[i]!, redaction }, s.exporter.name, target, s.exporter.format) };
     });
     const total = perExporter.reduce((acc, s) => addInto(acc, s), emptyDelivery());
     if (perExporter[0]) total.redaction = perExporter[0].redaction;

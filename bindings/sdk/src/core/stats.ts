@@ -90,8 +90,8 @@ export function emptyDelivery(): DeliveryStats {
 }
 
 /** The core's snake_case stats in camelCase, with the exporter's last delivery error phrased. */
-export function fromCore(s: BatchStats & { redaction: RedactionReport }, exporter: string, target: string | undefined): DeliveryStats & { lastError: LastDeliveryError | null } {
-  const out: DeliveryStats & { lastError: LastDeliveryError | null } = { ...emptyDelivery(), lastError: lastError(exporter, target, s.last_error) };
+export function fromCore(s: BatchStats & { redaction: RedactionReport }, exporter: string, target: string | undefined, format?: string): DeliveryStats & { lastError: LastDeliveryError | null } {
+  const out: DeliveryStats & { lastError: LastDeliveryError | null } = { ...emptyDelivery(), lastError: lastError(exporter, target, s.last_error, format) };
   addInto(out, {
     tracked: s.tracked,
     delivered: s.delivered,

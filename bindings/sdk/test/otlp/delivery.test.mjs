@@ -130,3 +130,21 @@ for (const protocol of ["http/protobuf", "http/json"]) {
     assert.equal(logged.length, 1, logs.map((l) => l.message).join("\n"));
   });
 }
+
+test("a failure's message names what to check for an OTLP receiver, not the AgentLens variables", async (t) => {
+  const logs = [];
+  const { receiver, tracker } = await setup(t, { logs });
+  receiver.behave(401);
+  await batch(receiver, tracker, 1, "unauthorized");
+  receiver.behave(404);
+  await batch(receiver, tracker, 1, "not-found");
+  const messages = logs.filter((l) => l.level === "warn").map((l) => l.message).join("\n");
+  assert.match(messages, /OTEL_EXPORTER_OTLP_HEADERS/);
+  assert.match(messages, /full traces URL/);
+  assert.doesNotMatch(messages, /AGENTLENS_|<endpoint>\/events/);
+  const down = new Tracker({ exporters: [createOtlpExporter({ endpoint: "http://127.0.0.1:9/v1/traces" })], logLevel: "silent", maxRetries: 0, ...FAST });
+  down.startSession({ sessionId: "down" });
+  down.track({ eventType: "llm_call", model: "gpt-4o", tokensIn: 1, tokensOut: 1 });
+  await down.shutdown(5000);
+  assert.match(down.stats().perExporter[0].lastError.message, /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT/);
+});
