@@ -110,13 +110,11 @@ impl Read {
         });
         // `_OTHER` with nothing else: the exporter's placeholder for a failure that
         // recorded no error (a run that ended in error), not an error of the event's.
+        let placeholder = |e: &ErrorInfo| {
+            e.error_type == "_OTHER" && e.message.is_empty() && e.stack_trace.is_none()
+        };
         let error = error
-            .filter(|e| {
-                !inherited
-                    && !(e.error_type == "_OTHER"
-                        && e.message.is_empty()
-                        && e.stack_trace.is_none())
-            })
+            .filter(|e| !inherited && !placeholder(e))
             .map(|mut e| {
                 e.critical = critical;
                 e

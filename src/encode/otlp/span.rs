@@ -353,10 +353,7 @@ pub(crate) fn run<'a>(ev: &'a Event, open: Option<&'a Opened>) -> Span<'a> {
     };
     let mut s = Span::new(ev, ids::run_span(&ev.session_id, run), Some(parent), "run");
     started(&mut s, ev, open);
-    let agent = ev
-        .agent_name
-        .as_deref()
-        .or(open.and_then(|o| o.agent.as_deref()));
+    let agent = agent_of(ev, open);
     let name = ev
         .run_name
         .as_deref()
@@ -370,10 +367,7 @@ pub(crate) fn run<'a>(ev: &'a Event, open: Option<&'a Opened>) -> Span<'a> {
     s.text("agentlens.run.name", name);
     s.text("agentlens.run.parent_id", parent_run);
     s.text("agentlens.run.status", ev.status.as_deref());
-    let user = ev
-        .user_id
-        .as_deref()
-        .or(open.and_then(|o| o.user.as_deref()));
+    let user = user_of(ev, open);
     s.text("user.id", user);
     s.copy(ev, false);
     if semantics::ended_in_failure(ev) {
@@ -390,14 +384,25 @@ pub(crate) fn run<'a>(ev: &'a Event, open: Option<&'a Opened>) -> Span<'a> {
     s
 }
 
+/// The end's user id, else its start's.
+fn user_of<'a>(ev: &'a Event, open: Option<&'a Opened>) -> Option<&'a str> {
+    ev.user_id
+        .as_deref()
+        .or(open.and_then(|o| o.user.as_deref()))
+}
+
+/// The end's agent name, else its start's.
+fn agent_of<'a>(ev: &'a Event, open: Option<&'a Opened>) -> Option<&'a str> {
+    ev.agent_name
+        .as_deref()
+        .or(open.and_then(|o| o.agent.as_deref()))
+}
+
 /// The session's span, at its end.
 pub(crate) fn session<'a>(ev: &'a Event, open: Option<&'a Opened>) -> Span<'a> {
     let mut s = Span::new(ev, ids::session_span(&ev.session_id), None, "session");
     started(&mut s, ev, open);
-    let agent = ev
-        .agent_name
-        .as_deref()
-        .or(open.and_then(|o| o.agent.as_deref()));
+    let agent = agent_of(ev, open);
     s.name = ("invoke_agent", agent);
     s.put("gen_ai.operation.name", Val::Str("invoke_agent"));
     s.text("gen_ai.agent.name", agent);
@@ -405,10 +410,7 @@ pub(crate) fn session<'a>(ev: &'a Event, open: Option<&'a Opened>) -> Span<'a> {
     s.text("agentlens.session.status", ev.status.as_deref());
     s.int("agentlens.usage.input_tokens", ev.total_tokens_in);
     s.int("agentlens.usage.output_tokens", ev.total_tokens_out);
-    let user = ev
-        .user_id
-        .as_deref()
-        .or(open.and_then(|o| o.user.as_deref()));
+    let user = user_of(ev, open);
     s.text("user.id", user);
     s.copy(ev, false);
     if semantics::ended_in_failure(ev) {

@@ -8,6 +8,7 @@ import { createServer } from "node:http";
 import { EventEmitter } from "node:events";
 import { gunzipSync } from "node:zlib";
 import { ExportTraceServiceResponse } from "./schema.mjs";
+import { waitForChange } from "../support/wait-for.mjs";
 
 /**
  * Behaviours, one per POST, in order:
@@ -86,32 +87,7 @@ export async function startOtlpReceiver() {
       return requests.filter((r) => typeof r.outcome === "number" && r.outcome >= 200 && r.outcome < 300);
     },
     waitFor(predicate, { timeoutMs = 15_000 } = {}) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          let ok = false;
-          try {
-            ok = predicate(receiver);
-          } catch (err) {
-            done();
-            reject(err);
-            return;
-          }
-          if (ok) {
-            done();
-            resolve(receiver);
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          reject(new Error(`otlp receiver: condition not met within ${timeoutMs} ms; requests: [${requests.map((r) => `${r.path}:${r.outcome}`).join(", ")}]`));
-        }, timeoutMs);
-        const done = () => {
-          clearTimeout(timer);
-          emitter.off("change", check);
-        };
-        emitter.on("change", check);
-        check();
-      });
+      return waitForChange(emitter, receiver, predicate, timeoutMs, () => `otlp receiver: requests: [${requests.map((r) => `${r.path}:${r.outcome}`).join(", ")}]`);
     },
     close() {
       return new Promise((resolve) => {

@@ -5,6 +5,7 @@
 // only guards against a hang.
 import { createServer } from "node:http";
 import { EventEmitter } from "node:events";
+import { waitForChange } from "./wait-for.mjs";
 
 /**
  * Behaviours, one per `POST …/events` (any prefix), in order:
@@ -98,33 +99,7 @@ export async function startReceiver(options = {}) {
      * arrived so far.
      */
     waitFor(predicate, { timeoutMs = 15_000 } = {}) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          let ok = false;
-          try {
-            ok = predicate(receiver);
-          } catch (err) {
-            done();
-            reject(err);
-            return;
-          }
-          if (ok) {
-            done();
-            resolve(receiver);
-          }
-        };
-        const timer = setTimeout(() => {
-          done();
-          const seen = requests.map((r) => `${r.path}:${r.outcome}:${r.body?.events?.length ?? "-"}`).join(", ");
-          reject(new Error(`receiver: condition not met within ${timeoutMs} ms; requests so far: [${seen}]`));
-        }, timeoutMs);
-        const done = () => {
-          clearTimeout(timer);
-          emitter.off("change", check);
-        };
-        emitter.on("change", check);
-        check();
-      });
+      return waitForChange(emitter, receiver, predicate, timeoutMs, () => `receiver: requests so far: [${requests.map((r) => `${r.path}:${r.outcome}:${r.body?.events?.length ?? "-"}`).join(", ")}]`);
     },
     /** Stops the server and drops every open connection (held ones included). */
     close() {
