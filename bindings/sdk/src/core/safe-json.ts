@@ -200,9 +200,80 @@ export function toJsonSafe(value: unknown, counts = newMarkerCounts(), limits = 
   }
 }
 
+const hasIsWellFormed = typeof (String.prototype as { isWellFormed?: unknown }).isWellFormed === "function";
+const surrogate = /[\uD800-\uDFFF]/;
+
+/** A string the walker would keep as it is: not cut, no lone surrogate. */
+function plainString(s: string, limits: SafeJsonLimits): boolean {
+  if (s.length > limits.maxStringUnits) return false;
+  return hasIsWellFormed ? (s as string & { isWellFormed(): boolean }).isWellFormed() : !surrogate.test(s);
+}
+
+/** The containers on the path to the value being checked, for cycles (at most `maxDepth`). */
+const path: object[] = [];
+
+/**
+ * Whether `JSON.stringify(v)` writes exactly what the walker would: only strings (kept
+ * whole, well-formed), finite numbers, booleans, `null`, arrays and plain objects (no
+ * `toJSON`, no `__proto__` key), within the depth and breadth limits, no cycle, no
+ * getter that throws. Reads each value once and allocates nothing; any doubt is `false`
+ * and the walker takes over (a value whose getters answer differently on the next read
+ * may then be written as `JSON.stringify` writes it, still valid JSON, never a throw).
+ */
+function plain(v: unknown, depth: number, limits: SafeJsonLimits): boolean {
+  switch (typeof v) {
+    case "string":
+      return plainString(v, limits);
+    case "number":
+      return Number.isFinite(v);
+    case "boolean":
+      return true;
+    case "object":
+      return v === null || plainContainer(v, depth, limits);
+    default:
+      return false;
+  }
+}
+
+function plainContainer(o: object, depth: number, limits: SafeJsonLimits): boolean {
+  if (depth >= limits.maxDepth || path.includes(o)) return false;
+  const proto = Object.getPrototypeOf(o);
+  if (typeof (o as { toJSON?: unknown }).toJSON === "function") return false;
+  path.push(o);
+  try {
+    if (proto === Array.prototype) {
+      const a = o as unknown[];
+      if (!Array.isArray(a) || a.length > limits.maxBreadth) return false;
+      for (let i = 0; i < a.length; i++) if (!plain(a[i], depth + 1, limits)) return false;
+      return true;
+    }
+    if (proto !== Object.prototype && proto !== null) return false;
+    const keys = Object.keys(o);
+    if (keys.length > limits.maxBreadth) return false;
+    for (const key of keys) {
+      if (key === "__proto__" || !plainString(key, limits)) return false;
+      if (!plain((o as Record<string, unknown>)[key], depth + 1, limits)) return false;
+    }
+    return true;
+  } finally {
+    path.pop();
+  }
+}
+
+/** Plain data (most values are) checked without a copy and written natively; else `undefined`. */
+function plainJson(value: unknown, limits: SafeJsonLimits): string | undefined {
+  try {
+    return plain(value, 0, limits) ? JSON.stringify(value) : undefined;
+  } catch {
+    return undefined; // `path` is balanced: every push is popped in a `finally`
+  }
+}
+
 /** `JSON.stringify(toJsonSafe(value))`. Never throws. */
 export function safeStringify(value: unknown, counts = newMarkerCounts(), limits = DEFAULT_LIMITS): string {
   try {
+    const json = plainJson(value, limits);
+    if (json !== undefined) return json;
     return JSON.stringify(toJsonSafe(value, counts, limits)) ?? "null";
   } catch {
     counts.threw++;
