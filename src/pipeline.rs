@@ -187,6 +187,14 @@ impl Pipeline {
     /// are not events are counted as dropped (`invalid`) in every sink, never thrown.
     /// Returns how many were accepted.
     pub fn push_json(&mut self, now: Millis, text: &str) -> usize {
+        #[cfg(feature = "direct-decode")]
+        if let Some(events) = agentlens::decode_array_direct(text) {
+            let accepted = events.len();
+            for e in events {
+                self.push(now, e, None);
+            }
+            return accepted;
+        }
         let items = match serde_json::from_str::<Value>(text) {
             Ok(Value::Array(items)) => items,
             Ok(v @ Value::Object(_)) => vec![v],
