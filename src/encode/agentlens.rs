@@ -169,11 +169,22 @@ impl<'de> serde::Deserialize<'de> for EventObject {
 /// element-by-element path, which gives the same events.
 #[cfg(feature = "direct-decode")]
 pub(crate) fn decode_array_direct(text: &str) -> Option<Vec<Event>> {
-    if text.contains("\"agentlens_") || text.contains(compat::ENVELOPE) {
+    if has_compat_mark(text) {
         return None;
     }
     let events = serde_json::from_str::<Vec<EventObject>>(text).ok()?;
     Some(events.into_iter().map(|e| e.0).collect())
+}
+
+/// Whether `text` holds `"agentlens_` (a backend-compat field) or `_agentlens` (the
+/// envelope, [`compat::ENVELOPE`]): one pass over the text for both.
+#[cfg(feature = "direct-decode")]
+fn has_compat_mark(text: &str) -> bool {
+    let b = text.as_bytes();
+    text.match_indices("agentlens").any(|(i, _)| {
+        let before = i.checked_sub(1).map(|j| b[j]);
+        before == Some(b'_') || (before == Some(b'"') && b.get(i + 9) == Some(&b'_'))
+    })
 }
 
 /// Reads a JSON array of event objects (wire- or model-shaped), skipping elements that
@@ -347,6 +358,18 @@ mod tests {
             "[",
         ] {
             assert_eq!(decode_array_direct(text), None, "{text}");
+        }
+        for (text, marked) in [
+            (r#"{"agentlens_type":1}"#, true),
+            ("x_agentlens", true),
+            ("_agentlens", true),
+            (r#""agentlens_"#, true),
+            (r#""agentlens-demo agentlens "agentlens"#, false),
+            (r#"agentlens_ "agentlens"#, false),
+        ] {
+            assert_eq!(has_compat_mark(text), marked, "{text}");
+            let same = text.contains("\"agentlens_") || text.contains(compat::ENVELOPE);
+            assert_eq!(same, marked, "{text}");
         }
         assert_eq!(
             by_value(r#"[{"session_id":"s","session_id":"t","event_type":"generic"}]"#)[0]
