@@ -1,5 +1,8 @@
 // Profiling variant of bench/otlp.mjs: only the AgentLens side (OTLP, content off unless
-// PROF_CONTENT=1), many rounds, for `node --cpu-prof bench/otlp-prof.mjs`.
+// PROF_CONTENT=1), many rounds, for `node --cpu-prof bench/otlp-prof.mjs`. PROF_FORMAT=agentlens
+// for the AgentLens wire; PROF_NO_PATTERNS=1 replaces the default redaction patterns by
+// none (to measure what pattern redaction costs; never a figure to compare with a peer);
+// PROF_EXPLAIN=N sets explainMaxEvents (0: no event text kept for explain()).
 import * as agentlens from "@agentlens/sdk";
 
 const N = Number(process.env.OTLP_BENCH_EVENTS ?? 20_000);
@@ -14,7 +17,7 @@ let events = 0;
 const exporter = { name: "x", format: FORMAT, ...(FORMAT === "otlp" ? { otlp: spec.otlp } : {}), send: async (r) => { events += r.events; return { status: 200, body: new Uint8Array(0) }; } };
 const xs = [];
 for (let r = 0; r < ROUNDS; r++) {
-  const tracker = agentlens.init({ exporters: [exporter], batchSize: 500, maxBufferEvents: 1_000_000, maxBufferBytes: 1 << 30, logLevel: "silent" });
+  const tracker = agentlens.init({ exporters: [exporter], batchSize: 500, maxBufferEvents: 1_000_000, maxBufferBytes: 1 << 30, logLevel: "silent", ...(process.env.PROF_NO_PATTERNS === "1" ? { replaceDefaultPatterns: true, redactPatterns: [] } : {}), ...(process.env.PROF_EXPLAIN ? { explainMaxEvents: Number(process.env.PROF_EXPLAIN) } : {}) });
   tracker.startSession({ agentName: "bench", sessionId: SESSION });
   await tracker.flush();
   const u0 = process.cpuUsage();
