@@ -2,13 +2,16 @@
 // browser download): a page imports the package's browser entry point, which fetches
 // the wasm shipped next to it, tracks events and flushes them to the receiver, which
 // also serves the page and the package (same origin). A second page checks the exit
-// path: events left unflushed are sent when the page is hidden or navigated away.
+// path: events left unflushed are sent when the page is hidden or navigated away. A third
+// sends OTLP (gzipped protobuf, via the browser's CompressionStream) to the same origin.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
 import { startReceiver } from "../support/receiver.mjs";
+import { spansOfBody } from "../otlp/schema.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 const pkgDir = fileURLToPath(new URL("../../", import.meta.url));
@@ -53,6 +56,15 @@ function page() {
       await tracker.endSession(sessionId);
       return tracker.stats();
     },
+    async otlpSession(sessionId) {
+      const otlp = agentlens.createOtlpExporter({ endpoint: location.origin + "/v1/traces", compression: "gzip", serviceName: "page" });
+      const tracker = agentlens.init({ exporters: [otlp] });
+      tracker.startSession({ agentName: "page-agent", sessionId });
+      tracker.track({ eventType: "llm_call", model: "gpt-4o", tokensIn: 12, tokensOut: 3 });
+      await tracker.endSession(sessionId);
+      await tracker.flush();
+      return tracker.stats();
+    },
     async trackerSession(sessionId, n) {
       const tracker = agentlens.init({ endpoint: location.origin, apiKey: "browser-key" });
       tracker.startSession({ agentName: "page-agent", sessionId });
@@ -64,9 +76,23 @@ function page() {
 `;
 }
 
-/** Serves the test page and the package's built files (dist, wasm); everything else is 404. */
+/** OTLP requests the page sent: content headers and the body (gunzipped). */
+const otlpRequests = [];
+
+/** Serves the test page and the package's built files (dist, wasm), and takes OTLP posts; everything else is 404. */
 function serveStatic(req, res) {
   const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+  if (req.method === "POST" && path === "/v1/traces") {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const raw = Buffer.concat(chunks);
+      const gzip = req.headers["content-encoding"] === "gzip";
+      otlpRequests.push({ type: req.headers["content-type"], gzip, body: gzip ? gunzipSync(raw) : raw });
+      res.writeHead(200, { "Content-Type": "application/x-protobuf" }).end();
+    });
+    return true;
+  }
   if (req.method !== "GET") return false;
   if (path === "/favicon.ico") {
     res.writeHead(204).end();
@@ -132,6 +158,18 @@ test("headless Chromium", { skip, timeout: 90_000 }, async (t) => {
     const events = receiver.events().filter((e) => e.session_id === "page-tracker");
     assert.deepEqual(events.filter((e) => e.event_type === "llm_call").map((e) => e.input_data.seq), [0, 1, 2, 3, 4]);
     assert.deepEqual([events[0].event_type, events.at(-1).event_type], ["session_start", "session_end"]);
+    assert.deepEqual(problems, []);
+    await tab.close();
+  });
+
+  await t.test("a page sends OTLP: gzipped protobuf the official schema reads", async () => {
+    const { tab, problems } = await openPage();
+    const stats = await tab.evaluate(() => window.agentlensTest.otlpSession("page-otlp"));
+    assert.equal(stats.delivered, 2, JSON.stringify(stats));
+    assert.ok(otlpRequests.length > 0 && otlpRequests.every((r) => r.gzip && r.type === "application/x-protobuf"));
+    const spans = otlpRequests.flatMap((r) => spansOfBody(r.body, r.type));
+    assert.deepEqual(spans.map((s) => s.name).sort(), ["chat gpt-4o", "invoke_agent page-agent"]);
+    assert.ok(spans.every((s) => s.resource["service.name"] === "page" && s.resource["telemetry.sdk.language"] === "webjs"));
     assert.deepEqual(problems, []);
     await tab.close();
   });
