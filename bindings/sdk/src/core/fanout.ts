@@ -64,7 +64,7 @@ export class Fanout {
     });
     this.sinks = exporters.map((exporter, i) => ({
       exporter,
-      drops: new DropReporter(exporter.name, () => this.sinkStats().sinks[i]?.dropped ?? {}, health),
+      drops: new DropReporter(exporter.name, () => this.sinkStats().sinks[i]?.dropped ?? {}, health, exporter.format === "otlp" ? "span" : "event"),
     }));
   }
 

@@ -95,6 +95,8 @@ export class DropReporter {
     private readonly exporter: string,
     private readonly dropped: () => Record<string, number>,
     private readonly health: Health,
+    /** What the exporter's records are: an OTLP exporter's are spans (docs/otlp.md). */
+    private readonly unit: "event" | "span" = "event",
   ) {}
 
   /** The driver saw a drop notice. */
@@ -126,7 +128,7 @@ export class DropReporter {
       this.reported = { ...current };
       if (total === 0) return;
       this.lastAt = platform().now();
-      this.health.log("warn", `agentlens: exporter "${this.exporter}" dropped ${total} event(s) (${parts.join(", ")}); see stats().dropped`);
+      this.health.log("warn", `agentlens: exporter "${this.exporter}" dropped ${total} ${this.unit}(s) (${parts.join(", ")}); see stats().dropped`);
     } catch (e) {
       this.health.internal("drop report", e);
     }

@@ -147,4 +147,5 @@ test("a failure's message names what to check for an OTLP receiver, not the Agen
   down.track({ eventType: "llm_call", model: "gpt-4o", tokensIn: 1, tokensOut: 1 });
   await down.shutdown(5000);
   assert.match(down.stats().perExporter[0].lastError.message, /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT/);
+  assert.match(messages + "\n", /dropped 1 span\(s\) \(rejected 1\)/, "an OTLP exporter's records are spans");
 });
