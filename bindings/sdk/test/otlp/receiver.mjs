@@ -8,7 +8,7 @@ import { createServer } from "node:http";
 import { EventEmitter } from "node:events";
 import { gunzipSync } from "node:zlib";
 import { ExportTraceServiceResponse } from "./schema.mjs";
-import { waitForChange } from "../support/wait-for.mjs";
+import { answerWithoutStatus, waitForChange } from "../support/receiver-common.mjs";
 
 /**
  * Behaviours, one per POST, in order:
@@ -46,18 +46,7 @@ export async function startOtlpReceiver() {
         record.outcome = outcome;
         emitter.emit("change");
       };
-      if (behaviour === "timeout") {
-        res.on("close", () => settle("timeout"));
-        emitter.emit("change");
-        return;
-      }
-      if (behaviour === "reset") {
-        const socket = req.socket;
-        if (typeof socket.resetAndDestroy === "function") socket.resetAndDestroy();
-        else socket.destroy();
-        settle("reset");
-        return;
-      }
+      if (answerWithoutStatus(behaviour, req, res, emitter, settle)) return;
       const json = String(req.headers["content-type"] ?? "").startsWith("application/json");
       const b = typeof behaviour === "number" ? { status: behaviour } : behaviour;
       const status = b.partial ? 200 : b.status;

@@ -5,7 +5,7 @@
 // only guards against a hang.
 import { createServer } from "node:http";
 import { EventEmitter } from "node:events";
-import { waitForChange } from "./wait-for.mjs";
+import { answerWithoutStatus, waitForChange } from "./receiver-common.mjs";
 
 /**
  * Behaviours, one per `POST …/events` (any prefix), in order:
@@ -48,19 +48,7 @@ export async function startReceiver(options = {}) {
         record.outcome = outcome;
         emitter.emit("change");
       };
-      if (behaviour === "timeout") {
-        // Hold the response; the client's timeout aborts and closes the connection.
-        res.on("close", () => settle("timeout"));
-        emitter.emit("change");
-        return;
-      }
-      if (behaviour === "reset") {
-        const socket = req.socket;
-        if (typeof socket.resetAndDestroy === "function") socket.resetAndDestroy();
-        else socket.destroy();
-        settle("reset");
-        return;
-      }
+      if (answerWithoutStatus(behaviour, req, res, emitter, settle)) return;
       const b = typeof behaviour === "number" ? { status: behaviour } : behaviour;
       const headers = { "Content-Type": "application/json" };
       if (b.retryAfter !== undefined) headers["Retry-After"] = String(b.retryAfter);
