@@ -30,6 +30,7 @@ mod detect;
 mod gzip;
 mod inspector;
 mod json;
+pub mod live;
 mod ndjson;
 mod openai;
 mod otlp;

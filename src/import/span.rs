@@ -133,6 +133,37 @@ impl Span {
         }
     }
 
+    /// Live tracing: what a span that has just started records. A run opens
+    /// (`run_start`, with the span's attributes); any other span records nothing until it
+    /// ends. Returns whether it was a run.
+    pub(crate) fn started_events(mut self, out: &mut Vec<Event>) -> bool {
+        match std::mem::take(&mut self.body) {
+            Body::Run {
+                agent_name,
+                user_id,
+            } => {
+                out.push(self.run_start(agent_name, user_id));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Live tracing: what a span that has just ended records, in order. A run whose
+    /// start was recorded closes (its errors, `run_end`; attributes were sent at its
+    /// start); any other span gives what [`Span::into_events`] gives.
+    pub(crate) fn ended_events(mut self, run_started: bool, out: &mut Vec<Event>) {
+        let mut timed = Vec::new();
+        if run_started && matches!(self.body, Body::Run { .. }) {
+            let duration = json::span_ms(self.start, self.end);
+            let errors = std::mem::take(&mut self.errors);
+            self.run_end_events(duration, &errors, &mut timed);
+        } else {
+            self.into_events(&mut timed);
+        }
+        out.extend(timed.into_iter().map(|(_, _, e)| e));
+    }
+
     /// One `error` event per recorded error, at the span's end; `run`: inside the run the
     /// span is (rather than its parent).
     fn push_errors(&self, errors: &[ErrorInfo], out: &mut Vec<Timed>, run: bool) {
@@ -155,6 +186,13 @@ impl Span {
         errors: &[ErrorInfo],
         out: &mut Vec<Timed>,
     ) {
+        let start = self.run_start(agent_name, user_id);
+        out.push((start.timestamp, rank::RUN_START, start));
+        self.run_end_events(duration, errors, out);
+    }
+
+    /// A run span's `run_start` (it takes the span's attributes).
+    fn run_start(&mut self, agent_name: Option<String>, user_id: Option<String>) -> Event {
         let mut start = self.event(EventType::RunStart, self.start);
         start.run_id = Some(self.span_id.clone());
         start.parent_run_id = self.parent_id.clone();
@@ -163,7 +201,16 @@ impl Span {
         start.user_id = user_id;
         start.status = Some(status::RUNNING.into());
         start.attributes = self.attributes();
-        out.push((start.timestamp, rank::RUN_START, start));
+        start
+    }
+
+    /// A run span's errors and `run_end`.
+    fn run_end_events(
+        &mut self,
+        duration: Option<f64>,
+        errors: &[ErrorInfo],
+        out: &mut Vec<Timed>,
+    ) {
         self.push_errors(errors, out, true);
         let mut end = self.event(EventType::RunEnd, self.end.or(self.start));
         end.run_id = Some(self.span_id.clone());

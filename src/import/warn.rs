@@ -27,6 +27,11 @@ impl Warnings {
         }
     }
 
+    /// Every warning pushed, kept or not (before [`Warnings::close`]).
+    pub(crate) fn count(&self) -> usize {
+        self.messages.len() + self.suppressed
+    }
+
     pub(crate) fn as_slice(&self) -> &[String] {
         &self.messages
     }

@@ -20,6 +20,9 @@ mod heap;
 pub mod import;
 #[cfg(feature = "analysis")]
 pub mod ingest;
+// The framework integrations' mapper: the SDK's tracker feeds it, so the SDK build only.
+#[cfg(not(feature = "analysis"))]
+pub mod live;
 pub mod options;
 // The SDK's batching pipeline: no host of the analysis build drives one (the SDK's
 // tracker runs on the SDK build), so the analysis wasm leaves it out.

@@ -29,6 +29,8 @@ export class Recorder<Run extends RunRef = RunRef> {
   readonly contexts: ContextStore<Run>;
   /** Staged events and their sessions, interleaved (one array, no per-event tuple). */
   private staged: unknown[] = [];
+  /** Framework records an integration could not map (see `TrackerStats.integrationSkipped`). */
+  integrationSkipped = 0;
   private drainQueued = false;
   private isoSecond = NaN;
   private isoPrefix = "";
@@ -168,6 +170,38 @@ export class Recorder<Run extends RunRef = RunRef> {
     session.eventCount++;
     this.push(event, session);
     return id;
+  }
+
+  /**
+   * Records an event the core mapped from a framework's record (an integration's): it
+   * carries its session, ids and time. A `session_start` opens its session (once: a
+   * second start of an active session is not sent again); a `session_end` closes it the
+   * way `endSession()` does, the core filling in the token totals; any other event joins
+   * its session, adopted as external when this tracker does not know it.
+   */
+  pushMapped(event: Record<string, unknown>): void {
+    const id = typeof event.session_id === "string" ? event.session_id : "";
+    if (!id) return;
+    const known = this.sessions.get(id);
+    switch (event.event_type) {
+      case "session_start": {
+        if (known?.status === "active") return;
+        const at = typeof event.timestamp === "string" ? event.timestamp : this.isoNow();
+        const agent = typeof event.agent_name === "string" && event.agent_name ? event.agent_name : "default-agent";
+        const s = new SessionRecord(id, agent, event.metadata, at, "started", { maxEvents: this.config.explainMaxEvents, maxChars: EXPLAIN_MAX_CHARS }, this.sessionTokens);
+        this.sessions.add(s, false);
+        this.push(event, s);
+        return;
+      }
+      case "session_end":
+        if (known?.status === "active") this.closeSession(known, event.status === "error" ? "error" : "completed");
+        return;
+      default: {
+        const s = known ?? this.openSession("default-agent", undefined, id, "external", false);
+        s.eventCount++;
+        this.push(event, s);
+      }
+    }
   }
 
   /** Opens a session and sends its `session_start` (unless it is external). */

@@ -63,6 +63,12 @@ export interface TrackerStats extends DeliveryStats {
   internalErrors: number;
   /** Events no longer kept for `explain()` (over `explainMaxEvents` per session). Still exported. */
   explainForgotten: number;
+  /**
+   * Records of a framework integration (OpenAI Agents, AI SDK, OpenTelemetry, LangChain)
+   * that could not be mapped to events, with the first reason logged; and open spans or
+   * runs forgotten because over 10,000 were open at once.
+   */
+  integrationSkipped: number;
 }
 
 const REASONS: readonly DropReason[] = ["buffer_full", "retries_exhausted", "rejected", "too_large", "shutdown_timeout", "hold_full", "invalid"];

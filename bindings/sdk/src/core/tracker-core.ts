@@ -278,7 +278,7 @@ export class TrackerCore {
   stats(): TrackerStats {
     const r = this.recorder;
     r.drain();
-    const base = { markers: { ...r.markers }, internalErrors: r.health.internalErrors, explainForgotten: 0 };
+    const base = { markers: { ...r.markers }, internalErrors: r.health.internalErrors, explainForgotten: 0, integrationSkipped: r.integrationSkipped };
     try {
       const { total, perExporter } = r.fanout.stats();
       return { ...total, ...base, perExporter, explainForgotten: r.sessions.forgotten() };

@@ -1,0 +1,114 @@
+/**
+ * The bridge every framework integration records through: it stages the plain JSON
+ * records an integration builds from the framework's hook, hands them to the core's
+ * mapper in one crossing per turn (`LiveMapperWasm`: what the records mean is decided
+ * there, beside the importers of the same formats), and records the events that come
+ * back in a tracker, as `track()` would: same sessions, redaction, exporters, `explain()`.
+ *
+ * Never throws into the framework or agent code: a failure is counted in
+ * `stats().internalErrors`, a record the core could not map in
+ * `stats().integrationSkipped` (the first reason logged).
+ */
+import { getTracker, init } from "../core/api.js";
+import { safeStringify } from "../core/safe-json.js";
+import type { TrackerCore } from "../core/tracker-core.js";
+import { wasm } from "../core/wasm.js";
+import type { LiveMapperWasm } from "../../wasm/agentlens_wasm.js";
+
+/** The frameworks the core maps. */
+export type FrameworkName = "openai-agents" | "ai-sdk" | "otel" | "langchain";
+
+/** What every integration takes. */
+export interface IntegrationOptions {
+  /**
+   * The tracker to record in. Default: the one `init()` made (`getTracker()`), else one
+   * made by `init()` on first use, configured by `AGENTLENS_*` variables.
+   */
+  tracker?: TrackerCore;
+}
+
+/** Records staged before a synchronous drain (bounds memory within one long turn). */
+const STAGE_MAX = 256;
+
+export class Bridge {
+  private staged: unknown[] = [];
+  private queued = false;
+  private mapper: LiveMapperWasm | undefined;
+  private chosen: TrackerCore | undefined;
+  private forgotten = 0;
+
+  constructor(
+    readonly framework: FrameworkName,
+    options: IntegrationOptions = {},
+  ) {
+    this.chosen = options.tracker;
+  }
+
+  /** The tracker records go to (resolved on first use, so `init()` may come after the integration is made). */
+  get tracker(): TrackerCore {
+    return (this.chosen ??= getTracker() ?? init());
+  }
+
+  /**
+   * Stages one record (a plain object the integration built: values are read when the
+   * turn ends, by `safeStringify`, so cycles, BigInt and throwing getters are survived).
+   */
+  record(record: Record<string, unknown>): void {
+    this.staged.push(record);
+    if (this.staged.length >= STAGE_MAX) this.drain();
+    else if (!this.queued) {
+      this.queued = true;
+      queueMicrotask(this.drainTask);
+    }
+  }
+
+  private readonly drainTask = (): void => {
+    this.queued = false;
+    this.drain();
+  };
+
+  /** Maps every staged record now and records the events. Never throws. */
+  drain(): void {
+    if (this.staged.length === 0) return;
+    const staged = this.staged;
+    this.staged = [];
+    let tracker: TrackerCore;
+    try {
+      tracker = this.tracker;
+    } catch (e) {
+      // No tracker can be made (a bad AGENTLENS_* variable): init() would throw the same.
+      console.warn(`agentlens: the ${this.framework} integration records nothing: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    const r = tracker.recorder;
+    r.guard(
+      `${this.framework} integration`,
+      () => {
+        this.mapper ??= new (wasm().LiveMapperWasm)(this.framework);
+        const out = JSON.parse(this.mapper.mapJson(safeStringify(staged, r.markers))) as { events: Record<string, unknown>[]; skipped: number; warnings: string[] };
+        for (const event of out.events) r.pushMapped(event);
+        if (out.skipped > 0) {
+          r.integrationSkipped += out.skipped;
+          r.health.warnOnce(`${this.framework}-skipped`, `agentlens: the ${this.framework} integration skipped a record: ${out.warnings[0]}`);
+        }
+        const forgotten = this.mapper.forgotten();
+        if (forgotten > this.forgotten) {
+          r.integrationSkipped += forgotten - this.forgotten;
+          this.forgotten = forgotten;
+          r.health.warnOnce(`${this.framework}-forgotten`, `agentlens: the ${this.framework} integration forgot open spans (over 10,000 open at once)`);
+        }
+      },
+      undefined,
+    );
+  }
+
+  /** Records everything staged and waits until the tracker delivered it (or `timeoutMs` passed). */
+  async flush(timeoutMs?: number): Promise<boolean> {
+    this.drain();
+    try {
+      return await this.tracker.flush(timeoutMs);
+    } catch {
+      return false;
+    }
+  }
+}

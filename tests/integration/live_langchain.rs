@@ -1,0 +1,1 @@
+//! Live mapping of langchain records (filled by its integration's work).

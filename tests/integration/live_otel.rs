@@ -1,0 +1,1 @@
+//! Live mapping of otel records (filled by its integration's work).
