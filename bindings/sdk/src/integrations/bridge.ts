@@ -9,6 +9,10 @@
  * `stats().internalErrors`, a record the core could not map in
  * `stats().integrationSkipped` (the first reason logged).
  */
+// Loads the wasm core the way this runtime needs (the package's own entry point, chosen by
+// its export conditions: node, workerd, browser...), so an integration works even when it
+// is the first AgentLens module imported.
+import "@agentlens/sdk";
 import { getTracker, init } from "../core/api.js";
 import { safeStringify } from "../core/safe-json.js";
 import type { TrackerCore } from "../core/tracker-core.js";
