@@ -14,12 +14,15 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
+mod convention;
+
 use super::json;
 use super::otlp_roundtrip as roundtrip;
 use super::span::{self, Body, Span};
 use super::warn::Warnings;
 use crate::model::{ErrorInfo, Event};
 use crate::time::UnixNanos;
+use convention::Kind;
 
 /// An OTLP `AnyValue` as plain JSON.
 pub(super) fn any_value(v: &Value) -> Value {
@@ -186,28 +189,12 @@ fn gathered(mut values: Vec<Value>) -> Option<Value> {
     }
 }
 
-const LLM_OPS: &[&str] = &["chat", "text_completion", "generate_content"];
-const RUN_OPS: &[&str] = &["invoke_agent", "create_agent", "invoke_workflow"];
-
-fn operation(attrs: &Map<String, Value>, name: &str) -> String {
-    if let Some(op) = attrs.get("gen_ai.operation.name").and_then(Value::as_str) {
-        return op.to_owned();
-    }
-    let first = name.split(' ').next().unwrap_or_default();
-    match LLM_OPS.contains(&first) || RUN_OPS.contains(&first) || first == "execute_tool" {
-        true => first.to_owned(),
-        false => String::new(),
-    }
-}
-
 /// A span's attributes, as a plain object.
 type Attrs = Map<String, Value>;
 
-fn read_span(span: &Value, mut attrs: Attrs, session: String, parents: &HashSet<String>) -> Span {
+fn read_span(span: &Value, mut attrs: Attrs, kind: Kind, session: String) -> Span {
     let name = json::text(span.get("name")).unwrap_or_default();
-    let op = operation(&attrs, &name);
     let events = span_events(span);
-    let span_id = hex_id(span.get("spanId")).unwrap_or_default();
     let failed = is_error_status(span.get("status")) || !events.errors.is_empty();
     let mut errors = events.errors;
     if failed && errors.is_empty() {
@@ -219,56 +206,42 @@ fn read_span(span: &Value, mut attrs: Attrs, session: String, parents: &HashSet<
             stack_trace: None,
         });
     }
-    let body = if LLM_OPS.contains(&op.as_str()) {
-        Body::Llm {
-            model: take_str(
-                &mut attrs,
-                &["gen_ai.response.model", "gen_ai.request.model"],
-            ),
-            tokens_in: take_count(
-                &mut attrs,
-                &["gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"],
-            ),
-            tokens_out: take_count(
-                &mut attrs,
-                &[
-                    "gen_ai.usage.output_tokens",
-                    "gen_ai.usage.completion_tokens",
-                ],
-            ),
-            cached_in: take_count(&mut attrs, &["gen_ai.usage.cache_read.input_tokens"]),
-            reasoning: take_count(&mut attrs, &["gen_ai.usage.reasoning.output_tokens"]),
-            prompt: take_json(&mut attrs, &["gen_ai.input.messages", "gen_ai.prompt"])
-                .or_else(|| gathered(events.input)),
-            response: take_json(&mut attrs, &["gen_ai.output.messages", "gen_ai.completion"])
-                .or_else(|| gathered(events.output)),
+    let body = match kind {
+        Kind::Llm => {
+            let u = convention::usage(&mut attrs);
+            Body::Llm {
+                model: u.model,
+                tokens_in: u.tokens_in,
+                tokens_out: u.tokens_out,
+                cached_in: u.cached_in,
+                reasoning: u.reasoning,
+                prompt: convention::prompt(&mut attrs).or_else(|| gathered(events.input)),
+                response: convention::response(&mut attrs).or_else(|| gathered(events.output)),
+            }
         }
-    } else if op == "execute_tool" {
-        let fallback = name
-            .strip_prefix("execute_tool")
-            .map(str::trim)
-            .unwrap_or_default()
-            .to_owned();
-        Body::Tool {
-            name: take_str(&mut attrs, &["gen_ai.tool.name"]).unwrap_or(fallback),
-            call_id: take_str(&mut attrs, &["gen_ai.tool.call.id"]),
-            input: take_json(&mut attrs, &["gen_ai.tool.call.arguments"]),
-            output: take_json(&mut attrs, &["gen_ai.tool.call.result"]),
+        Kind::Tool => {
+            let fallback = match name.strip_prefix("execute_tool") {
+                Some(rest) => rest.trim(),
+                None => name.as_str(),
+            };
+            let t = convention::tool(&mut attrs, fallback.to_owned());
+            Body::Tool {
+                name: t.name,
+                call_id: t.call_id,
+                input: t.input,
+                output: t.output,
+            }
         }
-    } else if RUN_OPS.contains(&op.as_str()) || parents.contains(&span_id) {
-        Body::Run {
-            agent_name: json::text(attrs.get("gen_ai.agent.name"))
-                .or_else(|| json::text(attrs.get("gen_ai.workflow.name"))),
-            user_id: json::text(attrs.get("user.id"))
-                .or_else(|| json::text(attrs.get("enduser.id"))),
-        }
-    } else {
-        Body::Generic
+        Kind::Run => Body::Run {
+            agent_name: convention::agent_name(&attrs),
+            user_id: convention::user_id(&attrs),
+        },
+        Kind::Other => Body::Generic,
     };
     Span {
         session_id: session,
         trace_id: hex_id(span.get("traceId")),
-        span_id,
+        span_id: hex_id(span.get("spanId")).unwrap_or_default(),
         parent_id: hex_id(span.get("parentSpanId")),
         name,
         start: nanos(span.get("startTimeUnixNano")),
@@ -328,40 +301,67 @@ pub(crate) fn decode_spans(value: Value, warnings: &mut Warnings) -> (Vec<span::
     for doc in &docs {
         let all = spans(doc, warnings);
         count += all.len();
-        let parents: HashSet<String> = all
-            .iter()
-            .filter_map(|(s, _)| hex_id(s.get("parentSpanId")))
-            .collect();
-        // Each span's attributes, read once.
-        let attrs: Vec<Map<String, Value>> = all
-            .iter()
-            .map(|(s, _)| attributes(s.get("attributes")))
-            .collect();
-        let mut sessions: HashMap<String, String> = HashMap::new();
-        for ((s, _), a) in all.iter().zip(&attrs) {
-            let conv = json::text(a.get("gen_ai.conversation.id"))
-                .or_else(|| json::text(a.get("session.id")));
-            if let (Some(trace), Some(conv)) = (hex_id(s.get("traceId")), conv) {
-                sessions.entry(trace).or_insert(conv);
-            }
-        }
-        let runs = roundtrip::Runs::of(all.iter().map(|(s, _)| *s).zip(&attrs));
-        for ((s, service), a) in all.into_iter().zip(attrs) {
-            let trace = hex_id(s.get("traceId")).unwrap_or_default();
-            let session = sessions
-                .get(&trace)
-                .cloned()
-                .unwrap_or_else(|| trace.clone());
-            if roundtrip::is_agentlens(&a) {
-                roundtrip::read(s, a, session, &runs, &mut events);
-                continue;
-            }
-            let mut span = read_span(s, a, session, &parents);
-            if let (None, Some(service)) = (&span.parent_id, service) {
-                span.attributes.insert("service.name".into(), service);
-            }
-            span.into_events(&mut events);
-        }
+        map_spans(all, &mut events);
     }
     (events, count)
+}
+
+/// Maps spans read together (one document, or one trace's spans in live tracing) into
+/// their events (not yet in time order). What a span is comes from its conventions
+/// ([`convention::kind`]) and its place among the others: a model call that contains
+/// another model call is a wrapper, so a run (tokens are counted once, on the innermost
+/// call); any other span with children is a run. The session is the first session id a
+/// span of the trace names (`gen_ai.conversation.id`, `session.id`, ...), else the trace id.
+pub(super) fn map_spans(all: Vec<(&Value, Option<Value>)>, events: &mut Vec<span::Timed>) {
+    // Each span's attributes, read once.
+    let attrs: Vec<Attrs> = all
+        .iter()
+        .map(|(s, _)| attributes(s.get("attributes")))
+        .collect();
+    let kinds: Vec<Kind> = all
+        .iter()
+        .zip(&attrs)
+        .map(|((s, _), a)| {
+            convention::kind(a, s.get("name").and_then(Value::as_str).unwrap_or_default())
+        })
+        .collect();
+    let mut parents: HashSet<String> = HashSet::new();
+    let mut wrappers: HashSet<String> = HashSet::new();
+    for ((s, _), k) in all.iter().zip(&kinds) {
+        if let Some(parent) = hex_id(s.get("parentSpanId")) {
+            if *k == Kind::Llm {
+                wrappers.insert(parent.clone());
+            }
+            parents.insert(parent);
+        }
+    }
+    let mut sessions: HashMap<String, String> = HashMap::new();
+    for ((s, _), a) in all.iter().zip(&attrs) {
+        if let (Some(trace), Some(conv)) = (hex_id(s.get("traceId")), convention::session(a)) {
+            sessions.entry(trace).or_insert(conv);
+        }
+    }
+    let runs = roundtrip::Runs::of(all.iter().map(|(s, _)| *s).zip(&attrs));
+    for (((s, service), a), k) in all.into_iter().zip(attrs).zip(kinds) {
+        let trace = hex_id(s.get("traceId")).unwrap_or_default();
+        let session = sessions
+            .get(&trace)
+            .cloned()
+            .unwrap_or_else(|| trace.clone());
+        if roundtrip::is_agentlens(&a) {
+            roundtrip::read(s, a, session, &runs, events);
+            continue;
+        }
+        let id = hex_id(s.get("spanId")).unwrap_or_default();
+        let kind = match k {
+            Kind::Llm if wrappers.contains(&id) => Kind::Run,
+            Kind::Other if parents.contains(&id) => Kind::Run,
+            k => k,
+        };
+        let mut span = read_span(s, a, kind, session);
+        if let (None, Some(service)) = (&span.parent_id, service) {
+            span.attributes.insert("service.name".into(), service);
+        }
+        span.into_events(events);
+    }
 }
