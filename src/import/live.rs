@@ -17,7 +17,7 @@
 
 mod ai_sdk;
 mod langchain;
-mod openai_agents;
+pub(super) mod openai_agents;
 mod otel;
 
 use serde_json::Value;
