@@ -126,7 +126,7 @@ fn agent_with_sub_agent() -> Vec<Value> {
     ]
 }
 
-fn find<'a>(events: &'a [Event], t: EventType, pick: impl Fn(&Event) -> bool) -> &'a Event {
+fn find(events: &[Event], t: EventType, pick: impl Fn(&Event) -> bool) -> &Event {
     events
         .iter()
         .find(|e| e.event_type == t && pick(e))
