@@ -15,6 +15,9 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 mod convention;
+mod nest;
+
+pub(crate) use nest::in_order;
 
 use super::json;
 use super::otlp_roundtrip as roundtrip;
@@ -286,7 +289,7 @@ fn spans<'a>(doc: &'a Value, warnings: &mut Warnings) -> Vec<(&'a Value, Option<
 
 /// Reads an OTLP/JSON document (or an array of them).
 pub(crate) fn decode(value: Value, warnings: &mut Warnings) -> Vec<Event> {
-    span::in_time_order(decode_spans(value, warnings).0)
+    in_order(decode_spans(value, warnings).0)
 }
 
 /// Reads an OTLP/JSON document (or an array of them) into its events (not yet in time

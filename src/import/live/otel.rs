@@ -7,8 +7,10 @@
 //! process). Spans end child-first, and whether a span is a run depends on its children,
 //! so a group's records are buffered until its root ends, then mapped together by the
 //! OTLP importer's own code ([`otlp::map_spans`]): the events are those a file import of
-//! the same spans gives, bracketed by a `session_start` (at the root's start) and a
-//! `session_end` (at its end, `error` when the root failed).
+//! the same spans gives, preceded by a `session_start` (at the root's start). A session
+//! that is the trace (no span names one) ends with the root (`session_end`, `error` when
+//! the root failed); a session a span names (`gen_ai.conversation.id`, `session.id`, ...)
+//! spans traces, so it is left open for the application to end.
 //!
 //! Bounded: at most [`MAX_OPEN`] records are buffered; past it the oldest group is
 //! mapped at once without its session bracket (its later spans form a group of their
@@ -111,10 +113,11 @@ fn map_group(records: Vec<Value>, complete: bool, out: &mut Vec<Event>) {
             session_bracket(root, session_id, agent_name, &mut timed);
         }
     }
-    out.extend(span::in_time_order(timed));
+    out.extend(otlp::in_order(timed));
 }
 
-/// A group's `session_start` (at the root's start) and `session_end` (at its end).
+/// A group's `session_start` (at the root's start) and, when the session is the trace,
+/// its `session_end` (at the root's end).
 fn session_bracket(
     root: &Value,
     session_id: String,
@@ -132,6 +135,7 @@ fn session_bracket(
         agent_name,
         ..Event::default()
     };
+    let per_trace = trace_id.as_deref() == Some(session_id.as_str());
     let failed = otlp::is_error_status(root.get("status"));
     let close = Event {
         event_type: EventType::SessionEnd,
@@ -158,6 +162,9 @@ fn session_bracket(
         (s, e) => s.or(e),
     };
     timed.push((at, rank::SESSION_START, open));
+    if !per_trace {
+        return;
+    }
     let latest = timed.iter().filter_map(|(t, _, _)| *t).max();
     let at = match (end, latest) {
         (Some(s), Some(e)) => Some(s.max(e)),
