@@ -31,7 +31,7 @@ use super::super::span::{Body, Span};
 use crate::import::warn::Warnings;
 use crate::model::{DecisionTrace, ErrorInfo, Event, EventType, Memory};
 use crate::time::UnixNanos;
-use parts::{Failure, HIDDEN_TAG, attributes, copy, end_session, event, name_of, tags};
+use parts::{Failure, HIDDEN_TAG, attributes, copy, end_session, event, field, name_of, tags};
 use state::{Kind, LlmStart, Open, RetrieverStart, Runs, ToolStart};
 
 #[derive(Default)]
@@ -182,7 +182,7 @@ impl Live {
             };
             let n = out.len();
             span.started_events(out);
-            if let (Some(e), Some(inputs)) = (out.get_mut(n), r.get("inputs")) {
+            if let (Some(e), Some(inputs)) = (out.get_mut(n), field(r, "inputs")) {
                 e.input_data = Some(json::object1("inputs", inputs.clone()));
             }
         }
@@ -210,7 +210,7 @@ impl Live {
         let name = name_of(r, "tool");
         let place = self.place(&id, r, &name, at, out);
         let start = ToolStart {
-            input: r.get("input").cloned().map(json::maybe_json),
+            input: field(r, "input").cloned().map(json::maybe_json),
             call_id: json::text(r.get("tool_call_id")),
         };
         self.open(id, r, Kind::Tool(Box::new(start)), place, name, at);
@@ -222,7 +222,7 @@ impl Live {
         let name = name_of(r, "retriever");
         let place = self.place(&id, r, &name, at, out);
         let start = RetrieverStart {
-            query: r.get("query").cloned(),
+            query: field(r, "query").cloned(),
         };
         self.open(id, r, Kind::Retriever(Box::new(start)), place, name, at);
         true
@@ -279,11 +279,9 @@ impl Live {
                 .iter_mut()
                 .find(|e| e.event_type == EventType::RunEnd)
             {
-                end.output_data = r
-                    .get("outputs")
-                    .map(|o| json::object1("outputs", o.clone()));
+                end.output_data = field(r, "outputs").map(|o| json::object1("outputs", o.clone()));
                 // Streaming chains give their inputs at the end.
-                end.input_data = r.get("inputs").map(|i| json::object1("inputs", i.clone()));
+                end.input_data = field(r, "inputs").map(|i| json::object1("inputs", i.clone()));
             }
         } else {
             for error in errors {
@@ -369,7 +367,7 @@ impl Live {
         let Kind::Tool(start) = std::mem::replace(&mut open.kind, Kind::Hidden) else {
             return false;
         };
-        let (output, call_id, refused) = read::tool_output(r.get("output"));
+        let (output, call_id, refused) = read::tool_output(field(r, "output"));
         let failed = !matches!(failure, Failure::None) || refused.is_some();
         let mut errors = failure.own();
         if let (true, Some(message)) = (errors.is_empty(), refused) {
@@ -420,7 +418,7 @@ impl Live {
         };
         e.memory = Some(Memory {
             key,
-            value: r.get("documents").cloned(),
+            value: field(r, "documents").cloned(),
             memory_type: Some("retriever".into()),
             overwrite: None,
         });
@@ -462,7 +460,7 @@ impl Live {
                 e.event_type = EventType::Decision;
                 let mut input = Map::new();
                 for key in ["tool", "tool_input"] {
-                    if let Some(v) = r.get(key) {
+                    if let Some(v) = field(r, key) {
                         input.insert(key.into(), v.clone());
                     }
                 }
@@ -477,7 +475,7 @@ impl Live {
             }
             "handleAgentEnd" => {
                 e.event_type = EventType::Final;
-                let values = r.get("return_values").cloned().unwrap_or(Value::Null);
+                let values = field(r, "return_values").cloned().unwrap_or(Value::Null);
                 let answer = values.get("output").cloned().unwrap_or(values);
                 e.output_data = Some(json::object1("answer", answer));
                 copy(r, "log", "langchain.log", &mut attrs);

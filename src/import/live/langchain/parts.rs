@@ -76,8 +76,13 @@ pub(super) fn tags(r: &Value) -> impl Iterator<Item = &str> {
         .filter_map(Value::as_str)
 }
 
+/// A field of a record, absent when null (the handler leaves out what it does not record).
+pub(super) fn field<'a>(r: &'a Value, key: &str) -> Option<&'a Value> {
+    r.get(key).filter(|v| !v.is_null())
+}
+
 pub(super) fn copy(r: &Value, from: &str, to: &str, attrs: &mut Map<String, Value>) {
-    if let Some(v) = r.get(from).filter(|v| !v.is_null()) {
+    if let Some(v) = field(r, from) {
         attrs.insert(to.into(), v.clone());
     }
 }

@@ -509,3 +509,32 @@ fn open_runs_are_bounded_and_the_forgotten_counted() {
     assert!(live.runs.order_len() <= 2 * MAX_OPEN + 1);
     assert_eq!(live.forgotten(), 5);
 }
+
+#[test]
+fn what_the_handler_left_out_is_absent_not_null() {
+    let mut live = Live::default();
+    let (out, _) = run(
+        &mut live,
+        json!([
+            {"cb": "handleChainStart", "run_id": "r", "t": 1.0, "inputs": null},
+            {"cb": "handleToolStart", "run_id": "t", "parent_run_id": "r", "t": 1.0, "input": null},
+            {"cb": "handleToolEnd", "run_id": "t", "t": 2.0, "output": null},
+            {"cb": "handleChainEnd", "run_id": "r", "t": 2.0, "outputs": null, "inputs": null},
+        ]),
+    );
+    assert_eq!(
+        types(&out),
+        [
+            "session_start",
+            "run_start",
+            "tool_call",
+            "run_end",
+            "session_end"
+        ]
+    );
+    assert_eq!(
+        (&out[1].input_data, &out[3].input_data, &out[3].output_data),
+        (&None, &None, &None)
+    );
+    assert_eq!(out[2].tool_call.as_ref().unwrap().tool_output, None);
+}
