@@ -1,0 +1,170 @@
+/**
+ * `@agentlens/sdk/openai-agents`: traces OpenAI Agents JS (`@openai/agents` ≥ 0.3) through
+ * its own tracing hook, a `TracingProcessor`. Every trace and span the SDK records becomes
+ * AgentLens events in a tracker: agent, task and turn spans are runs, model calls
+ * `llm_call`s (model, tokens with cached and reasoning counts), tool calls `tool_call` or
+ * `tool_error`, handoffs and triggered guardrails `decision`s, and a trace is a session
+ * (its `groupId` when it has one). The mapping is the core's, shared with
+ * `agentlens import` of OpenAI's exported traces (docs/integrations/openai-agents.md).
+ *
+ * No import of `@openai/agents` (an optional peer): its objects are read structurally.
+ */
+import { Bridge, type IntegrationOptions } from "./bridge.js";
+
+/** The parts of an `@openai/agents` `Trace` the processor reads. */
+export interface AgentsTrace {
+  readonly traceId: string;
+  readonly name?: string;
+  readonly groupId?: string | null;
+  readonly metadata?: Record<string, unknown>;
+}
+
+/** The parts of an `@openai/agents` `Span` the processor reads. */
+export interface AgentsSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentId: string | null;
+  /** The span's data as the SDK holds it (a response span's `_input`/`_response` included). */
+  readonly spanData: { readonly type: string } & Record<string, unknown>;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  readonly error: { message: string; data?: Record<string, unknown> } | null;
+}
+
+/** Options of {@link AgentLensTracingProcessor}. */
+export interface OpenAIAgentsOptions extends IntegrationOptions {
+  /**
+   * The AgentLens session a trace belongs to. Default: the trace's `groupId` (one
+   * conversation, every trace of it in one session), else its trace id. Return
+   * `undefined` to keep the default.
+   */
+  sessionId?: (trace: AgentsTrace) => string | undefined;
+  /**
+   * How long `forceFlush()` and `shutdown()` wait for delivery at most, in milliseconds,
+   * when the SDK gives no timeout. Default: the tracker's own flush limit.
+   */
+  flushTimeoutMs?: number;
+}
+
+/**
+ * An OpenAI Agents `TracingProcessor` that records into AgentLens. Register it with
+ * `addTraceProcessor(...)` (beside OpenAI's own exporter) or `setTraceProcessors([...])`
+ * (instead of it). What the SDK leaves out of its spans (`traceIncludeSensitiveData:
+ * false`, `OPENAI_AGENTS_DONT_LOG_MODEL_DATA`) is never recorded; what it keeps passes
+ * through the tracker's redaction. No method ever throws or rejects into the SDK.
+ *
+ * On workerd and in browsers, hand `processor.forceFlush()` to `ctx.waitUntil(...)`.
+ *
+ * @example
+ * ```ts no-run: needs @openai/agents installed; examples/openai-agents.mjs runs the whole thing offline
+ * import { addTraceProcessor } from "@openai/agents";
+ * import { Tracker } from "@agentlens/sdk";
+ * import { AgentLensTracingProcessor } from "@agentlens/sdk/openai-agents";
+ *
+ * const tracker = new Tracker({ exporters: [] });
+ * const processor = new AgentLensTracingProcessor({ tracker });
+ * addTraceProcessor(processor);
+ * // ... run(agent, input) ...
+ * await processor.forceFlush();
+ * await tracker.shutdown(1000);
+ * ```
+ */
+export class AgentLensTracingProcessor {
+  private readonly bridge: Bridge;
+  private readonly sessionOf: OpenAIAgentsOptions["sessionId"];
+  private readonly flushTimeoutMs: number | undefined;
+  private closed = false;
+
+  constructor(options: OpenAIAgentsOptions = {}) {
+    this.bridge = new Bridge("openai-agents", options);
+    this.sessionOf = options.sessionId;
+    this.flushTimeoutMs = options.flushTimeoutMs;
+  }
+
+  /** A trace started: its session (workflow name, metadata, group) opens at its first span. */
+  onTraceStart(trace: AgentsTrace): Promise<void> {
+    this.trace(trace, "start");
+    return DONE;
+  }
+
+  /** A trace ended: its session ends once no other trace of it is open. */
+  onTraceEnd(trace: AgentsTrace): Promise<void> {
+    this.trace(trace, "end");
+    return DONE;
+  }
+
+  /** A span started (copied now: the SDK fills its data in later). */
+  onSpanStart(span: AgentsSpan): Promise<void> {
+    if (this.closed) return DONE;
+    try {
+      this.bridge.record({ object: "trace.span", phase: "start", id: span.spanId, trace_id: span.traceId, parent_id: span.parentId, started_at: span.startedAt, span_data: { ...span.spanData } });
+    } catch (e) {
+      this.failed(e);
+    }
+    return DONE;
+  }
+
+  /** A span ended: its data is complete. */
+  onSpanEnd(span: AgentsSpan): Promise<void> {
+    if (this.closed) return DONE;
+    try {
+      this.bridge.record({
+        object: "trace.span",
+        phase: "end",
+        id: span.spanId,
+        trace_id: span.traceId,
+        parent_id: span.parentId,
+        started_at: span.startedAt,
+        ended_at: span.endedAt,
+        span_data: span.spanData,
+        error: span.error,
+      });
+    } catch (e) {
+      this.failed(e);
+    }
+    return DONE;
+  }
+
+  /**
+   * Resolves once everything recorded so far has been delivered by the tracker's
+   * exporters (or dropped, counted in `stats()`), or the flush timeout passed. Never rejects.
+   */
+  async forceFlush(): Promise<void> {
+    await this.bridge.flush(this.flushTimeoutMs);
+  }
+
+  /**
+   * Flushes (waiting at most `timeout` ms) and stops recording. The tracker itself is
+   * left running: it may serve other code; shut it down yourself when you are done.
+   */
+  async shutdown(timeout?: number): Promise<void> {
+    this.closed = true;
+    await this.bridge.flush(timeout ?? this.flushTimeoutMs);
+  }
+
+  private trace(trace: AgentsTrace, phase: "start" | "end"): void {
+    if (this.closed) return;
+    try {
+      const session = this.sessionOf?.(trace);
+      this.bridge.record({ object: "trace", phase, id: trace.traceId, workflow_name: trace.name, group_id: trace.groupId, metadata: trace.metadata, session_id: session });
+    } catch (e) {
+      this.failed(e);
+    }
+  }
+
+  private failed(e: unknown): void {
+    try {
+      this.bridge.tracker.recorder.guard(
+        "openai-agents integration",
+        () => {
+          throw e;
+        },
+        undefined,
+      );
+    } catch {
+      // Nothing may reach the SDK.
+    }
+  }
+}
+
+const DONE: Promise<void> = Promise.resolve();
