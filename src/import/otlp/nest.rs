@@ -4,7 +4,9 @@
 //! end from the start plus a high-resolution duration, so a child that started a moment
 //! after its parent's last millisecond can carry a start later than the parent's end.
 //! Sorting by time alone would then close the run before its child; this moves each
-//! `run_end` after the last event it contains (its own events and its child runs').
+//! `run_end` after the last event it contains (its own events and its child runs'), and
+//! each `run_start` before the first (a child that ended first, so is listed first, and
+//! started in the same millisecond).
 
 use std::collections::HashMap;
 
@@ -33,28 +35,50 @@ fn container(e: &Event) -> Option<&str> {
     }
 }
 
-/// Moves every `run_end` that precedes something inside its run to just after it.
-/// Returns whether anything moved.
+/// One pass: every `run_end` that precedes something inside its run moves to just after
+/// it, then every `run_start` that follows something inside its run moves to just before
+/// it (a child listed first at the same instant). Returns whether anything moved.
 fn settle(events: &mut Vec<Event>) -> bool {
-    let mut last: HashMap<&str, usize> = HashMap::new();
+    let ends = settle_one(events, EventType::RunEnd);
+    let starts = settle_one(events, EventType::RunStart);
+    ends || starts
+}
+
+fn settle_one(events: &mut Vec<Event>, kind: EventType) -> bool {
+    let end = kind == EventType::RunEnd;
+    let mut bound: HashMap<&str, usize> = HashMap::new();
     for (i, e) in events.iter().enumerate() {
         if let Some(run) = container(e) {
-            last.insert(run, i);
+            // Ends need the last event inside, starts the first.
+            if end {
+                bound.insert(run, i);
+            } else {
+                bound.entry(run).or_insert(i);
+            }
         }
     }
     let moves: Vec<(usize, usize)> = events
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.event_type == EventType::RunEnd)
+        .filter(|(_, e)| e.event_type == kind)
         .filter_map(|(i, e)| {
-            let j = *last.get(e.run_id.as_deref()?)?;
-            (j > i).then_some((i, j))
+            let j = *bound.get(e.run_id.as_deref()?)?;
+            (if end { j > i } else { j < i }).then_some((i, j))
         })
         .collect();
-    // Applied from the last so earlier indices stay valid.
-    for &(i, j) in moves.iter().rev() {
-        let end = events.remove(i);
-        events.insert(j, end);
+    drop(bound);
+    if end {
+        // From the last, so earlier indices stay valid.
+        for &(i, j) in moves.iter().rev() {
+            let e = events.remove(i);
+            events.insert(j, e);
+        }
+    } else {
+        // From the first: each start moves left of its own position only.
+        for &(i, j) in &moves {
+            let e = events.remove(i);
+            events.insert(j, e);
+        }
     }
     !moves.is_empty()
 }
@@ -99,6 +123,20 @@ mod tests {
             kinds,
             want.map(|(k, r)| (k.to_owned(), r.to_owned())).to_vec()
         );
+    }
+
+    #[test]
+    fn a_run_starts_before_a_child_of_the_same_instant_listed_first() {
+        let events = vec![
+            ev(1, EventType::RunStart, "b", Some("a")),
+            ev(1, EventType::RunStart, "a", None),
+            ev(2, EventType::LlmCall, "b", None),
+        ];
+        let order: Vec<String> = in_order(events)
+            .iter()
+            .map(|e| e.run_id.clone().unwrap())
+            .collect();
+        assert_eq!(order, ["a", "b", "b"]);
     }
 
     #[test]
