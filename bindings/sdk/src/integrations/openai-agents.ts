@@ -73,7 +73,6 @@ export class AgentLensTracingProcessor {
   private readonly bridge: Bridge;
   private readonly sessionOf: OpenAIAgentsOptions["sessionId"];
   private readonly flushTimeoutMs: number | undefined;
-  private closed = false;
 
   constructor(options: OpenAIAgentsOptions = {}) {
     this.bridge = new Bridge("openai-agents", options);
@@ -95,7 +94,6 @@ export class AgentLensTracingProcessor {
 
   /** A span started (copied now: the SDK fills its data in later). */
   onSpanStart(span: AgentsSpan): Promise<void> {
-    if (this.closed) return DONE;
     try {
       this.bridge.record({ object: "trace.span", phase: "start", id: span.spanId, trace_id: span.traceId, parent_id: span.parentId, started_at: span.startedAt, span_data: { ...span.spanData } });
     } catch (e) {
@@ -106,7 +104,6 @@ export class AgentLensTracingProcessor {
 
   /** A span ended: its data is complete. */
   onSpanEnd(span: AgentsSpan): Promise<void> {
-    if (this.closed) return DONE;
     try {
       this.bridge.record({
         object: "trace.span",
@@ -134,16 +131,16 @@ export class AgentLensTracingProcessor {
   }
 
   /**
-   * Flushes (waiting at most `timeout` ms) and stops recording. The tracker itself is
-   * left running: it may serve other code; shut it down yourself when you are done.
+   * Flushes, waiting at most `timeout` ms. The processor keeps recording afterwards: the
+   * SDK's `setTraceProcessors([...])` shuts down every processor it replaces, the ones
+   * it is given again included. The tracker itself is left running (it may serve other
+   * code): shut it down yourself when you are done.
    */
   async shutdown(timeout?: number): Promise<void> {
-    this.closed = true;
     await this.bridge.flush(timeout ?? this.flushTimeoutMs);
   }
 
   private trace(trace: AgentsTrace, phase: "start" | "end"): void {
-    if (this.closed) return;
     try {
       const session = this.sessionOf?.(trace);
       this.bridge.record({ object: "trace", phase, id: trace.traceId, workflow_name: trace.name, group_id: trace.groupId, metadata: trace.metadata, session_id: session });
