@@ -7,7 +7,7 @@
 //! | record | becomes |
 //! |---|---|
 //! | `onStart` | a run (`run_start`): the call (`generateText`, `streamText`, `generateObject`, `streamObject`, `embed`, `embedMany`, `rerank`), named by its `functionId` (also its agent name) or its operation |
-//! | `onStepStart` … `onStepEnd` | a run inside the call: one step of a multi-step generation (a model call and the tools it asked for) |
+//! | `onStepStart` … `onStepEnd` | a run inside the call, when the call has tools (only tools make a second step): one step of a multi-step generation (a model call and the tools it asked for) |
 //! | `onLanguageModelCallStart` … `End`, `onObjectStepStart` … `End` | `llm_call`: model, tokens (cache reads, cache writes, reasoning), prompt, response |
 //! | `onToolExecutionStart` … `End` | `tool_call`, or `tool_error` when the tool threw |
 //! | `onEmbedStart` … `End`, `onRerankStart` … `End` | `generic` with the model and its input tokens |
@@ -151,7 +151,7 @@ impl Live {
         };
         span.started_events(out);
         self.next += 1;
-        let call = Call::new(
+        let mut call = Call::new(
             call_id.clone(),
             run_id,
             place.parent_run,
@@ -160,6 +160,8 @@ impl Live {
             at,
             self.next,
         );
+        // Without tools a call takes one step: its model call sits in the call's run.
+        call.steps = r.get("tools").and_then(Value::as_bool).unwrap_or(true);
         if self.calls.insert(call_id.clone(), call).is_some() {
             // A second start of the same call: the first is gone (counted).
             self.forgotten += 1;

@@ -48,11 +48,28 @@ type Ev = Readonly<Record<string, unknown>>;
 /** The tool execution a nested call runs inside (set by `executeTool`). */
 type ToolScope = { callId: unknown; toolCallId: unknown };
 
+/**
+ * Records wait here until a call ends (or 64 are waiting: a long agent's steps still go
+ * out as it runs), then go to the bridge together: one crossing into the core per call
+ * instead of one per callback (the SDK runs each callback in its own microtask). A call's
+ * records are handed over before the SDK returns its result, so code after
+ * `await generateText(...)` (an `endSession`, say) sees them recorded.
+ */
+const HAND_OFF = new Set(["onEnd", "onAbort", "onError"]);
+const STAGE_MAX = 64;
+
 const SETTINGS = ["maxOutputTokens", "temperature", "topP", "topK", "presencePenalty", "frequencyPenalty", "stopSequences", "seed", "maxRetries"] as const;
 
 /** `obj[key]` when `obj` is an object, never throwing. */
 function get(obj: unknown, key: string): unknown {
   return obj !== null && typeof obj === "object" ? (obj as Record<string, unknown>)[key] : undefined;
+}
+
+/** The counts of a `LanguageModelUsage` (not its provider-specific `raw`). */
+function usageOf(u: unknown): Record<string, unknown> | undefined {
+  if (u === null || typeof u !== "object") return undefined;
+  const { inputTokens, outputTokens, inputTokenDetails, outputTokenDetails } = u as Record<string, unknown>;
+  return { inputTokens, outputTokens, inputTokenDetails, outputTokenDetails };
 }
 
 /**
@@ -65,6 +82,7 @@ export class AgentLensTelemetry {
   private readonly outputs: boolean;
   private readonly sessionOption: AiSdkOptions["sessionId"];
   private scopes: ContextStore<ToolScope> | undefined;
+  private staged: Record<string, unknown>[] = [];
 
   constructor(options: AiSdkOptions = {}) {
     this.bridge = new Bridge("ai-sdk", options);
@@ -79,6 +97,7 @@ export class AgentLensTelemetry {
    * `ctx.waitUntil(...)`.
    */
   flush(timeoutMs?: number): Promise<boolean> {
+    this.handOff();
     return this.bridge.flush(timeoutMs);
   }
 
@@ -86,13 +105,23 @@ export class AgentLensTelemetry {
     try {
       const at = typeof e.timestamp === "number" ? e.timestamp : platform().wallClock();
       const record = fields(e, this.inputs && e.recordInputs !== false, this.outputs && e.recordOutputs !== false);
+      // Absent fields are left out of the record (they would cross as nulls).
+      for (const k in record) if (record[k] === undefined) delete record[k];
       record.hook = hook;
       record.callId = e.callId;
       record.at = at;
-      this.bridge.record(record);
+      this.staged.push(record);
+      if (HAND_OFF.has(hook) || this.staged.length >= STAGE_MAX) this.handOff();
     } catch (err) {
       this.failed(err);
     }
+  }
+
+  /** Hands the staged records to the bridge, which maps them in one crossing. */
+  private handOff(): void {
+    const staged = this.staged;
+    this.staged = [];
+    for (const r of staged) this.bridge.record(r);
   }
 
   private failed(err: unknown): void {
@@ -115,6 +144,7 @@ export class AgentLensTelemetry {
         provider: e.provider,
         modelId: e.modelId,
         functionId: e.functionId,
+        tools: e.tools !== null && typeof e.tools === "object" && Object.keys(e.tools).length > 0,
         settings,
         runtimeContext: e.runtimeContext,
         sessionId: this.sessionOf(e),
@@ -142,7 +172,7 @@ export class AgentLensTelemetry {
   }
 
   onStepEnd(event: unknown): void {
-    this.send("onStepEnd", event as Ev, (e) => ({ stepNumber: e.stepNumber, finishReason: e.finishReason, usage: e.usage }));
+    this.send("onStepEnd", event as Ev, (e) => ({ stepNumber: e.stepNumber, finishReason: e.finishReason }));
   }
 
   onStepError(event: unknown): void {
@@ -163,7 +193,7 @@ export class AgentLensTelemetry {
       provider: e.provider,
       modelId: e.modelId,
       finishReason: e.finishReason,
-      usage: e.usage,
+      usage: usageOf(e.usage),
       responseId: e.responseId,
       durationMs: get(e.performance, "responseTimeMs"),
       timeToFirstOutputMs: get(e.performance, "timeToFirstOutputMs"),
@@ -184,7 +214,7 @@ export class AgentLensTelemetry {
       provider: e.provider,
       modelId: get(e.response, "modelId") ?? e.modelId,
       finishReason: e.finishReason,
-      usage: e.usage,
+      usage: usageOf(e.usage),
       responseId: get(e.response, "id"),
       timeToFirstOutputMs: e.msToFirstChunk,
       content: outputs ? e.objectText : undefined,
@@ -237,11 +267,9 @@ export class AgentLensTelemetry {
   }
 
   onEnd(event: unknown): void {
-    this.send("onEnd", event as Ev, (e, _i, outputs) => ({
-      finishReason: e.finishReason,
-      stoppedBy: e.stoppedBy,
-      output: outputs ? (typeof e.text === "string" ? e.text : e.object) : undefined,
-    }));
+    // A text call's answer is its last model call's response, recorded there; an object
+    // call's parsed object is kept on its run's end.
+    this.send("onEnd", event as Ev, (e, _i, outputs) => ({ finishReason: e.finishReason, stoppedBy: e.stoppedBy, output: outputs ? e.object : undefined }));
   }
 
   onAbort(event: unknown): void {

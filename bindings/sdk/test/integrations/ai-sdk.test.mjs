@@ -88,7 +88,12 @@ async function defineTests() {
     assert.ok(step1 && step2, "the agent's two steps are runs inside it");
     assert.equal(byName("flight-expert").parent_run_id, step1.run_id, "the sub-agent nests under the step whose tool ran it");
     const where = (e) => runs.get(e.run_id)?.run_name;
-    const parentOf = (e) => runs.get(runs.get(e.run_id)?.parent_run_id)?.run_name ?? where(e);
+    /** The call an event belongs to: its run, or the call around its step. */
+    const parentOf = (e) => {
+      let run = runs.get(e.run_id);
+      while (run?.run_name.startsWith("step ")) run = runs.get(run.parent_run_id);
+      return run?.run_name;
+    };
 
     const llm = events.filter((e) => e.event_type === "llm_call");
     const counts = (u) => [u.inputTokens.total, u.outputTokens.total, u.inputTokens.cacheRead, u.outputTokens.reasoning];
@@ -129,7 +134,11 @@ async function defineTests() {
     const embed = events.find((e) => e.event_type === "generic");
     assert.deepEqual([embed.model, embed.tokens_in, where(embed)], ["text-embedding-3-small", EMBED_TOKENS, "notes"]);
     const agentEnd = events.find((e) => e.event_type === "run_end" && e.run_id === agent.run_id);
-    assert.deepEqual([agentEnd.status, agentEnd.output_data.response], ["completed", answer.text]);
+    assert.deepEqual([agentEnd.status, agentEnd.output_data], ["completed", undefined], "a text answer is its last model call's response");
+    assert.equal(llm[2].output_data.response, answer.text);
+    assert.equal(byName("summarizer").run_id, llm[3].run_id, "a call without tools has one step: no step run");
+    const itineraryEnd = events.find((e) => e.event_type === "run_end" && e.run_id === byName("itinerary").run_id);
+    assert.deepEqual(itineraryEnd.output_data.response, answer.object);
 
     const end = events.find((e) => e.event_type === "session_end");
     assert.deepEqual([end.total_tokens_in, end.total_tokens_out], [sum("inputTokens") + EMBED_TOKENS, sum("outputTokens")]);

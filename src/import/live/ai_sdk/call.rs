@@ -49,6 +49,8 @@ pub(super) struct Call {
     parent_run: Option<String>,
     session: String,
     own_session: bool,
+    /// Whether its steps are runs: only a call with tools can take more than one step.
+    pub(super) steps: bool,
     start: Option<UnixNanos>,
     step: Option<Step>,
     llm: Option<Pending>,
@@ -75,6 +77,7 @@ impl Call {
             parent_run,
             session,
             own_session,
+            steps: true,
             start,
             step: None,
             llm: None,
@@ -113,8 +116,11 @@ impl Call {
         }
     }
 
-    /// `onStepStart`: a step opens (one left open is closed first).
+    /// `onStepStart`: a step opens (one left open is closed first), when steps are runs.
     pub(super) fn step_start(&mut self, r: &mut Value, out: &mut Vec<Event>) {
+        if !self.steps {
+            return;
+        }
         let at = read::at(r);
         self.close_step(at, false, Vec::new(), out);
         let number = json::count(r.get("stepNumber")).unwrap_or_default();

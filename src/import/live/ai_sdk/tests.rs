@@ -423,3 +423,25 @@ fn embeddings_and_reranks_are_generic_events_with_model_and_tokens() {
         Some(json!({ "output": [{ "index": 0 }] }))
     );
 }
+
+#[test]
+fn a_call_without_tools_has_no_step_runs() {
+    let mut live = Live::default();
+    let mut records = agent("c1");
+    records[0]["tools"] = false.into();
+    records.truncate(4);
+    records.push(json!({ "hook": "onStepEnd", "callId": "c1", "at": 1014.0, "stepNumber": 0 }));
+    records.push(json!({ "hook": "onEnd", "callId": "c1", "at": 1015.0 }));
+    let (events, _) = map(&mut live, records);
+    assert_eq!(
+        types(&events),
+        [
+            "session_start",
+            "run_start",
+            "llm_call",
+            "run_end",
+            "session_end"
+        ]
+    );
+    assert_eq!(events[2].run_id, events[1].run_id);
+}
