@@ -22,7 +22,9 @@ if (Number(process.versions.node.split(".")[0]) < 22) {
 const { generateText, registerTelemetry, stepCountIs, tool } = await import("ai");
 const { OpenTelemetry } = await import("@ai-sdk/otel");
 const { BasicTracerProvider, BatchSpanProcessor } = await import("@opentelemetry/sdk-trace-base");
-const { Tracker } = await import("@agentlens/sdk");
+const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-proto");
+const { spawn } = await import("node:child_process");
+const { Tracker, createHttpExporter } = await import("@agentlens/sdk");
 const { agentlens } = await import("@agentlens/sdk/ai-sdk");
 const { z } = await import("zod");
 
@@ -88,12 +90,27 @@ const discard = { name: "discard", format: "agentlens", send: async () => ({ sta
 const tracker = new Tracker({ exporters: [discard], logLevel: "silent", flushIntervalMs: 60_000 });
 const lens = agentlens({ tracker });
 
+// "… over HTTP": both sides deliver for real, to a no-op HTTP server on 127.0.0.1 in a
+// child process (its CPU is not ours): @ai-sdk/otel through OpenTelemetry's OTLP/HTTP
+// protobuf exporter, AgentLens through its HTTP exporter.
+const sink = spawn(process.execPath, ["-e", `require("node:http").createServer((q, r) => { q.resume(); q.on("end", () => r.end()); }).listen(0, "127.0.0.1", function () { console.log(this.address().port); });`], { stdio: ["ignore", "pipe", "inherit"] });
+const port = await new Promise((resolve) => sink.stdout.once("data", (d) => resolve(Number(String(d).trim()))));
+let otlpSpans = 0;
+const otlp = new OTLPTraceExporter({ url: `http://127.0.0.1:${port}/v1/traces` });
+const countingOtlp = { export: (spans, done) => otlp.export(spans, (r) => ((otlpSpans += r.code === 0 ? spans.length : 0), done(r))), shutdown: () => otlp.shutdown(), forceFlush: () => otlp.forceFlush() };
+const httpProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(countingOtlp, { maxQueueSize: 1 << 20, maxExportBatchSize: 512, scheduledDelayMillis: 60_000 })] });
+const otelHttp = new OpenTelemetry({ tracer: httpProvider.getTracer("bench") });
+const httpTracker = new Tracker({ exporters: [createHttpExporter({ endpoint: `http://127.0.0.1:${port}`, apiKey: "bench" })], logLevel: "silent", flushIntervalMs: 60_000 });
+const lensHttp = agentlens({ tracker: httpTracker });
+
 // "… no content": the same with the calls' recordInputs and recordOutputs off (no
 // prompts, responses, tool arguments or results recorded), what a privacy-minded app runs.
 const MODES = {
   off: { integration: undefined, flush: async () => {} },
   "@ai-sdk/otel": { integration: otel, flush: () => provider.forceFlush() },
   agentlens: { integration: lens, flush: () => lens.flush() },
+  "@ai-sdk/otel over HTTP": { integration: otelHttp, flush: () => httpProvider.forceFlush() },
+  "agentlens over HTTP": { integration: lensHttp, flush: () => lensHttp.flush() },
   "@ai-sdk/otel no content": { integration: otel, flush: () => provider.forceFlush(), content: false },
   "agentlens no content": { integration: lens, flush: () => lens.flush(), content: false },
 };
@@ -133,10 +150,15 @@ if (stats.tracked !== stats.delivered || stats.internalErrors > 0 || stats.integ
   console.error(`agentlens did not deliver everything: ${JSON.stringify({ tracked: stats.tracked, delivered: stats.delivered, internalErrors: stats.internalErrors, skipped: stats.integrationSkipped })}`);
   process.exit(1);
 }
+const httpStats = httpTracker.stats();
+if (httpStats.tracked !== httpStats.delivered) {
+  console.error(`agentlens over HTTP did not deliver everything: ${httpStats.delivered} of ${httpStats.tracked}`);
+  process.exit(1);
+}
 const calls = (ROUNDS + WARMUP) * CALLS;
 const expectedSpans = 2 * (calls * (2 + 1) + calls * (1 + 2 + 2 + 1) + calls * (1 + 2 + 2 + 5));
-if (spansExported < expectedSpans) {
-  console.error(`@ai-sdk/otel exported ${spansExported} spans, expected at least ${expectedSpans}`);
+if (spansExported < expectedSpans || otlpSpans < expectedSpans / 2) {
+  console.error(`@ai-sdk/otel exported ${spansExported} spans (${otlpSpans} over OTLP/HTTP), expected at least ${expectedSpans} (${expectedSpans / 2})`);
   process.exit(1);
 }
 
@@ -153,7 +175,8 @@ console.log(`  baseline (telemetry off): ${fmt(perCall["llm/off"] / 1000)} µs p
 console.log("  added by                        per LLM call (µs)   per tool call (µs)");
 for (const m of TRACED) console.log(`  ${m.padEnd(26)}${fmt(result[m].perLlmCallUs)}            ${fmt(result[m].perToolCallUs)}`);
 console.log(`  agentlens ÷ @ai-sdk/otel: ${ratio("perLlmCallUs").toFixed(2)} per LLM call, ${ratio("perToolCallUs").toFixed(2)} per tool call (target ≤ 1.0)`);
+console.log(`  both over HTTP:           ${ratio("perLlmCallUs", " over HTTP").toFixed(2)} per LLM call, ${ratio("perToolCallUs", " over HTTP").toFixed(2)} per tool call`);
 console.log(`  without content:          ${ratio("perLlmCallUs", " no content").toFixed(2)} per LLM call, ${ratio("perToolCallUs", " no content").toFixed(2)} per tool call`);
-console.log(JSON.stringify({ bench: "ai-sdk", node: process.versions.node, rounds: ROUNDS, calls: CALLS, perCallNs: perCall, overheadUs: result, ratio: { llm: ratio("perLlmCallUs"), tool: ratio("perToolCallUs"), llmNoContent: ratio("perLlmCallUs", " no content"), toolNoContent: ratio("perToolCallUs", " no content") }, delivered: { events: eventsDelivered, spans: spansExported } }));
-await tracker.shutdown(1000);
-await provider.shutdown();
+console.log(JSON.stringify({ bench: "ai-sdk", node: process.versions.node, rounds: ROUNDS, calls: CALLS, perCallNs: perCall, overheadUs: result, ratio: { llm: ratio("perLlmCallUs"), tool: ratio("perToolCallUs"), llmHttp: ratio("perLlmCallUs", " over HTTP"), toolHttp: ratio("perToolCallUs", " over HTTP"), llmNoContent: ratio("perLlmCallUs", " no content"), toolNoContent: ratio("perToolCallUs", " no content") }, delivered: { events: eventsDelivered + httpStats.delivered, spans: spansExported + otlpSpans } }));
+await Promise.all([tracker.shutdown(1000), httpTracker.shutdown(1000), provider.shutdown(), httpProvider.shutdown()]);
+sink.kill();
