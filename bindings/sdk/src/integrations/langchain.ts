@@ -167,11 +167,12 @@ export class AgentLensCallbackHandler {
   // LangChain calls `handleChainStart(chain, inputs, runId, parentRunId, tags, metadata,
   // runType, runName, extra)` (its CallbackManager and BaseTracer agree; the interface's
   // declaration lists `runType` fourth and `parentRunId` eighth, which is not how it is called).
-  handleChainStart(chain: unknown, inputs: unknown, runId: string, parentRunId?: string, tags?: string[], metadata?: Obj, runType?: string, runName?: string): void {
+  handleChainStart(chain: unknown, inputs: unknown, runId: string, parentRunId?: string, tags?: string[], metadata?: Obj, runType?: string, runName?: string, extra?: Obj): void {
     this.start("handleChainStart", runId, parentRunId, tags, metadata, runName, () => ({
       name: className(chain),
       run_type: runType,
-      inputs: this.inputs ? plain(inputs) : undefined,
+      // A streamed chain's inputs are a placeholder here (`lc_defers_inputs`); they come with its end.
+      inputs: this.inputs && extra?.lc_defers_inputs !== true ? plain(inputs) : undefined,
     }));
   }
 

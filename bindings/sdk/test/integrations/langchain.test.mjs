@@ -69,6 +69,12 @@ test("a realistic agent is recorded as a tree of runs, LLM calls and tool calls,
   assert.equal(summaryCall.tokens_out, SUMMARY_USAGE.output_tokens);
   assert.equal(summaryCall.output_data.response, answer);
   assert.equal(typeof summaryCall.attributes.time_to_first_token_ms, "number");
+  // In the stream, the parser's input (the streamed message) is known at its end only.
+  const parser = events.find((e) => e.event_type === "run_start" && e.run_name === "StrOutputParser");
+  assert.equal(parser.parent_run_id, summarise.run_id);
+  assert.equal(parser.input_data, undefined);
+  const parserEnd = events.find((e) => e.event_type === "run_end" && e.run_id === parser.run_id);
+  assert.equal(parserEnd.input_data.inputs.content, answer);
 
   const [weather] = byType(events, "tool_call");
   assert.equal(weather.run_id, root.run_id);
