@@ -31,7 +31,9 @@ use super::super::span::{Body, Span};
 use crate::import::warn::Warnings;
 use crate::model::{DecisionTrace, ErrorInfo, Event, EventType, Memory};
 use crate::time::UnixNanos;
-use parts::{Failure, HIDDEN_TAG, attributes, copy, end_session, event, field, name_of, tags};
+use parts::{
+    Failure, HIDDEN_TAG, attributes, bare, copy, end_session, event, field, name_of, tags,
+};
 use state::{Kind, LlmStart, Open, RetrieverStart, Runs, ToolStart};
 
 #[derive(Default)]
@@ -121,17 +123,13 @@ impl Live {
             (id.to_owned(), None, true, true)
         };
         if opens {
-            out.push(Event {
-                event_type: EventType::SessionStart,
-                session_id: session.clone(),
-                timestamp: at,
-                agent_name: Some(name.to_owned()),
-                metadata: Some(json::object1(
-                    "framework",
-                    Value::String("langchain".into()),
-                )),
-                ..Event::default()
-            });
+            let mut e = bare(EventType::SessionStart, &session, at);
+            e.agent_name = Some(name.to_owned());
+            e.metadata = Some(json::object1(
+                "framework",
+                Value::String("langchain".into()),
+            ));
+            out.push(e);
         }
         Place {
             session,

@@ -29,6 +29,18 @@ impl Failure {
     }
 }
 
+/// An event of `kind` in `session` at `at`, nothing else set (one constructor: `Event` is
+/// large, and each literal of it costs code in the wasm build).
+#[inline(never)]
+pub(super) fn bare(kind: EventType, session: &str, at: Option<UnixNanos>) -> Event {
+    Event {
+        event_type: kind,
+        session_id: session.to_owned(),
+        timestamp: at,
+        ..Event::default()
+    }
+}
+
 /// A regular event in `open`'s session and run (token counts present, as the SDK sends).
 pub(super) fn event(
     kind: EventType,
@@ -36,28 +48,20 @@ pub(super) fn event(
     span: Option<&str>,
     at: Option<UnixNanos>,
 ) -> Event {
-    Event {
-        event_type: kind,
-        session_id: open.session.clone(),
-        timestamp: at,
-        run_id: open.run.clone(),
-        span_id: span.map(str::to_owned),
-        tokens_in: Some(0),
-        tokens_out: Some(0),
-        ..Event::default()
-    }
+    let mut e = bare(kind, &open.session, at);
+    e.run_id = open.run.clone();
+    e.span_id = span.map(str::to_owned);
+    (e.tokens_in, e.tokens_out) = (Some(0), Some(0));
+    e
 }
 
 /// A root's own session ends with it.
 pub(super) fn end_session(open: &Open, at: Option<UnixNanos>, failed: bool, out: &mut Vec<Event>) {
     if open.owns_session {
-        out.push(Event {
-            event_type: EventType::SessionEnd,
-            session_id: open.session.clone(),
-            ended_at: at,
-            status: Some(if failed { "error" } else { "completed" }.into()),
-            ..Event::default()
-        });
+        let mut e = bare(EventType::SessionEnd, &open.session, None);
+        e.ended_at = at;
+        e.status = Some(if failed { "error" } else { "completed" }.into());
+        out.push(e);
     }
 }
 
@@ -96,11 +100,8 @@ pub(super) fn attributes(r: &Value) -> Map<String, Value> {
         copy(r, "tags", "langchain.tags", &mut attrs);
     }
     if let Some(meta) = r.get("metadata").and_then(Value::as_object) {
-        let kept: Map<String, Value> = meta
-            .iter()
-            .filter(|(k, _)| !k.starts_with("ls_") && k.as_str() != "versions")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+        let mut kept = meta.clone();
+        kept.retain(|k, _| !k.starts_with("ls_") && k != "versions");
         if !kept.is_empty() {
             attrs.insert("langchain.metadata".into(), Value::Object(kept));
         }

@@ -100,12 +100,8 @@ pub(super) fn message(m: &Value) -> Value {
 fn tool_calls(m: &Value) -> Option<Value> {
     let calls = m.get("tool_calls")?.as_array().filter(|c| !c.is_empty())?;
     let calls = calls.iter().map(|c| {
-        let mut call = Map::new();
-        for key in ["id", "name", "args"] {
-            if let Some(v) = c.get(key) {
-                call.insert(key.into(), v.clone());
-            }
-        }
+        let mut call = c.as_object().cloned().unwrap_or_default();
+        call.retain(|k, _| matches!(k.as_str(), "id" | "name" | "args"));
         Value::Object(call)
     });
     Some(Value::Array(calls.collect()))
