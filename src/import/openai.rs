@@ -215,9 +215,9 @@ fn body(kind: &str, data: &mut Map<String, Value>, name: &mut String) -> Body {
 
 /// The span data, with the task and turn spans an export writes as `custom`
 /// (`{type:"custom", name, data:{sdk_span_type, …}}`) read as the SDK holds them.
-fn span_data(item: &Map<String, Value>) -> Map<String, Value> {
-    let mut data = match item.get("span_data") {
-        Some(Value::Object(d)) => d.clone(),
+fn span_data(item: &mut Map<String, Value>) -> Map<String, Value> {
+    let mut data = match item.remove("span_data") {
+        Some(Value::Object(d)) => d,
         _ => return Map::new(),
     };
     if data.get("type").and_then(Value::as_str) == Some("custom") {
@@ -254,8 +254,9 @@ pub(crate) fn is_run(item: &Map<String, Value>) -> bool {
 }
 
 /// Reads one span of an export or a live record into its mapping, in session `session_id`;
-/// `ended`: its error is read too (a span that has just started has none yet).
-pub(crate) fn read_span(item: &Map<String, Value>, session_id: String, ended: bool) -> Read {
+/// `ended`: its error is read too (a span that has just started has none yet). Its span
+/// data is taken out of `item` (moved, not copied: it may hold a whole conversation).
+pub(crate) fn read_span(item: &mut Map<String, Value>, session_id: String, ended: bool) -> Read {
     let mut data = span_data(item);
     let kind = json::text(data.get("type")).unwrap_or_default();
     let mut name = json::text(data.get("name")).unwrap_or_else(|| kind.clone());
@@ -292,13 +293,14 @@ pub(crate) fn read_span(item: &Map<String, Value>, session_id: String, ended: bo
     Read { span, usage }
 }
 
-/// One step of an export's replay: its sort key (time, phase order, depth order) and what.
-type Step<'a> = ((i64, u8, i64), Phase, &'a Map<String, Value>);
+/// One step of an export's replay: its sort key (time, phase order, depth order), what
+/// happens, and the item's index.
+type Step = ((i64, u8, i64), Phase, usize);
 
 /// Orders an export's items as a live trace gives them: a trace starts before its first
 /// span and ends after its last; a span starts at its start (parents first) and ends at
 /// its end (children first).
-fn replay_order<'a>(items: &[&'a Map<String, Value>]) -> Vec<Step<'a>> {
+fn replay_order(items: &[Map<String, Value>]) -> Vec<Step> {
     let time = |m: &Map<String, Value>, key| json::time(m.get(key)).map(|t| t.0);
     let parents: HashMap<String, String> = items
         .iter()
@@ -315,21 +317,25 @@ fn replay_order<'a>(items: &[&'a Map<String, Value>]) -> Vec<Step<'a>> {
     };
     let mut bounds: HashMap<String, (i64, i64)> = HashMap::new();
     let mut steps = Vec::with_capacity(items.len() * 2);
-    for m in items.iter().filter(|m| is(m, "trace.span")) {
+    for (i, m) in items
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| is(m, "trace.span"))
+    {
         let (s, e) = (time(m, "started_at"), time(m, "ended_at"));
         let (s, e) = (s.or(e).unwrap_or(i64::MIN), e.or(s).unwrap_or(i64::MIN));
         let trace = json::text(m.get("trace_id")).unwrap_or_default();
         let b = bounds.entry(trace).or_insert((s, e));
         (b.0, b.1) = (b.0.min(s), b.1.max(e));
         let d = depth(m);
-        steps.push(((s, 1, d), Phase::Start, *m));
-        steps.push(((e, 2, -d), Phase::End, *m));
+        steps.push(((s, 1, d), Phase::Start, i));
+        steps.push(((e, 2, -d), Phase::End, i));
     }
-    for m in items.iter().filter(|m| is(m, "trace")) {
+    for (i, m) in items.iter().enumerate().filter(|(_, m)| is(m, "trace")) {
         let id = json::text(m.get("id")).unwrap_or_default();
         let (s, e) = bounds.get(&id).copied().unwrap_or((i64::MIN, i64::MIN));
-        steps.push(((s, 0, 0), Phase::Start, *m));
-        steps.push(((e, 3, 0), Phase::End, *m));
+        steps.push(((s, 0, 0), Phase::Start, i));
+        steps.push(((e, 3, 0), Phase::End, i));
     }
     steps.sort_by_key(|(key, _, _)| *key);
     steps
@@ -370,17 +376,25 @@ pub(crate) fn decode(value: Value, warnings: &mut Warnings) -> Vec<Event> {
         _ => Vec::new(),
     };
     let mut kept = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        match item.as_object() {
-            Some(m) if is(m, "trace") || is(m, "trace.span") => kept.push(m),
-            Some(_) => warnings.push(format!("data[{i}] is neither a trace nor a span; skipped")),
-            None => warnings.push(format!("data[{i}] is not an object; skipped")),
+    for (i, item) in items.into_iter().enumerate() {
+        match item {
+            Value::Object(m) if is(&m, "trace") || is(&m, "trace.span") => kept.push(m),
+            Value::Object(_) => {
+                warnings.push(format!("data[{i}] is neither a trace nor a span; skipped"))
+            }
+            _ => warnings.push(format!("data[{i}] is not an object; skipped")),
         }
     }
     let mut live = Live::default();
     let mut events = Vec::new();
-    for (_, phase, item) in replay_order(&kept) {
-        live.item(item, phase, &mut events);
+    for (_, phase, i) in replay_order(&kept) {
+        let item = &mut kept[i];
+        // A run's start reads its data, which its end needs again: a copy (runs are small).
+        if phase == Phase::Start && is_run(item) {
+            live.item(&mut item.clone(), phase, &mut events);
+        } else {
+            live.item(item, phase, &mut events);
+        }
     }
     in_time_order(events)
 }

@@ -74,19 +74,19 @@ struct Trace {
 
 /// The openai-agents mapper's state.
 pub(crate) struct Live {
-    spans: Bounded<Open>,
-    traces: Bounded<Trace>,
+    spans: Box<Bounded<Open>>,
+    traces: Box<Bounded<Trace>>,
     /// Open traces per session.
-    sessions: Bounded<u32>,
+    sessions: Box<Bounded<u32>>,
     forgotten: u64,
 }
 
 impl Default for Live {
     fn default() -> Self {
         Self {
-            spans: Bounded::new(MAX_OPEN),
-            traces: Bounded::new(MAX_OPEN),
-            sessions: Bounded::new(MAX_OPEN),
+            spans: Box::new(Bounded::new(MAX_OPEN)),
+            traces: Box::new(Bounded::new(MAX_OPEN)),
+            sessions: Box::new(Bounded::new(MAX_OPEN)),
             forgotten: 0,
         }
     }
@@ -120,7 +120,7 @@ fn add(a: Tokens, b: Tokens) -> Tokens {
 impl Live {
     /// Maps one record.
     pub(super) fn map(&mut self, record: Value, out: &mut Vec<Event>, warnings: &mut Warnings) {
-        let Value::Object(m) = record else {
+        let Value::Object(mut m) = record else {
             warnings.push("an openai-agents record is not an object; skipped".into());
             return;
         };
@@ -134,13 +134,13 @@ impl Live {
             return;
         }
         match m.get("phase").and_then(Value::as_str) {
-            Some("start") => self.item(&m, Phase::Start, out),
-            Some("end") => self.item(&m, Phase::End, out),
+            Some("start") => self.item(&mut m, Phase::Start, out),
+            Some("end") => self.item(&mut m, Phase::End, out),
             // An exported item: a trace that started, a span that is over.
-            None if object == Some("trace") => self.item(&m, Phase::Start, out),
+            None if object == Some("trace") => self.item(&mut m, Phase::Start, out),
             None => {
-                self.item(&m, Phase::Start, out);
-                self.item(&m, Phase::End, out);
+                self.item(&mut m.clone(), Phase::Start, out);
+                self.item(&mut m, Phase::End, out);
             }
             Some(_) => {
                 warnings.push("an openai-agents record has an unknown phase; skipped".into())
@@ -148,8 +148,8 @@ impl Live {
         }
     }
 
-    /// Maps one trace or span's start or end.
-    pub(crate) fn item(&mut self, m: &Map<String, Value>, phase: Phase, out: &mut Vec<Event>) {
+    /// Maps one trace or span's start or end (a span's data is taken out of `m`).
+    pub(crate) fn item(&mut self, m: &mut Map<String, Value>, phase: Phase, out: &mut Vec<Event>) {
         let trace = m.get("object").and_then(Value::as_str) == Some("trace");
         match (trace, phase) {
             (true, Phase::Start) => self.trace_start(m),
@@ -271,7 +271,7 @@ impl Live {
         }
     }
 
-    fn span_start(&mut self, m: &Map<String, Value>, out: &mut Vec<Event>) {
+    fn span_start(&mut self, m: &mut Map<String, Value>, out: &mut Vec<Event>) {
         let at = json::time(m.get("started_at"));
         let session = self.open_trace(json::text(m.get("trace_id")).as_deref(), at, out);
         let Some(id) = json::text(m.get("id")) else {
@@ -295,7 +295,7 @@ impl Live {
         self.forgotten += self.spans.insert(id, open);
     }
 
-    fn span_end(&mut self, m: &Map<String, Value>, out: &mut Vec<Event>) {
+    fn span_end(&mut self, m: &mut Map<String, Value>, out: &mut Vec<Event>) {
         let (start, end) = (
             json::time(m.get("started_at")),
             json::time(m.get("ended_at")),

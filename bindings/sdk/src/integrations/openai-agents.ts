@@ -73,6 +73,9 @@ export class AgentLensTracingProcessor {
   private readonly bridge: Bridge;
   private readonly sessionOf: OpenAIAgentsOptions["sessionId"];
   private readonly flushTimeoutMs: number | undefined;
+  /** Records not yet handed to the bridge (a run's hooks span many microtasks: one hand-over per macrotask maps them in one crossing). */
+  private pending: Record<string, unknown>[] = [];
+  private scheduled = false;
 
   constructor(options: OpenAIAgentsOptions = {}) {
     this.bridge = new Bridge("openai-agents", options);
@@ -95,7 +98,7 @@ export class AgentLensTracingProcessor {
   /** A span started (copied now: the SDK fills its data in later). */
   onSpanStart(span: AgentsSpan): Promise<void> {
     try {
-      this.bridge.record({ object: "trace.span", phase: "start", id: span.spanId, trace_id: span.traceId, parent_id: span.parentId, started_at: span.startedAt, span_data: { ...span.spanData } });
+      this.stage({ object: "trace.span", phase: "start", id: span.spanId, trace_id: span.traceId, parent_id: span.parentId, started_at: span.startedAt, span_data: { ...span.spanData } });
     } catch (e) {
       this.failed(e);
     }
@@ -105,7 +108,7 @@ export class AgentLensTracingProcessor {
   /** A span ended: its data is complete. */
   onSpanEnd(span: AgentsSpan): Promise<void> {
     try {
-      this.bridge.record({
+      this.stage({
         object: "trace.span",
         phase: "end",
         id: span.spanId,
@@ -113,7 +116,7 @@ export class AgentLensTracingProcessor {
         parent_id: span.parentId,
         started_at: span.startedAt,
         ended_at: span.endedAt,
-        span_data: span.spanData,
+        span_data: ended(span.spanData),
         error: span.error,
       });
     } catch (e) {
@@ -127,6 +130,7 @@ export class AgentLensTracingProcessor {
    * exporters (or dropped, counted in `stats()`), or the flush timeout passed. Never rejects.
    */
   async forceFlush(): Promise<void> {
+    this.handOver();
     await this.bridge.flush(this.flushTimeoutMs);
   }
 
@@ -137,13 +141,40 @@ export class AgentLensTracingProcessor {
    * code): shut it down yourself when you are done.
    */
   async shutdown(timeout?: number): Promise<void> {
+    this.handOver();
     await this.bridge.flush(timeout ?? this.flushTimeoutMs);
+  }
+
+  /**
+   * Keeps a record until the current macrotask ends (or 256 are kept). The records are
+   * complete copies already (a start's data copied, an ended span's data final), so
+   * handing them over later changes nothing they say.
+   */
+  private stage(record: Record<string, unknown>): void {
+    this.pending.push(record);
+    if (this.pending.length >= 256) this.handOver();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setTimeout(this.handOverTask, 0);
+    }
+  }
+
+  private readonly handOverTask = (): void => {
+    this.scheduled = false;
+    this.handOver();
+  };
+
+  private handOver(): void {
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    this.pending = [];
+    for (const r of pending) this.bridge.record(r);
   }
 
   private trace(trace: AgentsTrace, phase: "start" | "end"): void {
     try {
       const session = this.sessionOf?.(trace);
-      this.bridge.record({ object: "trace", phase, id: trace.traceId, workflow_name: trace.name, group_id: trace.groupId, metadata: trace.metadata, session_id: session });
+      this.stage({ object: "trace", phase, id: trace.traceId, workflow_name: trace.name, group_id: trace.groupId, metadata: trace.metadata, session_id: session });
     } catch (e) {
       this.failed(e);
     }
@@ -165,3 +196,14 @@ export class AgentLensTracingProcessor {
 }
 
 const DONE: Promise<void> = Promise.resolve();
+
+/**
+ * An ended span's data. A response span's `_response` (the whole Responses API object:
+ * instructions, tool schemas, ...) is cut to what the record needs: id, model, status,
+ * output and usage.
+ */
+function ended(data: AgentsSpan["spanData"]): AgentsSpan["spanData"] {
+  const r = data._response as Record<string, unknown> | null | undefined;
+  if (r === null || typeof r !== "object") return data;
+  return { ...data, _response: { id: r.id, model: r.model, status: r.status, output: r.output, usage: r.usage } };
+}
