@@ -238,3 +238,22 @@ test("the handler is what LangChain takes for a BaseCallbackHandler", async () =
   assert.equal(ignoring.ignoreLLM && ignoring.ignoreChain, true);
   await handler.tracker.shutdown(100);
 });
+
+test("runs tagged langsmith:hidden are folded into the run around them; ignoreLLM skips model calls", async (t) => {
+  const { receiver, tracker, handler } = await setup(t);
+  const model = new FakeListChatModel({ responses: ["ok"] });
+  const internal = RunnableLambda.from((input, config) => model.invoke("inner", config)).withConfig({ runName: "internal", tags: ["langsmith:hidden"] });
+  const outer = RunnableLambda.from((input, config) => internal.invoke(input, config)).withConfig({ runName: "outer" });
+  await outer.invoke("x", { callbacks: [handler] });
+  const quiet = new AgentLensCallbackHandler({ tracker, ignoreLLM: true });
+  await outer.invoke("y", { callbacks: [quiet] });
+  await handler.flush(5000);
+  const events = received(receiver);
+  assert.equal(runNamed(events, "internal"), undefined);
+  const outers = events.filter((e) => e.event_type === "run_start" && e.run_name === "outer");
+  assert.equal(outers.length, 2);
+  const calls = byType(events, "llm_call");
+  assert.equal(calls.length, 1, "the ignoring handler recorded no model call");
+  assert.equal(calls[0].run_id, outers[0].run_id);
+  assert.equal(tracker.stats().integrationSkipped, 0);
+});
