@@ -232,7 +232,8 @@ impl Live {
     fn close(&mut self, id: &str, r: &Value) -> Option<(Open, Option<UnixNanos>, Failure)> {
         let open = self.runs.remove(id)?;
         let at = json::time(r.get("t"));
-        let failure = match read::error(r) {
+        let error = parts::error_of(r);
+        let failure = match error {
             None => Failure::None,
             Some(e) => {
                 let parent = json::text(r.get("parent_run_id"));

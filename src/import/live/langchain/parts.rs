@@ -29,6 +29,21 @@ impl Failure {
     }
 }
 
+/// The error an end record reports: its `error`, or an unnamed one for an `…Error`
+/// callback whose error could not be copied.
+pub(super) fn error_of(r: &Value) -> Option<ErrorInfo> {
+    let failed = r
+        .get("cb")
+        .and_then(Value::as_str)
+        .is_some_and(|c| c.ends_with("Error"));
+    super::read::error(r).or_else(|| {
+        failed.then(|| ErrorInfo {
+            error_type: "Error".into(),
+            ..ErrorInfo::default()
+        })
+    })
+}
+
 /// An event of `kind` in `session` at `at`, nothing else set (one constructor: `Event` is
 /// large, and each literal of it costs code in the wasm build).
 #[inline(never)]

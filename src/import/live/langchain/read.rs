@@ -160,7 +160,7 @@ pub(super) fn response_meta(generations: &[Value], keys: &[&str]) -> Option<Stri
 
 /// The error of an `…Error` record: `{name, message, stack}`.
 pub(super) fn error(r: &Value) -> Option<ErrorInfo> {
-    let e = r.get("error")?;
+    let e = r.get("error").filter(|e| e.is_object())?;
     Some(ErrorInfo {
         error_type: json::text(e.get("name")).unwrap_or_else(|| "Error".into()),
         message: json::text(e.get("message")).unwrap_or_default(),

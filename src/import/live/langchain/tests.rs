@@ -538,3 +538,31 @@ fn what_the_handler_left_out_is_absent_not_null() {
     );
     assert_eq!(out[2].tool_call.as_ref().unwrap().tool_output, None);
 }
+
+#[test]
+fn an_error_callback_fails_its_run_even_without_an_error_copied() {
+    let mut live = Live::default();
+    let (out, _) = run(
+        &mut live,
+        json!([
+            chain("handleChainStart", "r", None, 1.0),
+            {"cb": "handleToolStart", "run_id": "t", "parent_run_id": "r", "t": 2.0, "name": "x"},
+            {"cb": "handleToolError", "run_id": "t", "parent_run_id": "r", "t": 3.0, "error": null},
+            {"cb": "handleChainError", "run_id": "r", "t": 4.0},
+        ]),
+    );
+    assert_eq!(
+        types(&out),
+        [
+            "session_start",
+            "run_start",
+            "tool_error",
+            "run_end",
+            "session_end"
+        ]
+    );
+    let e = out[2].error.as_ref().unwrap();
+    assert_eq!((e.error_type.as_str(), e.message.as_str()), ("Error", ""));
+    assert_eq!(out[3].status.as_deref(), Some("error"));
+    assert_eq!(out[4].status.as_deref(), Some("error"));
+}
