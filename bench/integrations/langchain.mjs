@@ -4,6 +4,8 @@
 // one process.
 //   node bench/integrations/langchain.mjs
 //
+// A handler that does nothing is measured too: LangChain's own cost of any callback.
+//
 // Workloads (@langchain/core 1.4, a scripted FakeListChatModel returning usage metadata,
 // no network; ~1 KB prompts as an agent sends):
 // - "llm": one chat model call (a root run): the cost per LLM call.
@@ -90,8 +92,13 @@ const client = new Client({ apiUrl: endpoint, apiKey: "lsv2_pt_fake_key_for_benc
 const langsmith = new LangChainTracer({ client, projectName: "bench" });
 const tracker = new Tracker({ endpoint, apiKey: "bench", logLevel: "silent", flushIntervalMs: 60_000, batchSize: 1000 });
 const lens = new AgentLensCallbackHandler({ tracker });
+// LangChain's own cost of having a callback at all (a manager, run ids, the model's
+// serialisation): a handler that does nothing, awaited like AgentLens's.
+const noop = { name: "noop", awaitHandlers: true, copy() { return this; } };
+for (const m of ["handleChainStart", "handleChainEnd", "handleChatModelStart", "handleLLMEnd", "handleToolStart", "handleToolEnd"]) noop[m] = () => {};
 const MODES = {
   off: { callbacks: undefined, flush: async () => {} },
+  "no-op handler": { callbacks: [noop], flush: async () => {} },
   langsmith: { callbacks: [langsmith], flush: async () => (await awaitAllCallbacks(), await client.awaitPendingTraceBatches()) },
   agentlens: { callbacks: [lens], flush: () => lens.flush() },
 };
@@ -134,7 +141,7 @@ if (runsPosted < expectedRuns) {
 
 const overhead = (w, m) => (perCall[`${w}/${m}`] - perCall[`${w}/off`]) / 1000; // µs per call
 const result = {};
-for (const m of ["langsmith", "agentlens"]) {
+for (const m of ["no-op handler", "langsmith", "agentlens"]) {
   result[m] = { perLlmCallUs: overhead("llm", m), perToolCallUs: (overhead("tools-5", m) - overhead("tools-1", m)) / 4 };
 }
 const ratio = (k) => result.agentlens[k] / result.langsmith[k];
@@ -142,7 +149,7 @@ const fmt = (x) => x.toFixed(1).padStart(8);
 console.log(`LangChain.js (@langchain/core, scripted chat model), Node ${process.versions.node}, ${ROUNDS} rounds x ${CALLS} calls, CPU per call`);
 console.log(`  baseline (no callbacks): ${fmt(perCall["llm/off"] / 1000)} µs per model call, ${fmt(perCall["tools-1/off"] / 1000)} µs per agent call with 1 tool`);
 console.log("  added by              per LLM call (µs)   per tool call (µs)");
-for (const m of ["langsmith", "agentlens"]) console.log(`  ${m.padEnd(20)}${fmt(result[m].perLlmCallUs)}            ${fmt(result[m].perToolCallUs)}`);
+for (const m of ["no-op handler", "langsmith", "agentlens"]) console.log(`  ${m.padEnd(20)}${fmt(result[m].perLlmCallUs)}            ${fmt(result[m].perToolCallUs)}`);
 console.log(`  agentlens ÷ LangSmith tracer: ${ratio("perLlmCallUs").toFixed(2)} per LLM call, ${ratio("perToolCallUs").toFixed(2)} per tool call (target ≤ 1.0)`);
 console.log(JSON.stringify({ bench: "langchain", node: process.versions.node, rounds: ROUNDS, calls: CALLS, perCallNs: perCall, overheadUs: result, ratio: { llm: ratio("perLlmCallUs"), tool: ratio("perToolCallUs") }, delivered: { events: stats.delivered, langsmithRuns: runsPosted } }));
 await tracker.shutdown(1000);
