@@ -22,7 +22,10 @@ const esbuild = join(root, "node_modules/.bin/esbuild");
 const workerd = join(root, "node_modules/@cloudflare/workerd-linux-64/bin/workerd");
 const skip = [esbuild, workerd].every(existsSync) ? false : "esbuild or workerd is not installed (npm ci)";
 
-/** workerd's config: the bundle (named so its `../../wasm/…` imports name the wasm modules) and the SDK's two wasm modules. */
+/** The SDK's wasm modules (the framework integrations' mapper in its own one when the package has it). */
+const WASM = ["wasm", "wasm-analysis", "wasm-live"].filter((d) => existsSync(join(pkgDir, d, "agentlens_wasm_bg.wasm")));
+
+/** workerd's config: the bundle (named so its `../../wasm/…` imports name the wasm modules) and the SDK's wasm modules. */
 function capnp(receiverUrl) {
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
@@ -32,8 +35,7 @@ const config :Workerd.Config = (
 const worker :Workerd.Worker = (
   modules = [
     (name = "bundle/out/worker.js", esModule = embed "bundle/out/worker.js"),
-    (name = "wasm/agentlens_wasm_bg.wasm", wasm = embed "pkg/wasm/agentlens_wasm_bg.wasm"),
-    (name = "wasm-analysis/agentlens_wasm_bg.wasm", wasm = embed "pkg/wasm-analysis/agentlens_wasm_bg.wasm"),
+${WASM.map((d) => `    (name = "${d}/agentlens_wasm_bg.wasm", wasm = embed "pkg/${d}/agentlens_wasm_bg.wasm"),`).join("\n")}
   ],
   compatibilityDate = "2025-09-01",
   compatibilityFlags = ["nodejs_compat"],
