@@ -31,8 +31,6 @@ mod read;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
-
 use serde_json::{Map, Value, json};
 
 use self::call::{Call, Outcome};
@@ -42,16 +40,14 @@ use crate::import::warn::Warnings;
 use crate::model::{Event, EventType, status};
 use crate::time::UnixNanos;
 
-/// The AI SDK's open calls, by `callId`.
+/// The AI SDK's open calls. Plain vectors rather than maps: few calls are open at once,
+/// and they add less to the SDK's wasm.
 #[derive(Default)]
 pub(super) struct Live {
-    calls: BTreeMap<String, Call>,
-    /// Calls in the order they started (with their sequence number, to skip ended ones).
-    order: VecDeque<(String, u64)>,
-    next: u64,
-    /// Sessions named by records that this mapper opened, oldest first.
-    named: VecDeque<String>,
-    named_set: BTreeSet<String>,
+    /// Open calls, in the order they started (the most active are the latest: searched first).
+    calls: Vec<Call>,
+    /// Sessions named by records that this mapper opened, sorted.
+    named: Vec<String>,
     forgotten: u64,
 }
 
@@ -77,7 +73,7 @@ impl Live {
             self.start(call_id, record, out);
             return;
         }
-        let Some(call) = self.calls.get_mut(&call_id) else {
+        let Some(call) = self.call(&call_id) else {
             warnings.push(format!(
                 "an ai-sdk {hook:?} record names a call that did not start (or was forgotten); skipped"
             ));
@@ -150,7 +146,6 @@ impl Live {
             ..Span::default()
         };
         span.started_events(out);
-        self.next += 1;
         let mut call = Call::new(
             call_id.clone(),
             run_id,
@@ -158,16 +153,28 @@ impl Live {
             place.session,
             place.own,
             at,
-            self.next,
         );
         // Without tools a call takes one step: its model call sits in the call's run.
         call.steps = r.get("tools").and_then(Value::as_bool).unwrap_or(true);
-        if self.calls.insert(call_id.clone(), call).is_some() {
+        if let Some(i) = self.position(&call_id) {
             // A second start of the same call: the first is gone (counted).
+            self.calls.remove(i);
             self.forgotten += 1;
         }
-        self.order.push_back((call_id, self.next));
-        self.bound();
+        self.calls.push(call);
+        if self.calls.len() > MAX_OPEN {
+            self.calls.remove(0);
+            self.forgotten += 1;
+        }
+    }
+
+    fn position(&self, call_id: &str) -> Option<usize> {
+        self.calls.iter().rposition(|c| c.call_id == call_id)
+    }
+
+    fn call(&mut self, call_id: &str) -> Option<&mut Call> {
+        let i = self.position(call_id)?;
+        Some(&mut self.calls[i])
     }
 
     /// Decides where a new call records (see the module's "Sessions").
@@ -175,7 +182,10 @@ impl Live {
         let parent = r
             .get("parent")
             .and_then(|p| crate::import::json::text(p.get("callId")));
-        if let Some(p) = parent.and_then(|id| self.calls.get(&id)) {
+        if let Some(p) = parent
+            .and_then(|id| self.position(&id))
+            .map(|i| &self.calls[i])
+        {
             let (session, parent_run) = (p.session().to_owned(), Some(p.inner_run().to_owned()));
             return Place {
                 session,
@@ -227,45 +237,25 @@ impl Live {
         }
     }
 
-    /// Whether `session` is named for the first time (then remembered, bounded).
+    /// Whether `session` is named for the first time (then remembered; past [`MAX_OPEN`]
+    /// one is forgotten, counted: a session named again after that opens again, which the
+    /// tracker ignores while it is open).
     fn remember_named(&mut self, session: &str) -> bool {
-        if self.named_set.contains(session) {
+        let Err(i) = self.named.binary_search_by(|s| s.as_str().cmp(session)) else {
             return false;
-        }
-        self.named_set.insert(session.to_owned());
-        self.named.push_back(session.to_owned());
+        };
+        self.named.insert(i, session.to_owned());
         if self.named.len() > MAX_OPEN {
-            if let Some(old) = self.named.pop_front() {
-                self.named_set.remove(&old);
-                self.forgotten += 1;
-            }
+            self.named.remove(if i == 0 { 1 } else { 0 });
+            self.forgotten += 1;
         }
         true
     }
 
-    /// Forgets the oldest open calls past [`MAX_OPEN`], counting them.
-    fn bound(&mut self) {
-        while self.calls.len() > MAX_OPEN {
-            let Some((id, seq)) = self.order.pop_front() else {
-                break;
-            };
-            if self.calls.get(&id).is_some_and(|c| c.seq == seq) {
-                self.calls.remove(&id);
-                self.forgotten += 1;
-            }
-        }
-        // Entries of calls that ended are dropped when they pile up.
-        if self.order.len() > 2 * MAX_OPEN.max(self.calls.len()) {
-            let calls = &self.calls;
-            self.order
-                .retain(|(id, seq)| calls.get(id).is_some_and(|c| c.seq == *seq));
-        }
-    }
-
     /// `onEnd`, `onAbort`, `onError`: the call ends.
     fn finish(&mut self, call_id: &str, r: &mut Value, outcome: Outcome, out: &mut Vec<Event>) {
-        if let Some(call) = self.calls.remove(call_id) {
-            call.finish(r, outcome, out);
+        if let Some(i) = self.position(call_id) {
+            self.calls.remove(i).finish(r, outcome, out);
         }
     }
 }

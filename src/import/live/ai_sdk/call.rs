@@ -42,9 +42,8 @@ struct Pending {
 
 /// One open call.
 pub(super) struct Call {
-    /// When it started among the mapper's calls (to forget the oldest first).
-    pub(super) seq: u64,
-    call_id: String,
+    /// The SDK's `callId`.
+    pub(super) call_id: String,
     run_id: String,
     parent_run: Option<String>,
     session: String,
@@ -68,10 +67,8 @@ impl Call {
         session: String,
         own_session: bool,
         start: Option<UnixNanos>,
-        seq: u64,
     ) -> Self {
         Self {
-            seq,
             call_id,
             run_id,
             parent_run,

@@ -341,7 +341,6 @@ fn open_calls_are_bounded_and_the_forgotten_are_counted() {
         vec![json!({ "hook": "onEnd", "callId": "c9", "at": 1.0 })],
     );
     assert_eq!(types(&events), ["run_end"]);
-    assert!(live.order.len() <= 2 * MAX_OPEN + 1);
 }
 
 #[test]
@@ -444,4 +443,16 @@ fn a_call_without_tools_has_no_step_runs() {
         ]
     );
     assert_eq!(events[2].run_id, events[1].run_id);
+}
+
+#[test]
+fn named_sessions_are_remembered_once_and_bounded() {
+    let mut live = Live::default();
+    assert!(live.remember_named("b") && live.remember_named("a") && !live.remember_named("b"));
+    for i in 0..MAX_OPEN {
+        live.remember_named(&format!("s{i}"));
+    }
+    assert_eq!(live.named.len(), MAX_OPEN);
+    assert_eq!(live.forgotten(), 2);
+    assert!(live.named.windows(2).all(|w| w[0] < w[1]), "kept sorted");
 }
