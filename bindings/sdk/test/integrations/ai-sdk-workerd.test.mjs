@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,7 +22,14 @@ const esbuild = join(root, "node_modules/.bin/esbuild");
 const workerd = join(root, "node_modules/@cloudflare/workerd-linux-64/bin/workerd");
 const skip = [esbuild, workerd].every(existsSync) ? false : "esbuild or workerd is not installed (npm ci)";
 
-/** workerd's config: the bundle (named so its `../../wasm/…` imports name the wasm modules) and the SDK's two wasm modules. */
+/** The package's wasm modules: wasm/, wasm-analysis/, and any other wasm-… directory the build makes. */
+function wasmModules() {
+  return readdirSync(pkgDir)
+    .filter((d) => d.startsWith("wasm") && existsSync(join(pkgDir, d, "agentlens_wasm_bg.wasm")))
+    .map((d) => `${d}/agentlens_wasm_bg.wasm`);
+}
+
+/** workerd's config: the bundle (named so its `../../wasm…/` imports name the wasm modules) and the package's wasm modules. */
 function capnp(receiverUrl) {
   return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
@@ -32,8 +39,7 @@ const config :Workerd.Config = (
 const worker :Workerd.Worker = (
   modules = [
     (name = "bundle/out/worker.js", esModule = embed "bundle/out/worker.js"),
-    (name = "wasm/agentlens_wasm_bg.wasm", wasm = embed "pkg/wasm/agentlens_wasm_bg.wasm"),
-    (name = "wasm-analysis/agentlens_wasm_bg.wasm", wasm = embed "pkg/wasm-analysis/agentlens_wasm_bg.wasm"),
+    ${wasmModules().map((name) => `(name = "${name}", wasm = embed "pkg/${name}"),`).join("\n    ")}
   ],
   compatibilityDate = "2025-09-01",
   bindings = [(name = "RECEIVER", text = ${JSON.stringify(receiverUrl)})],
