@@ -3,7 +3,9 @@
 # writes the result into bindings/sdk/wasm/ (the SDK, budget 250,000 B gzipped). Then
 # builds it again with the `analysis` feature (every analysis engine) into its own target
 # directory and writes bindings/sdk/wasm-analysis/ (@agentlens/sdk/analysis and the viewer,
-# budget 400,000 B gzipped). Prints each size raw and gzipped.
+# budget 500,000 B gzipped), and with the `live` feature (the framework integrations'
+# mapper alone) into bindings/sdk/wasm-live/ (budget 150,000 B gzipped). Prints each size
+# raw and gzipped.
 #
 # Uses a rustup toolchain with the wasm32 target when there is one; otherwise Debian's
 # rustc-web with -Zbuild-std (see ../shared/TOOLCHAIN.md and scripts/bootstrap.sh).
@@ -62,4 +64,5 @@ build() {
 
 build wasm bindings/sdk/wasm "$base_target_dir" $((250 * 1000))
 build wasm-analysis bindings/sdk/wasm-analysis "${base_target_dir}-analysis" $((500 * 1000)) --features analysis
-node scripts/fix-wasm-dts.mjs bindings/sdk/wasm bindings/sdk/wasm-analysis
+build wasm-live bindings/sdk/wasm-live "${base_target_dir}-live" $((150 * 1000)) --features live
+node scripts/fix-wasm-dts.mjs bindings/sdk/wasm bindings/sdk/wasm-analysis bindings/sdk/wasm-live

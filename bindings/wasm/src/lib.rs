@@ -5,10 +5,14 @@
 //! JSON array per call, and [`pipeline::PipelineWasm::drain`] returns every pending
 //! output in one array.
 #![forbid(unsafe_code)]
+// The `live` build exports the mapper alone: the shared conversion helpers go unused there.
+#![cfg_attr(feature = "live", allow(dead_code))]
 
+#[cfg(not(feature = "live"))]
 pub mod analysis;
 #[cfg(feature = "analysis")]
 pub mod analysis_full;
+#[cfg(not(feature = "live"))]
 pub mod codec;
 mod convert;
 mod error;
@@ -20,17 +24,22 @@ mod heap;
 pub mod import;
 #[cfg(feature = "analysis")]
 pub mod ingest;
-// The framework integrations' mapper: the SDK's tracker feeds it, so the SDK build only.
-#[cfg(not(feature = "analysis"))]
+// The framework integrations' mapper: a third, small wasm of its own (feature `live`,
+// bindings/sdk/wasm-live/), loaded by the integrations on first use. It shares the
+// importers' span mapping, which would grow the SDK's wasm by ~75 KB gzipped.
+#[cfg(feature = "live")]
 pub mod live;
+#[cfg(not(feature = "live"))]
 pub mod options;
 // The SDK's batching pipeline: no host of the analysis build drives one (the SDK's
 // tracker runs on the SDK build), so the analysis wasm leaves it out.
-#[cfg(not(feature = "analysis"))]
+#[cfg(not(any(feature = "analysis", feature = "live")))]
 pub mod pipeline;
+#[cfg(not(feature = "live"))]
 pub mod redact;
 #[cfg(feature = "analysis")]
 pub mod sessions;
+#[cfg(not(feature = "live"))]
 mod ts_types;
 #[cfg(feature = "analysis")]
 pub mod view;

@@ -1,5 +1,5 @@
 //! `LiveMapperWasm`: the core's [`LiveMapper`] behind a JS class, for the SDK's framework
-//! integrations (SDK build).
+//! integrations (analysis build).
 
 use agentlens::import::live::{Framework, LiveMapper};
 use wasm_bindgen::prelude::*;

@@ -6,6 +6,7 @@ import { useDefaultExporter } from "../core/default-exporter.js";
 import { createHttpExporter } from "../exporters/http.js";
 import { usePlatform } from "../core/platform.js";
 import { useAnalysisLoader } from "../core/tracker-analysis.js";
+import { useLiveLoader } from "../integrations/live-wasm.js";
 import { browserPlatform } from "../platform/browser.js";
 import { initFromUrl, wasmLocation } from "./wasm-location.js";
 
@@ -16,6 +17,8 @@ usePlatform(browserPlatform());
 
 // The analysis engines (a larger, separate wasm) load on a tracker's first analysis call.
 useAnalysisLoader(() => import("./analysis-browser.js"));
+// The framework integrations' mapper (a third, small wasm) loads on an integration's first record.
+useLiveLoader(() => import("./live-browser.js"));
 
 export * from "../core/index.js";
 export * from "../exporters/index.js";

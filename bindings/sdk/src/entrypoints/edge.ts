@@ -7,6 +7,7 @@ import { useDefaultExporter } from "../core/default-exporter.js";
 import { createHttpExporter } from "../exporters/http.js";
 import { usePlatform } from "../core/platform.js";
 import { useAnalysisLoader } from "../core/tracker-analysis.js";
+import { useLiveLoader } from "../integrations/live-wasm.js";
 import { edgePlatform } from "../platform/edge.js";
 
 bindings.initSync({ module: wasmModule });
@@ -16,6 +17,8 @@ usePlatform(edgePlatform());
 
 // The analysis engines (a larger, separate wasm) load on a tracker's first analysis call.
 useAnalysisLoader(() => import("./analysis-edge.js"));
+// The framework integrations' mapper (a third, small wasm) loads on an integration's first record.
+useLiveLoader(() => import("./live-edge.js"));
 
 export * from "../core/index.js";
 export * from "../exporters/index.js";

@@ -7,6 +7,7 @@ import { useDefaultExporter } from "../core/default-exporter.js";
 import { createHttpExporter } from "../exporters/http.js";
 import { usePlatform } from "../core/platform.js";
 import { useAnalysisLoader } from "../core/tracker-analysis.js";
+import { useLiveLoader } from "../integrations/live-wasm.js";
 import { nodePlatform } from "../platform/node.js";
 
 wasmModule.initSync({ module: readFileSync(new URL("../../wasm/agentlens_wasm_bg.wasm", import.meta.url)) });
@@ -16,6 +17,8 @@ usePlatform(nodePlatform());
 
 // The analysis engines (a larger, separate wasm) load on a tracker's first analysis call.
 useAnalysisLoader(() => import("./analysis-node.js"));
+// The framework integrations' mapper (a third, small wasm) loads on an integration's first record.
+useLiveLoader(() => import("./live-node.js"));
 
 export * from "../core/index.js";
 export * from "../exporters/index.js";

@@ -4,6 +4,8 @@
  * mapper in one crossing per turn (`LiveMapperWasm`: what the records mean is decided
  * there, beside the importers of the same formats), and records the events that come
  * back in a tracker, as `track()` would: same sessions, redaction, exporters, `explain()`.
+ * The mapper is a small wasm of its own (`live-wasm.ts`), loaded on the first record:
+ * records wait for it, in order.
  *
  * Never throws into the framework or agent code: a failure is counted in
  * `stats().internalErrors`, a record the core could not map in
@@ -16,8 +18,8 @@ import "@agentlens/sdk";
 import { getTracker, init } from "../core/api.js";
 import { safeStringify } from "../core/safe-json.js";
 import type { TrackerCore } from "../core/tracker-core.js";
-import { wasm } from "../core/wasm.js";
-import type { LiveMapperWasm } from "../../wasm/agentlens_wasm.js";
+import { liveReady } from "./live-wasm.js";
+import type { LiveMapperWasm } from "../../wasm-live/agentlens_wasm.js";
 
 /** The frameworks the core maps. */
 export type FrameworkName = "openai-agents" | "ai-sdk" | "otel" | "langchain";
@@ -40,6 +42,8 @@ export class Bridge {
   private mapper: LiveMapperWasm | undefined;
   private chosen: TrackerCore | undefined;
   private forgotten = 0;
+  private loading: Promise<void> | undefined;
+  private unavailable = false;
 
   constructor(
     readonly framework: FrameworkName,
@@ -71,9 +75,28 @@ export class Bridge {
     this.drain();
   };
 
-  /** Maps every staged record now and records the events. Never throws. */
+  /** Loads the mapper (once), then maps what waited for it. Never rejects. */
+  private load(): Promise<void> {
+    return (this.loading ??= liveReady().then(
+      (m) => {
+        this.mapper = new m.LiveMapperWasm(this.framework);
+        this.drain();
+      },
+      (e: unknown) => {
+        this.unavailable = true;
+        this.drain();
+        console.warn(`agentlens: the ${this.framework} integration records nothing: ${e instanceof Error ? e.message : String(e)}`);
+      },
+    ));
+  }
+
+  /** Maps every staged record now and records the events (once the mapper is loaded). Never throws. */
   drain(): void {
     if (this.staged.length === 0) return;
+    if (!this.mapper && !this.unavailable) {
+      void this.load();
+      return;
+    }
     const staged = this.staged;
     this.staged = [];
     let tracker: TrackerCore;
@@ -85,17 +108,21 @@ export class Bridge {
       return;
     }
     const r = tracker.recorder;
+    const mapper = this.mapper;
+    if (!mapper) {
+      r.integrationSkipped += staged.length;
+      return;
+    }
     r.guard(
       `${this.framework} integration`,
       () => {
-        this.mapper ??= new (wasm().LiveMapperWasm)(this.framework);
-        const out = JSON.parse(this.mapper.mapJson(safeStringify(staged, r.markers))) as { events: Record<string, unknown>[]; skipped: number; warnings: string[] };
+        const out = JSON.parse(mapper.mapJson(safeStringify(staged, r.markers))) as { events: Record<string, unknown>[]; skipped: number; warnings: string[] };
         for (const event of out.events) r.pushMapped(event);
         if (out.skipped > 0) {
           r.integrationSkipped += out.skipped;
           r.health.warnOnce(`${this.framework}-skipped`, `agentlens: the ${this.framework} integration skipped a record: ${out.warnings[0]}`);
         }
-        const forgotten = this.mapper.forgotten();
+        const forgotten = mapper.forgotten();
         if (forgotten > this.forgotten) {
           r.integrationSkipped += forgotten - this.forgotten;
           this.forgotten = forgotten;
@@ -108,6 +135,7 @@ export class Bridge {
 
   /** Records everything staged and waits until the tracker delivered it (or `timeoutMs` passed). */
   async flush(timeoutMs?: number): Promise<boolean> {
+    if (this.staged.length > 0 && !this.mapper) await this.load();
     this.drain();
     try {
       return await this.tracker.flush(timeoutMs);
