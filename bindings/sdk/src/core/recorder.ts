@@ -194,7 +194,8 @@ export class Recorder<Run extends RunRef = RunRef> {
         return;
       }
       case "session_end":
-        if (known?.status === "active") this.closeSession(known, event.status === "error" ? "error" : "completed");
+        // The status is the core's word, passed on as it came.
+        if (known?.status === "active") this.closeSession(known, event.status as "completed" | "error" | undefined);
         return;
       default: {
         const s = known ?? this.openSession("default-agent", undefined, id, "external", false);
