@@ -304,7 +304,7 @@ pub(crate) fn decode_spans(value: Value, warnings: &mut Warnings) -> (Vec<span::
     for doc in &docs {
         let all = spans(doc, warnings);
         count += all.len();
-        map_spans(all, &mut events);
+        map_spans::<true>(all, &mut events);
     }
     (events, count)
 }
@@ -315,7 +315,12 @@ pub(crate) fn decode_spans(value: Value, warnings: &mut Warnings) -> (Vec<span::
 /// another model call is a wrapper, so a run (tokens are counted once, on the innermost
 /// call); any other span with children is a run. The session is the first session id a
 /// span of the trace names (`gen_ai.conversation.id`, `session.id`, ...), else the trace id.
-pub(super) fn map_spans(all: Vec<(&Value, Option<Value>)>, events: &mut Vec<span::Timed>) {
+/// `READ_BACK`: spans AgentLens wrote (`agentlens.*`) are read back as the events they were
+/// made from (file import, ingest); the live mapper leaves that code out of its wasm.
+pub(super) fn map_spans<const READ_BACK: bool>(
+    all: Vec<(&Value, Option<Value>)>,
+    events: &mut Vec<span::Timed>,
+) {
     // Each span's attributes, read once.
     let attrs: Vec<Attrs> = all
         .iter()
@@ -344,14 +349,19 @@ pub(super) fn map_spans(all: Vec<(&Value, Option<Value>)>, events: &mut Vec<span
             sessions.entry(trace).or_insert(conv);
         }
     }
-    let runs = roundtrip::Runs::of(all.iter().map(|(s, _)| *s).zip(&attrs));
+    let runs = roundtrip::Runs::of(
+        all.iter()
+            .filter(|_| READ_BACK)
+            .map(|(s, _)| *s)
+            .zip(&attrs),
+    );
     for (((s, service), a), k) in all.into_iter().zip(attrs).zip(kinds) {
         let trace = hex_id(s.get("traceId")).unwrap_or_default();
         let session = sessions
             .get(&trace)
             .cloned()
             .unwrap_or_else(|| trace.clone());
-        if roundtrip::is_agentlens(&a) {
+        if READ_BACK && roundtrip::is_agentlens(&a) {
             roundtrip::read(s, a, session, &runs, events);
             continue;
         }

@@ -6,8 +6,9 @@
 //! of the local root span it belongs to (the outermost recorded span around it in this
 //! process). Spans end child-first, and whether a span is a run depends on its children,
 //! so a group's records are buffered until its root ends, then mapped together by the
-//! OTLP importer's own code ([`otlp::map_spans`]): the events are those a file import of
-//! the same spans gives, preceded by a `session_start` (at the root's start). A session
+//! OTLP importer's own code ([`otlp::map_spans`], without the read-back of spans AgentLens
+//! itself wrote, which no OpenTelemetry instrumentation makes: -6 KB gz of wasm): the
+//! events are those a file import of the same spans gives, preceded by a `session_start` (at the root's start). A session
 //! that is the trace (no span names one) ends with the root (`session_end`, `error` when
 //! the root failed); a session a span names (`gen_ai.conversation.id`, `session.id`, ...)
 //! spans traces, so it is left open for the application to end.
@@ -103,7 +104,7 @@ fn map_group(records: Vec<Value>, complete: bool, out: &mut Vec<Event>) {
         })
         .collect();
     let mut timed = Vec::new();
-    otlp::map_spans(spans, &mut timed);
+    otlp::map_spans::<false>(spans, &mut timed);
     if complete {
         if let (Some(root), Some((_, _, first))) = (root, timed.first()) {
             let session_id = first.session_id.clone();
