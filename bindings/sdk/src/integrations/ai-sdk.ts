@@ -48,16 +48,6 @@ type Ev = Readonly<Record<string, unknown>>;
 /** The tool execution a nested call runs inside (set by `executeTool`). */
 type ToolScope = { callId: unknown; toolCallId: unknown };
 
-/**
- * Records wait here until a call ends (or 64 are waiting: a long agent's steps still go
- * out as it runs), then go to the bridge together: one crossing into the core per call
- * instead of one per callback (the SDK runs each callback in its own microtask). A call's
- * records are handed over before the SDK returns its result, so code after
- * `await generateText(...)` (an `endSession`, say) sees them recorded.
- */
-const HAND_OFF = new Set(["onEnd", "onAbort", "onError"]);
-const STAGE_MAX = 64;
-
 const SETTINGS = ["maxOutputTokens", "temperature", "topP", "topK", "presencePenalty", "frequencyPenalty", "stopSequences", "seed", "maxRetries"] as const;
 
 /** `obj[key]` when `obj` is an object, never throwing. */
@@ -82,7 +72,6 @@ export class AgentLensTelemetry {
   private readonly outputs: boolean;
   private readonly sessionOption: AiSdkOptions["sessionId"];
   private scopes: ContextStore<ToolScope> | undefined;
-  private staged: Record<string, unknown>[] = [];
 
   constructor(options: AiSdkOptions = {}) {
     this.bridge = new Bridge("ai-sdk", options);
@@ -97,7 +86,6 @@ export class AgentLensTelemetry {
    * `ctx.waitUntil(...)`.
    */
   flush(timeoutMs?: number): Promise<boolean> {
-    this.handOff();
     return this.bridge.flush(timeoutMs);
   }
 
@@ -110,18 +98,10 @@ export class AgentLensTelemetry {
       record.hook = hook;
       record.callId = e.callId;
       record.at = at;
-      this.staged.push(record);
-      if (HAND_OFF.has(hook) || this.staged.length >= STAGE_MAX) this.handOff();
+      this.bridge.record(record);
     } catch (err) {
       this.failed(err);
     }
-  }
-
-  /** Hands the staged records to the bridge, which maps them in one crossing. */
-  private handOff(): void {
-    const staged = this.staged;
-    this.staged = [];
-    for (const r of staged) this.bridge.record(r);
   }
 
   private failed(err: unknown): void {
