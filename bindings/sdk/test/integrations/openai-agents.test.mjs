@@ -5,12 +5,12 @@
 // replaced (setTraceProcessors), so nothing leaves the machine.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { setTraceProcessors, setTracingDisabled } from "@openai/agents";
+import { Agent, Runner, setTraceProcessors, setTracingDisabled } from "@openai/agents";
 import { Tracker } from "@agentlens/sdk";
 import { importTrace } from "@agentlens/sdk/analysis";
 import { AgentLensTracingProcessor } from "@agentlens/sdk/openai-agents";
 import { startReceiver } from "../support/receiver.mjs";
-import { EMAIL, SECRET, USAGE, runAgent } from "./fixtures/openai-agents/agent.mjs";
+import { EMAIL, SECRET, ScriptedModel, USAGE, runAgent } from "./fixtures/openai-agents/agent.mjs";
 
 let receiver;
 before(async () => {
@@ -184,5 +184,37 @@ test("the default session is the trace's groupId: two traces of one conversation
   const ends = events.filter((e) => e.event_type === "session_end");
   assert.equal(ends.length, 2);
   assert.equal(ends[1].total_tokens_in, 2 * TOTAL_IN, "the conversation's totals keep adding up");
+  await tracker.shutdown(1000);
+});
+
+test("an agent used as a tool: its run nests inside the calling turn, and every call's tokens count once", async () => {
+  const { tracker, processor } = setup({ sessionId: () => "oa-as-tool" });
+  const call = { type: "function_call", id: "fc_1", callId: "call_1", name: "expert", status: "completed", arguments: JSON.stringify({ input: "cheapest fare?" }) };
+  const say = (text) => ({ type: "message", id: "msg_1", role: "assistant", status: "completed", content: [{ type: "output_text", text }] });
+  const expert = new Agent({ name: "Expert", instructions: "Fares.", model: new ScriptedModel("gpt-5", [{ key: "tools", output: [say("UA 1532, $318")] }], "response") });
+  const boss = new Agent({
+    name: "Boss",
+    instructions: "Delegate.",
+    model: new ScriptedModel("gpt-5-mini", [{ key: "plan", output: [call] }, { key: "answer", output: [say("Booked UA 1532.")] }], "response"),
+    tools: [expert.asTool({ toolName: "expert", toolDescription: "Asks the fare expert." })],
+  });
+  await new Runner({ workflowName: "Delegation" }).run(boss, "Book the cheapest fare.");
+  await processor.forceFlush();
+  const events = sessionEvents("oa-as-tool");
+  const runs = new Map(events.filter((e) => e.event_type === "run_start").map((e) => [e.run_id, e]));
+  const name = (id) => (runs.get(id)?.agent_name ?? runs.get(id)?.run_name);
+  const bossTurn1 = [...runs.values()].find((r) => r.run_name === "turn 1" && r.agent_name === "Boss");
+  const innerTask = [...runs.values()].find((r) => r.attributes?.type === "task" && r.parent_run_id);
+  assert.equal(innerTask.parent_run_id, bossTurn1.run_id, "the nested run sits in the turn that called the tool");
+  const expertRun = [...runs.values()].find((r) => r.agent_name === "Expert" && r.attributes?.type === "agent");
+  assert.equal(expertRun.parent_run_id, innerTask.run_id);
+  const tool = events.find((e) => e.tool_call?.tool_name === "expert");
+  assert.equal(name(tool.run_id), "Boss");
+  assert.equal(tool.run_id, bossTurn1.run_id);
+  const llm = events.filter((e) => e.event_type === "llm_call");
+  assert.deepEqual(llm.map((e) => e.model).sort(), ["gpt-5", "gpt-5-mini", "gpt-5-mini"]);
+  const end = events.find((e) => e.event_type === "session_end");
+  assert.equal(end.total_tokens_in, USAGE.plan[0] + USAGE.tools[0] + USAGE.answer[0]);
+  assert.equal(end.total_tokens_out, USAGE.plan[1] + USAGE.tools[1] + USAGE.answer[1]);
   await tracker.shutdown(1000);
 });
