@@ -135,7 +135,9 @@ test("bad data never throws: a cyclic tool output with a BigInt, hostile spans, 
     o.self = o;
     return o;
   };
-  const answer = await runAgent({ toolOutput });
+  const metadata = { channel: "web", big: 10n };
+  metadata.self = metadata; // a cycle and a BigInt in the trace metadata reach the processor as they are
+  const answer = await runAgent({ toolOutput, runConfig: { traceMetadata: metadata } });
   assert.match(answer, /refund/);
   const hostile = { traceId: "trace_x", spanId: "span_x", parentId: null, startedAt: null, endedAt: null, error: null };
   Object.defineProperty(hostile, "spanData", {
@@ -156,6 +158,9 @@ test("bad data never throws: a cyclic tool output with a BigInt, hostile spans, 
   const events = sessionEvents("oa-hostile");
   const tool = events.find((e) => e.tool_call?.tool_name === "lookup_order");
   assert.ok(tool, "the run was still recorded");
+  const start = events.find((e) => e.event_type === "session_start");
+  assert.equal(start.metadata.channel, "web");
+  assert.equal(typeof start.metadata.big, "string", "the BigInt became a marker");
   assert.ok(events.some((e) => e.event_type === "session_end"));
   await tracker.shutdown(1000);
 });
