@@ -6,6 +6,9 @@ use wasm_bindgen::prelude::*;
 
 use crate::error;
 
+/// The field separator of [`LiveMapperWasm::map_text`]: U+001F, never raw in compact JSON.
+const SEP: u8 = 0x1f;
+
 /// Maps one framework's records (JSON) into AgentLens events (JSON).
 #[wasm_bindgen]
 pub struct LiveMapperWasm(LiveMapper);
@@ -39,6 +42,39 @@ impl LiveMapperWasm {
         out.push_str(&serde_json::to_string(&mapped.warnings).unwrap_or_else(|_| "[]".into()));
         out.push('}');
         out
+    }
+
+    /// Maps a JSON array of records, like [`Self::map_json`], into one flat text the
+    /// SDK reads without parsing the events: fields separated by U+001F (a control
+    /// character, which compact JSON always escapes), in this order: how many records
+    /// were skipped, the first reason (or nothing), then per event, in order, its
+    /// `event_type`, its `session_id` (left empty when it holds U+001F itself: read it
+    /// from the JSON then) and its JSON.
+    #[wasm_bindgen(js_name = mapText)]
+    pub fn map_text(&mut self, records_json: &str) -> String {
+        let mapped = self.0.map_json(records_json);
+        let mut out = Vec::with_capacity(256 + 1024 * mapped.events.len());
+        out.extend_from_slice(mapped.skipped.to_string().as_bytes());
+        out.push(SEP);
+        if let Some(w) = mapped.warnings.first() {
+            out.extend(w.bytes().filter(|&b| b != SEP));
+        }
+        for event in &mapped.events {
+            out.push(SEP);
+            out.extend_from_slice(event.event_type.as_str().as_bytes());
+            out.push(SEP);
+            if !event.session_id.as_bytes().contains(&SEP) {
+                out.extend_from_slice(event.session_id.as_bytes());
+            }
+            out.push(SEP);
+            let len = out.len();
+            if serde_json::to_writer(&mut out, event).is_err() {
+                out.truncate(len);
+                out.extend_from_slice(b"null");
+            }
+        }
+        // Every byte written is UTF-8: numbers, strings and serde_json's output.
+        String::from_utf8(out).unwrap_or_default()
     }
 
     /// Entries forgotten because too many spans or runs were open at once.

@@ -100,7 +100,7 @@ export class Recorder<Run extends RunRef = RunRef> {
    * Values are captured when the turn ends, so an object mutated later in the same
    * synchronous code is recorded as it is then.
    */
-  private push(event: Record<string, unknown>, session: SessionRecord): void {
+  private push(event: Record<string, unknown> | string, session: SessionRecord): void {
     this.staged.push(event, session);
     if (this.staged.length >= 2 * STAGE_MAX) this.drain();
     else if (!this.drainQueued) {
@@ -137,12 +137,13 @@ export class Recorder<Run extends RunRef = RunRef> {
       () => {
         const parts: string[] = [];
         for (let i = 0; i < staged.length; i += 2) {
-          const event = staged[i] as Record<string, unknown>;
+          const event = staged[i] as Record<string, unknown> | string;
           const session = staged[i + 1] as SessionRecord;
-          const json = safeStringify(event, this.markers);
+          // A string is an event serialised already (`pushMappedJson`: never a session_start).
+          const json = typeof event === "string" ? event : safeStringify(event, this.markers);
           if (!json.startsWith("{")) continue;
           parts.push(json);
-          session.keep(json, event.event_type === "session_start");
+          session.keep(json, typeof event !== "string" && event.event_type === "session_start");
         }
         if (parts.length === 0) return;
         const batch = `[${parts.join(",")}]`;
@@ -203,6 +204,23 @@ export class Recorder<Run extends RunRef = RunRef> {
         this.push(event, s);
       }
     }
+  }
+
+  /**
+   * `pushMapped` for an event the core mapped and serialised already (`json`, with its
+   * `event_type` and `session_id` read out beside it): the text is kept and pushed as it
+   * is, in order with the events staged around it. The rare events that open or close a
+   * session (or name none beside the JSON) are parsed and go through `pushMapped`.
+   */
+  pushMappedJson(eventType: string, sessionId: string, json: string): void {
+    if (!sessionId || eventType === "session_start" || eventType === "session_end") {
+      const event: unknown = JSON.parse(json);
+      if (event !== null && typeof event === "object") this.pushMapped(event as Record<string, unknown>);
+      return;
+    }
+    const s = this.sessions.get(sessionId) ?? this.openSession("default-agent", undefined, sessionId, "external", false);
+    s.eventCount++;
+    this.push(json, s);
   }
 
   /** Opens a session and sends its `session_start` (unless it is external). */

@@ -116,11 +116,14 @@ export class Bridge {
     r.guard(
       `${this.framework} integration`,
       () => {
-        const out = JSON.parse(mapper.mapJson(safeStringify(staged, r.markers))) as { events: Record<string, unknown>[]; skipped: number; warnings: string[] };
-        for (const event of out.events) r.pushMapped(event);
-        if (out.skipped > 0) {
-          r.integrationSkipped += out.skipped;
-          r.health.warnOnce(`${this.framework}-skipped`, `agentlens: the ${this.framework} integration skipped a record: ${out.warnings[0]}`);
+        // Fields split by U+001F (see `mapText`): skipped, first reason, then per event
+        // its type, session id and JSON, kept and pushed as text (never parsed here).
+        const out = mapper.mapText(safeStringify(staged, r.markers)).split("\x1f");
+        for (let i = 2; i + 2 < out.length; i += 3) r.pushMappedJson(out[i]!, out[i + 1]!, out[i + 2]!);
+        const skipped = Number(out[0]);
+        if (skipped > 0) {
+          r.integrationSkipped += skipped;
+          r.health.warnOnce(`${this.framework}-skipped`, `agentlens: the ${this.framework} integration skipped a record: ${out[1]}`);
         }
         const forgotten = mapper.forgotten();
         if (forgotten > this.forgotten) {
