@@ -139,6 +139,8 @@ export class SessionRecord implements Session {
 export class SessionTable {
   private readonly byId = new Map<string, SessionRecord>();
   private readonly started: SessionRecord[] = [];
+  /** The ended sessions among `byId`: counted as they end, not by a scan per end. */
+  private readonly endedKept = new Set<SessionRecord>();
   private evictedForgotten = 0;
 
   constructor(
@@ -151,6 +153,8 @@ export class SessionTable {
   }
 
   add(s: SessionRecord, current: boolean): void {
+    const replaced = this.byId.get(s.sessionId);
+    if (replaced) this.endedKept.delete(replaced);
     this.byId.delete(s.sessionId);
     this.byId.set(s.sessionId, s);
     if (current) this.started.push(s);
@@ -162,6 +166,7 @@ export class SessionTable {
 
   private evict(id: string, s: SessionRecord): void {
     this.byId.delete(id);
+    this.endedKept.delete(s);
     this.evictedForgotten += s.eventCount;
     const i = this.started.indexOf(s);
     if (i >= 0) this.started.splice(i, 1);
@@ -186,14 +191,12 @@ export class SessionTable {
   ended(s: SessionRecord): void {
     const i = this.started.indexOf(s);
     if (i >= 0) this.started.splice(i, 1);
-    let ended = 0;
-    for (const r of this.byId.values()) if (r.status === "completed") ended++;
+    if (this.byId.get(s.sessionId) === s) this.endedKept.add(s);
+    if (this.endedKept.size <= this.maxEnded) return;
+    // The oldest ended sessions go first (oldest started: the table's order).
     for (const [id, r] of this.byId) {
-      if (ended <= this.maxEnded) break;
-      if (r.status === "completed") {
-        this.evict(id, r);
-        ended--;
-      }
+      if (this.endedKept.size <= this.maxEnded) break;
+      if (this.endedKept.has(r)) this.evict(id, r);
     }
   }
 
