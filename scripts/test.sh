@@ -17,6 +17,8 @@ cargo fmt --all -- --check
 
 step "cargo clippy -D warnings"
 cargo clippy -q --workspace --all-targets --features testing -- -D warnings
+# The integrations' wasm (feature live) leaves most of the binding out: lint that build too.
+cargo clippy -q -p agentlens-wasm --features live -- -D warnings
 
 step "cargo test"
 cargo test -q --workspace --features testing
