@@ -89,6 +89,34 @@ test("AI SDK 6: embeddings, a plan, a streamed agent with two tools (one failing
   await tracker.shutdown();
 });
 
+test("AI SDK 6: generateObject is a run around its model call (legacy ai.usage.promptTokens), the object its response", async () => {
+  const { generateObject } = await import("ai6");
+  const { MockLanguageModelV3 } = await import("ai6/test");
+  const { z } = await import("zod");
+  const { tracker, events, processor, tracer } = setup();
+  const model = new MockLanguageModelV3({
+    provider: "openai.chat",
+    modelId: "gpt-5-mini",
+    doGenerate: async () => ({
+      content: [{ type: "text", text: JSON.stringify({ city: "Lisbon", days: 3 }) }],
+      finishReason: { unified: "stop", raw: "stop" },
+      usage: { inputTokens: { total: 300, noCache: 100, cacheRead: 200, cacheWrite: 50 }, outputTokens: { total: 20, text: 20, reasoning: 0 } },
+      warnings: [],
+    }),
+  });
+  const { object } = await generateObject({ model, schema: z.object({ city: z.string(), days: z.number() }), prompt: "Plan a trip", experimental_telemetry: { isEnabled: true, tracer, functionId: "trip-planner" } });
+  assert.deepEqual(object, { city: "Lisbon", days: 3 });
+  await processor.forceFlush();
+  assert.deepEqual(kinds(events), ["session_start", "run_start", "llm_call", "run_end", "session_end"]);
+  assert.deepEqual([events[1].run_name, events[1].agent_name], ["ai.generateObject", "trip-planner"]);
+  const llm = events[2];
+  // AI SDK 6 records generateObject's usage under the legacy names only
+  // (ai.usage.promptTokens / completionTokens): no cache details to read.
+  assert.deepEqual([llm.model, llm.tokens_in, llm.tokens_out, llm.cached_input_tokens], ["gpt-5-mini", 300, 20, undefined]);
+  assert.match(JSON.stringify(llm.output_data), /Lisbon/);
+  await tracker.shutdown();
+});
+
 test("forceFlush resolves only once the receiver has the events", async () => {
   const { tracker, processor, tracer } = setup();
   const before = receiver.events().length;
@@ -175,7 +203,7 @@ test("bad attribute values and broken spans never throw into the instrumentation
   await tracker.shutdown();
 });
 
-test("AI SDK 7 with @ai-sdk/otel (Node 24): invoke_agent, steps, chat, execute_tool, embeddings", async () => {
+test("AI SDK 7 with @ai-sdk/otel (Node 24): invoke_agent, steps, chat, execute_tool, embeddings, rerank", async () => {
   const node24 = fileURLToPath(new URL("../../../../node_modules/node/bin/node", import.meta.url));
   const script = fileURLToPath(new URL("./fixtures/otel/agent7.mjs", import.meta.url));
   const out = await new Promise((resolve, reject) => {
@@ -184,7 +212,7 @@ test("AI SDK 7 with @ai-sdk/otel (Node 24): invoke_agent, steps, chat, execute_t
   const { events, stats } = JSON.parse(out);
   assert.equal(stats.internalErrors, 0);
   const runs = events.filter((e) => e.event_type === "run_start");
-  assert.deepEqual(runs.map((r) => r.run_name), ["invoke_agent gpt-5", "step 1", "step 2", "invoke_agent gpt-5-mini", "step 1", "embeddings text-embedding-3-small"]);
+  assert.deepEqual(runs.map((r) => r.run_name), ["invoke_agent gpt-5", "step 1", "step 2", "invoke_agent gpt-5-mini", "step 1", "embeddings text-embedding-3-small", "rerank rerank-v3.5"]);
   assert.equal(runs[0].agent_name, "support-agent");
   assert.equal(runs[1].parent_run_id, runs[0].run_id);
   const llm = events.filter((e) => e.event_type === "llm_call");
@@ -193,6 +221,7 @@ test("AI SDK 7 with @ai-sdk/otel (Node 24): invoke_agent, steps, chat, execute_t
     ["gpt-5", 1500, 40, 1408, 8],
     ["gpt-5-mini", 300, 5, 0, 0],
     ["text-embedding-3-small", 7, 0, null, null],
+    ["rerank-v3.5", 0, 0, null, null],
   ]);
   assert.equal(llm[0].run_id, runs[1].run_id, "a chat span sits in its step");
   const tools = events.filter((e) => e.event_type.startsWith("tool_"));
