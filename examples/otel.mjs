@@ -107,11 +107,21 @@ const sessionId = `support-chat-${Date.now().toString(36)}`;
 const telemetry = (functionId) => ({ isEnabled: true, tracer, functionId, metadata: { sessionId, userId: "user-7" } });
 const question = "Where is my order A-1234? Refund it please.";
 
-await embed({ model: embedder, value: question, experimental_telemetry: telemetry("support-agent") });
-const plan = await generateText({ model: planner, prompt: question, experimental_telemetry: telemetry("planner") });
-const result = streamText({ model: agent, system: `Plan: ${plan.text}`, prompt: question, tools, stopWhen: stepCountIs(3), experimental_telemetry: telemetry("support-agent") });
-let text = "";
-for await (const delta of result.textStream) text += delta;
+// The app's own span around one turn of the agent (as OpenTelemetry users write it: the
+// GenAI `invoke_agent` span) holds the AI SDK's spans: agent → call → model call/tool call.
+const agentSpan = { attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "support-agent", "gen_ai.conversation.id": sessionId } };
+const text = await tracer.startActiveSpan("invoke_agent support-agent", agentSpan, async (span) => {
+  try {
+    await embed({ model: embedder, value: question, experimental_telemetry: telemetry("support-agent") });
+    const plan = await generateText({ model: planner, prompt: question, experimental_telemetry: telemetry("planner") });
+    const result = streamText({ model: agent, system: `Plan: ${plan.text}`, prompt: question, tools, stopWhen: stepCountIs(3), experimental_telemetry: telemetry("support-agent") });
+    let text = "";
+    for await (const delta of result.textStream) text += delta;
+    return text;
+  } finally {
+    span.end();
+  }
+});
 
 // A session the spans name spans many requests: the app ends it when the chat is over.
 await processor.forceFlush();
