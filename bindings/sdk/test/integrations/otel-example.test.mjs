@@ -45,8 +45,13 @@ test("examples/otel.mjs runs offline and prints the explanation, the trace and t
   assert.match(stdout, /tool_call\*\* → tool: lookup_order/);
   // The file reads back: every call in a run, secrets redacted.
   const mine = importTrace(readFileSync(path)).events.filter((e) => e.session_id === session);
-  const runs = new Set(mine.filter((e) => e.event_type === "run_start").map((e) => e.run_id));
-  assert.equal(runs.size, 3);
+  const starts = mine.filter((e) => e.event_type === "run_start");
+  const runs = new Set(starts.map((e) => e.run_id));
+  // The app's invoke_agent span holds the AI SDK's three calls (embed, generateText, streamText).
+  assert.equal(runs.size, 4);
+  const agent = starts.find((e) => e.run_name === "invoke_agent support-agent");
+  assert.ok(agent && !agent.parent_run_id, JSON.stringify(starts));
+  assert.deepEqual(starts.filter((e) => e !== agent).map((e) => [e.run_name, e.parent_run_id]), [["ai.embed", agent.run_id], ["ai.generateText", agent.run_id], ["ai.streamText", agent.run_id]]);
   for (const e of mine.filter((e) => ["llm_call", "tool_call", "tool_error"].includes(e.event_type))) assert.ok(runs.has(e.run_id), JSON.stringify(e));
   assert.ok(!text.includes("jane.doe@example.com") && !text.includes("sk-proj-AbCdEfGhIjKlMnOpQrStUvWx"), "the email and key in tool inputs are redacted");
 });
