@@ -282,13 +282,25 @@ export class AgentLensTelemetry {
  * call) or to a call's `telemetry: { integrations: [...] }`.
  *
  * @example
- * ```ts no-run: needs the `ai` package (Node >= 22)
+ * ```ts
  * import { generateText, registerTelemetry } from "ai";
+ * import { MockLanguageModelV4 } from "ai/test";
  * import { agentlens } from "@agentlens/sdk/ai-sdk";
  *
  * const telemetry = agentlens();
  * registerTelemetry(telemetry);
+ * // A real app passes openai("gpt-5") & co.; the AI SDK's mock model keeps this offline.
+ * const model = new MockLanguageModelV4({
+ *   modelId: "gpt-5-mini",
+ *   doGenerate: {
+ *     content: [{ type: "text", text: "Hello!" }],
+ *     finishReason: { unified: "stop", raw: "stop" },
+ *     usage: { inputTokens: { total: 5, noCache: 5, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 2, text: 2, reasoning: 0 } },
+ *     warnings: [],
+ *   },
+ * });
  * const { text } = await generateText({ model, prompt: "Hello", telemetry: { functionId: "greeter" } });
+ * console.log(text);
  * await telemetry.flush(); // or ctx.waitUntil(telemetry.flush()) on an edge runtime
  * ```
  */

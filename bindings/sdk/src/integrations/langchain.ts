@@ -53,7 +53,7 @@ const clock: () => number =
  * Never throws into LangChain: a failure is counted in `stats().internalErrors`.
  *
  * @example
- * ```ts no-run: needs the `@langchain/core` package
+ * ```ts
  * import { init } from "@agentlens/sdk";
  * import { AgentLensCallbackHandler } from "@agentlens/sdk/langchain";
  * import { FakeListChatModel } from "@langchain/core/utils/testing";

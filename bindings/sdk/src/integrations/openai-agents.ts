@@ -56,17 +56,23 @@ export interface OpenAIAgentsOptions extends IntegrationOptions {
  * On workerd and in browsers, hand `processor.forceFlush()` to `ctx.waitUntil(...)`.
  *
  * @example
- * ```ts no-run: needs @openai/agents installed; examples/openai-agents.mjs runs the whole thing offline
- * import { addTraceProcessor } from "@openai/agents";
- * import { Tracker } from "@agentlens/sdk";
+ * ```ts
+ * import { setTraceProcessors, withFunctionSpan, withTrace } from "@openai/agents";
+ * import { init } from "@agentlens/sdk";
  * import { AgentLensTracingProcessor } from "@agentlens/sdk/openai-agents";
  *
- * const tracker = new Tracker({ exporters: [] });
+ * const tracker = init();
  * const processor = new AgentLensTracingProcessor({ tracker });
- * addTraceProcessor(processor);
- * // ... run(agent, input) ...
- * await processor.forceFlush();
- * await tracker.shutdown(1000);
+ * setTraceProcessors([processor]); // or addTraceProcessor(processor), beside OpenAI's exporter
+ * // Every run(agent, input) is traced this way; a hand-made trace keeps this example offline.
+ * await withTrace("support-workflow", async () => {
+ *   await withFunctionSpan(async (span) => {
+ *     span.spanData.input = JSON.stringify({ order_id: "A-1234" });
+ *     span.spanData.output = JSON.stringify({ status: "delivered" });
+ *   }, { data: { name: "lookup_order" } });
+ * });
+ * await processor.forceFlush(); // on workerd: ctx.waitUntil(processor.forceFlush())
+ * console.log(tracker.stats().tracked); // session_start, tool_call, session_end
  * ```
  */
 export class AgentLensTracingProcessor {

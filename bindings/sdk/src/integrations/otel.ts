@@ -2,10 +2,8 @@
  * `@agentlens/sdk/otel`: an OpenTelemetry `SpanProcessor` that records the GenAI spans of
  * any instrumentation (the AI SDK's `experimental_telemetry` and `@ai-sdk/otel`,
  * OpenLLMetry, OpenInference) in an AgentLens tracker, without a second exporter:
- *
- * ```ts no-run: needs @opentelemetry/sdk-trace-base and a model
- * const provider = new BasicTracerProvider({ spanProcessors: [new AgentLensSpanProcessor()] });
- * ```
+ * `new BasicTracerProvider({ spanProcessors: [new AgentLensSpanProcessor()] })` (the
+ * class's example runs in full).
  *
  * It copies each ended span into a record shaped like an OTLP/JSON span and hands it to
  * the core (the `otel` LiveMapper), which maps it with the same code as an OTLP file
@@ -128,6 +126,24 @@ function toRecord(span: ReadableSpanLike, group: string, parent: string | undefi
  * A local root's spans (the outermost recorded span in this process, e.g.
  * `ai.generateText` or `invoke_agent`) are recorded when that root ends, in one piece:
  * runs before what they contain. Never throws into the instrumentation.
+ *
+ * @example
+ * ```ts
+ * import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
+ * import { init } from "@agentlens/sdk";
+ * import { AgentLensSpanProcessor } from "@agentlens/sdk/otel";
+ *
+ * const tracker = init();
+ * const processor = new AgentLensSpanProcessor({ tracker });
+ * const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+ * // What any GenAI instrumentation writes; here one chat span made by hand.
+ * const span = provider.getTracer("app").startSpan("chat gpt-4o", {
+ *   attributes: { "gen_ai.operation.name": "chat", "gen_ai.request.model": "gpt-4o", "gen_ai.usage.input_tokens": 12, "gen_ai.usage.output_tokens": 3 },
+ * });
+ * span.end();
+ * await processor.forceFlush(); // on serverless and edge runtimes, before returning
+ * console.log(tracker.stats().tracked); // session_start, llm_call, session_end
+ * ```
  */
 export class AgentLensSpanProcessor {
   private readonly bridge: Bridge;

@@ -15,13 +15,19 @@
 // warnings. An `agentlens: internal error` warning counts as a failure, because it means
 // the package hit a bug.
 //
+// The framework integrations' examples (`@agentlens/sdk/openai-agents`, `/ai-sdk`, `/otel`,
+// `/langchain`) import their framework: `@agentlens/sdk/<framework>` becomes the file URL of
+// dist/integrations/<framework>.js, and the example's folder links the repository's
+// node_modules, where the frameworks are installed as dev dependencies. An example that
+// imports `ai` (AI SDK 7: Node >= 22) runs on the pinned Node 24.
+//
 // A fence whose info string contains `no-run` (```ts no-run: why) is reported as skipped
 // with that reason. Use it only for examples meant for another runtime.
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { createServer } from "node:http";
-import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative, sep } from "node:path";
@@ -118,6 +124,7 @@ function toModule(example) {
   const collectorUrl = JSON.stringify(COLLECTOR_ENTRY.href);
   js = js.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])@agentlens\/cli\/collector\2/g, (_, head) => head + collectorUrl);
   js = js.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])@agentlens\/sdk\/analysis\2/g, (_, head) => head + analysisUrl);
+  js = js.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])@agentlens\/sdk\/(openai-agents|ai-sdk|otel|langchain)\2/g, (_, head, _q, name) => head + JSON.stringify(new URL(`../../dist/integrations/${name}.js`, import.meta.url).href));
   return js.replace(/(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])@agentlens\/sdk(?:\/node)?\2/g, (_, head) => head + url);
 }
 
@@ -213,6 +220,8 @@ describe("TSDoc @example blocks", () => {
       const cwd = join(dir, "cwd");
       await mkdir(cwd);
       await writeFile(join(dir, "example.mjs"), source);
+      // The frameworks the integrations' examples import resolve from the repository.
+      await symlink(fileURLToPath(new URL("../../../../node_modules", import.meta.url)), join(dir, "node_modules"), "dir");
       await writeFile(join(dir, "guard.mjs"), GUARD);
 
       const env = Object.fromEntries(
@@ -220,7 +229,7 @@ describe("TSDoc @example blocks", () => {
       );
       env.AGENTLENS_ENDPOINT = receiver.url;
       const seen = requests.length;
-      const node = /["']@agentlens\/cli\/collector["']/.test(example.code) ? NODE_24 : process.execPath;
+      const node = /["'](@agentlens\/cli\/collector|ai|ai\/test)["']/.test(example.code) ? NODE_24 : process.execPath;
       const { error, stdout, stderr } = await run(dir, cwd, env, node);
       const sent = requests.length - seen;
       if (sent > 0) t.diagnostic(`${sent} request(s) to the local receiver`);
