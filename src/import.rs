@@ -376,7 +376,9 @@ pub fn import_otlp(bytes: &[u8], encoding: OtlpEncoding) -> Result<OtlpImport, I
     let (events, spans) = otlp::decode_spans(value, &mut warnings);
     warnings.close();
     Ok(OtlpImport {
-        events: span::in_time_order(events),
+        // As a file import orders them: a run opens before and closes after what it
+        // holds, even where OpenTelemetry's millisecond starts put a child first.
+        events: otlp::in_order(events),
         spans,
         warnings: warnings.as_slice().to_vec(),
     })

@@ -587,3 +587,31 @@ fn events_exported_by_the_core_import_back_as_themselves_in_both_encodings() {
         );
     }
 }
+
+/// A request ingested by the collector is ordered as a file import is: OpenTelemetry JS
+/// stamps starts to the millisecond, so a model call can carry a start before its agent
+/// span's; the agent's run still opens before the call and closes after it.
+#[test]
+fn an_ingested_request_opens_a_run_before_what_it_holds() {
+    let span = |id: &str, parent: Option<&str>, name: &str, op: &str, start: u64, end: u64| {
+        json!({
+            "traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": id, "parentSpanId": parent.unwrap_or(""),
+            "name": name, "kind": 1,
+            "startTimeUnixNano": (start * 1_000_000).to_string(), "endTimeUnixNano": (end * 1_000_000).to_string(),
+            "attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": op}},
+                           {"key": "gen_ai.request.model", "value": {"stringValue": "gpt-4o"}}]
+        })
+    };
+    let body = json!({"resourceSpans": [{"scopeSpans": [{"spans": [
+        span("00f067aa0ba902b7", None, "invoke_agent planner", "invoke_agent", 1_700_000_000_001, 1_700_000_000_009),
+        span("00f067aa0ba902b8", Some("00f067aa0ba902b7"), "chat gpt-4o", "chat", 1_700_000_000_000, 1_700_000_000_010),
+    ]}]}]});
+    let read = import_otlp(body.to_string().as_bytes(), OtlpEncoding::Json).unwrap();
+    let types: Vec<EventType> = read.events.iter().map(|e| e.event_type.clone()).collect();
+    assert_eq!(
+        types,
+        [EventType::RunStart, EventType::LlmCall, EventType::RunEnd],
+        "{:?}",
+        read.events
+    );
+}
