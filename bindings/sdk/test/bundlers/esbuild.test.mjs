@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { APP_JS, indexHtml, launchChromium, openApp, packAndInstall, repoRoot, serveApp, skipChromium } from "./support.mjs";
 
@@ -40,7 +40,8 @@ test("esbuild browser bundles in headless Chromium", { skip: skipChromium }, asy
     assert.ok(args.some((a) => a.startsWith("--outdir=")), `the guide's line names an --outdir: ${args.join(" ")}`);
     const outdir = bundle(project, "dist-guide", args);
     const emitted = readdirSync(outdir).filter((f) => f.endsWith(".wasm"));
-    assert.equal(emitted.length, 2, `esbuild emitted the SDK's and the analysis wasm: ${readdirSync(outdir).join(", ")}`);
+    // The SDK's, the analysis engines' and the integrations' (each loaded only when used).
+    assert.equal(emitted.length, 3, `esbuild emitted the SDK's, the analysis and the integrations' wasm: ${readdirSync(outdir).join(", ")}`);
     const server = await serveApp(outdir);
     t.after(() => server.close());
     const { page, problems, requests } = await openApp(browser, `${server.url}/`);
@@ -51,7 +52,11 @@ test("esbuild browser bundles in headless Chromium", { skip: skipChromium }, asy
     assert.deepEqual(server.events().map((e) => e.event_type), ["session_start", "llm_call", "session_end"]);
     assert.ok(!JSON.stringify(server.events()).includes("4111 1111 1111 1111"), "redacted in the page");
     assert.ok(server.requests.every((r) => r.headers["x-api-key"] === "bundled-key"));
-    assert.deepEqual(requests.filter((u) => u.endsWith(".wasm")).map((u) => new URL(u).pathname.slice(1)).sort(), emitted.sort());
+    // The integrations' wasm is emitted but never fetched by an app that uses no integration.
+    const liveSize = statSync(join(repoRoot, "bindings/sdk/wasm-live/agentlens_wasm_bg.wasm")).size;
+    const used = emitted.filter((f) => statSync(join(outdir, f)).size !== liveSize);
+    assert.equal(used.length, 2, "one emitted file is the integrations' wasm");
+    assert.deepEqual(requests.filter((u) => u.endsWith(".wasm")).map((u) => new URL(u).pathname.slice(1)).sort(), used.sort());
     assert.deepEqual(problems, []);
   });
 

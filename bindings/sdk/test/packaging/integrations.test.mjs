@@ -6,10 +6,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
-import { packAndInstall, repoRoot } from "./packed.mjs";
+import { linkFrameworks, packAndInstall, repoRoot } from "./packed.mjs";
 
 const NODE24 = join(repoRoot, "node_modules/node/bin/node");
 const run = promisify(execFile);
@@ -23,14 +23,7 @@ function exampleEnv(out) {
 const { project, report } = packAndInstall();
 const files = report.files.map((f) => f.path);
 
-/** What each example imports besides @agentlens/sdk: linked into the project. */
-const FRAMEWORKS = ["@openai/agents", "zod", "ai", "ai6", "@langchain/core", "@opentelemetry/api", "@opentelemetry/sdk-trace-base"];
-for (const name of FRAMEWORKS) {
-  const target = join(project, "node_modules", name);
-  if (existsSync(target)) continue;
-  mkdirSync(dirname(target), { recursive: true });
-  symlinkSync(join(repoRoot, "node_modules", name), target, "dir");
-}
+linkFrameworks(project);
 
 test("the tarball ships the integrations, their types and their wasm", () => {
   for (const name of ["openai-agents", "ai-sdk", "otel", "langchain"]) {

@@ -4,9 +4,9 @@
 // Shared by the packaging and bundler tests and the CLI's packaging test; each test file
 // packs once.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const pkgDir = fileURLToPath(new URL("../../", import.meta.url));
@@ -40,4 +40,20 @@ export function packAndInstallAll(dirs) {
 export function packAndInstall() {
   const { dir, project, tarballs, reports } = packAndInstallAll([pkgDir]);
   return { dir, project, tarball: tarballs[0], report: reports[0] };
+}
+
+/** The frameworks the integrations' examples and README samples import. */
+export const FRAMEWORKS = ["@openai/agents", "zod", "ai", "ai6", "@langchain/core", "@opentelemetry/api", "@opentelemetry/sdk-trace-base"];
+
+/**
+ * Links the frameworks into `project`'s node_modules from this repository's (where they
+ * are dev dependencies): a user has them installed; tests make no registry traffic.
+ */
+export function linkFrameworks(project) {
+  for (const name of FRAMEWORKS) {
+    const target = join(project, "node_modules", name);
+    if (existsSync(target)) continue;
+    mkdirSync(dirname(target), { recursive: true });
+    symlinkSync(join(repoRoot, "node_modules", name), target, "dir");
+  }
 }
