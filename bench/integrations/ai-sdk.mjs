@@ -14,6 +14,7 @@
 // delivered (a dropped one is cheap and would flatter its side). Rounds interleave the
 // modes; medians over the rounds. Prints a table, then one JSON line.
 import { performance } from "node:perf_hooks";
+import { medianRounds } from "./rounds.mjs";
 
 if (Number(process.versions.node.split(".")[0]) < 22) {
   console.error("bench/integrations/ai-sdk.mjs needs Node >= 22 (the AI SDK 7 does): node_modules/node/bin/node bench/integrations/ai-sdk.mjs");
@@ -130,18 +131,7 @@ async function run(workload, mode) {
   return ((u.user + u.system) * 1000) / CALLS; // ns per call
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const samples = {};
-for (const w of Object.keys(WORKLOADS)) for (const m of Object.keys(MODES)) samples[`${w}/${m}`] = [];
-for (let round = -WARMUP; round < ROUNDS; round++) {
-  for (const w of Object.keys(WORKLOADS)) {
-    for (const m of Object.keys(MODES)) {
-      const ns = await run(w, m);
-      if (round >= 0) samples[`${w}/${m}`].push(ns);
-    }
-  }
-}
-const perCall = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+const perCall = await medianRounds(Object.keys(WORKLOADS), Object.keys(MODES), { rounds: ROUNDS, warmup: WARMUP }, run);
 
 // Everything was delivered: spans (per call: 1 root + 1 step + 1 chat per LLM call + tools) and events.
 const stats = tracker.stats();

@@ -19,6 +19,7 @@
 // then one JSON line.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { medianRounds } from "./rounds.mjs";
 
 delete process.env.LANGSMITH_TRACING;
 delete process.env.LANGCHAIN_TRACING_V2;
@@ -113,18 +114,7 @@ async function run(workload, mode) {
   return ((u.user + u.system) * 1000) / CALLS; // ns per call
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-const samples = {};
-for (const w of Object.keys(WORKLOADS)) for (const m of Object.keys(MODES)) samples[`${w}/${m}`] = [];
-for (let round = -2; round < ROUNDS; round++) {
-  for (const w of Object.keys(WORKLOADS)) {
-    for (const m of Object.keys(MODES)) {
-      const ns = await run(w, m);
-      if (round >= 0) samples[`${w}/${m}`].push(ns);
-    }
-  }
-}
-const perCall = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+const perCall = await medianRounds(Object.keys(WORKLOADS), Object.keys(MODES), { rounds: ROUNDS, warmup: 2 }, run);
 
 // Everything was delivered by both.
 const stats = tracker.stats();

@@ -24,6 +24,7 @@ import { OpenAITracingExporter } from "@openai/agents-openai";
 import { z } from "zod";
 import { Tracker } from "@agentlens/sdk";
 import { AgentLensTracingProcessor } from "@agentlens/sdk/openai-agents";
+import { medianRounds } from "./rounds.mjs";
 
 if (process.argv[2] === "--serve") {
   // The no-op endpoint: answers 200, counts what it received.
@@ -117,18 +118,7 @@ async function main() {
     return ((u.user + u.system) * 1000) / RUNS; // ns per run
   }
 
-  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-  const samples = {};
-  for (const w of Object.keys(WORKLOADS)) for (const m of Object.keys(MODES)) samples[`${w}/${m}`] = [];
-  for (let round = -2; round < ROUNDS; round++) {
-    for (const w of Object.keys(WORKLOADS)) {
-      for (const m of Object.keys(MODES)) {
-        const ns = await run(w, m);
-        if (round >= 0) samples[`${w}/${m}`].push(ns);
-      }
-    }
-  }
-  const perRun = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+  const perRun = await medianRounds(Object.keys(WORKLOADS), Object.keys(MODES), { rounds: ROUNDS, warmup: 2 }, run);
 
   // Everything was delivered. OpenAI: per run 1 trace + task, agent, turns, responses, tools.
   const received = await (await fetch(endpoint)).json();

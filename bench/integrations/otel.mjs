@@ -18,6 +18,7 @@
 // is cheap and would flatter its side). Prints a table, then one JSON line.
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { medianRounds } from "./rounds.mjs";
 
 if (process.argv[2] === "--server") {
   // The no-op endpoints: 200 to everything, bodies read and dropped.
@@ -111,18 +112,7 @@ async function main() {
     return ((u.user + u.system) * 1000) / CALLS; // ns per call
   }
 
-  const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-  const samples = {};
-  for (const w of Object.keys(WORKLOADS)) for (const m of Object.keys(MODES)) samples[`${w}/${m}`] = [];
-  for (let round = -WARMUP; round < ROUNDS; round++) {
-    for (const w of Object.keys(WORKLOADS)) {
-      for (const m of Object.keys(MODES)) {
-        const ns = await run(w, m);
-        if (round >= 0) samples[`${w}/${m}`].push(ns);
-      }
-    }
-  }
-  const perCall = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+  const perCall = await medianRounds(Object.keys(WORKLOADS), Object.keys(MODES), { rounds: ROUNDS, warmup: WARMUP }, run);
 
   // Everything was delivered: spans per call: llm 2 (ai.generateText, doGenerate), tools-1
   // 1 + 2 + 1, tools-5 1 + 2 + 5.

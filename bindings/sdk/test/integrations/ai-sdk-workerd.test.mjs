@@ -5,59 +5,17 @@
 // record in sessions of their own: the trace arrives after the response.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
-import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { importTrace } from "@agentlens/sdk/analysis";
 import { startReceiver } from "../support/receiver.mjs";
-import { startWorkerd } from "../support/workerd.mjs";
+import { serveBundledWorker, skipBundledWorker } from "../support/workerd.mjs";
 import { SECRET_EMAIL, SECRET_KEY, USAGE } from "./fixtures/ai-sdk/agent.mjs";
 
-const root = fileURLToPath(new URL("../../../../", import.meta.url));
-const pkgDir = fileURLToPath(new URL("../../", import.meta.url));
-const esbuild = join(root, "node_modules/.bin/esbuild");
-const workerd = join(root, "node_modules/@cloudflare/workerd-linux-64/bin/workerd");
-const skip = [esbuild, workerd].every(existsSync) ? false : "esbuild or workerd is not installed (npm ci)";
-
-/** The package's wasm modules: wasm/, wasm-analysis/, and any other wasm-… directory the build makes. */
-function wasmModules() {
-  return readdirSync(pkgDir)
-    .filter((d) => d.startsWith("wasm") && existsSync(join(pkgDir, d, "agentlens_wasm_bg.wasm")))
-    .map((d) => `${d}/agentlens_wasm_bg.wasm`);
-}
-
-/** workerd's config: the bundle (named so its `../../wasm…/` imports name the wasm modules) and the package's wasm modules. */
-function capnp(receiverUrl) {
-  return `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker), (name = "loopback", network = (allow = ["local"]))],
-  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [
-    (name = "bundle/out/worker.js", esModule = embed "bundle/out/worker.js"),
-    ${wasmModules().map((name) => `(name = "${name}", wasm = embed "pkg/${name}"),`).join("\n    ")}
-  ],
-  compatibilityDate = "2025-09-01",
-  bindings = [(name = "RECEIVER", text = ${JSON.stringify(receiverUrl)})],
-  globalOutbound = "loopback",
-);
-`;
-}
-
-test("in workerd, the AI SDK agent's trace is delivered through ctx.waitUntil after the response", { skip, timeout: 120_000 }, async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), "agentlens-ai-sdk-workerd-"));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  await symlink(pkgDir, join(dir, "pkg")); // embed paths are relative to the config
-  const entry = fileURLToPath(new URL("./fixtures/ai-sdk/worker.mjs", import.meta.url));
-  execFileSync(esbuild, [entry, "--bundle", "--format=esm", "--platform=neutral", "--conditions=workerd,worker,browser", "--main-fields=module,main", "--external:*.wasm", `--outfile=${join(dir, "bundle/out/worker.js")}`, "--log-level=error"], { cwd: root, stdio: "pipe" });
+test("in workerd, the AI SDK agent's trace is delivered through ctx.waitUntil after the response", { skip: skipBundledWorker, timeout: 120_000 }, async (t) => {
   const receiver = await startReceiver();
   t.after(() => receiver.close());
-  await writeFile(join(dir, "config.capnp"), capnp(receiver.url));
-  const server = await startWorkerd(workerd, join(dir, "config.capnp"), t);
+  const entry = fileURLToPath(new URL("./fixtures/ai-sdk/worker.mjs", import.meta.url));
+  const server = await serveBundledWorker(t, { entry, receiverUrl: receiver.url, esbuildArgs: ["--main-fields=module,main"] });
 
   const res = await fetch(`http://127.0.0.1:${server.port}/`);
   const text = await res.text();

@@ -1,8 +1,14 @@
 // Starts workerd (Cloudflare's runtime, npm @cloudflare/workerd-linux-64) on a config file
-// for the edge and wrangler tests, and stops it when the test ends.
-import { spawn } from "node:child_process";
+// for the edge and wrangler tests, and stops it when the test ends; and bundles a worker
+// and serves it with the package's wasm, for the integrations' workerd tests.
+import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
+import { existsSync, readdirSync } from "node:fs";
+import { mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 
 /**
  * Starts `bin serve configPath` and resolves with its port, read from the control channel
@@ -35,4 +41,47 @@ export async function startWorkerd(bin, configPath, t) {
     });
   });
   return { port, output: () => output };
+}
+
+const root = fileURLToPath(new URL("../../../../", import.meta.url));
+const pkgDir = fileURLToPath(new URL("../../", import.meta.url));
+const esbuildBin = join(root, "node_modules/.bin/esbuild");
+const workerdBin = join(root, "node_modules/@cloudflare/workerd-linux-64/bin/workerd");
+
+/** Why a bundled-worker test cannot run here, or false. */
+export const skipBundledWorker = [esbuildBin, workerdBin].every(existsSync) ? false : "esbuild or workerd is not installed (npm ci)";
+
+/**
+ * Bundles `entry` with esbuild for workerd (the `workerd` export condition, the package's
+ * wasm kept as modules, as wrangler does), serves it with every wasm module of the package
+ * (wasm/, wasm-analysis/, wasm-live/) and a `RECEIVER` text binding, on 127.0.0.1; stops it
+ * when the test ends. `esbuildArgs` are added to the bundle's command line;
+ * `compatibilityFlags` go into the worker's config. Resolves with `{ port, output }`.
+ */
+export async function serveBundledWorker(t, { entry, receiverUrl, esbuildArgs = [], compatibilityFlags = [] }) {
+  const dir = await mkdtemp(join(tmpdir(), "agentlens-workerd-"));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await symlink(pkgDir, join(dir, "pkg")); // embed paths are relative to the config
+  const outfile = join(dir, "bundle/out/worker.js");
+  execFileSync(esbuildBin, [entry, "--bundle", "--format=esm", "--platform=neutral", "--conditions=workerd,worker,browser", "--external:*.wasm", ...esbuildArgs, `--outfile=${outfile}`, "--log-level=error"], { cwd: root, stdio: "pipe" });
+  const wasm = readdirSync(pkgDir).filter((d) => d.startsWith("wasm") && existsSync(join(pkgDir, d, "agentlens_wasm_bg.wasm")));
+  // The bundle is named so that its `../../wasm…/` imports name the wasm modules.
+  const config = `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .worker), (name = "loopback", network = (allow = ["local"]))],
+  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [
+    (name = "bundle/out/worker.js", esModule = embed "bundle/out/worker.js"),
+${wasm.map((d) => `    (name = "${d}/agentlens_wasm_bg.wasm", wasm = embed "pkg/${d}/agentlens_wasm_bg.wasm"),`).join("\n")}
+  ],
+  compatibilityDate = "2025-09-01",
+  compatibilityFlags = ${JSON.stringify(compatibilityFlags)},
+  bindings = [(name = "RECEIVER", text = ${JSON.stringify(receiverUrl)})],
+  globalOutbound = "loopback",
+);
+`;
+  await writeFile(join(dir, "config.capnp"), config);
+  return startWorkerd(workerdBin, join(dir, "config.capnp"), t);
 }
