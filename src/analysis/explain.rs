@@ -408,10 +408,10 @@ fn reasoning(e: &Event) -> Option<&str> {
 /// use agentlens::time::UnixNanos;
 ///
 /// let mut e = Event::new(EventType::Decision, "s1", UnixNanos(0));
-/// e.decision_trace = Some(DecisionTrace {
+/// e.decision_trace = Some(Box::new(DecisionTrace {
 ///     reasoning: "ask bob@example.com".into(),
 ///     ..DecisionTrace::default()
-/// });
+/// }));
 /// let redactor = Redactor::new(Config::default()).unwrap();
 /// let text = explain_sanitized(&redactor, vec![e], Style::Sdk);
 /// assert!(text.ends_with("💡 Reasoning: ask [REDACTED]"));

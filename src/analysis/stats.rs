@@ -415,10 +415,10 @@ mod tests {
 
     fn tool(name: &str, t: EventType, ms: f64) -> Event {
         let mut e = ev(t, 0, Some(ms));
-        e.tool_call = Some(ToolCall {
+        e.tool_call = Some(Box::new(ToolCall {
             tool_name: name.into(),
             ..ToolCall::default()
-        });
+        }));
         e
     }
 
@@ -469,7 +469,7 @@ mod tests {
         llm.model = Some("gpt-4o".into());
         (llm.tokens_in, llm.tokens_out) = (Some(120), Some(45));
         let mut failed_call = tool("search", EventType::ToolCall, 50.0);
-        failed_call.error = Some(ErrorInfo::default());
+        failed_call.error = Some(Box::new(ErrorInfo::default()));
         let mut untimed = ev(EventType::Custom("validation_error".into()), 0, None);
         untimed.timestamp = None;
         let mut late = tool("calc", EventType::ToolCall, 10.0);

@@ -93,15 +93,15 @@ fn step_event(mut d: Map<String, Value>, base: &Event) -> Event {
         "memory_read" | "memory_write" => {
             let value = take(&mut d, "memory_value")
                 .or_else(|| output.as_ref().and_then(|o| o.get("memory_value")).cloned());
-            e.memory = Some(Memory {
+            e.memory = Some(Box::new(Memory {
                 key: take_text(&mut d, "memory_key").unwrap_or_default(),
                 value,
                 memory_type: take_text(&mut d, "memory_type"),
                 overwrite: d.remove("overwrite").and_then(|v| v.as_bool()),
-            });
+            }));
         }
         "error" => {
-            e.error = Some(ErrorInfo {
+            e.error = Some(Box::new(ErrorInfo {
                 error_type: take_text(&mut d, "error_type").unwrap_or_else(|| "error".into()),
                 message: take_text(&mut d, "error_message").unwrap_or_default(),
                 critical: d
@@ -109,7 +109,7 @@ fn step_event(mut d: Map<String, Value>, base: &Event) -> Event {
                     .and_then(|v| v.as_bool())
                     .unwrap_or(false),
                 stack_trace: take_text(&mut d, "stack_trace"),
-            });
+            }));
         }
         "final_answer" | "final" => {
             let answer = take(&mut d, "answer")
@@ -136,22 +136,24 @@ fn step_event(mut d: Map<String, Value>, base: &Event) -> Event {
 fn tool_step(e: &mut Event, d: &mut Map<String, Value>, output: Option<&Value>, failed: bool) {
     let result =
         take(d, "tool_result").or_else(|| output.and_then(|o| o.get("tool_result")).cloned());
-    e.tool_call = Some(ToolCall {
+    e.tool_call = Some(Box::new(ToolCall {
         tool_call_id: e.event_id.clone().unwrap_or_default(),
         tool_name: take_text(d, "tool_name").unwrap_or_default(),
         tool_input: take(d, "tool_args").unwrap_or(Value::Null),
         tool_output: result,
         timestamp: e.timestamp,
         duration_ms: e.duration_ms,
-    });
+    }));
     if failed {
         e.event_type = EventType::ToolError;
-        e.error = output.map(|o| ErrorInfo {
-            error_type: json::text(o.get("error_type")).unwrap_or_else(|| "error".into()),
-            message: json::text(o.get("error_message")).unwrap_or_default(),
-            critical: false,
-            stack_trace: None,
-        });
+        e.error = output
+            .map(|o| ErrorInfo {
+                error_type: json::text(o.get("error_type")).unwrap_or_else(|| "error".into()),
+                message: json::text(o.get("error_message")).unwrap_or_default(),
+                critical: false,
+                stack_trace: None,
+            })
+            .map(Box::new);
     }
 }
 
@@ -167,12 +169,12 @@ fn handoff_step(e: &mut Event, d: &mut Map<String, Value>) {
         )
     });
     e.event_type = EventType::Decision;
-    e.decision_trace = Some(DecisionTrace {
+    e.decision_trace = Some(Box::new(DecisionTrace {
         trace_id: e.event_id.clone().unwrap_or_default(),
         reasoning,
         timestamp: e.timestamp,
         ..DecisionTrace::default()
-    });
+    }));
 }
 
 /// One run and its steps into events.

@@ -203,7 +203,7 @@ fn session(mut r: Read, out: &mut Vec<Timed>) {
     end.status = Some(r.status("agentlens.session.status"));
     end.total_tokens_in = take_count(&mut r.attrs, &["agentlens.usage.input_tokens"]);
     end.total_tokens_out = take_count(&mut r.attrs, &["agentlens.usage.output_tokens"]);
-    end.error = r.error.take();
+    end.error = r.error.take().map(Box::new);
     start.attributes = r.rest();
     out.push((start.timestamp, rank::SESSION_START, start));
     out.push((end.ended_at, rank::SESSION_END, end));
@@ -236,7 +236,7 @@ fn run(mut r: Read, runs: &Runs, out: &mut Vec<Timed>) {
     end.parent_run_id = parent;
     end.status = Some(r.status("agentlens.run.status"));
     end.duration_ms = json::span_ms(r.start, r.end);
-    end.error = r.error.take();
+    end.error = r.error.take().map(Box::new);
     start.attributes = r.rest();
     out.push((start.timestamp, rank::RUN_START, start));
     out.push((end.timestamp, rank::RUN_END, end));
@@ -261,7 +261,7 @@ fn event(r: &mut Read, runs: &Runs) -> Event {
         .or_else(|| runs.of_parent(r.parent.as_ref()));
     e.user_id = r.take("user.id");
     e.duration_ms = r.duration();
-    e.error = r.error.take();
+    e.error = r.error.take().map(Box::new);
     let prompt =
         take_json(&mut r.attrs, &["gen_ai.input.messages"]).or_else(|| gathered(&mut r.input));
     let system = take_json(&mut r.attrs, &["gen_ai.system_instructions"]);
@@ -315,7 +315,7 @@ fn sections(r: &mut Read, kind: EventType, e: &mut Event) {
                 .unwrap_or_default()
                 .trim()
                 .to_owned();
-            e.tool_call = Some(ToolCall {
+            e.tool_call = Some(Box::new(ToolCall {
                 tool_call_id: r
                     .take("gen_ai.tool.call.id")
                     .or_else(|| r.span_id.clone())
@@ -326,7 +326,7 @@ fn sections(r: &mut Read, kind: EventType, e: &mut Event) {
                 tool_output: take_json(&mut r.attrs, &["gen_ai.tool.call.result"]),
                 timestamp: r.start,
                 duration_ms: e.duration_ms,
-            });
+            }));
         }
         EventType::AgentCall | EventType::AgentError => e.agent_name = r.take("gen_ai.agent.name"),
         EventType::Decision => {
@@ -334,7 +334,7 @@ fn sections(r: &mut Read, kind: EventType, e: &mut Event) {
                 &mut r.attrs,
                 &["agentlens.decision.alternatives_considered"],
             );
-            e.decision_trace = Some(DecisionTrace {
+            e.decision_trace = Some(Box::new(DecisionTrace {
                 trace_id: r.take("agentlens.decision.trace_id").unwrap_or_default(),
                 step: take_count(&mut r.attrs, &["agentlens.decision.step"]).unwrap_or(0),
                 reasoning: r.take("agentlens.decision.reasoning").unwrap_or_default(),
@@ -344,10 +344,10 @@ fn sections(r: &mut Read, kind: EventType, e: &mut Event) {
                     .remove("agentlens.decision.confidence")
                     .and_then(|v| json::number(Some(&v))),
                 timestamp: r.start,
-            });
+            }));
         }
         EventType::MemoryRead | EventType::MemoryWrite => {
-            e.memory = Some(Memory {
+            e.memory = Some(Box::new(Memory {
                 key: r.take("agentlens.memory.key").unwrap_or_default(),
                 value: take_json(&mut r.attrs, &["agentlens.memory.value"]),
                 memory_type: r.take("agentlens.memory.type"),
@@ -355,7 +355,7 @@ fn sections(r: &mut Read, kind: EventType, e: &mut Event) {
                     .attrs
                     .remove("agentlens.memory.overwrite")
                     .and_then(|v| v.as_bool()),
-            });
+            }));
         }
         EventType::Final => {
             if let Some(answer) = r.attrs.remove("agentlens.final.answer") {

@@ -172,7 +172,7 @@ impl Span {
             if run {
                 e.run_id = Some(self.span_id.clone());
             }
-            e.error = Some(error.clone());
+            e.error = Some(Box::new(error.clone()));
             out.push((e.timestamp, rank::INSIDE, e));
         }
     }
@@ -240,9 +240,9 @@ impl Span {
             false => EventType::ToolCall,
         };
         let mut e = self.event(kind, self.start);
-        e.tool_call = Some(call);
+        e.tool_call = Some(Box::new(call));
         (e.tokens_in, e.tokens_out) = (Some(0), Some(0));
-        e.error = errors.first().cloned();
+        e.error = errors.first().cloned().map(Box::new);
         e.duration_ms = duration;
         e.attributes = self.attributes();
         out.push((e.timestamp, rank::INSIDE, e));
@@ -283,14 +283,14 @@ impl Span {
                 alternatives,
             } => {
                 e.event_type = EventType::Decision;
-                e.decision_trace = Some(DecisionTrace {
+                e.decision_trace = Some(Box::new(DecisionTrace {
                     trace_id: self.span_id.clone(),
                     step: 0,
                     reasoning,
                     alternatives_considered: alternatives,
                     confidence: None,
                     timestamp: self.start,
-                });
+                }));
             }
             _ => {
                 if !self.name.is_empty() {

@@ -151,16 +151,16 @@ fn backend_compatible_envelopes_are_undone() {
     let mut e = Event::new(EventType::MemoryWrite, "s1", UnixNanos(5_000_000));
     e.event_id = Some("m1".into());
     e.run_id = Some("r1".into());
-    e.memory = Some(Memory {
+    e.memory = Some(Box::new(Memory {
         key: "user_pref".into(),
         value: Some(json!({"seat": "aisle"})),
         ..Memory::default()
-    });
-    e.error = Some(ErrorInfo {
+    }));
+    e.error = Some(Box::new(ErrorInfo {
         error_type: "Oops".into(),
         message: "bad".into(),
         ..ErrorInfo::default()
-    });
+    }));
     let wire: Value = serde_json::from_slice(&encode_event(&e, WireConfig::default())).unwrap();
     assert_eq!(
         wire["event_type"], "generic",
@@ -310,18 +310,18 @@ fn secret_event() -> Event {
     e.metadata = Some(json!({"password": "hunter2", "note": mail}));
     e.input_data = Some(json!({"prompt": format!("ssn 123-45-6789, {mail}")}));
     e.output_data = Some(json!({"api_key": "x", "text": "card 4111 1111 1111 1111"}));
-    e.tool_call = Some(ToolCall {
+    e.tool_call = Some(Box::new(ToolCall {
         tool_name: format!("tool {mail}"),
         tool_input: json!({"token": "t", "q": mail}),
         tool_output: Some(json!(mail)),
         ..ToolCall::default()
-    });
-    e.error = Some(ErrorInfo {
+    }));
+    e.error = Some(Box::new(ErrorInfo {
         error_type: format!("E {mail}"),
         message: format!("failed for {mail}"),
         stack_trace: Some(mail.into()),
         ..ErrorInfo::default()
-    });
+    }));
     e.attributes = Some(Map::from_iter([("who".into(), json!(mail))]));
     e
 }
@@ -398,8 +398,8 @@ fn the_model_fields_list_is_the_models() {
     e.span_id = Some("s".into());
     e.cached_input_tokens = Some(1);
     e.reasoning_tokens = Some(1);
-    e.decision_trace = Some(crate::model::DecisionTrace::default());
-    e.memory = Some(Memory::default());
+    e.decision_trace = Some(Box::new(crate::model::DecisionTrace::default()));
+    e.memory = Some(Box::new(Memory::default()));
     e.duration_ms = Some(1.0);
     let v = serde_json::to_value(&e).unwrap();
     let mut keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();

@@ -139,16 +139,16 @@ pub struct Event {
     pub reasoning_tokens: Option<u64>,
     /// The tool call this event records.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tool_call: Option<ToolCall>,
+    pub tool_call: Option<Box<ToolCall>>,
     /// Why the agent did this.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub decision_trace: Option<DecisionTrace>,
+    pub decision_trace: Option<Box<DecisionTrace>>,
     /// Memory read or write.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub memory: Option<Memory>,
+    pub memory: Option<Box<Memory>>,
     /// Error details.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<ErrorInfo>,
+    pub error: Option<Box<ErrorInfo>>,
     /// How long the operation took, in milliseconds.
     #[serde(
         skip_serializing_if = "Option::is_none",

@@ -272,7 +272,7 @@ mod tests {
             assert!(!is_error(&ev(t)), "{t}");
         }
         let detailed = Event {
-            error: Some(ErrorInfo::default()),
+            error: Some(Box::new(ErrorInfo::default())),
             ..ev("tool_call")
         };
         assert!(is_error(&detailed));

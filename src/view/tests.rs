@@ -40,10 +40,10 @@ fn tool(session: &str, at_s: f64, name: &str, failed: bool) -> Event {
         if failed { "tool_error" } else { "tool_call" },
         at_s,
     );
-    e.tool_call = Some(ToolCall {
+    e.tool_call = Some(Box::new(ToolCall {
         tool_name: name.into(),
         ..ToolCall::default()
-    });
+    }));
     e.duration_ms = Some(5.0);
     e
 }
@@ -53,11 +53,11 @@ fn trace() -> Vec<Event> {
     let mut start = ev("a", "session_start", 0.0);
     start.agent_name = Some("researcher".into());
     let mut err = ev("b", "error", 3.0);
-    err.error = Some(ErrorInfo {
+    err.error = Some(Box::new(ErrorInfo {
         error_type: "ValueError".into(),
         message: "bad <img src=x onerror=alert(1)>".into(),
         ..ErrorInfo::default()
-    });
+    }));
     let mut end_b = ev("b", "session_end", 9.0);
     end_b.status = Some("error".into());
     let mut late = llm("a", 1.0, "gpt-4o", (100, 10));

@@ -57,10 +57,10 @@ fn streaming_fires_exactly_as_evaluating_the_buffer_afresh() {
             } else {
                 "timeout"
             };
-            e.error = Some(ErrorInfo {
+            e.error = Some(Box::new(ErrorInfo {
                 message: message.into(),
                 ..ErrorInfo::default()
-            });
+            }));
         }
         if i == 30 {
             // A rule added mid-stream starts without notes for the buffered events.

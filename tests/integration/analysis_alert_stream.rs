@@ -84,18 +84,18 @@ fn event(rng: &mut Rng, i: usize, clock: &mut i64) -> Event {
         _ => Some(rng.below(900_000) as f64 / 97.0),
     };
     if rng.chance(30) {
-        e.tool_call = Some(ToolCall {
+        e.tool_call = Some(Box::new(ToolCall {
             tool_name: rng
                 .pick(&["shell", "search", "execute_code", "read"])
                 .into(),
             ..ToolCall::default()
-        });
+        }));
     }
     if rng.chance(10) {
-        e.decision_trace = Some(DecisionTrace {
+        e.decision_trace = Some(Box::new(DecisionTrace {
             confidence: Some(rng.below(101) as f64 / 100.0),
             ..DecisionTrace::default()
-        });
+        }));
     }
     let mut attrs = Map::new();
     if rng.chance(50) {

@@ -29,19 +29,19 @@ fn with_model(mut e: Event, model: &str) -> Event {
 }
 
 fn with_tool(mut e: Event, tool: &str) -> Event {
-    e.tool_call = Some(ToolCall {
+    e.tool_call = Some(Box::new(ToolCall {
         tool_name: tool.into(),
         ..ToolCall::default()
-    });
+    }));
     e
 }
 
 fn with_reasoning(mut e: Event, reasoning: &str) -> Event {
-    e.decision_trace = Some(DecisionTrace {
+    e.decision_trace = Some(Box::new(DecisionTrace {
         reasoning: reasoning.into(),
         step: 1,
         ..DecisionTrace::default()
-    });
+    }));
     e
 }
 

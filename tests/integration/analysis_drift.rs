@@ -29,10 +29,10 @@ fn make(count: usize, latency: f64, error_rate: f64, tokens: u64, tools: &[&str]
             e.tokens_in = Some(tokens);
             e.tokens_out = Some(tokens);
             if let Some(name) = tools.get(i) {
-                e.tool_call = Some(ToolCall {
+                e.tool_call = Some(Box::new(ToolCall {
                     tool_name: (*name).into(),
                     ..ToolCall::default()
-                });
+                }));
             }
             e
         })
@@ -433,10 +433,12 @@ fn arb_session() -> impl Strategy<Value = SessionView> {
                     let mut e = Event::new(EventType::parse(t), "s", UnixNanos(0));
                     e.duration_ms = d;
                     e.tokens_in = Some(tokens);
-                    e.tool_call = tool.map(|name| ToolCall {
-                        tool_name: name.into(),
-                        ..ToolCall::default()
-                    });
+                    e.tool_call = tool
+                        .map(|name| ToolCall {
+                            tool_name: name.into(),
+                            ..ToolCall::default()
+                        })
+                        .map(Box::new);
                     e
                 })
                 .collect(),

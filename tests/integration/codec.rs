@@ -31,42 +31,42 @@ fn one_of_each() -> Vec<Event> {
     llm.cached_input_tokens = Some(100);
     llm.reasoning_tokens = Some(12);
     llm.duration_ms = Some(812.5);
-    llm.decision_trace = Some(DecisionTrace {
+    llm.decision_trace = Some(Box::new(DecisionTrace {
         trace_id: "512aaf2dbb3a4d98".into(),
         step: 1,
         reasoning: "simple arithmetic".into(),
         alternatives_considered: vec!["ask a human".into()],
         confidence: Some(0.75),
         timestamp: Some(at),
-    });
+    }));
     events.push(llm);
     let mut tool = Event::new(EventType::ToolCall, "s1", at);
-    tool.tool_call = Some(ToolCall {
+    tool.tool_call = Some(Box::new(ToolCall {
         tool_call_id: "d154e136d8664e77".into(),
         tool_name: "calculator".into(),
         tool_input: json!({"expr": "2+2"}),
         tool_output: Some(json!({"result": 4})),
         timestamp: Some(at),
         duration_ms: Some(3.2),
-    });
+    }));
     events.push(tool);
     for kind in [EventType::MemoryRead, EventType::MemoryWrite] {
         let mut m = Event::new(kind, "s1", at);
-        m.memory = Some(Memory {
+        m.memory = Some(Box::new(Memory {
             key: "prefs".into(),
             value: Some(json!({"seat": "window"})),
             memory_type: Some("key_value".into()),
             overwrite: Some(true),
-        });
+        }));
         events.push(m);
     }
     let mut err = Event::new(EventType::Error, "s1", at);
-    err.error = Some(ErrorInfo {
+    err.error = Some(Box::new(ErrorInfo {
         error_type: "Timeout".into(),
         message: "slow".into(),
         critical: false,
         stack_trace: None,
-    });
+    }));
     events.push(err);
     let mut fin = Event::new(EventType::Final, "s1", at);
     fin.output_data = Some(json!({"answer": "4"}));

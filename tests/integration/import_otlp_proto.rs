@@ -416,35 +416,35 @@ fn recorded_session() -> Vec<Event> {
     llm.duration_ms = Some(250.0);
     llm.input_data = Some(json!({"prompt": "Flights to Oslo?"}));
     let mut tool = ev(EventType::ToolError, 300, Some("e2"), Some("run-b"));
-    tool.tool_call = Some(ToolCall {
+    tool.tool_call = Some(Box::new(ToolCall {
         tool_call_id: "tc-1".into(),
         tool_name: "flights".into(),
         tool_input: json!({"to": "OSL"}),
         ..ToolCall::default()
-    });
+    }));
     let failure = |t: &str, m: &str| ErrorInfo {
         error_type: t.into(),
         message: m.into(),
         ..ErrorInfo::default()
     };
-    tool.error = Some(failure("RateLimit", "slow down"));
+    tool.error = Some(Box::new(failure("RateLimit", "slow down")));
     let mut decision = ev(EventType::Decision, 400, Some("e3"), Some("run-a"));
-    decision.decision_trace = Some(DecisionTrace {
+    decision.decision_trace = Some(Box::new(DecisionTrace {
         step: 2,
         reasoning: "cheapest".into(),
         alternatives_considered: vec!["train".into(), "bus".into()],
         confidence: Some(0.5),
         ..DecisionTrace::default()
-    });
+    }));
     let mut memory = ev(EventType::MemoryWrite, 500, Some("e4"), Some("run-a"));
-    memory.memory = Some(Memory {
+    memory.memory = Some(Box::new(Memory {
         key: "seat".into(),
         value: Some(json!("aisle")),
         memory_type: Some("long_term".into()),
         overwrite: Some(true),
-    });
+    }));
     let mut error = ev(EventType::Error, 600, Some("e5"), Some("run-a"));
-    error.error = Some(failure("PaymentError", "declined"));
+    error.error = Some(Box::new(failure("PaymentError", "declined")));
     let mut fin = ev(EventType::Final, 700, Some("e6"), Some("run-a"));
     fin.output_data = Some(json!({"answer": "Book the train"}));
     let mut child_end = ev(EventType::RunEnd, 350, None, Some("run-b"));

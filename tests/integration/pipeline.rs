@@ -107,11 +107,11 @@ fn fields_and_whole_events_are_held_to_their_byte_limits() {
     e.input_data = Some(json!({"prompt": "é".repeat(5000)}));
     e.output_data = Some(json!({"response": "x".repeat(5000)}));
     e.metadata = Some(json!({"a": "y".repeat(900)}));
-    e.tool_call = Some(agentlens::model::ToolCall {
+    e.tool_call = Some(Box::new(agentlens::model::ToolCall {
         tool_name: "t".into(),
         tool_input: json!(["z".repeat(900)]),
         ..Default::default()
-    });
+    }));
     p.push(Millis(0), e, None);
     p.flush(Millis(0));
     let bodies = deliver_all(&mut p, Millis(0));

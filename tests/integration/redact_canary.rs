@@ -58,41 +58,41 @@ fn planted() -> Vec<Event> {
     llm.model = Some("gpt-4o".into());
     llm.input_data = Some(nested());
     llm.output_data = Some(json!({"response": s}));
-    llm.decision_trace = Some(DecisionTrace {
+    llm.decision_trace = Some(Box::new(DecisionTrace {
         reasoning: s.clone(),
         alternatives_considered: vec![s.clone()],
         ..Default::default()
-    });
+    }));
     out.push(llm);
     let mut tool = Event::new(EventType::ToolCall, "canary", at);
-    tool.tool_call = Some(ToolCall {
+    tool.tool_call = Some(Box::new(ToolCall {
         tool_name: "http".into(),
         tool_input: nested(),
         tool_output: Some(nested()),
         ..Default::default()
-    });
+    }));
     out.push(tool);
     let mut mem = Event::new(EventType::MemoryWrite, "canary", at);
-    mem.memory = Some(Memory {
+    mem.memory = Some(Box::new(Memory {
         key: "password".into(),
         value: Some(json!("canary-memory-pw")),
         ..Default::default()
-    });
+    }));
     out.push(mem);
     let mut mem = Event::new(EventType::MemoryRead, "canary", at);
-    mem.memory = Some(Memory {
+    mem.memory = Some(Box::new(Memory {
         key: "profile".into(),
         value: Some(nested()),
         ..Default::default()
-    });
+    }));
     out.push(mem);
     let mut err = Event::new(EventType::Error, "canary", at);
-    err.error = Some(ErrorInfo {
+    err.error = Some(Box::new(ErrorInfo {
         error_type: "AuthError".into(),
         message: s.clone(),
         critical: true,
         stack_trace: Some(s.clone()),
-    });
+    }));
     out.push(err);
     let mut custom = Event::new(EventType::Custom("handoff".into()), "canary", at);
     custom.attributes = nested().as_object().cloned();

@@ -35,10 +35,10 @@ fn with_status(mut e: Event, status: &str) -> Event {
 }
 
 fn tool(mut e: Event, name: &str) -> Event {
-    e.tool_call = Some(ToolCall {
+    e.tool_call = Some(Box::new(ToolCall {
         tool_name: name.into(),
         ..ToolCall::default()
-    });
+    }));
     e
 }
 
@@ -48,11 +48,11 @@ fn session() -> Vec<Event> {
     start.agent_name = Some("agent".into());
     start.run_id = None;
     let mut details = tool(ev(EventType::ToolCall, 7), "fetch");
-    details.error = Some(ErrorInfo {
+    details.error = Some(Box::new(ErrorInfo {
         error_type: "HTTPError".into(),
         message: "502".into(),
         ..ErrorInfo::default()
-    });
+    }));
     let mut end = with_status(ev(EventType::SessionEnd, 10), "completed");
     end.run_id = None;
     vec![

@@ -53,12 +53,12 @@ fn in_run(mut e: Event) -> Event {
 #[test]
 fn an_error_is_where_the_python_sdk_puts_it_and_comes_back_whole() {
     let mut e = in_run(base(EventType::Error));
-    e.error = Some(ErrorInfo {
+    e.error = Some(Box::new(ErrorInfo {
         error_type: "TimeoutError".into(),
         message: "upstream took 30 s".into(),
         critical: true,
         stack_trace: Some("at fetch (agent.js:3)".into()),
-    });
+    }));
     let stored = through_backend(&e);
     assert_eq!(stored["event_type"], "error");
     assert_eq!(stored["output_data"]["error"], "upstream took 30 s");
@@ -69,12 +69,12 @@ fn an_error_is_where_the_python_sdk_puts_it_and_comes_back_whole() {
 #[test]
 fn memory_runs_and_attributes_survive_the_backend() {
     let mut e = in_run(base(EventType::MemoryWrite));
-    e.memory = Some(Memory {
+    e.memory = Some(Box::new(Memory {
         key: "user_pref".into(),
         value: Some(json!({"seat": "aisle"})),
         memory_type: Some("key_value".into()),
         overwrite: Some(true),
-    });
+    }));
     e.run_name = Some("book_flight".into());
     e.user_id = Some("u-7".into());
     e.attributes = Some(
@@ -127,7 +127,7 @@ fn odd_outputs_round_trip_exactly() {
     ] {
         let mut e = in_run(base(EventType::ToolError));
         e.output_data = output.clone();
-        e.error = Some(error.clone());
+        e.error = Some(Box::new(error.clone()));
         error.message.push('!');
         let stored = through_backend(&e);
         assert_eq!(decode_event(stored).unwrap(), e, "output {output:?}");

@@ -201,10 +201,10 @@ mod tests {
         (llm.tokens_in, llm.tokens_out) = (Some(5), Some(6));
         llm.input_data = Some(serde_json::json!({"prompt": "2*3*4 <b>"}));
         let mut why = Event::new(EventType::Decision, "s1", UnixNanos(2_000_000));
-        why.decision_trace = Some(DecisionTrace {
+        why.decision_trace = Some(Box::new(DecisionTrace {
             reasoning: "**why** not".into(),
             ..DecisionTrace::default()
-        });
+        }));
         vec![start, llm, why]
     }
 

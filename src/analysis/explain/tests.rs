@@ -33,21 +33,21 @@ fn end(status: &str, tokens: Option<(u64, u64)>, time: Option<&str>) -> Event {
 }
 
 fn reasoned(mut e: Event, why: &str) -> Event {
-    e.decision_trace = Some(DecisionTrace {
+    e.decision_trace = Some(Box::new(DecisionTrace {
         reasoning: why.into(),
         ..DecisionTrace::default()
-    });
+    }));
     e
 }
 
 fn tool(name: &str, time: &str, input: Value, ms: Option<f64>) -> Event {
     let mut e = event(EventType::ToolCall, time);
-    e.tool_call = Some(ToolCall {
+    e.tool_call = Some(Box::new(ToolCall {
         tool_name: name.into(),
         tool_input: input,
         duration_ms: ms,
         ..ToolCall::default()
-    });
+    }));
     e.duration_ms = ms;
     e
 }
@@ -155,16 +155,16 @@ fn extra_lines_follow_the_seed_lines_in_a_fixed_order() {
         d.confidence = Some(0.9);
     }
     let mut error = event(EventType::Error, t);
-    error.error = Some(ErrorInfo {
+    error.error = Some(Box::new(ErrorInfo {
         message: "disk full".into(),
         critical: true,
         ..ErrorInfo::default()
-    });
+    }));
     let mut read = event(EventType::MemoryRead, t);
-    read.memory = Some(Memory {
+    read.memory = Some(Box::new(Memory {
         key: "profile".into(),
         ..Memory::default()
-    });
+    }));
     let mut answer = event(EventType::Final, t);
     answer.output_data = Some(json!({"total": 4}));
     let mut untimed_tool = tool("search", t, Value::Null, None);
@@ -386,31 +386,31 @@ fn style_names_are_sdk_and_backend_and_nothing_else() {
 #[test]
 fn backend_style_shows_a_step_for_every_error_decision_memory_and_answer() {
     let mut err = event(EventType::Error, "2026-11-22T10:00:01Z");
-    err.error = Some(ErrorInfo {
+    err.error = Some(Box::new(ErrorInfo {
         error_type: "ValueError".into(),
         message: "bad input".into(),
         critical: true,
         stack_trace: None,
-    });
+    }));
     let mut read = event(EventType::MemoryRead, "2026-11-22T10:00:02Z");
-    read.memory = Some(Memory {
+    read.memory = Some(Box::new(Memory {
         key: "prefs".into(),
         value: Some(json!({"seat": "aisle"})),
         ..Memory::default()
-    });
+    }));
     let mut write = event(EventType::MemoryWrite, "2026-11-22T10:00:03Z");
-    write.memory = Some(Memory {
+    write.memory = Some(Box::new(Memory {
         key: "prefs".into(),
         overwrite: Some(true),
         ..Memory::default()
-    });
+    }));
     let mut decision = event(EventType::Decision, "2026-11-22T10:00:04Z");
-    decision.decision_trace = Some(DecisionTrace {
+    decision.decision_trace = Some(Box::new(DecisionTrace {
         reasoning: "cheapest".into(),
         alternatives_considered: vec!["fast".into(), "direct".into()],
         confidence: Some(0.8),
         ..DecisionTrace::default()
-    });
+    }));
     let mut answer = event(EventType::Final, "2026-11-22T10:00:05Z");
     answer.output_data = Some(json!({"answer": "Booked UA 12"}));
     let mut py_error = event(EventType::AgentError, "2026-11-22T10:00:06Z");

@@ -168,13 +168,13 @@ fn the_provider_comes_from_the_event_else_the_model_name() {
 #[test]
 fn tools_agents_and_their_errors() {
     let mut e = ev(EventType::ToolCall);
-    e.tool_call = Some(ToolCall {
+    e.tool_call = Some(Box::new(ToolCall {
         tool_call_id: "tc1".into(),
         tool_name: "search".into(),
         tool_input: json!({"q": "x"}),
         tool_output: Some(json!({"hits": 1})),
         ..ToolCall::default()
-    });
+    }));
     let s = span(&e);
     assert_eq!(s["name"], "execute_tool search");
     assert_eq!(s["kind"], 1);
@@ -221,13 +221,13 @@ fn tools_agents_and_their_errors() {
 #[test]
 fn decisions_memory_errors_finals_and_generic_events() {
     let mut d = ev(EventType::Decision);
-    d.decision_trace = Some(DecisionTrace {
+    d.decision_trace = Some(Box::new(DecisionTrace {
         step: 3,
         reasoning: "cheapest".into(),
         alternatives_considered: vec!["a".into(), "b".into()],
         confidence: Some(0.75),
         ..DecisionTrace::default()
-    });
+    }));
     let s = span(&d);
     assert_eq!(s["name"], "agentlens.decision");
     assert_eq!(int(&s, "agentlens.decision.step"), Some(3));
@@ -239,12 +239,12 @@ fn decisions_memory_errors_finals_and_generic_events() {
     assert_eq!(text(&s, "agentlens.decision.reasoning"), None);
 
     let mut m = ev(EventType::MemoryRead);
-    m.memory = Some(Memory {
+    m.memory = Some(Box::new(Memory {
         key: "user:1".into(),
         value: Some(json!("likes tea")),
         memory_type: Some("vector".into()),
         overwrite: None,
-    });
+    }));
     let s = span(&m);
     assert_eq!(s["name"], "search_memory vector");
     assert_eq!(text(&s, "gen_ai.operation.name").unwrap(), "search_memory");
@@ -262,12 +262,12 @@ fn decisions_memory_errors_finals_and_generic_events() {
     );
 
     let mut err = ev(EventType::Error);
-    err.error = Some(ErrorInfo {
+    err.error = Some(Box::new(ErrorInfo {
         error_type: "TimeoutError".into(),
         message: "took too long".into(),
         critical: true,
         stack_trace: Some("at f()".into()),
-    });
+    }));
     let s = span(&err);
     assert_eq!(s["name"], "agentlens.error");
     assert_eq!(s["status"], json!({"code": 2, "message": "took too long"}));
@@ -330,12 +330,12 @@ fn a_run_that_fails_without_saying_why_fails_of_its_last_error() {
     assert!(enc.encode(&rs).is_none());
     let mut err = ev(EventType::Error);
     err.run_id = Some("r1".into());
-    err.error = Some(ErrorInfo {
+    err.error = Some(Box::new(ErrorInfo {
         error_type: "RateLimitError".into(),
         message: "429 from the provider".into(),
         critical: false,
         stack_trace: None,
-    });
+    }));
     assert!(enc.encode(&err).is_some(), "the error is its own span too");
     let mut re = Event::new(EventType::RunEnd, "sess-1", UnixNanos(T0 + 500));
     re.run_id = Some("r1".into());
@@ -351,12 +351,12 @@ fn a_run_that_fails_without_saying_why_fails_of_its_last_error() {
     // A run end that names its own failure keeps it.
     assert!(enc.encode(&rs).is_none());
     assert!(enc.encode(&err).is_some());
-    re.error = Some(ErrorInfo {
+    re.error = Some(Box::new(ErrorInfo {
         error_type: "Timeout".into(),
         message: "gave up".into(),
         critical: false,
         stack_trace: None,
-    });
+    }));
     let run: Value = serde_json::from_slice(&enc.encode(&re).unwrap()).unwrap();
     assert_eq!(text(&run, "error.type").unwrap(), "Timeout");
     assert!(attr(&run, "agentlens.error.inherited").is_none());

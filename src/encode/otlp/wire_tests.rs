@@ -80,12 +80,12 @@ fn content_goes_out_only_with_capture_in_the_message_shape() {
     assert_eq!(text(&s, "gen_ai.system_instructions"), None);
 
     let mut tool = Event::new(EventType::ToolCall, "s", UnixNanos(5));
-    tool.tool_call = Some(ToolCall {
+    tool.tool_call = Some(Box::new(ToolCall {
         tool_name: "t".into(),
         tool_input: json!({"q": 1}),
         tool_output: Some(json!(["r"])),
         ..ToolCall::default()
-    });
+    }));
     let s = json_span(&config(Encoding::Json, true, Semconv::V1_42), &tool);
     assert_eq!(
         text(&s, "gen_ai.tool.call.arguments").unwrap(),

@@ -285,7 +285,7 @@ impl Live {
         } else {
             for error in errors {
                 let mut e = event(EventType::Error, &open, None, at);
-                e.error = Some(error);
+                e.error = Some(Box::new(error));
                 out.push(e);
             }
         }
@@ -415,17 +415,17 @@ impl Live {
             Some(q) => q.to_string(),
             None => String::new(),
         };
-        e.memory = Some(Memory {
+        e.memory = Some(Box::new(Memory {
             key,
             value: field(r, "documents").cloned(),
             memory_type: Some("retriever".into()),
             overwrite: None,
-        });
+        }));
         e.attributes = Some(std::mem::take(&mut open.attributes)).filter(|a| !a.is_empty());
         out.push(e);
         for error in failure.own() {
             let mut e = event(EventType::Error, &open, None, at);
-            e.error = Some(error);
+            e.error = Some(Box::new(error));
             out.push(e);
         }
         end_session(&open, at, failed, out);
@@ -464,12 +464,12 @@ impl Live {
                     }
                 }
                 e.input_data = Some(Value::Object(input));
-                e.decision_trace = Some(DecisionTrace {
+                e.decision_trace = Some(Box::new(DecisionTrace {
                     trace_id: id.to_owned(),
                     reasoning: json::text(r.get("log")).unwrap_or_default(),
                     timestamp: at,
                     ..DecisionTrace::default()
-                });
+                }));
                 copy(r, "tool_call_id", "langchain.tool_call_id", &mut attrs);
             }
             "handleAgentEnd" => {
