@@ -6,12 +6,14 @@
  * Appends go one at a time through `fs/promises`; an I/O error is reported to the core as
  * a network failure, so the core retries the same lines later with its usual backoff.
  */
-import { appendFile, mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { WireRequest, WireResult } from "../core/driver.js";
 import type { Exporter } from "../core/exporter.js";
 import { wasm } from "../core/wasm.js";
 import { optionError } from "../core/errors.js";
+
+/** `node:fs/promises`, loaded on the first write: importing the SDK should not pay for it (cold start). */
+const fsp = (): Promise<typeof import("node:fs/promises")> => import("node:fs/promises");
 
 export interface NdjsonFileExporterOptions {
   /** The trace file. Created (with its directory) if missing; appended to if present. */
@@ -54,7 +56,7 @@ export function createNdjsonFileExporter(o: NdjsonFileExporterOptions): Exporter
   async function currentSize(): Promise<number> {
     if (size !== undefined) return size;
     try {
-      size = (await stat(path)).size;
+      size = (await (await fsp()).stat(path)).size;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
       size = 0;
@@ -70,6 +72,7 @@ export function createNdjsonFileExporter(o: NdjsonFileExporterOptions): Exporter
       await rotate(path, maxFiles);
       size = current = 0;
     }
+    const { appendFile, mkdir } = await fsp();
     if (current === 0) {
       await mkdir(dirname(path), { recursive: true });
       const header = new TextEncoder().encode(wasm().ndjsonHeader(o.producer));
@@ -125,6 +128,7 @@ function checked(o: NdjsonFileExporterOptions): { path: string; maxBytes: number
 
 /** Moves `path` to `path.1`, `path.1` to `path.2`, ..., keeping at most `maxFiles` old files. */
 async function rotate(path: string, maxFiles: number): Promise<void> {
+  const { rename, rm } = await fsp();
   if (maxFiles === 0) {
     await rm(path, { force: true });
     return;

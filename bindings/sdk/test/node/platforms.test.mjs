@@ -89,3 +89,18 @@ test("a browser timer slot replaces its earlier schedule", async () => {
   });
   assert.deepEqual(fired, ["second"]);
 });
+
+test("the Node platform's id seed is 32 varied bytes, new on every call and in every process", async () => {
+  const { nodePlatform } = await import("@agentlens/sdk");
+  const p = nodePlatform();
+  const a = p.seed();
+  const b = p.seed();
+  assert.equal(a.length, 32);
+  assert.notDeepEqual(a, b);
+  assert.ok(new Set(a).size > 8, "not a constant or a short cycle");
+  // Another process draws another seed (V8 seeds Math.random per isolate from the OS).
+  const { execFileSync } = await import("node:child_process");
+  const other = execFileSync(process.execPath, ["--input-type=module", "-e", 'const { nodePlatform } = await import("@agentlens/sdk"); process.stdout.write(Buffer.from(nodePlatform().seed()).toString("hex"));'], { encoding: "utf8" });
+  assert.equal(other.length, 64);
+  assert.notEqual(other, Buffer.from(a).toString("hex"));
+});
