@@ -35,6 +35,7 @@
 //!
 //! Sans-IO like the rest of the core: the host passes `now` and a random seed.
 
+mod direct;
 mod normalize;
 mod otlp;
 mod read;
@@ -157,6 +158,14 @@ pub struct Batch {
 /// [`IngestError::Decode`] when the body is not JSON or has no `events` array;
 /// [`IngestError::TooManyEvents`] past the limit.
 pub fn ingest_body(bytes: &[u8], options: &Options) -> Result<Batch, IngestError> {
+    if let Some(elements) = direct::read_body(utf8(bytes)?) {
+        return ingest_elements(elements, options);
+    }
+    ingest_body_general(bytes, options)
+}
+
+/// [`ingest_body`] through the general read alone: the whole body as a `Value` tree first.
+fn ingest_body_general(bytes: &[u8], options: &Options) -> Result<Batch, IngestError> {
     let value = parse(bytes)?;
     let Value::Object(mut body) = value else {
         return Err(IngestError::Decode(DecodeError::NotAnEventBatch));
@@ -172,23 +181,52 @@ pub fn ingest_body(bytes: &[u8], options: &Options) -> Result<Batch, IngestError
 /// # Errors
 /// As [`ingest_body`], for text that is not a JSON array.
 pub fn ingest_array(bytes: &[u8], options: &Options) -> Result<Batch, IngestError> {
+    if let Some(elements) = direct::read_array(utf8(bytes)?) {
+        return ingest_elements(elements, options);
+    }
     match parse(bytes)? {
         Value::Array(items) => ingest_values(items, options),
         _ => Err(IngestError::Decode(DecodeError::NotAnEventBatch)),
     }
 }
 
-/// JSON text to a value, through the text reader every other decoder uses (one reader in
-/// the wasm, not two).
-fn parse(bytes: &[u8]) -> Result<Value, IngestError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| {
+fn utf8(bytes: &[u8]) -> Result<&str, IngestError> {
+    std::str::from_utf8(bytes).map_err(|_| {
         IngestError::Decode(DecodeError::Json {
             line: 1,
             column: 0,
             category: "utf8",
         })
-    })?;
-    serde_json::from_str(text).map_err(|e| IngestError::Decode(DecodeError::from_serde(&e)))
+    })
+}
+
+/// JSON text to a value, through the text reader every other decoder uses (one reader in
+/// the wasm, not two).
+fn parse(bytes: &[u8]) -> Result<Value, IngestError> {
+    serde_json::from_str(utf8(bytes)?).map_err(|e| IngestError::Decode(DecodeError::from_serde(&e)))
+}
+
+/// Ingests the elements the fast read gave ([`direct`]), as [`ingest_values`] does.
+fn ingest_elements(
+    elements: Vec<direct::Element>,
+    options: &Options,
+) -> Result<Batch, IngestError> {
+    check_count(elements.len(), options)?;
+    let mut state = normalize::State::new(options);
+    let mut batch = Batch {
+        received: elements.len(),
+        ..Batch::default()
+    };
+    for element in elements {
+        match element {
+            direct::Element::NotAnObject => batch.rejected.not_an_object += 1,
+            direct::Element::Event(e) => {
+                let (event, extras) = *e;
+                state.push(event, extras, &mut batch);
+            }
+        }
+    }
+    Ok(batch)
 }
 
 /// Ingests elements already parsed.

@@ -61,7 +61,7 @@ impl Incoming {
 
 /// Whether a section the model types (tool call, decision, memory, error, attributes)
 /// has a shape the model reads; one that does not is kept as an extra instead.
-fn fits_model(key: &str, v: &Value) -> bool {
+pub(super) fn fits_model(key: &str, v: &Value) -> bool {
     const SECTIONS: [&str; 5] = [
         "tool_call",
         "decision_trace",

@@ -159,27 +159,40 @@ impl IngestorWasm {
 
 /// `{received, skipped, truncatedFields, warnings, format, importWarnings, columns,
 /// bytes}`: `columns` is a JSON array with one `{c, p, j}` per record (its columns, and
-/// the `[start, end)` of its stored payload, or `null`, and of its JSON in `bytes`).
+/// the `[start, end)` of its stored payload, or `null`, and of its JSON in `bytes`). A
+/// plain payload is a zero flag byte then the record's JSON: its JSON is not copied
+/// twice, `j` views the payload's bytes after the flag.
 fn to_js(batch: &Batch) -> JsValue {
-    let mut bytes = Vec::new();
-    let mut columns = Vec::from(&b"["[..]);
-    let span = |bytes: &mut Vec<u8>, part: &[u8]| {
-        let start = bytes.len();
-        bytes.extend_from_slice(part);
-        format!("[{start},{}]", bytes.len())
-    };
+    use std::io::Write;
+    let total: usize = batch
+        .records
+        .iter()
+        .map(|r| r.json.len() + r.payload.as_ref().map_or(0, Vec::len))
+        .sum();
+    let mut bytes = Vec::with_capacity(total);
+    let mut columns = Vec::with_capacity(batch.records.len() * 320 + 2);
+    columns.push(b'[');
     for (i, r) in batch.records.iter().enumerate() {
         if i > 0 {
             columns.push(b',');
         }
         columns.extend_from_slice(b"{\"c\":");
         let _ = serde_json::to_writer(&mut columns, &r.columns);
-        let p = r
-            .payload
-            .as_deref()
-            .map_or_else(|| "null".to_owned(), |p| span(&mut bytes, p));
-        let j = span(&mut bytes, &r.json);
-        columns.extend_from_slice(format!(",\"p\":{p},\"j\":{j}}}").as_bytes());
+        let start = bytes.len();
+        match r.payload.as_deref() {
+            Some(p) => {
+                bytes.extend_from_slice(p);
+                let _ = write!(columns, ",\"p\":[{start},{}]", bytes.len());
+                if p.first() == Some(&0) && p[1..] == r.json[..] {
+                    let _ = write!(columns, ",\"j\":[{},{}]}}", start + 1, bytes.len());
+                    continue;
+                }
+            }
+            None => columns.extend_from_slice(b",\"p\":null"),
+        }
+        let start = bytes.len();
+        bytes.extend_from_slice(&r.json);
+        let _ = write!(columns, ",\"j\":[{start},{}]}}", bytes.len());
     }
     columns.push(b']');
     let out = js_sys::Object::new();
