@@ -11,6 +11,15 @@
  * Group commit: the batches that are ready in the same turn of the event loop are written
  * in one transaction (one fsync), each inside its own savepoint so a failing batch fails
  * alone. Each caller's promise settles only after the COMMIT.
+ *
+ * Statements per batch: one insert per event; per session it touches, one insert-if-new,
+ * one update adding what its events add (sums, count, bytes, last and earliest time) and
+ * one write of its totals (when they changed). Those per-session effects commute between
+ * events, so they are added up and applied before the next session record (which reads
+ * the row) and at the end of the batch: the same row as one update per event gives. An
+ * event's id is looked up only while its session is not yet known to exist in the batch
+ * (a duplicate event must not create its session); after that the insert's own conflict
+ * says whether it was new.
  */
 import { setImmediate } from "node:timers";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
@@ -35,6 +44,27 @@ type Stmts = Record<
   StatementSync
 >;
 
+/** What one batch's events add to one session, so far (see `applyDeltas`). */
+interface SessionDelta {
+  tin: number;
+  tout: number;
+  count: number;
+  bytes: number;
+  /** The latest event time. */
+  last: number;
+  /** The earliest event time, and the time text of the first event at it. */
+  first: number;
+  firstAt: string;
+}
+
+/** Sessions known to exist in the open batch, and what its events add to each. */
+interface BatchState {
+  ensured: Set<string>;
+  deltas: Map<string, SessionDelta>;
+}
+
+type TokenRow = TokenState & { total_tokens_in: number; total_tokens_out: number };
+
 function prepare(db: DatabaseSync): Stmts {
   const p = (sql: string) => db.prepare(sql);
   return {
@@ -53,11 +83,14 @@ function prepare(db: DatabaseSync): Stmts {
     insertEvent: p(`INSERT INTO events (event_id, session_id, run_id, event_type, timestamp, ts_ms, model, name, status,
       tokens_in, tokens_out, duration_ms, is_error, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT(event_id) DO NOTHING`),
+    // Several events at once: their sums, count and bytes; the latest time; the earliest
+    // time (with its text) as the start while the session has no start record.
     bumpSession: p(`UPDATE sessions SET event_tokens_in = event_tokens_in + @tin, event_tokens_out = event_tokens_out + @tout,
-      event_count = event_count + 1, bytes = bytes + @bytes, last_ms = MAX(last_ms, @ts),
-      started_at = CASE WHEN has_start = 0 AND @ts < started_ms THEN @at ELSE started_at END,
-      started_ms = CASE WHEN has_start = 0 AND @ts < started_ms THEN @ts ELSE started_ms END
-      WHERE session_id = @sid`),
+      event_count = event_count + @count, bytes = bytes + @bytes, last_ms = MAX(last_ms, @last),
+      started_at = CASE WHEN has_start = 0 AND @first < started_ms THEN @at ELSE started_at END,
+      started_ms = CASE WHEN has_start = 0 AND @first < started_ms THEN @first ELSE started_ms END
+      WHERE session_id = @sid
+      RETURNING session_id, event_tokens_in, event_tokens_out, end_tokens_in, end_tokens_out, total_tokens_in, total_tokens_out`),
     startRun: p(`INSERT INTO runs (id, name, status, started_at, agent_type, user_id, session_id, parent_run_id, has_start, created_at)
       VALUES (@id, @name, 'running', @ts, @agent_type, @user_id, @sid, @parent, 1, @now)
       ON CONFLICT(id) DO UPDATE SET name = excluded.name, started_at = excluded.started_at, agent_type = excluded.agent_type,
@@ -144,27 +177,29 @@ export class StoreWriter {
   /** Applies one batch inside the open transaction. */
   private write(columns: IngestColumns[], payloads: (Uint8Array | null)[], now: string): Written {
     const w: Written = { stored: [], stored_events: 0, duplicate_events: 0, session_records: 0, unchanged_session_records: 0 };
+    const b: BatchState = { ensured: new Set(), deltas: new Map() };
     columns.forEach((c, i) => {
-      // A duplicate event adds nothing, not even the session it names.
-      if (c.kind === "event" && this.s.eventExists.get(c.event_id)) {
-        w.duplicate_events++;
-        return;
-      }
-      this.s.ensureSession.run(c.session_id, c.kind === "end" ? c.ended_at : c.timestamp, c.ts_ms, c.ts_ms);
-      if (c.kind !== "event") {
-        if (this.sessionRecord(c, payloads[i]!)) {
-          w.session_records++;
+      if (c.kind === "event") {
+        if (this.event(b, c, payloads[i]!, now)) {
+          w.stored_events++;
           w.stored.push(i);
         } else {
-          w.unchanged_session_records++;
+          w.duplicate_events++;
         }
-      } else if (this.event(c, payloads[i]!, now)) {
-        w.stored_events++;
+        return;
+      }
+      // A start or end reads and writes its session's row: what came before is applied first.
+      this.applyDeltas(b);
+      this.s.ensureSession.run(c.session_id, c.kind === "end" ? c.ended_at : c.timestamp, c.ts_ms, c.ts_ms);
+      b.ensured.add(c.session_id);
+      if (this.sessionRecord(c, payloads[i]!)) {
+        w.session_records++;
         w.stored.push(i);
       } else {
-        w.duplicate_events++;
+        w.unchanged_session_records++;
       }
     });
+    this.applyDeltas(b);
     return w;
   }
 
@@ -178,20 +213,38 @@ export class StoreWriter {
             tin: c.total_tokens_in, tout: c.total_tokens_out, sid: c.session_id,
           });
     const changed = Number(r.changes) > 0;
-    if (changed && c.kind === "end") this.storeTotals(c.session_id);
+    if (changed && c.kind === "end") this.storeTotals(this.s.tokenState.get(c.session_id) as TokenRow | undefined);
     return changed;
   }
 
-  /** A regular event; false when its id was already stored. */
-  private event(c: EventColumns, payload: Uint8Array, now: string): boolean {
+  /** A regular event; false when its id was already stored. Its effect on its session waits in `b`. */
+  private event(b: BatchState, c: EventColumns, payload: Uint8Array, now: string): boolean {
     const s = this.s;
+    if (!b.ensured.has(c.session_id)) {
+      // A duplicate event adds nothing, not even the session it names.
+      if (s.eventExists.get(c.event_id)) return false;
+      s.ensureSession.run(c.session_id, c.timestamp, c.ts_ms, c.ts_ms);
+      b.ensured.add(c.session_id);
+    }
     const r = s.insertEvent.run(
       c.event_id, c.session_id, c.run_id, c.event_type, c.timestamp, c.ts_ms, c.model, c.name, c.status,
       c.tokens_in, c.tokens_out, c.duration_ms, c.is_error ? 1 : 0, payload,
     );
     if (Number(r.changes) === 0) return false;
-    s.bumpSession.run({ tin: c.tokens_in, tout: c.tokens_out, bytes: payload.length, ts: c.ts_ms, at: c.timestamp, sid: c.session_id });
-    this.storeTotals(c.session_id);
+    const d = b.deltas.get(c.session_id);
+    if (!d) {
+      b.deltas.set(c.session_id, { tin: c.tokens_in, tout: c.tokens_out, count: 1, bytes: payload.length, last: c.ts_ms, first: c.ts_ms, firstAt: c.timestamp });
+    } else {
+      d.tin += c.tokens_in;
+      d.tout += c.tokens_out;
+      d.count++;
+      d.bytes += payload.length;
+      if (c.ts_ms > d.last) d.last = c.ts_ms;
+      if (c.ts_ms < d.first) {
+        d.first = c.ts_ms;
+        d.firstAt = c.timestamp;
+      }
+    }
     if (c.session_status) {
       const next = this.statusAfter(c.session_id, c.session_status);
       s.setSessionStatus.run(next, c.session_id, next);
@@ -200,12 +253,20 @@ export class StoreWriter {
     return true;
   }
 
-  /** Stores the session's token totals as the core answers for its sums and end (written only when they change). */
-  private storeTotals(sessionId: string): void {
-    const row = this.s.tokenState.get(sessionId) as (TokenState & { total_tokens_in: number; total_tokens_out: number }) | undefined;
+  /** Applies what the batch's events added to each session since the last time, and stores the totals. */
+  private applyDeltas(b: BatchState): void {
+    for (const [sid, d] of b.deltas) {
+      const row = this.s.bumpSession.get({ tin: d.tin, tout: d.tout, count: d.count, bytes: d.bytes, last: d.last, first: d.first, at: d.firstAt, sid });
+      this.storeTotals(row as TokenRow | undefined);
+    }
+    b.deltas.clear();
+  }
+
+  /** Stores a session's token totals as the core answers for its sums and end (written only when they change). */
+  private storeTotals(row: TokenRow | undefined): void {
     if (!row) return;
     const [tin, tout] = totalsOf(row);
-    if (tin !== Number(row.total_tokens_in) || tout !== Number(row.total_tokens_out)) this.s.setTotals.run(tin, tout, sessionId);
+    if (tin !== Number(row.total_tokens_in) || tout !== Number(row.total_tokens_out)) this.s.setTotals.run(tin, tout, row.session_id);
   }
 
   /** The session's status once `next` is learnt, by the core's rule (an error is final). */
