@@ -108,8 +108,12 @@ impl SessionSet {
 /// of every event in between).
 #[derive(Debug, Default)]
 pub struct SessionSetBuilder {
-    order: Vec<String>,
-    groups: HashMap<String, Vec<Event>>,
+    /// Each session's id and events, in first-seen order.
+    groups: Vec<(String, Vec<Event>)>,
+    by_id: HashMap<String, usize>,
+    /// The group the last event went to: a trace mostly holds a session's events in a
+    /// row, and comparing with its id is cheaper than hashing.
+    last: usize,
     events: usize,
 }
 
@@ -117,27 +121,37 @@ impl SessionSetBuilder {
     /// Adds one event to its session.
     pub fn push(&mut self, e: Event) {
         self.events += 1;
-        match self.groups.get_mut(&e.session_id) {
-            Some(group) => group.push(e),
-            None => {
-                self.order.push(e.session_id.clone());
-                self.groups.insert(e.session_id.clone(), vec![e]);
-            }
-        }
+        let index = match self.groups.get(self.last) {
+            Some((id, _)) if *id == e.session_id => self.last,
+            _ => match self.by_id.get(&e.session_id) {
+                Some(&i) => i,
+                None => {
+                    // A new session starts with room for as many events as the sessions
+                    // so far had on average, so its list seldom has to move as it grows.
+                    let room = (self.events - 1).div_ceil(self.groups.len().max(1)).max(1);
+                    self.by_id.insert(e.session_id.clone(), self.groups.len());
+                    self.groups
+                        .push((e.session_id.clone(), Vec::with_capacity(room)));
+                    self.groups.len() - 1
+                }
+            },
+        };
+        self.last = index;
+        self.groups[index].1.push(e);
     }
 
     /// The sessions, in first-seen order.
-    pub fn finish(mut self) -> SessionSet {
-        let mut set = SessionSet {
+    pub fn finish(self) -> SessionSet {
+        let views = self
+            .groups
+            .into_iter()
+            .map(|(_, group)| SessionView::from_owned(group))
+            .collect();
+        SessionSet {
+            views,
+            by_id: self.by_id,
             events: self.events,
-            ..SessionSet::default()
-        };
-        for id in self.order {
-            let group = self.groups.remove(&id).unwrap_or_default();
-            set.by_id.insert(id, set.views.len());
-            set.views.push(SessionView::from_owned(group));
         }
-        set
     }
 }
 

@@ -30,7 +30,10 @@ pub struct Event {
     /// What kind of event this is.
     pub event_type: EventType,
     /// When it happened (absent on `session_end`, which carries `ended_at`).
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "de_time")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::time"
+    )]
     pub timestamp: Option<UnixNanos>,
 
     /// Session start: the agent's name.
@@ -43,7 +46,10 @@ pub struct Event {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
     /// Session end: when it ended.
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "de_time")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::time"
+    )]
     pub ended_at: Option<UnixNanos>,
     /// Session or run status (see [`crate::model::status`]).
     #[serde(
@@ -158,16 +164,6 @@ pub struct Event {
     /// Anything else: OpenAI Agents span data, `gen_ai.*` attributes, multi-agent fields.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Map<String, Value>>,
-}
-
-/// Timestamps that do not parse are dropped rather than failing the whole event.
-fn de_time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<UnixNanos>, D::Error> {
-    let v = Option::<Value>::deserialize(d)?;
-    Ok(match v {
-        Some(Value::String(s)) => UnixNanos::parse_rfc3339(&s).ok(),
-        Some(Value::Number(n)) => n.as_f64().map(UnixNanos::from_unix_ms),
-        _ => None,
-    })
 }
 
 impl Event {

@@ -60,49 +60,40 @@ impl SessionView {
         Self::from_owned(events.to_vec())
     }
 
-    /// Builds the view of one session, taking ownership of its events (no copies).
-    pub fn from_owned(events: Vec<Event>) -> Self {
-        let mut start: Option<Event> = None;
-        let mut end: Option<Event> = None;
+    /// Builds the view of one session, taking ownership of its events (no copies: the
+    /// regular events stay where they are in `events`, which becomes the view's list).
+    pub fn from_owned(mut events: Vec<Event>) -> Self {
+        let (mut start, mut end) = (None, None);
         let mut first_time = None;
         let mut latest = None;
-        let mut first_session_id: Option<String> = None;
-        let mut regular = Vec::with_capacity(events.len());
         let (mut sum_in, mut sum_out) = (0u64, 0u64);
         let mut status = SessionStatus::Active;
-        for e in events {
-            status = status.then(SessionStatus::of_event(&e));
+        for (i, e) in events.iter().enumerate() {
+            status = status.then(SessionStatus::of_event(e));
             first_time = first_time.or(e.time());
             latest = latest.max(e.time());
-            if first_session_id.is_none() {
-                first_session_id = Some(e.session_id.clone());
-            }
             match e.event_type {
-                EventType::SessionStart => {
-                    if start.is_none() {
-                        start = Some(e);
-                    }
-                }
-                EventType::SessionEnd => end = Some(e),
+                EventType::SessionStart => start = start.or(Some(i)),
+                EventType::SessionEnd => end = Some(i),
                 _ => {
                     sum_in = sum_in.saturating_add(e.tokens_in.unwrap_or(0));
                     sum_out = sum_out.saturating_add(e.tokens_out.unwrap_or(0));
-                    regular.push(e);
                 }
             }
         }
-        let session_id = start
-            .as_ref()
-            .map(|s| s.session_id.clone())
+        let first_session_id = events.first().map(|e| &e.session_id);
+        let start_event = start.map(|i| &events[i]);
+        let session_id = start_event
+            .map(|s| &s.session_id)
             .or(first_session_id)
+            .cloned()
             .unwrap_or_default();
-        let agent_name = start
-            .as_ref()
+        let agent_name = start_event
             .and_then(|s| s.agent_name.clone())
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| DEFAULT_AGENT_NAME.to_owned());
-        let started_at = start.as_ref().and_then(|s| s.timestamp).or(first_time);
-        let (ended_at, total_tokens_in, total_tokens_out) = match &end {
+        let started_at = start_event.and_then(|s| s.timestamp).or(first_time);
+        let (ended_at, total_tokens_in, total_tokens_out) = match end.map(|i| &events[i]) {
             Some(end) => (
                 end.ended_at.or(end.timestamp).or(latest),
                 end.total_tokens_in.unwrap_or(sum_in),
@@ -110,16 +101,25 @@ impl SessionView {
             ),
             None => (None, sum_in, sum_out),
         };
+        let metadata = start.and_then(|i| events[i].metadata.take());
+        if start.is_some() || end.is_some() {
+            events.retain(|e| {
+                !matches!(
+                    e.event_type,
+                    EventType::SessionStart | EventType::SessionEnd
+                )
+            });
+        }
         Self {
             session_id,
             agent_name,
-            metadata: start.and_then(|s| s.metadata),
+            metadata,
             started_at,
             ended_at,
             status: status.as_str().to_owned(),
             total_tokens_in,
             total_tokens_out,
-            events: regular,
+            events,
         }
     }
 

@@ -4,7 +4,6 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::de_time;
 use crate::model::lenient;
 use crate::time::UnixNanos;
 
@@ -24,7 +23,10 @@ pub struct ToolCall {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tool_output: Option<Value>,
     /// When the call was made.
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "de_time")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::time"
+    )]
     pub timestamp: Option<UnixNanos>,
     /// How long the call took, in milliseconds.
     #[serde(
@@ -56,7 +58,10 @@ pub struct DecisionTrace {
     )]
     pub confidence: Option<f64>,
     /// When the decision was made.
-    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "de_time")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::time"
+    )]
     pub timestamp: Option<UnixNanos>,
 }
 
