@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::detect::{self, Kind};
-use super::ndjson::Lines;
+use super::ndjson::{Lines, find_byte};
 use super::warn::Warnings;
 use super::{ImportError, TraceFormat, inspector, openai, otlp, wire};
 use crate::model::Event;
@@ -191,7 +191,7 @@ impl Reader {
         let buf = std::mem::take(&mut self.buf);
         let mut start = 0;
         while start < buf.len() {
-            let end = match buf[start..].iter().position(|&b| b == b'\n') {
+            let end = match find_byte(&buf[start..], b'\n') {
                 Some(i) => start + i,
                 None if at_end => buf.len(),
                 None => break,
