@@ -166,7 +166,7 @@ function bodies(kind) {
 async function startServer(dir, options) {
   const script = `
     const { startCollector } = await import(${JSON.stringify(COLLECTOR)});
-    const c = await startCollector({ port: 0, dbPath: ${JSON.stringify(join(dir, "bench.db"))}, viewerDir: false, rateLimitPerMinute: 0, ...${JSON.stringify(options)} });
+    const c = await startCollector({ port: 0, dbPath: ${JSON.stringify(join(dir, "bench.db"))}, viewerDir: false, rateLimitPerMinute: 0, log: (l, m) => console.error(l, m), ...${JSON.stringify(options)} });
     process.on("SIGTERM", () => c.close().then(() => process.exit(0)));
     process.on("SIGUSR2", () => process.stdout.write(JSON.stringify(process.cpuUsage()) + "\\n"));
     process.stdout.write(JSON.stringify({ port: c.port }) + "\\n");`;

@@ -105,9 +105,16 @@ fn short(s: Option<&str>, max: usize) -> Option<String> {
     s.and_then(|s| non_empty(clean(s, max)))
 }
 
-/// The event as JSON: the model's fields, then the extras.
-fn event_json(event: &Event, extras: &Map<String, Value>) -> Vec<u8> {
-    let mut out = serde_json::to_vec(event).unwrap_or_else(|_| b"{}".to_vec());
+/// The largest buffer reserved ahead for an event's JSON (see [`State::json_hint`]).
+const MAX_JSON_HINT: usize = 64 * 1024;
+
+/// The event as JSON: the model's fields, then the extras, written into a buffer of
+/// `capacity` bytes to start with (so a typical event is written without regrowing).
+fn event_json(event: &Event, extras: &Map<String, Value>, capacity: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(capacity);
+    if serde_json::to_writer(&mut out, event).is_err() {
+        out = b"{}".to_vec();
+    }
     if extras.is_empty() || out.last() != Some(&b'}') {
         return out;
     }
@@ -130,6 +137,8 @@ pub(crate) struct State<'a> {
     options: &'a Options,
     ids: IdGen,
     run_sessions: HashMap<String, String>,
+    /// The buffer to reserve for the next event's JSON: the last one's size and a margin.
+    json_hint: usize,
 }
 
 impl<'a> State<'a> {
@@ -138,6 +147,7 @@ impl<'a> State<'a> {
             options,
             ids: IdGen::from_u64(options.seed),
             run_sessions: HashMap::new(),
+            json_hint: 1024,
         }
     }
 
@@ -259,7 +269,7 @@ impl<'a> State<'a> {
                 ts_ms: epoch_ms(at),
             },
             payload: Some(payload),
-            json: event_json(&event, &extras),
+            json: event_json(&event, &extras, self.json_hint),
         }
     }
 
@@ -303,7 +313,8 @@ impl<'a> State<'a> {
             short(event.status.as_deref(), MAX_STATUS_CHARS)
                 .unwrap_or_else(|| "completed".to_owned())
         };
-        let json = event_json(&event, &extras);
+        let json = event_json(&event, &extras, self.json_hint);
+        self.json_hint = (json.len() + json.len() / 4).min(MAX_JSON_HINT);
         let columns = EventColumns {
             session_id: event.session_id,
             event_id,
@@ -387,6 +398,6 @@ fn end(
             total_tokens_out: end_total(event.total_tokens_out),
         },
         payload: None,
-        json: event_json(&event, extras),
+        json: event_json(&event, extras, 256),
     }
 }
