@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const BATCH = 100;
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4);
@@ -30,7 +30,8 @@ const BATCHES = Number(process.env.BENCH_BATCHES ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_BATCHES = 20;
 const TARGET_EVENTS_PER_SECOND = 25_000;
-const COLLECTOR_DIR = new URL("../bindings/cli/dist/collector/", import.meta.url);
+// BENCH_COLLECTOR_DIR=<dir>: another build's bindings/cli/dist/collector (a before/after run).
+const COLLECTOR_DIR = process.env.BENCH_COLLECTOR_DIR ? pathToFileURL(`${process.env.BENCH_COLLECTOR_DIR.replace(/\/$/, "")}/`) : new URL("../bindings/cli/dist/collector/", import.meta.url);
 const COLLECTOR = new URL("index.js", COLLECTOR_DIR).href;
 const KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 /** Batches numbered from here are measured; lower numbers warm up. */
