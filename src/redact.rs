@@ -30,6 +30,7 @@ mod detect;
 pub(crate) mod engine;
 mod event;
 mod rules;
+mod scan;
 mod truncate;
 
 use std::borrow::Cow;
@@ -119,7 +120,9 @@ impl fmt::Debug for Redactor {
 }
 
 impl Redactor {
-    /// Validates `config` and compiles its patterns into one regex.
+    /// Validates `config` and compiles its patterns: the default rules (see
+    /// [`default_patterns`]) need no compiling, a purpose-built scanner finds them; any other
+    /// rules are compiled into one regex.
     ///
     /// # Errors
     /// - [`RedactError::InvalidPattern`] naming the rule, if a rule has an empty name,

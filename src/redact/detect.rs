@@ -1,37 +1,54 @@
 //! Finding and replacing pattern matches in text.
 //!
-//! All rules are compiled into one alternation, `(?:(r1)|(r2)|...)`, with one capture
-//! group per rule, so each string is scanned once rather than once per rule. The rule that
-//! matched is the one whose group took part in the match. This file does not walk JSON
-//! values or decide which object keys are sensitive.
+//! The default rules (recognised by their regex and Luhn flag, wherever they sit in the
+//! list and whatever their names) are found by the scanner in `scan.rs`, which needs no
+//! compilation. Any other rule is compiled into one alternation, `(?:(r1)|(r2)|...)`, with one
+//! capture group per rule, so each string is scanned once rather than once per rule; the
+//! rule that matched is the one whose group took part in the match. When both kinds are
+//! present, the leftmost match of either side wins, and at the same start the rule earlier
+//! in the list: what one alternation of all the rules would report. This file does not walk
+//! JSON values or decide which object keys are sensitive.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use super::engine::{self, Engine};
-use super::rules::{PatternRule, strip_group_names};
+use super::rules::{PatternRule, default_patterns, strip_group_names};
+use super::scan::{self, Hit, Scanner};
 use super::{RedactError, Report};
 
 /// Texts each rule is tried on when it is compiled; a rule that matches the empty string on
 /// any of them would redact "everywhere" and is rejected.
 const EMPTY_MATCH_PROBES: &[&str] = &["", "a", " ", "0", "a b\nc", "é", "-_.:="];
 
-/// One compiled rule: where its groups sit in the combined regex.
+/// Where a rule's matches come from.
+#[derive(Clone)]
+enum Source {
+    /// A default rule, found by the scanner.
+    Scan,
+    /// A user rule: its outer group and its `v` group in the combined regex.
+    Regex {
+        group: usize,
+        value_group: Option<usize>,
+    },
+}
+
+/// One compiled rule.
 #[derive(Clone)]
 struct CompiledRule {
     name: String,
-    /// Index of the rule's outer group in the combined regex.
-    group: usize,
-    /// Index of the rule's `v` group in the combined regex, if it has one.
-    value_group: Option<usize>,
+    source: Source,
+    /// Whether only a `v` group is replaced.
+    has_value: bool,
     luhn: bool,
 }
 
 /// The compiled pattern rules.
 #[derive(Clone)]
 pub(crate) struct Detector {
-    regex: Engine,
     rules: Vec<CompiledRule>,
+    scanner: Option<Scanner>,
+    regex: Option<Engine>,
 }
 
 impl fmt::Debug for Detector {
@@ -51,6 +68,30 @@ fn invalid(rule: &PatternRule, message: impl Into<String>) -> RedactError {
     }
 }
 
+/// The last answer of one side (scanner or regex): the leftmost match at or after `from`.
+/// It stays the answer for any later position up to its start.
+#[derive(Clone, Copy)]
+struct Memo {
+    from: usize,
+    found: Option<Hit>,
+}
+
+/// Asks `find` for the leftmost match at or after `pos` unless `memo` already knows it.
+fn remembered(
+    memo: &mut Option<Memo>,
+    pos: usize,
+    find: impl FnOnce() -> Option<Hit>,
+) -> Option<Hit> {
+    if let Some(m) = *memo {
+        if m.from <= pos && m.found.is_none_or(|h| h.start >= pos) {
+            return m.found;
+        }
+    }
+    let found = find();
+    *memo = Some(Memo { from: pos, found });
+    found
+}
+
 impl Detector {
     /// Validates and compiles `rules`; `Ok(None)` when there are none.
     ///
@@ -59,9 +100,17 @@ impl Detector {
     /// compile, or can match the empty string; [`RedactError::InvalidConfig`] if the
     /// combined regex is too large.
     pub(crate) fn new(rules: &[PatternRule]) -> Result<Option<Self>, RedactError> {
+        Self::build(rules, true)
+    }
+
+    /// [`new`](Self::new), sending the default rules through the scanner (`scan`) or, for
+    /// tests that compare the two, through the regex like any other rule.
+    pub(super) fn build(rules: &[PatternRule], scan: bool) -> Result<Option<Self>, RedactError> {
         if rules.is_empty() {
             return Ok(None);
         }
+        let defaults = default_patterns();
+        let mut first_default = [None; 8];
         let mut combined = String::from("(?:");
         let mut compiled = Vec::with_capacity(rules.len());
         let mut next_group = 1;
@@ -69,47 +118,42 @@ impl Detector {
             if rule.name.is_empty() {
                 return Err(invalid(rule, "a pattern rule needs a non-empty name"));
             }
-            let alone =
-                engine::compile(&rule.regex).map_err(|e| invalid(rule, compile_message(e)))?;
-            if EMPTY_MATCH_PROBES
-                .iter()
-                .any(|probe| engine::matches_empty_in(&alone, probe))
-            {
-                return Err(invalid(
-                    rule,
-                    "the pattern can match the empty string, which would redact everywhere",
-                ));
+            if let Some(kind) = scan::default_kind(rule, &defaults).filter(|_| scan) {
+                first_default[kind].get_or_insert(i);
+                compiled.push(CompiledRule {
+                    name: rule.name.clone(),
+                    source: Source::Scan,
+                    has_value: scan::has_value(kind),
+                    luhn: rule.luhn,
+                });
+                continue;
             }
-            let local_v = engine::group_index(&alone, "v");
-            let alone_len = engine::captures_len(&alone);
-            let piece = wrap(&strip_group_names(&rule.regex), alone_len)
-                .ok_or_else(|| invalid(rule, "the pattern cannot be combined with others"))?;
-            if i > 0 {
+            let (piece, alone_len, local_v) = compile_rule(rule)?;
+            if next_group > 1 {
                 combined.push('|');
             }
             combined.push_str(&piece);
             compiled.push(CompiledRule {
                 name: rule.name.clone(),
-                group: next_group,
-                value_group: local_v.map(|v| next_group + v),
+                source: Source::Regex {
+                    group: next_group,
+                    value_group: local_v.map(|v| next_group + v),
+                },
+                has_value: local_v.is_some(),
                 luhn: rule.luhn,
             });
             next_group += alone_len;
         }
         combined.push(')');
-        let regex = Engine::new(&combined).map_err(|e| RedactError::InvalidConfig {
-            option: "patterns",
-            message: format!("the combined pattern rules do not compile: {e}"),
-        })?;
-        if regex.captures_len() != next_group {
-            return Err(RedactError::InvalidConfig {
-                option: "patterns",
-                message: "the combined pattern rules do not keep their groups apart".into(),
-            });
-        }
+        let regex = if next_group > 1 {
+            Some(combine(&combined, next_group)?)
+        } else {
+            None
+        };
         Ok(Some(Self {
-            regex,
             rules: compiled,
+            scanner: Scanner::new(first_default),
+            regex,
         }))
     }
 
@@ -125,13 +169,73 @@ impl Detector {
     /// - after a Luhn match, one character later, so a number glued in front of a card
     ///   does not leave the card's last group behind.
     pub(crate) fn redact<'a>(&self, s: &'a str, marker: &str, report: &mut Report) -> Cow<'a, str> {
-        self.regex
-            .with_searcher(|locs| self.redact_with(locs, s, marker, report))
+        match &self.regex {
+            Some(regex) => {
+                regex.with_searcher(|locs| self.redact_with(Some(locs), s, marker, report))
+            }
+            None => self.redact_with(None, s, marker, report),
+        }
+    }
+
+    /// The leftmost-first match of the regex side at or after `pos`.
+    fn regex_match(&self, locs: &mut engine::Searcher<'_>, s: &str, pos: usize) -> Option<Hit> {
+        let (start, end) = locs.captures_at(s, pos)?;
+        // Some rule's group always takes part in a match.
+        self.rules
+            .iter()
+            .enumerate()
+            .find_map(|(rule, r)| match r.source {
+                Source::Regex { group, value_group } if locs.group(group).is_some() => Some(Hit {
+                    rule,
+                    start,
+                    end,
+                    target: value_group.map_or(Some((start, end)), |g| locs.group(g)),
+                }),
+                _ => None,
+            })
+    }
+
+    /// The leftmost-first match of all the rules at or after `pos`: the scanner's or the
+    /// regex's, whichever starts first, and at the same start the earlier rule's.
+    fn next_match(
+        &self,
+        locs: Option<&mut engine::Searcher<'_>>,
+        memos: &mut [Option<Memo>; 2],
+        s: &str,
+        pos: usize,
+    ) -> Option<Hit> {
+        let [scan_memo, regex_memo] = memos;
+        let scanned = (self.scanner.as_ref())
+            .and_then(|scanner| remembered(scan_memo, pos, || scanner.find(s, pos)));
+        let matched =
+            locs.and_then(|locs| remembered(regex_memo, pos, || self.regex_match(locs, s, pos)));
+        [scanned, matched]
+            .into_iter()
+            .flatten()
+            .min_by_key(|h| (h.start, h.rule))
+    }
+
+    /// Whether any rule went through the regex engine.
+    #[cfg(test)]
+    pub(super) fn compiles_regex(&self) -> bool {
+        self.regex.is_some()
+    }
+
+    /// The leftmost-first match of all the rules at or after `pos`, searched afresh.
+    #[cfg(test)]
+    pub(super) fn first_match(&self, s: &str, pos: usize) -> Option<Hit> {
+        let mut memos = [None, None];
+        match &self.regex {
+            Some(regex) => {
+                regex.with_searcher(|locs| self.next_match(Some(locs), &mut memos, s, pos))
+            }
+            None => self.next_match(None, &mut memos, s, pos),
+        }
     }
 
     fn redact_with<'a>(
         &self,
-        locs: &mut engine::Searcher<'_>,
+        mut locs: Option<&mut engine::Searcher<'_>>,
         s: &'a str,
         marker: &str,
         report: &mut Report,
@@ -140,27 +244,27 @@ impl Detector {
         let mut copied = 0;
         let mut pending: Option<(usize, usize)> = None;
         let mut pos = 0;
+        let mut memos = [None, None];
         let next_char = |at: usize| at + s[at..].chars().next().map_or(1, char::len_utf8);
         while pos <= s.len() {
-            let Some((start, end)) = locs.captures_at(s, pos) else {
+            let Some(hit) = self.next_match(locs.as_deref_mut(), &mut memos, s, pos) else {
                 break;
             };
-            let Some(rule) = self.rules.iter().find(|r| locs.group(r.group).is_some()) else {
-                break; // unreachable: some rule's group always takes part in a match
-            };
-            let target = match rule.value_group {
-                Some(g) => locs.group(g),
-                None => Some((start, end)),
-            };
-            let Some((ts, te)) =
-                target.filter(|&(ts, te)| ts < te && (!rule.luhn || luhn_valid(&s[ts..te])))
+            let rule = &self.rules[hit.rule];
+            let Some((ts, te)) = hit
+                .target
+                .filter(|&(ts, te)| ts < te && (!rule.luhn || luhn_valid(&s[ts..te])))
             else {
-                pos = next_char(start);
+                pos = next_char(hit.start);
                 continue;
             };
             report.matches_redacted = report.matches_redacted.saturating_add(1);
-            let n = report.by_pattern.entry(rule.name.clone()).or_insert(0);
-            *n = n.saturating_add(1);
+            match report.by_pattern.get_mut(&rule.name) {
+                Some(n) => *n = n.saturating_add(1),
+                None => {
+                    report.by_pattern.insert(rule.name.clone(), 1);
+                }
+            }
             // Spans arrive with non-decreasing starts, so merging with the last one is enough.
             pending = match pending {
                 Some((ps, pe)) if ts <= pe => Some((ps, pe.max(te))),
@@ -174,12 +278,12 @@ impl Detector {
                     Some((ts, te))
                 }
             };
-            pos = if rule.value_group.is_some() {
-                ts.max(next_char(start))
+            pos = if rule.has_value {
+                ts.max(next_char(hit.start))
             } else if rule.luhn {
-                next_char(start)
+                next_char(hit.start)
             } else {
-                end
+                hit.end
             };
         }
         let Some((ps, pe)) = pending else {
@@ -191,6 +295,41 @@ impl Detector {
         buf.push_str(&s[pe..]);
         Cow::Owned(buf)
     }
+}
+
+/// Checks and compiles one user rule alone: its piece of the combined regex, its number of
+/// groups and the index of its `v` group.
+fn compile_rule(rule: &PatternRule) -> Result<(String, usize, Option<usize>), RedactError> {
+    let alone = engine::compile(&rule.regex).map_err(|e| invalid(rule, compile_message(e)))?;
+    if EMPTY_MATCH_PROBES
+        .iter()
+        .any(|probe| engine::matches_empty_in(&alone, probe))
+    {
+        return Err(invalid(
+            rule,
+            "the pattern can match the empty string, which would redact everywhere",
+        ));
+    }
+    let local_v = engine::group_index(&alone, "v");
+    let alone_len = engine::captures_len(&alone);
+    let piece = wrap(&strip_group_names(&rule.regex), alone_len)
+        .ok_or_else(|| invalid(rule, "the pattern cannot be combined with others"))?;
+    Ok((piece, alone_len, local_v))
+}
+
+/// Compiles the combined user rules, checking they kept their `captures_len` groups apart.
+fn combine(combined: &str, captures_len: usize) -> Result<Engine, RedactError> {
+    let regex = Engine::new(combined).map_err(|e| RedactError::InvalidConfig {
+        option: "patterns",
+        message: format!("the combined pattern rules do not compile: {e}"),
+    })?;
+    if regex.captures_len() != captures_len {
+        return Err(RedactError::InvalidConfig {
+            option: "patterns",
+            message: "the combined pattern rules do not keep their groups apart".into(),
+        });
+    }
+    Ok(regex)
 }
 
 /// The regex error, with a hint when it comes from the missing Unicode tables (this crate
