@@ -79,14 +79,11 @@ impl Lines {
         if !self.reader.past_first_line() || has_compat_mark(line) {
             return None;
         }
-        // UTF-8 checked once for the line rather than once per string inside it; a line
-        // that is not UTF-8 takes the byte reader, as before.
-        match std::str::from_utf8(line) {
-            Ok(text) => serde_json::from_str::<EventObject>(text),
-            Err(_) => serde_json::from_slice::<EventObject>(line),
-        }
-        .ok()
-        .map(|e| e.0)
+        // (Checking the line's UTF-8 once and reading it as `str` was no faster in wasm,
+        // for 6.6 KB gzipped more of it.)
+        serde_json::from_slice::<EventObject>(line)
+            .ok()
+            .map(|e| e.0)
     }
 
     /// Reads one parsed line of an NDJSON trace.
