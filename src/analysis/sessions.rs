@@ -42,6 +42,11 @@ impl SessionSet {
         self.views.iter().map(|v| v.session_id.as_str())
     }
 
+    /// Every session's view, in first-seen order.
+    pub fn views(&self) -> impl Iterator<Item = &SessionView> {
+        self.views.iter()
+    }
+
     /// One session's view.
     pub fn get(&self, id: &str) -> Option<&SessionView> {
         self.by_id.get(id).map(|&i| &self.views[i])

@@ -50,7 +50,13 @@ impl Window {
         self.events += session.events.len();
         for e in &session.events {
             if let Some(tc) = &e.tool_call {
-                *self.tools.entry(tc.tool_name.clone()).or_default() += 1;
+                // The name is copied only the first time it is seen.
+                match self.tools.get_mut(&tc.tool_name) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.tools.insert(tc.tool_name.clone(), 1);
+                    }
+                }
             }
         }
     }

@@ -37,7 +37,7 @@ impl SessionMetrics {
         if n == 0 {
             return Self::default();
         }
-        let mut durations = Vec::new();
+        let mut durations = Vec::with_capacity(n);
         let (mut tokens, mut errors, mut tools, mut tool_errors) = (0u64, 0usize, 0usize, 0usize);
         for e in events {
             if let Some(d) = e.duration_ms {
