@@ -50,7 +50,7 @@ pub fn redact_text(options_json: &str, text: &str) -> Result<String, JsValue> {
 /// A compiled redactor, for redacting many strings with one set of rules.
 #[cfg(not(feature = "analysis"))]
 #[wasm_bindgen]
-pub struct RedactorWasm(Redactor);
+pub struct RedactorWasm(pub(crate) Redactor);
 
 #[cfg(not(feature = "analysis"))]
 #[wasm_bindgen]
