@@ -23,7 +23,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::encode::DecodeError;
-use crate::model::{DEFAULT_AGENT_NAME, Event, EventType};
+use crate::model::{Event, EventType};
 use crate::pipeline::ConfigError;
 use crate::redact::{Redactor, Report};
 use crate::time::UnixNanos;
@@ -31,9 +31,13 @@ use crate::time::UnixNanos;
 mod backend;
 mod backend_steps;
 mod blocks;
+mod digest;
+mod session;
 
 pub use backend::explain_backend;
 pub use blocks::{Block, Line, Mark, Span, blocks, spans};
+pub use digest::Digest;
+use session::{Fact, Session};
 
 /// Inputs, outputs and answers longer than this many UTF-16 code units (JavaScript's
 /// `length`, which the backend's `truncate` counts) are cut and end with `…`.
@@ -83,56 +87,11 @@ impl Style {
     }
 }
 
-/// What both formats need to know about the session as a whole.
-struct Session<'a> {
-    /// The last `session_end`.
-    end: Option<&'a Event>,
-    agent_name: &'a str,
-    session_id: &'a str,
-    /// The start's timestamp, else the first timed event's.
-    started: Option<UnixNanos>,
-    /// The latest time of any event.
-    latest: Option<UnixNanos>,
-    /// Tokens summed over the regular events.
-    tokens: (u64, u64),
-}
-
 fn is_regular(e: &Event) -> bool {
     !matches!(
         e.event_type,
         EventType::SessionStart | EventType::SessionEnd
     )
-}
-
-impl<'a> Session<'a> {
-    fn of(events: &'a [Event]) -> Self {
-        let (mut start, mut end, mut first_time, mut latest) = (None, None, None, None);
-        let mut tokens = (0u64, 0u64);
-        for e in events {
-            match e.event_type {
-                EventType::SessionStart => start = start.or(Some(e)),
-                EventType::SessionEnd => end = Some(e),
-                _ => {
-                    tokens.0 = tokens.0.saturating_add(e.tokens_in.unwrap_or(0));
-                    tokens.1 = tokens.1.saturating_add(e.tokens_out.unwrap_or(0));
-                }
-            }
-            first_time = first_time.or(e.time());
-            latest = latest.max(e.time());
-        }
-        let start: Option<&Event> = start;
-        Self {
-            end,
-            agent_name: start
-                .and_then(|s| s.agent_name.as_deref())
-                .filter(|n| !n.is_empty())
-                .unwrap_or(DEFAULT_AGENT_NAME),
-            session_id: start.or(events.first()).map_or("", |e| &e.session_id),
-            started: start.and_then(|s| s.timestamp).or(first_time),
-            latest,
-            tokens,
-        }
-    }
 }
 
 /// The AgentLens SDK's `explain()` Markdown for one session's events.
@@ -181,8 +140,17 @@ impl<'a> Session<'a> {
 /// );
 /// ```
 pub fn explain(events: &[Event]) -> String {
-    let s = Session::of(events);
     let mut md = Md::default();
+    push_sdk_header(&mut md, &Session::of(events.iter().map(Fact::of)));
+    for (i, e) in events.iter().filter(|e| is_regular(e)).enumerate() {
+        md.s("\n").n(i as u64 + 1).s(". [");
+        push_entry(&mut md, e);
+    }
+    md.0
+}
+
+/// The SDK format's header, up to and including `### Event Timeline:`.
+fn push_sdk_header(md: &mut Md, s: &Session<'_>) {
     md.s("## Session Explanation: ")
         .s(s.agent_name)
         .s("\n**Session ID:** ")
@@ -192,35 +160,34 @@ pub fn explain(events: &[Event]) -> String {
         Some(t) => md.s(&t.to_rfc3339()),
         None => md.s("unknown"),
     };
-    md.s("\n**Status:** ")
-        .s(crate::model::SessionStatus::of_session(events).as_str());
+    md.s("\n**Status:** ").s(s.status.as_str());
     let end_in = s.end.and_then(|e| e.total_tokens_in);
     let end_out = s.end.and_then(|e| e.total_tokens_out);
     md.s("\n**Total tokens:** ")
         .tokens(end_in.unwrap_or(s.tokens.0), end_out.unwrap_or(s.tokens.1))
         .s("\n\n### Event Timeline:");
-    for (i, e) in events.iter().filter(|e| is_regular(e)).enumerate() {
-        md.s("\n").n(i as u64 + 1).s(". [");
-        md.time_of_day(e.timestamp)
-            .s("] **")
-            .s(e.event_type.as_str())
-            .s("**");
-        if let Some(m) = e.model.as_deref().filter(|m| !m.is_empty()) {
-            md.s(" (model: ").s(m).s(")");
-        }
-        if let Some(t) = &e.tool_call {
-            md.s(" → tool: ").s(&t.tool_name);
-        }
-        if let Some(r) = reasoning(e) {
-            md.s("\n   💡 Reasoning: ").s(r);
-        }
-        let (tin, tout) = (e.tokens_in.unwrap_or(0), e.tokens_out.unwrap_or(0));
-        if tin > 0 || tout > 0 {
-            md.s("\n   📊 Tokens: ").tokens(tin, tout);
-        }
-        md.extras(e);
+}
+
+/// One timeline entry of the SDK format after its `{n}. [`.
+fn push_entry(md: &mut Md, e: &Event) {
+    md.time_of_day(e.timestamp)
+        .s("] **")
+        .s(e.event_type.as_str())
+        .s("**");
+    if let Some(m) = e.model.as_deref().filter(|m| !m.is_empty()) {
+        md.s(" (model: ").s(m).s(")");
     }
-    md.0
+    if let Some(t) = &e.tool_call {
+        md.s(" → tool: ").s(&t.tool_name);
+    }
+    if let Some(r) = reasoning(e) {
+        md.s("\n   💡 Reasoning: ").s(r);
+    }
+    let (tin, tout) = (e.tokens_in.unwrap_or(0), e.tokens_out.unwrap_or(0));
+    if tin > 0 || tout > 0 {
+        md.s("\n   📊 Tokens: ").tokens(tin, tout);
+    }
+    md.extras(e);
 }
 
 /// A Markdown document being written.
@@ -421,9 +388,11 @@ pub fn explain_sanitized(redactor: &Redactor, mut events: Vec<Event>, style: Sty
     style.render(&events)
 }
 
-/// Reads a JSON array of events and explains them with [`explain_sanitized`]. Elements
-/// that are not events are skipped; backend-compatible wire events (`generic` with an
-/// `agentlens_type`) get their real types back.
+/// Reads a JSON array of events and explains them as [`explain_sanitized`] does, with the
+/// same text: each element is read, sanitised and rendered once, into a [`Digest`] (the
+/// one path for every host; a test compares it with [`explain_sanitized`] over
+/// generated sessions). Elements that are not events are skipped; backend-compatible
+/// wire events (`generic` with an `agentlens_type`) get their real types back.
 ///
 /// # Errors
 /// [`DecodeError::Json`] when the text is not JSON, [`DecodeError::NotAnEventBatch`]
@@ -443,8 +412,9 @@ pub fn explain_sanitized(redactor: &Redactor, mut events: Vec<Event>, style: Sty
 /// assert!(explain_json(&redactor, "42", Style::Sdk).is_err());
 /// ```
 pub fn explain_json(redactor: &Redactor, text: &str, style: Style) -> Result<String, DecodeError> {
-    let (events, _skipped) = crate::encode::agentlens::decode_event_array(text)?;
-    Ok(explain_sanitized(redactor, events, style))
+    let mut digest = Digest::new(style);
+    digest.push_json(redactor, text)?;
+    Ok(digest.render())
 }
 
 #[cfg(test)]

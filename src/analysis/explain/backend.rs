@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use super::backend_steps::{is_extra_step, push_extra_step};
-use super::{MAX_SHOWN, Md, NANOS_PER_MS, Session, is_regular, reasoning};
-use crate::model::{Event, EventType, SessionStatus, semantics};
+use super::{Fact, MAX_SHOWN, Md, NANOS_PER_MS, Session, is_regular, reasoning};
+use crate::model::{Event, EventType, semantics};
 
 /// The AgentLens backend's explanation (`GET /sessions/:id/explain`) for one session's
 /// events, as `backend/lib/explain.js` writes it (reference A.5).
@@ -52,17 +52,34 @@ use crate::model::{Event, EventType, SessionStatus, semantics};
 /// );
 /// ```
 pub fn explain_backend(events: &[Event]) -> String {
-    let s = Session::of(events);
+    let mut md = Md::default();
+    let s = Session::of(events.iter().map(Fact::of));
+    let total = push_backend_header(&mut md, &s);
+    let regular: Vec<&Event> = events.iter().filter(|e| is_regular(e)).collect();
+    let keys: Vec<i64> = regular.iter().map(|e| time_key(e)).collect();
+    let mut counts = Counts::default();
+    for i in by_time(&keys) {
+        let e = regular[i];
+        if counts.add(StepFacts::of(e)) {
+            md.s("**Step ").n(counts.step()).s(":** ");
+            push_step(&mut md, e);
+        }
+    }
+    push_summary(&mut md, &counts, total, &s);
+    md.0
+}
+
+/// The header, up to and including `### What happened:` and its blank line; returns the
+/// session's total tokens, which the summary repeats.
+pub(super) fn push_backend_header(md: &mut Md, s: &Session<'_>) -> u64 {
     let end_total = |v: Option<u64>, sum: u64| v.filter(|&n| n > 0).unwrap_or(sum);
     let tin = end_total(s.end.and_then(|e| e.total_tokens_in), s.tokens.0);
     let tout = end_total(s.end.and_then(|e| e.total_tokens_out), s.tokens.1);
     let total = tin.saturating_add(tout);
-
-    let mut md = Md::default();
     md.s("## Agent Session: ")
         .s(s.agent_name)
         .s("\n**Duration:** ");
-    push_duration(&mut md, &s);
+    push_duration(md, s);
     md.s("\n**Total tokens used:** ")
         .n(total)
         .s(" (")
@@ -70,60 +87,93 @@ pub fn explain_backend(events: &[Event]) -> String {
         .s(" input, ")
         .n(tout)
         .s(" output)\n\n### What happened:\n\n");
+    total
+}
 
-    let (mut step, mut llm, mut tools, mut errors) = (0u64, 0u64, 0u64, 0u64);
-    for e in by_time(events) {
-        if semantics::is_error(e) {
-            errors += 1;
-        }
-        match e.event_type {
-            EventType::LlmCall => llm += 1,
-            EventType::ToolCall => tools += 1,
-            EventType::AgentCall => {}
-            _ if is_extra_step(e) => {
-                step += 1;
-                md.s("**Step ").n(step).s(":** ");
-                push_extra_step(&mut md, e);
-                md.s("\n");
-                continue;
-            }
-            _ => continue,
-        }
-        step += 1;
-        push_step(&mut md, step, e);
-    }
+/// `### Summary` and its lines.
+pub(super) fn push_summary(md: &mut Md, c: &Counts, total: u64, s: &Session<'_>) {
     md.s("### Summary\n- ")
-        .n(llm)
+        .n(c.llm)
         .s(" LLM call(s), ")
-        .n(tools)
+        .n(c.tools)
         .s(" tool call(s), ")
-        .n(errors)
+        .n(c.errors)
         .s(" error(s)\n- Total tokens: ")
         .n(total)
         .s("\n- Session status: ")
-        .s(SessionStatus::of_session(events).as_str());
-    md.0
+        .s(s.status.as_str());
 }
 
-/// A tool event's name as the backend shows it: `unknown tool` when it has none.
-pub(super) fn tool_label(e: &Event) -> &str {
-    let name = e.tool_call.as_ref().map_or("", |t| t.tool_name.as_str());
-    if name.is_empty() {
-        "unknown tool"
-    } else {
-        name
+/// How the backend format counts one regular event, and whether it is a step.
+#[derive(Clone, Copy, Default)]
+pub(super) struct StepFacts {
+    error: bool,
+    llm: bool,
+    tool: bool,
+    step: bool,
+}
+
+impl StepFacts {
+    pub(super) fn of(e: &Event) -> Self {
+        let call = matches!(
+            e.event_type,
+            EventType::LlmCall | EventType::ToolCall | EventType::AgentCall
+        );
+        Self {
+            error: semantics::is_error(e),
+            llm: e.event_type == EventType::LlmCall,
+            tool: e.event_type == EventType::ToolCall,
+            step: call || is_extra_step(e),
+        }
+    }
+
+    /// Whether the event is a step of its own.
+    pub(super) fn is_step(self) -> bool {
+        self.step
     }
 }
 
-/// The regular events as the backend reads them, `ORDER BY timestamp ASC`.
+/// The summary's counts, and the steps numbered so far.
+#[derive(Default)]
+pub(super) struct Counts {
+    steps: u64,
+    llm: u64,
+    tools: u64,
+    errors: u64,
+}
+
+impl Counts {
+    /// Counts one event in time order; returns whether it is the next step (numbered
+    /// [`Counts::step`]).
+    pub(super) fn add(&mut self, f: StepFacts) -> bool {
+        self.errors += u64::from(f.error);
+        self.llm += u64::from(f.llm);
+        self.tools += u64::from(f.tool);
+        self.steps += u64::from(f.step);
+        f.step
+    }
+
+    /// The number of the last step counted.
+    pub(super) fn step(&self) -> u64 {
+        self.steps
+    }
+}
+
+/// The key the backend orders events by, `ORDER BY timestamp ASC`.
 ///
 /// The backend stamps an event that has no time with its own clock on arrival, so those
-/// come last. A stable bottom-up merge sort, written out because the standard library's
+/// come last.
+pub(super) fn time_key(e: &Event) -> i64 {
+    e.timestamp.map_or(i64::MAX, |t| t.0)
+}
+
+/// The positions of `keys` in ascending order, ties in their given order.
+///
+/// A stable bottom-up merge sort, written out because the standard library's
 /// stable sort cost several hundred gzipped bytes of wasm for this one call (measured).
-fn by_time(events: &[Event]) -> Vec<&Event> {
-    let key = |e: &Event| e.timestamp.map_or(i64::MAX, |t| t.0);
-    let mut v: Vec<&Event> = events.iter().filter(|e| is_regular(e)).collect();
-    let n = v.len();
+pub(super) fn by_time(keys: &[i64]) -> Vec<usize> {
+    let n = keys.len();
+    let mut v: Vec<usize> = (0..n).collect();
     let mut merged = v.clone();
     let mut width = 1;
     while width < n {
@@ -133,7 +183,7 @@ fn by_time(events: &[Event]) -> Vec<&Event> {
             let hi = n.min(mid + width);
             let (mut a, mut b) = (lo, mid);
             for slot in &mut merged[lo..hi] {
-                let take_a = b >= hi || (a < mid && key(v[a]) <= key(v[b]));
+                let take_a = b >= hi || (a < mid && keys[v[a]] <= keys[v[b]]);
                 *slot = if take_a { v[a] } else { v[b] };
                 if take_a {
                     a += 1;
@@ -149,9 +199,31 @@ fn by_time(events: &[Event]) -> Vec<&Event> {
     v
 }
 
-/// One step of `explain.js`, ending with its blank line.
-fn push_step(md: &mut Md, step: u64, e: &Event) {
-    md.s("**Step ").n(step).s(":** ");
+/// A step after its `**Step {n}:** `: its sentence and lines, ending with its blank line.
+pub(super) fn push_step(md: &mut Md, e: &Event) {
+    if matches!(
+        e.event_type,
+        EventType::LlmCall | EventType::ToolCall | EventType::AgentCall
+    ) {
+        push_call_step(md, e);
+    } else {
+        push_extra_step(md, e);
+        md.s("\n");
+    }
+}
+
+/// A tool event's name as the backend shows it: `unknown tool` when it has none.
+pub(super) fn tool_label(e: &Event) -> &str {
+    let name = e.tool_call.as_ref().map_or("", |t| t.tool_name.as_str());
+    if name.is_empty() {
+        "unknown tool"
+    } else {
+        name
+    }
+}
+
+/// One call step of `explain.js` after its number, ending with its blank line.
+fn push_call_step(md: &mut Md, e: &Event) {
     let tool = e.tool_call.as_ref();
     match e.event_type {
         EventType::LlmCall => {

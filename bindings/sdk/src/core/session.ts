@@ -6,7 +6,14 @@
  * are kept as the JSON text already produced for the core, so keeping them costs no
  * second serialisation; they are bounded by count and size, and what is forgotten is
  * counted. Nothing here sends anything.
+ *
+ * `explain()` keeps, per session and style asked for, the core's explain digest: the
+ * kept events read, redacted and rendered once each. A call hands the digest only the
+ * events kept since the last call and tells it how many of the oldest were forgotten, so
+ * explaining a long session again costs about as much as copying its text out, and
+ * `track()` pays nothing for it.
  */
+import type { ExplainStyle } from "../../wasm/agentlens_wasm.js";
 
 /**
  * A session as agent code sees it: read-only, updated as events are tracked.
@@ -59,6 +66,31 @@ export type TokenSource = (sessionId: string) => readonly [number, number];
 
 const NO_TOKENS: readonly [number, number] = [0, 0];
 
+/** The core's explain digest of one session in one style (`ExplainDigestWasm`). */
+export interface ExplainDigest {
+  /**
+   * Sets the session start (one event's JSON text; none when empty), forgets the
+   * `forget` oldest events it holds, adds each element of `eventsJson` (a JSON array),
+   * redacted with `redactor`'s rules, and returns the explanation of what it then holds.
+   */
+  update(redactor: ExplainRedactor, startJson: string, forget: number, eventsJson: string): string;
+  free(): void;
+}
+
+/** The tracker's compiled redaction rules (`RedactorWasm`), opaque here. */
+export type ExplainRedactor = object;
+
+/** Makes an empty digest for this style. */
+export type ExplainDigestFactory = (style: ExplainStyle) => ExplainDigest;
+
+/** A digest and the events it holds (positions counted from the first event ever kept). */
+interface DigestState {
+  readonly digest: ExplainDigest;
+  /** It holds the events at positions `from` to `to` (exclusive). */
+  from: number;
+  to: number;
+}
+
 /** The tracker's record of one session. Implements the public `Session` view. */
 export class SessionRecord implements Session {
   status: "active" | "completed" = "active";
@@ -71,6 +103,9 @@ export class SessionRecord implements Session {
   private kept: string[] = [];
   private head = 0;
   private chars = 0;
+  /** Events dropped by compaction: `kept[0]`'s position among every event ever kept. */
+  private base = 0;
+  private digests: Partial<Record<ExplainStyle, DigestState>> | undefined;
 
   constructor(
     readonly sessionId: string,
@@ -112,8 +147,47 @@ export class SessionRecord implements Session {
     // Compact once the forgotten prefix is as long as what is kept.
     if (this.head > 1024 && this.head * 2 > this.kept.length) {
       this.kept = this.kept.slice(this.head);
+      this.base += this.head;
       this.head = 0;
     }
+  }
+
+  /**
+   * The core's explanation of the kept events (session start first), through a digest
+   * kept for this style: it is given the events kept since the last call and told how
+   * many it holds were forgotten. Equal to the core's `explainJson` of `eventsJson()`
+   * with the options `redactor` was compiled from.
+   */
+  explain(style: ExplainStyle, redactor: ExplainRedactor, create: ExplainDigestFactory): string {
+    const digests = (this.digests ??= {});
+    const head = this.base + this.head;
+    const end = this.base + this.kept.length;
+    const d = (digests[style] ??= { digest: create(style), from: head, to: head });
+    const from = Math.max(head, d.to);
+    const added = from < end ? `[${this.kept.slice(from - this.base, end - this.base).join(",")}]` : "[]";
+    try {
+      const text = d.digest.update(redactor, this.startJson ?? "", Math.min(head, d.to) - d.from, added);
+      d.from = head;
+      d.to = end;
+      return text;
+    } catch (e) {
+      // What it holds is no longer known: the next call starts again from the kept events.
+      this.drop(style);
+      throw e;
+    }
+  }
+
+  /** Frees the explain digests (the record is no longer reachable for `explain()`). */
+  dispose(): void {
+    this.drop("sdk");
+    this.drop("backend");
+  }
+
+  private drop(style: ExplainStyle): void {
+    const d = this.digests?.[style];
+    if (!d) return;
+    delete this.digests![style];
+    d.digest.free();
   }
 
   /** The kept events as a JSON array (session start first), for the core's explain. */
@@ -154,7 +228,10 @@ export class SessionTable {
 
   add(s: SessionRecord, current: boolean): void {
     const replaced = this.byId.get(s.sessionId);
-    if (replaced) this.endedKept.delete(replaced);
+    if (replaced) {
+      this.endedKept.delete(replaced);
+      if (replaced !== s) replaced.dispose();
+    }
     this.byId.delete(s.sessionId);
     this.byId.set(s.sessionId, s);
     if (current) this.started.push(s);
@@ -165,6 +242,7 @@ export class SessionTable {
   }
 
   private evict(id: string, s: SessionRecord): void {
+    s.dispose();
     this.byId.delete(id);
     this.endedKept.delete(s);
     this.evictedForgotten += s.eventCount;

@@ -17,7 +17,7 @@ import { Health } from "./health.js";
 import { platform, type Platform } from "./platform.js";
 import { Recorder } from "./recorder.js";
 import type { RunContext } from "./run-context.js";
-import type { Session, SessionRecord } from "./session.js";
+import type { ExplainDigest, ExplainRedactor, Session, SessionRecord } from "./session.js";
 import { emptyDelivery, type TrackerStats } from "./stats.js";
 import { runTraced, type RunOptions } from "./trace.js";
 import { trackedEvent, toolEvent, type TrackOptions, type TrackToolOptions } from "./track-event.js";
@@ -32,6 +32,13 @@ export interface StartSessionOptions {
   metadata?: unknown;
   /** Use this id instead of a fresh 16-hex one. */
   sessionId?: string;
+}
+
+/** The explain engines a wasm core may export (`explainJson` reads every event again; the digest keeps them). */
+interface ExplainEngines {
+  explainJson?: (options: string, events: string, style: ExplainStyle | null) => string;
+  ExplainDigestWasm?: new (backend: boolean) => ExplainDigest;
+  RedactorWasm?: new (options: string) => ExplainRedactor;
 }
 
 /** Shown by `explain()` when the wasm core has no explain engine. */
@@ -62,6 +69,8 @@ export class TrackerCore {
   readonly recorder: Recorder<RunContext>;
   private readonly platform: Platform;
   private closing: Promise<TrackerStats> | undefined;
+  /** The pipeline's redaction rules compiled once for `explain()`'s digests. */
+  private explainRedactor: ExplainRedactor | undefined;
 
   /** @throws AgentLensConfigError naming a bad option or `AGENTLENS_*` variable. */
   constructor(options: TrackerOptions = {}) {
@@ -189,13 +198,21 @@ export class TrackerCore {
         s = r.sessions.get(id);
         if (!s) return `Session ${id} not found.`;
       }
-      const engine = (wasm() as { explainJson?: (options: string, events: string, style: ExplainStyle | null) => string }).explainJson;
-      if (typeof engine !== "function") return EXPLAIN_UNAVAILABLE;
+      const w = wasm() as ExplainEngines;
+      const Digest = w.ExplainDigestWasm;
+      const engine = w.explainJson;
+      if (typeof Digest !== "function" && typeof engine !== "function") return EXPLAIN_UNAVAILABLE;
       if (style !== undefined && style !== "sdk" && style !== "backend") {
         r.health.warnOnce("explain-style", 'agentlens: explain() style must be "sdk" or "backend"; using "sdk"');
         style = undefined;
       }
-      return engine(this.coreOptions, s.eventsJson(), style ?? null);
+      // The digest kept per session (each event redacted and rendered once); a wasm core
+      // without it reads every kept event again.
+      if (typeof Digest === "function" && typeof w.RedactorWasm === "function") {
+        this.explainRedactor ??= new w.RedactorWasm(this.coreOptions);
+        return s.explain(style ?? "sdk", this.explainRedactor, (st) => new Digest(st === "backend"));
+      }
+      return engine!(this.coreOptions, s.eventsJson(), style ?? null);
     } catch (e) {
       r.health.internal("explain", e);
       return "Could not explain this session: AgentLens met an internal error (counted in stats().internalErrors).";
