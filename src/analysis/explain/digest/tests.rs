@@ -1,6 +1,6 @@
 //! The digest against the full re-read (every event kept decoded as one array, sanitised
-//! and rendered by `explain_sanitized`), over generated sessions, and its array reader
-//! against serde_json's.
+//! and rendered by `explain`/`explain_backend`), over generated sessions, and its array
+//! reader against serde_json's.
 
 use serde_json::{Value, json};
 
@@ -9,10 +9,12 @@ use crate::analysis::explain::{explain_json, explain_sanitized};
 use crate::redact::Config;
 
 /// The full re-read: the whole array decoded at once, every event sanitised, rendered by
-/// [`explain`](super::super::explain) or [`explain_backend`](super::super::explain_backend).
+/// [`explain`](super::super::explain) or [`explain_backend`](super::super::explain_backend)
+/// ([`Style::render`]).
 fn full_reread(redactor: &Redactor, text: &str, style: Style) -> Result<String, DecodeError> {
-    let (events, _skipped) = decode_event_array(text)?;
-    Ok(explain_sanitized(redactor, events, style))
+    let (mut events, _skipped) = decode_event_array(text)?;
+    sanitize_events(redactor, &mut events, &mut Report::default());
+    Ok(style.render(&events))
 }
 
 /// xorshift64*: a fixed, seedable source for generated sessions.
@@ -263,6 +265,12 @@ fn check_session(seed: u64) -> usize {
                 explain_json(&redactor, &whole, style).unwrap(),
                 expected,
                 "seed {seed}, at once"
+            );
+            let (events, _) = decode_event_array(&whole).unwrap();
+            assert_eq!(
+                explain_sanitized(&redactor, events, style),
+                expected,
+                "seed {seed}, typed events"
             );
             compared += 1;
             if to == all.len() {
