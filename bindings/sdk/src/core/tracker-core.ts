@@ -198,19 +198,18 @@ export class TrackerCore {
         s = r.sessions.get(id);
         if (!s) return `Session ${id} not found.`;
       }
-      const w = wasm() as ExplainEngines;
-      const Digest = w.ExplainDigestWasm;
-      const engine = w.explainJson;
-      if (typeof Digest !== "function" && typeof engine !== "function") return EXPLAIN_UNAVAILABLE;
+      const { ExplainDigestWasm: Digest, RedactorWasm: Rules, explainJson: engine } = wasm() as ExplainEngines;
+      const kept = typeof Digest === "function" && typeof Rules === "function";
+      if (!kept && typeof engine !== "function") return EXPLAIN_UNAVAILABLE;
       if (style !== undefined && style !== "sdk" && style !== "backend") {
         r.health.warnOnce("explain-style", 'agentlens: explain() style must be "sdk" or "backend"; using "sdk"');
         style = undefined;
       }
       // The digest kept per session (each event redacted and rendered once); a wasm core
       // without it reads every kept event again.
-      if (typeof Digest === "function" && typeof w.RedactorWasm === "function") {
-        this.explainRedactor ??= new w.RedactorWasm(this.coreOptions);
-        return s.explain(style ?? "sdk", this.explainRedactor, (st) => new Digest(st === "backend"));
+      if (kept) {
+        this.explainRedactor ??= new Rules!(this.coreOptions);
+        return s.explain(style ?? "sdk", this.explainRedactor, (st) => new Digest!(st === "backend"));
       }
       return engine!(this.coreOptions, s.eventsJson(), style ?? null);
     } catch (e) {
