@@ -84,6 +84,16 @@ impl TraceImporter {
         self.guard(result).map(|()| out)
     }
 
+    /// As [`push`](Self::push), appending the events to `out`: a caller reading many
+    /// chunks reuses one list instead of a new one per chunk.
+    ///
+    /// # Errors
+    /// As [`push`](Self::push).
+    pub fn push_to(&mut self, chunk: &[u8], out: &mut Vec<Event>) -> Result<(), ImportError> {
+        let result = self.push_into(chunk, out);
+        self.guard(result)
+    }
+
     /// Ends the input; returns the remaining events.
     ///
     /// # Errors
