@@ -20,15 +20,20 @@ impl SessionSetWasm {
     /// `AgentLensAnalysisError` with the position of what could not be read.
     #[wasm_bindgen(js_name = fromBytes)]
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, JsValue> {
-        // Room for the expected working set at once, then in 1 MiB pieces, so the heap
-        // can be grown ahead between them if the estimate falls short (see `heap`).
+        // Room for the expected working set at once, then in 64 KiB pieces, so the heap
+        // can be grown ahead between them if the estimate falls short (see `heap`). The
+        // events of a piece go through one reused list, small enough to stay in cache
+        // (a new list per 1 MiB piece, grown by doubling, cost ~6% of the read).
         heap::reserve_for_input(bytes.len());
         let mut grow = heap::GrowAhead::new();
         let mut importer = agentlens::import::TraceImporter::new();
         let mut sessions = SessionSetBuilder::default();
-        for piece in bytes.chunks(1 << 20) {
-            let events = importer.push(piece).map_err(|e| analysis_error(&e))?;
-            events.into_iter().for_each(|e| sessions.push(e));
+        let mut batch = Vec::new();
+        for piece in bytes.chunks(1 << 16) {
+            importer
+                .push_to(piece, &mut batch)
+                .map_err(|e| analysis_error(&e))?;
+            batch.drain(..).for_each(|e| sessions.push(e));
             grow.check();
         }
         let events = importer.finish().map_err(|e| analysis_error(&e))?;
