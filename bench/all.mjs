@@ -64,7 +64,7 @@ const rows = [
   { figure: "pipeline CPU to bytes / OpenTelemetry + protobuf", unit: "×", value: t.pipelineCpuVsOtel, peer: t.otelProtobufCpuNsPerSpan, peerName: "ns per span (JSON: " + t.otelJsonCpuNsPerSpan + ")", target: 1.0, better: "lower" },
   { figure: "redaction in wasm / JS regexes, same rules", unit: "×", value: t.redactRatio, peer: t.redactJsMiBps, peerName: "MiB/s JS", target: 3, better: "higher" },
   { figure: "SDK wasm, gzipped", unit: "B", value: t.sdkWasmGzBytes, target: 150_000, better: "lower" },
-  { figure: "explain() of a 10,000-event session", unit: "ms", value: t.explain10kMs, target: 20, better: "lower" },
+  { figure: "explain() of a 10,000-event session", unit: "ms", value: t.explain10kMs, peer: t.explain10kFirstMs, peerName: "ms for the session's first call", target: 20, better: "lower" },
   { figure: "compliance + drift, 10k sessions × 50 (read included)", unit: "ms", value: t.complianceAndDriftMs, target: 1000, better: "lower" },
   { figure: "collector ingest, ~1 KB events, redaction on", unit: "events/s", value: g.realisticEventsPerSecond, peer: g.floorEventsPerSecond, peerName: "bare node:sqlite floor", target: 25_000, better: "higher" },
   { figure: "60 s outage at 10k events/s: JS heap retained", unit: "MiB", value: o.byteCap?.heapRetainedMiB, peer: o.byteCap?.bufferedMiB, peerName: "MiB in the core's buffer (cap 16)" },

@@ -340,7 +340,9 @@ row("pipeline CPU per event, two exporters", results.pipelineTwoExportersCpuNsPe
   const sessionId = "bench-explain-10k";
   tracker.startSession({ agentName: "bench-explain", sessionId });
   for (let i = 0; i < EXPLAIN_EVENTS; i++) tracker.track({ ...ourEvent(i), sessionId });
+  const f0 = performance.now();
   tracker.explain(sessionId);
+  results.explain10kFirstMs = +(performance.now() - f0).toFixed(1);
   const xs = [];
   let text = "";
   for (let i = 0; i < 5; i++) {
@@ -351,7 +353,8 @@ row("pipeline CPU per event, two exporters", results.pipelineTwoExportersCpuNsPe
   results.explain10kMs = +median(xs).toFixed(1);
   results.explain10kTargetMs = 20;
   results.explain10kChars = text.length;
-  row("explain(), 10,000-event session (SDK)", results.explain10kMs, "ms", `median of 5; ${text.length} chars; target ≤ 20 ms`);
+  row("explain(), 10,000-event session (SDK)", results.explain10kMs, "ms", `median of 5 after the first; ${text.length} chars; target ≤ 20 ms`);
+  row("explain(), the session's first call", results.explain10kFirstMs, "ms", "reads, redacts and renders every event once");
   await tracker.shutdown(1000);
 }
 
