@@ -1,11 +1,11 @@
 /// <reference types="node" />
 // @agentlens/sdk/analysis on Node (and Bun, Deno): read the analysis wasm next to the package
 // and compile it in place. A separate module from the SDK's wasm, loaded only here.
-import { readFileSync } from "node:fs";
+import { readFileBytes } from "./node-fs.js";
 import * as analysisModule from "../../wasm-analysis/agentlens_wasm.js";
 import { useAnalysisWasm } from "../analysis/wasm.js";
 
-analysisModule.initSync({ module: readFileSync(new URL("../../wasm-analysis/agentlens_wasm_bg.wasm", import.meta.url)) });
+analysisModule.initSync({ module: readFileBytes(new URL("../../wasm-analysis/agentlens_wasm_bg.wasm", import.meta.url)) });
 useAnalysisWasm(analysisModule);
 
 export * from "../analysis/index.js";

@@ -1,6 +1,6 @@
 /// <reference types="node" />
 // Node (and Bun, Deno): read the wasm bytes next to this module and compile them in place.
-import { readFileSync } from "node:fs";
+import { readFileBytes } from "./node-fs.js";
 import * as wasmModule from "../../wasm/agentlens_wasm.js";
 import { useWasm } from "../core/wasm.js";
 import { useDefaultExporter } from "../core/default-exporter.js";
@@ -10,7 +10,7 @@ import { useAnalysisLoader } from "../core/tracker-analysis.js";
 import { useLiveLoader } from "../integrations/live-wasm.js";
 import { nodePlatform } from "../platform/node.js";
 
-wasmModule.initSync({ module: readFileSync(new URL("../../wasm/agentlens_wasm_bg.wasm", import.meta.url)) });
+wasmModule.initSync({ module: readFileBytes(new URL("../../wasm/agentlens_wasm_bg.wasm", import.meta.url)) });
 useWasm(wasmModule);
 useDefaultExporter(createHttpExporter);
 usePlatform(nodePlatform());
