@@ -6,7 +6,7 @@
 // The package's browser entry fetches its wasm with
 //   new URL("../../wasm-analysis/agentlens_wasm_bg.wasm", import.meta.url)
 // which is right inside node_modules but wrong once bundled into dist/worker.js. A small
-// plugin rewrites that one URL to "./agentlens-analysis.wasm" and the build copies the wasm
+// plugin rewrites that URL to "./agentlens-analysis.wasm" and the build copies the wasm
 // next to the bundle. The build fails loudly if the entry no longer has that shape.
 import { build } from "esbuild";
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -22,12 +22,23 @@ const WASM_URL = /new URL\((["'])\.\.\/\.\.\/wasm-analysis\/agentlens_wasm_bg\.w
 const wasmUrlPlugin = {
   name: "agentlens-analysis-wasm-url",
   setup(b) {
-    b.onLoad({ filter: /entrypoints[\\/]analysis-browser\.js$/ }, (args) => {
+    // The package's dist is bundled (entry points and shared chunks in dist/entrypoints/):
+    // the browser entry's fetch may sit in a chunk. Every module of it the viewer loads
+    // that holds the URL is rewritten; the build fails if none did.
+    let rewritten = 0;
+    b.onStart(() => {
+      rewritten = 0;
+    });
+    b.onLoad({ filter: /entrypoints[\\/](analysis-browser|chunk-[A-Za-z0-9]+)\.js$/ }, (args) => {
       const text = readFileSync(args.path, "utf8");
-      if (!WASM_URL.test(text)) {
-        return { errors: [{ text: `${args.path}: the wasm URL this build rewrites is missing; update www/build.mjs` }] };
-      }
+      if (!WASM_URL.test(text)) return { contents: text, loader: "js" };
+      rewritten++;
       return { contents: text.replace(WASM_URL, `new URL("./${WASM_NAME}", import.meta.url)`), loader: "js" };
+    });
+    b.onEnd((result) => {
+      if (result.errors.length === 0 && rewritten === 0) {
+        result.errors.push({ text: "@agentlens/sdk/analysis (browser): the wasm URL this build rewrites is missing; update www/build.mjs" });
+      }
     });
   },
 };
