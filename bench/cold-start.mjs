@@ -18,12 +18,13 @@
 // A benchmark, not a test: prints a table and one JSON line; nothing is asserted.
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { workerdConfig } from "../bindings/sdk/test/support/workerd.mjs";
 
 const SAMPLES = Number(process.env.BENCH_COLD_SAMPLES ?? 9);
 const root = fileURLToPath(new URL("../", import.meta.url));
@@ -135,22 +136,7 @@ function prepareWorker(dir, name, source, receiverUrl) {
   symlinkSync(pkgDir, join(work, "pkg"));
   // From stdin, resolved from the repository (where @agentlens/sdk is installed).
   execFileSync(esbuildBin, ["--sourcefile=entry.mjs", "--bundle", "--format=esm", "--platform=neutral", "--conditions=workerd,worker,browser", "--external:*.wasm", `--outfile=${join(work, "bundle/out/worker.js")}`, "--log-level=error"], { cwd: root, input: source });
-  const wasm = readdirSync(pkgDir).filter((d) => d.startsWith("wasm") && existsSync(join(pkgDir, d, "agentlens_wasm_bg.wasm")));
-  const config = `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [(name = "main", worker = .worker), (name = "loopback", network = (allow = ["local"]))],
-  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
-);
-const worker :Workerd.Worker = (
-  modules = [
-    (name = "bundle/out/worker.js", esModule = embed "bundle/out/worker.js"),
-${wasm.map((d) => `    (name = "${d}/agentlens_wasm_bg.wasm", wasm = embed "pkg/${d}/agentlens_wasm_bg.wasm"),`).join("\n")}
-  ],
-  compatibilityDate = "2025-09-01",
-  bindings = [(name = "RECEIVER", text = ${JSON.stringify(receiverUrl)})],
-  globalOutbound = "loopback",
-);
-`;
+  const config = workerdConfig({ wasmRoot: "pkg", receiverUrl });
   writeFileSync(join(work, "config.capnp"), config);
   return join(work, "config.capnp");
 }

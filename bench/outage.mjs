@@ -11,6 +11,10 @@
 // each 100 ms slice tracks 1,000 events and then waits for the slice's end.
 // A benchmark, not a test: prints a table and one JSON line; nothing is asserted.
 import * as agentlens from "@agentlens/sdk";
+// The SDK's own wasm instance (the glue is one module; initSync returns the instance it holds).
+import { initSync } from "../bindings/sdk/wasm/agentlens_wasm.js";
+
+const wasmMemoryBytes = () => initSync().memory.buffer.byteLength;
 
 const SECONDS = Number(process.env.BENCH_OUTAGE_SECONDS ?? 60);
 const RATE = 10_000;
@@ -38,6 +42,7 @@ async function outage(label, options) {
   };
   globalThis.gc?.();
   const before = sample();
+  const wasmBefore = wasmMemoryBytes();
   const tracker = agentlens.init({ exporters: [down], logLevel: "silent", ...options });
   tracker.startSession({ agentName: "outage" });
   const peak = { ...before };
@@ -83,6 +88,8 @@ async function outage(label, options) {
     sendAttempts: attempts,
     heapGrowthMiB: mib(peak.heapUsed - before.heapUsed),
     heapRetainedMiB: globalThis.gc ? mib(after.heapUsed - before.heapUsed) : null,
+    wasmMemoryMiB: mib(wasmMemoryBytes()),
+    wasmMemoryGrowthMiB: mib(wasmMemoryBytes() - wasmBefore),
     rssGrowthMiB: mib(peak.rss - before.rss),
     peakRssMiB: mib(peak.rss),
   };
@@ -96,7 +103,7 @@ console.log(`AgentLens under a ${SECONDS} s outage at ${RATE} events/s — Node 
 for (const r of [results.byteCap, results.defaults]) {
   console.log(`${r.label}:`);
   console.log(`  tracked ${r.tracked}, buffered ${r.bufferedMiB} MiB (${r.pending} events), dropped ${r.droppedTotal} ${JSON.stringify(r.dropped)}, every event accounted: ${r.accounted}`);
-  console.log(`  retained at the end (after a full GC): JS heap ${r.heapRetainedMiB} MiB; in the core's buffer ${r.bufferedMiB} MiB`);
+  console.log(`  retained at the end (after a full GC): JS heap ${r.heapRetainedMiB} MiB; in the core's buffer ${r.bufferedMiB} MiB; wasm linear memory ${r.wasmMemoryMiB} MiB (grew ${r.wasmMemoryGrowthMiB} MiB)`);
   console.log(`  peak growth: JS heap ${r.heapGrowthMiB} MiB (garbage included), RSS ${r.rssGrowthMiB} MiB (peak RSS ${r.peakRssMiB} MiB); ${r.sendAttempts} send attempts`);
 }
 console.log(JSON.stringify(results));

@@ -64,9 +64,19 @@ export async function serveBundledWorker(t, { entry, receiverUrl, esbuildArgs = 
   await symlink(pkgDir, join(dir, "pkg")); // embed paths are relative to the config
   const outfile = join(dir, "bundle/out/worker.js");
   execFileSync(esbuildBin, [entry, "--bundle", "--format=esm", "--platform=neutral", "--conditions=workerd,worker,browser", "--external:*.wasm", ...esbuildArgs, `--outfile=${outfile}`, "--log-level=error"], { cwd: root, stdio: "pipe" });
+  const config = workerdConfig({ wasmRoot: "pkg", receiverUrl, compatibilityFlags });
+  await writeFile(join(dir, "config.capnp"), config);
+  return startWorkerd(workerdBin, join(dir, "config.capnp"), t);
+}
+
+/**
+ * A workerd config serving `bundle/out/worker.js` (relative to the config file) with every
+ * wasm module of the package under `${wasmRoot}/wasm…/` (the bundle's `../../wasm…/`
+ * imports name them), a `RECEIVER` text binding and outbound access to 127.0.0.1 only.
+ */
+export function workerdConfig({ wasmRoot, receiverUrl, compatibilityFlags = [] }) {
   const wasm = readdirSync(pkgDir).filter((d) => d.startsWith("wasm") && existsSync(join(pkgDir, d, "agentlens_wasm_bg.wasm")));
-  // The bundle is named so that its `../../wasm…/` imports name the wasm modules.
-  const config = `using Workerd = import "/workerd/workerd.capnp";
+  return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [(name = "main", worker = .worker), (name = "loopback", network = (allow = ["local"]))],
   sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
@@ -74,7 +84,7 @@ const config :Workerd.Config = (
 const worker :Workerd.Worker = (
   modules = [
     (name = "bundle/out/worker.js", esModule = embed "bundle/out/worker.js"),
-${wasm.map((d) => `    (name = "${d}/agentlens_wasm_bg.wasm", wasm = embed "pkg/${d}/agentlens_wasm_bg.wasm"),`).join("\n")}
+${wasm.map((d) => `    (name = "${d}/agentlens_wasm_bg.wasm", wasm = embed "${wasmRoot}/${d}/agentlens_wasm_bg.wasm"),`).join("\n")}
   ],
   compatibilityDate = "2025-09-01",
   compatibilityFlags = ${JSON.stringify(compatibilityFlags)},
@@ -82,6 +92,4 @@ ${wasm.map((d) => `    (name = "${d}/agentlens_wasm_bg.wasm", wasm = embed "pkg/
   globalOutbound = "loopback",
 );
 `;
-  await writeFile(join(dir, "config.capnp"), config);
-  return startWorkerd(workerdBin, join(dir, "config.capnp"), t);
 }
