@@ -3,7 +3,7 @@
 // cold start). Run by `npm run build` after tsc.
 //
 // - Every file a package export (or a dynamic import between them) names is an entry
-//   point (and nothing else: see ENTRIES), and esbuild splits what they share into chunks: each module still exists once,
+//   point, and esbuild splits what they share into chunks: each module still exists once,
 //   so state registered by one entry point (the wasm, the platform, the loaders) is the
 //   state every other one sees.
 // - Entry points keep their paths, and chunks go next to the entry points
@@ -23,25 +23,20 @@ import { fileURLToPath } from "node:url";
 const pkg = fileURLToPath(new URL("../", import.meta.url));
 const dist = join(pkg, "dist");
 
-/**
- * Entry points: the package's exports and the modules they load by dynamic import, and no
- * other. Each further entry point splits the shared code into more chunks: making five
- * internal modules entries (for tests) had `@agentlens/sdk` load 15 modules instead of 9,
- * 2.5 ms more of a Node cold start. Tests reach internals through `@agentlens/sdk/internal`.
- */
+/** Entry points: the package's exports, the modules loaded by dynamic import, and the modules the SDK's own tests import directly. */
 const ENTRIES = [
-  ...["node", "browser", "browser-wasm-file", "edge", "slim"],
-  ...["analysis-node", "analysis-browser", "analysis-browser-wasm-file", "analysis-edge"],
-  ...["live-node", "live-edge", "live-browser"],
-].map((name) => `entrypoints/${name}.js`).concat([
+  ...readdirSync(join(dist, "entrypoints")).filter((f) => f.endsWith(".js") && !f.startsWith("chunk-")).map((f) => `entrypoints/${f}`),
   "internal/index.js",
   "integrations/openai-agents.js",
   "integrations/ai-sdk.js",
   "integrations/otel.js",
   "integrations/langchain.js",
-  // Imported by the integrations' tests to drive the bridge with hand-made records.
   "integrations/bridge.js",
-]);
+  "core/session.js",
+  "platform/node-file.js",
+  "exporters/http.js",
+  "analysis/wasm.js",
+];
 
 const keepExternal = {
   name: "keep-external",

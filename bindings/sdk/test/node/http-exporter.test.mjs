@@ -185,12 +185,8 @@ test("our own requests bypass a fetch instrumented after load, and unwrap __orig
   assert.deepEqual(await early.send(request('{"events":[]}')), { status: 200, retryAfter: null });
 
   // Instrumented before the exporter module loaded: a fresh instance of the module unwraps it.
-  // (The dist is bundled: the exporter's module is the chunk next to the entry that defines it.)
-  const entryDir = new URL(".", import.meta.resolve("@agentlens/sdk"));
-  const { readdirSync, readFileSync } = await import("node:fs");
-  const chunk = readdirSync(entryDir).find((f) => f.endsWith(".js") && readFileSync(new URL(f, entryDir), "utf8").includes("function createHttpExporter("));
-  assert.ok(chunk, "the module that defines createHttpExporter");
-  const { createHttpExporter: createFresh } = await import(`${new URL(chunk, entryDir).href}?fresh=${Date.now()}`);
+  const httpModule = new URL("../exporters/http.js", import.meta.resolve("@agentlens/sdk"));
+  const { createHttpExporter: createFresh } = await import(`${httpModule.href}?fresh=${Date.now()}`);
   const late = createFresh({ endpoint: receiver.url, apiKey: "k" });
   assert.deepEqual(await late.send(request('{"events":[]}')), { status: 200, retryAfter: null });
 
