@@ -23,7 +23,14 @@ import { fileURLToPath } from "node:url";
 const pkg = fileURLToPath(new URL("../", import.meta.url));
 const dist = join(pkg, "dist");
 
-/** Entry points: the package's exports, the modules loaded by dynamic import, and the modules the SDK's own tests import directly. */
+/**
+ * Entry points: the package's exports, the modules loaded by dynamic import, and the modules
+ * the SDK's own tests import directly. Fewer entry points mean fewer chunks (without the
+ * five test-only ones `@agentlens/sdk` loads 9 modules instead of 15, ~2 ms of a Node cold
+ * start), but the split then ran the browser entry's top-level wasm load before
+ * wasm-file-location.js recorded the bundler's URLs (the esbuild/Chromium test caught it):
+ * the `*-wasm-file` entries must read `wasmLocation` in their own bodies first.
+ */
 const ENTRIES = [
   ...readdirSync(join(dist, "entrypoints")).filter((f) => f.endsWith(".js") && !f.startsWith("chunk-")).map((f) => `entrypoints/${f}`),
   "internal/index.js",
