@@ -73,18 +73,14 @@ const PIECES: &[&str] = &[
     "x",
 ];
 
-fn xorshift(seed: u64) -> impl FnMut() -> u64 {
-    let mut seed = seed;
-    move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    }
+/// 64 random bits at a time from the project's seeded test generator.
+fn seeded(seed: u64) -> impl FnMut() -> u64 {
+    let mut rng = crate::testing::Rng::new(seed);
+    move || rng.next_u64()
 }
 
 fn haystacks(count: usize, seed: u64) -> Vec<String> {
-    let mut next = xorshift(seed);
+    let mut next = seeded(seed);
     (0..count)
         .map(|_| {
             let n = next() % 9;
@@ -199,7 +195,7 @@ fn every_match_rule_and_value_agree_with_the_regex_from_every_position() {
 
 #[test]
 fn reordered_and_partial_default_rules_agree_with_the_regex() {
-    let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
+    let mut next = seeded(0x9e37_79b9_7f4a_7c15);
     let texts = haystacks(150, 7);
     for _ in 0..40 {
         let rules = shuffled(&default_patterns(), &mut next);
@@ -378,7 +374,7 @@ fn the_default_rules_alone_compile_no_regex() {
 /// Text like the benchmark's corpus (bench/corpus.mjs): words, with a planted secret or a
 /// near miss on about a third of the lines, each rule represented.
 fn corpus(bytes: usize) -> String {
-    let mut next = xorshift(1);
+    let mut next = seeded(1);
     let words = [
         "the", "agent", "called", "search", "with", "query", "result", "tokens", "model", "answer",
         "because", "user", "asked", "for", "flights", "price", "total", "order",

@@ -17,19 +17,12 @@ fn full_reread(redactor: &Redactor, text: &str, style: Style) -> Result<String, 
     Ok(style.render(&events))
 }
 
-/// xorshift64*: a fixed, seedable source for generated sessions.
-struct Rng(u64);
+/// The project's seeded test generator, with the picks generated sessions need.
+struct Rng(crate::testing::Rng);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        self.0.below(n.max(1) as u64) as usize
     }
 
     fn chance(&mut self, one_in: usize) -> bool {
@@ -226,7 +219,7 @@ fn write(rng: &mut Rng, v: &Value) -> String {
 /// One generated session, pushed in chunks with the oldest forgotten now and then,
 /// rendered after each step and compared with the full re-read of what is kept.
 fn check_session(seed: u64) -> usize {
-    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut rng = Rng(crate::testing::Rng::new(seed));
     let redactor = redactor(&mut rng);
     let session = rng.pick(&["s1", "7f3a9c21e4b05d68"]);
     let mut clock = 1_795_000_000_000_000_000i64;
@@ -300,7 +293,7 @@ fn incremental_explanations_equal_the_full_re_read_of_the_events_kept_in_both_st
 #[test]
 fn events_pushed_already_sanitised_render_as_explain_and_explain_backend() {
     for seed in 0..200 {
-        let mut rng = Rng(seed * 2 + 1);
+        let mut rng = Rng(crate::testing::Rng::new(seed * 2 + 1));
         let mut clock = 1_795_000_000_000_000_000i64;
         let text: String = (0..rng.below(60))
             .map(|_| element(&mut rng, &mut clock, "s1").to_string())
