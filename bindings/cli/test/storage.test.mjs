@@ -37,7 +37,7 @@ test("the schema: WAL, migrations recorded, tables and the indexes the queries u
   const db = new DatabaseSync(path);
   t.after(() => db.close());
   assert.equal(db.prepare("PRAGMA journal_mode").get().journal_mode, "wal");
-  assert.deepEqual(db.prepare("SELECT version FROM schema_migrations").all().map((r) => r.version), [1, 2]);
+  assert.deepEqual(db.prepare("SELECT version FROM schema_migrations").all().map((r) => r.version), [1, 2, 3]);
   const names = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','index')").all().map((r) => r.name);
   for (const n of ["sessions", "events", "runs", "meta", "idx_events_session_ts", "idx_events_run_ts", "idx_runs_started_at", "idx_runs_status", "idx_sessions_started"]) {
     assert.ok(names.includes(n), n);
@@ -52,7 +52,9 @@ test("migration 2 stores every session's token totals by the core's rule (the en
   (await openStore({ path })).close();
   // Back to a version-1 database holding sessions with and without an end's totals.
   const db = new DatabaseSync(path);
-  db.exec("ALTER TABLE sessions DROP COLUMN total_tokens_in; ALTER TABLE sessions DROP COLUMN total_tokens_out; DELETE FROM schema_migrations WHERE version = 2");
+  db.exec("ALTER TABLE sessions DROP COLUMN total_tokens_in; ALTER TABLE sessions DROP COLUMN total_tokens_out; DELETE FROM schema_migrations WHERE version >= 2");
+  // ... and without what later versions added.
+  for (const table of ["session_tags", "annotations", "session_bookmarks", "alert_events", "alert_rules", "model_pricing", "retention_config"]) db.exec(`DROP TABLE ${table}`);
   const add = db.prepare("INSERT INTO sessions (session_id, started_at, started_ms, last_ms, event_tokens_in, event_tokens_out, end_tokens_in, end_tokens_out) VALUES (?, 'x', 0, 0, ?, ?, ?, ?)");
   add.run("sums", 40, 4, null, null);
   add.run("end", 40, 4, 500, null);
@@ -63,7 +65,7 @@ test("migration 2 stores every session's token totals by the core's rule (the en
   t.after(() => again.close());
   const rows = again.prepare("SELECT session_id, total_tokens_in, total_tokens_out FROM sessions ORDER BY session_id").all().map((r) => [r.session_id, r.total_tokens_in, r.total_tokens_out]);
   assert.deepEqual(rows, [["end", 500, 4], ["sums", 40, 4], ["zero", 40, 9]]);
-  assert.deepEqual(again.prepare("SELECT version FROM schema_migrations").all().map((r) => r.version), [1, 2]);
+  assert.deepEqual(again.prepare("SELECT version FROM schema_migrations").all().map((r) => r.version), [1, 2, 3]);
 });
 
 test("a database from a newer collector is refused with a clear error", async (t) => {

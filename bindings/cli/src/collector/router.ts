@@ -48,7 +48,7 @@ export interface ServerConfig {
 }
 
 export interface Route {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
   auth: boolean;
   doc: RouteDoc;

@@ -97,6 +97,71 @@ ALTER TABLE sessions ADD COLUMN total_tokens_out INTEGER NOT NULL DEFAULT 0;
 `,
     then: storeAllTotals,
   },
+  {
+    version: 3,
+    description: "what users manage through the AgentLens API: tags, annotations, bookmarks, alert rules and events, prices, retention",
+    sql: `
+CREATE TABLE session_tags (
+  session_id TEXT NOT NULL REFERENCES sessions(session_id) ON DELETE CASCADE,
+  tag TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (session_id, tag)
+);
+CREATE INDEX idx_session_tags_tag ON session_tags(tag);
+CREATE TABLE annotations (
+  annotation_id TEXT PRIMARY KEY,
+  session_id TEXT NOT NULL REFERENCES sessions(session_id) ON DELETE CASCADE,
+  text TEXT NOT NULL,
+  author TEXT NOT NULL DEFAULT 'system',
+  event_id TEXT,
+  annotation_type TEXT NOT NULL DEFAULT 'note',
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX idx_annotations_session ON annotations(session_id, created_at);
+CREATE INDEX idx_annotations_created ON annotations(created_at);
+CREATE TABLE session_bookmarks (
+  session_id TEXT PRIMARY KEY REFERENCES sessions(session_id) ON DELETE CASCADE,
+  note TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+);
+CREATE TABLE alert_rules (
+  rule_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  operator TEXT NOT NULL,
+  threshold REAL NOT NULL,
+  window_minutes INTEGER NOT NULL DEFAULT 60,
+  agent_filter TEXT,
+  enabled INTEGER NOT NULL DEFAULT 1,
+  cooldown_minutes INTEGER NOT NULL DEFAULT 15,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE alert_events (
+  alert_id TEXT PRIMARY KEY,
+  rule_id TEXT NOT NULL REFERENCES alert_rules(rule_id) ON DELETE CASCADE,
+  triggered_at TEXT NOT NULL,
+  triggered_ms INTEGER NOT NULL,
+  metric_value REAL NOT NULL,
+  details TEXT NOT NULL DEFAULT '{}',
+  acknowledged INTEGER NOT NULL DEFAULT 0,
+  acknowledged_at TEXT
+);
+CREATE INDEX idx_alert_events_rule ON alert_events(rule_id, triggered_ms);
+CREATE INDEX idx_alert_events_triggered ON alert_events(triggered_ms);
+CREATE TABLE model_pricing (
+  model TEXT PRIMARY KEY,
+  input_cost_per_1m REAL NOT NULL,
+  output_cost_per_1m REAL NOT NULL,
+  cached_input_cost_per_1m REAL,
+  reasoning_cost_per_1m REAL,
+  currency TEXT NOT NULL DEFAULT 'USD',
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE retention_config (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
+`,
+  },
 ];
 
 /** Every session's totals from its stored sums and end, by the core's rule (migration 2). */

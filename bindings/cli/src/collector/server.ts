@@ -12,14 +12,21 @@ import type { AddressInfo } from "node:net";
 import { HttpError, sendJson } from "./http.js";
 import { compile, match, type CompiledRoute, type Route, type ServerConfig } from "./router.js";
 import { analysisRoutes } from "./routes/analysis.js";
+import { alertRoutes } from "./routes/alerts.js";
+import { analyticsRoutes } from "./routes/analytics.js";
+import { annotationRoutes } from "./routes/annotations.js";
+import { bookmarkRoutes } from "./routes/bookmarks.js";
 import { ingestRoutes } from "./routes/ingest.js";
 import { startForwarding } from "./forward.js";
 import { LiveHub } from "./live-hub.js";
 import { liveRoutes } from "./routes/live.js";
 import { docRoutes } from "./routes/openapi.js";
 import { pricingRoutes } from "./routes/pricing.js";
+import { retentionRoutes } from "./routes/retention.js";
 import { runRoutes } from "./routes/runs.js";
 import { sessionRoutes } from "./routes/sessions.js";
+import { sessionDataRoutes } from "./routes/session-data.js";
+import { tagRoutes } from "./routes/tags.js";
 import { StaticFiles } from "./routes/static.js";
 import { isNewDatabase, openStore, removeDatabaseFiles, type CollectorStore } from "./store.js";
 import type { Collector, CollectorLog, CollectorOptions } from "./types.js";
@@ -30,7 +37,23 @@ const MINUTE_MS = 60_000;
 const FORWARD_DRAIN_MS = 5_000;
 
 /** Every route the server answers, in match order. */
-export const ROUTES: Route[] = [...ingestRoutes, ...sessionRoutes, ...pricingRoutes, ...runRoutes, ...analysisRoutes, ...liveRoutes, ...docRoutes];
+export const ROUTES: Route[] = [
+  ...ingestRoutes,
+  // Before the session routes: `/sessions/tags` is not a session id.
+  ...tagRoutes,
+  ...sessionRoutes,
+  ...sessionDataRoutes,
+  ...annotationRoutes,
+  ...bookmarkRoutes,
+  ...pricingRoutes,
+  ...alertRoutes,
+  ...retentionRoutes,
+  ...analyticsRoutes,
+  ...runRoutes,
+  ...analysisRoutes,
+  ...liveRoutes,
+  ...docRoutes,
+];
 
 const sha256 = (s: string) => createHash("sha256").update(s, "utf8").digest();
 
@@ -141,7 +164,7 @@ function admit(s: Served, req: IncomingMessage, method: string, route: CompiledR
     // A page on another name resolved to this address (DNS rebinding) must not read traces.
     throw new HttpError(403, "Forbidden: this collector answers only to the host names it serves");
   }
-  if (method === "POST" && isSimpleFormType(req.headers["content-type"])) {
+  if (method !== "GET" && method !== "HEAD" && isSimpleFormType(req.headers["content-type"])) {
     // Browsers send these cross-site without asking first; no client of ours uses them.
     throw new HttpError(415, "Unsupported content type: send application/json, application/x-ndjson or a gzip body");
   }
@@ -169,7 +192,7 @@ async function handle(s: Served, req: IncomingMessage, res: ServerResponse): Pro
   const allowed = applyCors(s, req, res);
   if (method === "OPTIONS") {
     if (allowed) {
-      res.setHeader("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+      res.setHeader("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
       res.setHeader("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, X-API-Key, Authorization");
       res.setHeader("Access-Control-Max-Age", "86400");
     }

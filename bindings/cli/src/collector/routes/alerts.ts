@@ -1,0 +1,4 @@
+/** (being written) */
+import type { Route } from "../router.js";
+
+export const alertRoutes: Route[] = [];
