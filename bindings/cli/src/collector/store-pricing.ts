@@ -1,0 +1,35 @@
+/**
+ * The prices users stored with `PUT /pricing` (the `model_pricing` table), in the form the
+ * core's cost engine takes as overrides. Every cost the collector reports is priced with
+ * them merged over the core's table, so a stored price wins everywhere at once.
+ */
+import type { PriceOverride, PricingOverrides } from "@agentlens/sdk/analysis";
+import type { StoreHandle } from "./store-handle.js";
+
+/** One stored row of `model_pricing`. */
+export interface StoredPrice {
+  model: string;
+  input_cost_per_1m: number;
+  output_cost_per_1m: number;
+  cached_input_cost_per_1m: number | null;
+  reasoning_cost_per_1m: number | null;
+  currency: string;
+  updated_at: string;
+}
+
+/** Every stored price, by model (lower case, as stored). */
+export function storedPrices(store: Pick<StoreHandle, "db">): StoredPrice[] {
+  return store.db.prepare("SELECT * FROM model_pricing ORDER BY model").all() as unknown as StoredPrice[];
+}
+
+/** The stored prices as the cost engine's overrides, or `undefined` when there are none. */
+export function storedPricing(store: Pick<StoreHandle, "db">): PricingOverrides | undefined {
+  const rows = storedPrices(store);
+  if (rows.length === 0) return undefined;
+  return rows.map((r) => {
+    const p: PriceOverride = { model: r.model, input_per_1m: r.input_cost_per_1m, output_per_1m: r.output_cost_per_1m, currency: r.currency, source: "collector" };
+    if (r.cached_input_cost_per_1m !== null) p.cached_input_per_1m = r.cached_input_cost_per_1m;
+    if (r.reasoning_cost_per_1m !== null) p.reasoning_per_1m = r.reasoning_cost_per_1m;
+    return p;
+  });
+}
