@@ -7,7 +7,8 @@
 //! | `finish` | | `{format, warnings}` of the file read ([`TraceView::end_read`]) |
 //! | `pushNew` | `events` (wire events) | the keys of the sessions that changed ([`TraceView::push_new`]) |
 //! | `counts` | | `{events, sessions}` |
-//! | `clear` | | `null`: every event dropped |
+//! | `clear` | | `null`: every event dropped (the prices are kept) |
+//! | `pricing` | `overrides` (a [`PricingTable::from_json`] table) | how many prices the view now holds: the defaults with `overrides` over them |
 //! | `filter` | a [`ListFilter`] | the keys that pass |
 //! | `rows` | `offset`, `limit` | [`SessionRow`](super::list::SessionRow)s of the last filter |
 //! | `facets` | | [`Facets`](super::list::Facets) |
@@ -31,6 +32,7 @@ use super::TraceView;
 use super::list::ListFilter;
 use super::panels::{Drift, ViewError, input};
 use super::redaction::RedactionOptions;
+use crate::analysis::cost::PricingTable;
 use crate::analysis::explain::Style;
 use crate::encode::agentlens::decode_event;
 use crate::time::UnixNanos;
@@ -97,7 +99,7 @@ impl TraceView {
         let a = &args;
         let ids = || keys(a, "ids").unwrap_or_default();
         match query {
-            "finish" | "pushNew" | "counts" | "clear" => self.answer_host(query, a),
+            "finish" | "pushNew" | "counts" | "clear" | "pricing" => self.answer_host(query, a),
             "filter" => json(&self.filter(&ListFilter::from_value(a)).to_vec()),
             "rows" => json(&self.rows_page(count(a, "offset"), count(a, "limit"))),
             "facets" => json(&self.facets()),
@@ -149,7 +151,7 @@ impl TraceView {
         }
     }
 
-    /// The queries about the trace as a whole: ending a file, adding events, counts.
+    /// The queries about the trace as a whole: ending a file, adding events, counts, prices.
     fn answer_host(&mut self, query: &str, a: &Value) -> Result<String, ViewError> {
         match query {
             "finish" => {
@@ -177,6 +179,15 @@ impl TraceView {
             "clear" => {
                 *self = Self::new(std::mem::take(&mut self.pricing));
                 Ok("null".into())
+            }
+            "pricing" => {
+                // Replaces the table as a whole: overrides given earlier do not linger.
+                let overrides = a
+                    .get("overrides")
+                    .map_or_else(|| "[]".into(), Value::to_string);
+                let table = PricingTable::from_json(&overrides).map_err(input)?;
+                self.pricing = PricingTable::default().merge(table);
+                Ok(self.pricing.len().to_string())
             }
             _ => Err(ViewError::Input(format!("unknown query {query:?}"))),
         }

@@ -512,3 +512,39 @@ fn session_totals_follow_the_cores_rule_an_ends_own_total_wins() {
         "as the statistics engine says"
     );
 }
+
+#[test]
+fn pricing_overrides_price_every_answer_until_replaced_and_survive_clear() {
+    let mut v = view();
+    let default_cost = v.header("a").unwrap().total_cost;
+    let overrides = r#"{"overrides": [{"model": "gpt-4o", "input_per_1m": 1000, "output_per_1m": 0, "source": "collector"}]}"#;
+    let held: usize = v.answer("pricing", overrides).unwrap().parse().unwrap();
+    assert_eq!(
+        held,
+        PricingTable::default().len(),
+        "gpt-4o replaced, not added"
+    );
+    // Session a: 300 tokens in at $1000 per 1M, nothing for output.
+    assert!((v.header("a").unwrap().total_cost - 0.3).abs() < 1e-9);
+    let detail = v.event_detail("a", 2).unwrap().cost.unwrap();
+    assert!(detail.matched && (detail.total_cost - 0.2).abs() < 1e-9);
+    assert_eq!(v.answer("clear", "{}").unwrap(), "null");
+    v.push(trace());
+    assert!(
+        (v.header("a").unwrap().total_cost - 0.3).abs() < 1e-9,
+        "clear keeps the prices"
+    );
+    let bad = r#"{"overrides": {"gpt-4o": {"input_per_1m": -1, "output_per_1m": 0}}}"#;
+    assert!(
+        v.answer("pricing", bad)
+            .unwrap_err()
+            .to_string()
+            .contains("gpt-4o")
+    );
+    assert!(
+        (v.header("a").unwrap().total_cost - 0.3).abs() < 1e-9,
+        "a refused table changes nothing"
+    );
+    v.answer("pricing", "{}").unwrap();
+    assert_eq!(v.header("a").unwrap().total_cost, default_cost);
+}

@@ -4,7 +4,7 @@
  * Answers are the core's (`agentlens::view`), parsed from the JSON it returns; nothing
  * here decides what an event means. Internal: the viewer is its only user.
  */
-import type { SessionStats } from "../analysis/cost-types.js";
+import type { PricingOverrides, SessionStats } from "../analysis/cost-types.js";
 import { analysisWasm } from "../analysis/wasm.js";
 
 /** A filter of the session list (all fields optional). */
@@ -135,9 +135,17 @@ export class TraceView {
   pushNew(events: readonly unknown[]): string[] {
     return this.ask("pushNew", { events });
   }
-  /** Drops every event. */
+  /** Drops every event (the prices set with `setPricing` stay). */
   clear(): void {
     this.ask("clear");
+  }
+  /**
+   * Prices every cost the view answers with the core's table and `overrides` over it
+   * (replacing overrides set before); returns how many prices it holds. Throws the
+   * engine's error naming a bad entry, and then changes nothing.
+   */
+  setPricing(overrides: PricingOverrides): number {
+    return this.ask("pricing", { overrides });
   }
   sessionIds(): string[] {
     return this.ask("sessions");
