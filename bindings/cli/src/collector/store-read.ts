@@ -140,6 +140,8 @@ export interface SearchParams {
   before?: string;
   minTokens?: number;
   maxTokens?: number;
+  /** Tags a session must all carry (already normalised). */
+  tags?: string[];
   sort: "started_at" | "total_tokens" | "agent_name" | "status";
   order: "asc" | "desc";
   limit: number;
@@ -187,6 +189,11 @@ export async function searchSessions(store: StoreHandle, p: SearchParams): Promi
   if (p.maxTokens !== undefined) {
     where.push(`${total} <= ?`);
     args.push(p.maxTokens);
+  }
+  if (p.tags?.length) {
+    const tags = [...new Set(p.tags)];
+    where.push("session_id IN (SELECT session_id FROM session_tags WHERE tag IN (SELECT value FROM json_each(?)) GROUP BY session_id HAVING COUNT(*) = ?)");
+    args.push(JSON.stringify(tags), tags.length);
   }
   const sql = `SELECT ${SESSION_COLUMNS} FROM sessions ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
     ORDER BY ${SORT_SQL[p.sort]} ${p.order === "asc" ? "ASC" : "DESC"}, session_id`;

@@ -15,6 +15,7 @@ import {
   SESSION_STATUSES,
   type SearchParams,
 } from "../store-read.js";
+import { MAX_TAGS_PER_SESSION, normalizeTag, TAG_RULE, tagsOfMany } from "../store-tags.js";
 
 const COMPARE_CAP = 5000;
 
@@ -32,13 +33,32 @@ function statusParam(raw: string | null): string | undefined {
   return raw;
 }
 
+/** `?tag=` of `GET /sessions`: one tag, or none. */
+function tagParam(raw: string | null): string[] | undefined {
+  if (raw === null || raw === "") return undefined;
+  const tag = normalizeTag(raw);
+  if (tag === null) throw new HttpError(400, `Invalid tag filter: ${TAG_RULE}`);
+  return [tag];
+}
+
+/** `?tags=` of `GET /sessions/search`: comma-separated, at most 20, all must match. */
+function tagsParam(raw: string | null): string[] | undefined {
+  if (raw === null) return undefined;
+  const parts = raw.split(",").map((t) => t.trim()).filter(Boolean);
+  if (parts.length === 0) return undefined;
+  if (parts.length > MAX_TAGS_PER_SESSION) throw new HttpError(400, `Invalid tags filter: at most ${MAX_TAGS_PER_SESSION} tags`);
+  const tags = parts.map(normalizeTag);
+  if (tags.some((t) => t === null)) throw new HttpError(400, `Invalid tags filter: ${TAG_RULE}`);
+  return tags as string[];
+}
+
 async function list(ctx: Context): Promise<void> {
   const q = ctx.url.searchParams;
   const limit = limitParam(q.get("limit"), 50, 200);
   const offset = offsetParam(q.get("offset"));
   const status = statusParam(q.get("status"));
-  if (q.get("tag")) return sendJson(ctx.res, 200, { sessions: [], total: 0 }); // tags are not kept
-  const r = await searchSessions(ctx.store, { status, sort: "started_at", order: "desc", limit, offset });
+  const tags = tagParam(q.get("tag"));
+  const r = await searchSessions(ctx.store, { status, tags, sort: "started_at", order: "desc", limit, offset });
   sendJson(ctx.res, 200, r);
 }
 
@@ -55,20 +75,21 @@ async function search(ctx: Context): Promise<void> {
     before: q.get("before") ?? undefined,
     minTokens: numberParam(q.get("min_tokens")),
     maxTokens: numberParam(q.get("max_tokens")),
+    tags: tagsParam(q.get("tags")),
     sort,
     order,
     limit: limitParam(q.get("limit"), 50, 200),
     offset: offsetParam(q.get("offset")),
   };
-  const tags = q.get("tags");
-  const r = tags ? { sessions: [], total: 0 } : await searchSessions(ctx.store, p);
+  const r = await searchSessions(ctx.store, p);
+  const tagMap = tagsOfMany(ctx.store, r.sessions.map((s) => String(s.session_id)));
   const filters: Record<string, unknown> = {};
   for (const k of ["q", "agent", "status", "after", "before", "min_tokens", "max_tokens", "tags"]) {
     const v = q.get(k);
     if (v !== null && v !== "") filters[k] = v;
   }
   sendJson(ctx.res, 200, {
-    sessions: r.sessions.map((s) => ({ ...s, tags: [] })),
+    sessions: r.sessions.map((s) => ({ ...s, tags: tagMap.get(String(s.session_id)) ?? [] })),
     total: r.total,
     limit: p.limit,
     offset: p.offset,
@@ -154,14 +175,14 @@ const idParam = { name: "id", in: "path" as const, description: "session id (≤
 const q = (name: string, type: "string" | "integer" = "string") => ({ name, in: "query" as const, type });
 
 export const sessionRoutes: Route[] = [
-  { method: "GET", path: "/sessions", auth: true, handle: list, doc: { summary: "List sessions, newest first", params: [q("limit", "integer"), q("offset", "integer"), q("status"), q("tag")], errors: [400, 401] } },
+  { method: "GET", path: "/sessions", auth: true, handle: list, doc: { summary: "List sessions, newest first (`tag`: only sessions carrying that tag)", params: [q("limit", "integer"), q("offset", "integer"), q("status"), q("tag")], errors: [400, 401] } },
   {
     method: "GET",
     path: "/sessions/search",
     auth: true,
     handle: search,
     doc: {
-      summary: "Search sessions (terms ANDed over agent name and metadata)",
+      summary: "Search sessions (terms ANDed over agent name and metadata; `tags`: comma-separated, at most 20, all must match); each session with its tags",
       params: ["q", "agent", "status", "after", "before", "tags", "sort", "order"].map((n) => q(n)).concat([q("min_tokens", "integer"), q("max_tokens", "integer"), q("limit", "integer"), q("offset", "integer")]),
       errors: [400, 401],
     },
