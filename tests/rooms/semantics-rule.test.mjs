@@ -41,6 +41,9 @@ const ALLOWED = {
   // Storage: what the latest end record said is kept until another end says something;
   // the session's totals are then asked of the core (sessionTokenTotals).
   "bindings/cli/src/collector/store-write.ts": ["end_tokens_in = COALESCE(@tin, end_tokens_in), end_tokens_out = COALESCE(@tout, end_tokens_out),"],
+  // The backend's event search bound `min_tokens`/`max_tokens` on one event's stored input
+  // plus output counts (as the core normalised them); no session total is decided.
+  "bindings/cli/src/collector/store-event-search.ts": ['const EVENT_TOKENS = "(tokens_in + tokens_out)";'],
 };
 
 function sources(dir) {
