@@ -13,6 +13,7 @@ mod condition;
 mod engine;
 mod evaluate;
 mod field;
+pub mod metric_rule;
 mod rule;
 mod stream;
 mod sums;
@@ -57,6 +58,15 @@ pub enum AlertError {
         /// What is wrong, naming the rule where known.
         message: String,
     },
+    /// A field of a metric rule ([`metric_rule`]) has a value it cannot take.
+    InvalidField {
+        /// The field (`metric`, `operator`, `threshold`, ...).
+        field: &'static str,
+        /// What it must be, without the value (safe to show a client).
+        requirement: String,
+        /// The value given, quoted and cut short.
+        got: String,
+    },
 }
 
 impl fmt::Display for AlertError {
@@ -73,6 +83,11 @@ impl fmt::Display for AlertError {
                 write!(f, "invalid alert pattern {pattern:?}: {message}")
             }
             Self::InvalidRule { message } => write!(f, "invalid alert rule: {message}"),
+            Self::InvalidField {
+                field,
+                requirement,
+                got,
+            } => write!(f, "invalid alert rule: {field} {requirement} (got {got})"),
         }
     }
 }
