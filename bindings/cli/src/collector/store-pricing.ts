@@ -33,3 +33,34 @@ export function storedPricing(store: Pick<StoreHandle, "db">): PricingOverrides 
     return p;
   });
 }
+
+/** A price to store for one model (lower-cased, trimmed); USD per 1M tokens. */
+export interface PriceInput {
+  model: string;
+  input_cost_per_1m: number;
+  output_cost_per_1m: number;
+  cached_input_cost_per_1m?: number;
+  reasoning_cost_per_1m?: number;
+}
+
+/** Stores every price in one transaction (replacing a model's earlier price); returns how many. */
+export function putPrices(store: Pick<StoreHandle, "db">, prices: PriceInput[]): number {
+  const upsert = store.db.prepare(`INSERT INTO model_pricing (model, input_cost_per_1m, output_cost_per_1m, cached_input_cost_per_1m, reasoning_cost_per_1m, currency, updated_at)
+    VALUES (?, ?, ?, ?, ?, 'USD', ?) ON CONFLICT(model) DO UPDATE SET input_cost_per_1m = excluded.input_cost_per_1m, output_cost_per_1m = excluded.output_cost_per_1m,
+    cached_input_cost_per_1m = excluded.cached_input_cost_per_1m, reasoning_cost_per_1m = excluded.reasoning_cost_per_1m, currency = excluded.currency, updated_at = excluded.updated_at`);
+  const now = new Date().toISOString();
+  store.db.exec("BEGIN IMMEDIATE");
+  try {
+    for (const p of prices) upsert.run(p.model, p.input_cost_per_1m, p.output_cost_per_1m, p.cached_input_cost_per_1m ?? null, p.reasoning_cost_per_1m ?? null, now);
+    store.db.exec("COMMIT");
+  } catch (e) {
+    store.db.exec("ROLLBACK");
+    throw e;
+  }
+  return prices.length;
+}
+
+/** Deletes a model's stored price (the core's default applies again); whether there was one. */
+export function deletePrice(store: Pick<StoreHandle, "db">, model: string): boolean {
+  return Number(store.db.prepare("DELETE FROM model_pricing WHERE model = ?").run(model).changes) > 0;
+}

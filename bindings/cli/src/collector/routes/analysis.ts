@@ -8,6 +8,7 @@ import { HttpError, numberParam, parseJson, readBody, sendJson } from "../http.j
 import { validId } from "../engine.js";
 import type { Context, Route } from "../router.js";
 import { decodeEvents, sessionTrace as storedTrace, type EventRow } from "../store-read.js";
+import { storedPricing } from "../store-pricing.js";
 import type { WireEvent } from "../types.js";
 
 const MAX_EVENTS = 100_000;
@@ -100,7 +101,7 @@ async function forecastRoute(ctx: Context): Promise<void> {
     .all(Date.now() - historyDays * 86_400_000, MAX_EVENTS) as unknown as EventRow[];
   // Usage records are the core's (`forecast::records_from_events`, priced by the cost
   // engine): an unpriced model is reported, never priced at zero silently.
-  const usage = usageRecords(await decodeEvents(ctx.store, rows));
+  const usage = usageRecords(await decodeEvents(ctx.store, rows), { pricing: storedPricing(ctx.store) });
   const records = usage.records;
   if (records.length === 0) throw new HttpError(400, "No priced LLM calls in the history window to forecast from");
   const result = engine(() => forecast(records, { days, method }));

@@ -1,9 +1,16 @@
-/** `GET /pricing`, `GET /pricing/costs/{id}` (priced by the core) and `GET /analytics`. */
+/**
+ * `GET|PUT /pricing`, `DELETE /pricing/{model}`, `GET /pricing/costs/{id}` (priced by the
+ * core, with the stored prices over its table) and `GET /analytics`.
+ */
 import { pricingLookup, sessionCost } from "@agentlens/sdk/analysis";
-import { HttpError, sendJson } from "../http.js";
+import { HttpError, parseJson, readBody, sendJson } from "../http.js";
 import type { Context, Route } from "../router.js";
+import { deletePrice, putPrices, storedPrices, storedPricing, type PriceInput } from "../store-pricing.js";
 import { decodeEvents, getStoredSession, sessionEventRows } from "../store-read.js";
 import { sessionParam } from "./sessions.js";
+
+const MAX_MODEL = 128;
+const MAX_MODELS_PER_PUT = 1000;
 
 /** The models the AgentLens backend lists; their prices come from the core's table. */
 const LISTED_MODELS = [
@@ -17,7 +24,63 @@ function pricing(ctx: Context): void {
     const p = pricingLookup(m);
     if (p) defaults[m] = { input: p.input_per_1m, output: p.output_per_1m, source: p.source };
   }
-  sendJson(ctx.res, 200, { pricing: {}, defaults });
+  const stored: Record<string, unknown> = {};
+  for (const r of storedPrices(ctx.store)) {
+    stored[r.model] = {
+      input_cost_per_1m: r.input_cost_per_1m,
+      output_cost_per_1m: r.output_cost_per_1m,
+      ...(r.cached_input_cost_per_1m !== null ? { cached_input_cost_per_1m: r.cached_input_cost_per_1m } : {}),
+      ...(r.reasoning_cost_per_1m !== null ? { reasoning_cost_per_1m: r.reasoning_cost_per_1m } : {}),
+      currency: r.currency,
+      updated_at: r.updated_at,
+    };
+  }
+  sendJson(ctx.res, 200, { pricing: stored, defaults });
+}
+
+/** A price given as a number or a numeric string (the backend's `Number(...)`); NaN otherwise. */
+const price = (v: unknown): number => (typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : Number.NaN);
+
+/**
+ * One model's entry of `PUT /pricing` as a price to store, or `null` to skip it (as the
+ * AgentLens backend skips non-finite and negative prices): the core checks it as it checks
+ * every override, so a stored price never makes a cost fail. Only USD is priced.
+ */
+function priceEntry(model: string, v: unknown): PriceInput | null {
+  const name = model.trim().toLowerCase();
+  if (name === "" || name.length > MAX_MODEL || typeof v !== "object" || v === null || Array.isArray(v)) return null;
+  const e = v as Record<string, unknown>;
+  const p: PriceInput = { model: name, input_cost_per_1m: price(e.input_cost_per_1m), output_cost_per_1m: price(e.output_cost_per_1m) };
+  if (e.cached_input_cost_per_1m !== undefined && e.cached_input_cost_per_1m !== null) p.cached_input_cost_per_1m = price(e.cached_input_cost_per_1m);
+  if (e.reasoning_cost_per_1m !== undefined && e.reasoning_cost_per_1m !== null) p.reasoning_cost_per_1m = price(e.reasoning_cost_per_1m);
+  const currency = e.currency ?? "USD";
+  if (typeof currency !== "string") return null;
+  try {
+    const override = { model: name, input_per_1m: p.input_cost_per_1m, output_per_1m: p.output_cost_per_1m, cached_input_per_1m: p.cached_input_cost_per_1m, reasoning_per_1m: p.reasoning_cost_per_1m, currency };
+    pricingLookup(name, [override]);
+  } catch {
+    return null; // a negative or non-finite rate, or a currency other than USD
+  }
+  return p;
+}
+
+async function putPricing(ctx: Context): Promise<void> {
+  const bytes = await readBody(ctx.req, ctx.config.maxBodyBytes);
+  const b = bytes.length === 0 ? undefined : parseJson(bytes);
+  const given = typeof b === "object" && b !== null && !Array.isArray(b) ? (b as { pricing?: unknown }).pricing : undefined;
+  if (typeof given !== "object" || given === null || Array.isArray(given)) throw new HttpError(400, "Missing 'pricing' object in request body");
+  const entries = Object.entries(given);
+  if (entries.length > MAX_MODELS_PER_PUT) throw new HttpError(400, `At most ${MAX_MODELS_PER_PUT} models per request`);
+  const prices = entries.map(([model, v]) => priceEntry(model, v)).filter((p): p is PriceInput => p !== null);
+  const updated = putPrices(ctx.store, prices);
+  sendJson(ctx.res, 200, { status: "ok", updated, skipped: entries.length - updated });
+}
+
+function deletePricing(ctx: Context): void {
+  const model = (ctx.params.model ?? "").trim().toLowerCase();
+  if (model === "" || model.length > MAX_MODEL) throw new HttpError(400, "Invalid model name");
+  if (!deletePrice(ctx.store, model)) throw new HttpError(404, "No stored price for this model");
+  sendJson(ctx.res, 200, { status: "ok", deleted: model });
 }
 
 async function costs(ctx: Context): Promise<void> {
@@ -25,7 +88,7 @@ async function costs(ctx: Context): Promise<void> {
   const row = getStoredSession(ctx.store, id);
   if (!row) throw new HttpError(404, "Session not found");
   const events = await decodeEvents(ctx.store, sessionEventRows(ctx.store, id));
-  sendJson(ctx.res, 200, { ...sessionCost(events), session_id: id, agent_name: row.agent_name });
+  sendJson(ctx.res, 200, { ...sessionCost(events, storedPricing(ctx.store)), session_id: id, agent_name: row.agent_name });
 }
 
 function analytics(ctx: Context): void {
@@ -71,7 +134,31 @@ function analytics(ctx: Context): void {
 }
 
 export const pricingRoutes: Route[] = [
-  { method: "GET", path: "/pricing", auth: true, handle: pricing, doc: { summary: "Model prices (USD per 1M tokens) from the core's table", errors: [401] } },
+  {
+    method: "GET",
+    path: "/pricing",
+    auth: true,
+    handle: pricing,
+    doc: { summary: "Model prices, USD per 1M tokens: {pricing: the stored prices by model, defaults: the core's table}", errors: [401] },
+  },
+  {
+    method: "PUT",
+    path: "/pricing",
+    auth: true,
+    handle: putPricing,
+    doc: {
+      summary: "Stores model prices, used by every cost the collector reports: {status: \"ok\", updated, skipped}",
+      body: "{pricing: {model: {input_cost_per_1m, output_cost_per_1m, cached_input_cost_per_1m?, reasoning_cost_per_1m?, currency? (USD only)}}}; an entry with a negative or non-finite price is skipped",
+      errors: [400, 401, 413, 415],
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/pricing/{model}",
+    auth: true,
+    handle: deletePricing,
+    doc: { summary: "Deletes a stored price (the default applies again): {status: \"ok\", deleted}", params: [{ name: "model", in: "path" }], errors: [400, 401, 404] },
+  },
   {
     method: "GET",
     path: "/pricing/costs/{id}",
