@@ -8,6 +8,8 @@
 // The `live` build exports the mapper alone: the shared conversion helpers go unused there.
 #![cfg_attr(feature = "live", allow(dead_code))]
 
+#[cfg(feature = "analysis")]
+pub mod alert_metrics;
 #[cfg(not(feature = "live"))]
 pub mod analysis;
 #[cfg(feature = "analysis")]
