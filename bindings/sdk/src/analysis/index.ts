@@ -67,5 +67,9 @@ export { forecast, spendingSummary, checkBudget, usageRecords } from "./forecast
 export { checkCompliance, compliancePreset, type ComplianceOptions, type PresetName } from "./compliance.js";
 export { detectDrift } from "./drift.js";
 export { createAlertEngine, type AlertEngine } from "./alert.js";
+export {
+  metricRule, evaluateMetricRules, alertMetrics, type AlertMetric, type MetricRuleOperator, type MetricRuleSpec, type MetricRule,
+  type MetricSample, type MetricRuleStatus, type MetricRuleResult, type AlertMetricCatalog, type EvaluateMetricRulesOptions,
+} from "./alert-metrics.js";
 export { importTrace, createTraceImporter, decodeNdjson, decodeWireBody, gzip, gunzip, type TraceImporter } from "./import.js";
 export { createSessionSet, type SessionSet, type SessionSetComplianceOptions } from "./sessions.js";
