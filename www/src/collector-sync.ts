@@ -3,8 +3,10 @@
 // loaded and shown, then every other session's events load in the background while live
 // events stream in. The worker's store adds each event once, so the listing, the pages and
 // the live stream may overlap freely.
+import type { PriceOverride } from "@agentlens/sdk/analysis";
 import type { WireEvent } from "./contract";
 import { CollectorAuthError, CollectorHttpError, sessionBounds, type CollectorClient } from "./collector";
+import { CollectorApi } from "./collector-api";
 import { sendHelp } from "./send-help";
 import { loadedSummary, plural } from "./status-text";
 
@@ -29,6 +31,8 @@ export interface CollectorView {
   selected(): string | undefined;
   /** The session the URL names (?session=), if any. */
   linked(): string | undefined;
+  /** Prices every cost shown with the core's table and `overrides` over it (absent: costs use the core's table). */
+  pricing?(overrides: PriceOverride[]): Promise<unknown>;
 }
 
 /** Sessions whose events are fetched at the same time. */
@@ -46,6 +50,9 @@ export class CollectorSync {
   private helpShown = false;
   private readonly unreadable = new Set<string>();
   private problem = "";
+  /** The prices last applied (as JSON), and why the collector's could not be, if so. */
+  private prices = "[]";
+  private pricesProblem = "";
 
   constructor(
     private readonly collector: CollectorClient,
@@ -80,6 +87,7 @@ export class CollectorSync {
   private async list(fresh: boolean): Promise<void> {
     const generation = this.generation;
     this.loading = true;
+    await this.applyPricing(fresh);
     const { sessions, total } = await this.collector.listSessions();
     await this.push(sessions.flatMap(sessionBounds));
     const listed = plural(total, "session");
@@ -95,6 +103,29 @@ export class CollectorSync {
     if (generation !== this.generation) return;
     this.loading = false;
     this.settled();
+  }
+
+  /**
+   * Prices costs with the collector's stored prices (`GET /pricing`); a change after the
+   * first listing re-shows the shown session. Failing to read them is said in the status.
+   */
+  private async applyPricing(fresh: boolean): Promise<void> {
+    if (!this.view.pricing) return;
+    try {
+      const overrides = await new CollectorApi(this.collector).pricing();
+      const text = JSON.stringify(overrides);
+      if (text !== this.prices) {
+        await this.view.pricing(overrides);
+        this.prices = text;
+        const shown = this.view.selected();
+        if (!fresh && shown) await this.view.select(shown);
+      }
+      this.pricesProblem = "";
+    } catch (err) {
+      if (err instanceof CollectorAuthError) throw err;
+      this.pricesProblem = err instanceof Error ? err.message : String(err);
+      console.warn("viewer: the collector's prices could not be applied", err);
+    }
   }
 
   /** Loads `id` before the other sessions waiting (the user picked it). */
@@ -193,7 +224,8 @@ export class CollectorSync {
     if (this.counts.sessions > 0) {
       const loaded = loadedSummary({ events: this.counts.events, sessions: this.counts.sessions, format: `AgentLens collector at ${this.where}`, warnings: 0 });
       const missing = this.unreadable.size ? ` · the events of ${plural(this.unreadable.size, "session")} could not be read (${this.problem})` : "";
-      this.view.status(loaded + missing, "ready");
+      const prices = this.pricesProblem ? ` · costs use the built-in prices (the collector's: ${this.pricesProblem})` : "";
+      this.view.status(loaded + missing + prices, "ready");
       return;
     }
     if (!this.helpShown) {

@@ -104,14 +104,26 @@ export class CollectorClient {
     this.apiKey = key;
   }
 
-  private async get(path: string, signal?: AbortSignal): Promise<Response> {
+  /**
+   * Sends `method path` with the key (and `body` as JSON, if given) and answers the
+   * response whatever its status; a 401 or 403 throws `CollectorAuthError`.
+   */
+  async request(method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
     const headers: Record<string, string> = {};
     if (this.apiKey) headers["X-API-Key"] = this.apiKey;
-    const res = await fetch(new URL(path, this.origin), { headers, signal, credentials: "same-origin", cache: "no-store" });
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const init: RequestInit = { method, headers, signal, credentials: "same-origin", cache: "no-store" };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    const res = await fetch(new URL(path, this.origin), init);
     if (res.status === 401 || res.status === 403) {
       await res.body?.cancel();
       throw new CollectorAuthError(res.status === 401 ? "the collector needs an API key" : "the collector refused this API key");
     }
+    return res;
+  }
+
+  private async get(path: string, signal?: AbortSignal): Promise<Response> {
+    const res = await this.request("GET", path, undefined, signal);
     if (!res.ok) {
       await res.body?.cancel();
       throw new CollectorHttpError(res.status, path);
@@ -193,6 +205,17 @@ export class CollectorClient {
       delay = Math.min(30_000, delay * 2);
     }
   }
+}
+
+let shared: CollectorClient | undefined;
+
+/**
+ * The page's one client of the collector that serves it: the collector bar, the session
+ * notes and the alert rules all send the same key (taken from #key= or storage once).
+ */
+export function sharedCollector(): CollectorClient {
+  shared ??= new CollectorClient(takeApiKey());
+  return shared;
 }
 
 /**
