@@ -1,9 +1,13 @@
 // The collector bar (collector mode only): where the collector is, the live toggle and
 // its state, and the API key prompt when the collector asks for one. The sessions
-// themselves go into the viewer's session list (collector-sync.ts).
-import { clear, h } from "./dom";
-import { CollectorAuthError, CollectorClient, saveApiKey, takeApiKey } from "./collector";
+// themselves go into the viewer's session list (collector-sync.ts); the shown session's
+// tags, annotations and export go above its event detail (panels/session-notes.ts).
+import { byId, clear, h } from "./dom";
+import { CollectorAuthError, saveApiKey, sharedCollector } from "./collector";
+import { CollectorApi } from "./collector-api";
 import { CollectorSync, type CollectorView } from "./collector-sync";
+import { createSessionNotes } from "./panels/session-notes";
+import { setSessionBox } from "./views/detail";
 
 export type { CollectorView };
 
@@ -50,7 +54,7 @@ function showFailure(err: unknown, parts: BarParts, view: CollectorView, endpoin
 }
 
 export function setupCollector(bar: HTMLElement, view: CollectorView): CollectorControl {
-  const collector = new CollectorClient(takeApiKey());
+  const collector = sharedCollector();
   const parts = buildBar(bar, collector.endpoint);
   const { live, liveState, keyInput, keyForm, message } = parts;
 
@@ -59,7 +63,10 @@ export function setupCollector(bar: HTMLElement, view: CollectorView): Collector
     message.textContent = text;
     keyForm.hidden = true;
   };
-  const sync = new CollectorSync(collector, view, listed);
+  // The shown session's tags, annotations and export, above its event detail.
+  const notes = createSessionNotes(new CollectorApi(collector));
+  setSessionBox(byId("detail"), notes.el);
+  const sync = new CollectorSync(collector, { ...view, reset: (events) => (notes.show(undefined), view.reset(events)) }, listed);
   let follow: AbortController | undefined;
   let stopped = false;
 
@@ -108,9 +115,14 @@ export function setupCollector(bar: HTMLElement, view: CollectorView): Collector
   void connect(true);
 
   return {
-    picked: (id) => sync.prioritize(id),
+    picked(id) {
+      sync.prioritize(id);
+      notes.show(id);
+    },
     stop() {
       stopped = true;
+      notes.show(undefined);
+      setSessionBox(byId("detail"), null);
       sync.stop();
       follow?.abort();
       bar.hidden = true;

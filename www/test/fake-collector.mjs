@@ -3,6 +3,7 @@
 // events) over sessions held in memory, with an optional API key (401 without one, 403
 // for a wrong one), served with the built viewer and the collector's meta tag.
 import { serve } from "./support.mjs";
+import { collectorApi } from "./fake-collector-api.mjs";
 
 function json(res, status, body) {
   res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
@@ -13,8 +14,11 @@ function json(res, status, body) {
  * the events of the sessions in `broken` answer 500; `beforeList()` may hold the listing
  * back (the answer waits for the promise it returns).
  */
-export function fakeCollector(stored, key, { broken = [], beforeList } = {}) {
+export function fakeCollector(stored, key, { broken = [], beforeList, pricing } = {}) {
   const liveClients = new Set();
+  // Tags, annotations, alert rules, export and prices (fake-collector-api.mjs).
+  const liveSessions = new Set();
+  const extra = collectorApi(stored, { pricing, live: liveSessions });
   // Newest first, as the collector lists them.
   const rows = () =>
     Object.entries(stored)
@@ -31,12 +35,13 @@ export function fakeCollector(stored, key, { broken = [], beforeList } = {}) {
     json(res, 200, { session_id: m[1], total: events.length, returned: page.length, limit, offset, events: page });
   };
   function handle(req, res, url) {
-    const api = url.pathname === "/sessions" || url.pathname.startsWith("/sessions/") || url.pathname === "/v1/live";
+    const api = url.pathname === "/sessions" || url.pathname.startsWith("/sessions/") || url.pathname === "/v1/live" || url.pathname === "/pricing" || url.pathname.startsWith("/alerts/");
     if (!api) return false;
     if (key !== undefined && req.headers["x-api-key"] !== key) {
       json(res, req.headers["x-api-key"] ? 403 : 401, { error: "API key required" });
       return true;
     }
+    if (extra.handle(req, res, url)) return true;
     if (url.pathname === "/sessions") {
       void Promise.resolve(beforeList?.()).then(() => {
         const all = rows();
@@ -54,13 +59,14 @@ export function fakeCollector(stored, key, { broken = [], beforeList } = {}) {
   }
   /** Sends one live message, split across writes and with CRLF line ends, to every client. */
   function sendLive(events) {
+    for (const e of events) liveSessions.add(e.session_id);
     const text = `event: events\r\ndata: ${JSON.stringify({ events })}\r\n\r\n`;
     for (const res of liveClients) {
       res.write(text.slice(0, 17));
       res.write(text.slice(17));
     }
   }
-  return { handle, sendLive, liveClients, endLive: () => liveClients.forEach((res) => res.end()) };
+  return { handle, sendLive, liveClients, endLive: () => liveClients.forEach((res) => res.end()), api: extra };
 }
 
 /** Serves the built viewer in `dir` as the collector `fake` would (with its meta tag). */

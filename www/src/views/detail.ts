@@ -160,8 +160,21 @@ function restSections(shown: Shown, e: Obj, input: Obj | undefined, output: Obj 
   shown.sections.push(h("details", { class: "raw" }, h("summary", null, "Raw event"), jsonTree(e, 1)));
 }
 
+let sessionBox: HTMLElement | null = null;
+
+/**
+ * Keeps `box` (collector mode's session notes) at the top of the detail pane `el`, above
+ * every event's detail, until replaced; `null` removes it.
+ */
+export function setSessionBox(el: HTMLElement, box: HTMLElement | null): void {
+  sessionBox?.remove();
+  sessionBox = box;
+  if (box) el.prepend(box);
+}
+
 export function renderDetail(el: HTMLElement, d: EventDetail | null): void {
   clear(el);
+  if (sessionBox) el.appendChild(sessionBox);
   if (!d) {
     el.appendChild(h("div", { class: "placeholder" }, "Select an event in the timeline to see its detail."));
     return;
