@@ -8,7 +8,7 @@ import { StoreError } from "./errors.js";
 import { getStoredSession, sessionTrace, sessionView } from "./store-read.js";
 import { getRun, runEvents, runSteps } from "./store-runs.js";
 import type { StoreHandle } from "./store-handle.js";
-import type { ExportOptions, Progress, PruneOptions, PruneResult, RunExport, RunsExport, StoreStats } from "./types.js";
+import type { ExportOptions, Progress, PrunedSession, PruneOptions, PruneResult, RunExport, RunsExport, StoreStats } from "./types.js";
 
 const DAY_MS = 86_400_000;
 const PRUNE_CHUNK = 50;
@@ -61,16 +61,55 @@ export function stats(store: StoreHandle, schemaVersion: number): StoreStats {
   };
 }
 
-function deleteSessions(store: StoreHandle, ids: string[], result: PruneResult): void {
-  if (ids.length === 0) return;
+/** `AND session_id NOT IN (sessions carrying an exempt tag)`, and its arguments; empty without tags. */
+interface Exempt {
+  sql: string;
+  args: string[];
+}
+
+function exemptClause(tags: string[] | undefined): Exempt {
+  const list = [...new Set((tags ?? []).filter((t) => typeof t === "string" && t !== ""))];
+  if (list.length === 0) return { sql: "", args: [] };
+  return { sql: ` AND session_id NOT IN (SELECT session_id FROM session_tags WHERE tag IN (${list.map(() => "?").join(",")}))`, args: list };
+}
+
+function chunks<T>(items: T[], size = PRUNE_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Each session's stored events (0 for one without). */
+function eventCounts(store: StoreHandle, ids: string[]): Map<string, number> {
+  const counts = new Map<string, number>(ids.map((id) => [id, 0]));
+  for (const part of chunks(ids)) {
+    const rows = store.db.prepare(`SELECT session_id, COUNT(*) AS n FROM events WHERE session_id IN (${part.map(() => "?").join(",")}) GROUP BY session_id`).all(...part) as { session_id: string; n: number }[];
+    for (const r of rows) counts.set(r.session_id, Number(r.n));
+  }
+  return counts;
+}
+
+/** Sums `sql` (one `IN (...)` list of ids, then `extra` arguments) over chunks of ids. */
+function sumOver(store: StoreHandle, ids: string[], sql: (marks: string) => string, ...extra: number[]): number {
+  return chunks(ids).reduce((a, part) => a + count(store, sql(part.map(() => "?").join(",")), ...part, ...extra), 0);
+}
+
+function deleteSessions(store: StoreHandle, chosen: PrunedSession[], result: PruneResult, listed: PrunedSession[]): void {
+  if (chosen.length === 0) return;
+  const ids = chosen.map((s) => s.session_id);
   const marks = ids.map(() => "?").join(",");
   store.db.exec("BEGIN IMMEDIATE");
   try {
-    result.events_deleted += count(store, `SELECT COUNT(*) AS n FROM events WHERE session_id IN (${marks})`, ...ids);
+    const events = eventCounts(store, ids);
     result.runs_deleted += Number(store.db.prepare(`DELETE FROM runs WHERE session_id IN (${marks})`).run(...ids).changes);
-    // Events go with their session (ON DELETE CASCADE).
+    // Events, tags, annotations and bookmarks go with their session (ON DELETE CASCADE).
     result.sessions_deleted += Number(store.db.prepare(`DELETE FROM sessions WHERE session_id IN (${marks})`).run(...ids).changes);
     store.db.exec("COMMIT");
+    for (const s of chosen) {
+      s.events = events.get(s.session_id) ?? 0;
+      result.events_deleted += s.events;
+      listed.push(s);
+    }
   } catch (e) {
     store.db.exec("ROLLBACK");
     throw e;
@@ -78,41 +117,123 @@ function deleteSessions(store: StoreHandle, ids: string[], result: PruneResult):
 }
 
 /**
- * Deletes sessions (with their events and runs) last active before the retention
- * window, then the least recently active ones until the used bytes fit the budget.
+ * The sessions the age bound (last activity before `cutoff`) and then the count bound (the
+ * least recently active beyond `maxSessions`) choose, oldest first, exempt ones left out.
+ */
+function chooseByAgeAndCount(store: StoreHandle, cutoff: number | undefined, maxSessions: number | undefined, ex: Exempt): PrunedSession[] {
+  const out: PrunedSession[] = [];
+  const seen = new Set<string>();
+  if (cutoff !== undefined) {
+    const rows = store.db.prepare(`SELECT session_id FROM sessions WHERE last_ms < ?${ex.sql} ORDER BY last_ms, session_id`).all(cutoff, ...ex.args) as { session_id: string }[];
+    for (const r of rows) {
+      out.push({ session_id: r.session_id, reason: "age", events: 0 });
+      seen.add(r.session_id);
+    }
+  }
+  if (maxSessions !== undefined && maxSessions > 0) {
+    let need = count(store, "SELECT COUNT(*) AS n FROM sessions") - out.length - Math.floor(maxSessions);
+    if (need > 0) {
+      // The age bound took the oldest non-exempt sessions: they lead this order too.
+      const rows = store.db.prepare(`SELECT session_id FROM sessions WHERE 1 = 1${ex.sql} ORDER BY last_ms, session_id LIMIT ?`).all(...ex.args, need + out.length) as { session_id: string }[];
+      for (const r of rows) {
+        if (need <= 0) break;
+        if (seen.has(r.session_id)) continue;
+        out.push({ session_id: r.session_id, reason: "count", events: 0 });
+        need--;
+      }
+    }
+  }
+  return out;
+}
+
+/** The least recently active sessions (not exempt, not in `skip`) whose payloads cover `excess`, at most `budget`. */
+function coverExcess(store: StoreHandle, excess: number, budget: number, ex: Exempt, skip: Set<string>): PrunedSession[] {
+  const out: PrunedSession[] = [];
+  const page = store.db.prepare(`SELECT session_id, bytes FROM sessions WHERE 1 = 1${ex.sql} ORDER BY last_ms, session_id LIMIT ? OFFSET ?`);
+  let covered = 0;
+  for (let offset = 0; covered < excess && out.length < budget; offset += PRUNE_CHUNK) {
+    const rows = page.all(...ex.args, PRUNE_CHUNK, offset) as { session_id: string; bytes: number }[];
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      if (covered >= excess || out.length >= budget) break;
+      if (skip.has(r.session_id)) continue;
+      out.push({ session_id: r.session_id, reason: "size", events: 0 });
+      covered += Number(r.bytes);
+    }
+  }
+  return out;
+}
+
+/** Pages cost more than the payload bytes (indexes, page slack): used bytes per payload byte. */
+function pageRatio(store: StoreHandle, used: number): number {
+  return Math.max(1, used / Math.max(1, count(store, "SELECT SUM(bytes) AS n FROM sessions")));
+}
+
+/** What deleting `chosen` (and the size bound after it) would delete; nothing is deleted. */
+function dryRun(store: StoreHandle, o: PruneOptions, chosen: PrunedSession[], cutoff: number | undefined, budget: number, ex: Exempt, result: PruneResult): void {
+  const ids = chosen.map((s) => s.session_id);
+  if (o.retentionMaxBytes !== undefined && o.retentionMaxBytes > 0 && result.used_bytes_before > o.retentionMaxBytes) {
+    const ratio = pageRatio(store, result.used_bytes_before);
+    const freed = sumOver(store, ids, (m) => `SELECT SUM(bytes) AS n FROM sessions WHERE session_id IN (${m})`);
+    const excess = (result.used_bytes_before - o.retentionMaxBytes) / ratio - freed;
+    if (excess > 0) chosen.push(...coverExcess(store, excess, budget - chosen.length, ex, new Set(ids)));
+  }
+  const all = chosen.map((s) => s.session_id);
+  const events = eventCounts(store, all);
+  for (const s of chosen) {
+    s.events = events.get(s.session_id) ?? 0;
+    result.events_deleted += s.events;
+  }
+  result.sessions_deleted = chosen.length;
+  result.runs_deleted = sumOver(store, all, (m) => `SELECT COUNT(*) AS n FROM runs WHERE session_id IN (${m})`);
+  if (cutoff !== undefined) {
+    const old = "COALESCE(completed_at, started_at) < ?";
+    const runsEx = ex.sql ? ` AND (session_id IS NULL OR ${ex.sql.slice(5)})` : "";
+    result.runs_deleted += count(store, `SELECT COUNT(*) AS n FROM runs WHERE ${old}${runsEx}`, cutoff, ...ex.args);
+    result.runs_deleted -= sumOver(store, all, (m) => `SELECT COUNT(*) AS n FROM runs WHERE session_id IN (${m}) AND ${old}`, cutoff);
+  }
+  result.used_bytes_after = result.used_bytes_before;
+  result.dry_run = true;
+  result.sessions = chosen;
+}
+
+/**
+ * Deletes sessions (with their events, runs, tags, annotations and bookmarks) last active
+ * before the retention window, then the least recently active ones beyond `maxSessions`,
+ * then the least recently active ones until the used bytes fit the budget. Sessions with
+ * an exempt tag are never deleted. With `dryRun`, deletes nothing and reports what it would.
  */
 export function prune(store: StoreHandle, o: PruneOptions): PruneResult {
   const now = o.now === undefined ? Date.now() : typeof o.now === "number" ? o.now : o.now.getTime();
   const result: PruneResult = { sessions_deleted: 0, runs_deleted: 0, events_deleted: 0, used_bytes_before: usedBytes(store), used_bytes_after: 0 };
-  if (o.retentionDays !== undefined && o.retentionDays > 0) {
-    const cutoff = now - o.retentionDays * DAY_MS;
-    for (;;) {
-      const ids = (store.db.prepare("SELECT session_id FROM sessions WHERE last_ms < ? LIMIT ?").all(cutoff, PRUNE_CHUNK) as { session_id: string }[]).map((r) => r.session_id);
-      if (ids.length === 0) break;
-      deleteSessions(store, ids, result);
-    }
-    result.runs_deleted += Number(store.db.prepare("DELETE FROM runs WHERE COALESCE(completed_at, started_at) < ?").run(cutoff).changes);
+  const ex = exemptClause(o.exemptTags);
+  const cutoff = o.retentionDays !== undefined && o.retentionDays > 0 ? now - o.retentionDays * DAY_MS : undefined;
+  const eligible = chooseByAgeAndCount(store, cutoff, o.maxSessions, ex);
+  const budget = o.maxDeletions !== undefined && o.maxDeletions >= 0 ? Math.floor(o.maxDeletions) : Number.POSITIVE_INFINITY;
+  if (o.maxDeletions !== undefined) result.sessions_eligible = eligible.length;
+  const chosen = eligible.slice(0, budget);
+  if (o.dryRun) {
+    dryRun(store, o, chosen, cutoff, budget, ex, result);
+    return result;
+  }
+  const listed: PrunedSession[] = [];
+  for (const part of chunks(chosen)) deleteSessions(store, part, result, listed);
+  if (cutoff !== undefined) {
+    const runsEx = ex.sql ? ` AND (session_id IS NULL OR ${ex.sql.slice(5)})` : "";
+    result.runs_deleted += Number(store.db.prepare(`DELETE FROM runs WHERE COALESCE(completed_at, started_at) < ?${runsEx}`).run(cutoff, ...ex.args).changes);
   }
   if (o.retentionMaxBytes !== undefined && o.retentionMaxBytes > 0) {
-    const oldest = store.db.prepare("SELECT session_id, bytes FROM sessions ORDER BY last_ms, session_id LIMIT ?");
-    for (let used = usedBytes(store); used > o.retentionMaxBytes; used = usedBytes(store)) {
+    for (let used = usedBytes(store); used > o.retentionMaxBytes && listed.length < budget; used = usedBytes(store)) {
       // Take the least recently active sessions whose payloads cover the excess (at
       // least one), so a small excess never deletes a whole chunk of sessions.
-      // Pages cost more than the payload bytes (indexes, page slack): scale by the ratio.
-      const payload = count(store, "SELECT SUM(bytes) AS n FROM sessions");
-      const excess = (used - o.retentionMaxBytes) / Math.max(1, used / Math.max(1, payload));
-      const ids: string[] = [];
-      let covered = 0;
-      for (const r of oldest.all(PRUNE_CHUNK) as { session_id: string; bytes: number }[]) {
-        ids.push(r.session_id);
-        covered += r.bytes;
-        if (covered >= excess) break;
-      }
+      const excess = (used - o.retentionMaxBytes) / pageRatio(store, used);
+      const ids = coverExcess(store, Math.max(excess, Number.MIN_VALUE), Math.min(PRUNE_CHUNK, budget - listed.length), ex, new Set());
       if (ids.length === 0) break;
-      deleteSessions(store, ids, result);
+      deleteSessions(store, ids, result, listed);
     }
   }
   result.used_bytes_after = usedBytes(store);
+  if (o.listSessions) result.sessions = listed;
   return result;
 }
 

@@ -94,17 +94,50 @@ export interface PruneOptions {
   retentionDays?: number;
   /** Then delete the oldest sessions until the used bytes are at most this. */
   retentionMaxBytes?: number;
+  /**
+   * Then delete the least recently active sessions until at most this many are left
+   * (exempt sessions count, but are never deleted); ≤ 0 disables.
+   */
+  maxSessions?: number;
+  /** Sessions carrying any of these tags are never deleted, by any bound (nor their runs). */
+  exemptTags?: string[];
+  /**
+   * Delete nothing: report what would be deleted (`sessions` lists each one). The size
+   * bound is then an estimate: the payload bytes of the oldest sessions that cover the excess.
+   */
+  dryRun?: boolean;
+  /**
+   * Delete at most this many sessions in this call (a safety bound for policies read from
+   * configuration); `sessions_eligible` then says how many the age and count bounds chose.
+   */
+  maxDeletions?: number;
+  /** List each deleted session, its bound and its events in `sessions` (always so in a dry run). */
+  listSessions?: boolean;
   /** The current time (ms since the epoch or a Date); default `Date.now()`. */
   now?: number | Date;
 }
 
-/** What a prune deleted. */
+/** A session a prune deleted (or, in a dry run, would delete), and the bound that chose it. */
+export interface PrunedSession {
+  session_id: string;
+  reason: "age" | "count" | "size";
+  /** Its stored events. */
+  events: number;
+}
+
+/** What a prune deleted (in a dry run: would delete). */
 export interface PruneResult {
   sessions_deleted: number;
   runs_deleted: number;
   events_deleted: number;
   used_bytes_before: number;
   used_bytes_after: number;
+  /** Present (`true`) only for a dry run. */
+  dry_run?: boolean;
+  /** With `listSessions` or `dryRun`: each session, oldest activity first within a bound. */
+  sessions?: PrunedSession[];
+  /** With `maxDeletions`: how many sessions the age and count bounds chose in all. */
+  sessions_eligible?: number;
 }
 
 /** Options of `store.exportRuns`: one run, one session, or all (newest first, up to `limit`). */
