@@ -29,6 +29,7 @@ import { sessionDataRoutes } from "./routes/session-data.js";
 import { tagRoutes } from "./routes/tags.js";
 import { StaticFiles } from "./routes/static.js";
 import { isNewDatabase, openStore, removeDatabaseFiles, type CollectorStore } from "./store.js";
+import { startAutoPurge } from "./store-retention.js";
 import type { Collector, CollectorLog, CollectorOptions } from "./types.js";
 import type { Relay } from "@agentlens/sdk/internal";
 
@@ -275,9 +276,12 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     throw e;
   }
   const s = served(options, store, relay);
+  // Retention with auto_purge: once now, then hourly (unref'd; stopped on close).
+  const autoPurge = startAutoPurge(store, log);
   const server = createHttpServer(s, options.maxConnections ?? 256);
   await new Promise<void>((resolve, reject) => {
     server.once("error", (e) => {
+      autoPurge.stop();
       store.close();
       void relay?.shutdown(0);
       s.live.close();
@@ -299,6 +303,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     store,
     close() {
       closing ??= new Promise<void>((resolve) => {
+        autoPurge.stop();
         s.live.close();
         server.close(() => {
           // What is still queued upstream gets a few seconds; the rest is counted and logged.
