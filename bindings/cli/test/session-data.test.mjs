@@ -358,4 +358,12 @@ test("a 100,000-event session exports whole in every format, in order, and its s
   assert.deepEqual([last.matched, last.events[0].event_id, last.total_events], [1, id(N - 1), N]);
   const tools = (await get(c, "/sessions/big/events/search?type=tool_call&q=p&limit=500&offset=50")).body;
   assert.deepEqual([tools.matched, tools.returned, tools.events[0].event_id, tools.summary.tokens_in], [100, 50, id(50_000), 100]);
+  // A client that goes away mid-export leaves the collector answering.
+  const abort = new AbortController();
+  const res = await fetch(`${c.url}/sessions/big/export?format=ndjson`, { signal: abort.signal });
+  const reader = res.body.getReader();
+  assert.ok((await reader.read()).value.length > 0);
+  abort.abort();
+  await assert.rejects(reader.read());
+  assert.equal((await get(c, "/sessions/big/events/search?limit=1")).body.matched, N);
 });
