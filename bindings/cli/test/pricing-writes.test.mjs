@@ -68,6 +68,9 @@ test("entries the backend skips are skipped and counted; a missing or invalid pr
   assert.deepEqual(r.body, { status: "ok", updated: 2, skipped: 11 });
   assert.deepEqual(Object.keys((await get(c, "/pricing")).body.pricing), ["good", "zero"]);
   assert.deepEqual((await put(c, { pricing: {} })).body, { status: "ok", updated: 0, skipped: 0 });
+  const proto = await call(c, "PUT", "/pricing", { raw: '{"pricing":{"__proto__":{"input_cost_per_1m":1,"output_cost_per_1m":1}}}', headers: { "Content-Type": "application/json" } });
+  assert.deepEqual(proto.body, { status: "ok", updated: 1, skipped: 0 });
+  assert.deepEqual(Object.keys((await get(c, "/pricing")).body.pricing), ["__proto__", "good", "zero"], "a model named __proto__ is listed like any other");
   for (const body of [{}, { pricing: null }, { pricing: [] }, { pricing: "gpt-4o" }, { prices: {} }, [1]]) {
     assert.deepEqual(await put(c, body).then((x) => [x.status, x.body]), [400, { error: "Missing 'pricing' object in request body" }], JSON.stringify(body));
   }

@@ -24,7 +24,8 @@ function pricing(ctx: Context): void {
     const p = pricingLookup(m);
     if (p) defaults[m] = { input: p.input_per_1m, output: p.output_per_1m, source: p.source };
   }
-  const stored: Record<string, unknown> = {};
+  // No prototype: a model named `__proto__` is a key like any other.
+  const stored: Record<string, unknown> = Object.create(null);
   for (const r of storedPrices(ctx.store)) {
     stored[r.model] = {
       input_cost_per_1m: r.input_cost_per_1m,
