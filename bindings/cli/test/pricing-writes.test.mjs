@@ -9,7 +9,7 @@ const SID = "a87237a69aa34bc0";
 const put = (c, body) => call(c, "PUT", "/pricing", { body });
 const del = (c, model) => call(c, "DELETE", `/pricing/${encodeURIComponent(model)}`);
 
-/** The SDK's session (gpt-4o, 120 in / 45 out) and a session of `my-model` calls today and yesterday. */
+/** The SDK's session (gpt-4o, 120 in / 45 out), a session of `my-model` calls today and yesterday, and one gpt-4o call today. */
 async function seeded(t, options) {
   const c = await collector(t, options);
   const ts = (daysAgo, s) => new Date(Date.now() - daysAgo * 86_400_000 + s * 1000).toISOString();
@@ -18,7 +18,8 @@ async function seeded(t, options) {
     { event_id: "m1", session_id: "mine", event_type: "llm_call", model: "my-model", tokens_in: 1_000_000, tokens_out: 1_000_000, timestamp: ts(1, 1) },
     { event_id: "m2", session_id: "mine", event_type: "llm_call", model: "My-Model-v2", tokens_in: 2_000_000, tokens_out: 0, timestamp: ts(0, -60) },
   ];
-  for (const events of [PYTHON_SDK_BATCH.events, mine]) assert.equal((await post(c, "/events", { events })).status, 200);
+  const fourO = [{ event_id: "g1", session_id: "recent-4o", event_type: "llm_call", model: "gpt-4o", tokens_in: 120, tokens_out: 45, timestamp: ts(0, -120) }];
+  for (const events of [PYTHON_SDK_BATCH.events, mine, fourO]) assert.equal((await post(c, "/events", { events })).status, 200);
   return c;
 }
 
@@ -113,17 +114,20 @@ test("a stored price changes GET /pricing/costs/{id}; deleting it restores the d
   assert.equal((await cost("mine")).total_cost, 0);
 });
 
-test("a stored price changes the forecast's costs; deleting it leaves the calls unpriced again", async (t) => {
+test("a stored price changes the forecast's costs; deleting it restores the default, or leaves a model unpriced again", async (t) => {
   const c = await seeded(t);
   const forecast = async () => (await get(c, "/analysis/forecast?days=3&history_days=7")).body;
   const before = await forecast();
   assert.equal(before.unpriced, 2);
   assert.deepEqual(before.unpriced_models.map((m) => m.toLowerCase()).sort(), ["my-model", "my-model-v2"]);
-  await put(c, { pricing: { "my-model": { input_cost_per_1m: 1.5, output_cost_per_1m: 6 } } });
+  assert.equal(before.summary.total_cost, 0.00075, "only today's gpt-4o call is priced (the SDK batch is older than 7 days)");
+  await put(c, { pricing: { "my-model": { input_cost_per_1m: 1.5, output_cost_per_1m: 6 }, "gpt-4o": { input_cost_per_1m: 100, output_cost_per_1m: 200 } } });
   const after = await forecast();
   assert.equal(after.unpriced, 0);
-  assert.equal(after.summary.total_cost, 10.5, "the SDK batch is older than the 7-day window");
-  assert.ok(after.forecast.total_predicted_cost > 0);
+  assert.equal(after.summary.total_cost, 10.521, "10.5 of my-model and 0.021 of gpt-4o at the stored price");
+  assert.ok(after.forecast.total_predicted_cost > before.forecast.total_predicted_cost);
+  await del(c, "gpt-4o");
+  assert.equal((await forecast()).summary.total_cost, 10.50075, "gpt-4o at its default again");
   await del(c, "my-model");
   const again = await forecast();
   assert.equal(again.unpriced, 2);
