@@ -34,6 +34,8 @@ test("alert rules: created, refused with the collector's message, evaluated, fir
   await page.waitForSelector("#view-collector-alerts:not([hidden]) .rule-form select[name=rule-metric] option", { state: "attached" });
   assert.match(await page.textContent("#view-collector-alerts"), /No rules yet\./);
   assert.match(await page.textContent("#view-collector-alerts"), /No alert has fired\./);
+  assert.deepEqual(await page.$$eval("select[name=rule-operator] option", (els) => els.map((e) => e.value)), ["<", ">", "<=", ">=", "==", "!="], "the collector's operators");
+  assert.equal(await page.inputValue("select[name=rule-operator]"), ">", "the default operator is kept");
 
   // Refused: no threshold. The collector's message shows beside the form.
   await page.fill("input[name=rule-name]", "empty");
@@ -61,14 +63,14 @@ test("alert rules: created, refused with the collector's message, evaluated, fir
 
   await page.click(".evaluate-rules");
   await page.waitForSelector(".eval-summary");
-  assert.equal(await page.textContent(".eval-summary"), "1 rules evaluated: 1 fired, 0 in cooldown, 0 ok.");
+  assert.equal(await page.textContent(".eval-summary"), "1 rule evaluated: 1 fired, 0 in cooldown, 0 ok.");
   assert.match(await page.textContent(".eval-table tbody"), /event_count > 5\s*12\s*fired/);
   await page.waitForSelector(".alert-events-table .alert-ack");
   assert.match(await page.textContent(".alert-events-table tbody tr"), /busy.*12.*event_count > 5/);
 
   // Within the cooldown a second evaluation does not fire again.
   await page.click(".evaluate-rules");
-  await page.waitForFunction(() => document.querySelector(".eval-summary")?.textContent === "1 rules evaluated: 0 fired, 1 in cooldown, 0 ok.");
+  await page.waitForFunction(() => document.querySelector(".eval-summary")?.textContent === "1 rule evaluated: 0 fired, 1 in cooldown, 0 ok.");
 
   await page.click(".alert-events-table .alert-ack");
   await page.waitForSelector(".alert-events-table .alert-acked");

@@ -6,6 +6,7 @@
 import type { Panel } from "../contract";
 import { clear, fmtTime, h } from "../dom";
 import { CollectorApi, type AlertEvent, type AlertRule, type Evaluation } from "../collector-api";
+import { plural } from "../status-text";
 import { errorLine, type ErrorLine } from "./control-error";
 import { field, num, select, table } from "./parts";
 
@@ -65,8 +66,10 @@ function ruleForm(api: CollectorApi, created: () => void) {
     clear(metric);
     for (const m of names) metric.append(h("option", { value: m.name, title: m.description ?? "" }, m.name));
     if (operators.length) {
+      const was = operator.value;
       clear(operator);
       for (const o of operators) operator.append(h("option", { value: o }, o));
+      if (operators.includes(was)) operator.value = was;
     }
   };
   return { el, setMetrics, error };
@@ -90,7 +93,7 @@ function ruleRow(api: CollectorApi, r: AlertRule, error: ErrorLine, changed: () 
 /** The last evaluation: counts, then each rule's value and outcome. */
 function drawEvaluation(res: Evaluation): Node[] {
   return [
-    h("p", { class: "eval-summary" }, `${res.evaluated} rules evaluated: ${res.fired} fired, ${res.cooldown} in cooldown, ${res.ok} ok.`),
+    h("p", { class: "eval-summary" }, `${plural(res.evaluated, "rule")} evaluated: ${res.fired} fired, ${res.cooldown} in cooldown, ${res.ok} ok.`),
     table(
       ["Rule", "Condition", "Current value", "Outcome"],
       (res.results ?? []).map((o) => [o.name, `${o.metric} ${o.operator} ${num(o.threshold)}`, num(o.current_value), h("span", { class: `badge eval-${o.status}` }, o.status)]),
