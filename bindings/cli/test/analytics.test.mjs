@@ -330,3 +330,37 @@ test("the analytics routes need the key when one is set, and are in the OpenAPI 
   const doc = (await get(c, "/openapi.json")).body;
   for (const p of paths) assert.ok(doc.paths[p]?.get?.summary, p);
 });
+
+test("hostile query values on every analytics route answer 200, 400 or 404 with a JSON error, never a 500", async (t) => {
+  const c = await collector(t);
+  await seed(c);
+  const values = ["", "-1", "0", "1e400", "NaN", "abc", "%00", "%27%3B--", "9".repeat(40), "x".repeat(5000), "%F0%9F%92%A5", "1.5", "[]"];
+  const routes = [
+    ["/analytics/performance", ["days", "agent", "model"]],
+    ["/analytics/heatmap", ["days", "metric"]],
+    ["/heatmap", ["metric", "agent", "from", "to"]],
+    ["/analytics/costs", ["days"]],
+    ["/leaderboard", ["sort", "order", "days", "limit", "min_sessions"]],
+    ["/errors", ["limit", "days"]],
+    ["/errors/by-model", ["limit"]],
+    ["/errors/by-agent", ["limit"]],
+    ["/replay/alpha-2", ["speed", "maxDelay", "from", "to"]],
+    ["/diff", ["baseline", "candidate"]],
+  ];
+  for (const [path, params] of routes) {
+    for (const p of params) {
+      for (const v of values) {
+        const r = await get(c, `${path}?${p}=${v}`);
+        assert.ok([200, 400, 404].includes(r.status), `${path}?${p}=${v.slice(0, 20)} answered ${r.status}`);
+        if (r.status !== 200) assert.equal(typeof r.body.error, "string");
+      }
+    }
+  }
+  for (const v of values.filter(Boolean)) {
+    for (const p of [`/replay/${v}`, `/replay/alpha-2/frame/${v}`, `/replay/${v}/summary`]) {
+      const r = await get(c, p);
+      assert.ok([200, 400, 404].includes(r.status), `${p.slice(0, 40)} answered ${r.status}`);
+      if (r.status !== 200) assert.equal(typeof r.body.error, "string");
+    }
+  }
+});

@@ -5,11 +5,13 @@
  * read and decoded in pages of {@link PAGE_EVENTS} rows in time order, each page priced by
  * the engine and the page results added up here, so memory stays one page whatever the
  * window holds; at most {@link MAX_PRICED_EVENTS} events are read per request (the answer
- * says when the window held more). Adding up is all this file does: which price applies,
+ * says when the window held more: about 2 s of work), and other requests are served between
+ * pages. Adding up is all this file does: which price applies,
  * what counts as cached or reasoning input and which UTC day an event falls on are the
  * engine's answers.
  */
 import { costSummary, sessionCost, type CostSummary, type PricingOverrides } from "@agentlens/sdk/analysis";
+import { setImmediate } from "node:timers";
 import { decodeEvents, type EventRow } from "./store-read.js";
 import type { StoreHandle } from "./store-handle.js";
 import type { WireEvent } from "./types.js";
@@ -17,7 +19,7 @@ import type { WireEvent } from "./types.js";
 /** Rows decoded and priced at once. */
 export const PAGE_EVENTS = 2_000;
 /** The most events one request prices; beyond it the answer is marked `truncated`. */
-export const MAX_PRICED_EVENTS = 500_000;
+export const MAX_PRICED_EVENTS = 200_000;
 
 type Row = EventRow & { agent: string };
 
@@ -58,6 +60,8 @@ export async function forEachPage(
     if (rows.length === 0) return { events: read, truncated: false };
     onPage(rows, await decodeEvents(store, rows));
     read += rows.length;
+    // Let other requests in between pages: a long window must not stall ingestion.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const last = rows[rows.length - 1]!;
     after = [last.ts_ms, last.seq];
     if (rows.length < want) return { events: read, truncated: false };

@@ -173,7 +173,7 @@ export const analyticsCostRoutes: Route[] = [
     handle: costs,
     doc: {
       summary:
-        "Cost of the window by model and by UTC day, priced by the core's cost engine with the stored prices; projection = average of the days that had cost × 30. Reads at most 500,000 events (then truncated: true)",
+        "Cost of the window by model and by UTC day, priced by the core's cost engine with the stored prices; projection = average of the days that had cost × 30. Reads at most 200,000 events (then truncated: true)",
       params: [{ name: "days", in: "query", type: "integer", description: "Window in days (default 30, clamped to 1–365)" }],
       errors: [401],
     },
