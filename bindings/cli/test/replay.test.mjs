@@ -153,3 +153,17 @@ test("the replay and diff routes need the key when one is set, and are in the Op
   const doc = (await get(c, "/openapi.json")).body;
   for (const p of ["/replay/{id}", "/replay/{id}/summary", "/replay/{id}/frame/{index}", "/diff"]) assert.deepEqual(doc.paths[p].get.responses["404"] !== undefined, true, p);
 });
+
+test("with payloads sealed at rest, replay frames, diff tools, costs and error messages read them back", async (t) => {
+  const c = await collector(t, { encryptionKey: "ab".repeat(32), compress: true });
+  await seed(c);
+  const raw = c.store.db.prepare("SELECT payload FROM events WHERE session_id = 'beta-1' AND event_type = 'tool_error'").get().payload;
+  assert.ok(!Buffer.from(raw).toString("latin1").includes("rate limited"), "the payload is sealed");
+  const frames = (await get(c, "/replay/alpha-1")).body.replay.frames;
+  assert.deepEqual(frames[0].input_data, { prompt: "q" });
+  assert.equal(frames[1].tool_call.tool_name, "search");
+  assert.deepEqual((await get(c, "/diff?baseline=alpha-1&candidate=alpha-3")).body.tools.added, ["calculator"]);
+  assert.ok((await get(c, "/analytics/costs")).body.total_cost > 0);
+  assert.equal((await get(c, "/leaderboard")).body.agents[0].tool_calls, 3);
+  assert.ok((await get(c, "/errors")).body.top_errors.some((e) => e.message === "rate limited"));
+});
