@@ -180,8 +180,12 @@ export function collectorApi(stored, { pricing = {}, live = new Set() } = {}) {
     const events = session(id);
     const agent = events[0]?.agent_name ?? "agent";
     const file = (ext) => `attachment; filename="agentlens-${agent}-${id.slice(0, 8)}.${ext}"`;
-    if (format === "json") return json(res, 200, { session: { session_id: id, agent_name: agent }, events }, { "Content-Disposition": file("json") });
-    if (format === "ndjson") return res.writeHead(200, { "Content-Type": "application/x-ndjson", "Content-Disposition": file("ndjson") }).end(events.map((e) => JSON.stringify(e)).join("\n") + "\n");
+    const head = { session_id: id, agent_name: agent, tags: tagList(id) };
+    if (format === "json") return json(res, 200, { exported_at: now(), session: head, ...head, events }, { "Content-Disposition": file("json") });
+    if (format === "ndjson") {
+      const lines = [{ _type: "session", ...head }, ...events.map((e) => ({ _type: "event", ...e }))];
+      return res.writeHead(200, { "Content-Type": "application/x-ndjson", "Content-Disposition": file("ndjson") }).end(lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+    }
     if (format === "csv") {
       const rows = events.map((e) => [e.event_id ?? "", e.event_type, e.timestamp, e.model ?? ""].join(","));
       return res.writeHead(200, { "Content-Type": "text/csv", "Content-Disposition": file("csv") }).end(["event_id,event_type,timestamp,model", ...rows].join("\n") + "\n");
