@@ -15,12 +15,26 @@
 //!    redacted and cut to the field limit, names and ids (session and run ids included)
 //!    pattern-redacted. Extras are redacted and cut as content fields.
 //! 4. **Normalised** as the AgentLens backend does where it is sound (reference A.3):
-//!    control characters stripped from names and ids, session and run ids of at most 128
-//!    characters from `[A-Za-z0-9_.:-]` (else the session id is refused and the run id
-//!    dropped), a missing or unreadable time replaced by the host's `now`, a missing event
-//!    id derived from the span (so a resent OTLP export stays idempotent) or drawn from
-//!    the host's seed. Every event type is kept. A session id that redaction changed is
-//!    refused: stored under the marker it would merge unrelated sessions.
+//!    control characters stripped from names, session and run ids of 1 to 128 characters
+//!    from `[A-Za-z0-9_.:-]`, taken whole (else the session id is refused and the run id
+//!    dropped: never cut or stripped into another session's id), a missing time replaced
+//!    by the host's `now`, a missing event id derived from the span (so a resent OTLP
+//!    export stays idempotent) or drawn from the host's seed. Every event type is kept. A
+//!    session id that redaction changed is refused: stored under the marker it would merge
+//!    unrelated sessions.
+//!
+//!    **Event ids** are kept whole, exactly as sent: 1 to [`MAX_EVENT_ID_CHARS`] characters
+//!    and no control character. An event's identity is its session and its id (the host
+//!    stores the same id in two sessions as two events). An id outside that form refuses
+//!    the whole call on the wire paths ([`ingest_body`], [`ingest_array`]:
+//!    [`IngestError::InvalidEventId`], the client can correct it) and that one record
+//!    elsewhere (imports and OTLP, counted in [`Rejected::invalid_event_id`]).
+//!
+//!    **A time that cannot be read** (`timestamp`, or a session end's `ended_at`: text that
+//!    is not RFC 3339, a number of milliseconds that is not a time between 1677 and 2262,
+//!    or any other JSON value) does not refuse its record: the record is kept, dated with
+//!    the host's `now` (the time it was received), and counted in
+//!    [`Repaired::unreadable_times`], a warning of the call.
 //! 5. **Classified** by [`crate::model::semantics`]: error or not, what it implies for its session's
 //!    status, a failed end; the step name shown, the status label and a run's outcome.
 //!
@@ -29,6 +43,10 @@
 //! the payload holds the model's form (RFC 3339, microseconds, `Z`), and `ts_ms` the
 //! instant in epoch milliseconds, whatever the input (times out of range are clamped,
 //! never a panic).
+//!
+//! A lone UTF-16 surrogate escape in a request body's JSON (`"\ud800"`, which JSON's
+//! grammar allows and no string can hold) becomes U+FFFD, counted in
+//! [`Repaired::lone_surrogates`]; it never refuses the body.
 //!
 //! OTLP/HTTP bodies (protobuf or JSON) go through [`ingest_otlp`], which also gives the
 //! `ExportTraceServiceResponse` to answer with (docs/otlp.md, "Ingest").
@@ -40,6 +58,7 @@ mod normalize;
 mod otlp;
 mod read;
 mod record;
+mod surrogates;
 #[cfg(test)]
 mod tests;
 
@@ -51,7 +70,7 @@ use crate::model::Event;
 use crate::redact::{Redactor, Report};
 use crate::time::UnixNanos;
 
-pub use normalize::{MAX_ID_CHARS, valid_id};
+pub use normalize::{MAX_EVENT_ID_CHARS, MAX_ID_CHARS, valid_event_id, valid_id};
 pub use otlp::{INVALID_ARGUMENT, OtlpBatch, ingest_otlp, otlp_response, otlp_status};
 pub use record::{Columns, EventColumns, Kind, Record, RunEnd, RunStart, flags};
 
@@ -85,6 +104,12 @@ pub enum IngestError {
     },
     /// A trace the importer could not read (its message never quotes the input).
     Import(ImportError),
+    /// An element's `event_id` is not 1 to [`MAX_EVENT_ID_CHARS`] characters without a
+    /// control character ([`valid_event_id`]); wire bodies only.
+    InvalidEventId {
+        /// The element's index in the body's array.
+        index: usize,
+    },
 }
 
 impl std::fmt::Display for IngestError {
@@ -95,6 +120,10 @@ impl std::fmt::Display for IngestError {
                 write!(f, "Batch too large: {count} events (max {max})")
             }
             Self::Import(e) => e.fmt(f),
+            Self::InvalidEventId { index } => write!(
+                f,
+                "Invalid event_id in events[{index}]: an event_id is 1 to {MAX_EVENT_ID_CHARS} characters without control characters"
+            ),
         }
     }
 }
@@ -110,12 +139,15 @@ pub struct Rejected {
     pub no_session_id: u64,
     /// A session id that redaction changed.
     pub redacted_session_id: u64,
+    /// An `event_id` that is not 1 to [`MAX_EVENT_ID_CHARS`] characters without a control
+    /// character (imports and OTLP; on the wire paths it refuses the call).
+    pub invalid_event_id: u64,
 }
 
 impl Rejected {
     /// All refused elements.
     pub fn total(&self) -> u64 {
-        self.not_an_object + self.no_session_id + self.redacted_session_id
+        self.not_an_object + self.no_session_id + self.redacted_session_id + self.invalid_event_id
     }
 
     /// One line per reason that occurred, for the host's log or response.
@@ -127,11 +159,45 @@ impl Rejected {
                 self.redacted_session_id,
                 "whose session id holds data the redaction rules remove",
             ),
+            (self.invalid_event_id, "with an invalid event_id"),
         ]
         .into_iter()
         .filter(|(n, _)| *n > 0)
         .map(|(n, why)| format!("{n} {} {why}", if n == 1 { "record" } else { "records" }))
         .collect()
+    }
+}
+
+/// What was repaired rather than refused, by kind (each a warning of the call).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Repaired {
+    /// Records with a time given that could not be read, dated with the host's `now`.
+    pub unreadable_times: u64,
+    /// Lone UTF-16 surrogate escapes replaced by U+FFFD.
+    pub lone_surrogates: u64,
+}
+
+impl Repaired {
+    /// One line per kind of repair that occurred.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let n = self.unreadable_times;
+        if n > 0 {
+            let (what, verb) = if n == 1 {
+                ("record", "was")
+            } else {
+                ("records", "were")
+            };
+            out.push(format!(
+                "{n} {what} with a time that could not be read {verb} dated when received"
+            ));
+        }
+        let n = self.lone_surrogates;
+        if n > 0 {
+            let what = if n == 1 { "surrogate" } else { "surrogates" };
+            out.push(format!("{n} lone UTF-16 {what} replaced by U+FFFD"));
+        }
+        out
     }
 }
 
@@ -144,6 +210,8 @@ pub struct Batch {
     pub records: Vec<Record>,
     /// What was refused.
     pub rejected: Rejected,
+    /// What was repaired and kept.
+    pub repaired: Repaired,
     /// What redaction and truncation changed (`fields_truncated` is the host's count).
     pub report: Report,
     /// The format a trace was read as ([`ingest_trace`] only).
@@ -152,28 +220,41 @@ pub struct Batch {
     pub import_warnings: Vec<String>,
 }
 
+impl Batch {
+    /// Every refusal and repair of the call, one line per kind (the importer's warnings
+    /// are in [`Batch::import_warnings`]).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = self.rejected.warnings();
+        out.extend(self.repaired.warnings());
+        out
+    }
+}
+
 /// Ingests an AgentLens request body, `{"events":[…]}`.
 ///
 /// # Errors
 /// [`IngestError::Decode`] when the body is not JSON or has no `events` array;
 /// [`IngestError::TooManyEvents`] past the limit.
 pub fn ingest_body(bytes: &[u8], options: &Options) -> Result<Batch, IngestError> {
-    if let Some(elements) = direct::read_body(utf8(bytes)?) {
-        return ingest_elements(elements, options);
-    }
-    ingest_body_general(bytes, options)
+    let (text, lone_surrogates) = repaired_text(bytes)?;
+    let mut batch = match direct::read_body(&text) {
+        Some(elements) => ingest_elements(elements, options)?,
+        None => ingest_body_general(&text, options)?,
+    };
+    batch.repaired.lone_surrogates = lone_surrogates;
+    Ok(batch)
 }
 
 /// [`ingest_body`] through the general read alone: the whole body as a `Value` tree first.
-fn ingest_body_general(bytes: &[u8], options: &Options) -> Result<Batch, IngestError> {
-    let value = parse(bytes)?;
+fn ingest_body_general(text: &str, options: &Options) -> Result<Batch, IngestError> {
+    let value = parse(text)?;
     let Value::Object(mut body) = value else {
         return Err(IngestError::Decode(DecodeError::NotAnEventBatch));
     };
     let Some(Value::Array(items)) = body.remove("events") else {
         return Err(IngestError::Decode(DecodeError::NotAnEventBatch));
     };
-    ingest_values(items, options)
+    wire_values(items, options)
 }
 
 /// Ingests a JSON array of event objects (wire or model shape).
@@ -181,13 +262,26 @@ fn ingest_body_general(bytes: &[u8], options: &Options) -> Result<Batch, IngestE
 /// # Errors
 /// As [`ingest_body`], for text that is not a JSON array.
 pub fn ingest_array(bytes: &[u8], options: &Options) -> Result<Batch, IngestError> {
-    if let Some(elements) = direct::read_array(utf8(bytes)?) {
-        return ingest_elements(elements, options);
-    }
-    match parse(bytes)? {
-        Value::Array(items) => ingest_values(items, options),
-        _ => Err(IngestError::Decode(DecodeError::NotAnEventBatch)),
-    }
+    let (text, lone_surrogates) = repaired_text(bytes)?;
+    let mut batch = match direct::read_array(&text) {
+        Some(elements) => ingest_elements(elements, options)?,
+        None => match parse(&text)? {
+            Value::Array(items) => wire_values(items, options)?,
+            _ => return Err(IngestError::Decode(DecodeError::NotAnEventBatch)),
+        },
+    };
+    batch.repaired.lone_surrogates = lone_surrogates;
+    Ok(batch)
+}
+
+/// A wire body's text, its lone surrogate escapes replaced ([`surrogates::repair`]), and
+/// how many there were.
+fn repaired_text(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, u64), IngestError> {
+    let text = utf8(bytes)?;
+    Ok(match surrogates::repair(text) {
+        Some((repaired, n)) => (std::borrow::Cow::Owned(repaired), n),
+        None => (std::borrow::Cow::Borrowed(text), 0),
+    })
 }
 
 fn utf8(bytes: &[u8]) -> Result<&str, IngestError> {
@@ -202,8 +296,8 @@ fn utf8(bytes: &[u8]) -> Result<&str, IngestError> {
 
 /// JSON text to a value, through the text reader every other decoder uses (one reader in
 /// the wasm, not two).
-fn parse(bytes: &[u8]) -> Result<Value, IngestError> {
-    serde_json::from_str(utf8(bytes)?).map_err(|e| IngestError::Decode(DecodeError::from_serde(&e)))
+fn parse(text: &str) -> Result<Value, IngestError> {
+    serde_json::from_str(text).map_err(|e| IngestError::Decode(DecodeError::from_serde(&e)))
 }
 
 /// Ingests the elements the fast read gave ([`direct`]), as [`ingest_values`] does.
@@ -217,16 +311,30 @@ fn ingest_elements(
         received: elements.len(),
         ..Batch::default()
     };
-    for element in elements {
+    for (index, element) in elements.into_iter().enumerate() {
         match element {
             direct::Element::NotAnObject => batch.rejected.not_an_object += 1,
             direct::Element::Event(e) => {
                 let (event, extras) = *e;
                 state.push(event, extras, &mut batch);
+                refuse_invalid_event_id(&batch, index)?;
             }
         }
     }
     Ok(batch)
+}
+
+/// On the wire paths an invalid event id refuses the call (the client can correct it).
+fn refuse_invalid_event_id(batch: &Batch, index: usize) -> Result<(), IngestError> {
+    if batch.rejected.invalid_event_id > 0 {
+        return Err(IngestError::InvalidEventId { index });
+    }
+    Ok(())
+}
+
+/// [`ingest_values`] for a wire body: an invalid event id refuses the call.
+fn wire_values(items: Vec<Value>, options: &Options) -> Result<Batch, IngestError> {
+    values(items, options, true)
 }
 
 /// Ingests elements already parsed.
@@ -234,19 +342,26 @@ fn ingest_elements(
 /// # Errors
 /// [`IngestError::TooManyEvents`] past the limit.
 pub fn ingest_values(items: Vec<Value>, options: &Options) -> Result<Batch, IngestError> {
+    values(items, options, false)
+}
+
+fn values(items: Vec<Value>, options: &Options, wire: bool) -> Result<Batch, IngestError> {
     check_count(items.len(), options)?;
     let mut state = normalize::State::new(options);
     let mut batch = Batch {
         received: items.len(),
         ..Batch::default()
     };
-    for item in items {
+    for (index, item) in items.into_iter().enumerate() {
         let Value::Object(map) = item else {
             batch.rejected.not_an_object += 1;
             continue;
         };
         let (event, extras) = normalize::split(map);
         state.push(event, extras, &mut batch);
+        if wire {
+            refuse_invalid_event_id(&batch, index)?;
+        }
     }
     Ok(batch)
 }

@@ -87,6 +87,23 @@ impl UnixNanos {
         Self(nanos.clamp(i64::MIN as f64, i64::MAX as f64) as i64)
     }
 
+    /// From milliseconds since the epoch, as a client sent them: `None` when `ms` is not
+    /// finite or is outside what [`UnixNanos`] holds (1677-09-21 to 2262-04-11), where
+    /// [`UnixNanos::from_unix_ms`] would clamp a time nobody meant to the range's edge.
+    ///
+    /// ```
+    /// use agentlens::time::UnixNanos;
+    /// assert_eq!(UnixNanos::try_from_unix_ms(1.0), Some(UnixNanos(1_000_000)));
+    /// assert_eq!(UnixNanos::try_from_unix_ms(1e20), None);
+    /// assert_eq!(UnixNanos::try_from_unix_ms(f64::NAN), None);
+    /// ```
+    pub fn try_from_unix_ms(ms: f64) -> Option<Self> {
+        // i64::MAX as f64 rounds up to 2^63, which is itself out of range: `<` keeps it out.
+        let nanos = (ms * 1e6).round();
+        (nanos.is_finite() && nanos >= i64::MIN as f64 && nanos < i64::MAX as f64)
+            .then_some(Self(nanos as i64))
+    }
+
     /// Milliseconds since the epoch.
     pub fn as_unix_ms(self) -> f64 {
         self.0 as f64 / 1e6

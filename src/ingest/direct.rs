@@ -241,6 +241,7 @@ fn assemble(p: Parts) -> Option<(Incoming, Map<String, Value>)> {
     let timestamp_text = text(field("timestamp"));
     let ended_at_text = text(field("ended_at"));
     let had_timestamp = field("timestamp").is_some_and(|v| !v.is_null());
+    let had_ended_at = field("ended_at").is_some_and(|v| !v.is_null());
     let fields = de::value::MapDeserializer::<_, serde_json::Error>::new(p.fields.into_iter());
     let mut event = Event::deserialize(fields).ok()?;
     // An absent field and `null` both read as `None`, as the model's reader reads them.
@@ -253,6 +254,7 @@ fn assemble(p: Parts) -> Option<(Incoming, Map<String, Value>)> {
         timestamp_text,
         ended_at_text,
         had_timestamp,
+        had_ended_at,
     };
     Some((incoming, p.extras))
 }

@@ -18,7 +18,9 @@ use crate::time::UnixNanos;
 /// The longest session or run id accepted (the AgentLens backend's limit).
 pub const MAX_ID_CHARS: usize = 128;
 const MAX_TYPE_CHARS: usize = 64;
-const MAX_EVENT_ID_CHARS: usize = 64;
+/// The longest event id accepted, in characters. Ids are kept whole: one longer is
+/// refused, never cut (two ids cut to a common prefix would be one event).
+pub const MAX_EVENT_ID_CHARS: usize = 256;
 const MAX_TIME_CHARS: usize = 64;
 const MAX_NAME_CHARS: usize = 256;
 const MAX_MODEL_CHARS: usize = 128;
@@ -36,21 +38,42 @@ pub(crate) fn clean(s: &str, max: usize) -> String {
         .collect()
 }
 
-/// A session or run id as the AgentLens backend accepts it: control characters
-/// stripped, then 1 to [`MAX_ID_CHARS`] characters from `[A-Za-z0-9_.:-]`; else `None`.
+/// A session or run id as the AgentLens backend accepts it: 1 to [`MAX_ID_CHARS`]
+/// characters from `[A-Za-z0-9_.:-]`, taken whole; else `None`. An id is never cut or
+/// stripped into shape: that would make two ids one (`s\u{1}x` and `sx`, or two long
+/// ids with the same first 128 characters).
 ///
 /// ```
 /// use agentlens::ingest::valid_id;
 /// assert_eq!(valid_id(Some("run-1:a.b_c")), Some("run-1:a.b_c".into()));
 /// assert_eq!(valid_id(Some("bad id!")), None);
+/// assert_eq!(valid_id(Some("s\u{1}x")), None);
+/// assert_eq!(valid_id(Some(&"a".repeat(129))), None);
 /// assert_eq!(valid_id(Some("")), None);
 /// ```
 pub fn valid_id(s: Option<&str>) -> Option<String> {
-    let s = clean(s?, MAX_ID_CHARS);
-    let ok = !s.is_empty()
+    let s = s?;
+    let ok = (1..=MAX_ID_CHARS).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'));
-    ok.then_some(s)
+    ok.then(|| s.to_owned())
+}
+
+/// Whether `s` is an event id the ingest keeps: 1 to [`MAX_EVENT_ID_CHARS`] characters,
+/// none of them a control character (C0, DEL or C1). Kept whole, exactly as sent.
+///
+/// ```
+/// use agentlens::ingest::valid_event_id;
+/// assert!(valid_event_id("a01bdf57e9c94b6d"));
+/// assert!(valid_event_id(&"é".repeat(256)));
+/// assert!(!valid_event_id(&"x".repeat(257)));
+/// assert!(!valid_event_id("a\u{1}b"));
+/// assert!(!valid_event_id(""));
+/// ```
+pub fn valid_event_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().take(MAX_EVENT_ID_CHARS + 1).count() <= MAX_EVENT_ID_CHARS
+        && !s.chars().any(char::is_control)
 }
 
 fn non_empty(s: String) -> Option<String> {
@@ -198,7 +221,17 @@ impl<'a> State<'a> {
             timestamp_text,
             ended_at_text,
             had_timestamp,
+            had_ended_at,
         } = incoming;
+        // No id (or an empty one) gets one below; one given is kept whole or refused.
+        if event
+            .event_id
+            .as_deref()
+            .is_some_and(|id| !id.is_empty() && !valid_event_id(id))
+        {
+            batch.rejected.invalid_event_id += 1;
+            return;
+        }
         let sent_session = event.session_id.clone();
         redact::sanitize(&self.options.redactor, &mut event, &mut batch.report);
         self.sanitize_extras(&mut extras, &mut batch.report);
@@ -224,22 +257,33 @@ impl<'a> State<'a> {
         }
         event.session_id = session;
         let now = self.options.now;
+        // A time given that could not be read: the record is kept, dated now, and counted.
+        let unreadable_timestamp = had_timestamp && event.timestamp.is_none();
+        let unreadable_end = had_ended_at && event.ended_at.is_none();
         let record = match event.event_type {
-            EventType::SessionStart => self.start(event, extras, timestamp_text, now),
+            EventType::SessionStart => {
+                batch.repaired.unreadable_times += u64::from(unreadable_timestamp);
+                self.start(event, extras, timestamp_text, now)
+            }
             EventType::SessionEnd => {
-                let sent = if event.ended_at.is_some() {
-                    ended_at_text
+                // The end's time is `ended_at` when it was given, else `timestamp`.
+                let (sent, unreadable) = if had_ended_at {
+                    (ended_at_text, unreadable_end)
                 } else {
-                    timestamp_text
+                    (timestamp_text, unreadable_timestamp)
                 };
-                end(event, &extras, sent, now)
+                batch.repaired.unreadable_times += u64::from(unreadable);
+                end(event, &extras, sent, had_ended_at, now)
             }
             _ => {
                 let sent = Sent {
                     text: timestamp_text,
                     given: had_timestamp,
+                    unreadable: unreadable_timestamp,
                 };
-                self.regular(event, extras, sent, run_id, now)
+                let (record, unreadable) = self.regular(event, extras, sent, run_id, now);
+                batch.repaired.unreadable_times += u64::from(unreadable);
+                record
             }
         };
         batch.records.push(record);
@@ -280,25 +324,31 @@ impl<'a> State<'a> {
         sent: Sent,
         run_id: Option<String>,
         now: UnixNanos,
-    ) -> Record {
-        let model_time = event.timestamp.or_else(|| {
-            extras.get("timestamp_ms").and_then(|v| match v {
-                Value::Number(n) => n.as_f64().map(UnixNanos::from_unix_ms),
-                Value::String(s) => UnixNanos::parse_rfc3339(s).ok(),
-                _ => None,
-            })
+    ) -> (Record, bool) {
+        // Without a `timestamp`, an Agent Inspector event's `timestamp_ms` (an extra).
+        let inspector = extras.get("timestamp_ms").filter(|_| !sent.given);
+        let inspector_time = inspector.and_then(|v| match v {
+            Value::Number(n) => n.as_f64().and_then(UnixNanos::try_from_unix_ms),
+            Value::String(s) => UnixNanos::parse_rfc3339(s).ok(),
+            _ => None,
         });
+        let unreadable = sent.unreadable
+            || (inspector.is_some_and(|v| !v.is_null()) && inspector_time.is_none());
+        let model_time = event.timestamp.or(inspector_time);
         let (at, timestamp) = time(model_time, sent.text, now);
         event.timestamp = Some(at);
         let ts_ms = epoch_ms(at);
         let type_name = event.event_type.as_str().to_owned();
         // Without an id, a span's event gets one derived from the span, so a resent OTLP
         // export or a re-imported trace stays idempotent; anything else a drawn one.
-        let span = valid_id(event.span_id.as_deref()).filter(|_| sent.given);
-        let event_id = short(event.event_id.as_deref(), MAX_EVENT_ID_CHARS)
-            .or_else(|| {
-                span.map(|s| clean(&format!("{s}:{type_name}:{ts_ms}"), MAX_EVENT_ID_CHARS))
-            })
+        let span = valid_id(event.span_id.as_deref()).filter(|_| sent.given && !unreadable);
+        // A given id was checked whole in `push`; a derived one is at most 128 + 64 + 22
+        // characters of an id, a cleaned type and a number.
+        let event_id = event
+            .event_id
+            .take()
+            .filter(|id| !id.is_empty())
+            .or_else(|| span.map(|s| format!("{s}:{type_name}:{ts_ms}")))
             .unwrap_or_else(|| self.ids.event_id());
         event.event_id = Some(event_id.clone());
         let tokens_in = *event.tokens_in.get_or_insert(0);
@@ -334,11 +384,12 @@ impl<'a> State<'a> {
             run_start,
             run_end,
         };
-        Record {
+        let record = Record {
             columns: Columns::Event(Box::new(columns)),
             payload: Some(self.stored(&json)),
             json,
-        }
+        };
+        (record, unreadable)
     }
 }
 
@@ -372,19 +423,29 @@ fn run_columns(
     (start, end)
 }
 
-/// A regular event's time as sent, and whether it had one at all.
+/// A regular event's time as sent, whether it had one at all, and whether the one it
+/// had could not be read.
 struct Sent {
     text: Option<String>,
     given: bool,
+    unreadable: bool,
 }
 
+/// A session end: its time is `ended_at` when that was given (`now` if it could not be
+/// read), else its `timestamp`.
 fn end(
     mut event: Event,
     extras: &Map<String, Value>,
     sent: Option<String>,
+    had_ended_at: bool,
     now: UnixNanos,
 ) -> Record {
-    let (at, ended_at) = time(event.ended_at.or(event.timestamp), sent, now);
+    let model = if had_ended_at {
+        event.ended_at
+    } else {
+        event.timestamp
+    };
+    let (at, ended_at) = time(model, sent, now);
     event.ended_at = Some(at);
     let status = SessionStatus::of_event(&event).as_str();
     event.status = Some(status.to_owned());

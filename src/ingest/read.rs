@@ -45,6 +45,8 @@ pub(crate) struct Incoming {
     pub(super) timestamp_text: Option<String>,
     pub(super) ended_at_text: Option<String>,
     pub(super) had_timestamp: bool,
+    /// Whether `ended_at` was given (not absent, not `null`), readable or not.
+    pub(super) had_ended_at: bool,
 }
 
 impl Incoming {
@@ -52,6 +54,7 @@ impl Incoming {
     pub(crate) fn of(event: Event) -> Self {
         Self {
             had_timestamp: event.timestamp.is_some(),
+            had_ended_at: event.ended_at.is_some(),
             event,
             timestamp_text: None,
             ended_at_text: None,
@@ -94,6 +97,7 @@ pub(crate) fn split(mut map: Map<String, Value>) -> (Incoming, Map<String, Value
     let timestamp_text = text(map.get("timestamp"));
     let ended_at_text = text(map.get("ended_at"));
     let had_timestamp = map.get("timestamp").is_some_and(|v| !v.is_null());
+    let had_ended_at = map.get("ended_at").is_some_and(|v| !v.is_null());
     let mut known = Map::new();
     let mut extras = Map::new();
     for (k, v) in map {
@@ -111,6 +115,7 @@ pub(crate) fn split(mut map: Map<String, Value>) -> (Incoming, Map<String, Value
         timestamp_text,
         ended_at_text,
         had_timestamp,
+        had_ended_at,
     };
     (incoming, extras)
 }

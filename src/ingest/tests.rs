@@ -127,14 +127,17 @@ fn garbage_and_out_of_range_times_never_panic() {
     let b = ingest(Value::Array(events));
     assert_eq!(b.records.len(), times.len());
     let cols: Vec<&EventColumns> = b.records.iter().map(event_columns).collect();
-    for c in &cols[..1] {
-        assert_eq!(c.ts_ms, NOW_MS, "unreadable: now");
-    }
-    assert_eq!(cols[1].ts_ms, i64::MAX / 1_000_000, "clamped");
-    assert_eq!(cols[2].ts_ms, i64::MIN.div_euclid(1_000_000));
-    for i in [3, 4, 5, 6] {
+    // Unreadable, and numbers outside what a time holds (once clamped to 1677 or 2262, a
+    // time nobody sent): dated when received, and counted. `null` is no time at all.
+    for i in [0, 1, 2, 3, 4, 5, 6, 7] {
         assert_eq!(cols[i].ts_ms, NOW_MS, "#{i}");
+        assert_eq!(cols[i].timestamp, "2026-01-01T00:00:00.000000Z", "#{i}");
     }
+    assert_eq!(b.repaired.unreadable_times, 7, "every time given but null");
+    assert_eq!(
+        b.warnings(),
+        ["7 records with a time that could not be read were dated when received"]
+    );
     assert_eq!(cols[8].timestamp, "2026-11-22T02:41:23.314377+00:00");
     assert_eq!(
         payload(&b.records[8])["timestamp"],
@@ -143,7 +146,11 @@ fn garbage_and_out_of_range_times_never_panic() {
     assert_eq!(cols[9].ts_ms, 1_767_225_600_123);
     assert_eq!(cols[9].timestamp, "2026-01-01T00:00:00.123000Z");
     let end = ingest(json!([{"session_id": "s", "event_type": "session_end", "ended_at": 1e308}]));
-    assert!(matches!(end.records[0].columns, Columns::End { .. }));
+    assert!(matches!(
+        end.records[0].columns,
+        Columns::End { ts_ms: NOW_MS, .. }
+    ));
+    assert_eq!(end.repaired.unreadable_times, 1);
 }
 
 #[test]
@@ -252,15 +259,17 @@ fn ids_sessions_from_runs_and_refusals() {
         7,
         {"event_id": "c", "run_id": "run-9", "event_type": "run_start"},
         {"event_id": "d", "run_id": "run-9", "event_type": "llm_call"},
+        // Never stripped into "sx" (another session's id), nor cut to 128 characters.
         {"event_id": "e", "session_id": "s\u{1}x", "event_type": "llm_call"},
+        {"event_id": "f", "session_id": "a".repeat(129), "event_type": "llm_call"},
     ]));
     assert_eq!(b.rejected.not_an_object, 2);
-    assert_eq!(b.rejected.no_session_id, 2);
+    assert_eq!(b.rejected.no_session_id, 4);
     assert_eq!(
         b.rejected.warnings(),
         [
             "2 records not an object",
-            "2 records without a valid session id"
+            "4 records without a valid session id"
         ]
     );
     let sessions: Vec<&str> = b
@@ -268,7 +277,7 @@ fn ids_sessions_from_runs_and_refusals() {
         .iter()
         .map(|r| event_columns(r).session_id.as_str())
         .collect();
-    assert_eq!(sessions, ["run-9", "run-9", "sx"]);
+    assert_eq!(sessions, ["run-9", "run-9"]);
 }
 
 #[test]
@@ -464,4 +473,131 @@ fn traces_in_other_formats_are_ingested_through_the_importer() {
         ingest_trace(b"hello", &options()),
         Err(IngestError::Import(_))
     ));
+}
+
+#[test]
+fn event_ids_are_kept_whole_or_refuse_the_wire_call() {
+    let long = "x".repeat(MAX_EVENT_ID_CHARS - 1);
+    let b = ingest(json!([
+        {"event_id": format!("{long}a"), "session_id": "s", "event_type": "llm_call"},
+        {"event_id": format!("{long}b"), "session_id": "s", "event_type": "llm_call"},
+        {"event_id": "ab", "session_id": "s", "event_type": "llm_call"},
+        {"event_id": "é✓ spaced id", "session_id": "s", "event_type": "llm_call"},
+    ]));
+    let ids: Vec<&str> = b
+        .records
+        .iter()
+        .map(|r| event_columns(r).event_id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            format!("{long}a").as_str(),
+            &format!("{long}b"),
+            "ab",
+            "é✓ spaced id"
+        ]
+    );
+    assert_eq!(payload(&b.records[0])["event_id"], format!("{long}a"));
+    for (i, bad) in [
+        "x".repeat(MAX_EVENT_ID_CHARS + 1),
+        "a\u{1}b".to_owned(),
+        "a\u{7f}b".to_owned(),
+        "a\u{85}b".to_owned(),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let body = json!({"events": [
+            {"event_id": "fine", "session_id": "s", "event_type": "llm_call"},
+            {"event_id": bad, "session_id": "s", "event_type": "llm_call"},
+        ]});
+        let text = body.to_string();
+        let err = ingest_body(text.as_bytes(), &options()).unwrap_err();
+        assert_eq!(err, IngestError::InvalidEventId { index: 1 }, "#{i}");
+        assert!(!err.to_string().contains(bad.as_str()), "never quoted");
+        assert!(err.to_string().contains("event_id"), "names the field");
+        // The same body in the general read (a key twice), and as a bare array.
+        let twice = text.replacen("\"fine\"", "\"fine\",\"event_id\":\"fine\"", 1);
+        assert_eq!(
+            ingest_body(twice.as_bytes(), &options()).unwrap_err(),
+            IngestError::InvalidEventId { index: 1 }
+        );
+        let array = body["events"].to_string();
+        assert!(ingest_array(array.as_bytes(), &options()).is_err());
+        // Elsewhere (imports, OTLP) that one record is refused and counted.
+        let items = body["events"].as_array().unwrap().clone();
+        let b = ingest_values(items, &options()).unwrap();
+        assert_eq!((b.records.len(), b.rejected.invalid_event_id), (1, 1));
+        assert_eq!(b.warnings(), ["1 record with an invalid event_id"]);
+    }
+    // An empty id is no id: one is drawn.
+    let b = ingest(json!([{"event_id": "", "session_id": "s", "event_type": "llm_call"}]));
+    assert_eq!(event_columns(&b.records[0]).event_id.len(), 16);
+}
+
+#[test]
+fn unreadable_times_date_their_record_now_and_warn() {
+    let b = ingest(json!([
+        {"session_id": "s", "event_type": "session_start", "timestamp": 1e20},
+        {"session_id": "s", "event_type": "llm_call", "event_id": "bad", "timestamp": "2026-13-45T99:99:99Z"},
+        {"session_id": "s", "event_type": "llm_call", "event_id": "good", "timestamp": "2026-01-02T00:00:00Z"},
+        {"session_id": "s", "event_type": "tool_call", "event_id": "inspector", "timestamp_ms": -1e20},
+        {"session_id": "s", "event_type": "session_end", "ended_at": 1e20, "timestamp": "2026-01-02T00:00:00Z"},
+    ]));
+    assert_eq!(b.records.len(), 5, "every record kept");
+    assert_eq!(b.repaired.unreadable_times, 4);
+    let Columns::Start { ts_ms, .. } = &b.records[0].columns else {
+        unreachable!()
+    };
+    assert_eq!(*ts_ms, NOW_MS);
+    assert_eq!(event_columns(&b.records[1]).ts_ms, NOW_MS);
+    assert_eq!(
+        payload(&b.records[1])["timestamp"],
+        "2026-01-01T00:00:00.000000Z"
+    );
+    assert_eq!(
+        event_columns(&b.records[2]).timestamp,
+        "2026-01-02T00:00:00Z"
+    );
+    assert_eq!(event_columns(&b.records[3]).ts_ms, NOW_MS);
+    // The end's `ended_at` was given: it is the end's time, read or not.
+    let Columns::End {
+        ts_ms, ended_at, ..
+    } = &b.records[4].columns
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        (*ts_ms, ended_at.as_str()),
+        (NOW_MS, "2026-01-01T00:00:00.000000Z")
+    );
+}
+
+#[test]
+fn a_lone_surrogate_is_replaced_and_counted_never_refusing_the_body() {
+    let mut events: Vec<String> = (0..100)
+        .map(|i| format!(r#"{{"event_id":"e{i}","session_id":"s","event_type":"llm_call"}}"#))
+        .collect();
+    events[42] = r#"{"event_id":"e42","session_id":"s","event_type":"llm_call","input_data":{"p":"half \ud83d of an emoji","k\udc00":1}}"#.into();
+    let body = format!(r#"{{"events":[{}]}}"#, events.join(","));
+    let b = ingest_body(body.as_bytes(), &options()).unwrap();
+    assert_eq!(b.records.len(), 100);
+    assert_eq!(b.repaired.lone_surrogates, 2);
+    assert_eq!(
+        b.warnings(),
+        ["2 lone UTF-16 surrogates replaced by U+FFFD"]
+    );
+    let p = payload(&b.records[42]);
+    assert_eq!(p["input_data"]["p"], "half \u{fffd} of an emoji");
+    assert_eq!(p["input_data"]["k\u{fffd}"], 1);
+    // As a bare array too.
+    let array = format!("[{}]", events.join(","));
+    assert_eq!(
+        ingest_array(array.as_bytes(), &options())
+            .unwrap()
+            .repaired
+            .lone_surrogates,
+        2
+    );
 }

@@ -38,13 +38,16 @@ export interface IngestOtlpBatch extends IngestBatch { spans: number; rejectedSp
 "#;
 
 /// A refused call: an `AgentLensDecodeError` whose `reason` is `json` (not JSON or nested
-/// too deeply), `shape` (no `events` array, not an array), `too_many` or `trace` (not a
-/// trace the importer reads); its message never quotes the body.
+/// too deeply), `shape` (no `events` array, not an array), `too_many`, `invalid` (an
+/// element the client must correct, e.g. an event id too long: the message names the
+/// field and the element) or `trace` (not a trace the importer reads); its message never
+/// quotes the body.
 fn refused(err: &IngestError) -> JsValue {
     let reason = match err {
         IngestError::Decode(DecodeError::Json { .. }) => "json",
         IngestError::Decode(_) => "shape",
         IngestError::TooManyEvents { .. } => "too_many",
+        IngestError::InvalidEventId { .. } => "invalid",
         _ => "trace",
     };
     let e = error::named("AgentLensDecodeError", &err.to_string());
@@ -200,11 +203,7 @@ fn to_js(batch: &Batch) -> JsValue {
     convert::set(&out, "received", &n(batch.received as u64));
     convert::set(&out, "skipped", &n(batch.rejected.total()));
     convert::set(&out, "truncatedFields", &n(batch.report.fields_truncated));
-    convert::set(
-        &out,
-        "warnings",
-        &convert::to_js(&batch.rejected.warnings()),
-    );
+    convert::set(&out, "warnings", &convert::to_js(&batch.warnings()));
     convert::set(
         &out,
         "format",

@@ -35,7 +35,7 @@ fn check(body: &str, fast: bool) {
         let o = options(compress);
         match (
             ingest_body(body.as_bytes(), &o),
-            ingest_body_general(body.as_bytes(), &o),
+            ingest_body_general(body, &o),
         ) {
             (Ok(a), Ok(b)) => same(&a, &b, body),
             (Err(a), Err(b)) => assert_eq!(a, b, "{body}"),
@@ -175,7 +175,7 @@ fn arrays_read_the_same_both_ways() {
     let o = options(false);
     let text = Value::Array(realistic()).to_string();
     assert!(read_array(&text).is_some());
-    let general = match parse(text.as_bytes()).unwrap() {
+    let general = match parse(&text).unwrap() {
         Value::Array(items) => ingest_values(items, &o).unwrap(),
         _ => unreachable!(),
     };

@@ -57,7 +57,7 @@ export interface Ingestor {
   /**
    * Ingests `bytes`. `nowMs` dates events without a time; more than `maxEvents` elements
    * refuse the whole call. Throws an `Error` named `AgentLensDecodeError` whose `reason`
-   * is `json`, `shape`, `too_many` or `trace`.
+   * is `json`, `shape`, `too_many`, `invalid` (an event id the client must correct) or `trace`.
    */
   ingest(format: IngestFormat, bytes: Uint8Array, nowMs: number, maxEvents: number): IngestResultBatch;
   /**
