@@ -41,7 +41,7 @@ function rows(store) {
   const all = (sql) => store.db.prepare(sql).all().map((r) => ({ ...r }));
   return {
     sessions: all("SELECT * FROM sessions ORDER BY session_id"),
-    events: all("SELECT event_id, session_id, run_id, event_type, timestamp, ts_ms, model, name, status, tokens_in, tokens_out, duration_ms, is_error, payload FROM events ORDER BY event_id"),
+    events: all("SELECT event_id, session_id, run_id, event_type, timestamp, ts_ms, model, name, status, tokens_in, tokens_out, duration_ms, is_error, payload FROM events ORDER BY event_id, session_id"),
     runs: all("SELECT id, name, status, started_at, completed_at, duration_ms, agent_type, user_id, session_id, parent_run_id, has_start FROM runs ORDER BY id"),
   };
 }
@@ -73,12 +73,13 @@ test("one record per batch, one batch, or concurrent batches store the same rows
   // What the cases are about, so that a change to them is seen.
   const a = one.rows.sessions.find((s) => s.session_id === "A");
   assert.equal(a.event_count, 5);
-  assert.equal(a.event_tokens_in, 24, "a duplicate id (in another session) adds nothing");
+  assert.equal(a.event_tokens_in, 24, "B's event with one of A's ids is B's (an event is its session and its id)");
+  assert.equal(one.rows.sessions.find((s) => s.session_id === "B").event_tokens_in, 104);
   assert.equal(a.total_tokens_in, 50, "the end's own total");
   assert.equal(a.started_at, at(15), "the start record's time, not the earlier events'");
   assert.equal(one.rows.sessions.find((s) => s.session_id === "C").status, "error");
-  assert.equal(one.rows.sessions.find((s) => s.session_id === "B").started_at, at(30));
-  assert.equal(one.total.duplicate_events, 2);
+  assert.equal(one.rows.sessions.find((s) => s.session_id === "B").started_at, at(1));
+  assert.equal(one.total.duplicate_events, 1, "b1 resent in its own session");
   assert.equal(one.total.unchanged_session_records, 1);
 });
 

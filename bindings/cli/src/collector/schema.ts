@@ -162,6 +162,43 @@ CREATE TABLE model_pricing (
 CREATE TABLE retention_config (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);
 `,
   },
+  {
+    version: 4,
+    description: "events: an event is its session and its id (the same event_id in two sessions is two events)",
+    // SQLite cannot drop a UNIQUE constraint in place: the table is rebuilt with every row
+    // (seq kept, so the stored order and anything pointing at seq stay) and every index.
+    sql: `
+CREATE TABLE events_v4 (
+  seq INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  session_id TEXT NOT NULL REFERENCES sessions(session_id) ON DELETE CASCADE,
+  run_id TEXT,
+  event_type TEXT NOT NULL,
+  timestamp TEXT NOT NULL,
+  ts_ms INTEGER NOT NULL,
+  model TEXT,
+  name TEXT,
+  status TEXT,
+  tokens_in INTEGER NOT NULL DEFAULT 0,
+  tokens_out INTEGER NOT NULL DEFAULT 0,
+  duration_ms REAL,
+  is_error INTEGER NOT NULL DEFAULT 0,
+  payload BLOB NOT NULL,
+  UNIQUE (session_id, event_id)
+);
+INSERT INTO events_v4 (seq, event_id, session_id, run_id, event_type, timestamp, ts_ms, model, name, status,
+  tokens_in, tokens_out, duration_ms, is_error, payload)
+  SELECT seq, event_id, session_id, run_id, event_type, timestamp, ts_ms, model, name, status,
+  tokens_in, tokens_out, duration_ms, is_error, payload FROM events;
+DROP TABLE events;
+ALTER TABLE events_v4 RENAME TO events;
+CREATE INDEX idx_events_session_ts ON events(session_id, ts_ms, seq);
+CREATE INDEX idx_events_run_ts ON events(run_id, ts_ms, seq) WHERE run_id IS NOT NULL;
+CREATE INDEX idx_events_ts ON events(ts_ms);
+CREATE INDEX idx_events_model ON events(model) WHERE model IS NOT NULL;
+CREATE INDEX idx_events_event_id ON events(event_id);
+`,
+  },
 ];
 
 /** Every session's totals from its stored sums and end, by the core's rule (migration 2). */
@@ -188,8 +225,11 @@ export function totalsOf(r: TokenState): [number, number] {
 /** The schema version this collector writes. */
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
-/** Brings `db` to {@link SCHEMA_VERSION}; returns the version it found. */
-export function migrate(db: DatabaseSync): number {
+/**
+ * Brings `db` to {@link SCHEMA_VERSION} (or to `target`, an older version: for tests of
+ * the migrations themselves); returns the version it found.
+ */
+export function migrate(db: DatabaseSync, target = SCHEMA_VERSION): number {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
@@ -199,7 +239,7 @@ export function migrate(db: DatabaseSync): number {
   }
   const record = db.prepare("INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)");
   for (const m of MIGRATIONS) {
-    if (m.version <= found) continue;
+    if (m.version <= found || m.version > target) continue;
     db.exec("BEGIN IMMEDIATE");
     try {
       db.exec(m.sql);

@@ -109,7 +109,11 @@ export async function runSteps(
 
 /** One step's data (the stored wire event), `undefined` if the step is not in the run. */
 export async function stepData(store: StoreHandle, runId: string, stepId: string): Promise<WireEvent | null | undefined> {
-  const r = store.db.prepare("SELECT * FROM events WHERE run_id = ? AND event_id = ?").get(runId, stepId) as EventRow | undefined;
+  // An event id is unique within its session (schema v4): the run's own session's event wins.
+  const r = store.db
+    .prepare(`SELECT e.* FROM events e WHERE e.run_id = ? AND e.event_id = ?
+      ORDER BY e.session_id IS (SELECT session_id FROM runs WHERE id = e.run_id) DESC, e.seq LIMIT 1`)
+    .get(runId, stepId) as EventRow | undefined;
   if (!r) return undefined;
   const [data] = await decodeEvents(store, [r]);
   return data ?? null;

@@ -19,7 +19,8 @@
  * the row) and at the end of the batch: the same row as one update per event gives. An
  * event's id is looked up only while its session is not yet known to exist in the batch
  * (a duplicate event must not create its session); after that the insert's own conflict
- * says whether it was new.
+ * says whether it was new. An event is its session and its id: the same id in two
+ * sessions is two events.
  */
 import { setImmediate } from "node:timers";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
@@ -68,7 +69,8 @@ type TokenRow = TokenState & { total_tokens_in: number; total_tokens_out: number
 function prepare(db: DatabaseSync): Stmts {
   const p = (sql: string) => db.prepare(sql);
   return {
-    eventExists: p("SELECT 1 AS x FROM events WHERE event_id = ?"),
+    // An event is its session and its id (schema v4): the same id in another session is another event.
+    eventExists: p("SELECT 1 AS x FROM events WHERE session_id = ? AND event_id = ?"),
     ensureSession: p(`INSERT INTO sessions (session_id, started_at, started_ms, last_ms) VALUES (?, ?, ?, ?)
       ON CONFLICT(session_id) DO NOTHING`),
     applyStart: p(`UPDATE sessions SET agent_name = ?, metadata = ?, started_at = ?, started_ms = ?, has_start = 1,
@@ -82,7 +84,7 @@ function prepare(db: DatabaseSync): Stmts {
         AND (@tin IS NULL OR end_tokens_in IS @tin) AND (@tout IS NULL OR end_tokens_out IS @tout))`),
     insertEvent: p(`INSERT INTO events (event_id, session_id, run_id, event_type, timestamp, ts_ms, model, name, status,
       tokens_in, tokens_out, duration_ms, is_error, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT(event_id) DO NOTHING`),
+      ON CONFLICT(session_id, event_id) DO NOTHING`),
     // Several events at once: their sums, count and bytes; the latest time; the earliest
     // time (with its text) as the start while the session has no start record.
     bumpSession: p(`UPDATE sessions SET event_tokens_in = event_tokens_in + @tin, event_tokens_out = event_tokens_out + @tout,
@@ -217,12 +219,12 @@ export class StoreWriter {
     return changed;
   }
 
-  /** A regular event; false when its id was already stored. Its effect on its session waits in `b`. */
+  /** A regular event; false when its session already holds its id. Its effect on its session waits in `b`. */
   private event(b: BatchState, c: EventColumns, payload: Uint8Array, now: string): boolean {
     const s = this.s;
     if (!b.ensured.has(c.session_id)) {
       // A duplicate event adds nothing, not even the session it names.
-      if (s.eventExists.get(c.event_id)) return false;
+      if (s.eventExists.get(c.session_id, c.event_id)) return false;
       s.ensureSession.run(c.session_id, c.timestamp, c.ts_ms, c.ts_ms);
       b.ensured.add(c.session_id);
     }

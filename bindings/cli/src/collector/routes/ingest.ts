@@ -18,7 +18,8 @@ const IMPORT_CHUNK = 500;
 function refused(e: unknown, bytes: Uint8Array, otherwise: string): never {
   const err = e as { name?: unknown; reason?: unknown; message?: unknown } | null;
   if (err?.name !== "AgentLensDecodeError") throw e;
-  if (err.reason === "too_many") throw new HttpError(400, String(err.message));
+  // Too many events, or an element the client must correct (the core's message names the field, never the value).
+  if (err.reason === "too_many" || err.reason === "invalid") throw new HttpError(400, String(err.message));
   if (err.reason === "json") throw new HttpError(400, "Malformed JSON in request body");
   if (err.reason === "trace") parseJson(bytes); // broken JSON is named as such
   throw new HttpError(400, otherwise);
@@ -52,7 +53,9 @@ async function postEvents(ctx: Context): Promise<void> {
   if (r.received === 0) return sendJson(ctx.res, 200, { status: "ok", processed: 0 });
   ctx.live.broadcast(r.storedJson);
   const headers: Record<string, string> = r.truncated_fields > 0 ? { "X-AgentLens-Truncated": String(r.truncated_fields) } : {};
-  sendJson(ctx.res, 200, { status: "ok", processed: r.processed, skipped: r.skipped, duplicates: r.duplicates, truncated_fields: r.truncated_fields }, headers);
+  // What the core refused or repaired (an unreadable time, a lone surrogate), when anything was.
+  const warnings = r.warnings.length > 0 ? { warnings: r.warnings } : {};
+  sendJson(ctx.res, 200, { status: "ok", processed: r.processed, skipped: r.skipped, duplicates: r.duplicates, truncated_fields: r.truncated_fields, ...warnings }, headers);
 }
 
 /** The OTLP encoding a `Content-Type` names (parameters such as `charset` allowed), or `null`. */
@@ -134,7 +137,8 @@ export const ingestRoutes: Route[] = [
     auth: true,
     handle: postEvents,
     doc: {
-      summary: "Ingest a batch of AgentLens events ({\"events\":[...]}); idempotent by event_id; answered after commit",
+      summary:
+        "Ingest a batch of AgentLens events ({\"events\":[...]}); idempotent by (session_id, event_id); answered after commit. An event_id is kept whole (1-256 characters, no control characters; else 400); a time that cannot be read dates its event when received and is named in `warnings`",
       body: "{ events: WireEvent[] }",
       errors: [400, 401, 413, 415, 429],
     },
