@@ -9,6 +9,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { ConnectionGuard } from "./connections.js";
 import { HttpError, sendJson } from "./http.js";
 import { compile, match, type CompiledRoute, type Route, type ServerConfig } from "./router.js";
 import { analysisRoutes } from "./routes/analysis.js";
@@ -90,20 +91,34 @@ class RateLimiter {
   }
 }
 
-const LOOPBACK_NAMES = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+/** An IPv4 loopback address as dotted decimal: 127.0.0.0/8, four parts of 0-255. */
+const LOOPBACK_V4 = /^127\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+/** Whether `name` (a host without its port, lower case) is a loopback address or `localhost`. */
+function isLoopbackName(name: string): boolean {
+  return name === "localhost" || name === "[::1]" || name === "::1" || LOOPBACK_V4.test(name);
+}
+
+/** The host name of a `Host` header without its port (`[::1]:3000` gives `[::1]`), lower case; `null` if malformed. */
+function hostName(header: string): string | null {
+  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::\d{1,5})?$/.exec(header.trim().toLowerCase());
+  return m ? m[1]! : null;
+}
 
 /**
  * Which `Host` headers a collector answers. Bound to a loopback address it answers only
- * loopback names (and `allowedHosts`): a browser page whose own name was made to resolve
- * to 127.0.0.1 sends its name, and is refused. Bound elsewhere, any name is accepted.
+ * loopback addresses (127.0.0.0/8 as four decimal parts, `[::1]`), `localhost` (each with
+ * an optional port) and `allowedHosts`: a browser page whose own name was made to resolve
+ * to 127.0.0.1 sends its name (`127.0.0.1.evil.example` included), and is refused. Bound
+ * elsewhere, any name is accepted.
  */
-function hostCheck(bound: string, allowed: string[]): (header: string | undefined) => boolean {
-  if (!LOOPBACK_NAMES.has(bound) && !bound.startsWith("127.")) return () => true;
+export function hostCheck(bound: string, allowed: string[]): (header: string | undefined) => boolean {
+  if (!isLoopbackName(bound.toLowerCase())) return () => true;
   const extra = new Set(allowed.map((h) => h.toLowerCase()));
   return (header) => {
     if (!header) return false;
-    const name = header.toLowerCase().replace(/:\d+$/, "");
-    return LOOPBACK_NAMES.has(name) || name.startsWith("127.") || extra.has(name);
+    const name = hostName(header);
+    return name !== null && (isLoopbackName(name) || extra.has(name));
   };
 }
 
@@ -231,8 +246,21 @@ function fail(s: Served, req: IncomingMessage, res: ServerResponse, e: unknown):
   sendJson(res, 500, { error: "Internal server error" });
 }
 
-function createHttpServer(s: Served, maxConnections: number): Server {
-  const server = createServer((req, res) => {
+/** Connections past the slots of `options` (see connections.ts), by their defaults. */
+function connectionGuard(options: CollectorOptions): ConnectionGuard {
+  const max = Math.max(1, options.maxConnections ?? 256);
+  return new ConnectionGuard({
+    max,
+    perClient: Math.max(1, options.maxConnectionsPerClient ?? Math.ceil(max / 2)),
+    idleMs: Math.max(1, options.idleTimeoutMs ?? 5_000),
+  });
+}
+
+function createHttpServer(s: Served, guard: ConnectionGuard, idleMs: number): Server {
+  // Node checks its header and request timeouts this often (30 s by default).
+  const server = createServer({ connectionsCheckingInterval: Math.min(1_000, idleMs) }, (req, res) => {
+    // A connection past the slots was answered 503 already; what it sends is never served.
+    if (guard.refused(req.socket)) return;
     handle(s, req, res).catch((e: unknown) => {
       try {
         fail(s, req, res, e);
@@ -242,12 +270,13 @@ function createHttpServer(s: Served, maxConnections: number): Server {
       }
     });
   });
-  server.keepAliveTimeout = 5_000;
-  server.headersTimeout = 30_000;
-  // A body trickled in to hold memory (up to maxBodyBytes per request) is cut after 30 s,
-  // and connections are capped: a local collector has a handful of clients.
+  // Idle and slow-header connections are closed by the guard after idleMs; Node's own
+  // bounds stay behind it.
+  server.keepAliveTimeout = idleMs;
+  server.headersTimeout = Math.min(Math.max(idleMs, 10_000), 30_000);
+  // A body trickled in to hold memory (up to maxBodyBytes per request) is cut after 30 s.
   server.requestTimeout = 30_000;
-  server.maxConnections = maxConnections;
+  guard.attach(server);
   return server;
 }
 
@@ -278,7 +307,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const s = served(options, store, relay);
   // Retention with auto_purge: once now, then hourly (unref'd; stopped on close).
   const autoPurge = startAutoPurge(store, log);
-  const server = createHttpServer(s, options.maxConnections ?? 256);
+  const server = createHttpServer(s, connectionGuard(options), Math.max(1, options.idleTimeoutMs ?? 5_000));
   await new Promise<void>((resolve, reject) => {
     server.once("error", (e) => {
       autoPurge.stop();

@@ -306,8 +306,19 @@ export interface CollectorOptions {
    * (DNS rebinding) is refused.
    */
   allowedHosts?: string[];
-  /** Open connections at most (default 256); more are refused until some close. */
+  /**
+   * Open connections at most (default 256). When all are taken, a new connection takes
+   * the slot of the one idle the longest; when every one is serving a request, it is
+   * answered 503 with `Retry-After`.
+   */
   maxConnections?: number;
+  /** Connections one client address may hold (default half of `maxConnections`); past it, its own longest-idle one gives way, or 503. */
+  maxConnectionsPerClient?: number;
+  /**
+   * Milliseconds a connection without a request in progress is kept (default 5000): one
+   * that has not sent a complete request head yet, or waits between two requests.
+   */
+  idleTimeoutMs?: number;
   /** Events per `POST /events` request, default 10 000 (the seed's 500 made its SDK drop). */
   maxBatchEvents?: number;
   /** The static viewer; default the package's `viewer/` directory. `false` serves none. */
