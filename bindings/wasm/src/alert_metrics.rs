@@ -63,7 +63,6 @@ pub fn evaluate_metric_rules_json(
         .enumerate()
         .map(|(i, s)| MetricRule::from_value(s).map_err(|e| alert_error(&e, Some(i))))
         .collect::<Result<Vec<_>, _>>()?;
-    crate::heap::reserve_for_input(samples_json.len());
     let samples: Vec<MetricSample> = json(samples_json, "metric samples")?;
     let last: BTreeMap<String, f64> = json(last_fired_json, "last firing times")?;
     let results = evaluate(&rules, &samples, now_ms, &last).map_err(|e| alert_error(&e, None))?;
