@@ -344,7 +344,7 @@ function startCollectorMode(): void {
     select: (id) => selectSession(id, id === linked ? deepLink : undefined),
     selected: () => selectedSession,
     linked: () => linked,
-    pricing: (overrides) => client.call("collector.pricing", { overrides }),
+    pricing: (overrides) => client.call("pricing", { overrides }),
   });
 }
 

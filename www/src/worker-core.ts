@@ -4,6 +4,7 @@
 // the core's to answer. Methods it does not know go to the analysis panels' handlers
 // (www/src/worker-handlers), which receive the same trace.
 import "@agentlens/sdk/analysis";
+import type { PriceOverride } from "@agentlens/sdk/analysis";
 import { TraceView } from "@agentlens/sdk/internal";
 import { handlers } from "./worker-handlers/index";
 import { decode, sourceName, type Source } from "./decode";
@@ -77,6 +78,8 @@ const builtins: Record<string, (params: any) => unknown> = {
   findRow: (params: { id: string; ref: string }) => view.findRow(params.id, params.ref),
   event: (params: { id: string; n: number }) => view.event(params.id, params.n),
   info: () => ({ ...view.counts(), name: trace.sourceName, loading: loading !== undefined }),
+  /** Collector mode: every cost priced with the core's table and the collector's stored prices over it. */
+  pricing: (params: { overrides?: PriceOverride[] }) => view.setPricing(Array.isArray(params.overrides) ? params.overrides : []),
 };
 
 /** Answers one call from the shell. */

@@ -5,7 +5,6 @@ import { chartsData } from "./charts";
 import { checkSessions, presetPolicy } from "./compliance";
 import { compareDrift } from "./drift";
 import { explainSession } from "./explain";
-import { setPricing } from "./pricing";
 import { previewRedaction, saveRedacted } from "./redaction";
 
 export const handlers: Record<string, WorkerHandler> = {
@@ -17,5 +16,4 @@ export const handlers: Record<string, WorkerHandler> = {
   "alerts.evaluate": evaluateAlerts,
   "redaction.preview": previewRedaction,
   "redaction.save": saveRedacted,
-  "collector.pricing": setPricing,
 };
