@@ -19,7 +19,7 @@
 //! `session_count` keeps the original's meaning: sessions started in the window.
 //! Errors follow the core's reading of an event ([`crate::model::semantics::is_error`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -246,20 +246,31 @@ impl MetricRule {
     /// Its metric over the samples in `[now_ms - window, now_ms]` (of its agent, when it
     /// has a filter). Every metric of an empty window is 0.
     pub fn value(&self, samples: &[MetricSample], now_ms: f64) -> f64 {
-        let start = now_ms - f64::from(self.window_minutes) * MS_PER_MINUTE;
-        let in_window = samples.iter().filter(|s| {
+        self.window(samples, now_ms).metric(
+            self.metric,
+            self.start(now_ms),
+            now_ms,
+            self.window_minutes,
+        )
+    }
+
+    fn start(&self, now_ms: f64) -> f64 {
+        now_ms - f64::from(self.window_minutes) * MS_PER_MINUTE
+    }
+
+    /// One pass over the samples of its window (and agent).
+    fn window<'a>(&self, samples: &'a [MetricSample], now_ms: f64) -> Window<'a> {
+        let start = self.start(now_ms);
+        let filter = self.agent_filter.as_deref();
+        let mut w = Window::default();
+        for s in samples.iter().filter(|s| {
             s.ts_ms >= start
                 && s.ts_ms <= now_ms
-                && self
-                    .agent_filter
-                    .as_deref()
-                    .is_none_or(|a| s.agent_name.as_deref() == Some(a))
-        });
-        let mut w = Window::default();
-        for s in in_window {
+                && filter.is_none_or(|a| s.agent_name.as_deref() == Some(a))
+        }) {
             w.add(s);
         }
-        w.metric(self.metric, start, now_ms, self.window_minutes)
+        w
     }
 }
 
@@ -316,7 +327,7 @@ pub struct MetricRuleResult {
 ///
 /// # Examples
 /// ```
-/// use std::collections::BTreeMap;
+/// use std::collections::{BTreeMap, HashMap};
 /// use agentlens::analysis::alert::metric_rule::{evaluate, MetricRule, MetricSample, MetricRuleStatus};
 /// let rule = MetricRule::from_value(&serde_json::json!({
 ///     "rule_id": "r1", "name": "busy", "metric": "event_count", "operator": ">=", "threshold": 2,
@@ -344,8 +355,13 @@ pub fn evaluate(
         let must = "must map rule ids to finite times (epoch milliseconds)".to_string();
         return Err(invalid("last_fired", must, &Value::String(k.clone())));
     }
+    // Rules over the same window and agent share one pass over the samples.
+    let mut windows: HashMap<(u32, Option<&str>), Window<'_>> = HashMap::new();
     let out = rules.iter().filter(|r| r.enabled).map(|rule| {
-        let value = rule.value(samples, now_ms);
+        let w = windows
+            .entry((rule.window_minutes, rule.agent_filter.as_deref()))
+            .or_insert_with(|| rule.window(samples, now_ms));
+        let value = w.metric(rule.metric, rule.start(now_ms), now_ms, rule.window_minutes);
         let triggered = rule.operator.compare(value, rule.threshold);
         let cooling = last_fired
             .get(rule.key())

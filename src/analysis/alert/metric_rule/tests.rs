@@ -376,3 +376,28 @@ fn samples_read_from_the_collector_columns() {
     .unwrap();
     assert_eq!((s.tokens(), s.is_error(), s.duration_ms), (7.0, true, None));
 }
+
+#[test]
+fn rules_sharing_a_window_get_the_values_each_would_alone() {
+    let s = samples();
+    let mut rules = Vec::new();
+    for (window, filter) in [(10, None), (10, Some("beta")), (60, None), (10, None)] {
+        for m in Metric::ALL {
+            let mut r = rule(m.name(), ">", 0.0);
+            (r.window_minutes, r.agent_filter) = (window, filter.map(String::from));
+            rules.push(r);
+        }
+    }
+    let out = evaluate(&rules, &s, NOW, &BTreeMap::new()).unwrap();
+    for (r, got) in rules.iter().zip(&out) {
+        assert_eq!(
+            got.value,
+            r.value(&s, NOW),
+            "{} {:?}",
+            r.name,
+            r.agent_filter
+        );
+    }
+    assert_eq!(out[8 + 6].value, 2.0, "beta's events in 10 minutes");
+    assert_eq!(out[16].value, 1200.0, "60 minutes reach the older event");
+}
