@@ -4,6 +4,7 @@
 // and the named errors for bad input.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
 import { alertMetrics, evaluateMetricRules, metricRule } from "@agentlens/sdk/analysis";
 
 const NOW = Date.parse("2026-03-01T12:00:00Z");
@@ -96,4 +97,22 @@ test("bad input throws AgentLensAnalysisError naming the field and the value", (
   assert.throws(() => evaluateMetricRules([rule("event_count")], [], { now: Number.NaN }), analysisError());
   assert.throws(() => evaluateMetricRules([rule("event_count")], [], { now: NOW, lastFired: { x: Number.NaN } }), analysisError());
   assert.throws(() => evaluateMetricRules([rule("event_count")], [{ ts_ms: "soon", session_id: "s" }], { now: NOW }), analysisError(undefined, "samples"));
+});
+
+test("results have exactly the keys and types the built declarations give them", async () => {
+  const { shapeChecker } = await import("../packaging/shape-check.mjs");
+  const checker = shapeChecker(fileURLToPath(new URL("../../dist/analysis/index.d.ts", import.meta.url)));
+  const rules = alertMetrics().metrics.map(({ name }, i) => rule(name, ["<", ">", "<=", ">=", "==", "!="][i % 6], 1, i % 2 ? { agent_filter: "alpha" } : {}));
+  const problems = [
+    ...checker.check(alertMetrics(), "AlertMetricCatalog", "alertMetrics()"),
+    ...rules.flatMap((r, i) => checker.check(metricRule(r), "MetricRule", `metricRule(${i})`)),
+    ...checker.check(metricRule({ name: "f", metric: "error_rate", operator: ">", threshold: 1, agent_filter: "x" }), "MetricRule", "filtered"),
+    ...evaluateMetricRules(rules, SAMPLES, { now: NOW }).flatMap((r, i) => checker.check(r, "MetricRuleResult", `result ${i}`)),
+  ];
+  assert.deepEqual(problems, []);
+  assert.match(checker.check({ ...metricRule(rules[0]), extra: 1 }, "MetricRule").join(), /extra: not declared/, "the check can fail");
+  for (const type of ["MetricRule", "MetricRuleResult", "AlertMetricCatalog"]) {
+    const seen = new Set(checker.seenOf(type));
+    assert.deepEqual(checker.propertiesOf(type).filter((p) => !seen.has(p)), [], `${type}: every declared field is written`);
+  }
 });
