@@ -46,7 +46,9 @@
 //!
 //! A lone UTF-16 surrogate escape in a request body's JSON (`"\ud800"`, which JSON's
 //! grammar allows and no string can hold) becomes U+FFFD, counted in
-//! [`Repaired::lone_surrogates`]; it never refuses the body.
+//! [`Repaired::lone_surrogates`]; it never refuses the body. Nor does a number too large
+//! for a double (`1e400`, valid JSON): it is kept as the text of its digits, counted in
+//! [`Repaired::huge_numbers`] (a time so given is then unreadable, and dated when received).
 //!
 //! OTLP/HTTP bodies (protobuf or JSON) go through [`ingest_otlp`], which also gives the
 //! `ExportTraceServiceResponse` to answer with (docs/otlp.md, "Ingest").
@@ -54,6 +56,7 @@
 //! Sans-IO like the rest of the core: the host passes `now` and a random seed.
 
 mod direct;
+mod huge_numbers;
 mod normalize;
 mod otlp;
 mod read;
@@ -175,6 +178,8 @@ pub struct Repaired {
     pub unreadable_times: u64,
     /// Lone UTF-16 surrogate escapes replaced by U+FFFD.
     pub lone_surrogates: u64,
+    /// Numbers too large for a double (`1e400`), kept as the text of their digits.
+    pub huge_numbers: u64,
 }
 
 impl Repaired {
@@ -196,6 +201,11 @@ impl Repaired {
         if n > 0 {
             let what = if n == 1 { "surrogate" } else { "surrogates" };
             out.push(format!("{n} lone UTF-16 {what} replaced by U+FFFD"));
+        }
+        let n = self.huge_numbers;
+        if n > 0 {
+            let what = if n == 1 { "number" } else { "numbers" };
+            out.push(format!("{n} {what} too large for a double kept as text"));
         }
         out
     }
@@ -236,10 +246,30 @@ impl Batch {
 /// [`IngestError::Decode`] when the body is not JSON or has no `events` array;
 /// [`IngestError::TooManyEvents`] past the limit.
 pub fn ingest_body(bytes: &[u8], options: &Options) -> Result<Batch, IngestError> {
+    read_repaired(bytes, |text| match direct::read_body(text) {
+        Some(elements) => ingest_elements(elements, options),
+        None => ingest_body_general(text, options),
+    })
+}
+
+/// Reads a wire body with `read`, its lone surrogates replaced first; when the JSON read
+/// fails, once more with its numbers too large for a double kept as text, if it had any.
+fn read_repaired(
+    bytes: &[u8],
+    read: impl Fn(&str) -> Result<Batch, IngestError>,
+) -> Result<Batch, IngestError> {
     let (text, lone_surrogates) = repaired_text(bytes)?;
-    let mut batch = match direct::read_body(&text) {
-        Some(elements) => ingest_elements(elements, options)?,
-        None => ingest_body_general(&text, options)?,
+    let mut batch = match read(&text) {
+        Err(e @ IngestError::Decode(DecodeError::Json { .. })) => match huge_numbers::repair(&text)
+        {
+            Some((text, n)) => {
+                let mut batch = read(&text)?;
+                batch.repaired.huge_numbers = n;
+                batch
+            }
+            None => return Err(e),
+        },
+        other => other?,
     };
     batch.repaired.lone_surrogates = lone_surrogates;
     Ok(batch)
@@ -262,16 +292,13 @@ fn ingest_body_general(text: &str, options: &Options) -> Result<Batch, IngestErr
 /// # Errors
 /// As [`ingest_body`], for text that is not a JSON array.
 pub fn ingest_array(bytes: &[u8], options: &Options) -> Result<Batch, IngestError> {
-    let (text, lone_surrogates) = repaired_text(bytes)?;
-    let mut batch = match direct::read_array(&text) {
-        Some(elements) => ingest_elements(elements, options)?,
-        None => match parse(&text)? {
-            Value::Array(items) => wire_values(items, options)?,
-            _ => return Err(IngestError::Decode(DecodeError::NotAnEventBatch)),
+    read_repaired(bytes, |text| match direct::read_array(text) {
+        Some(elements) => ingest_elements(elements, options),
+        None => match parse(text)? {
+            Value::Array(items) => wire_values(items, options),
+            _ => Err(IngestError::Decode(DecodeError::NotAnEventBatch)),
         },
-    };
-    batch.repaired.lone_surrogates = lone_surrogates;
-    Ok(batch)
+    })
 }
 
 /// A wire body's text, its lone surrogate escapes replaced ([`surrogates::repair`]), and

@@ -601,3 +601,28 @@ fn a_lone_surrogate_is_replaced_and_counted_never_refusing_the_body() {
         2
     );
 }
+
+#[test]
+fn a_number_too_large_for_a_double_never_refuses_the_body() {
+    let body = r#"{"events":[
+        {"event_id":"bad","session_id":"s","event_type":"llm_call","timestamp":1e400,"input_data":{"n":-1e999}},
+        {"event_id":"good","session_id":"s","event_type":"llm_call","timestamp":"2026-01-02T00:00:00Z"}
+    ]}"#;
+    let b = ingest_body(body.as_bytes(), &options()).unwrap();
+    assert_eq!(b.records.len(), 2);
+    assert_eq!(
+        (b.repaired.huge_numbers, b.repaired.unreadable_times),
+        (2, 1)
+    );
+    assert_eq!(event_columns(&b.records[0]).ts_ms, NOW_MS);
+    assert_eq!(payload(&b.records[0])["input_data"]["n"], "-1e999");
+    assert_eq!(
+        b.warnings(),
+        [
+            "1 record with a time that could not be read was dated when received",
+            "2 numbers too large for a double kept as text"
+        ]
+    );
+    // Broken JSON stays an error.
+    assert!(ingest_body(br#"{"events":[1e400,}"#, &options()).is_err());
+}

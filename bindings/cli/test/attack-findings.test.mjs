@@ -41,6 +41,11 @@ test("finding 1: an out-of-range or unreadable time never fails the batch: the r
     const badMs = bad.includes("session_start") ? row.started_ms : bad.includes("session_end") ? row.ended_ms : stored.find((e) => e.event_id === "bad").ts_ms;
     assert.ok(badMs >= before - 1 && badMs <= after + 1, `${what}: dated when received (${badMs} not in ${before}..${after})`);
   }
+  // A number too large for a double (valid JSON; JavaScript reads Infinity): kept as text, the time dated when received.
+  const huge = await postRaw(c, `{"events":[${event("t8", "honest")},{"session_id":"t8","event_type":"llm_call","event_id":"bad","timestamp":1e400}]}`);
+  assert.equal(huge.status, 200, JSON.stringify(huge.body));
+  assert.equal(huge.body.processed, 2);
+  assert.deepEqual(huge.body.warnings, ["1 record with a time that could not be read was dated when received", "1 number too large for a double kept as text"]);
   // The session reads back with its time (no 500 on reads either).
   const s = await get(c, "/sessions/t4");
   assert.equal(s.status, 200);
