@@ -166,7 +166,7 @@ test("finding 4: 300 idle sockets cannot lock clients out; idle sockets are clos
   assert.equal((await get(c, "/health")).status, 200);
 
   // Every slot busy with a request in progress: the next client gets an HTTP 503, not a reset.
-  const small = await collector(t, { maxConnections: 3, idleTimeoutMs: 2_000 });
+  const small = await collector(t, { maxConnections: 3, maxConnectionsPerClient: 3, idleTimeoutMs: 2_000 });
   const busy = [];
   for (let i = 0; i < 3; i++) {
     const s = await openSocket(small.port);
@@ -180,6 +180,7 @@ test("finding 4: 300 idle sockets cannot lock clients out; idle sockets are clos
   await over.closedByServer;
   assert.match(over.received, /^HTTP\/1\.1 503 /);
   assert.match(over.received, /\r\nretry-after: 1\r\n/i);
+  assert.ok(busy.every((s) => s.received === "" && !s.destroyed), "the busy connections hold their slots");
   busy.forEach((s) => s.destroy());
 });
 

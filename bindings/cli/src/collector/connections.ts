@@ -10,8 +10,9 @@
  *   head yet, or it is between two requests) is *idle*; an idle connection is closed
  *   after `idleMs` (so a slow or never-sent request head is bounded by it too).
  * - When the slots are full, a new connection takes the slot of the connection idle the
- *   longest; only when every slot is serving a request is it refused, and then with an
- *   HTTP 503 and `Retry-After`, not a reset.
+ *   longest; only when every slot is serving a request is it refused, and then its
+ *   request is answered with an HTTP 503 and `Retry-After` (and the connection closed),
+ *   not a reset.
  * - One client address holds at most `perClient` slots: past that, its own longest-idle
  *   connection gives way, or it gets the 503. Every local process shares 127.0.0.1, so
  *   for a loopback collector the eviction of idle connections is what keeps `/health`
@@ -41,10 +42,6 @@ interface Tracked {
 }
 
 const REFUSAL_BODY = JSON.stringify({ error: "Too many connections, please try again later" });
-const REFUSAL =
-  "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n" +
-  `Content-Length: ${Buffer.byteLength(REFUSAL_BODY)}\r\nRetry-After: 1\r\nCache-Control: no-store\r\n` +
-  `Connection: close\r\nX-Content-Type-Options: nosniff\r\n\r\n${REFUSAL_BODY}`;
 
 /** The slots of one server (see the module docs). */
 export class ConnectionGuard {
@@ -56,17 +53,30 @@ export class ConnectionGuard {
 
   /** Watches `server`'s connections and requests; call before it listens. */
   attach(server: Server): void {
-    // Before the HTTP server's own listener: a refused socket is answered before anything is parsed.
     server.prependListener("connection", (socket: Socket) => this.admit(socket));
     server.prependListener("request", (req: IncomingMessage, res: ServerResponse) => this.started(req, res));
-    // Past our slots, refused sockets still linger until their client reads the 503 and
-    // closes; Node's own limit (a reset) stays as the last bound on file descriptors.
+    // Refused connections hold no slot while they wait for their request and its 503;
+    // Node's own limit (a reset) stays as the last bound on file descriptors.
     server.maxConnections = this.limits.max * 2 + 16;
   }
 
-  /** Whether a request arrived on a connection that was refused (the handler must ignore it). */
-  refused(socket: Socket): boolean {
-    return this.refusedSockets.has(socket);
+  /**
+   * Answers a request on a refused connection: 503 with `Retry-After`, then the
+   * connection is closed. True if it was one (the request must not be served).
+   */
+  answerRefused(req: IncomingMessage, res: ServerResponse): boolean {
+    if (!this.refusedSockets.has(req.socket)) return false;
+    res.shouldKeepAlive = false;
+    res.writeHead(503, {
+      "Content-Type": "application/json",
+      "Content-Length": Buffer.byteLength(REFUSAL_BODY),
+      "Retry-After": "1",
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+      Connection: "close",
+    });
+    res.end(REFUSAL_BODY);
+    return true;
   }
 
   private admit(socket: Socket): void {
@@ -95,12 +105,9 @@ export class ConnectionGuard {
     return true;
   }
 
-  /** Answers 503 + Retry-After on the raw socket and half-closes it; it is never served. */
+  /** Marks a connection refused: its request is answered 503 (`answerRefused`); one that sends none is closed after `idleMs`. */
   private refuse(socket: Socket): void {
     this.refusedSockets.add(socket);
-    socket.on("error", () => {});
-    socket.end(REFUSAL);
-    // The client reads the answer and closes; one that does not is closed for it.
     setTimeout(() => socket.destroy(), this.limits.idleMs).unref();
   }
 

@@ -259,8 +259,8 @@ function connectionGuard(options: CollectorOptions): ConnectionGuard {
 function createHttpServer(s: Served, guard: ConnectionGuard, idleMs: number): Server {
   // Node checks its header and request timeouts this often (30 s by default).
   const server = createServer({ connectionsCheckingInterval: Math.min(1_000, idleMs) }, (req, res) => {
-    // A connection past the slots was answered 503 already; what it sends is never served.
-    if (guard.refused(req.socket)) return;
+    // A connection past the slots is answered 503 with Retry-After, never served.
+    if (guard.answerRefused(req, res)) return;
     handle(s, req, res).catch((e: unknown) => {
       try {
         fail(s, req, res, e);
