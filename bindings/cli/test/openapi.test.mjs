@@ -56,7 +56,7 @@ test("each operation declares its path parameters, security and responses", asyn
     for (const [method, op] of Object.entries(ops)) {
       const declared = (op.parameters ?? []).filter((p) => p.in === "path").map((p) => p.name);
       assert.deepEqual(declared.sort(), [...names].sort(), `${method} ${path} path parameters`);
-      assert.ok(op.responses["200"], `${method} ${path} 200`);
+      assert.ok(op.responses["200"] ?? op.responses["201"], `${method} ${path} documents its success (200, or 201 for a create)`);
       assert.ok(Array.isArray(op.security));
       assert.equal(typeof op.summary, "string");
       assert.equal(typeof op.operationId, "string");
@@ -67,4 +67,15 @@ test("each operation declares its path parameters, security and responses", asyn
   assert.ok(doc.components.securitySchemes.apiKey);
   assert.equal(doc.paths["/health"].get.security.length, 0, "health is open");
   assert.ok(doc.paths["/events"].post.security.length > 0);
+});
+
+test("routes that create answer 201 and document 201, not 200", async (t) => {
+  const c = await collector(t);
+  const doc = await (await fetch(`${c.url}/openapi.json`)).json();
+  for (const [path, method] of [["/alerts/rules", "post"], ["/sessions/{id}/annotations", "post"]]) {
+    const responses = doc.paths[path][method].responses;
+    assert.ok(responses["201"], `${method} ${path} documents 201`);
+    assert.equal(responses["200"], undefined, `${method} ${path} does not document 200`);
+  }
+  assert.ok(doc.paths["/alerts/rules"].get.responses["200"], "a read documents 200");
 });

@@ -24,7 +24,9 @@ export interface RouteDoc {
   bodyTypes?: string[];
   /** The response's content type when not JSON. */
   produces?: string;
-  /** Statuses beyond 200 that the route answers with. */
+  /** The status of a success, when not 200 (201 for a created resource). */
+  status?: number;
+  /** Statuses beyond the success that the route answers with. */
   errors?: number[];
 }
 

@@ -162,7 +162,7 @@ export const alertRoutes: Route[] = [
   },
   {
     method: "POST", path: "/alerts/rules", auth: true, handle: createRule,
-    doc: { summary: `Create an alert rule (at most ${MAX_ALERT_RULES}): 201 {rule}`, body: RULE_BODY, errors: [400, 401, 413] },
+    doc: { summary: `Create an alert rule (at most ${MAX_ALERT_RULES}): {rule}`, status: 201, body: RULE_BODY, errors: [400, 401, 413] },
   },
   {
     method: "PUT", path: "/alerts/rules/{id}", auth: true, handle: updateRuleRoute,

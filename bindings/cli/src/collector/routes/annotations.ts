@@ -196,7 +196,8 @@ export const annotationRoutes: Route[] = [
     auth: true,
     handle: create,
     doc: {
-      summary: `Annotates a session (answers 201 Created with ${SHAPE})`,
+      summary: `Annotates a session: ${SHAPE}`,
+      status: 201,
       params: [SESSION],
       body: `{text (1-${MAX_TEXT} characters), author? (default "system", at most ${MAX_AUTHOR}), type? (${ANNOTATION_TYPES.join("|")}, default note; annotation_type is read too), event_id? (an event of this session, else 400)}`,
       errors: [400, 401, 404, 413, 415],

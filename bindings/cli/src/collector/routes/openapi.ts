@@ -19,7 +19,7 @@ function operation(r: Route): Record<string, unknown> {
     summary: d.summary,
     operationId: `${r.method.toLowerCase()}${r.path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ""))}`,
     responses: {
-      "200": { description: "OK", content: { [d.produces ?? "application/json"]: { schema: d.produces ? { type: "string" } : { type: "object" } } } },
+      [String(d.status ?? 200)]: { description: d.status === 201 ? "Created" : "OK", content: { [d.produces ?? "application/json"]: { schema: d.produces ? { type: "string" } : { type: "object" } } } },
       ...Object.fromEntries(
         (d.errors ?? []).map((s) => [String(s), { description: ERROR_TEXT[s] ?? "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]),
       ),
