@@ -107,7 +107,7 @@ test("finding 2: schema migration 4 rebuilds a v3 events table keeping every row
   const rows = c.store.db.prepare("SELECT seq, event_id FROM events ORDER BY seq").all();
   assert.deepEqual(rows.map((r) => [r.seq, r.event_id]), [[7, "e1"], [9, "e2"]], "rows and their seq kept");
   const indexes = c.store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND name LIKE 'idx_%' ORDER BY name").all().map((r) => r.name);
-  assert.deepEqual(indexes, ["idx_events_event_id", "idx_events_model", "idx_events_run_ts", "idx_events_session_ts", "idx_events_ts"]);
+  assert.deepEqual(indexes, ["idx_events_error", "idx_events_event_id", "idx_events_model", "idx_events_run_ts", "idx_events_session_ts", "idx_events_ts"]);
   const read = await get(c, "/sessions/old");
   assert.deepEqual(read.body.events.map((e) => e.event_id), ["e1", "e2"], "the old events read back");
   // The rebuilt table takes the same id in another session, refuses it again in its own, and numbers on from the last seq.

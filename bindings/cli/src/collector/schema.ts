@@ -164,7 +164,7 @@ CREATE TABLE retention_config (key TEXT PRIMARY KEY, value TEXT NOT NULL, update
   },
   {
     version: 4,
-    description: "events: an event is its session and its id (the same event_id in two sessions is two events)",
+    description: "events: an event is its session and its id (the same event_id in two sessions is two events); errors by time",
     // SQLite cannot drop a UNIQUE constraint in place: the table is rebuilt with every row
     // (seq kept, so the stored order and anything pointing at seq stay) and every index.
     sql: `
@@ -197,6 +197,7 @@ CREATE INDEX idx_events_run_ts ON events(run_id, ts_ms, seq) WHERE run_id IS NOT
 CREATE INDEX idx_events_ts ON events(ts_ms);
 CREATE INDEX idx_events_model ON events(model) WHERE model IS NOT NULL;
 CREATE INDEX idx_events_event_id ON events(event_id);
+CREATE INDEX idx_events_error ON events(ts_ms) WHERE is_error = 1;
 `,
   },
 ];
