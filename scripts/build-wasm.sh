@@ -43,7 +43,7 @@ build() {
   local built=$target_dir/wasm32-unknown-unknown/release/agentlens_wasm.wasm
 
   rm -rf "$out" && mkdir -p "$out"
-  wasm-bindgen "$built" --out-dir "$out" --target web --out-name agentlens_wasm
+  wasm-bindgen "$built" --out-dir "$out" --target web --out-name agentlens_wasm ${AGENTLENS_BINDGEN_FLAGS:-}
   local raw_before raw gz secs
   raw_before=$(stat -c %s "$out/agentlens_wasm_bg.wasm")
   local wasm_opt=node_modules/.bin/wasm-opt
@@ -63,7 +63,10 @@ build() {
 }
 
 build wasm bindings/sdk/wasm "$base_target_dir" $((250 * 1000))
-build wasm-analysis bindings/sdk/wasm-analysis "${base_target_dir}-analysis" $((500 * 1000)) --features analysis
+# The collector recycles its analysis instance past a memory high-water mark (wasm memory
+# never shrinks): __wbg_reset_state gives a fresh instance of the same compiled module.
+AGENTLENS_BINDGEN_FLAGS=--experimental-reset-state-function \
+  build wasm-analysis bindings/sdk/wasm-analysis "${base_target_dir}-analysis" $((500 * 1000)) --features analysis
 # The mapper runs on every integration record: built for speed (opt-level 3), which
 # measured ~2.4x faster mapping natively for its size.
 CARGO_PROFILE_RELEASE_OPT_LEVEL=3 build wasm-live bindings/sdk/wasm-live "${base_target_dir}-live" $((150 * 1000)) --features live
