@@ -1,0 +1,24 @@
+// The scenario's driver in Vercel's edge runtime (npm edge-runtime): a fetch listener, as
+// an Edge Function bundle is evaluated there. Each request runs the tracking phase,
+// answers at once (respond first) and finishes in `event.waitUntil`, posting the result to
+// the receiver's /matrix/result. The receiver's URL is the request's `receiver` parameter.
+import { finishScenario, trackScenario } from "./scenario.mjs";
+
+function report(receiver, result) {
+  return fetch(`${receiver}/matrix/result`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(result) })
+    .then((res) => res.arrayBuffer());
+}
+
+async function handle(event) {
+  const url = new URL(event.request.url);
+  const receiver = url.searchParams.get("receiver");
+  const sessionId = url.searchParams.get("session");
+  const { state, early } = await trackScenario({ endpoint: receiver, sessionId });
+  event.waitUntil(finishScenario(state).then(
+    (result) => report(receiver, { ...result, early }),
+    (err) => report(receiver, { sessionId, error: String(err?.stack ?? err) }),
+  ));
+  return Response.json(early);
+}
+
+addEventListener("fetch", (event) => event.respondWith(handle(event)));

@@ -1,0 +1,23 @@
+// The scenario's driver in workerd, as a Cloudflare Worker bundled wrangler-style: each
+// request runs the scenario's tracking phase, answers at once with what it saw (respond
+// first), and finishes in `ctx.waitUntil` (ending the session, which delivers, then the
+// analysis), posting the result to the receiver's /matrix/result.
+import { finishScenario, trackScenario } from "./scenario.mjs";
+
+/** Posts a phase-two result (or its failure) to the receiver. */
+function report(receiver, result) {
+  return fetch(`${receiver}/matrix/result`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(result) })
+    .then((res) => res.arrayBuffer());
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    const sessionId = new URL(request.url).searchParams.get("session");
+    const { state, early } = await trackScenario({ endpoint: env.RECEIVER, sessionId });
+    ctx.waitUntil(finishScenario(state).then(
+      (result) => report(env.RECEIVER, { ...result, early }),
+      (err) => report(env.RECEIVER, { sessionId, error: String(err?.stack ?? err) }),
+    ));
+    return Response.json(early);
+  },
+};

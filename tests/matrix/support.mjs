@@ -1,0 +1,123 @@
+// What the runtime matrix's tests share: the packed package installed in a project with
+// the scenario and its drivers beside it, a loopback receiver (AgentLens wire, results
+// posted by edge drivers, static files for the pages), and the one check every runtime's
+// result and delivery must pass. Not a test file itself.
+import assert from "node:assert/strict";
+import { copyFileSync, existsSync, readFileSync, statSync } from "node:fs";
+import { extname, join, normalize, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { importTrace } from "@agentlens/sdk/analysis";
+import { startReceiver } from "../../bindings/sdk/test/support/receiver.mjs";
+import { packAndInstall, repoRoot } from "../../bindings/sdk/test/packaging/packed.mjs";
+import { EXPECTED_TYPES, SECRETS } from "./scenario.mjs";
+
+export { repoRoot };
+export const matrixDir = fileURLToPath(new URL("./", import.meta.url));
+
+/**
+ * Packs the SDK, installs the tarball in a fresh project, and copies the scenario and the
+ * drivers there (so `@agentlens/sdk` resolves to the installed package, as for a user).
+ * Returns `{ dir, project }`.
+ */
+export function matrixProject() {
+  const { dir, project } = packAndInstall();
+  copyFileSync(join(matrixDir, "scenario.mjs"), join(project, "scenario.mjs"));
+  for (const driver of ["cli.mjs", "page.mjs", "worker.mjs", "edge.mjs"]) copyFileSync(join(matrixDir, "drivers", driver), join(project, driver));
+  return { dir, project };
+}
+
+const TYPES = { ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
+
+/**
+ * A receiver on 127.0.0.1: `POST /events` as the SDK's tests' receiver, `POST
+ * /matrix/result` (an edge driver's result, kept in `results`), and, with `staticDir`,
+ * the files under it (GET), so a page and its events share one origin.
+ */
+export async function matrixReceiver({ staticDir } = {}) {
+  const results = [];
+  const onResult = new Set();
+  const root = staticDir && normalize(staticDir + sep);
+  const receiver = await startReceiver({
+    handle(req, res) {
+      const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      if (req.method === "POST" && path === "/matrix/result") {
+        const chunks = [];
+        req.on("data", (c) => chunks.push(c));
+        req.on("end", () => {
+          results.push(JSON.parse(Buffer.concat(chunks).toString("utf8")));
+          res.writeHead(204).end();
+          for (const listener of [...onResult]) listener();
+        });
+        return true;
+      }
+      if (req.method !== "GET" || !root) return false;
+      const file = normalize(join(root, path === "/" ? "index.html" : path));
+      if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) return false;
+      res.writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
+      return true;
+    },
+  });
+  return Object.assign(receiver, { results, onResult });
+}
+
+/**
+ * Resolves with the result an edge driver posted for `sessionId`. The 120 s bound only
+ * stops a hang (a result that never comes); the message then adds `output()`, the
+ * runtime's own output.
+ */
+export function postedResult(receiver, sessionId, output = () => "") {
+  return new Promise((resolve, reject) => {
+    const guard = setTimeout(() => reject(new Error(`no result for ${sessionId} within 120 s\n${output()}`)), 120_000);
+    const check = () => {
+      const found = receiver.results.find((r) => r.sessionId === sessionId);
+      if (!found) return;
+      clearTimeout(guard);
+      receiver.onResult.delete(check);
+      resolve(found);
+    };
+    receiver.onResult.add(check);
+    check();
+  });
+}
+
+const balanced = (s) => s.tracked === s.delivered + Object.values(s.dropped).reduce((a, b) => a + b, 0) + s.sampledOut + s.pending;
+const runType = (e) => e.agentlens_type ?? e.event_type;
+
+/**
+ * The scenario's checks, the same on every runtime: the receiver got the session's events
+ * in order, runs nested, with the API key, and no planted secret in the bodies, the
+ * NDJSON the tracker wrote or `explain()`; the analysis entry imported that NDJSON and the
+ * strict preset failed on the forbidden `shell` tool; every exporter's accounting balances
+ * with nothing pending or dropped. `respondFirst`: nothing was delivered before the answer.
+ */
+export function checkScenario(result, receiver, sessionId, { respondFirst = false } = {}) {
+  assert.equal(result.error, undefined, result.error);
+  assert.equal(result.sessionId, sessionId);
+  const requests = receiver.accepted().filter((r) => r.body.events.some((e) => e.session_id === sessionId));
+  const delivered = requests.flatMap((r) => r.body.events).filter((e) => e.session_id === sessionId);
+  assert.deepEqual(delivered.map(runType), EXPECTED_TYPES, "the receiver got the session's events in order");
+  const wire = requests.flatMap((r) => importTrace(r.raw).events).filter((e) => e.session_id === sessionId);
+  const runs = wire.filter((e) => e.event_type === "run_start");
+  assert.deepEqual(runs.map((e) => e.run_name), ["plan-trip", "book"]);
+  assert.equal(runs[1].parent_run_id, runs[0].run_id, "the inner run nests in the outer one");
+  assert.ok(requests.every((r) => r.headers["x-api-key"] === "matrix-key"));
+  const outputs = { "delivered bodies": requests.map((r) => r.raw.toString("utf8")).join("\n"), "the NDJSON": result.ndjson, "explain()": result.early.explain };
+  for (const [where, text] of Object.entries(outputs)) {
+    for (const [name, secret] of Object.entries(SECRETS)) assert.ok(!text.includes(secret), `${where} leaked the planted ${name}`);
+  }
+  assert.match(result.early.explain, /search_flights/);
+  assert.match(result.early.explain, /tool_error\*\* → tool: shell/);
+  assert.deepEqual(result.imported.types, EXPECTED_TYPES, "the analysis entry imported the NDJSON the tracker wrote");
+  assert.equal(result.compliance.compliant, false);
+  assert.ok(result.compliance.failed.includes("forbidden_tools"), `strict forbids shell: ${result.compliance.failed}`);
+  assert.equal(result.cost.tokensIn, 1200);
+  assert.ok(result.cost.total > 0);
+  for (const s of [result.stats, ...result.stats.perExporter]) {
+    assert.ok(balanced(s), `tracked = delivered + dropped + sampledOut + pending: ${JSON.stringify(s)}`);
+    assert.equal(s.pending, 0);
+  }
+  for (const e of result.stats.perExporter) assert.equal(e.delivered, EXPECTED_TYPES.length, `${e.name} delivered every event`);
+  assert.equal(result.internalErrors, 0);
+  assert.ok(balanced(result.early.stats), "balanced before delivery too");
+  if (respondFirst) assert.equal(result.early.stats.delivered, 0, "the answer went out before any delivery");
+}
