@@ -33,6 +33,9 @@ npm run -s build -w @agentlens/cli
 step "JS tests: @agentlens/sdk, the tracker and the analysis engines (node --test, the system Node)"
 node --test $(find bindings/sdk/test -name "*.test.mjs" | sort)
 
+step "runtime matrix: one scenario on Node 20/22/24, Deno, Bun, Chromium (import map, Vite, esbuild), workerd and Vercel's edge runtime"
+node --test tests/matrix/*.test.mjs
+
 # The viewer first: the collector serves the built viewer, and a collector test checks it.
 step "viewer build (npm run build:www)"
 npm run -s build:www
