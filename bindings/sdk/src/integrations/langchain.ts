@@ -13,7 +13,7 @@
  */
 import { Bridge, type IntegrationOptions } from "./bridge.js";
 import type { TrackerCore } from "../core/tracker-core.js";
-import { className, error, generations, messages, modelKwargs, plain } from "./langchain/copy.js";
+import { className, error, generations, head, messages, modelKwargs, plain } from "./langchain/copy.js";
 
 /** Options of {@link AgentLensCallbackHandler}. */
 export interface AgentLensCallbackHandlerOptions extends IntegrationOptions {
@@ -154,7 +154,7 @@ export class AgentLensCallbackHandler {
   private start(cb: string, runId: unknown, parentRunId: unknown, tags: unknown, metadata: unknown, runName: unknown, fields: () => Obj): void {
     this.emit(() => {
       const record: Obj = { cb, run_id: runId, parent_run_id: parentRunId, run_name: runName, ...fields() };
-      if (Array.isArray(tags) && tags.length > 0) record.tags = tags.slice();
+      if (Array.isArray(tags) && tags.length > 0) record.tags = head(tags);
       if (metadata && typeof metadata === "object") record.metadata = { ...(metadata as Obj) };
       return record;
     }, parentRunId === undefined || parentRunId === null);
@@ -189,7 +189,7 @@ export class AgentLensCallbackHandler {
   }
 
   handleLLMStart(llm: unknown, prompts: string[], runId: string, parentRunId?: string, extraParams?: Obj, tags?: string[], metadata?: Obj, runName?: string): void {
-    this.modelStart("handleLLMStart", llm, () => ({ prompts: this.inputs ? prompts.slice() : undefined }), runId, parentRunId, extraParams, tags, metadata, runName);
+    this.modelStart("handleLLMStart", llm, () => ({ prompts: this.inputs ? (Array.isArray(prompts) ? head(prompts) : prompts) : undefined }), runId, parentRunId, extraParams, tags, metadata, runName);
   }
 
   handleChatModelStart(llm: unknown, groups: unknown[][], runId: string, parentRunId?: string, extraParams?: Obj, tags?: string[], metadata?: Obj, runName?: string): void {

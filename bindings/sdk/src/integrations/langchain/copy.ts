@@ -6,9 +6,25 @@
  * odd values: anything it does not know is passed on as it is, for `safeStringify`.
  */
 
+import { DEFAULT_LIMITS } from "../../core/safe-json.js";
+
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null;
+
+/**
+ * Items copied per list: what `safeStringify` keeps of a list (its breadth limit), so that
+ * a list's cost is what is kept, never its `length` (a sparse `a[1e9] = 1`).
+ */
+export const MAX_ITEMS = DEFAULT_LIMITS.maxBreadth;
+
+/** The first {@link MAX_ITEMS} items of an array, holes as `undefined`. */
+export function head(list: readonly unknown[]): unknown[] {
+  const n = Math.min(list.length, MAX_ITEMS);
+  const out = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) out[i] = list[i];
+  return out;
+}
 
 /** A LangChain message's type (`human`, `ai`, `system`, `tool`, …), by 1.x's getter or 0.3's method. */
 function typeOf(m: Obj): unknown {
@@ -72,7 +88,7 @@ export function plain(v: unknown, depth = 4, copies = new Map<object, unknown>()
   if (Array.isArray(v)) {
     const out: unknown[] = [];
     copies.set(v, out);
-    for (const x of v) out.push(plain(x, depth - 1, copies));
+    for (const x of head(v)) out.push(plain(x, depth - 1, copies));
     return out;
   }
   const proto = Object.getPrototypeOf(v);
@@ -87,9 +103,9 @@ export function plain(v: unknown, depth = 4, copies = new Map<object, unknown>()
 export function messages(groups: unknown): Obj[] {
   const out: Obj[] = [];
   if (!Array.isArray(groups)) return out;
-  for (const group of groups) {
+  for (const group of head(groups)) {
     if (!Array.isArray(group)) continue;
-    for (const m of group) if (isObj(m)) out.push(message(m));
+    for (const m of head(group)) if (isObj(m)) out.push(message(m));
   }
   return out;
 }
@@ -102,9 +118,9 @@ export function generations(output: unknown, content: boolean): Obj[] {
   const out: Obj[] = [];
   const gens = isObj(output) ? output.generations : undefined;
   if (!Array.isArray(gens)) return out;
-  for (const list of gens) {
+  for (const list of head(gens)) {
     if (!Array.isArray(list)) continue;
-    for (const g of list) {
+    for (const g of head(list)) {
       if (!isObj(g)) continue;
       const copy: Obj = {};
       if (content) copy.text = g.text;
