@@ -140,7 +140,9 @@ pub struct Rejected {
     pub not_an_object: u64,
     /// No session id of the accepted form (and no run id to take one from).
     pub no_session_id: u64,
-    /// A session id that redaction changed.
+    /// Always 0 now: a session id that holds data the redaction rules remove is redacted and
+    /// tagged, as the SDK does (`Redactor::redact_id`), not refused. Kept for the shape of
+    /// the counts hosts read.
     pub redacted_session_id: u64,
     /// An `event_id` that is not 1 to [`MAX_EVENT_ID_CHARS`] characters without a control
     /// character (imports and OTLP; on the wire paths it refuses the call).

@@ -115,7 +115,12 @@ impl Pipeline {
 
     fn build(config: Config, formats: &[Format], seed: [u8; 32]) -> Result<Self, ConfigError> {
         check(&config)?;
-        let redactor = Redactor::new(config.redact).map_err(ConfigError::Redact)?;
+        let mut redact = config.redact;
+        // Tags of redacted ids are keyed by the host's randomness unless the host chose a key.
+        redact
+            .id_key
+            .get_or_insert_with(|| redact::IdKey::from_seed(&seed));
+        let redactor = Redactor::new(redact).map_err(ConfigError::Redact)?;
         let mut ids = IdGen::from_seed(seed);
         let sinks = formats
             .iter()

@@ -31,6 +31,7 @@ pub(crate) mod engine;
 mod event;
 mod rules;
 mod scan;
+mod tag;
 mod truncate;
 
 use std::borrow::Cow;
@@ -40,7 +41,7 @@ use std::fmt;
 use serde_json::Map;
 pub use serde_json::Value;
 
-pub use config::{Config, RedactError};
+pub use config::{Config, IdKey, RedactError};
 pub use event::{MAX_NAME_BYTES, fit_event, sanitize, sanitize_events};
 pub use rules::{DEFAULT_KEYS, PatternRule, default_patterns};
 pub use truncate::{json_size, truncate_str, truncate_value};
@@ -50,6 +51,9 @@ use rules::KeySet;
 
 /// Replaces redacted data (the default [`Config::marker`]).
 pub const MARKER: &str = "[REDACTED]";
+/// Replaces a pattern match inside an id (see [`Redactor::redact_id`]): the id stays made
+/// of the characters ids are made of.
+pub const ID_MARKER: &str = "REDACTED";
 /// Ends a truncated string. The same suffix as the OpenAI Agents SDK exporter, so
 /// truncated text looks the same in both.
 pub const TRUNCATED_SUFFIX: &str = "... [truncated]";
@@ -227,9 +231,86 @@ impl Redactor {
                         }
                     }
                 }
-                Value::Null | Value::Bool(_) | Value::Number(_) => {}
+                Value::Number(n) => {
+                    let card = self.detector.as_ref().and_then(Detector::card_rule);
+                    if let Some(rule) = card.filter(|_| detect::number_is_card(n)) {
+                        report.matches_redacted = report.matches_redacted.saturating_add(1);
+                        *report.by_pattern.entry(rule.to_owned()).or_insert(0) += 1;
+                        *v = Value::String(self.config.marker.clone());
+                    }
+                }
+                Value::Null | Value::Bool(_) => {}
             }
         }
+    }
+
+    /// Redacts an identifier (a session, event, run, trace, span or user id) so that two
+    /// different ids never become one, and the result is still an id the AgentLens backend
+    /// accepts (`[A-Za-z0-9_.:-]`, when the id was).
+    ///
+    /// An id that no pattern matches and that fits [`MAX_NAME_BYTES`] is kept exactly: ids
+    /// are how events are grouped and deduplicated. Otherwise each match becomes
+    /// [`ID_MARKER`] (not [`Config::marker`], whose brackets no id may hold), the id is cut
+    /// to fit, and `.` plus a 16-letter tag is appended: SipHash-2-4 of the whole original
+    /// id under [`Config::id_key`]. The same id always gets the same tag from one key, two
+    /// ids get different tags (64 bits), and without the key a tag tells nothing about its
+    /// id (an unkeyed hash of an email could be reversed by hashing guesses). An id this
+    /// made is kept by the next redactor that sees it (the collector after the SDK).
+    ///
+    /// # Examples
+    /// ```
+    /// use agentlens::redact::{Config, IdKey, Redactor, Report};
+    /// let r = Redactor::new(Config { id_key: Some(IdKey::from_seed(&[7; 32])), ..Config::default() })?;
+    /// let (mut a, mut b) = ("sid:alice@example.com".to_owned(), "sid:bob@example.com".to_owned());
+    /// r.redact_id(&mut a, &mut Report::default());
+    /// r.redact_id(&mut b, &mut Report::default());
+    /// assert!(a.starts_with("sid:REDACTED.") && b.starts_with("sid:REDACTED."));
+    /// assert_ne!(a, b);
+    /// let mut again = a.clone();
+    /// r.redact_id(&mut again, &mut Report::default());
+    /// assert_eq!(again, a);
+    /// # Ok::<(), agentlens::redact::RedactError>(())
+    /// ```
+    pub fn redact_id(&self, id: &mut String, report: &mut Report) {
+        let Some(detector) = &self.detector else {
+            return self.cut_id(id, id.clone(), report);
+        };
+        let mut scratch = Report::default();
+        if let Some(base) = tag::tagged_base(id).filter(|_| id.len() <= MAX_NAME_BYTES) {
+            // Already redacted and tagged: its base redacts to itself.
+            if detector.redact(base, ID_MARKER, &mut scratch) == base {
+                return;
+            }
+        }
+        let redacted = detector.redact(id, ID_MARKER, report);
+        if redacted == id.as_str() && id.len() <= MAX_NAME_BYTES {
+            return;
+        }
+        let redacted = redacted.into_owned();
+        self.cut_id(id, redacted, report);
+    }
+
+    /// Cuts `redacted` (the redaction of `id`) to fit with its tag, and tags it, unless
+    /// nothing changed and it fits as it is.
+    fn cut_id(&self, id: &mut String, mut out: String, report: &mut Report) {
+        if out == *id && id.len() <= MAX_NAME_BYTES {
+            return;
+        }
+        let room = MAX_NAME_BYTES - tag::TAG_BYTES;
+        if out.len() > room {
+            let mut cut = room;
+            while !out.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            report.fields_truncated = report.fields_truncated.saturating_add(1);
+            report.bytes_removed = report
+                .bytes_removed
+                .saturating_add((out.len() - cut) as u64);
+            out.truncate(cut);
+        }
+        let key = self.config.id_key.map_or([0, 0], |k| k.0);
+        tag::push_tag(&mut out, key, id);
+        *id = out;
     }
 
     /// Pattern-redacts the keys of `map`, rebuilding it in order only if one changed.

@@ -232,14 +232,10 @@ impl<'a> State<'a> {
             batch.rejected.invalid_event_id += 1;
             return;
         }
-        let sent_session = event.session_id.clone();
+        // Ids that hold data the rules remove come out redacted and tagged, as the SDK's
+        // do (`Redactor::redact_id`): distinct ids stay distinct, none is refused.
         redact::sanitize(&self.options.redactor, &mut event, &mut batch.report);
         self.sanitize_extras(&mut extras, &mut batch.report);
-        // Cut to the name limit is not redaction: such an id is read as the backend does.
-        if event.session_id != sent_session && sent_session.len() <= redact::MAX_NAME_BYTES {
-            batch.rejected.redacted_session_id += 1;
-            return;
-        }
         event.event_type = EventType::parse(&clean(event.event_type.as_str(), MAX_TYPE_CHARS));
         let run_id = valid_id(event.run_id.as_deref());
         let session = valid_id(Some(&event.session_id)).or_else(|| {

@@ -362,17 +362,35 @@ fn redaction_is_the_sdks_rule_ids_included() {
     let got: Event = serde_json::from_value(Value::Object(model)).unwrap();
     assert_eq!(got, expected, "exactly what the SDK's sanitize gives");
     let c = event_columns(&b.records[0]);
-    assert_eq!(
-        c.run_id, None,
-        "a run id that held data is no valid id any more"
+    let run = c
+        .run_id
+        .clone()
+        .expect("a run id that held data is redacted and tagged, still an id");
+    assert!(
+        run.starts_with("REDACTED.") && !run.contains("bob"),
+        "{run}"
     );
     assert_eq!(c.model.as_deref(), Some("model [REDACTED]"));
     assert_eq!(c.name.as_deref(), Some("tool [REDACTED]"));
     assert!(b.report.matches_redacted > 10);
 
-    let refused = ingest(json!([{"event_id": "x", "session_id": "bob@example.com"}]));
-    assert_eq!(refused.rejected.redacted_session_id, 1);
-    assert!(refused.records.is_empty());
+    // Session ids that held data are tagged, not refused and never merged (issue 17).
+    let two = ingest(json!([
+        {"event_id": "x", "session_id": "sid-bob@example.com-123-45-6789"},
+        {"event_id": "x", "session_id": "sid-eve@example.com-987-65-4321"},
+    ]));
+    assert_eq!(two.rejected.total(), 0);
+    let sessions: Vec<String> = (two.records.iter())
+        .map(|r| event_columns(r).session_id.clone())
+        .collect();
+    assert_eq!(sessions.len(), 2, "both events are stored");
+    assert_ne!(sessions[0], sessions[1], "two sessions stay two");
+    for s in &sessions {
+        assert!(
+            s.starts_with("REDACTED-REDACTED.") && valid_id(Some(s)).is_some(),
+            "{s}"
+        );
+    }
 }
 
 #[test]

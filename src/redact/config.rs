@@ -19,6 +19,29 @@ pub struct Config {
     pub max_field_bytes: usize,
     /// Byte budget for one whole encoded event; enforced by the pipeline, not here.
     pub max_event_bytes: usize,
+    /// The key of the tags that keep redacted ids apart (see
+    /// [`Redactor::redact_id`](super::Redactor::redact_id)). `None` uses a fixed, public
+    /// key: ids still stay apart, but anyone can test a guessed id against its tag. Hosts
+    /// that show ids to anyone else set a random key: the pipeline draws one from its seed,
+    /// the wasm bindings from the platform's random source.
+    pub id_key: Option<IdKey>,
+}
+
+/// A 128-bit key for the tags of redacted ids. `Debug` never prints it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct IdKey(pub(crate) [u64; 2]);
+
+impl IdKey {
+    /// A key drawn from 32 bytes of host randomness (a pipeline's seed, `getrandom`).
+    pub fn from_seed(seed: &[u8; 32]) -> Self {
+        Self(super::tag::key_from_seed(seed))
+    }
+}
+
+impl fmt::Debug for IdKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("IdKey(..)")
+    }
 }
 
 impl Default for Config {
@@ -29,6 +52,7 @@ impl Default for Config {
             marker: MARKER.to_owned(),
             max_field_bytes: 100_000,
             max_event_bytes: 512 * 1024,
+            id_key: None,
         }
     }
 }

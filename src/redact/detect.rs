@@ -47,6 +47,8 @@ struct CompiledRule {
 #[derive(Clone)]
 pub(crate) struct Detector {
     rules: Vec<CompiledRule>,
+    /// The name of the first default `card` rule, which also reads JSON numbers.
+    card: Option<String>,
     scanner: Option<Scanner>,
     regex: Option<Engine>,
 }
@@ -110,7 +112,8 @@ impl Detector {
             return Ok(None);
         }
         let defaults = default_patterns();
-        let mut first_default = [None; 8];
+        let mut first_default = [None; scan::KINDS];
+        let mut card = None;
         let mut combined = String::from("(?:");
         let mut compiled = Vec::with_capacity(rules.len());
         let mut next_group = 1;
@@ -118,7 +121,11 @@ impl Detector {
             if rule.name.is_empty() {
                 return Err(invalid(rule, "a pattern rule needs a non-empty name"));
             }
-            if let Some(kind) = scan::default_kind(rule, &defaults).filter(|_| scan) {
+            let kind = scan::default_kind(rule, &defaults);
+            if kind == Some(scan::CARD) && card.is_none() {
+                card = Some(rule.name.clone());
+            }
+            if let Some(kind) = kind.filter(|_| scan) {
                 first_default[kind].get_or_insert(i);
                 compiled.push(CompiledRule {
                     name: rule.name.clone(),
@@ -152,6 +159,7 @@ impl Detector {
         };
         Ok(Some(Self {
             rules: compiled,
+            card,
             scanner: Scanner::new(first_default),
             regex,
         }))
@@ -201,18 +209,25 @@ impl Detector {
         &self,
         locs: Option<&mut engine::Searcher<'_>>,
         memos: &mut [Option<Memo>; 2],
+        runs: &mut scan::Runs,
         s: &str,
         pos: usize,
     ) -> Option<Hit> {
         let [scan_memo, regex_memo] = memos;
         let scanned = (self.scanner.as_ref())
-            .and_then(|scanner| remembered(scan_memo, pos, || scanner.find(s, pos)));
+            .and_then(|scanner| remembered(scan_memo, pos, || scanner.find_in(s, pos, runs)));
         let matched =
             locs.and_then(|locs| remembered(regex_memo, pos, || self.regex_match(locs, s, pos)));
         [scanned, matched]
             .into_iter()
             .flatten()
             .min_by_key(|h| (h.start, h.rule))
+    }
+
+    /// The name of the default `card` rule, when it is in use: what a JSON number that
+    /// reads as a card number is counted under.
+    pub(crate) fn card_rule(&self) -> Option<&str> {
+        self.card.as_deref()
     }
 
     /// Whether any rule went through the regex engine.
@@ -225,11 +240,12 @@ impl Detector {
     #[cfg(test)]
     pub(super) fn first_match(&self, s: &str, pos: usize) -> Option<Hit> {
         let mut memos = [None, None];
+        let runs = &mut scan::Runs::default();
         match &self.regex {
             Some(regex) => {
-                regex.with_searcher(|locs| self.next_match(Some(locs), &mut memos, s, pos))
+                regex.with_searcher(|locs| self.next_match(Some(locs), &mut memos, runs, s, pos))
             }
-            None => self.next_match(None, &mut memos, s, pos),
+            None => self.next_match(None, &mut memos, runs, s, pos),
         }
     }
 
@@ -245,9 +261,12 @@ impl Detector {
         let mut pending: Option<(usize, usize)> = None;
         let mut pos = 0;
         let mut memos = [None, None];
+        // Runs measured by one search, kept for the next (each string gets its own).
+        let mut runs = scan::Runs::default();
         let next_char = |at: usize| at + s[at..].chars().next().map_or(1, char::len_utf8);
         while pos <= s.len() {
-            let Some(hit) = self.next_match(locs.as_deref_mut(), &mut memos, s, pos) else {
+            let Some(hit) = self.next_match(locs.as_deref_mut(), &mut memos, &mut runs, s, pos)
+            else {
                 break;
             };
             let rule = &self.rules[hit.rule];
@@ -354,6 +373,34 @@ fn wrap(stripped: &str, captures_len: usize) -> Option<String> {
         .find(|piece| {
             engine::compile(piece).is_ok_and(|nfa| engine::captures_len(&nfa) == captures_len + 1)
         })
+}
+
+/// Whether a JSON number reads as a payment card number: an integer of 13 to 19 digits
+/// whose first digit is 2 to 6 (the card industries: Mastercard's 2-series, Amex and
+/// Diners, Visa, Mastercard, Discover) and that passes Luhn. The first-digit rule keeps
+/// epoch timestamps in milliseconds, microseconds and nanoseconds (and snowflake ids),
+/// which start with 1, out of it; a string keeps the text rule.
+pub(crate) fn number_is_card(n: &serde_json::Number) -> bool {
+    let v = match (n.as_u64(), n.as_f64()) {
+        (Some(v), _) => v,
+        // JSON numbers written with a fraction or an exponent: whole values only.
+        (None, Some(f)) if f.fract() == 0.0 && (1e12..1e19).contains(&f) => f as u64,
+        _ => return false,
+    };
+    let mut digits = [0u8; 20];
+    let text = {
+        let mut n = v;
+        let mut i = digits.len();
+        while n > 0 && i > 0 {
+            i -= 1;
+            digits[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        &digits[i..]
+    };
+    (13..=19).contains(&text.len())
+        && (b'2'..=b'6').contains(&text[0])
+        && std::str::from_utf8(text).is_ok_and(luhn_valid)
 }
 
 /// Whether the digits of `text` number 13 to 19 and pass the Luhn checksum. Other

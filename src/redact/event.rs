@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::{Redactor, Report, json_size, truncate_str, truncate_value};
-use crate::model::Event;
+use crate::model::{Event, EventType};
 
 /// Names, ids and other short strings are cut to this many bytes.
 pub const MAX_NAME_BYTES: usize = 1024;
@@ -89,24 +89,45 @@ fn text(redactor: &Redactor, s: &mut String, max: usize, report: &mut Report) {
     }
 }
 
-/// Names and ids: pattern-redacted and cut to [`MAX_NAME_BYTES`]. Ids are
-/// user-controlled too (an email as a session id is common); patterns never match the
-/// hex ids AgentLens mints, so correlation survives.
+/// Names and ids. Names (agent, model, run name, status, a custom event type) are
+/// pattern-redacted and cut to [`MAX_NAME_BYTES`]. Ids (session, event, run, parent run,
+/// user, trace, span, tool call, decision trace) go through [`Redactor::redact_id`]: kept
+/// exactly when nothing in them is sensitive (the hex ids AgentLens mints never are), else
+/// redacted with a keyed tag, so two ids never become one.
 fn sanitize_names(redactor: &Redactor, event: &mut Event, report: &mut Report) {
-    text(redactor, &mut event.session_id, MAX_NAME_BYTES, report);
     for s in [
         &mut event.agent_name,
         &mut event.model,
         &mut event.run_name,
-        &mut event.user_id,
         &mut event.status,
-        &mut event.run_id,
-        &mut event.parent_run_id,
     ]
     .into_iter()
     .flatten()
     {
         text(redactor, s, MAX_NAME_BYTES, report);
+    }
+    if let EventType::Custom(name) = &mut event.event_type {
+        text(redactor, name, MAX_NAME_BYTES, report);
+    }
+    redactor.redact_id(&mut event.session_id, report);
+    for id in [
+        &mut event.event_id,
+        &mut event.run_id,
+        &mut event.parent_run_id,
+        &mut event.user_id,
+        &mut event.trace_id,
+        &mut event.span_id,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        redactor.redact_id(id, report);
+    }
+    if let Some(t) = &mut event.tool_call {
+        redactor.redact_id(&mut t.tool_call_id, report);
+    }
+    if let Some(d) = &mut event.decision_trace {
+        redactor.redact_id(&mut d.trace_id, report);
     }
 }
 

@@ -101,8 +101,10 @@ impl PatternRule {
 ///
 /// Names: `ssn`, `card` (Luhn-checked), `email`, `bearer` (only the token is replaced),
 /// `api_key` (`sk-…`, `sk-proj-…`, `sk-ant-…` with at least 20 characters after `sk-`),
-/// `aws_access_key` (`AKIA`/`ASIA` + 16), `jwt`, and `key_value`, which replaces only the
-/// value in `password: hunter2`, `api_key=…`, `token: …` and keeps the rest of the text.
+/// `aws_access_key` (`AKIA`/`ASIA` + 16), `jwt`, `key_value`, which replaces only the
+/// value in `password: hunter2`, `api_key=…`, `token: …` and keeps the rest of the text,
+/// and `url_param`, which replaces only the value of a credential-carrying URL parameter
+/// (`?X-Amz-Signature=…`, `&sig=…`, `&code=…`, `#access_token=…`) and keeps the URL.
 ///
 /// # Examples
 /// ```
@@ -115,7 +117,7 @@ impl PatternRule {
 pub fn default_patterns() -> Vec<PatternRule> {
     // Word boundaries are ASCII (`(?-u:\b)`): the crate is built without Unicode tables,
     // and a leading boundary also roughly halves the cost of the email pattern.
-    let rules: [(&str, &str, bool); 8] = [
+    let rules: [(&str, &str, bool); 9] = [
         ("ssn", r"(?-u:\b)[0-9]{3}-[0-9]{2}-[0-9]{4}(?-u:\b)", false),
         (
             "card",
@@ -157,6 +159,19 @@ pub fn default_patterns() -> Vec<PatternRule> {
             concat!(
                 r#"(?i-u:password|passwd|secret|api[_-]?key|token)["']?[ \t]*[:=][ \t]*"#,
                 r#"(?P<v>"[^"\r\n]*"|'[^'\r\n]*'|[^ \t\r\n"'&,;]+)"#
+            ),
+            false,
+        ),
+        (
+            "url_param",
+            // The value of a URL query or fragment parameter that carries a credential
+            // (signed-URL signatures, OAuth codes and tokens, keys); the URL and the
+            // parameter's name stay readable.
+            concat!(
+                r"[?&#;](?i-u:x-amz-signature|x-amz-credential|x-amz-security-token",
+                r"|x-goog-signature|x-goog-credential|signature|sig|code|key|token",
+                r"|access_token|refresh_token|id_token|client_secret|password|api_key|apikey)",
+                r#"=(?P<v>[^ \t\r\n"'&,;#<>]+)"#
             ),
             false,
         ),

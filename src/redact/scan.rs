@@ -19,19 +19,25 @@
 //! replacement (`detect.rs`).
 
 use super::rules::PatternRule;
+use rule::{api_key, aws, bearer, card, email, jwt, key_value, ssn, url_param};
+
+mod runs;
+
+pub(crate) use runs::Runs;
 
 /// Indices of the default rules in [`default_patterns`](super::default_patterns) (checked by
 /// a test).
 const SSN: usize = 0;
-const CARD: usize = 1;
+pub(crate) const CARD: usize = 1;
 const EMAIL: usize = 2;
 const BEARER: usize = 3;
 const API_KEY: usize = 4;
 const AWS: usize = 5;
 const JWT: usize = 6;
 const KEY_VALUE: usize = 7;
+const URL_PARAM: usize = 8;
 /// How many default rules there are.
-const KINDS: usize = 8;
+pub(crate) const KINDS: usize = 9;
 
 /// `[A-Za-z0-9_]`, the word bytes of `(?-u:\b)`.
 const WORD: u8 = 1;
@@ -111,18 +117,6 @@ const fn table(anchor: bool) -> [u8; 256] {
 
 static CLASS: [u8; 256] = table(false);
 static ANCHOR: [u8; 256] = table(true);
-
-/// The keywords of `key_value` (`password|passwd|secret|api[_-]?key|token`, ASCII
-/// case-insensitive). No two can end at the same byte.
-const KEYWORDS: [&[u8]; 7] = [
-    b"password",
-    b"passwd",
-    b"secret",
-    b"api_key",
-    b"api-key",
-    b"apikey",
-    b"token",
-];
 
 /// Whether `s[j]` anchors a rule in `mask`. `b` is a common letter: only `bea`, in any
 /// case, anchors `bearer`.
@@ -209,7 +203,7 @@ pub(crate) fn default_kind(rule: &PatternRule, defaults: &[PatternRule]) -> Opti
 
 /// Whether default rule `kind` replaces only its `v` group.
 pub(crate) fn has_value(kind: usize) -> bool {
-    kind == BEARER || kind == KEY_VALUE
+    kind == BEARER || kind == KEY_VALUE || kind == URL_PARAM
 }
 
 /// One search: the text, where it starts, and the best match so far.
@@ -217,6 +211,8 @@ struct Search<'s> {
     s: &'s [u8],
     pos: usize,
     best: Option<Hit>,
+    /// The runs measured so far in this text (kept from one search to the next).
+    runs: Runs,
 }
 
 impl Search<'_> {
@@ -250,7 +246,12 @@ impl Scanner {
         let mut mask = 0;
         for (kind, rule) in first.iter().enumerate() {
             if rule.is_some() {
-                mask |= if kind == SSN { 1 << CARD } else { 1 << kind };
+                // `ssn` shares the digits with `card`, `url_param` the `=` with `key_value`.
+                mask |= match kind {
+                    SSN => 1 << CARD,
+                    URL_PARAM => 1 << KEY_VALUE,
+                    _ => 1 << kind,
+                };
             }
         }
         (mask != 0).then_some(Self { rule: first, mask })
@@ -258,19 +259,43 @@ impl Scanner {
 
     /// The leftmost-first match starting at or after `pos` (a character boundary); the text
     /// before `pos` is seen by word boundaries, as the regex engine sees it.
+    #[cfg(test)]
     pub(crate) fn find(&self, text: &str, pos: usize) -> Option<Hit> {
+        self.find_in(text, pos, &mut Runs::default())
+    }
+
+    /// [`find`](Self::find), reading and adding to `runs`, the runs measured by earlier
+    /// searches of the same text (each text gets its own).
+    pub(crate) fn find_in(&self, text: &str, pos: usize, runs: &mut Runs) -> Option<Hit> {
         let s = text.as_bytes();
-        let mut search = Search { s, pos, best: None };
-        // Anchors are looked for before `end`: once there is a match, up to its reach.
+        let mut search = Search {
+            s,
+            pos,
+            best: None,
+            runs: std::mem::take(runs),
+        };
+        // Anchors are looked for before `end`: once there is a match, up to its start. Past
+        // it only one anchor can still give a match that starts earlier (see `reach`): the
+        // `@` ending the run of local-part bytes from the start, looked at last. (Reading
+        // every anchor up to it instead made text that is one long such run with a match
+        // every few bytes, `eyJa.eyJa.…`, quadratic: found by the fuzzer, `fuzz/`.)
         let mut end = s.len();
         let mut i = pos;
+        let mut email_at = None;
         while let Some(q) = self.next_anchor(&s[..end], i) {
             let before = search.best.map(|b| b.start);
             i = self.at_anchor(&mut search, q);
             if let Some(b) = search.best.filter(|b| Some(b.start) != before) {
-                end = end.min(self.reach(s, b.start) + 1);
+                end = end.min(b.start + 1);
+                let reach = self.reach(&mut search.runs, s, b.start);
+                // (`reach` passes the start only when the email rule is in use.)
+                email_at = (reach > b.start && s.get(reach) == Some(&b'@')).then_some(reach);
             }
         }
+        if let Some(at) = email_at.filter(|&at| at >= i) {
+            self.at_anchor(&mut search, at);
+        }
+        *runs = search.runs;
         search.best
     }
 
@@ -296,9 +321,9 @@ impl Scanner {
     /// anchor or two bytes before it (and no other rule can start on those bytes: `sk`,
     /// `ey` and `A` are neither digits nor `b`), and a key_value's keyword, quote and blanks,
     /// which extend backwards too, hold no start of another rule.
-    fn reach(&self, s: &[u8], start: usize) -> usize {
+    fn reach(&self, runs: &mut Runs, s: &[u8], start: usize) -> usize {
         if self.rule[EMAIL].is_some() {
-            start + run(s, start, LOCAL)
+            start + runs.run(s, start, LOCAL)
         } else {
             start
         }
@@ -334,7 +359,7 @@ impl Scanner {
                 }
             }
             a if a == 1 << API_KEY => {
-                if let Some((start, end)) = api_key(s, q) {
+                if let Some((start, end)) = api_key(s, q, &mut search.runs) {
                     search.offer(r[API_KEY], start, end, None);
                 }
             }
@@ -344,13 +369,16 @@ impl Scanner {
                 }
             }
             a if a == 1 << JWT => {
-                if let Some((start, end)) = jwt(s, q) {
+                if let Some((start, end)) = jwt(s, q, &mut search.runs) {
                     search.offer(r[JWT], start, end, None);
                 }
             }
             a if a == 1 << KEY_VALUE => {
-                if let Some((start, end, value)) = key_value(s, pos, q) {
+                if let Some((start, end, value)) = key_value(s, pos, q, &mut search.runs) {
                     search.offer(r[KEY_VALUE], start, end, Some(value));
+                }
+                if let Some((start, end, value)) = url_param(s, pos, q) {
+                    search.offer(r[URL_PARAM], start, end, Some(value));
                 }
             }
             _ => {}
@@ -359,138 +387,7 @@ impl Scanner {
     }
 }
 
-/// `ssn` at `q`, which follows a boundary: `ddd-dd-dddd` and a boundary.
-fn ssn(s: &[u8], q: usize) -> Option<usize> {
-    (shaped(s, q, b"ddd-dd-dddd") && !is(s, q + 11, WORD)).then_some(q + 11)
-}
-
-/// `card` at `q`, which follows a boundary: 4-4-4-(1..7), 4-6-(4|5) or 13..19 digits, then
-/// a boundary. A digit run is maximal, so each branch has at most one way to end.
-fn card(s: &[u8], q: usize) -> Option<usize> {
-    let digits = |i: usize| run_of(s, i, |b| b.is_ascii_digit());
-    let ends = |i: usize, n: usize, ok: bool| (ok && !is(s, i + n, WORD)).then_some(i + n);
-    if shaped(s, q, b"ddddsddddsdddds") {
-        let n = digits(q + 15);
-        if let Some(end) = ends(q + 15, n, (1..=7).contains(&n)) {
-            return Some(end);
-        }
-    }
-    if shaped(s, q, b"ddddsddddddsdddd") {
-        let n = digits(q + 12);
-        if let Some(end) = ends(q + 12, n, n == 4 || n == 5) {
-            return Some(end);
-        }
-    }
-    let n = digits(q);
-    ends(q, n, (13..=19).contains(&n))
-}
-
-/// `email` around the `@` at `at`: the leftmost boundary in the run of local-part bytes
-/// before it (not before `pos`), and the last domain label that can end it (the labels'
-/// star is greedy): one starting with 2+ letters followed by a non-word byte.
-fn email(s: &[u8], pos: usize, at: usize) -> Option<(usize, usize)> {
-    let mut first = at;
-    while first > pos && is(s, first - 1, LOCAL) {
-        first -= 1;
-    }
-    let start = (first..at).find(|&p| boundary(s, p))?;
-    let mut i = at + 1 + run(s, at + 1, DOMAIN);
-    if i == at + 1 {
-        return None;
-    }
-    let mut end = None;
-    while s.get(i) == Some(&b'.') && is(s, i + 1, DOMAIN) {
-        let label = i + 1;
-        let letters = run(s, label, ALPHA);
-        if letters >= 2 && !is(s, label + letters, WORD) {
-            end = Some(label + letters);
-        }
-        i = label + run(s, label, DOMAIN);
-    }
-    Some((start, end?))
-}
-
-/// `bearer` at `q`: a boundary, `bearer` in any case, blanks, then 8+ token bytes and any
-/// `=`. Returns the end and the value.
-fn bearer(s: &[u8], q: usize) -> Option<(usize, (usize, usize))> {
-    if word_before(s, q) || !s.get(q..q + 6)?.eq_ignore_ascii_case(b"bearer") {
-        return None;
-    }
-    let blanks = run_of(s, q + 6, is_blank);
-    let value = q + 6 + blanks;
-    let token = run(s, value, TOKEN);
-    if blanks == 0 || token < 8 {
-        return None;
-    }
-    let end = value + token + run_of(s, value + token, |b| b == b'=');
-    Some((end, (value, end)))
-}
-
-/// `api_key` around the `-` at `q`: a boundary, `sk-`, then 20+ key bytes.
-fn api_key(s: &[u8], q: usize) -> Option<(usize, usize)> {
-    let start = q.checked_sub(2)?;
-    let n = run(s, q + 1, KEY);
-    (s.get(start..q)? == b"sk" && !word_before(s, start) && n >= 20).then_some((start, q + 1 + n))
-}
-
-/// `aws_access_key` around the `K`/`S` at `q`: a boundary, `AKIA`/`ASIA`, 16 of `[A-Z0-9]`
-/// and a boundary.
-fn aws(s: &[u8], q: usize) -> Option<(usize, usize)> {
-    let start = q.checked_sub(1)?;
-    let ok = s[start] == b'A'
-        && s.get(q + 1..q + 3)? == b"IA"
-        && !word_before(s, start)
-        && run(s, q + 3, UPPER_DIGIT) == 16
-        && !is(s, q + 19, WORD);
-    ok.then_some((start, q + 19))
-}
-
-/// `jwt` around the `J` at `q`: a boundary, `eyJ`, key bytes, `.`, key bytes, `.`, and any
-/// key bytes.
-fn jwt(s: &[u8], q: usize) -> Option<(usize, usize)> {
-    let start = q.checked_sub(2)?;
-    if s.get(start..q)? != b"ey" || word_before(s, start) {
-        return None;
-    }
-    let mut i = q + 1;
-    for _ in 0..2 {
-        let n = run(s, i, KEY);
-        if n == 0 || s.get(i + n) != Some(&b'.') {
-            return None;
-        }
-        i += n + 1;
-    }
-    Some((start, i + run(s, i, KEY)))
-}
-
-/// `key_value` around the `:`/`=` at `c`: backwards over blanks, an optional quote and a
-/// keyword (not before `pos`); forwards over blanks and the value, a quoted string on one
-/// line or a run of value bytes. Returns the start, the end and the value.
-fn key_value(s: &[u8], pos: usize, c: usize) -> Option<(usize, usize, (usize, usize))> {
-    let mut i = c;
-    while i > pos && is_blank(s[i - 1]) {
-        i -= 1;
-    }
-    if i > pos && matches!(s[i - 1], b'"' | b'\'') {
-        i -= 1;
-    }
-    let start = KEYWORDS.iter().find_map(|kw| {
-        let start = i.checked_sub(kw.len()).filter(|&k| k >= pos)?;
-        s[start..i].eq_ignore_ascii_case(kw).then_some(start)
-    })?;
-    let value = c + 1 + run_of(s, c + 1, is_blank);
-    let end = match s.get(value) {
-        Some(&quote @ (b'"' | b'\'')) => {
-            let rest = s.get(value + 1..)?;
-            let close = rest
-                .iter()
-                .position(|&b| b == quote || b == b'\r' || b == b'\n')?;
-            (rest[close] == quote).then_some(value + close + 2)?
-        }
-        _ => Some(value + run(s, value, VALUE)).filter(|&end| end > value)?,
-    };
-    Some((start, end, (value, end)))
-}
+mod rule;
 
 #[cfg(test)]
 mod tests;

@@ -126,3 +126,122 @@ fn deep_nesting_does_not_overflow_the_stack() {
     }
     assert_eq!(cur, json!("ssn [REDACTED]"));
 }
+
+// ---- ids (issue 17: redaction merged distinct sessions) ----
+
+fn keyed(seed: u8) -> Redactor {
+    Redactor::new(Config {
+        id_key: Some(IdKey::from_seed(&[seed; 32])),
+        ..Config::default()
+    })
+    .unwrap()
+}
+
+fn id_of(r: &Redactor, id: &str) -> String {
+    let mut s = id.to_owned();
+    r.redact_id(&mut s, &mut Report::default());
+    s
+}
+
+#[test]
+fn ids_that_redact_to_the_same_shape_stay_distinct() {
+    let r = keyed(1);
+    let ids = [
+        "sid:alice@example.com-123-45-6789",
+        "sid:bob@example.com-987-65-4321",
+        "sid:carol@example.org-111-22-3333",
+        "sid:4111111111111111-123-45-6789",
+    ];
+    let out: Vec<String> = ids.iter().map(|id| id_of(&r, id)).collect();
+    let distinct: std::collections::HashSet<_> = out.iter().collect();
+    assert_eq!(distinct.len(), ids.len(), "{out:?}");
+    for (id, got) in ids.iter().zip(&out) {
+        assert!(got.starts_with("sid:REDACTED-REDACTED."), "{got}");
+        assert!(!got.contains('@') && !got.contains("6789"), "{got}");
+        assert!(
+            got.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.:-".contains(&b)),
+            "still an id the AgentLens backend accepts: {got}"
+        );
+        assert_eq!(&id_of(&r, id), got, "the same id, the same result");
+        assert_eq!(
+            &id_of(&r, got),
+            got,
+            "a redacted id is kept by the next redactor"
+        );
+        assert_eq!(&id_of(&keyed(2), got), got, "whatever its key");
+    }
+    assert_ne!(
+        id_of(&keyed(2), ids[0]),
+        out[0],
+        "the tag depends on the key"
+    );
+}
+
+#[test]
+fn clean_ids_are_kept_exactly_and_long_ids_keep_their_difference() {
+    let r = keyed(1);
+    for id in [
+        "a01bdf57e9c94b6d",
+        "run-1:a.b_c",
+        "5f0c2a9e8b7d6c41a01bdf57e9c94b6d",
+        "",
+    ] {
+        assert_eq!(id_of(&r, id), id);
+    }
+    let long = "x".repeat(MAX_NAME_BYTES + 10);
+    let (a, b) = (format!("{long}a"), format!("{long}b"));
+    let (ra, rb) = (id_of(&r, &a), id_of(&r, &b));
+    assert!(ra.len() <= MAX_NAME_BYTES && rb.len() <= MAX_NAME_BYTES);
+    assert_ne!(
+        ra, rb,
+        "ids that differ past the limit are not cut into one"
+    );
+    assert_eq!(id_of(&r, &ra), ra);
+}
+
+#[test]
+fn sanitize_redacts_ids_types_names_and_keys_and_keeps_ids_apart() {
+    use crate::model::{Event, EventType, ToolCall};
+    let r = keyed(3);
+    let mail = "canary@example.org";
+    let mut e = Event::new(
+        EventType::Custom(format!("type {mail}")),
+        "s",
+        crate::time::UnixNanos(1),
+    );
+    e.event_id = Some(format!("ev-{mail}"));
+    e.trace_id = Some(format!("tr-{mail}"));
+    e.span_id = Some("sk-proj-CANARY0123456789abcdefghij".into());
+    e.user_id = Some(mail.into());
+    e.metadata = Some(json!({ mail: 1, "card": 4111111111111111u64 }));
+    e.tool_call = Some(Box::new(ToolCall {
+        tool_call_id: format!("call-{mail}"),
+        tool_name: "fetch?token=abc&sig=tool-canary".into(),
+        ..ToolCall::default()
+    }));
+    let mut other = e.clone();
+    other.event_id = Some("ev-other@example.org".into());
+    let mut report = Report::default();
+    sanitize(&r, &mut e, &mut report);
+    sanitize(&r, &mut other, &mut report);
+    let text = serde_json::to_string(&e).unwrap();
+    for leak in [
+        mail,
+        "CANARY0123",
+        "tool-canary",
+        "4111111111111111",
+        "=abc",
+    ] {
+        assert!(!text.contains(leak), "{leak} in {text}");
+    }
+    assert_eq!(e.event_type.as_str(), "type [REDACTED]");
+    assert_ne!(e.event_id, other.event_id, "two events stay two");
+    assert!(
+        e.user_id
+            .as_deref()
+            .is_some_and(|u| u.starts_with("REDACTED."))
+    );
+    assert_eq!(e.metadata, Some(json!({ MARKER: 1, "card": MARKER })));
+    assert_eq!(e.session_id, "s");
+}

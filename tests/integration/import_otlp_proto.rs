@@ -243,14 +243,30 @@ fn ingest_answers_in_the_requests_encoding() {
     let js = ingest_otlp(&fixture("agentlens.json"), OtlpEncoding::Json, &o).unwrap();
     assert_eq!(js.response, b"{}");
 
-    // A conversation id holding what redaction removes (an e-mail address): those spans
-    // are rejected (stored under the marker they would merge unrelated sessions).
+    // A conversation id holding what redaction removes (an e-mail address): the spans are
+    // kept under the redacted, tagged id (issue 17: ids are tagged, never merged or refused),
+    // and a partial success is still written in the request's encoding.
     let text = String::from_utf8(fixture("genai.json"))
         .unwrap()
         .replace("conv-42", "bob@example.com");
     let js = ingest_otlp(text.as_bytes(), OtlpEncoding::Json, &o).unwrap();
-    assert_eq!((js.spans, js.rejected_spans), (5, 5));
-    let answer: Value = serde_json::from_slice(&js.response).unwrap();
+    assert_eq!((js.spans, js.rejected_spans), (5, 0));
+    assert_eq!(js.response, b"{}");
+    let sessions: std::collections::BTreeSet<String> = (js.batch.records.iter())
+        .filter_map(|r| match &r.columns {
+            Columns::Event(c) => Some(c.session_id.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    let session = sessions.first().unwrap();
+    assert!(
+        session.starts_with("REDACTED.") && !session.contains("bob"),
+        "{session}"
+    );
+    let answer: Value =
+        serde_json::from_slice(&ingest::otlp_response(OtlpEncoding::Json, 5, "session id"))
+            .unwrap();
     assert_eq!(answer["partialSuccess"]["rejectedSpans"], "5");
     assert!(
         answer["partialSuccess"]["errorMessage"]

@@ -71,17 +71,29 @@ test("the collector redacts the same fields as the SDK, ids included", async (t)
     for (const secret of SECRETS.slice(0, 5)) assert.ok(!text.includes(secret), `${name} kept ${secret}: ${text}`);
   }
   assert.ok(!JSON.stringify(stored).includes("top-secret-extra"), "a field the model does not know is redacted too");
-  // Every field the SDK sends, the collector stores with the same value.
-  for (const [k, v] of Object.entries(sdk)) assert.deepEqual(stored[k], v, k);
-  assert.equal(stored.run_id, "[REDACTED]", "ids are pattern-redacted by both (the email pattern takes `run-bob@…` whole)");
+  // Every field the SDK sends, the collector stores with the same value; an id that held
+  // data is redacted by both to the same shape, each tagged under its own key (DESIGN.md
+  // "Redaction": the tag keeps distinct ids apart and is keyed per process).
+  const untag = (v) => (typeof v === "string" ? v.replace(/\.[a-p]{16}$/, ".<tag>") : v);
+  const ids = ["run_id", "parent_run_id", "user_id"];
+  for (const [k, v] of Object.entries(sdk)) {
+    if (ids.includes(k)) assert.equal(untag(stored[k]), untag(v), k);
+    else assert.deepEqual(stored[k], v, k);
+  }
+  assert.equal(untag(stored.run_id), "REDACTED.<tag>", "ids are pattern-redacted by both (the email pattern takes `run-bob@…` whole) and tagged");
   assert.equal(stored.tool_call.tool_name, "lookup [REDACTED]");
-  assert.equal(stored.user_id, "[REDACTED]");
+  assert.equal(untag(stored.user_id), "REDACTED.<tag>");
   assert.equal(stored.memory.value, "[REDACTED]", "a sensitive memory key hides its value");
 });
 
-test("an event whose session id holds redacted data is refused, not merged under the marker", async (t) => {
+test("events whose session ids hold redacted data are kept apart under tagged ids, not merged under the marker", async (t) => {
   const c = await collector(t);
-  const r = await post(c, "/events", { events: [{ ...plantedEvent(), session_id: "a-123-45-6789-b" }] });
-  assert.deepEqual([r.body.processed, r.body.skipped], [0, 1]);
-  assert.equal((await get(c, "/sessions")).body.total, 0);
+  const events = ["a-123-45-6789-b", "a-987-65-4321-b"].map((session_id, i) => ({ ...plantedEvent(), event_id: `e${i}`, session_id }));
+  const r = await post(c, "/events", { events });
+  assert.deepEqual([r.body.processed, r.body.skipped], [2, 0]);
+  const sessions = (await get(c, "/sessions")).body;
+  assert.equal(sessions.total, 2, "two sessions stay two");
+  const text = JSON.stringify(sessions);
+  for (const secret of ["123-45-6789", "987-65-4321"]) assert.ok(!text.includes(secret), text);
+  assert.match(text, /a-REDACTED-b\.[a-p]{16}/);
 });

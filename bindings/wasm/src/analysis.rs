@@ -13,7 +13,8 @@ fn redactor(options_json: &str) -> Result<Redactor, JsValue> {
     let config = Options::from_json(options_json)
         .and_then(Options::into_config)
         .map_err(|e| error::config(&e))?;
-    Redactor::new(config.redact).map_err(|e| error::config(&ConfigError::Redact(e)))
+    Redactor::new(crate::redact::with_random_id_key(config.redact))
+        .map_err(|e| error::config(&ConfigError::Redact(e)))
 }
 
 fn parse_style(name: Option<String>) -> Result<Style, JsValue> {

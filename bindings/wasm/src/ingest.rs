@@ -71,8 +71,9 @@ impl IngestorWasm {
         let config = PipelineOptions::from_json(options_json)
             .and_then(PipelineOptions::into_config)
             .map_err(|e| error::config(&e))?;
-        let redactor =
-            Redactor::new(config.redact).map_err(|e| error::config(&ConfigError::Redact(e)))?;
+        // One key per collector process for the tags of redacted ids (see DESIGN.md).
+        let redactor = Redactor::new(crate::redact::with_random_id_key(config.redact))
+            .map_err(|e| error::config(&ConfigError::Redact(e)))?;
         Ok(Self { redactor, compress })
     }
 

@@ -15,7 +15,19 @@ fn redactor(options_json: &str) -> Result<Redactor, JsValue> {
     let config = Options::from_json(options_json)
         .and_then(Options::into_config)
         .map_err(|e| error::config(&e))?;
-    Redactor::new(config.redact).map_err(|e| error::named("AgentLensConfigError", &e.to_string()))
+    Redactor::new(with_random_id_key(config.redact))
+        .map_err(|e| error::named("AgentLensConfigError", &e.to_string()))
+}
+
+/// `config` with a key for the tags of redacted ids drawn from the platform's random source
+/// (see `Redactor::redact_id`), unless it has one. Without a random source the core's fixed
+/// key is left: ids still stay apart.
+pub(crate) fn with_random_id_key(mut config: redact::Config) -> redact::Config {
+    let mut seed = [0u8; 32];
+    if config.id_key.is_none() && getrandom::fill(&mut seed).is_ok() {
+        config.id_key = Some(redact::IdKey::from_seed(&seed));
+    }
+    config
 }
 
 /// Redacts a JSON value (given as text) with the options' rules, then truncates it to

@@ -71,6 +71,20 @@ const PIECES: &[&str] = &[
     "&",
     "9",
     "x",
+    "?",
+    "#",
+    ";",
+    "&password:a",
+    "https://b.example/o?X-Amz-Signature=ab12",
+    "?x-amz-credential=AKIAIOSFODNN7EXAMPLE/2026",
+    "&sig=",
+    "&sig=s1g",
+    "#access_token=",
+    ";code=\"q\"",
+    "?KEY=v<",
+    "&id_token=e",
+    "?signature",
+    "&apikey=k,",
 ];
 
 /// 64 random bits at a time from the project's seeded test generator.
@@ -395,6 +409,8 @@ fn corpus(bytes: usize) -> String {
         "a@b.co-x",
         "x@y.com1.org",
         "order #12345678901234",
+        "https://s3.example/b/o?X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F2026&X-Amz-Signature=9f8e7d",
+        "https://app.example/cb?state=x&code=4/0AbCdEf#access_token=ya29.tok",
         "日本 é",
     ];
     let mut out = String::new();
