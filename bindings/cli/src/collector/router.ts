@@ -5,6 +5,7 @@
  * generated from this table, so it lists exactly the routes the server answers.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AnalysisRunner } from "./analysis-runner.js";
 import type { LiveHub } from "./live-hub.js";
 import type { CollectorStore } from "./store.js";
 
@@ -47,6 +48,8 @@ export interface ServerConfig {
   /** Every route, for the OpenAPI document. */
   routes: Route[];
   hasApiKey: boolean;
+  /** Runs the analysis engines off the main thread, with a deadline (`analysis-runner.ts`). */
+  analysis: AnalysisRunner;
 }
 
 export interface Route {

@@ -323,6 +323,11 @@ export interface CollectorOptions {
   maxBatchEvents?: number;
   /** The static viewer; default the package's `viewer/` directory. `false` serves none. */
   viewerDir?: string | URL | false;
+  /**
+   * Milliseconds one analysis (`/analysis/*`) may run in the analysis worker, default
+   * 30 000; past it the request is answered 503 and the worker replaced.
+   */
+  analysisTimeoutMs?: number;
   /** SSE heartbeat comment interval, default 15 000 ms. */
   heartbeatMs?: number;
   redact?: Record<string, unknown>;
