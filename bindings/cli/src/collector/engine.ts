@@ -20,12 +20,70 @@ export type OtlpEncoding = Parameters<Ingestor["ingestOtlp"]>[0];
 export type OtlpResultBatch = ReturnType<Ingestor["ingestOtlp"]>;
 
 /**
+ * Past this much wasm memory the collector replaces its analysis instance between two
+ * requests ({@link recycleWasm}). Wasm memory only grows: one hostile 10 MB body (millions
+ * of tiny values) takes the instance to several hundred MiB, and without a fresh instance
+ * the process would keep that for good. An honest 10 MB batch stays well below it.
+ */
+export const WASM_HIGH_WATER_BYTES = 64 * 1024 * 1024;
+
+/** How many times the instance was replaced: objects of an earlier generation are stale. */
+let generation = 0;
+/** The most memory an instance was seen with at a {@link recycleWasm} check. */
+let peakBytes = 0;
+
+/** The analysis wasm's memory now, the most seen between requests, and how often it was replaced. */
+export function wasmMemoryStats(): { bytes: number; peakBytes: number; recycled: number } {
+  const bytes = wasmMemoryBytes();
+  return { bytes, peakBytes: Math.max(peakBytes, bytes), recycled: generation };
+}
+
+/** The bytes of the analysis wasm instance's memory (what it grew to; it never shrinks). */
+export function wasmMemoryBytes(): number {
+  // `initSync` returns the instance's exports once the module is loaded (its argument unread).
+  const exports = analysisWasm().initSync({ module: new Uint8Array(0) }) as unknown as { memory: { buffer: ArrayBuffer } };
+  return exports.memory.buffer.byteLength;
+}
+
+/**
+ * Replaces the analysis wasm instance with a fresh one (same compiled module, new memory)
+ * when its memory is past `highWaterBytes`; whether it did. Call it only between requests,
+ * when no wasm object is held across an await: the collector's ingestors are rebuilt on
+ * their next call (see {@link ingestor}); any other object of the old instance becomes
+ * stale (using it throws, and it must never be freed).
+ */
+export function recycleWasm(highWaterBytes = WASM_HIGH_WATER_BYTES): boolean {
+  const wasm = analysisWasm() as ReturnType<typeof analysisWasm> & { __wbg_reset_state?: () => void };
+  const bytes = wasmMemoryBytes();
+  peakBytes = Math.max(peakBytes, bytes);
+  if (typeof wasm.__wbg_reset_state !== "function" || bytes <= highWaterBytes) return false;
+  wasm.__wbg_reset_state();
+  generation++;
+  return true;
+}
+
+/**
  * The core's ingestor for one store: its redaction options (on top of the defaults),
  * its field limit and whether payloads are gzipped. Throws `AgentLensConfigError` for a
- * bad option.
+ * bad option. It outlives {@link recycleWasm}: the core's object is made again, from the
+ * same options, on the first call after the instance was replaced.
  */
 export function ingestor(redact: Record<string, unknown>, maxFieldBytes: number, compress: boolean): Ingestor {
-  return createIngestor({ ...redact, maxFieldBytes }, compress);
+  const make = () => createIngestor({ ...redact, maxFieldBytes }, compress);
+  let inner = make();
+  let made = generation;
+  const current = () => {
+    if (made !== generation) [inner, made] = [make(), generation];
+    return inner;
+  };
+  return {
+    ingest: (...args) => current().ingest(...args),
+    ingestOtlp: (...args) => current().ingestOtlp(...args),
+    // An object of a replaced instance is left alone: freeing it would free memory of the new one.
+    free: () => {
+      if (made === generation) inner.free();
+    },
+  };
 }
 
 /** Ingests `bytes` as `format` through `ingestor`, dated now; more than `maxEvents` elements are refused whole. */

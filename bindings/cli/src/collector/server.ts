@@ -9,7 +9,9 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { AnalysisRunner } from "./analysis-runner.js";
 import { ConnectionGuard } from "./connections.js";
+import { recycleWasm } from "./engine.js";
 import { HttpError, sendJson } from "./http.js";
 import { compile, match, type CompiledRoute, type Route, type ServerConfig } from "./router.js";
 import { analysisRoutes } from "./routes/analysis.js";
@@ -154,6 +156,7 @@ function served(options: CollectorOptions, store: CollectorStore, relay: Relay |
       redact: options.redact ?? {},
       routes: ROUTES,
       hasApiKey: Boolean(options.apiKey),
+      analysis: new AnalysisRunner(Math.max(1, options.analysisTimeoutMs ?? 30_000)),
     },
     keyHash: options.apiKey ? sha256(options.apiKey) : null,
     hostAllowed: hostCheck(options.host ?? "127.0.0.1", options.allowedHosts ?? []),
@@ -261,14 +264,17 @@ function createHttpServer(s: Served, guard: ConnectionGuard, idleMs: number): Se
   const server = createServer({ connectionsCheckingInterval: Math.min(1_000, idleMs) }, (req, res) => {
     // A connection past the slots is answered 503 with Retry-After, never served.
     if (guard.answerRefused(req, res)) return;
-    handle(s, req, res).catch((e: unknown) => {
-      try {
-        fail(s, req, res, e);
-      } catch {
-        // The connection is gone; never let an answer that cannot be sent take the server down.
-        res.destroy();
-      }
-    });
+    handle(s, req, res)
+      .catch((e: unknown) => {
+        try {
+          fail(s, req, res, e);
+        } catch {
+          // The connection is gone; never let an answer that cannot be sent take the server down.
+          res.destroy();
+        }
+      })
+      // Between requests, a wasm instance grown past its high-water mark is replaced (engine.ts).
+      .finally(() => recycleWasm());
   });
   // Idle and slow-header connections are closed by the guard after idleMs; Node's own
   // bounds stay behind it.
@@ -334,6 +340,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       closing ??= new Promise<void>((resolve) => {
         autoPurge.stop();
         s.live.close();
+        void s.config.analysis.close();
         server.close(() => {
           // What is still queued upstream gets a few seconds; the rest is counted and logged.
           void (relay?.shutdown(FORWARD_DRAIN_MS) ?? Promise.resolve()).then(() => {
