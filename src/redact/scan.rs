@@ -377,7 +377,7 @@ impl Scanner {
                 if let Some((start, end, value)) = key_value(s, pos, q, &mut search.runs) {
                     search.offer(r[KEY_VALUE], start, end, Some(value));
                 }
-                if let Some((start, end, value)) = url_param(s, pos, q) {
+                if let Some((start, end, value)) = url_param(s, pos, q, &mut search.runs) {
                     search.offer(r[URL_PARAM], start, end, Some(value));
                 }
             }

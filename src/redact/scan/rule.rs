@@ -3,6 +3,7 @@
 //! from the anchor byte the scanner stopped at. The scanner (`scan.rs`) decides which
 //! match wins.
 
+use super::runs::URL_VALUE;
 use super::{ALPHA, DOMAIN, KEY, LOCAL, TOKEN, UPPER_DIGIT, VALUE, WORD};
 use super::{Runs, boundary, is, is_blank, run, run_of, shaped, word_before};
 
@@ -184,7 +185,12 @@ pub(super) fn key_value(
 /// `url_param` around the `=` at `c`: `?`, `&`, `#` or `;` (not before `pos`), one of
 /// [`URL_PARAMS`] and a value of one or more bytes up to a blank, quote, `&`, `,`, `;`, `#`,
 /// `<` or `>`. Returns the start, the end and the value.
-pub(super) fn url_param(s: &[u8], pos: usize, c: usize) -> Option<(usize, usize, (usize, usize))> {
+pub(super) fn url_param(
+    s: &[u8],
+    pos: usize,
+    c: usize,
+    runs: &mut Runs,
+) -> Option<(usize, usize, (usize, usize))> {
     if s[c] != b'=' {
         return None;
     }
@@ -194,7 +200,7 @@ pub(super) fn url_param(s: &[u8], pos: usize, c: usize) -> Option<(usize, usize,
             .then_some(at)
     })?;
     let value = c + 1;
-    let n = run_of(s, value, |b| {
+    let n = runs.run_of(URL_VALUE, s, value, |b| {
         !matches!(
             b,
             b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'' | b'&' | b',' | b';' | b'#' | b'<' | b'>'
