@@ -83,9 +83,16 @@ async function collectorPhase(dir, rounds) {
   const client = async (k) => {
     for (let round = 0; round < rounds; round++) {
       const raw = bodies[(round + k) % bodies.length];
-      const r = await fetch(`${c.url}/events`, { method: "POST", headers: { "Content-Type": "application/json" }, body: raw });
-      await r.arrayBuffer();
-      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+      // A connection cut off (not an HTTP answer) is counted by its error code.
+      let outcome;
+      try {
+        const r = await fetch(`${c.url}/events`, { method: "POST", headers: { "Content-Type": "application/json" }, body: raw });
+        await r.arrayBuffer();
+        outcome = r.status;
+      } catch (e) {
+        outcome = e?.cause?.code ?? e?.name ?? "error";
+      }
+      statuses[outcome] = (statuses[outcome] ?? 0) + 1;
     }
   };
   await Promise.all([0, 1, 2, 3].map(client));
