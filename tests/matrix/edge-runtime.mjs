@@ -1,6 +1,7 @@
 // Vercel's edge runtime for the matrix (npm `edge-runtime`, the runtime `vercel dev` and
-// Next.js's edge sandbox use): drivers/edge.mjs is bundled as an Edge Function is (one
-// script, the `edge-light` export condition) and evaluated in an EdgeRuntime, whose code
+// Next.js's edge sandbox use): an entry over drivers/edge.mjs is bundled as an Edge
+// Function is (one script; the `edge-light` export condition and the `browser` field, as
+// Next.js resolves for its edge runtime) and evaluated in an EdgeRuntime, whose code
 // generation is off, so wasm cannot be compiled from bytes inside it. As on Vercel, each
 // `.wasm` the bundle imports is handed over compiled, as a binding in the context: the
 // bundle's `import m from "…/x.wasm"` reads that binding. Not a test file itself.
@@ -27,17 +28,17 @@ const wasmBindings = (modules) => ({
 });
 
 /**
- * Bundles `project`/edge.mjs, starts an EdgeRuntime with it, and sends one request per
+ * Bundles `entry` (an entry over drivers/edge.mjs), starts an EdgeRuntime with it, and sends one request per
  * session id (all to the one runtime, as one isolate), each answered before its delivery;
  * waits for every `waitUntil`. Resolves with `[sessionId, answer]` pairs.
  */
-export async function runEdgeRuntime(project, receiverUrl, sessionIds) {
+export async function runEdgeRuntime(entry, receiverUrl, sessionIds) {
   const esbuild = await import("esbuild");
   const { EdgeRuntime } = await import("edge-runtime");
   const modules = new Map();
   const built = await esbuild.build({
-    entryPoints: [join(project, "edge.mjs")], bundle: true, write: false, format: "iife", platform: "neutral",
-    conditions: ["edge-light", "worker", "browser"], mainFields: ["module", "main"], logLevel: "error",
+    entryPoints: [entry], bundle: true, write: false, format: "iife", platform: "browser",
+    conditions: ["edge-light", "worker", "browser"], mainFields: ["browser", "module", "main"], logLevel: "error",
     plugins: [wasmBindings(modules)],
   });
   // Code generation off, as on Vercel: the bundle cannot compile wasm from bytes. The

@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import { launchChromium, openApp, skipChromium } from "../../bindings/sdk/test/bundlers/support.mjs";
 import { serveBundledWorker, skipBundledWorker } from "../../bindings/sdk/test/support/workerd.mjs";
 import { runEdgeRuntime, skipEdgeRuntime } from "./edge-runtime.mjs";
-import { checkScenario, matrixProject, matrixReceiver, postedResult, repoRoot } from "./support.mjs";
+import { checkScenario, matrixProject, matrixReceiver, postedResult, repoRoot, writeEntry } from "./support.mjs";
 
 const { dir, project } = matrixProject();
 const bin = (path) => join(repoRoot, path);
@@ -58,21 +58,22 @@ function esbuildGuideFlags() {
 async function buildPages() {
   const html = (script, head = "") => `<!doctype html>\n<meta charset="utf-8">\n<title>agentlens matrix</title>\n${head}<script type="module" src="${script}"></script>\n`;
   const sdk = JSON.parse(readFileSync(join(project, "node_modules/@agentlens/sdk/package.json"), "utf8"));
-  const entry = (sub) => `./sdk/${sdk.exports[sub].browser.default.replace(/^\.\//, "")}`;
-  const imports = { "@agentlens/sdk": entry("."), "@agentlens/sdk/analysis": entry("./analysis") };
+  const browserFile = (sub) => `./sdk/${sdk.exports[sub].browser.default.replace(/^\.\//, "")}`;
+  const imports = { "@agentlens/sdk": browserFile("."), "@agentlens/sdk/analysis": browserFile("./analysis") };
   const importmap = join(project, "importmap");
   mkdirSync(importmap);
   symlinkSync(join(project, "node_modules/@agentlens/sdk"), join(importmap, "sdk"), "dir");
-  for (const f of ["scenario.mjs", "page.mjs"]) writeFileSync(join(importmap, f), readFileSync(join(project, f)));
-  writeFileSync(join(importmap, "index.html"), html("./page.mjs", `<script type="importmap">${JSON.stringify({ imports })}</script>\n`));
+  const entry = writeEntry(project, "page");
+  for (const f of ["scenario.mjs", "page.mjs", entry]) writeFileSync(join(importmap, f), readFileSync(join(project, f)));
+  writeFileSync(join(importmap, "index.html"), html(`./${entry}`, `<script type="importmap">${JSON.stringify({ imports })}</script>\n`));
 
-  writeFileSync(join(project, "index.html"), html("./page.mjs"));
+  writeFileSync(join(project, "index.html"), html(`./${entry}`));
   const vite = await import("vite");
   await vite.build({ root: project, configFile: false, logLevel: "warn", build: { outDir: join(project, "vite-dist") } });
 
   const esbuildDir = join(project, "esbuild");
-  await promisify(execFile)(bin("node_modules/.bin/esbuild"), ["page.mjs", ...esbuildGuideFlags(), `--outdir=${esbuildDir}`, "--log-level=warning"], { cwd: project });
-  writeFileSync(join(esbuildDir, "index.html"), html("./page.js"));
+  await promisify(execFile)(bin("node_modules/.bin/esbuild"), [entry, ...esbuildGuideFlags(), `--outdir=${esbuildDir}`, "--log-level=warning"], { cwd: project });
+  writeFileSync(join(esbuildDir, "index.html"), html(`./${entry.replace(/\.mjs$/, ".js")}`));
   return { "an import map": importmap, "a Vite build": join(project, "vite-dist"), "an esbuild bundle (the guide's line)": esbuildDir };
 }
 
@@ -100,7 +101,7 @@ test("the scenario in headless Chromium", { skip: skipChromium }, async (t) => {
 test("the scenario in workerd: a wrangler-style bundle, respond first, two requests in one isolate", { skip: skipBundledWorker }, (t) => timed(t, async () => {
   const receiver = await matrixReceiver();
   t.after(() => receiver.close());
-  const server = await serveBundledWorker(t, { entry: join(project, "worker.mjs"), receiverUrl: receiver.url });
+  const server = await serveBundledWorker(t, { entry: join(project, writeEntry(project, "worker")), receiverUrl: receiver.url });
   for (const sessionId of ["matrix-workerd-1", "matrix-workerd-2"]) {
     const res = await fetch(`http://127.0.0.1:${server.port}/?session=${sessionId}`);
     const text = await res.text();
@@ -113,7 +114,7 @@ test("the scenario in workerd: a wrangler-style bundle, respond first, two reque
 test("the scenario in Vercel's edge runtime (npm edge-runtime): respond first, event.waitUntil", { skip: skipEdgeRuntime }, (t) => timed(t, async () => {
   const receiver = await matrixReceiver();
   t.after(() => receiver.close());
-  const answers = await runEdgeRuntime(project, receiver.url, ["matrix-edge-1", "matrix-edge-2"]);
+  const answers = await runEdgeRuntime(join(project, writeEntry(project, "edge")), receiver.url, ["matrix-edge-1", "matrix-edge-2"]);
   for (const [sessionId, answer] of answers) {
     assert.equal(answer.platform, "edge");
     checkScenario(await postedResult(receiver, sessionId), receiver, sessionId, { respondFirst: true });

@@ -56,20 +56,8 @@ const accounting = (s) => ({
   tracked: s.tracked, delivered: s.delivered, dropped: s.dropped, sampledOut: s.sampledOut, pending: s.pending,
 });
 
-/**
- * Phase one: tracks the session and explains it; nothing is flushed yet (an edge runtime
- * answers its request after this phase). Resolves with the state `finishScenario` takes
- * and `early`, what is known before delivery.
- *
- * @param {{ endpoint: string, sessionId: string, apiKey?: string }} options
- */
-export async function trackScenario({ endpoint, sessionId, apiKey = "matrix-key" }) {
-  const memory = memoryNdjsonExporter();
-  const tracker = new Tracker({
-    exporters: [createHttpExporter({ endpoint, apiKey }), memory.exporter],
-    logLevel: "silent",
-  });
-  tracker.startSession({ agentName: "matrix-agent", sessionId, metadata: { runtime: platform().name, api_key: S.apiKey } });
+/** The agent's work through the tracker's own API: nested runs, an LLM call, a tool, a failing tool. */
+async function trackDirectly(tracker, sessionId) {
   const shell = tracker.wrapTool(async (command) => {
     throw new Error(`shell refused ${command.cmd}: credentials ${S.sk} rejected for ${S.email}`);
   }, "shell");
@@ -89,6 +77,34 @@ export async function trackScenario({ endpoint, sessionId, apiKey = "matrix-key"
     outer.decision({ reasoning: "the cheaper flight; the shell tool failed", alternatives: ["wait for a refund"], confidence: 0.8 });
     outer.final({ answer: `Booked AF83 for ${S.email}` });
   }, { sessionId });
+}
+
+/**
+ * Phase one: tracks the session and explains it; nothing is flushed yet (an edge runtime
+ * answers its request after this phase). Resolves with the state `finishScenario` takes
+ * and `early`, what is known before delivery.
+ *
+ * `via`, when given, does the agent's work (an LLM call, a tool, a failing tool) through a
+ * framework integration instead of the tracker's own API: `via(tracker, { prompt,
+ * secrets, sessionId })`, after the session started.
+ *
+ * @param {{ endpoint: string, sessionId: string, apiKey?: string, via?: Function }} options
+ */
+export async function trackScenario({ endpoint, sessionId, apiKey = "matrix-key", via }) {
+  const memory = memoryNdjsonExporter();
+  const tracker = new Tracker({
+    exporters: [createHttpExporter({ endpoint, apiKey }), memory.exporter],
+    logLevel: "silent",
+  });
+  tracker.startSession({ agentName: "matrix-agent", sessionId, metadata: { runtime: platform().name, api_key: S.apiKey } });
+  if (via) {
+    // The agent's work through a framework integration (tests/matrix/via/): it records
+    // into this tracker and joins the session as its framework says (the started session,
+    // a conversation id, a group id), with the framework's own runs.
+    await via(tracker, { prompt: PROMPT, secrets: S, sessionId });
+  } else {
+    await trackDirectly(tracker, sessionId);
+  }
   const explain = tracker.explain(sessionId);
   return { state: { tracker, memory, sessionId }, early: { platform: platform().name, explain, stats: accounting(tracker.stats()) } };
 }

@@ -3,27 +3,51 @@
 // posted by edge drivers, static files for the pages), and the one check every runtime's
 // result and delivery must pass. Not a test file itself.
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { importTrace } from "@agentlens/sdk/analysis";
 import { startReceiver } from "../../bindings/sdk/test/support/receiver.mjs";
-import { packAndInstall, repoRoot } from "../../bindings/sdk/test/packaging/packed.mjs";
+import { linkFrameworks, packAndInstall, repoRoot } from "../../bindings/sdk/test/packaging/packed.mjs";
 import { EXPECTED_TYPES, SECRETS } from "./scenario.mjs";
 
 export { repoRoot };
 export const matrixDir = fileURLToPath(new URL("./", import.meta.url));
 
+/** The framework integrations the scenario runs through (tests/matrix/via/<name>.mjs). */
+export const INTEGRATIONS = ["openai-agents", "ai-sdk", "otel", "langchain"];
+
 /**
- * Packs the SDK, installs the tarball in a fresh project, and copies the scenario and the
- * drivers there (so `@agentlens/sdk` resolves to the installed package, as for a user).
- * Returns `{ dir, project }`.
+ * Packs the SDK, installs the tarball in a fresh project, and copies the scenario, the
+ * drivers and the integrations' agents (as via-<name>.mjs) there, so `@agentlens/sdk`
+ * resolves to the installed package, as for a user; the frameworks are linked from this
+ * repository's dev dependencies. Returns `{ dir, project }`.
  */
 export function matrixProject() {
   const { dir, project } = packAndInstall();
+  linkFrameworks(project);
   copyFileSync(join(matrixDir, "scenario.mjs"), join(project, "scenario.mjs"));
   for (const driver of ["cli.mjs", "page.mjs", "worker.mjs", "edge.mjs"]) copyFileSync(join(matrixDir, "drivers", driver), join(project, driver));
+  for (const name of INTEGRATIONS) copyFileSync(join(matrixDir, "via", `${name}.mjs`), join(project, `via-${name}.mjs`));
   return { dir, project };
+}
+
+const ENTRIES = {
+  page: (via) => `import { expose } from "./page.mjs";\n${via.import}expose(${via.name});\n`,
+  worker: (via) => `import { makeWorker } from "./worker.mjs";\n${via.import}export default makeWorker(${via.name});\n`,
+  edge: (via) => `import { listen } from "./edge.mjs";\n${via.import}listen(${via.name});\n`,
+};
+
+/**
+ * Writes the entry module for `driver` (`page`, `worker` or `edge`) in `project`, with the
+ * scenario done directly or, given `integration`, through that framework's agent. Returns
+ * its file name (`<driver>-<integration or "direct">.mjs`).
+ */
+export function writeEntry(project, driver, integration) {
+  const via = integration ? { import: `import via from "./via-${integration}.mjs";\n`, name: "via" } : { import: "", name: "" };
+  const file = `${driver}-${integration ?? "direct"}.mjs`;
+  writeFileSync(join(project, file), ENTRIES[driver](via));
+  return file;
 }
 
 const TYPES = { ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
@@ -120,4 +144,43 @@ export function checkScenario(result, receiver, sessionId, { respondFirst = fals
   assert.equal(result.internalErrors, 0);
   assert.ok(balanced(result.early.stats), "balanced before delivery too");
   if (respondFirst) assert.equal(result.early.stats.delivered, 0, "the answer went out before any delivery");
+}
+
+/**
+ * The scenario's checks when a framework integration did the agent's work: the session's
+ * events arrived (opened and ended once) with the framework's runs, the LLM calls' tokens
+ * (1,200 in, 80 out), the working tool and the failing one; no planted secret anywhere;
+ * the analysis entry imported what was delivered and strict compliance failed on `shell`;
+ * every exporter's accounting balances with nothing pending or dropped.
+ */
+export function checkIntegration(result, receiver, sessionId) {
+  assert.equal(result.error, undefined, result.error);
+  const requests = receiver.accepted().filter((r) => r.body.events.some((e) => e.session_id === sessionId));
+  const wire = requests.flatMap((r) => importTrace(r.raw).events).filter((e) => e.session_id === sessionId);
+  const types = wire.map((e) => e.event_type);
+  assert.deepEqual([types[0], types.at(-1)], ["session_start", "session_end"], types.join(","));
+  assert.equal(types.filter((t) => t === "session_end").length, 1);
+  assert.ok(types.includes("run_start"), `the framework's runs: ${types}`);
+  assert.equal(types.filter((t) => t === "run_start").length, types.filter((t) => t === "run_end").length, "every run ended");
+  const llm = wire.filter((e) => e.event_type === "llm_call");
+  assert.deepEqual([llm.reduce((n, e) => n + e.tokens_in, 0), llm.reduce((n, e) => n + e.tokens_out, 0)], [1200, 80]);
+  assert.ok(llm.every((e) => e.model === "gpt-4o"));
+  assert.ok(wire.some((e) => e.event_type === "tool_call" && e.tool_call.tool_name === "search_flights"));
+  assert.ok(wire.some((e) => e.event_type === "tool_error" && e.tool_call.tool_name === "shell"));
+  const outputs = { "delivered bodies": requests.map((r) => r.raw.toString("utf8")).join("\n"), "the NDJSON": result.ndjson, "explain()": result.early.explain };
+  for (const [where, text] of Object.entries(outputs)) {
+    for (const [name, secret] of Object.entries(SECRETS)) assert.ok(!text.includes(secret), `${where} leaked the planted ${name}`);
+  }
+  assert.match(result.early.explain, /search_flights/);
+  assert.match(result.early.explain, /tool_error\*\* → tool: shell/);
+  assert.deepEqual(result.imported.types, types, "the analysis entry imported what was delivered");
+  assert.equal(result.compliance.compliant, false);
+  assert.ok(result.compliance.failed.includes("forbidden_tools"), `strict forbids shell: ${result.compliance.failed}`);
+  assert.deepEqual([result.cost.tokensIn, result.cost.tokensOut], [1200, 80]);
+  for (const s of [result.stats, ...result.stats.perExporter]) {
+    assert.ok(balanced(s), `tracked = delivered + dropped + sampledOut + pending: ${JSON.stringify(s)}`);
+    assert.equal(s.pending, 0);
+  }
+  for (const e of result.stats.perExporter) assert.equal(e.delivered, types.length, `${e.name} delivered every event`);
+  assert.equal(result.internalErrors, 0);
 }

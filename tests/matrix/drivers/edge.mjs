@@ -2,6 +2,7 @@
 // an Edge Function bundle is evaluated there. Each request runs the tracking phase,
 // answers at once (respond first) and finishes in `event.waitUntil`, posting the result to
 // the receiver's /matrix/result. The receiver's URL is the request's `receiver` parameter.
+// An entry module calls `listen()`, or `listen(via)` for a framework integration.
 import { finishScenario, trackScenario } from "./scenario.mjs";
 
 function report(receiver, result) {
@@ -9,16 +10,17 @@ function report(receiver, result) {
     .then((res) => res.arrayBuffer());
 }
 
-async function handle(event) {
-  const url = new URL(event.request.url);
-  const receiver = url.searchParams.get("receiver");
-  const sessionId = url.searchParams.get("session");
-  const { state, early } = await trackScenario({ endpoint: receiver, sessionId });
-  event.waitUntil(finishScenario(state).then(
-    (result) => report(receiver, { ...result, early }),
-    (err) => report(receiver, { sessionId, error: String(err?.stack ?? err) }),
-  ));
-  return Response.json(early);
+/** Adds the fetch listener: the scenario per request (through `via`, if given). */
+export function listen(via) {
+  addEventListener("fetch", (event) => event.respondWith((async () => {
+    const url = new URL(event.request.url);
+    const receiver = url.searchParams.get("receiver");
+    const sessionId = url.searchParams.get("session");
+    const { state, early } = await trackScenario({ endpoint: receiver, sessionId, via });
+    event.waitUntil(finishScenario(state).then(
+      (result) => report(receiver, { ...result, early }),
+      (err) => report(receiver, { sessionId, error: String(err?.stack ?? err) }),
+    ));
+    return Response.json(early);
+  })()));
 }
-
-addEventListener("fetch", (event) => event.respondWith(handle(event)));

@@ -1,7 +1,8 @@
 // The scenario's driver in workerd, as a Cloudflare Worker bundled wrangler-style: each
 // request runs the scenario's tracking phase, answers at once with what it saw (respond
 // first), and finishes in `ctx.waitUntil` (ending the session, which delivers, then the
-// analysis), posting the result to the receiver's /matrix/result.
+// analysis), posting the result to the receiver's /matrix/result. An entry module exports
+// `makeWorker()` as its default, or `makeWorker(via)` for a framework integration.
 import { finishScenario, trackScenario } from "./scenario.mjs";
 
 /** Posts a phase-two result (or its failure) to the receiver. */
@@ -10,14 +11,17 @@ function report(receiver, result) {
     .then((res) => res.arrayBuffer());
 }
 
-export default {
-  async fetch(request, env, ctx) {
-    const sessionId = new URL(request.url).searchParams.get("session");
-    const { state, early } = await trackScenario({ endpoint: env.RECEIVER, sessionId });
-    ctx.waitUntil(finishScenario(state).then(
-      (result) => report(env.RECEIVER, { ...result, early }),
-      (err) => report(env.RECEIVER, { sessionId, error: String(err?.stack ?? err) }),
-    ));
-    return Response.json(early);
-  },
-};
+/** The Worker: the scenario per request, in the session the `session` parameter names. */
+export function makeWorker(via) {
+  return {
+    async fetch(request, env, ctx) {
+      const sessionId = new URL(request.url).searchParams.get("session");
+      const { state, early } = await trackScenario({ endpoint: env.RECEIVER, sessionId, via });
+      ctx.waitUntil(finishScenario(state).then(
+        (result) => report(env.RECEIVER, { ...result, early }),
+        (err) => report(env.RECEIVER, { sessionId, error: String(err?.stack ?? err) }),
+      ));
+      return Response.json(early);
+    },
+  };
+}
