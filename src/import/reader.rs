@@ -31,6 +31,10 @@ pub(crate) struct Reader {
     /// Line ends found in `buf` while sniffing, and how far `buf` was searched.
     ends: Vec<usize>,
     searched: usize,
+    /// Bytes of the pending partial line already searched for its end (Lines mode): a long
+    /// line pushed in small chunks is searched once, not again with every chunk (which
+    /// was quadratic: a 1 MiB line in 50-byte chunks took 1.4 s; found by the fuzzer).
+    pending_searched: usize,
     /// Lines consumed from the start of the text (Lines mode).
     line: usize,
     lines: Lines,
@@ -71,6 +75,7 @@ impl Reader {
             buf: Vec::new(),
             ends: Vec::new(),
             searched: 0,
+            pending_searched: 0,
             line: 0,
             lines: Lines::default(),
             produced: 0,
@@ -190,21 +195,28 @@ impl Reader {
         self.format = Some(format);
         let buf = std::mem::take(&mut self.buf);
         let mut start = 0;
+        let mut from = std::mem::take(&mut self.pending_searched).min(buf.len());
         while start < buf.len() {
-            let end = match find_byte(&buf[start..], b'\n') {
-                Some(i) => start + i,
+            let end = match find_byte(&buf[from..], b'\n') {
+                Some(i) => from + i,
                 None if at_end => buf.len(),
                 None => break,
             };
             self.line += 1;
             let line = trim(&buf[start..end]);
             start = end + 1;
+            from = start;
             if !line.is_empty() {
                 self.read_line(format, line, out)?;
             }
         }
         if start < buf.len() {
-            self.buf = buf[start..].to_vec();
+            self.pending_searched = buf.len() - start;
+            self.buf = if start == 0 {
+                buf
+            } else {
+                buf[start..].to_vec()
+            };
         }
         Ok(())
     }
