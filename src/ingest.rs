@@ -246,7 +246,8 @@ impl Batch {
 ///
 /// # Errors
 /// [`IngestError::Decode`] when the body is not JSON or has no `events` array;
-/// [`IngestError::TooManyEvents`] past the limit.
+/// [`IngestError::TooManyEvents`] past the limit; [`IngestError::InvalidEventId`] for an
+/// element whose `event_id` is not a valid one ([`valid_event_id`]).
 pub fn ingest_body(bytes: &[u8], options: &Options) -> Result<Batch, IngestError> {
     read_repaired(bytes, |text| match direct::read_body(text) {
         Some(elements) => ingest_elements(elements, options),
