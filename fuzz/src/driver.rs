@@ -211,6 +211,7 @@ pub fn run(target: &Target, settings: &Settings) -> Stats {
     let (started, base) = watchdog(settings.kill);
     let mut stats = Stats::default();
     let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut worst_hang = settings.hang;
     let begin = Instant::now();
     let mut last_report = Instant::now();
     let mut i = 0usize;
@@ -256,8 +257,13 @@ pub fn run(target: &Target, settings: &Settings) -> Stats {
             let key = format!("{kind}: {}", dedupe_key(&what));
             let count = seen.entry(key).or_insert(0);
             *count += 1;
-            if *count == 1 {
-                stats.findings += 1;
+            // Hangs are one finding, but each slower one is saved too.
+            let slower = kind == "hang" && took > worst_hang;
+            if slower {
+                worst_hang = took;
+            }
+            if *count == 1 || slower {
+                stats.findings += u64::from(*count == 1);
                 let path = save(&settings.findings, target.name, kind, &input);
                 eprintln!(
                     "FINDING {} {kind}: {what} -> {}",

@@ -7,7 +7,7 @@
 
 use agentlens::import::{
     self, ImportConfig, ImportError, OtlpEncoding, TraceImporter, gunzip, gzip, import_otlp,
-    import_trace, import_trace_with,
+    import_trace_with,
 };
 use agentlens::ingest::{self, IngestError, Options};
 use agentlens::redact::{Config, Redactor, Report, sanitize_events};
@@ -17,6 +17,11 @@ use serde_json::Value;
 /// A marker the mutator plants in inputs: no error message or warning may contain it,
 /// since the core promises never to quote the input (it may hold secrets).
 pub const CANARY: &str = "Zx9Cnry";
+
+/// The most a gzipped input may decompress to in a check (4 MiB): a 1 MiB input can
+/// expand ~1000-fold, and reading 1 GB takes seconds however linear the reader is; the
+/// limit itself is what [`ImportError::TooLarge`] proves.
+pub const MAX_GUNZIPPED: u64 = 4 << 20;
 
 /// What a check found wrong (a crash is a panic instead).
 pub type Finding = String;
@@ -127,6 +132,13 @@ fn options() -> Options {
     }
 }
 
+/// The importers' limits in every check.
+fn config() -> ImportConfig {
+    ImportConfig {
+        max_decompressed_bytes: MAX_GUNZIPPED,
+    }
+}
+
 /// `Err` when `text` (an error message or warning) quotes the canary.
 fn no_canary(what: &str, text: &str) -> Result<(), Finding> {
     if text.contains(CANARY) {
@@ -178,7 +190,7 @@ fn ingest_events(events: Vec<agentlens::model::Event>) -> Result<(), Finding> {
 
 /// A file import read whole, then its events ingested.
 fn import_whole(bytes: &[u8]) -> Result<Option<import::Import>, Finding> {
-    match import_trace(bytes) {
+    match import_trace_with(bytes, config()) {
         Ok(read) => {
             no_canary_in("import warning", &read.warnings)?;
             ingest_events(read.events.clone())?;
@@ -237,7 +249,7 @@ fn splits(bytes: &[u8]) -> Vec<usize> {
 /// give what one whole read gives.
 fn check_ndjson(bytes: &[u8]) -> Result<bool, Finding> {
     let whole = import_whole(bytes)?;
-    let mut importer = TraceImporter::new();
+    let mut importer = TraceImporter::with_config(config());
     let mut events = Vec::new();
     let mut from = 0;
     let mut streamed: Result<(), ImportError> = Ok(());
@@ -335,10 +347,7 @@ fn check_gzip(bytes: &[u8]) -> Result<bool, Finding> {
         Ok(_) | Err(ImportError::Gzip { .. } | ImportError::TooLarge { .. }) => {}
         Err(other) => return Err(format!("gunzip returned {other:?}")),
     }
-    let config = ImportConfig {
-        max_decompressed_bytes: LIMIT,
-    };
-    if let Err(e) = import_trace_with(bytes, config) {
+    if let Err(e) = import_trace_with(bytes, config()) {
         import_error_ok(&e)?;
     }
     let level = bytes.len() as u32 % 10;
@@ -379,7 +388,7 @@ fn check_redact(bytes: &[u8]) -> Result<bool, Finding> {
         };
         let tight = Redactor::new(small).expect("budgets >= 2 are valid");
         tight.redact_and_truncate(&mut value, &mut Report::default());
-        if let Ok(read) = import_trace(bytes) {
+        if let Ok(read) = import_trace_with(bytes, config()) {
             let mut events = read.events;
             sanitize_events(&tight, &mut events, &mut Report::default());
         }
