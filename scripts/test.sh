@@ -45,3 +45,6 @@ node_modules/node/bin/node --test $(find bindings/cli/test -name "*.test.mjs" | 
 
 step "viewer tests (node --test, headless Chromium)"
 node --test $(find www/test -name "*.test.mjs" | sort)
+
+step "the redaction canary across every package (after the builds): SDK outputs, the collector's database, WAL and logs, the CLI, the viewer's DOM"
+node --test tests/canary/*.test.mjs
