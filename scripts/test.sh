@@ -23,6 +23,10 @@ cargo clippy -q -p agentlens-wasm --features live -- -D warnings
 step "cargo test"
 cargo test -q --workspace --features testing
 
+step "fuzz: each decoder, importer and the redaction scanner for 3 s (the long run: scripts/fuzz.sh MINUTES)"
+# A debug build (the one cargo test made): the hang limit is the long run's (1 s, optimised).
+cargo run -q -p agentlens-fuzz -- --seconds 3 --hang-ms 10000
+
 step "wasm build"
 bash scripts/build-wasm.sh
 
