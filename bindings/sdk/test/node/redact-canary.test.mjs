@@ -91,3 +91,27 @@ test("the text redactor keeps the words around each match", () => {
   const out = redactText(`call ${SECRETS.email} today`);
   assert.equal(out, "call [REDACTED] today");
 });
+
+// Issue 17: session ids holding a secret were all redacted to `sid-[REDACTED]-…`, merging
+// sessions. Each is now its redacted shape plus a keyed tag: distinct, stable, secret-free.
+for (const format of ["agentlens", "ndjson"]) {
+  test(`secret-bearing session ids stay distinct and stable in ${format} bodies`, async () => {
+    const bodies = [];
+    const host = { now: () => 0, wallClock: () => 0, timer: () => () => {}, notice: () => {},
+      send: async (req) => (bodies.push(new TextDecoder().decode(req.body)), { status: 200 }) };
+    const driver = createDriver(host, { format, batchSize: 100 });
+    const ids = [`sid-${SECRETS.email}-${SECRETS.ssn}`, `sid-other@example.org-987-65-4321`, `sid:${SECRETS.card}`];
+    const url = "https://x.example/o?X-Amz-Signature=canarysigvalue&code=canarycodevalue";
+    driver.push(ids.flatMap((session_id) => [0, 1].map(() => ({ session_id, event_type: "llm_call", timestamp: "2026-12-06T10:00:00Z",
+      input_data: { url, card: 4111111111111111 } }))));
+    await driver.shutdown(1000);
+    const text = bodies.join("\n");
+    for (const n of [SECRETS.email, SECRETS.ssn, SECRETS.card, "4111111111111111", "canarysigvalue", "canarycodevalue", "987-65-4321"]) {
+      assert.ok(!text.includes(n), `${format} leaked ${n}`);
+    }
+    const seen = [...text.matchAll(/"session_id":"([^"]*)"/g)].map((m) => m[1]);
+    assert.equal(seen.length, 6);
+    assert.equal(new Set(seen).size, 3, `three sessions stay three: ${[...new Set(seen)]}`);
+    for (const id of seen) assert.match(id, /^[A-Za-z0-9_.:-]*REDACTED[A-Za-z0-9_.:-]*\.[a-p]{16}$/, "an id the backend accepts, tagged");
+  });
+}
