@@ -7,7 +7,7 @@
 // bundle's `import m from "…/x.wasm"` reads that binding. Not a test file itself.
 import { existsSync, readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { repoRoot } from "./support.mjs";
+import { hangGuard, repoRoot } from "./support.mjs";
 
 /** false, or why the edge runtime cannot run here. */
 export const skipEdgeRuntime = existsSync(join(repoRoot, "node_modules/edge-runtime/package.json")) ? false : "npm edge-runtime is not installed (npm ci)";
@@ -28,11 +28,11 @@ const wasmBindings = (modules) => ({
 });
 
 /**
- * Bundles `entry` (an entry over drivers/edge.mjs), starts an EdgeRuntime with it, and sends one request per
- * session id (all to the one runtime, as one isolate), each answered before its delivery;
- * waits for every `waitUntil`. Resolves with `[sessionId, answer]` pairs.
+ * Bundles `entry` (an entry over drivers/edge.mjs), starts an EdgeRuntime with it, and
+ * sends one request per session id (all to the one runtime, as one isolate); calls
+ * `onAnswer(sessionId, answer)` once each is answered, then waits for its `waitUntil`.
  */
-export async function runEdgeRuntime(entry, receiverUrl, sessionIds) {
+export async function runEdgeRuntime(entry, receiverUrl, sessionIds, onAnswer) {
   const esbuild = await import("esbuild");
   const { EdgeRuntime } = await import("edge-runtime");
   const modules = new Map();
@@ -50,14 +50,12 @@ export async function runEdgeRuntime(entry, receiverUrl, sessionIds) {
     return [name, Object.setPrototypeOf(module, contextModule.prototype)];
   }));
   runtime.evaluate(built.outputFiles[0].text);
-  const answers = [];
   for (const sessionId of sessionIds) {
     const url = `http://edge.local/?session=${sessionId}&receiver=${encodeURIComponent(receiverUrl)}`;
-    const res = await runtime.dispatchFetch(url);
+    const res = await hangGuard(runtime.dispatchFetch(url), "the edge runtime's answer");
     const text = await res.text();
     if (res.status !== 200) throw new Error(`edge runtime answered ${res.status}: ${text}`);
-    answers.push([sessionId, JSON.parse(text)]);
+    onAnswer(sessionId, JSON.parse(text));
     await res.waitUntil();
   }
-  return answers;
 }

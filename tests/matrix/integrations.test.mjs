@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import { launchChromium, openApp, skipChromium } from "../../bindings/sdk/test/bundlers/support.mjs";
 import { serveBundledWorker, skipBundledWorker } from "../../bindings/sdk/test/support/workerd.mjs";
 import { runEdgeRuntime, skipEdgeRuntime } from "./edge-runtime.mjs";
-import { INTEGRATIONS, checkIntegration, matrixProject, matrixReceiver, postedResult, repoRoot, writeEntry } from "./support.mjs";
+import { INTEGRATIONS, checkIntegration, matrixProject, matrixReceiver, postedResult, releaseAfterAnswer, repoRoot, writeEntry } from "./support.mjs";
 
 const { dir, project } = matrixProject();
 const bin = (path) => join(repoRoot, path);
@@ -76,9 +76,10 @@ for (const name of INTEGRATIONS) {
     const entry = join(project, writeEntry(project, "worker", name));
     const server = await serveBundledWorker(t, { entry, receiverUrl: receiver.url, esbuildArgs: WORKERD_ARGS, compatibilityFlags: ["nodejs_compat"] });
     for (const sessionId of [idOf("workerd", name, "1"), idOf("workerd", name, "2")]) {
-      const res = await fetch(`http://127.0.0.1:${server.port}/?session=${sessionId}`);
+      const res = await fetch(`http://127.0.0.1:${server.port}/?session=${sessionId}`, { signal: AbortSignal.timeout(120_000) }); // a hang guard only
       const text = await res.text();
       assert.equal(res.status, 200, `${text}\n${server.output()}`);
+      releaseAfterAnswer(receiver, sessionId);
       checkIntegration(await postedResult(receiver, sessionId, server.output), receiver, sessionId);
     }
   }));
@@ -86,11 +87,11 @@ for (const name of INTEGRATIONS) {
 
 for (const name of INTEGRATIONS) {
   const skip = skipEdgeRuntime || (SUPPORT.edge?.[name] ?? false);
-  test(`${name} in Vercel's edge runtime`, { skip }, (t) => timed(t, async () => {
+  test(`${name} in Vercel's edge runtime: respond first`, { skip }, (t) => timed(t, async () => {
     const receiver = await matrixReceiver();
     t.after(() => receiver.close());
     const sessionId = idOf("edge", name);
-    await runEdgeRuntime(join(project, writeEntry(project, "edge", name)), receiver.url, [sessionId]);
+    await runEdgeRuntime(join(project, writeEntry(project, "edge", name)), receiver.url, [sessionId], (id) => releaseAfterAnswer(receiver, id));
     checkIntegration(await postedResult(receiver, sessionId), receiver, sessionId);
   }));
 }

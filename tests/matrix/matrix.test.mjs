@@ -14,7 +14,7 @@ import { promisify } from "node:util";
 import { launchChromium, openApp, skipChromium } from "../../bindings/sdk/test/bundlers/support.mjs";
 import { serveBundledWorker, skipBundledWorker } from "../../bindings/sdk/test/support/workerd.mjs";
 import { runEdgeRuntime, skipEdgeRuntime } from "./edge-runtime.mjs";
-import { checkScenario, matrixProject, matrixReceiver, postedResult, repoRoot, writeEntry } from "./support.mjs";
+import { checkScenario, matrixProject, matrixReceiver, postedResult, releaseAfterAnswer, repoRoot, writeEntry } from "./support.mjs";
 
 const { dir, project } = matrixProject();
 const bin = (path) => join(repoRoot, path);
@@ -103,20 +103,22 @@ test("the scenario in workerd: a wrangler-style bundle, respond first, two reque
   t.after(() => receiver.close());
   const server = await serveBundledWorker(t, { entry: join(project, writeEntry(project, "worker")), receiverUrl: receiver.url });
   for (const sessionId of ["matrix-workerd-1", "matrix-workerd-2"]) {
-    const res = await fetch(`http://127.0.0.1:${server.port}/?session=${sessionId}`);
+    const res = await fetch(`http://127.0.0.1:${server.port}/?session=${sessionId}`, { signal: AbortSignal.timeout(120_000) }); // a hang guard only
     const text = await res.text();
     assert.equal(res.status, 200, `${text}\n${server.output()}`);
     assert.equal(JSON.parse(text).platform, "edge");
-    checkScenario(await postedResult(receiver, sessionId, server.output), receiver, sessionId, { respondFirst: true });
+    releaseAfterAnswer(receiver, sessionId);
+    checkScenario(await postedResult(receiver, sessionId, server.output), receiver, sessionId);
   }
 }));
 
 test("the scenario in Vercel's edge runtime (npm edge-runtime): respond first, event.waitUntil", { skip: skipEdgeRuntime }, (t) => timed(t, async () => {
   const receiver = await matrixReceiver();
   t.after(() => receiver.close());
-  const answers = await runEdgeRuntime(join(project, writeEntry(project, "edge")), receiver.url, ["matrix-edge-1", "matrix-edge-2"]);
-  for (const [sessionId, answer] of answers) {
+  const sessions = ["matrix-edge-1", "matrix-edge-2"];
+  await runEdgeRuntime(join(project, writeEntry(project, "edge")), receiver.url, sessions, (sessionId, answer) => {
     assert.equal(answer.platform, "edge");
-    checkScenario(await postedResult(receiver, sessionId), receiver, sessionId, { respondFirst: true });
-  }
+    releaseAfterAnswer(receiver, sessionId);
+  });
+  for (const sessionId of sessions) checkScenario(await postedResult(receiver, sessionId), receiver, sessionId);
 }));

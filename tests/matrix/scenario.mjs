@@ -80,13 +80,14 @@ async function trackDirectly(tracker, sessionId) {
 }
 
 /**
- * Phase one: tracks the session and explains it; nothing is flushed yet (an edge runtime
- * answers its request after this phase). Resolves with the state `finishScenario` takes
+ * Phase one: tracks the session; nothing is flushed yet (an edge runtime answers its
+ * request after this phase). Resolves with the state `finishScenario` takes
  * and `early`, what is known before delivery.
  *
  * `via`, when given, does the agent's work (an LLM call, a tool, a failing tool) through a
  * framework integration instead of the tracker's own API: `via(tracker, { prompt,
- * secrets, sessionId })`, after the session started.
+ * secrets, sessionId })`, after the session started; it resolves with the integration's
+ * flush, which phase two calls first (in `waitUntil` on an edge runtime).
  *
  * @param {{ endpoint: string, sessionId: string, apiKey?: string, via?: Function }} options
  */
@@ -97,24 +98,27 @@ export async function trackScenario({ endpoint, sessionId, apiKey = "matrix-key"
     logLevel: "silent",
   });
   tracker.startSession({ agentName: "matrix-agent", sessionId, metadata: { runtime: platform().name, api_key: S.apiKey } });
+  let flushIntegration;
   if (via) {
     // The agent's work through a framework integration (tests/matrix/via/): it records
     // into this tracker and joins the session as its framework says (the started session,
     // a conversation id, a group id), with the framework's own runs.
-    await via(tracker, { prompt: PROMPT, secrets: S, sessionId });
+    flushIntegration = await via(tracker, { prompt: PROMPT, secrets: S, sessionId });
   } else {
     await trackDirectly(tracker, sessionId);
   }
-  const explain = tracker.explain(sessionId);
-  return { state: { tracker, memory, sessionId }, early: { platform: platform().name, explain, stats: accounting(tracker.stats()) } };
+  return { state: { tracker, memory, sessionId, flushIntegration }, early: { platform: platform().name, stats: accounting(tracker.stats()) } };
 }
 
 /**
- * Phase two: ends the session (which flushes), imports the NDJSON the tracker wrote with
+ * Phase two: flushes the integration, if any (its records reach the tracker then),
+ * explains the session, ends it (which flushes), imports the NDJSON the tracker wrote with
  * the analysis entry, checks it against the strict preset, prices it, and shuts down.
  * Resolves with the scenario's result (plain JSON).
  */
-export async function finishScenario({ tracker, memory, sessionId }) {
+export async function finishScenario({ tracker, memory, sessionId, flushIntegration }) {
+  await flushIntegration?.();
+  const explain = tracker.explain(sessionId);
   await tracker.endSession(sessionId);
   const flushed = await tracker.flush(10_000);
   const ndjson = memory.chunks.map((c) => new TextDecoder().decode(c)).join("");
@@ -125,6 +129,7 @@ export async function finishScenario({ tracker, memory, sessionId }) {
   const final = await tracker.shutdown(10_000);
   return {
     sessionId,
+    explain,
     flushed,
     ndjson,
     imported: { format: imported.format, types: events.map((e) => e.event_type), warnings: imported.warnings.length },

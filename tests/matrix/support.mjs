@@ -54,12 +54,15 @@ const TYPES = { ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "a
 
 /**
  * A receiver on 127.0.0.1: `POST /events` as the SDK's tests' receiver, `POST
- * /matrix/result` (an edge driver's result, kept in `results`), and, with `staticDir`,
- * the files under it (GET), so a page and its events share one origin.
+ * /matrix/result` (an edge driver's result, kept in `results`), `GET /matrix/go?session=`
+ * (an edge driver's second phase waits for it: answered once the test calls
+ * `release(sessionId)`, after it got the driver's answer), and, with `staticDir`, the
+ * files under it (GET), so a page and its events share one origin.
  */
 export async function matrixReceiver({ staticDir } = {}) {
   const results = [];
   const onResult = new Set();
+  const gates = new Map(); // session id → "released", or the held response
   const root = staticDir && normalize(staticDir + sep);
   const receiver = await startReceiver({
     handle(req, res) {
@@ -74,6 +77,12 @@ export async function matrixReceiver({ staticDir } = {}) {
         });
         return true;
       }
+      if (req.method === "GET" && path === "/matrix/go") {
+        const sessionId = new URL(req.url, "http://x").searchParams.get("session");
+        if (gates.get(sessionId) === "released") res.writeHead(204).end();
+        else gates.set(sessionId, res);
+        return true;
+      }
       if (req.method !== "GET" || !root) return false;
       const file = normalize(join(root, path === "/" ? "index.html" : path));
       if (!file.startsWith(root) || !existsSync(file) || !statSync(file).isFile()) return false;
@@ -81,7 +90,13 @@ export async function matrixReceiver({ staticDir } = {}) {
       return true;
     },
   });
-  return Object.assign(receiver, { results, onResult });
+  /** Lets the driver's second phase for `sessionId` go on. */
+  const release = (sessionId) => {
+    const held = gates.get(sessionId);
+    gates.set(sessionId, "released");
+    if (held && held !== "released") held.writeHead(204).end();
+  };
+  return Object.assign(receiver, { results, onResult, release });
 }
 
 /**
@@ -112,9 +127,9 @@ const runType = (e) => e.agentlens_type ?? e.event_type;
  * in order, runs nested, with the API key, and no planted secret in the bodies, the
  * NDJSON the tracker wrote or `explain()`; the analysis entry imported that NDJSON and the
  * strict preset failed on the forbidden `shell` tool; every exporter's accounting balances
- * with nothing pending or dropped. `respondFirst`: nothing was delivered before the answer.
+ * with nothing pending or dropped.
  */
-export function checkScenario(result, receiver, sessionId, { respondFirst = false } = {}) {
+export function checkScenario(result, receiver, sessionId) {
   assert.equal(result.error, undefined, result.error);
   assert.equal(result.sessionId, sessionId);
   const requests = receiver.accepted().filter((r) => r.body.events.some((e) => e.session_id === sessionId));
@@ -125,12 +140,12 @@ export function checkScenario(result, receiver, sessionId, { respondFirst = fals
   assert.deepEqual(runs.map((e) => e.run_name), ["plan-trip", "book"]);
   assert.equal(runs[1].parent_run_id, runs[0].run_id, "the inner run nests in the outer one");
   assert.ok(requests.every((r) => r.headers["x-api-key"] === "matrix-key"));
-  const outputs = { "delivered bodies": requests.map((r) => r.raw.toString("utf8")).join("\n"), "the NDJSON": result.ndjson, "explain()": result.early.explain };
+  const outputs = { "delivered bodies": requests.map((r) => r.raw.toString("utf8")).join("\n"), "the NDJSON": result.ndjson, "explain()": result.explain };
   for (const [where, text] of Object.entries(outputs)) {
     for (const [name, secret] of Object.entries(SECRETS)) assert.ok(!text.includes(secret), `${where} leaked the planted ${name}`);
   }
-  assert.match(result.early.explain, /search_flights/);
-  assert.match(result.early.explain, /tool_error\*\* → tool: shell/);
+  assert.match(result.explain, /search_flights/);
+  assert.match(result.explain, /tool_error\*\* → tool: shell/);
   assert.deepEqual(result.imported.types, EXPECTED_TYPES, "the analysis entry imported the NDJSON the tracker wrote");
   assert.equal(result.compliance.compliant, false);
   assert.ok(result.compliance.failed.includes("forbidden_tools"), `strict forbids shell: ${result.compliance.failed}`);
@@ -143,7 +158,6 @@ export function checkScenario(result, receiver, sessionId, { respondFirst = fals
   for (const e of result.stats.perExporter) assert.equal(e.delivered, EXPECTED_TYPES.length, `${e.name} delivered every event`);
   assert.equal(result.internalErrors, 0);
   assert.ok(balanced(result.early.stats), "balanced before delivery too");
-  if (respondFirst) assert.equal(result.early.stats.delivered, 0, "the answer went out before any delivery");
 }
 
 /**
@@ -167,12 +181,12 @@ export function checkIntegration(result, receiver, sessionId) {
   assert.ok(llm.every((e) => e.model === "gpt-4o"));
   assert.ok(wire.some((e) => e.event_type === "tool_call" && e.tool_call.tool_name === "search_flights"));
   assert.ok(wire.some((e) => e.event_type === "tool_error" && e.tool_call.tool_name === "shell"));
-  const outputs = { "delivered bodies": requests.map((r) => r.raw.toString("utf8")).join("\n"), "the NDJSON": result.ndjson, "explain()": result.early.explain };
+  const outputs = { "delivered bodies": requests.map((r) => r.raw.toString("utf8")).join("\n"), "the NDJSON": result.ndjson, "explain()": result.explain };
   for (const [where, text] of Object.entries(outputs)) {
     for (const [name, secret] of Object.entries(SECRETS)) assert.ok(!text.includes(secret), `${where} leaked the planted ${name}`);
   }
-  assert.match(result.early.explain, /search_flights/);
-  assert.match(result.early.explain, /tool_error\*\* → tool: shell/);
+  assert.match(result.explain, /search_flights/);
+  assert.match(result.explain, /tool_error\*\* → tool: shell/);
   assert.deepEqual(result.imported.types, types, "the analysis entry imported what was delivered");
   assert.equal(result.compliance.compliant, false);
   assert.ok(result.compliance.failed.includes("forbidden_tools"), `strict forbids shell: ${result.compliance.failed}`);
@@ -183,4 +197,24 @@ export function checkIntegration(result, receiver, sessionId) {
   }
   for (const e of result.stats.perExporter) assert.equal(e.delivered, types.length, `${e.name} delivered every event`);
   assert.equal(result.internalErrors, 0);
+  assert.ok(balanced(result.early.stats), "balanced before delivery too");
+}
+
+/**
+ * Checks the driver answered before its second phase (the session's end and delivery):
+ * that phase waits for `release`, so nothing of it can have arrived; then releases it.
+ */
+export function releaseAfterAnswer(receiver, sessionId) {
+  const ended = receiver.events().some((e) => e.session_id === sessionId && e.event_type === "session_end");
+  assert.ok(!ended && !receiver.results.some((r) => r.sessionId === sessionId), "the answer went out before the session ended");
+  receiver.release(sessionId);
+}
+
+/** Rejects with `what` if `promise` has not settled in 120 s: a hang guard (a driver that waits for itself), not a time limit. */
+export function hangGuard(promise, what) {
+  let timer;
+  const guard = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within 120 s`)), 120_000);
+  });
+  return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
 }

@@ -1,11 +1,17 @@
 // The scenario's driver in workerd, as a Cloudflare Worker bundled wrangler-style: each
-// request runs the scenario's tracking phase, answers at once with what it saw (respond
-// first), and finishes in `ctx.waitUntil` (ending the session, which delivers, then the
-// analysis), posting the result to the receiver's /matrix/result. An entry module exports
+// request runs the scenario's tracking phase and answers at once with what it saw
+// (respond first: the second phase waits until the test has the answer); the second
+// phase (ending the session, which delivers, then the analysis) runs in `ctx.waitUntil`
+// and posts the result to the receiver's /matrix/result. An entry module exports
 // `makeWorker()` as its default, or `makeWorker(via)` for a framework integration.
 import { finishScenario, trackScenario } from "./scenario.mjs";
 
 /** Posts a phase-two result (or its failure) to the receiver. */
+/** Waits until the test has the answer (the receiver's /matrix/go): proves the answer came first. */
+function gate(receiver, sessionId) {
+  return fetch(`${receiver}/matrix/go?session=${encodeURIComponent(sessionId)}`).then((res) => res.arrayBuffer());
+}
+
 function report(receiver, result) {
   return fetch(`${receiver}/matrix/result`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(result) })
     .then((res) => res.arrayBuffer());
@@ -17,7 +23,7 @@ export function makeWorker(via) {
     async fetch(request, env, ctx) {
       const sessionId = new URL(request.url).searchParams.get("session");
       const { state, early } = await trackScenario({ endpoint: env.RECEIVER, sessionId, via });
-      ctx.waitUntil(finishScenario(state).then(
+      ctx.waitUntil(gate(env.RECEIVER, sessionId).then(() => finishScenario(state)).then(
         (result) => report(env.RECEIVER, { ...result, early }),
         (err) => report(env.RECEIVER, { sessionId, error: String(err?.stack ?? err) }),
       ));

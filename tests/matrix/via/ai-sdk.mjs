@@ -8,7 +8,7 @@ import { agentlens } from "@agentlens/sdk/ai-sdk";
 
 const usage = (input, output) => ({ inputTokens: { total: input, noCache: input }, outputTokens: { total: output, text: output } });
 
-/** Records the scenario's LLM calls, tool and failing tool through the AI SDK integration. */
+/** Records the scenario's LLM calls, tool and failing tool through the AI SDK integration; resolves with its flush. */
 export default async function viaAiSdk(tracker, { prompt, secrets }) {
   const telemetry = agentlens({ tracker });
   const model = new MockLanguageModelV4({
@@ -41,5 +41,5 @@ export default async function viaAiSdk(tracker, { prompt, secrets }) {
     },
     telemetry: { integrations: [telemetry] },
   });
-  await telemetry.flush();
+  return () => telemetry.flush(); // delivered in the scenario's second phase
 }

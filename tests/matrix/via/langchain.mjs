@@ -21,7 +21,7 @@ class UsageChatModel extends FakeListChatModel {
   }
 }
 
-/** Records the scenario's LLM call, tool and failing tool through the LangChain integration. */
+/** Records the scenario's LLM call, tool and failing tool through the LangChain integration; resolves with its flush. */
 export default async function viaLangchain(tracker, { prompt, secrets }) {
   const handler = new AgentLensCallbackHandler({ tracker });
   const model = new UsageChatModel({ responses: [`Searching flights for ${secrets.email}`] });
@@ -40,5 +40,5 @@ export default async function viaLangchain(tracker, { prompt, secrets }) {
     return "booked";
   }).withConfig({ runName: "book" });
   await agent.invoke(prompt, { callbacks: [handler] });
-  await handler.flush();
+  return () => handler.flush(); // delivered in the scenario's second phase
 }

@@ -42,7 +42,7 @@ class ScriptModel {
   }
 }
 
-/** Records the scenario's LLM calls, tool and failing tool through the OpenAI Agents integration. */
+/** Records the scenario's LLM calls, tool and failing tool through the OpenAI Agents integration; resolves with its flush. */
 export default async function viaOpenAiAgents(tracker, { prompt, secrets, sessionId }) {
   const processor = new AgentLensTracingProcessor({ tracker });
   setTraceProcessors([processor]);
@@ -61,5 +61,5 @@ export default async function viaOpenAiAgents(tracker, { prompt, secrets, sessio
   const agent = new Agent({ name: "book", instructions: "Book flights.", model, tools: [search, shell] });
   const runner = new Runner({ tracingDisabled: false, traceIncludeSensitiveData: true, groupId: sessionId, workflowName: "book" });
   await runner.run(agent, prompt);
-  await processor.forceFlush();
+  return () => processor.forceFlush(); // delivered in the scenario's second phase
 }

@@ -7,7 +7,7 @@ import { SpanStatusCode, context, trace } from "@opentelemetry/api";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { AgentLensSpanProcessor } from "@agentlens/sdk/otel";
 
-/** Records the scenario's LLM call, tool and failing tool through the OTel integration. */
+/** Records the scenario's LLM call, tool and failing tool through the OTel integration; resolves with its flush. */
 export default async function viaOtel(tracker, { prompt, secrets, sessionId }) {
   const processor = new AgentLensSpanProcessor({ tracker });
   const tracer = new BasicTracerProvider({ spanProcessors: [processor] }).getTracer("matrix");
@@ -34,5 +34,5 @@ export default async function viaOtel(tracker, { prompt, secrets, sessionId }) {
   shell.setAttribute("error.type", "Error");
   shell.end();
   agent.end();
-  await processor.forceFlush();
+  return () => processor.forceFlush(); // delivered in the scenario's second phase
 }
