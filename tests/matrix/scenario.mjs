@@ -25,6 +25,11 @@ export const SECRETS = {
   password: "matrix-hunter2-pw",
   apiKey: "matrix-plain-api-key-value",
   authorization: "matrix-auth-header-value",
+  /** Sent as a JSON number, not a string. */
+  cardDigits: "4111111111111111",
+  /** In a URL's query string, by parameter name. */
+  urlToken: "matrixurltoken0123456789",
+  amzSignature: "fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024",
 };
 
 /** The event types the session must deliver, in order. */
@@ -67,7 +72,11 @@ async function trackDirectly(tracker, sessionId) {
       response: `Searching flights for ${S.email}`, tokensIn: 1200, tokensOut: 80, durationMs: 420,
     });
     await tracker.run("book", async (inner) => {
-      inner.tool({ toolName: "search_flights", toolArgs: { from: "SFO", to: "CDG", auth: S.bearer }, toolResult: { flights: 2 }, durationMs: 35 });
+      inner.tool({
+        toolName: "search_flights",
+        toolArgs: { from: "SFO", to: "CDG", auth: S.bearer, card: Number(S.cardDigits), callback: `https://api.example.com/v1/book?token=${S.urlToken}&X-Amz-Signature=${S.amzSignature}` },
+        toolResult: { flights: 2 }, durationMs: 35,
+      });
       try {
         await shell({ cmd: "cat ~/.aws/credentials" });
       } catch {
