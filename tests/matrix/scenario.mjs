@@ -7,9 +7,11 @@
 //
 // What it does: a session with two nested runs; an LLM call whose prompt and fields hold
 // planted secrets; a tool call; a failing tool (which throws, with a secret in its message);
-// a decision and a final answer; `explain()`; then the session ends and everything is
-// flushed, the trace the tracker wrote (an in-memory NDJSON exporter) is imported with
-// `@agentlens/sdk/analysis` and checked against the strict compliance preset; last, shutdown.
+// a decision and a final answer (or the same agent work done through a framework
+// integration: tests/matrix/via/, integrations.test.mjs). That is phase one, after which an
+// edge driver answers its request. Phase two: `explain()`; the session ends and everything
+// is flushed; the trace the tracker wrote (an in-memory NDJSON exporter) is imported with
+// `@agentlens/sdk/analysis` and checked against the strict compliance preset; shutdown.
 import { Tracker, createHttpExporter, platform } from "@agentlens/sdk";
 import { checkCompliance, compliancePreset, importTrace, sessionCost } from "@agentlens/sdk/analysis";
 
