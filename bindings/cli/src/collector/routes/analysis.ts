@@ -59,14 +59,40 @@ class EventBudget {
   }
 }
 
+/** Rows read and decoded at a time; other requests are served between pages. */
+const PAGE_ROWS = 2_000;
+
+/**
+ * The events `where` selects, oldest first, at most `limit`, read in pages (keyset over the
+ * `(ts_ms, seq)` order of the indexes): a synchronous read of 100,000 rows held the event
+ * loop for over half a second, and `/health` with it.
+ */
+async function pagedEvents(ctx: Context, where: string, args: (string | number)[], limit: number): Promise<WireEvent[]> {
+  const stmt = ctx.store.db.prepare(`SELECT * FROM events WHERE ${where} AND (ts_ms, seq) > (?, ?) ORDER BY ts_ms, seq LIMIT ?`);
+  const out: WireEvent[] = [];
+  let after: [number, number] = [Number.MIN_SAFE_INTEGER, -1];
+  while (out.length < limit) {
+    const want = Math.min(PAGE_ROWS, limit - out.length);
+    const rows = stmt.all(...args, after[0], after[1], want) as unknown as EventRow[];
+    for (const e of await decodeEvents(ctx.store, rows)) out.push(e);
+    if (rows.length < want) break;
+    const last = rows[rows.length - 1]!;
+    after = [last.ts_ms, last.seq];
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return out;
+}
+
 async function sessionTrace(ctx: Context, raw: unknown, label = "session_id", budget = new EventBudget()): Promise<WireEvent[]> {
   const id = validId(raw);
   if (!id) throw new HttpError(400, `${label} must be a valid session id`);
+  // The store's trace without its events: the synthesized start, and the end if it ended.
+  const [start, ...end] = (await storedTrace(ctx.store, id, 0)) ?? [];
+  if (!start) throw new HttpError(404, "Session not found");
   // One more than the budget allows, so that a session over it is refused, not cut.
-  const trace = await storedTrace(ctx.store, id, budget.left + 1);
-  if (!trace) throw new HttpError(404, "Session not found");
-  budget.take(trace.length);
-  return trace;
+  const events = await pagedEvents(ctx, "session_id = ?", [id], budget.left + 1);
+  budget.take(1 + events.length + end.length);
+  return [start, ...events, ...end];
 }
 
 /** Runs `job` in the analysis worker; an engine's named error is a 400 with its message. */
@@ -117,10 +143,8 @@ async function drift(ctx: Context): Promise<void> {
 }
 
 /** The events since `sinceMs`, oldest first, at most `limit`. */
-function recentRows(ctx: Context, sinceMs: number, limit: number): EventRow[] {
-  return ctx.store.db
-    .prepare("SELECT * FROM events WHERE ts_ms >= ? ORDER BY ts_ms, seq LIMIT ?")
-    .all(sinceMs, limit) as unknown as EventRow[];
+function recentEvents(ctx: Context, sinceMs: number, limit: number): Promise<WireEvent[]> {
+  return pagedEvents(ctx, "ts_ms >= ?", [sinceMs], limit);
 }
 
 async function forecastRoute(ctx: Context): Promise<void> {
@@ -130,11 +154,10 @@ async function forecastRoute(ctx: Context): Promise<void> {
   if (!(historyDays > 0 && historyDays <= MAX_HISTORY_DAYS)) throw new HttpError(400, `history_days must be more than 0 and at most ${MAX_HISTORY_DAYS}`);
   const method = (q.get("method") ?? "auto") as "auto" | "linear" | "ema" | "average";
   if (!["auto", "linear", "ema", "average"].includes(method)) throw new HttpError(400, "method must be auto, linear, ema or average");
-  // The window's first MAX_EVENTS events.
-  const rows = recentRows(ctx, Date.now() - historyDays * 86_400_000, MAX_EVENTS);
-  // Usage records are the core's (`forecast::records_from_events`, priced by the cost
-  // engine): an unpriced model is reported, never priced at zero silently.
-  const events = await decodeEvents(ctx.store, rows);
+  // The window's first MAX_EVENTS events. Usage records are the core's
+  // (`forecast::records_from_events`, priced by the cost engine): an unpriced model is
+  // reported, never priced at zero silently.
+  const events = await recentEvents(ctx, Date.now() - historyDays * 86_400_000, MAX_EVENTS);
   const monthlyBudget = numberParam(q.get("monthly_budget"));
   const out = await engine<Record<string, unknown>>(ctx, "forecast", { events, pricing: storedPricing(ctx.store), days, method, monthlyBudget });
   if (out.empty) throw new HttpError(400, "No priced LLM calls in the history window to forecast from");
@@ -166,9 +189,9 @@ async function alertEvents(ctx: Context, b: Record<string, unknown>, ruleCount: 
     throw new HttpError(400, `window_minutes must be a number more than 0 and at most ${MAX_WINDOW_MINUTES}`);
   }
   // One more than the cap tells that the window holds more.
-  const rows = recentRows(ctx, Date.now() - raw * 60_000, cap + 1);
-  if (rows.length > cap) throw over(`more than ${cap}`);
-  return decodeEvents(ctx.store, rows);
+  const events = await recentEvents(ctx, Date.now() - raw * 60_000, cap + 1);
+  if (events.length > cap) throw over(`more than ${cap}`);
+  return events;
 }
 
 async function alerts(ctx: Context): Promise<void> {
