@@ -138,7 +138,8 @@ export function error(e: unknown): Obj {
       const x = e as { name?: unknown; message?: unknown; stack?: unknown };
       return { name: typeof x.name === "string" ? x.name : "Error", message: x.message, stack: typeof x.stack === "string" ? x.stack : undefined };
     }
-    return { name: "Error", message: typeof e === "string" ? e : String(e) };
+    // An array's text is its items joined: only the items kept (a sparse a[1e9] would join a billion).
+    return { name: "Error", message: typeof e === "string" ? e : Array.isArray(e) ? head(e).join(",") : String(e) };
   } catch {
     return { name: "Error", message: "[Threw]" };
   }
