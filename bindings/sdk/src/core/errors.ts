@@ -71,6 +71,21 @@ export function optionError(option: string, must: string, ...got: [unknown?]): A
   return new AgentLensConfigError(option, `agentlens: option "${option}" ${must}${suffix}`);
 }
 
+/**
+ * A factory's options copied once (own enumerable properties), so that reading them later
+ * never runs a getter or Proxy trap again; one that throws is `AgentLensConfigError`
+ * ("options could not be read"). Anything but an object is returned as it is, for the
+ * factory's own check.
+ */
+export function optionsSnapshot<T>(o: T): T {
+  if (typeof o !== "object" || o === null) return o;
+  try {
+    return Array.isArray(o) ? o : { ...o };
+  } catch {
+    throw optionError("options", "could not be read");
+  }
+}
+
 /** `agentlens: environment variable AGENTLENS_X must be ...`. */
 export function envError(variable: string, must: string): AgentLensConfigError {
   return new AgentLensConfigError(variable, `agentlens: environment variable ${variable} ${must}`);
@@ -80,7 +95,11 @@ export function envError(variable: string, must: string): AgentLensConfigError {
 export function describe(v: unknown): string {
   if (v === null) return "null";
   if (typeof v === "number" || typeof v === "boolean") return String(v);
-  if (Array.isArray(v)) return "an array";
+  try {
+    if (Array.isArray(v)) return "an array";
+  } catch {
+    return "a revoked proxy";
+  }
   const t = typeof v;
   return t === "object" ? "an object" : t === "undefined" ? "undefined" : `a ${t}`;
 }

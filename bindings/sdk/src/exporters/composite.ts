@@ -25,13 +25,13 @@ import { optionError } from "../core/errors.js";
  * Throws `AgentLensConfigError` if the list is empty or an item is not an exporter.
  */
 export function compositeExporter(exporters: ReadonlyArray<Exporter | ReadonlyArray<Exporter>>): Exporter[] {
-  if (!Array.isArray(exporters)) {
+  if (!isList(exporters)) {
     throw optionError("exporters", "must be an array of exporters", exporters);
   }
   const flat: Exporter[] = [];
   const visit = (item: unknown, where: string): void => {
-    if (Array.isArray(item)) {
-      item.forEach((inner, i) => visit(inner, `${where}[${i}]`));
+    if (isList(item)) {
+      forEachPresent(item, (inner, i) => visit(inner, `${where}[${i}]`));
       return;
     }
     if (!isExporter(item)) {
@@ -39,15 +39,39 @@ export function compositeExporter(exporters: ReadonlyArray<Exporter | ReadonlyAr
     }
     flat.push(item);
   };
-  exporters.forEach((item, i) => visit(item, `[${i}]`));
+  forEachPresent(exporters, (item, i) => visit(item, `[${i}]`));
   if (flat.length === 0) {
     throw optionError("exporters", "must hold at least one exporter");
   }
   return flat;
 }
 
+/**
+ * `list.forEach(f)` at a cost proportional to the items present (a sparse `a[1e9] = x`
+ * is one item, not a billion indexes to look at).
+ */
+function forEachPresent(list: readonly unknown[], f: (item: unknown, index: number) => void): void {
+  for (const key of Object.keys(list)) {
+    const i = Number(key);
+    if (Number.isInteger(i) && i >= 0 && i < list.length && String(i) === key) f(list[i], i);
+  }
+}
+
+/** `Array.isArray`, false for a revoked Proxy (whose check throws). */
+function isList(x: unknown): x is unknown[] {
+  try {
+    return Array.isArray(x);
+  } catch {
+    return false;
+  }
+}
+
 function isExporter(x: unknown): x is Exporter {
   if (typeof x !== "object" || x === null) return false;
   const e = x as Partial<Exporter>;
-  return typeof e.name === "string" && (e.format === "agentlens" || e.format === "ndjson") && typeof e.send === "function";
+  try {
+    return typeof e.name === "string" && (e.format === "agentlens" || e.format === "ndjson") && typeof e.send === "function";
+  } catch {
+    return false; // a getter or Proxy trap threw: not an exporter we can use
+  }
 }

@@ -6,6 +6,7 @@
  */
 import type { WireRequest, WireResult } from "../core/driver.js";
 import type { Exporter } from "../core/exporter.js";
+import { optionsSnapshot } from "../core/errors.js";
 
 export interface ConsoleExporterOptions {
   /** Where lines go. Default `console.log`. */
@@ -26,7 +27,8 @@ const decoder = new TextDecoder();
  * lines; // ['[Exporter] Export span: {"event_type":"generic"}']
  * ```
  */
-export function createConsoleExporter(o: ConsoleExporterOptions = {}): Exporter {
+export function createConsoleExporter(options: ConsoleExporterOptions = {}): Exporter {
+  const o = optionsSnapshot(options) ?? {};
   const write = o.write ?? ((line: string) => console.log(line));
   return {
     name: "console",

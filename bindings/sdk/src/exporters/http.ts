@@ -9,7 +9,7 @@
 import type { WireRequest, WireResult } from "../core/driver.js";
 import type { Exporter } from "../core/exporter.js";
 import { platform } from "../core/platform.js";
-import { optionError } from "../core/errors.js";
+import { optionError, optionsSnapshot } from "../core/errors.js";
 import { displayTarget } from "../core/delivery.js";
 import { capturePlatformFetch, effectiveTimeout, postOnce, type Fetch } from "./fetch-transport.js";
 
@@ -53,7 +53,8 @@ export interface HttpExporterOptions {
  * Throws `AgentLensConfigError` if `endpoint` is not an http(s) URL or `apiKey` is not a
  * string. `send` never rejects.
  */
-export function createHttpExporter(o: HttpExporterOptions): Exporter {
+export function createHttpExporter(options: HttpExporterOptions): Exporter {
+  const o = optionsSnapshot(options);
   if (typeof o !== "object" || o === null) throw optionError("options", "must be an object", o);
   const url = eventsUrl(o.endpoint);
   if (typeof o.apiKey !== "string") {

@@ -13,7 +13,7 @@
 import type { WireRequest, WireResult } from "../core/driver.js";
 import type { Exporter, OtlpSinkSpec } from "../core/exporter.js";
 import { platform } from "../core/platform.js";
-import { envError, optionError } from "../core/errors.js";
+import { envError, optionError, optionsSnapshot } from "../core/errors.js";
 import { displayTarget } from "../core/delivery.js";
 import { capturePlatformFetch, effectiveTimeout, postOnce, readAll, type Fetch } from "./fetch-transport.js";
 import { BAD_HEADER_VALUE, HEADER_NAME, otlpEnv, type OtlpEnv } from "./otlp-env.js";
@@ -114,7 +114,8 @@ const OPTION_NAMES = new Set([
  * (`grpc` included) or compression, a timeout that is not a positive number, a header
  * or resource attribute that cannot be sent, an unknown option. `send` never rejects.
  */
-export function createOtlpExporter(options: OtlpExporterOptions = {}): Exporter {
+export function createOtlpExporter(given: OtlpExporterOptions = {}): Exporter {
+  const options = optionsSnapshot(given);
   if (typeof options !== "object" || options === null || Array.isArray(options)) throw optionError("options", "must be an object", options);
   for (const key of Object.keys(options)) {
     if (!OPTION_NAMES.has(key)) throw optionError(key, `is not an option of createOtlpExporter (options: ${[...OPTION_NAMES].join(", ")})`);

@@ -10,7 +10,7 @@ import { dirname } from "node:path";
 import type { WireRequest, WireResult } from "../core/driver.js";
 import type { Exporter } from "../core/exporter.js";
 import { wasm } from "../core/wasm.js";
-import { optionError } from "../core/errors.js";
+import { optionError, optionsSnapshot } from "../core/errors.js";
 
 /** `node:fs/promises`, loaded on the first write: importing the SDK should not pay for it (cold start). */
 const fsp = (): Promise<typeof import("node:fs/promises")> => import("node:fs/promises");
@@ -47,7 +47,7 @@ export interface NdjsonFileExporterOptions {
  * `maxFiles` that is not a whole number ≥ 0. `send` never rejects.
  */
 export function createNdjsonFileExporter(o: NdjsonFileExporterOptions): Exporter {
-  const { path, maxBytes, maxFiles } = checked(o);
+  const { path, maxBytes, maxFiles } = checked(optionsSnapshot(o));
 
   let size: number | undefined; // the current file's size, once known
   let headerBytes = 0; // bytes of header at the start of the current file, if we wrote it
