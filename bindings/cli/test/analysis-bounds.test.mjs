@@ -118,3 +118,16 @@ test("a full queue is answered 503, never queued without bound", async (t) => {
   assert.ok(outcomes.includes(503), "past the queue's bound a job is refused");
   assert.ok(outcomes.includes("ok"));
 });
+
+test("a worker left past its wasm memory mark is ended after its job, and the next job gets a fresh one", async (t) => {
+  // A mark of one byte: every job leaves its worker past it.
+  const runner = new AnalysisRunner(60_000, 1);
+  t.after(() => runner.close());
+  const events = Array.from({ length: 20 }, (_, i) => event("m", i));
+  for (let i = 1; i <= 2; i++) {
+    const fired = await runner.run("alerts", { rules: rules(2), events });
+    assert.ok(fired.length > 0);
+    assert.equal(runner.stats().recycled, i);
+    assert.equal(runner.stats().workerMemoryBytes, 0);
+  }
+});
