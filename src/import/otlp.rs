@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 mod convention;
 mod nest;
+pub(super) mod tree;
 
 pub(crate) use nest::in_order;
 
@@ -295,18 +296,51 @@ pub(crate) fn decode(value: Value, warnings: &mut Warnings) -> Vec<Event> {
 /// Reads an OTLP/JSON document (or an array of them) into its events (not yet in time
 /// order), with the number of spans it held.
 pub(crate) fn decode_spans(value: Value, warnings: &mut Warnings) -> (Vec<span::Timed>, usize) {
-    let docs = match value {
+    let mut docs = match value {
         Value::Array(docs) => docs,
         doc => vec![doc],
     };
     let mut events = Vec::new();
     let mut count = 0;
-    for doc in &docs {
+    for doc in &mut docs {
+        // Taken out of the document rather than copied: nothing reads them there again.
+        let attrs = take_attributes(doc);
         let all = spans(doc, warnings);
         count += all.len();
-        map_spans::<true>(all, &mut events);
+        let all = all
+            .into_iter()
+            .zip(attrs)
+            .map(|((s, service), a)| (s, a, service))
+            .collect();
+        map_read::<true>(all, &mut events);
     }
     (events, count)
+}
+
+/// Every span's attributes (as [`attributes`] reads them), taken out of the document, in
+/// the order [`spans`] lists the spans.
+fn take_attributes(doc: &mut Value) -> Vec<Attrs> {
+    let mut out = Vec::new();
+    let Some(Value::Array(list)) = doc.get_mut("resourceSpans") else {
+        return out;
+    };
+    for rs in list {
+        let Some(Value::Array(scopes)) = rs.get_mut("scopeSpans") else {
+            continue;
+        };
+        for spans in scopes.iter_mut().filter_map(|s| s.get_mut("spans")) {
+            let Value::Array(spans) = spans else {
+                continue;
+            };
+            for span in spans.iter_mut().filter_map(Value::as_object_mut) {
+                out.push(match span.get_mut("attributes").map(Value::take) {
+                    Some(Value::Object(map)) => map,
+                    other => attributes(other.as_ref()),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Maps spans read together (one document, or one trace's spans in live tracing) into
@@ -321,31 +355,40 @@ pub(super) fn map_spans<const READ_BACK: bool>(
     all: Vec<(&Value, Option<Value>)>,
     events: &mut Vec<span::Timed>,
 ) {
-    // Each span's attributes, read once.
-    let attrs: Vec<Attrs> = all
-        .iter()
-        .map(|(s, _)| attributes(s.get("attributes")))
+    let all = all
+        .into_iter()
+        .map(|(s, service)| (s, attributes(s.get("attributes")), service))
         .collect();
-    let kinds: Vec<Kind> = all
+    map_read::<READ_BACK>(all, events);
+}
+
+/// [`map_spans`] of spans whose attributes are already read.
+fn map_read<const READ_BACK: bool>(
+    all: Vec<(&Value, Attrs, Option<Value>)>,
+    events: &mut Vec<span::Timed>,
+) {
+    // What each span is, read once in one pass over the spans: the passes below then read
+    // these (a large document's spans are far apart in memory; each field looked up again
+    // in every pass was a quarter of the mapping).
+    let (all, attrs): (Vec<_>, Vec<_>) = all.into_iter().map(|(s, a, svc)| ((s, svc), a)).unzip();
+    let heads: Vec<Head> = all
         .iter()
-        .zip(&attrs)
-        .map(|((s, _), a)| {
-            convention::kind(a, s.get("name").and_then(Value::as_str).unwrap_or_default())
-        })
+        .zip(attrs)
+        .map(|((s, _), a)| Head::of(s, a))
         .collect();
-    let mut parents: HashSet<String> = HashSet::new();
-    let mut wrappers: HashSet<String> = HashSet::new();
-    for ((s, _), k) in all.iter().zip(&kinds) {
-        if let Some(parent) = hex_id(s.get("parentSpanId")) {
-            if *k == Kind::Llm {
-                wrappers.insert(parent.clone());
+    let mut parents: HashSet<&str> = HashSet::new();
+    let mut wrappers: HashSet<&str> = HashSet::new();
+    for h in &heads {
+        if let Some(parent) = h.parent.as_deref() {
+            if h.kind == Kind::Llm {
+                wrappers.insert(parent);
             }
             parents.insert(parent);
         }
     }
-    let mut sessions: HashMap<String, String> = HashMap::new();
-    for ((s, _), a) in all.iter().zip(&attrs) {
-        if let (Some(trace), Some(conv)) = (hex_id(s.get("traceId")), convention::session(a)) {
+    let mut sessions: HashMap<&str, String> = HashMap::new();
+    for h in &heads {
+        if let (Some(trace), Some(conv)) = (h.trace.as_deref(), convention::session(&h.attrs)) {
             sessions.entry(trace).or_insert(conv);
         }
     }
@@ -353,28 +396,63 @@ pub(super) fn map_spans<const READ_BACK: bool>(
         all.iter()
             .filter(|_| READ_BACK)
             .map(|(s, _)| *s)
-            .zip(&attrs),
+            .zip(heads.iter().map(|h| &h.attrs)),
     );
-    for (((s, service), a), k) in all.into_iter().zip(attrs).zip(kinds) {
-        let trace = hex_id(s.get("traceId")).unwrap_or_default();
-        let session = sessions
-            .get(&trace)
-            .cloned()
-            .unwrap_or_else(|| trace.clone());
-        if READ_BACK && roundtrip::is_agentlens(&a) {
-            roundtrip::read(s, a, session, &runs, events);
+    let sessions: Vec<String> = heads
+        .iter()
+        .map(|h| {
+            let trace = h.trace.as_deref().unwrap_or_default();
+            sessions
+                .get(trace)
+                .cloned()
+                .unwrap_or_else(|| trace.to_owned())
+        })
+        .collect();
+    let kinds: Vec<Kind> = heads
+        .iter()
+        .map(|h| match h.kind {
+            Kind::Llm if wrappers.contains(h.id.as_str()) => Kind::Run,
+            Kind::Other if parents.contains(h.id.as_str()) => Kind::Run,
+            k => k,
+        })
+        .collect();
+    drop((parents, wrappers));
+    for ((((s, service), h), session), kind) in all.into_iter().zip(heads).zip(sessions).zip(kinds)
+    {
+        if READ_BACK && roundtrip::is_agentlens(&h.attrs) {
+            roundtrip::read(s, h.attrs, session, &runs, events);
             continue;
         }
-        let id = hex_id(s.get("spanId")).unwrap_or_default();
-        let kind = match k {
-            Kind::Llm if wrappers.contains(&id) => Kind::Run,
-            Kind::Other if parents.contains(&id) => Kind::Run,
-            k => k,
-        };
-        let mut span = read_span(s, a, kind, session);
+        let mut span = read_span(s, h.attrs, kind, session);
         if let (None, Some(service)) = (&span.parent_id, service) {
             span.attributes.insert("service.name".into(), service);
         }
         span.into_events(events);
+    }
+}
+
+/// What [`map_spans`] reads of every span before mapping any.
+struct Head {
+    attrs: Attrs,
+    kind: Kind,
+    trace: Option<String>,
+    /// The span id ("" when absent).
+    id: String,
+    parent: Option<String>,
+}
+
+impl Head {
+    fn of(s: &Value, attrs: Attrs) -> Self {
+        let kind = convention::kind(
+            &attrs,
+            s.get("name").and_then(Value::as_str).unwrap_or_default(),
+        );
+        Self {
+            attrs,
+            kind,
+            trace: hex_id(s.get("traceId")),
+            id: hex_id(s.get("spanId")).unwrap_or_default(),
+            parent: hex_id(s.get("parentSpanId")),
+        }
     }
 }

@@ -1,0 +1,266 @@
+//! Reads the JSON text of an OTLP/JSON document into the `Value` tree the mapper reads,
+//! turning each attribute list (`[{"key":…,"value":{"stringValue":…}}]`) into the plain
+//! object [`super::attributes`] would make of it while parsing, instead of after.
+//!
+//! Why: a list of key/value pairs is the bulk of an OTLP document, and as a generic tree
+//! each attribute is two small maps and four strings, built, read once and freed. Kept as
+//! a tree and converted later, a 24 MB document was read about three times slower per
+//! byte than NDJSON of the same events (issue 17); the conversion during parsing makes the
+//! same objects from the same text (`attributes` of an object is that object), so what
+//! the mapper reads, and so the events, are the same (the tests compare both paths).
+//!
+//! Only the places the OTLP mapping reads as attribute lists are converted (a resource's,
+//! a span's and a span event's `attributes`), and only in a document whose first key is
+//! `resourceSpans`; every other value, and any other document, is parsed as
+//! `serde_json` parses it. It does no I/O and never fails where `serde_json` would not.
+
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+use super::any_value;
+
+/// Where a value sits in the document: what its children are.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Root,
+    ResourceSpansList,
+    ResourceSpans,
+    Resource,
+    ScopeSpansList,
+    ScopeSpans,
+    SpanList,
+    Span,
+    EventList,
+    Event,
+    /// An attribute list: made an object when it is an array.
+    Attributes,
+    /// Anything else: parsed as it is.
+    Other,
+}
+
+impl Place {
+    /// The place of a member `key` of an object here.
+    fn member(self, key: &str) -> Self {
+        match (self, key) {
+            (Self::Root, "resourceSpans") => Self::ResourceSpansList,
+            (Self::ResourceSpans, "resource") => Self::Resource,
+            (Self::ResourceSpans, "scopeSpans") => Self::ScopeSpansList,
+            (Self::ScopeSpans, "spans") => Self::SpanList,
+            (Self::Span, "events") => Self::EventList,
+            (Self::Resource | Self::Span | Self::Event, "attributes") => Self::Attributes,
+            _ => Self::Other,
+        }
+    }
+
+    /// The place of an element of an array here.
+    fn element(self) -> Self {
+        match self {
+            Self::ResourceSpansList => Self::ResourceSpans,
+            Self::ScopeSpansList => Self::ScopeSpans,
+            Self::SpanList => Self::Span,
+            Self::EventList => Self::Event,
+            _ => Self::Other,
+        }
+    }
+}
+
+/// Whether the text is an object whose first key is `resourceSpans` (spelled plainly):
+/// the documents an OTLP exporter writes.
+fn starts_as_otlp(text: &[u8]) -> bool {
+    let Some(rest) = text.trim_ascii_start().strip_prefix(b"{") else {
+        return false;
+    };
+    rest.trim_ascii_start().starts_with(b"\"resourceSpans\"")
+}
+
+/// Parses one JSON value as `serde_json::from_slice` does, with an OTLP document's
+/// attribute lists already objects (see the module docs).
+///
+/// # Errors
+/// Exactly where `serde_json::from_slice::<Value>` fails, with its error.
+pub(crate) fn parse(text: &[u8]) -> serde_json::Result<Value> {
+    if !starts_as_otlp(text) {
+        return serde_json::from_slice(text);
+    }
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let value = Node(Place::Root).deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// A value at a place.
+struct Node(Place);
+
+impl<'de> DeserializeSeed<'de> for Node {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        match self.0 {
+            Place::Other => serde::Deserialize::deserialize(d),
+            place => d.deserialize_any(NodeVisitor(place)),
+        }
+    }
+}
+
+/// Builds what `serde_json`'s own visitor builds, but children by their place.
+struct NodeVisitor(Place);
+
+impl<'de> Visitor<'de> for NodeVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E: Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_u64<E: Error>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::Number(v.into()))
+    }
+
+    fn visit_f64<E: Error>(self, v: f64) -> Result<Value, E> {
+        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E: Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E: Error>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_none<E: Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Node(self.0).deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        if self.0 == Place::Attributes {
+            // As `attributes` reads a list: a pair whose key is a string sets that key
+            // (a later pair with the same key replaces the value in place); anything
+            // else is skipped.
+            let mut out = Map::new();
+            while let Some(pair) = seq.next_element_seed(PairSeed)? {
+                if let Some((key, value)) = pair {
+                    out.insert(key, value);
+                }
+            }
+            return Ok(Value::Object(out));
+        }
+        let child = Node(self.0.element());
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(v) = seq.next_element_seed(Node(child.0))? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(Node(self.0.member(&key)))?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// One element of an attribute list: its key and plain value when it is an object with
+/// a string `key` (the last `key` and `value` members, as a parsed object keeps them).
+struct PairSeed;
+
+impl<'de> DeserializeSeed<'de> for PairSeed {
+    type Value = Option<(String, Value)>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(PairVisitor)
+    }
+}
+
+struct PairVisitor;
+
+impl<'de> Visitor<'de> for PairVisitor {
+    type Value = Option<(String, Value)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: Error>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: Error>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: Error>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: Error>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E: Error>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        // Parsed to its end as any value is (a number out of range refused here too).
+        while seq.next_element::<Value>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (mut key, mut value) = (None, None);
+        while let Some(name) = map.next_key::<String>()? {
+            match name.as_str() {
+                "key" => key = Some(map.next_value::<Value>()?),
+                "value" => value = Some(map.next_value::<Value>()?),
+                // Parsed, not skipped: a member `serde_json` would refuse (a number out
+                // of range) is refused here too.
+                _ => drop(map.next_value::<Value>()?),
+            }
+        }
+        Ok(match key {
+            Some(Value::String(key)) => Some((key, value.map_or(Value::Null, plain))),
+            _ => None,
+        })
+    }
+}
+
+/// [`any_value`] of an owned value: a `stringValue` (which `any_value` reads first
+/// whatever else is there) is moved rather than copied.
+fn plain(value: Value) -> Value {
+    match value {
+        Value::Object(mut map) => match map.swap_remove("stringValue") {
+            Some(s) => s,
+            None => any_value(&Value::Object(map)),
+        },
+        other => any_value(&other),
+    }
+}
+
+#[cfg(test)]
+mod tests;
