@@ -128,7 +128,11 @@ export class ConnectionGuard {
     t.idleSince = Date.now();
     t.timer = setTimeout(() => {
       t.timer = null;
-      if (t.busy === 0) t.socket.destroy();
+      // After the event loop was blocked, the timer can fire before a request that has
+      // already arrived is read: let this turn's I/O run first, then check again.
+      setImmediate(() => {
+        if (t.busy === 0 && t.timer === null && this.tracked.has(t.socket)) t.socket.destroy();
+      });
     }, this.limits.idleMs);
     t.timer.unref();
   }
