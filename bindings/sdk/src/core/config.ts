@@ -221,16 +221,22 @@ function checkOne(key: keyof typeof TRACKER_CHECKS, v: unknown, variable?: strin
  * dropped and read as unset.
  */
 function coreValueJson(key: string, v: unknown): string {
+  let values = 0;
   try {
     return JSON.stringify(v, (_k, x: unknown) => {
+      // A value referring to one object many times (a DAG) expands without end in JSON.
+      if (++values > MAX_OPTION_VALUES) throw optionError(key, `must hold at most ${MAX_OPTION_VALUES} values`);
       if (typeof x === "number" && !Number.isFinite(x)) return String(x);
       if (typeof x === "bigint" || typeof x === "function" || typeof x === "symbol") return `[${typeof x}]`;
       return x;
     });
-  } catch {
-    throw optionError(key, "could not be read");
+  } catch (e) {
+    throw e instanceof AgentLensConfigError ? e : optionError(key, "could not be read");
   }
 }
+
+/** Values one pipeline option may hold (the longest lists, redaction keys and patterns, hold hundreds). */
+const MAX_OPTION_VALUES = 100_000;
 
 /** The pipeline options as the JSON object text the core reads. */
 export function coreOptionsJson(core: PipelineOptions, format?: PipelineOptions["format"]): string {
@@ -257,9 +263,19 @@ export function withCoreErrors<T>(config: ResolvedConfig, build: () => T): T {
   }
 }
 
+/** `Array.isArray`, true for a revoked Proxy (whose check throws): neither is an options object. */
+function isArray(v: unknown): boolean {
+  try {
+    return Array.isArray(v);
+  } catch {
+    return true;
+  }
+}
+
 /** Reads every own option of `options`; a getter that throws names its option. */
 function readOptions(options: TrackerOptions): Record<string, unknown> {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+  // A typed array has an own key per byte: as options it would be read byte by byte.
+  if (options === null || typeof options !== "object" || isArray(options) || ArrayBuffer.isView(options)) {
     throw optionError("options", "must be an object", options);
   }
   let keys: string[];
