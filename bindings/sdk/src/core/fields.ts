@@ -109,7 +109,8 @@ export function texts(v: unknown, counts: MarkerCounts): string[] {
   if (v === undefined || v === null) return [];
   let items: unknown[];
   try {
-    items = Array.isArray(v) ? Array.from(v as unknown[]).slice(0, 1000) : [v];
+    // The first 1,000 read by index: a copy of all of a sparse a[1e9] took 9 s.
+    items = Array.isArray(v) ? Array.from({ length: Math.min((v as unknown[]).length, 1000) }, (_, i) => (v as unknown[])[i]) : [v];
   } catch {
     counts.threw++;
     return [MARKERS.threw];
