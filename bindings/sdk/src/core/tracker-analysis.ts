@@ -19,7 +19,7 @@ import type {
   SpendingSummary,
   UsageRecords,
 } from "../analysis/cost-types.js";
-import { checkedAtMs, policyText, type PresetName } from "../analysis/compliance.js";
+import { checkedAtMs, policyText, validatorsArg, type PresetName } from "../analysis/compliance.js";
 import { pricingText } from "../analysis/cost.js";
 import { analysisWasm, isAnalysisLoaded, parsed, type AnalysisWasm } from "../analysis/wasm.js";
 import { AgentLensAnalysisError } from "./errors.js";
@@ -106,7 +106,7 @@ export async function compliance(
   options: TrackerComplianceOptions = {},
 ): Promise<ComplianceResult> {
   const w = await analysisReady();
-  return parsed(w.complianceJson(policyText(policy), sessionEvents(w, r, coreOptions, options), checkedAtMs(options.checkedAt), options.validators));
+  return parsed(w.complianceJson(policyText(policy), sessionEvents(w, r, coreOptions, options), checkedAtMs(options.checkedAt), validatorsArg(options.validators)));
 }
 
 /** Options of the cost methods. */
