@@ -3,6 +3,7 @@
  * error rate, durations, sessions, events, token rate over the last N minutes), evaluated
  * by the Rust core — the same answers `agentlens serve` gives for the same events.
  */
+import { analysisError, json, jsonArray, num, options as readOptions, time } from "./args.js";
 import { analysisWasm, parsed } from "./wasm.js";
 
 /** What a metric rule measures over its window. */
@@ -107,7 +108,6 @@ export interface EvaluateMetricRulesOptions {
   lastFired?: Record<string, Date | number> | Map<string, Date | number>;
 }
 
-const ms = (t: Date | number): number => (t instanceof Date ? t.getTime() : t);
 
 /**
  * Validates and clamps one rule (window 1..10080 minutes, default 60; cooldown 0..10080,
@@ -116,7 +116,25 @@ const ms = (t: Date | number): number => (t instanceof Date ? t.getTime() : t);
  * the error's `field` and `requirement` properties say which field and what it must be.
  */
 export function metricRule(spec: MetricRuleSpec): MetricRule {
-  return parsed(analysisWasm().metricRuleJson(JSON.stringify(spec)));
+  return parsed(analysisWasm().metricRuleJson(json("spec", spec)));
+}
+
+/** `options.lastFired` (a record or a Map of times) as the engine takes it: `{"<key>": ms}`. */
+function lastFiredJson(v: unknown): string {
+  if (v === undefined) return "{}";
+  if (typeof v !== "object" || v === null || ArrayBuffer.isView(v)) throw analysisError(`options.lastFired must be an object or a Map (got ${typeof v})`);
+  const last: Record<string, number> = {};
+  let entries: Iterable<[unknown, unknown]>;
+  try {
+    entries = v instanceof Map ? Array.from(v.entries()) : Object.entries(v);
+  } catch (e) {
+    throw analysisError("options.lastFired could not be read", e);
+  }
+  for (const [key, at] of entries) {
+    if (typeof key !== "string") throw analysisError("options.lastFired keys must be strings (rule keys)");
+    last[key] = time("each time in options.lastFired", at, () => num("each time in options.lastFired", at));
+  }
+  return json("options.lastFired", last);
 }
 
 /**
@@ -144,11 +162,12 @@ export function metricRule(spec: MetricRuleSpec): MetricRule {
  * ```
  */
 export function evaluateMetricRules(rules: MetricRuleSpec[], samples: MetricSample[], options: EvaluateMetricRulesOptions = {}): MetricRuleResult[] {
-  const last: Record<string, number> = {};
-  const given = options.lastFired instanceof Map ? options.lastFired.entries() : Object.entries(options.lastFired ?? {});
-  for (const [key, at] of given) last[key] = ms(at);
-  const now = ms(options.now ?? Date.now());
-  return parsed(analysisWasm().evaluateMetricRulesJson(JSON.stringify(rules), JSON.stringify(samples), now, JSON.stringify(last)));
+  const read = readOptions("options", options);
+  const rulesJson = jsonArray("rules", rules);
+  const samplesJson = jsonArray("samples", samples);
+  const now = time("options.now", read("now"), Date.now);
+  const last = lastFiredJson(read("lastFired"));
+  return parsed(analysisWasm().evaluateMetricRulesJson(rulesJson, samplesJson, now, last));
 }
 
 /**

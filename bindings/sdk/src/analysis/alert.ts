@@ -2,6 +2,8 @@
 import type { AlertEngineWasm } from "../../wasm-analysis/agentlens_wasm.js";
 import type { AlertRules, FiredAlert } from "./check-types.js";
 import type { WireEventInput } from "./event-types.js";
+import { json } from "./args.js";
+import { eventsText } from "./cost.js";
 import { analysisWasm, parsed } from "./wasm.js";
 
 export type { AlertRules, FiredAlert } from "./check-types.js";
@@ -35,11 +37,12 @@ export interface AlertEngine {
  * ```
  */
 export function createAlertEngine(rules: AlertRules): AlertEngine {
-  const inner: AlertEngineWasm = new (analysisWasm().AlertEngineWasm)(JSON.stringify(rules));
+  const rulesJson = json("rules", rules);
+  const inner: AlertEngineWasm = new (analysisWasm().AlertEngineWasm)(rulesJson);
   return {
-    push: (event) => parsed(inner.push(JSON.stringify(event))),
-    pushMany: (events) => parsed(inner.pushMany(JSON.stringify(events))),
-    evaluate: (events) => parsed(inner.evaluate(JSON.stringify(events))),
+    push: (event) => parsed(inner.push(json("event", event))),
+    pushMany: (events) => parsed(inner.pushMany(eventsText(events))),
+    evaluate: (events) => parsed(inner.evaluate(eventsText(events))),
     toJSON: () => parsed(inner.toJson()),
     free: () => inner.free(),
   };

@@ -1,6 +1,8 @@
 /** Compliance checks of a session against a policy. */
 import type { CompliancePolicy, ComplianceResult, CustomValidator, PresetPolicy } from "./check-types.js";
 import type { WireEventInput } from "./event-types.js";
+import { analysisError, json, options as readOptions, text, time } from "./args.js";
+import { eventsText } from "./cost.js";
 import { analysisWasm, parsed } from "./wasm.js";
 
 export type { CompliancePolicy, ComplianceResult, CustomValidator } from "./check-types.js";
@@ -20,17 +22,64 @@ export type PresetName = "strict" | "permissive";
  * ```
  */
 export function compliancePreset(name: PresetName): PresetPolicy {
-  return parsed(analysisWasm().compliancePresetJson(name));
+  return parsed(analysisWasm().compliancePresetJson(text("name", name)));
 }
 
 /** A policy or preset name as the engines take it: the policy's JSON text. */
 export function policyText(policy: CompliancePolicy | PresetName): string {
-  return typeof policy === "string" ? analysisWasm().compliancePresetJson(policy) : JSON.stringify(policy);
+  return typeof policy === "string" ? analysisWasm().compliancePresetJson(policy) : json("policy", policy);
 }
 
-/** A report time as epoch milliseconds (default: now). */
-export function checkedAtMs(at: Date | number = Date.now()): number {
-  return typeof at === "number" ? at : at.getTime();
+/** A report time as epoch milliseconds (default: now): a finite number or a valid `Date`. */
+export function checkedAtMs(at?: Date | number): number {
+  return time("checkedAt", at, Date.now);
+}
+
+/** What a validator threw, as the engine reports it: an `Error`'s message, a string, or neither. */
+function thrownMessage(e: unknown): string {
+  try {
+    if (e instanceof Error) return String(e.message);
+    return typeof e === "string" ? e : "a non-Error value was thrown";
+  } catch {
+    return "a non-Error value was thrown";
+  }
+}
+
+/**
+ * The validators as the engine takes them: a plain object of functions, each wrapped so
+ * that what it throws or answers reaches the engine as an `Error` with a string message
+ * and as plain JSON (a hostile answer fails its rule with a message, never the call).
+ * Entries that are not functions are left out, as the engine leaves them out.
+ */
+export function validatorsArg(v: unknown): Record<string, CustomValidator> | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== "object" || v === null) throw analysisError(`options.validators must be an object of functions (got ${typeof v})`);
+  const read = readOptions("options.validators", v);
+  let kinds: string[];
+  try {
+    kinds = Object.keys(v);
+  } catch (e) {
+    throw analysisError("options.validators could not be read", e);
+  }
+  const out: Record<string, CustomValidator> = {};
+  for (const kind of kinds) {
+    const f = read(kind);
+    if (typeof f !== "function") continue;
+    out[kind] = (session, rule) => {
+      let answer: unknown;
+      try {
+        answer = (f as CustomValidator)(session, rule);
+      } catch (e) {
+        throw new Error(thrownMessage(e));
+      }
+      try {
+        return JSON.parse(json("the validator's answer", answer)) as ReturnType<CustomValidator>;
+      } catch (e) {
+        throw new Error(thrownMessage(e));
+      }
+    };
+  }
+  return out;
 }
 
 /** Options of {@link checkCompliance}. */
@@ -43,7 +92,8 @@ export interface ComplianceOptions {
 
 /**
  * Checks one session's events against `policy`. Throws `AgentLensAnalysisError` naming
- * the bad rule of an invalid policy.
+ * the bad rule of an invalid policy (or the argument of the wrong type). A validator that
+ * throws, or answers something JSON cannot hold, fails its rule with the message.
  *
  * @example
  * ```ts
@@ -79,6 +129,10 @@ export function checkCompliance(
   events: WireEventInput[],
   options: ComplianceOptions = {},
 ): ComplianceResult {
-  const json = analysisWasm().complianceJson(JSON.stringify(policy), JSON.stringify(events), checkedAtMs(options.checkedAt), options.validators);
-  return parsed(json);
+  const read = readOptions("options", options);
+  const policyJson = json("policy", policy);
+  const eventsJson = eventsText(events);
+  const at = checkedAtMs(read("checkedAt") as Date | number | undefined);
+  const validators = validatorsArg(read("validators"));
+  return parsed(analysisWasm().complianceJson(policyJson, eventsJson, at, validators));
 }

@@ -1,17 +1,23 @@
 /** Cost and session statistics over one session's events. */
 import type { CostSummary, DailyCosts, ModelPrice, PricingOverrides, SessionCost, SessionStats } from "./cost-types.js";
 import type { WireEventInput } from "./event-types.js";
+import { json, jsonArray, text } from "./args.js";
 import { analysisWasm, parsed } from "./wasm.js";
 
 export type { PricingOverrides } from "./cost-types.js";
 
 /** Override prices as the engines take them: JSON text, or nothing. */
-export const pricingText = (pricing?: PricingOverrides) => (pricing === undefined ? undefined : JSON.stringify(pricing));
+export const pricingText = (pricing?: PricingOverrides) => (pricing === undefined ? undefined : json("pricing", pricing));
+
+/** Events as the engines take them: a JSON array (anything else is `AgentLensAnalysisError`). */
+export const eventsText = (events: unknown, arg = "events") => jsonArray(arg, events);
 
 /**
  * The cost of a session: totals, per-event costs, per-model roll-ups and the models no
  * price matched (never priced as zero silently). Throws `AgentLensAnalysisError` for a
- * bad pricing table.
+ * bad pricing table or events JSON cannot hold, and `AgentLensDecodeError` for events
+ * that are not an array of events (as every function of `@agentlens/sdk/analysis` does:
+ * see the entry's errors).
  *
  * @example
  * ```ts
@@ -24,7 +30,7 @@ export const pricingText = (pricing?: PricingOverrides) => (pricing === undefine
  * ```
  */
 export function sessionCost(events: WireEventInput[], pricing?: PricingOverrides): SessionCost {
-  return parsed(analysisWasm().costJson(JSON.stringify(events), pricingText(pricing)));
+  return parsed(analysisWasm().costJson(eventsText(events), pricingText(pricing)));
 }
 
 /**
@@ -37,7 +43,7 @@ export function sessionCost(events: WireEventInput[], pricing?: PricingOverrides
  * ```
  */
 export function dailyCosts(events: WireEventInput[], pricing?: PricingOverrides): DailyCosts {
-  return parsed(analysisWasm().dailyCostsJson(JSON.stringify(events), pricingText(pricing)));
+  return parsed(analysisWasm().dailyCostsJson(eventsText(events), pricingText(pricing)));
 }
 
 /**
@@ -50,7 +56,7 @@ export function dailyCosts(events: WireEventInput[], pricing?: PricingOverrides)
  * ```
  */
 export function costSummary(events: WireEventInput[], pricing?: PricingOverrides): CostSummary {
-  return parsed(analysisWasm().costSummaryJson(JSON.stringify(events), pricingText(pricing)));
+  return parsed(analysisWasm().costSummaryJson(eventsText(events), pricingText(pricing)));
 }
 
 /**
@@ -64,7 +70,7 @@ export function costSummary(events: WireEventInput[], pricing?: PricingOverrides
  * ```
  */
 export function pricingLookup(model: string, pricing?: PricingOverrides): ModelPrice | null {
-  return parsed(analysisWasm().pricingLookupJson(model, pricingText(pricing)));
+  return parsed(analysisWasm().pricingLookupJson(text("model", model), pricingText(pricing)));
 }
 
 /**
@@ -82,5 +88,5 @@ export function pricingLookup(model: string, pricing?: PricingOverrides): ModelP
  * ```
  */
 export function sessionStats(events: WireEventInput[], pricing?: PricingOverrides): SessionStats {
-  return parsed(analysisWasm().sessionStatsJson(JSON.stringify(events), pricingText(pricing)));
+  return parsed(analysisWasm().sessionStatsJson(eventsText(events), pricingText(pricing)));
 }

@@ -1,6 +1,7 @@
 /** Behavioural drift between a baseline and a current window of sessions. */
 import type { DriftResult } from "./check-types.js";
 import type { WireEventInput } from "./event-types.js";
+import { jsonArray, num, options as readOptions } from "./args.js";
 import { analysisWasm, parsed } from "./wasm.js";
 
 export type { DriftResult } from "./check-types.js";
@@ -23,6 +24,8 @@ export function detectDrift(
   currentSessions: WireEventInput[][],
   options: { threshold?: number } = {},
 ): DriftResult {
-  const threshold = options.threshold ?? 0.5;
-  return parsed(analysisWasm().driftJson(JSON.stringify(baselineSessions), JSON.stringify(currentSessions), threshold));
+  const baseline = jsonArray("baselineSessions", baselineSessions);
+  const current = jsonArray("currentSessions", currentSessions);
+  const threshold = num("options.threshold", readOptions("options", options)("threshold") ?? 0.5);
+  return parsed(analysisWasm().driftJson(baseline, current, threshold));
 }

@@ -1,5 +1,6 @@
 /** Cost forecasting over usage records. */
-import { pricingText } from "./cost.js";
+import { jsonArray, num, options as readOptions, text } from "./args.js";
+import { eventsText, pricingText } from "./cost.js";
 import type {
   BudgetAlert,
   ForecastOptions,
@@ -27,8 +28,12 @@ export type { ForecastOptions, UsageRecords } from "./cost-types.js";
  * ```
  */
 export function forecast(records: UsageRecord[], options: ForecastOptions): ForecastResult {
-  const { days, method = "auto", confidence = 0.95 } = options;
-  return parsed(analysisWasm().forecastJson(JSON.stringify(records), days, method, confidence));
+  const read = readOptions("options", options);
+  const recordsJson = jsonArray("records", records);
+  const days = num("options.days", read("days"), { integer: true, min: 0, max: 0xffff_ffff });
+  const method = text("options.method", read("method") ?? "auto");
+  const confidence = num("options.confidence", read("confidence") ?? 0.95);
+  return parsed(analysisWasm().forecastJson(recordsJson, days, method, confidence));
 }
 
 /**
@@ -42,7 +47,7 @@ export function forecast(records: UsageRecord[], options: ForecastOptions): Fore
  * ```
  */
 export function spendingSummary(records: UsageRecord[]): SpendingSummary {
-  return parsed(analysisWasm().spendingSummaryJson(JSON.stringify(records)));
+  return parsed(analysisWasm().spendingSummaryJson(jsonArray("records", records)));
 }
 
 /**
@@ -57,7 +62,10 @@ export function spendingSummary(records: UsageRecord[]): SpendingSummary {
  * ```
  */
 export function checkBudget(records: UsageRecord[], monthlyBudget: number, daysInPeriod = 30): BudgetAlert {
-  return parsed(analysisWasm().checkBudgetJson(JSON.stringify(records), monthlyBudget, daysInPeriod));
+  const recordsJson = jsonArray("records", records);
+  const budget = num("monthlyBudget", monthlyBudget);
+  const days = num("daysInPeriod", daysInPeriod, { integer: true, min: 0, max: 0xffff_ffff });
+  return parsed(analysisWasm().checkBudgetJson(recordsJson, budget, days));
 }
 
 /**
@@ -76,5 +84,6 @@ export function checkBudget(records: UsageRecord[], monthlyBudget: number, daysI
  * ```
  */
 export function usageRecords(events: WireEventInput[], options: { pricing?: PricingOverrides } = {}): UsageRecords {
-  return parsed(analysisWasm().usageRecordsJson(JSON.stringify(events), pricingText(options.pricing)));
+  const pricing = readOptions("options", options)("pricing") as PricingOverrides | undefined;
+  return parsed(analysisWasm().usageRecordsJson(eventsText(events), pricingText(pricing)));
 }

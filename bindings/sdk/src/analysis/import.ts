@@ -4,6 +4,7 @@
  */
 import type { DecodedNdjson, ImportResult, TraceFormat } from "./check-types.js";
 import type { WireEvent } from "./event-types.js";
+import { bytes as bytesArg, bytesOrText, num, text } from "./args.js";
 import { analysisWasm, parsed } from "./wasm.js";
 
 /**
@@ -24,8 +25,7 @@ import { analysisWasm, parsed } from "./wasm.js";
  * ```
  */
 export function importTrace(bytes: Uint8Array | string): ImportResult {
-  const data = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes;
-  return parsed(analysisWasm().importTraceJson(data));
+  return parsed(analysisWasm().importTraceJson(bytesOrText("bytes", bytes)));
 }
 
 /** A streaming importer: {@link createTraceImporter}. */
@@ -73,7 +73,7 @@ export function createTraceImporter(): TraceImporter {
   return {
     push(bytes: Uint8Array): WireEvent[] {
       try {
-        return parsed(inner.push(bytes));
+        return parsed(inner.push(bytesArg("bytes", bytes)));
       } finally {
         sync();
       }
@@ -98,7 +98,8 @@ export function createTraceImporter(): TraceImporter {
 }
 
 /**
- * Gzips `bytes` at `level` (0 = store … 9 = smallest; default 6).
+ * Gzips `bytes` at `level` (0 = store … 9 = smallest; default 6). Throws
+ * `AgentLensAnalysisError` for bytes that are not a `Uint8Array` or another level.
  *
  * @example
  * ```ts
@@ -108,7 +109,8 @@ export function createTraceImporter(): TraceImporter {
  * ```
  */
 export function gzip(bytes: Uint8Array, level?: number): Uint8Array {
-  return analysisWasm().gzipBytes(bytes, level);
+  const data = bytesArg("bytes", bytes);
+  return analysisWasm().gzipBytes(data, level === undefined ? undefined : num("level", level, { integer: true, min: 0, max: 9 }));
 }
 
 /**
@@ -129,7 +131,8 @@ export function gzip(bytes: Uint8Array, level?: number): Uint8Array {
  * ```
  */
 export function gunzip(bytes: Uint8Array, maxBytes?: number): Uint8Array {
-  return analysisWasm().gunzipBytes(bytes, maxBytes);
+  const data = bytesArg("bytes", bytes);
+  return analysisWasm().gunzipBytes(data, maxBytes === undefined ? undefined : num("maxBytes", maxBytes, { min: 0 }));
 }
 
 /**
@@ -144,17 +147,17 @@ export function gunzip(bytes: Uint8Array, maxBytes?: number): Uint8Array {
  * console.log(events.length, errors); // 1, one message naming line 2
  * ```
  */
-export function decodeNdjson(text: string): DecodedNdjson {
+export function decodeNdjson(ndjson: string): DecodedNdjson {
   // The wasm declares events as plain objects; they are the core's serialised events.
-  return analysisWasm().decodeNdjson(text) as DecodedNdjson;
+  return analysisWasm().decodeNdjson(text("text", ndjson)) as DecodedNdjson;
 }
 
 /**
  * Reads an AgentLens request body `{"events":[…]}` (what the HTTP exporter sends), with
  * backend compatibility undone. Throws `AgentLensDecodeError` with the position of the
- * problem.
+ * problem, and `AgentLensAnalysisError` for a body that is not a `Uint8Array`.
  */
 export function decodeWireBody(body: Uint8Array): WireEvent[] {
-  const events: WireEvent[] = analysisWasm().decodeWireBody(body);
+  const events: WireEvent[] = analysisWasm().decodeWireBody(bytesArg("body", body));
   return events;
 }

@@ -2,6 +2,13 @@
  * Every analysis engine, from the Rust core (see `@agentlens/sdk/analysis`): typed functions
  * over typed reports. The raw wasm module is not exported here (AgentLens's own packages use
  * `@agentlens/sdk/internal`).
+ *
+ * Errors: every function throws only two named errors, whatever it is given (checked
+ * with 54 classes of hostile values: bindings/sdk/test/node/hostile-every-call.test.mjs).
+ * `AgentLensDecodeError` when a list argument (events, records, rules, sessions) is not
+ * an array or not of the shape the engine reads, with the position; `AgentLensAnalysisError`
+ * for everything else (an argument of the wrong type, a value JSON cannot hold, an array
+ * with holes, an engine's refusal), naming the argument and never quoting its text.
  */
 export type { JsonValue, JsonObject, EventType, KnownEventType, WireEvent, WireEventInput, WireToolCall, WireDecisionTrace, WireMemory, WireErrorInfo } from "./event-types.js";
 export type {

@@ -1,7 +1,9 @@
 /** Many sessions analysed together, held inside the analysis wasm. */
 import type { CompliancePolicy, CustomValidator, SessionComplianceReport, SessionSetDrift } from "./check-types.js";
-import { checkedAtMs, policyText, type PresetName } from "./compliance.js";
+import { checkedAtMs, policyText, validatorsArg, type PresetName } from "./compliance.js";
 import type { WireEventInput } from "./event-types.js";
+import { bool, bytesOrText, jsonArray, num, options as readOptions } from "./args.js";
+import { eventsText } from "./cost.js";
 import { analysisWasm, parsed } from "./wasm.js";
 
 /** Options of {@link SessionSet.compliance}. */
@@ -33,6 +35,15 @@ export interface SessionSet {
   free(): void;
 }
 
+/** `Array.isArray`, false for a revoked proxy (which then fails as bytes). */
+function isArray(v: unknown): v is unknown[] {
+  try {
+    return Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Groups a trace into sessions inside the analysis wasm, so that many sessions can be
  * checked and compared without crossing into wasm again: the fast path for traces of
@@ -55,9 +66,7 @@ export interface SessionSet {
  */
 export function createSessionSet(trace: Uint8Array | string | WireEventInput[]): SessionSet {
   const w = analysisWasm();
-  const inner = Array.isArray(trace)
-    ? w.SessionSetWasm.fromEventsJson(JSON.stringify(trace))
-    : w.SessionSetWasm.fromBytes(typeof trace === "string" ? new TextEncoder().encode(trace) : trace);
+  const inner = isArray(trace) ? w.SessionSetWasm.fromEventsJson(eventsText(trace, "trace")) : w.SessionSetWasm.fromBytes(bytesOrText("trace", trace));
   return {
     get size() {
       return inner.size;
@@ -66,11 +75,16 @@ export function createSessionSet(trace: Uint8Array | string | WireEventInput[]):
       return inner.eventCount;
     },
     sessionIds: () => parsed(inner.sessionIdsJson()),
-    compliance(policy, options = {}) {
-      return parsed(inner.complianceJson(policyText(policy), checkedAtMs(options.checkedAt), options.withText ?? false, options.validators));
+    compliance(policy, options) {
+      const read = readOptions("options", options);
+      const policyJson = policyText(policy);
+      const at = checkedAtMs(read("checkedAt") as Date | number | undefined);
+      const withText = bool("options.withText", read("withText"), false);
+      return parsed(inner.complianceJson(policyJson, at, withText, validatorsArg(read("validators"))));
     },
-    drift(baseline, current, options = {}) {
-      return parsed(inner.driftJson(JSON.stringify(baseline), JSON.stringify(current), options.threshold ?? 0.5));
+    drift(baseline, current, options) {
+      const threshold = num("options.threshold", readOptions("options", options)("threshold") ?? 0.5);
+      return parsed(inner.driftJson(jsonArray("baseline", baseline), jsonArray("current", current), threshold));
     },
     free: () => inner.free(),
   };

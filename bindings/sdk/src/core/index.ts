@@ -9,6 +9,7 @@ import { Driver, type Host } from "./driver.js";
 import { wasm } from "./wasm.js";
 import type { Output, PipelineOptionInfo, PipelineStats, PipelineWasm } from "../../wasm/agentlens_wasm.js";
 import { coreOptionsJson, type PipelineOptions } from "./config.js";
+import { AgentLensConfigError, describe, optionError } from "./errors.js";
 
 export {
   init,
@@ -87,8 +88,44 @@ export interface Pipeline {
   free(): void;
 }
 
+/**
+ * The low-level functions' options as the core reads them: `undefined` or an object,
+ * read once (a getter that throws is `AgentLensConfigError`, never the getter's error).
+ */
+function optionsJson(options: unknown): string {
+  if (options === undefined) return "{}";
+  if (options === null || typeof options !== "object") throw optionError("options", "must be an object", options);
+  let entries: [string, unknown][];
+  try {
+    // A typed array has an own key per byte: as options it would be read byte by byte.
+    if (Array.isArray(options) || ArrayBuffer.isView(options)) throw optionError("options", "must be an object", options);
+    entries = Object.entries(options);
+  } catch (e) {
+    throw e instanceof AgentLensConfigError ? e : optionError("options", "could not be read");
+  }
+  return coreOptionsJson(Object.fromEntries(entries) as PipelineOptions);
+}
+
+/** `AgentLensConfigError` for an argument of the wrong type (its kind named, never its text). */
+function argumentError(arg: string, must: string, v: unknown): AgentLensConfigError {
+  return new AgentLensConfigError(arg, `agentlens: argument "${arg}" ${must} (got ${describe(v)})`);
+}
+
+/** `v` if it is a string, else `AgentLensConfigError` naming `arg`. */
+function str(arg: string, v: unknown): string {
+  if (typeof v !== "string") throw argumentError(arg, "must be a string", v);
+  return v;
+}
+
+/** `v` if it is a number (any: the core reads a NaN time as 0), else `AgentLensConfigError`. */
+function num(arg: string, v: unknown): number {
+  if (typeof v !== "number") throw argumentError(arg, "must be a number", v);
+  return v;
+}
+
 function wasmPipeline(options: PipelineOptions, seed?: Uint8Array): PipelineWasm {
-  return new (wasm().PipelineWasm)(coreOptionsJson(options), seed);
+  if (seed !== undefined && !(seed instanceof Uint8Array)) throw argumentError("seed", "must be a Uint8Array", seed);
+  return new (wasm().PipelineWasm)(optionsJson(options), seed);
 }
 
 /**
@@ -106,18 +143,23 @@ export function pipelineOptions(): PipelineOptionInfo[] {
   return wasm().pipelineOptions();
 }
 
-/** Builds a pipeline. Throws `AgentLensConfigError` naming a bad option. */
+/**
+ * Builds a pipeline. Throws `AgentLensConfigError` naming a bad option, and its methods
+ * throw it for an argument of the wrong type (a time that is not a number, text that is
+ * not a string).
+ */
 export function createPipeline(options: PipelineOptions = {}, seed?: Uint8Array): Pipeline {
   const p = wasmPipeline(options, seed);
   return {
-    pushJson: (nowMs, eventsJson) => p.pushJson(nowMs, eventsJson),
-    drain: (nowMs) => p.drain(nowMs),
-    flush: (nowMs) => p.flush(nowMs),
-    isFlushed: (mark) => p.isFlushed(mark),
-    handleStatus: (nowMs, id, status, retryAfter, wallClockMs) => p.handleStatus(nowMs, id, status, retryAfter, wallClockMs),
-    handleFailure: (nowMs, id, kind) => p.handleFailure(nowMs, id, kind),
-    handleTimeout: (nowMs) => p.handleTimeout(nowMs),
-    shutdown: (nowMs, deadlineMs) => p.shutdown(nowMs, deadlineMs),
+    pushJson: (nowMs, eventsJson) => p.pushJson(num("nowMs", nowMs), str("eventsJson", eventsJson)),
+    drain: (nowMs) => p.drain(num("nowMs", nowMs)),
+    flush: (nowMs) => p.flush(num("nowMs", nowMs)),
+    isFlushed: (mark) => p.isFlushed(num("mark", mark)),
+    handleStatus: (nowMs, id, status, retryAfter, wallClockMs) =>
+      p.handleStatus(num("nowMs", nowMs), num("id", id), num("status", status), retryAfter == null ? retryAfter : str("retryAfter", retryAfter), num("wallClockMs", wallClockMs)),
+    handleFailure: (nowMs, id, kind) => p.handleFailure(num("nowMs", nowMs), num("id", id), str("kind", kind)),
+    handleTimeout: (nowMs) => p.handleTimeout(num("nowMs", nowMs)),
+    shutdown: (nowMs, deadlineMs) => p.shutdown(num("nowMs", nowMs), num("deadlineMs", deadlineMs)),
     isShutDown: () => p.isShutDown(),
     stats: () => p.stats(),
     free: () => p.free(),
@@ -143,20 +185,28 @@ export function createDriver(host: Host, options: PipelineOptions = {}, seed?: U
   return new Driver(wasmPipeline(options, seed), host);
 }
 
-/** Redacts a JSON value with the given options; see `redactJson` in the core. */
+/**
+ * Redacts a JSON value (given as JSON text) with the given options; see `redactJson` in
+ * the core. Throws `AgentLensConfigError` for a bad option or a `valueJson` that is not a
+ * string, and `AgentLensDecodeError` for text that is not JSON.
+ */
 export function redactJson(options: PipelineOptions, valueJson: string) {
-  return wasm().redactJson(JSON.stringify(options), valueJson);
+  return wasm().redactJson(optionsJson(options), str("valueJson", valueJson));
 }
 
-/** Redacts one string with the default (or given) patterns. */
+/**
+ * Redacts one string with the default (or given) patterns. Throws `AgentLensConfigError`
+ * for a bad option or a `text` that is not a string.
+ */
 export function redactText(text: string, options: PipelineOptions = {}): string {
-  return wasm().redactText(JSON.stringify(options), text);
+  return wasm().redactText(optionsJson(options), str("text", text));
 }
 
 /**
  * Compiles the options' redaction rules once and returns a function that redacts a
  * string with them (for previews, and for redacting text outside events).
- * Throws `AgentLensConfigError` naming a bad rule.
+ * Throws `AgentLensConfigError` naming a bad rule (and the function it returns, for a
+ * `text` that is not a string).
  *
  * @example
  * ```ts
@@ -166,13 +216,13 @@ export function redactText(text: string, options: PipelineOptions = {}): string 
  * ```
  */
 export function createRedactor(options: PipelineOptions = {}): (text: string) => string {
-  const r = new (wasm().RedactorWasm)(JSON.stringify(options));
-  return (text: string) => r.redact(text);
+  const r = new (wasm().RedactorWasm)(optionsJson(options));
+  return (text: string) => r.redact(str("text", text));
 }
 
-/** The header line for a new trace file. */
+/** The header line for a new trace file. Throws `AgentLensConfigError` for a `producer` that is not a string. */
 export function ndjsonHeader(producer?: string): string {
-  return wasm().ndjsonHeader(producer);
+  return wasm().ndjsonHeader(producer === undefined ? undefined : str("producer", producer));
 }
 
 /** The wasm core's version and git commit. */

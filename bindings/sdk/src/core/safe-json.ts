@@ -25,12 +25,25 @@ export interface SafeJsonLimits {
   maxStringUnits: number;
   /** Keys kept per object and items per array; the rest are summarised. */
   maxBreadth: number;
+  /**
+   * Values read per conversion. Depth and breadth alone allow 10,000^64 of them (a DAG
+   * referring to one object twice per level, or getters answering new objects); past
+   * this, containers are written as `[MaxDepth]` (counted as `maxDepth`: the walk's size
+   * limit). The default, 50,000, is about as many values as the core keeps of a field
+   * (`maxFieldBytes`, 100 kB by default, holds at most 50,000 of the smallest).
+   */
+  maxNodes: number;
+  /** UTF-16 units of strings kept per conversion; later strings are cut (counted as `cutStrings`). */
+  maxTotalStringUnits: number;
 }
 
+/** Limits for the tracker: far above what the core keeps of an event (512 KiB by default). */
 export const DEFAULT_LIMITS: SafeJsonLimits = {
   maxDepth: 64,
   maxStringUnits: 100_000 + 1024,
   maxBreadth: 10_000,
+  maxNodes: 50_000,
+  maxTotalStringUnits: 16 << 20,
 };
 
 /** Counts of markers written, for stats. */
@@ -56,20 +69,25 @@ function wellFormed(s: string): string {
 
 class Walker {
   private readonly seen = new Set<object>();
+  private nodes = 0;
+  private units = 0;
   constructor(
     private readonly limits: SafeJsonLimits,
     readonly counts: MarkerCounts,
   ) {}
 
   str(s: string): string {
-    if (s.length > this.limits.maxStringUnits) {
+    const keep = Math.max(0, Math.min(this.limits.maxStringUnits, this.limits.maxTotalStringUnits - this.units));
+    if (s.length > keep) {
       this.counts.cutStrings++;
-      s = s.slice(0, this.limits.maxStringUnits);
+      s = s.slice(0, keep);
     }
+    this.units += s.length;
     return wellFormed(s);
   }
 
   value(v: unknown, depth: number): unknown {
+    this.nodes++;
     switch (typeof v) {
       case "string":
         return this.str(v);
@@ -100,7 +118,7 @@ class Walker {
       this.counts.cycles++;
       return MARKERS.cycle;
     }
-    if (depth >= this.limits.maxDepth) {
+    if (depth >= this.limits.maxDepth || this.nodes > this.limits.maxNodes) {
       this.counts.maxDepth++;
       return MARKERS.maxDepth;
     }
@@ -127,7 +145,7 @@ class Walker {
       return out;
     }
     if (o instanceof Map) {
-      const out: Record<string, unknown> = {};
+      const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       let n = 0;
       for (const [k, val] of o) {
         if (n++ >= this.limits.maxBreadth) break;
@@ -135,7 +153,7 @@ class Walker {
       }
       return out;
     }
-    if (o instanceof Set) return this.list(Array.from(o), depth);
+    if (o instanceof Set) return this.set(o, depth);
     if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer) {
       const name = Object.prototype.toString.call(o).slice(8, -1);
       return `[${name} ${o.byteLength} bytes]`;
@@ -148,14 +166,29 @@ class Walker {
     if (typeof toJSON === "function") {
       return this.value(toJSON.call(o), depth);
     }
-    const out: Record<string, unknown> = {};
-    let n = 0;
-    for (const key of Object.keys(o)) {
-      if (n++ >= this.limits.maxBreadth) {
-        out["…"] = `${Object.keys(o).length - this.limits.maxBreadth} more keys`;
+    return this.plainObject(o, depth);
+  }
+
+  /** Own enumerable string keys, listed once (a Proxy's `ownKeys` trap runs once). */
+  private plainObject(o: object, depth: number): Record<string, unknown> {
+    const keys = Object.keys(o);
+    const n = Math.min(keys.length, this.limits.maxBreadth);
+    // No prototype: a `__proto__` key is kept as a key, never taken as the prototype.
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (let i = 0; i < n; i++) out[this.str(keys[i]!)] = this.field(o, keys[i]!, depth);
+    if (keys.length > n) out["…"] = `${keys.length - n} more keys`;
+    return out;
+  }
+
+  /** The first `maxBreadth` items of a Set (never a copy of all of it). */
+  private set(o: Set<unknown>, depth: number): unknown[] {
+    const out: unknown[] = [];
+    for (const item of o) {
+      if (out.length >= this.limits.maxBreadth) {
+        out.push(`… ${o.size - this.limits.maxBreadth} more items`);
         break;
       }
-      out[this.str(key)] = this.field(o, key, depth);
+      out.push(this.value(item, depth));
     }
     return out;
   }
@@ -212,6 +245,16 @@ function plainString(s: string, limits: SafeJsonLimits): boolean {
 /** The containers on the path to the value being checked, for cycles (at most `maxDepth`). */
 const path: object[] = [];
 
+/** What the check of one value has read so far, against `maxTotalStringUnits` and {@link PLAIN_MAX_NODES}. */
+const spent = { nodes: 0, units: 0 };
+
+/**
+ * Values the plain check reads before it leaves a value to the walker: most events hold
+ * far fewer, and a value past it (a DAG, getters answering new objects) is then read
+ * once by the walker within `maxNodes`, not twice.
+ */
+const PLAIN_MAX_NODES = 20_000;
+
 /**
  * Whether `JSON.stringify(v)` writes exactly what the walker would: only strings (kept
  * whole, well-formed), finite numbers, booleans, `null`, arrays and plain objects (no
@@ -221,9 +264,11 @@ const path: object[] = [];
  * may then be written as `JSON.stringify` writes it, still valid JSON, never a throw).
  */
 function plain(v: unknown, depth: number, limits: SafeJsonLimits): boolean {
+  if (++spent.nodes > Math.min(limits.maxNodes, PLAIN_MAX_NODES)) return false;
   switch (typeof v) {
     case "string":
-      return plainString(v, limits);
+      spent.units += v.length;
+      return spent.units <= limits.maxTotalStringUnits && plainString(v, limits);
     case "number":
       return Number.isFinite(v);
     case "boolean":
@@ -251,7 +296,8 @@ function plainContainer(o: object, depth: number, limits: SafeJsonLimits): boole
     const keys = Object.keys(o);
     if (keys.length > limits.maxBreadth) return false;
     for (const key of keys) {
-      if (key === "__proto__" || !plainString(key, limits)) return false;
+      spent.units += key.length;
+      if (key === "__proto__" || spent.units > limits.maxTotalStringUnits || !plainString(key, limits)) return false;
       if (!plain((o as Record<string, unknown>)[key], depth + 1, limits)) return false;
     }
     return true;
@@ -262,6 +308,8 @@ function plainContainer(o: object, depth: number, limits: SafeJsonLimits): boole
 
 /** Plain data (most values are) checked without a copy and written natively; else `undefined`. */
 function plainJson(value: unknown, limits: SafeJsonLimits): string | undefined {
+  spent.nodes = 0;
+  spent.units = 0;
   try {
     return plain(value, 0, limits) ? JSON.stringify(value) : undefined;
   } catch {
