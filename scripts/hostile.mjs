@@ -6,7 +6,7 @@
 // tried, failures by kind and by call, the tracker's verdict per class, and the slowest
 // calls. The short version is bindings/sdk/test/node/hostile-every-call.test.mjs.
 //
-//   node scripts/hostile.mjs [--scale long|short] [--timeout-s 300] [--only NAME] [--trace]
+//   node scripts/hostile.mjs [--scale long|short] [--timeout-s 300] [--only "NAME|NAME…"] [--trace]
 //
 // --trace names each call on the child's stderr (shown when a class crashes or hangs).
 //
@@ -38,7 +38,8 @@ async function parent() {
   const timeoutS = Number(arg("--timeout-s", "300"));
   const only = arg("--only", undefined);
   const { hostileClasses } = await import(zooUrl);
-  const classes = hostileClasses(scale).map(([name], i) => [name, i]).filter(([name]) => !only || name === only);
+  const chosen = only?.split("|");
+  const classes = hostileClasses(scale).map(([name], i) => [name, i]).filter(([name]) => !chosen || chosen.includes(name));
   let tried = 0;
   const failures = [];
   const byKind = {};
