@@ -166,6 +166,9 @@ impl Reader {
                 candidates.push(line);
             }
         }
+        // The first line is whole unless it is the unfinished rest of the text (after
+        // SNIFF_LINES blank lines): only a whole line's value is kept for reading it.
+        let whole = at_end || !candidates.is_empty();
         if at_end || self.ends.len() == SNIFF_LINES {
             let rest = trim(&self.buf[start..]);
             if !rest.is_empty() {
@@ -180,7 +183,9 @@ impl Reader {
                 return match detect::classify_object(&map) {
                     Kind::Header | Kind::Event => Ok(Some(Mode::Lines(TraceFormat::Ndjson))),
                     Kind::Document(format) => {
-                        self.first = Some(Value::Object(map));
+                        if whole {
+                            self.first = Some(Value::Object(map));
+                        }
                         Ok(Some(Mode::Lines(format)))
                     }
                     Kind::Unknown => Err(ImportError::UnknownFormat),

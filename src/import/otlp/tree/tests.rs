@@ -168,3 +168,25 @@ fn a_compact_document_imports_as_its_pretty_printed_self() {
         assert_eq!(doubled.events.len(), 2 * pretty.events.len(), "{name}");
     }
 }
+
+#[test]
+fn a_first_line_still_unfinished_when_sniffed_is_read_whole() {
+    // Past 64 blank lines the importer decides on the unfinished rest of the text: a
+    // document that parses so far must not stand for the line it turns out to be.
+    let head = [vec![b'\n'; 64], br#"{"resourceSpans":[]}"#.to_vec()].concat();
+    let tail: &[u8] = br#" {"resourceSpans":[]}"#;
+    let whole = import_trace(&[head.clone(), tail.to_vec()].concat());
+    let mut importer = crate::import::TraceImporter::new();
+    let split = importer.push(&head).and_then(|mut events| {
+        events.extend(importer.push(tail)?);
+        events.extend(importer.finish()?);
+        Ok(events)
+    });
+    // Read whole, the line is not one JSON value: refused either way (how it is refused
+    // depends on where the text was split, as it did before).
+    assert!(whole.is_err(), "{whole:?}");
+    assert!(
+        split.is_err(),
+        "the unfinished line's value stood for the line: {split:?}"
+    );
+}
