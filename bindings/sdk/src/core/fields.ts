@@ -48,9 +48,10 @@ export function idOf(v: unknown, counts: MarkerCounts): string | undefined {
   return undefined;
 }
 
-/** The own enumerable string keys of `obj`; none if `ownKeys` throws (counted). */
+/** The own enumerable string keys of `obj`; none if `ownKeys` throws (counted) or `obj` is a typed array. */
 export function keysOf(obj: unknown, counts: MarkerCounts): string[] {
-  if (obj === null || typeof obj !== "object") return [];
+  // A typed array's keys are its byte indexes (100 million for 100 MB): not fields.
+  if (obj === null || typeof obj !== "object" || ArrayBuffer.isView(obj)) return [];
   try {
     return Object.keys(obj);
   } catch {
