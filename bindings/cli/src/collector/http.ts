@@ -71,6 +71,18 @@ export async function readBody(req: IncomingMessage, maxBytes: number, sniffGzip
   }
 }
 
+/**
+ * Reads the body as a JSON object, or 400. An empty body is `{}` when `allowEmpty` (the
+ * routes whose every field is optional), else a 400 like any body that is not an object.
+ */
+export async function readObjectBody(req: IncomingMessage, maxBytes: number, allowEmpty: boolean): Promise<Record<string, unknown>> {
+  const bytes = await readBody(req, maxBytes);
+  if (bytes.length === 0 && allowEmpty) return {};
+  const b = bytes.length === 0 ? undefined : parseJson(bytes);
+  if (b === null || typeof b !== "object" || Array.isArray(b)) throw new HttpError(400, "Request body must be a JSON object");
+  return b as Record<string, unknown>;
+}
+
 /** Parses JSON, or 400 (the message names the problem, never the input). */
 export function parseJson(bytes: Uint8Array): unknown {
   try {

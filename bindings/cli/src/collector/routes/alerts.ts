@@ -10,7 +10,7 @@
  */
 import { alertMetrics, evaluateMetricRules, metricRule, type MetricRule, type MetricRuleSpec } from "@agentlens/sdk/analysis";
 import { validId } from "../engine.js";
-import { HttpError, limitParam, parseJson, readBody, sendJson } from "../http.js";
+import { HttpError, limitParam, readObjectBody, sendJson } from "../http.js";
 import type { Context, Route } from "../router.js";
 import {
   acknowledgeAlert, countRules, deleteRule, getRule, insertAlerts, insertRule, lastFired, listAlerts, listRules, loadSamples,
@@ -29,12 +29,7 @@ function idParam(ctx: Context, name: string, label: string): string {
 }
 
 /** The body as a JSON object, or 400. */
-async function objectBody(ctx: Context): Promise<Record<string, unknown>> {
-  const bytes = await readBody(ctx.req, ctx.config.maxBodyBytes);
-  const b = bytes.length === 0 ? undefined : parseJson(bytes);
-  if (b === null || typeof b !== "object" || Array.isArray(b)) throw new HttpError(400, "Request body must be a JSON object");
-  return b as Record<string, unknown>;
-}
+const objectBody = (ctx: Context) => readObjectBody(ctx.req, ctx.config.maxBodyBytes, false);
 
 /** The core's reading of `spec`, or 400 naming the field and what it must be (never the value). */
 function validRule(spec: Record<string, unknown>): MetricRule {

@@ -6,7 +6,7 @@
  * on update too, `total` of the recent listing counts every match (it was the page's
  * length), and the body's `annotation_type` is read as `type`.
  */
-import { HttpError, limitParam, offsetParam, parseJson, readBody, sendJson } from "../http.js";
+import { HttpError, limitParam, offsetParam, readObjectBody, sendJson } from "../http.js";
 import type { Context, Route } from "../router.js";
 import {
   addAnnotation,
@@ -30,13 +30,8 @@ const TYPES_TEXT = `type must be one of: ${ANNOTATION_TYPES.join(", ")}`;
 
 const isType = (v: unknown): v is AnnotationType => typeof v === "string" && (ANNOTATION_TYPES as readonly string[]).includes(v);
 
-async function objectBody(ctx: Context): Promise<Record<string, unknown>> {
-  const bytes = await readBody(ctx.req, ctx.config.maxBodyBytes);
-  if (bytes.length === 0) return {};
-  const b = parseJson(bytes);
-  if (typeof b !== "object" || b === null || Array.isArray(b)) throw new HttpError(400, "Request body must be a JSON object");
-  return b as Record<string, unknown>;
-}
+/** The body as a JSON object; an empty body is `{}`. */
+const objectBody = (ctx: Context) => readObjectBody(ctx.req, ctx.config.maxBodyBytes, true);
 
 /** The session of the path, which must exist (400 for a bad id, 404 for a missing one). */
 function session(ctx: Context): string {

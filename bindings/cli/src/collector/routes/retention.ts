@@ -4,7 +4,7 @@
  * sessions last active before the window, then the least recently active beyond the
  * session limit; a session with an exempt tag is never purged.
  */
-import { HttpError, parseJson, readBody, sendJson } from "../http.js";
+import { HttpError, readObjectBody, sendJson } from "../http.js";
 import type { Context, Route } from "../router.js";
 import { purge, RETENTION_LIMITS, retentionConfig, retentionStats, saveRetentionConfig, type RetentionConfig } from "../store-retention.js";
 
@@ -12,13 +12,7 @@ import { purge, RETENTION_LIMITS, retentionConfig, retentionStats, saveRetention
 const MAX_PURGE_BATCH = 500;
 
 /** The request body as an object; an empty body is `{}`. */
-async function objectBody(ctx: Context): Promise<Record<string, unknown>> {
-  const bytes = await readBody(ctx.req, ctx.config.maxBodyBytes);
-  if (bytes.length === 0) return {};
-  const b = parseJson(bytes);
-  if (typeof b !== "object" || b === null || Array.isArray(b)) throw new HttpError(400, "Request body must be a JSON object");
-  return b as Record<string, unknown>;
-}
+const objectBody = (ctx: Context) => readObjectBody(ctx.req, ctx.config.maxBodyBytes, true);
 
 /** An integer in `[0, max]`, given as a number or a string of digits (what the backend's parseInt read), or 400. */
 function boundedInt(v: unknown, max: number, message: string): number {
