@@ -1,47 +1,48 @@
-//! What a trace cost: a pricing table as data, model lookup, and per-event, per-session,
+//! What a trace cost: prices as data, model lookup, and per-event, per-session,
 //! per-model and per-day cost roll-ups.
 //!
-//! - [`PricingTable`]: USD per 1M tokens for each model, with a separate price for cached
-//!   input and for reasoning tokens where one is known, and where every price came from.
-//!   [`PricingTable::default`] is the union of the AgentLens backend's defaults
-//!   (`backend/lib/pricing.js`, reference A.5) and the Python SDK's `budget.py`
-//!   `MODEL_PRICING` (reference B.3); where both list a model they agree. (The SDK's
-//!   `heatmap.py` per-1K table disagrees with both, e.g. gpt-4o at 5/15 per 1M, and is not
-//!   used.) Users override or extend it with [`PricingTable::with_price`] or JSON
-//!   ([`PricingTable::from_json`], [`PricingTable::merge`]).
-//! - [`PricingTable::lookup`]: the backend's matching: an exact, case-insensitive key,
-//!   else the longest key that is a prefix of the model and is followed by a delimiter
-//!   (`- _ . / space`) or the end. `gpt-4o-2024-05-13` is priced as `gpt-4o`, and
-//!   `gpt-4o` never as `gpt-4` (seed bug #28). Prefix matching still prices a variant
-//!   with its family's key (`o1-pro` as `o1`, `gemini-2.5-flash-lite` as
-//!   `gemini-2.5-flash`); add the variant to the table when its price differs.
+//! - [`PriceCatalog`]: every provider's models and their prices over time, from
+//!   Pydantic's `genai-prices` data (MIT). The core embeds none: the host hands the
+//!   catalog file in, so the SDK, the collector and the viewer price with the same data
+//!   ([`PriceCatalog::bundled`] in native builds with the `bundled-prices` feature).
+//!   Matching is provider-aware (`gen_ai.provider.name`, `provider/model` names, Bedrock
+//!   and Azure names, OpenRouter's) and falls back from a dated snapshot to its family;
+//!   see [`catalog`](PriceCatalog) for the order.
+//! - [`PricingTable`]: the user's own prices ([`ModelPrice`], matched by exact key or a
+//!   delimited prefix as the AgentLens backend matches: `gpt-4o` never prices `gpt-4oo`,
+//!   seed bug #28) over a catalog. The user's entry always wins.
+//! - **Prices as of the event's time**: each event is priced with the price in force when
+//!   it happened; every cost names the key, provider, source and start date of the price
+//!   it used ([`EventCost::price_date`], [`SessionCost::prices_used`]).
+//! - **Every token kind**, each priced once: `tokens_in` includes cache reads and writes
+//!   (as OpenTelemetry's `gen_ai.usage.input_tokens` does, and OpenAI's `prompt_tokens`
+//!   with its `cached_tokens`); Anthropic's `input_tokens` does not, and the importers
+//!   and integrations add its `cache_read_input_tokens` and
+//!   `cache_creation_input_tokens` in. Cache reads and writes, reasoning, audio and
+//!   image tokens are taken out of their total and priced at their own rate when the
+//!   model has one; else at the input (or output) rate, and the cost says
+//!   `cached_price_assumed` / `cache_write_price_assumed`. Peers price cached tokens as
+//!   normal input and overstate cache-heavy sessions 3–4× (Arize #66). Rates tiered by
+//!   prompt size price the whole call at the tier its input reached.
 //! - [`event_cost`], [`session_cost`], [`costs_by_session`], [`daily_costs`],
-//!   [`cost_summary`]: the roll-ups. Cost is
-//!   `tokens / 1e6 × price`, as the backend computes it. Sums are taken over unrounded
-//!   values; every reported amount is then rounded to 6 decimal places (the backend's
-//!   `GET /pricing/costs` precision).
-//!
-//! Two things differ from the seeds, on purpose:
-//!
-//! - **Cached input tokens** are priced at the model's cached-input rate. `tokens_in`
-//!   counts them (as OpenTelemetry's `gen_ai.usage.input_tokens` does), so they are
-//!   taken out of the normal input first. Peers price them as normal input and
-//!   overstate the cost of cache-heavy sessions 3–4× (Arize #66). When a model has no
-//!   known cached price they are priced at the input rate and the result says so with
-//!   `cached_price_assumed: true`.
-//!   Anthropic's API reports `input_tokens` *without* cache reads: an adapter adds
-//!   `cache_read_input_tokens` to `tokens_in`. A cached count above `tokens_in` is
-//!   clamped to it. Cache writes (priced above input by Anthropic) are not modelled.
+//!   [`cost_summary`]: the roll-ups. Cost is `tokens / 1e6 × price`, as the backend
+//!   computes it. Sums are taken over unrounded values; every reported amount is then
+//!   rounded to 6 decimal places (the backend's `GET /pricing/costs` precision).
 //! - **Unmatched models** are never silently priced as zero: every cost carries
 //!   `matched`, the roll-ups list `unmatched_models`, and tokens on events that name no
 //!   model at all are counted as `unpriced_tokens_in`/`unpriced_tokens_out`.
 
+mod catalog;
 mod defaults;
 mod event;
+mod rates;
 mod rollup;
 mod table;
+mod usage;
 
-pub use event::{EventCost, event_cost, round6};
+pub use catalog::{CatalogSource, PriceCatalog};
+
+pub use event::{EventCost, event_cost, event_cost_usd, round6};
 pub use rollup::{
     CostSummary, DailyCosts, DayCost, ModelCost, ModelShare, SessionCost, cost_summary,
     costs_by_session, daily_costs, session_cost,
@@ -53,15 +54,6 @@ pub const CURRENCY: &str = "USD";
 
 /// The characters that may follow a key for it to match a longer model name.
 pub const DELIMITERS: [char; 5] = ['-', '_', '.', '/', ' '];
-
-/// Where a price came from: both seed tables.
-pub const SOURCE_SEED_BOTH: &str = "agentlens backend lib/pricing.js + sdk budget.py";
-/// Where a price came from: only the SDK's `budget.py`.
-pub const SOURCE_SEED_SDK: &str = "agentlens sdk budget.py";
-/// Where a cached-input price came from: OpenAI's published cached-input rate.
-pub const SOURCE_OPENAI_CACHED: &str = "cached input: OpenAI API pricing";
-/// Where a cached-input price came from: Anthropic's prompt-cache read rate (0.1× input).
-pub const SOURCE_ANTHROPIC_CACHED: &str = "cached input: Anthropic prompt-cache read (0.1x input)";
 
 #[cfg(test)]
 mod tests;

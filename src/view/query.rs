@@ -8,7 +8,7 @@
 //! | `pushNew` | `events` (wire events) | the keys of the sessions that changed ([`TraceView::push_new`]) |
 //! | `counts` | | `{events, sessions}` |
 //! | `clear` | | `null`: every event dropped (the prices are kept) |
-//! | `pricing` | `overrides` (a [`PricingTable::from_json`] table) | how many prices the view now holds: the defaults with `overrides` over them |
+//! | `pricing` | `overrides` (a [`PricingTable::from_json`] table) | how many prices of the user's the view now holds (`overrides`, over the view's price catalog) |
 //! | `filter` | a [`ListFilter`] | the keys that pass |
 //! | `rows` | `offset`, `limit` | [`SessionRow`](super::list::SessionRow)s of the last filter |
 //! | `facets` | | [`Facets`](super::list::Facets) |
@@ -186,7 +186,7 @@ impl TraceView {
                     .get("overrides")
                     .map_or_else(|| "[]".into(), Value::to_string);
                 let table = PricingTable::from_json(&overrides).map_err(input)?;
-                self.pricing = PricingTable::default().merge(table);
+                self.pricing = self.pricing.catalog_only().merge(table);
                 Ok(self.pricing.len().to_string())
             }
             _ => Err(ViewError::Input(format!("unknown query {query:?}"))),

@@ -21,22 +21,30 @@ pub struct ModelCost {
     pub tokens_out: u64,
     /// Cached input tokens.
     pub cached_input_tokens: u64,
+    /// Prompt-cache writes.
+    pub cache_write_tokens: u64,
     /// Reasoning tokens.
     pub reasoning_tokens: u64,
     /// Non-cached input cost.
     pub input_cost: f64,
     /// Cached input cost.
     pub cached_input_cost: f64,
+    /// Cache write cost.
+    pub cache_write_cost: f64,
     /// Output cost (reasoning included unless priced apart).
     pub output_cost: f64,
     /// Reasoning cost, when priced apart.
     pub reasoning_cost: f64,
+    /// Audio, image and per-call cost.
+    pub other_cost: f64,
     /// Total cost.
     pub total_cost: f64,
     /// Whether the model has a price.
     pub matched: bool,
     /// Some cached tokens were priced at the input rate.
     pub cached_price_assumed: bool,
+    /// Some cache writes were priced at the input rate.
+    pub cache_write_price_assumed: bool,
 }
 
 /// The cost of a session (or of any slice of events), as the backend's
@@ -53,16 +61,22 @@ pub struct SessionCost {
     pub total_input_cost: f64,
     /// Cached input cost.
     pub total_cached_input_cost: f64,
+    /// Cache write cost.
+    pub total_cache_write_cost: f64,
     /// Output cost.
     pub total_output_cost: f64,
     /// Reasoning cost.
     pub total_reasoning_cost: f64,
+    /// Audio, image and per-call cost.
+    pub total_other_cost: f64,
     /// Input tokens over all events (priced or not; session start/end excluded).
     pub tokens_in: u64,
     /// Output tokens over all events.
     pub tokens_out: u64,
     /// Cached input tokens over the events that name a model.
     pub cached_input_tokens: u64,
+    /// Cache writes over the events that name a model.
+    pub cache_write_tokens: u64,
     /// By model name as the events give it.
     pub model_costs: BTreeMap<String, ModelCost>,
     /// One entry per event that names a model, in event order.
@@ -74,10 +88,16 @@ pub struct SessionCost {
     pub unpriced_tokens_in: u64,
     /// Output tokens on events that name no model (not priced).
     pub unpriced_tokens_out: u64,
-    /// The price used for each matched model name.
+    /// The price used for each matched model name (its first call's, when the price
+    /// changed within the events: see `prices_used`).
     pub pricing_used: BTreeMap<String, ModelPrice>,
+    /// Every distinct price used (by key, provider and start date), in order of first use:
+    /// a trace spanning a price change lists both periods.
+    pub prices_used: Vec<ModelPrice>,
     /// Some cached tokens were priced at the input rate.
     pub cached_price_assumed: bool,
+    /// Some cache writes were priced at the input rate.
+    pub cache_write_price_assumed: bool,
 }
 
 fn add_to_model(m: &mut ModelCost, c: &EventCost) {
@@ -85,16 +105,20 @@ fn add_to_model(m: &mut ModelCost, c: &EventCost) {
     m.tokens_in = m.tokens_in.saturating_add(c.tokens_in);
     m.tokens_out = m.tokens_out.saturating_add(c.tokens_out);
     m.cached_input_tokens = m.cached_input_tokens.saturating_add(c.cached_input_tokens);
+    m.cache_write_tokens = m.cache_write_tokens.saturating_add(c.cache_write_tokens);
     m.reasoning_tokens = m.reasoning_tokens.saturating_add(c.reasoning_tokens);
     m.matched = c.matched;
     m.cached_price_assumed |= c.cached_price_assumed;
+    m.cache_write_price_assumed |= c.cache_write_price_assumed;
 }
 
-fn set_model_amounts(m: &mut ModelCost, a: Amounts) {
+fn set_model_amounts(m: &mut ModelCost, a: &Amounts) {
     m.input_cost = round6(a.input);
     m.cached_input_cost = round6(a.cached);
+    m.cache_write_cost = round6(a.cache_write);
     m.output_cost = round6(a.output);
     m.reasoning_cost = round6(a.reasoning);
+    m.other_cost = round6(a.other);
     m.total_cost = round6(a.total());
 }
 
@@ -120,20 +144,29 @@ pub fn session_cost(events: &[Event], table: &PricingTable) -> SessionCost {
             out.unpriced_tokens_out = out.unpriced_tokens_out.saturating_add(tout);
             continue;
         };
-        let (cost, amounts) = price_event(event, model, table);
+        let (cost, amounts, price) = price_event(event, model, table);
         out.cached_input_tokens = out
             .cached_input_tokens
             .saturating_add(cost.cached_input_tokens);
+        out.cache_write_tokens = out
+            .cache_write_tokens
+            .saturating_add(cost.cache_write_tokens);
         out.cached_price_assumed |= cost.cached_price_assumed;
-        total.add(amounts);
-        by_model.entry(model.to_owned()).or_default().add(amounts);
+        out.cache_write_price_assumed |= cost.cache_write_price_assumed;
+        total.add(&amounts);
+        by_model.entry(model.to_owned()).or_default().add(&amounts);
         add_to_model(out.model_costs.entry(model.to_owned()).or_default(), &cost);
-        if cost.matched {
-            if let Some(price) = table.lookup(model) {
-                out.pricing_used
-                    .entry(model.to_owned())
-                    .or_insert_with(|| price.clone());
+        if let Some(price) = price {
+            let price = price.report();
+            let same = |p: &ModelPrice| {
+                p.model == price.model
+                    && p.provider == price.provider
+                    && p.effective_from == price.effective_from
+            };
+            if !out.prices_used.iter().any(same) {
+                out.prices_used.push(price.clone());
             }
+            out.pricing_used.entry(model.to_owned()).or_insert(price);
         } else if !out.unmatched_models.iter().any(|m| m == model) {
             out.unmatched_models.push(model.to_owned());
         }
@@ -141,14 +174,16 @@ pub fn session_cost(events: &[Event], table: &PricingTable) -> SessionCost {
     }
     for (model, amounts) in by_model {
         if let Some(m) = out.model_costs.get_mut(&model) {
-            set_model_amounts(m, amounts);
+            set_model_amounts(m, &amounts);
         }
     }
     out.total_cost = round6(total.total());
     out.total_input_cost = round6(total.input);
     out.total_cached_input_cost = round6(total.cached);
+    out.total_cache_write_cost = round6(total.cache_write);
     out.total_output_cost = round6(total.output);
     out.total_reasoning_cost = round6(total.reasoning);
+    out.total_other_cost = round6(total.other);
     out
 }
 
@@ -182,8 +217,12 @@ pub struct DayCost {
     pub input_cost: f64,
     /// Cached input cost.
     pub cached_input_cost: f64,
+    /// Cache write cost.
+    pub cache_write_cost: f64,
     /// Output cost (reasoning included).
     pub output_cost: f64,
+    /// Audio, image and per-call cost.
+    pub other_cost: f64,
     /// Events that named a model.
     pub calls: u64,
     /// Their input tokens.
@@ -215,13 +254,13 @@ pub fn daily_costs(events: &[Event], table: &PricingTable) -> DailyCosts {
         let Some(model) = event_model(event) else {
             continue;
         };
-        let (cost, amounts) = price_event(event, model, table);
+        let (cost, amounts, _) = price_event(event, model, table);
         if !cost.matched && !out.unmatched_models.iter().any(|m| m == model) {
             out.unmatched_models.push(model.to_owned());
         }
         let Some(time) = event.time() else {
             out.undated_events += 1;
-            undated.add(amounts);
+            undated.add(&amounts);
             continue;
         };
         let day = time.utc_date();
@@ -237,7 +276,7 @@ pub fn daily_costs(events: &[Event], table: &PricingTable) -> DailyCosts {
         d.calls += 1;
         d.tokens_in = d.tokens_in.saturating_add(cost.tokens_in);
         d.tokens_out = d.tokens_out.saturating_add(cost.tokens_out);
-        a.add(amounts);
+        a.add(&amounts);
     }
     out.undated_cost = round6(undated.total());
     out.days = days
@@ -246,7 +285,9 @@ pub fn daily_costs(events: &[Event], table: &PricingTable) -> DailyCosts {
             d.cost = round6(a.total());
             d.input_cost = round6(a.input);
             d.cached_input_cost = round6(a.cached);
+            d.cache_write_cost = round6(a.cache_write);
             d.output_cost = round6(a.output + a.reasoning);
+            d.other_cost = round6(a.other);
             d
         })
         .collect();
@@ -277,8 +318,12 @@ pub struct CostSummary {
     pub total_input_cost: f64,
     /// Cached input cost.
     pub total_cached_input_cost: f64,
+    /// Cache write cost.
+    pub total_cache_write_cost: f64,
     /// Output cost, reasoning included.
     pub total_output_cost: f64,
+    /// Audio, image and per-call cost.
+    pub total_other_cost: f64,
     /// Dated cost ÷ the number of days that had any cost (0 without such days).
     pub avg_daily_cost: f64,
     /// `avg_daily_cost × 30`, as the backend projects.
@@ -293,6 +338,8 @@ pub struct CostSummary {
     pub unmatched_models: Vec<String>,
     /// Some cached tokens were priced at the input rate.
     pub cached_price_assumed: bool,
+    /// Some cache writes were priced at the input rate.
+    pub cache_write_price_assumed: bool,
 }
 
 /// The spending overview of `events` (see [`CostSummary`]).
@@ -329,7 +376,9 @@ pub fn cost_summary(events: &[Event], table: &PricingTable) -> CostSummary {
         total_cost: total,
         total_input_cost: session.total_input_cost,
         total_cached_input_cost: session.total_cached_input_cost,
+        total_cache_write_cost: session.total_cache_write_cost,
         total_output_cost: round6(session.total_output_cost + session.total_reasoning_cost),
+        total_other_cost: session.total_other_cost,
         avg_daily_cost: round6(avg),
         projected_monthly_cost: round6(avg * 30.0),
         currency: usd(),
@@ -337,5 +386,6 @@ pub fn cost_summary(events: &[Event], table: &PricingTable) -> CostSummary {
         daily_trend: daily.days,
         unmatched_models: session.unmatched_models,
         cached_price_assumed: session.cached_price_assumed,
+        cache_write_price_assumed: session.cache_write_price_assumed,
     }
 }

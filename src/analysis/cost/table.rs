@@ -1,13 +1,17 @@
-//! The pricing table: [`ModelPrice`] entries, model lookup by key or delimited prefix,
-//! and reading and writing a table as JSON.
+//! The pricing table: the user's [`ModelPrice`] entries (model lookup by key or delimited
+//! prefix, read and written as JSON) over a [`PriceCatalog`]: an entry of the user's wins,
+//! the catalog prices everything else.
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{CURRENCY, DELIMITERS};
+use super::rates::{Rates, Unit};
+use super::{CURRENCY, DELIMITERS, PriceCatalog};
+use crate::time::UnixNanos;
 
 /// The price of one model, in USD per 1M tokens.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -27,6 +31,20 @@ pub struct ModelPrice {
     /// Reasoning tokens, when a provider prices them apart from output.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning_per_1m: Option<f64>,
+    /// Prompt-cache writes (Anthropic's `cache_creation_input_tokens`); absent: the input
+    /// rate, and the cost says `cache_write_price_assumed`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        alias = "cache_write_cost_per_1m"
+    )]
+    pub cache_write_per_1m: Option<f64>,
+    /// The provider whose price this is, for a catalog price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// The day this price took effect, for a catalog price with a date (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_from: Option<String>,
     /// Always `"USD"`.
     #[serde(default = "usd")]
     pub currency: String,
@@ -52,6 +70,9 @@ impl ModelPrice {
             output_per_1m,
             cached_input_per_1m: None,
             reasoning_per_1m: None,
+            cache_write_per_1m: None,
+            provider: None,
+            effective_from: None,
             currency: usd(),
             source: user_source(),
         }
@@ -71,6 +92,24 @@ impl ModelPrice {
         self
     }
 
+    /// With a prompt-cache write rate per 1M tokens.
+    #[must_use]
+    pub fn cache_write(mut self, per_1m: f64) -> Self {
+        self.cache_write_per_1m = Some(per_1m);
+        self
+    }
+
+    /// The rates of this entry.
+    pub(crate) fn rates(&self) -> Rates {
+        let mut r = Rates::default();
+        r.set(Unit::Input, Some(self.input_per_1m));
+        r.set(Unit::Output, Some(self.output_per_1m));
+        r.set(Unit::CacheRead, self.cached_input_per_1m);
+        r.set(Unit::CacheWrite, self.cache_write_per_1m);
+        r.set(Unit::OutputReasoning, self.reasoning_per_1m);
+        r
+    }
+
     /// With a source description.
     #[must_use]
     pub fn source(mut self, source: impl Into<String>) -> Self {
@@ -84,7 +123,7 @@ impl ModelPrice {
             entry: entry.to_owned(),
             message,
         };
-        self.model = self.model.trim().to_lowercase();
+        self.model = self.model.trim().to_ascii_lowercase();
         if self.model.is_empty() {
             return Err(err("the model name is empty".into()));
         }
@@ -93,6 +132,7 @@ impl ModelPrice {
             ("output_per_1m", Some(self.output_per_1m)),
             ("cached_input_per_1m", self.cached_input_per_1m),
             ("reasoning_per_1m", self.reasoning_per_1m),
+            ("cache_write_per_1m", self.cache_write_per_1m),
         ];
         for (field, rate) in rates {
             if let Some(rate) = rate
@@ -132,11 +172,59 @@ impl fmt::Display for PricingError {
 
 impl std::error::Error for PricingError {}
 
-/// Prices by model, keyed by lowercase model name.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// The user's prices by model (keyed by lowercase model name) over a price catalog.
+/// Serialises as the user's entries alone.
+#[derive(Clone, Debug, Serialize)]
 #[serde(transparent)]
 pub struct PricingTable {
     pub(super) prices: BTreeMap<String, ModelPrice>,
+    #[serde(skip)]
+    catalog: Option<Arc<PriceCatalog>>,
+}
+
+impl PartialEq for PricingTable {
+    fn eq(&self, other: &Self) -> bool {
+        let same_catalog = match (&self.catalog, &other.catalog) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        same_catalog && self.prices == other.prices
+    }
+}
+
+/// The price that applies to one call: whose it is, from when, and its rates.
+#[derive(Clone, Debug)]
+pub(crate) struct Resolved {
+    /// The user's key, or the catalog's model id.
+    pub(crate) key: String,
+    pub(crate) provider: Option<String>,
+    pub(crate) source: String,
+    pub(crate) from: Option<String>,
+    pub(crate) rates: Rates,
+    /// The user's entry, when it is one.
+    pub(crate) entry: Option<ModelPrice>,
+}
+
+impl Resolved {
+    /// The price as a report shows it (tiered rates at their base).
+    pub(crate) fn report(&self) -> ModelPrice {
+        if let Some(entry) = &self.entry {
+            return entry.clone();
+        }
+        let base = |u: Unit| self.rates.get(u).map(|r| r.at(0).0);
+        ModelPrice {
+            model: self.key.clone(),
+            input_per_1m: base(Unit::Input).unwrap_or(0.0),
+            output_per_1m: base(Unit::Output).unwrap_or(0.0),
+            cached_input_per_1m: base(Unit::CacheRead),
+            reasoning_per_1m: base(Unit::OutputReasoning),
+            cache_write_per_1m: base(Unit::CacheWrite),
+            provider: self.provider.clone(),
+            effective_from: self.from.clone(),
+            currency: usd(),
+            source: self.source.clone(),
+        }
+    }
 }
 
 /// Whether `key` (lowercase) prices `model` (lowercase): equal, or a prefix followed by a
@@ -150,11 +238,33 @@ fn key_matches(key: &str, model: &str) -> bool {
 }
 
 impl PricingTable {
-    /// A table with no prices.
+    /// A table with no prices and no catalog.
     pub fn empty() -> Self {
         Self {
             prices: BTreeMap::new(),
+            catalog: None,
         }
+    }
+
+    /// This table over `catalog`: what no entry of the table prices, the catalog does.
+    #[must_use]
+    pub fn with_catalog(mut self, catalog: Arc<PriceCatalog>) -> Self {
+        self.catalog = Some(catalog);
+        self
+    }
+
+    /// A table over the same catalog with none of this table's entries.
+    #[must_use]
+    pub fn catalog_only(&self) -> Self {
+        Self {
+            prices: BTreeMap::new(),
+            catalog: self.catalog.clone(),
+        }
+    }
+
+    /// The catalog under the table, when it has one.
+    pub fn catalog(&self) -> Option<&PriceCatalog> {
+        self.catalog.as_deref()
     }
 
     /// Adds `price`, replacing any price with the same (case-insensitive) model name.
@@ -189,13 +299,17 @@ impl PricingTable {
 
     /// Removes the price with exactly this (case-insensitive) model name.
     pub fn remove(&mut self, model: &str) -> Option<ModelPrice> {
-        self.prices.remove(&model.trim().to_lowercase())
+        self.prices.remove(&model.trim().to_ascii_lowercase())
     }
 
-    /// This table with every price of `overrides` added, replacing same-named ones.
+    /// This table with every price of `overrides` added, replacing same-named ones (the
+    /// catalog stays this table's, else becomes the overrides').
     #[must_use]
     pub fn merge(mut self, overrides: Self) -> Self {
         self.prices.extend(overrides.prices);
+        if self.catalog.is_none() {
+            self.catalog = overrides.catalog;
+        }
         self
     }
 
@@ -204,29 +318,83 @@ impl PricingTable {
         self.prices.values()
     }
 
-    /// How many models have a price.
+    /// How many models have a price of the user's (the catalog's are not counted).
     pub fn len(&self) -> usize {
         self.prices.len()
     }
 
-    /// Whether the table has no prices.
+    /// Whether the table has no prices of the user's.
     pub fn is_empty(&self) -> bool {
         self.prices.is_empty()
     }
 
-    /// The price for `model`: the exact (case-insensitive) key, else the longest key that
-    /// is a prefix of the model followed by one of [`DELIMITERS`]. `None` when no key
-    /// matches.
+    /// The price for `model` from `provider` (OpenTelemetry's `gen_ai.provider.name`, when
+    /// known) in force at `at` (an undated call: as of the catalog's date). The user's
+    /// entry wins (see [`PricingTable::lookup`]); else the catalog's model (see
+    /// [`PriceCatalog`]). `None`: nothing prices it.
     ///
     /// ```
     /// use agentlens::analysis::cost::PricingTable;
     /// let t = PricingTable::default();
-    /// assert_eq!(t.lookup("gpt-4o-2024-05-13").unwrap().model, "gpt-4o");
-    /// assert_eq!(t.lookup("GPT-4o").unwrap().model, "gpt-4o");
-    /// assert!(t.lookup("gpt-4oo").is_none());
+    /// let p = t.price_for(Some("aws.bedrock"), "anthropic.claude-3-haiku-20240307-v1:0", None).unwrap();
+    /// assert_eq!((p.provider.as_deref(), p.input_per_1m), (Some("aws"), 0.25));
+    /// assert!(t.price_for(None, "no-such-model-anywhere", None).is_none());
     /// ```
-    pub fn lookup(&self, model: &str) -> Option<&ModelPrice> {
-        let model = model.trim().to_lowercase();
+    pub fn price_for(
+        &self,
+        provider: Option<&str>,
+        model: &str,
+        at: Option<UnixNanos>,
+    ) -> Option<ModelPrice> {
+        self.resolve(provider, model, at).map(|r| r.report())
+    }
+
+    pub(crate) fn resolve(
+        &self,
+        provider: Option<&str>,
+        model: &str,
+        at: Option<UnixNanos>,
+    ) -> Option<Resolved> {
+        if let Some(entry) = self.user_entry(model) {
+            return Some(Resolved {
+                key: entry.model.clone(),
+                provider: entry.provider.clone(),
+                source: entry.source.clone(),
+                from: entry.effective_from.clone(),
+                rates: entry.rates(),
+                entry: Some(entry.clone()),
+            });
+        }
+        let catalog = self.catalog.as_deref()?;
+        let hit = catalog.resolve(provider, model)?;
+        let period = hit.model.period_at(at.unwrap_or_else(|| catalog.as_of()));
+        Some(Resolved {
+            key: hit.model.id.clone(),
+            provider: Some(hit.provider.to_owned()),
+            source: catalog.source().label(),
+            from: period.from.clone(),
+            rates: period.rates.clone(),
+            entry: None,
+        })
+    }
+
+    /// The price for `model` (any provider, as of the catalog's date): the user's entry
+    /// with the exact (case-insensitive) key, else the longest key that is a prefix of the
+    /// model followed by one of [`DELIMITERS`], else the catalog's.
+    ///
+    /// ```
+    /// use agentlens::analysis::cost::{ModelPrice, PricingTable};
+    /// let t = PricingTable::default().with_price(ModelPrice::new("acme", 1.0, 2.0)).unwrap();
+    /// assert_eq!(t.lookup("acme-2024-05-13").unwrap().model, "acme");
+    /// assert_eq!(t.lookup("GPT-4o").unwrap().input_per_1m, 2.5);
+    /// assert!(t.lookup("acmee").is_none());
+    /// ```
+    pub fn lookup(&self, model: &str) -> Option<ModelPrice> {
+        self.price_for(None, model, None)
+    }
+
+    fn user_entry(&self, model: &str) -> Option<&ModelPrice> {
+        let model = model.trim().to_ascii_lowercase();
         if model.is_empty() {
             return None;
         }

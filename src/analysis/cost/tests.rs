@@ -13,52 +13,80 @@ fn llm(model: &str, tin: u64, tout: u64) -> Event {
     e
 }
 
-fn key<'a>(t: &'a PricingTable, model: &str) -> Option<&'a str> {
-    t.lookup(model).map(|p| p.model.as_str())
+fn key(t: &PricingTable, model: &str) -> Option<String> {
+    t.lookup(model).map(|p| p.model)
+}
+
+/// A user's table with the backend's seed keys, to test how user keys match.
+fn seed_keys() -> PricingTable {
+    let mut t = PricingTable::empty();
+    for (model, input, output) in [
+        ("gpt-4", 30.0, 60.0),
+        ("gpt-4-turbo", 10.0, 30.0),
+        ("gpt-4o", 2.5, 10.0),
+        ("gpt-4o-mini", 0.15, 0.6),
+        ("gpt-4.1-nano", 0.1, 0.4),
+        ("claude-3-opus", 15.0, 75.0),
+    ] {
+        t.set_price(ModelPrice::new(model, input, output)).unwrap();
+    }
+    t
 }
 
 #[test]
-fn default_table_is_the_union_of_both_seed_tables() {
+fn the_default_table_is_the_bundled_catalog_alone() {
     let t = PricingTable::default();
-    assert_eq!(t.len(), 38);
+    assert_eq!(t.len(), 0);
     let p = t.lookup("gpt-4o").unwrap();
     assert_eq!((p.input_per_1m, p.output_per_1m), (2.5, 10.0));
-    assert!(p.source.contains("backend") && p.source.contains("budget.py"));
-    let p = t.lookup("deepseek-reasoner").unwrap();
-    assert_eq!((p.input_per_1m, p.output_per_1m), (0.55, 2.19));
-    assert_eq!(p.source, SOURCE_SEED_SDK);
-    assert!(
-        t.prices()
-            .all(|p| p.currency == "USD" && !p.source.is_empty())
+    assert_eq!(p.cached_input_per_1m, Some(1.25));
+    assert_eq!(p.provider.as_deref(), Some("openai"));
+    assert!(p.source.starts_with("genai-prices "), "{}", p.source);
+    let p = t.lookup("claude-3-haiku-20240307").unwrap();
+    assert_eq!(
+        (p.cached_input_per_1m, p.cache_write_per_1m),
+        (Some(0.03), Some(0.3))
     );
-    // No model in the table has a published separate reasoning price.
-    assert!(t.prices().all(|p| p.reasoning_per_1m.is_none()));
+    // Seed bug #28 (gpt-4o billed as gpt-4) cannot happen in the catalog either.
+    assert_eq!(key(&t, "gpt-4o").as_deref(), Some("gpt-4o"));
+    assert_eq!(t.lookup("gpt-4").unwrap().input_per_1m, 30.0);
+    assert!(PricingTable::empty().lookup("gpt-4o").is_none());
 }
 
 #[test]
 fn pricing_test_js_delimiter_boundary_fuzzy_match() {
-    let t = PricingTable::default();
-    assert_eq!(key(&t, "gpt-4o-2024-05-13"), Some("gpt-4o"));
-    assert_eq!(key(&t, "gpt-4-turbo-x"), Some("gpt-4-turbo"));
-    assert_eq!(key(&t, "claude-3-opus-20240229"), Some("claude-3-opus"));
+    let t = seed_keys();
+    assert_eq!(key(&t, "gpt-4o-2024-05-13").as_deref(), Some("gpt-4o"));
+    assert_eq!(key(&t, "gpt-4-turbo-x").as_deref(), Some("gpt-4-turbo"));
+    assert_eq!(
+        key(&t, "claude-3-opus-20240229").as_deref(),
+        Some("claude-3-opus")
+    );
     for d in ["-", "_", ".", "/", " "] {
-        assert_eq!(key(&t, &format!("gpt-4o{d}x")), Some("gpt-4o"), "{d:?}");
+        assert_eq!(
+            key(&t, &format!("gpt-4o{d}x")).as_deref(),
+            Some("gpt-4o"),
+            "{d:?}"
+        );
     }
 }
 
 #[test]
 fn pricing_test_js_longest_key_wins() {
-    let t = PricingTable::default();
-    assert_eq!(key(&t, "gpt-4o-mini-2024-07-18"), Some("gpt-4o-mini"));
-    assert_eq!(key(&t, "gpt-4.1-nano-x"), Some("gpt-4.1-nano"));
-    assert_eq!(key(&t, "gpt-4-0613"), Some("gpt-4"));
+    let t = seed_keys();
+    assert_eq!(
+        key(&t, "gpt-4o-mini-2024-07-18").as_deref(),
+        Some("gpt-4o-mini")
+    );
+    assert_eq!(key(&t, "gpt-4.1-nano-x").as_deref(), Some("gpt-4.1-nano"));
+    assert_eq!(key(&t, "gpt-4-0613").as_deref(), Some("gpt-4"));
 }
 
 #[test]
 fn pricing_test_js_no_match_without_a_boundary() {
-    let t = PricingTable::default();
+    let t = seed_keys();
     // Seed bug #28: gpt-4o billed at the gpt-4 rate through substring matching.
-    assert_eq!(key(&t, "gpt-4o"), Some("gpt-4o"));
+    assert_eq!(key(&t, "gpt-4o").as_deref(), Some("gpt-4o"));
     assert_eq!(key(&t, "gpt-4oo"), None);
     assert_eq!(key(&t, "gpt-40"), None);
     assert_eq!(key(&t, "my-gpt-4o"), None);
@@ -71,8 +99,11 @@ fn lookup_is_case_insensitive_and_exact_first() {
     let t = PricingTable::default()
         .with_price(ModelPrice::new("GPT-4o-2024-05-13", 1.0, 1.0))
         .unwrap();
-    assert_eq!(key(&t, "gpt-4o-2024-05-13"), Some("gpt-4o-2024-05-13"));
-    assert_eq!(key(&t, "GPT-4O-2024-08-06"), Some("gpt-4o"));
+    assert_eq!(
+        key(&t, "gpt-4o-2024-05-13").as_deref(),
+        Some("gpt-4o-2024-05-13")
+    );
+    assert_eq!(key(&t, "GPT-4O-2024-08-06").as_deref(), Some("gpt-4o"));
 }
 
 #[test]
@@ -124,7 +155,7 @@ fn bad_prices_are_errors_naming_the_entry() {
 
 #[test]
 fn json_round_trips_and_names_bad_entries() {
-    let t = PricingTable::default();
+    let t = seed_keys();
     let back = PricingTable::from_json(&t.to_json()).unwrap();
     assert_eq!(back, t);
 
@@ -161,7 +192,12 @@ fn merge_and_remove_override_defaults() {
     let mut t = PricingTable::default().merge(user);
     assert_eq!(t.lookup("gpt-4o-2024").unwrap().input_per_1m, 5.0);
     assert!(t.remove("GPT-4O").is_some());
-    assert_eq!(key(&t, "gpt-4o-2024"), None);
+    // Back to the catalog's price.
+    assert_eq!(t.lookup("gpt-4o").unwrap().input_per_1m, 2.5);
+    assert_eq!(
+        t.lookup("gpt-4o").unwrap().source,
+        PricingTable::default().lookup("gpt-4o").unwrap().source
+    );
 }
 
 #[test]
@@ -352,4 +388,24 @@ fn costs_by_session_groups_in_order_of_first_appearance() {
         .collect();
     assert_eq!(got, [("s1", 0.0015), ("s2", 0.00075)]);
     assert!(costs_by_session(&[], &t).is_empty());
+}
+
+#[test]
+fn the_cost_alone_is_the_reports_total() {
+    let t = PricingTable::default();
+    let mut cached = llm("claude-3-5-sonnet-20241022", 5000, 300);
+    cached.cached_input_tokens = Some(4000);
+    let events = [llm("gpt-4o", 120, 45), cached, llm("no-such-model", 1, 1)];
+    for e in &events {
+        let full = event_cost(e, &t).unwrap();
+        let alone = event_cost_usd(e, &t);
+        assert_eq!(
+            alone,
+            full.matched.then_some(full.total_cost),
+            "{:?}",
+            e.model
+        );
+    }
+    let start = Event::new(EventType::SessionStart, "s1", UnixNanos(0));
+    assert_eq!(event_cost_usd(&start, &t), None);
 }
