@@ -39,6 +39,7 @@ mod otlp_roundtrip;
 mod reader;
 mod span;
 mod stream;
+mod usage;
 mod warn;
 mod wire;
 
@@ -49,6 +50,7 @@ use crate::model::Event;
 pub use gzip::{gunzip, gzip};
 pub use otlp_proto::MAX_DEPTH as OTLP_MAX_DEPTH;
 pub use stream::TraceImporter;
+pub use usage::{TokenUsage, usage_from_payload};
 
 /// The trace formats [`import_trace`] reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
