@@ -146,6 +146,15 @@ impl Pipeline {
         &self.redactor
     }
 
+    /// Prices model calls in the OTLP sinks' spans with `pricing` from now on
+    /// (`agentlens.cost.usd`: the host hands in the price catalog every AgentLens host
+    /// prices with).
+    pub fn set_pricing(&mut self, pricing: &crate::analysis::cost::PricingTable) {
+        for sink in &mut self.sinks {
+            sink.set_pricing(pricing);
+        }
+    }
+
     /// How many sinks the pipeline feeds.
     pub fn sink_count(&self) -> usize {
         self.sinks.len()

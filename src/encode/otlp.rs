@@ -10,6 +10,8 @@
 
 use serde_json::Value;
 
+use crate::analysis::cost::PricingTable;
+
 use crate::model::{Event, EventType, semantics};
 
 mod content;
@@ -66,6 +68,10 @@ pub struct OtlpConfig {
     pub sdk_language: String,
     /// `telemetry.sdk.version` and the scope's version. Default this crate's version.
     pub sdk_version: String,
+    /// Prices for `agentlens.cost.usd` on model calls (the same cost every AgentLens
+    /// host reports); `None`: no cost attribute. Set by the host
+    /// ([`crate::pipeline::Pipeline::set_pricing`]), not by the spec.
+    pub pricing: Option<PricingTable>,
 }
 
 impl Default for OtlpConfig {
@@ -78,6 +84,7 @@ impl Default for OtlpConfig {
             semconv: Semconv::V1_42,
             sdk_language: "webjs".into(),
             sdk_version: env!("CARGO_PKG_VERSION").into(),
+            pricing: None,
         }
     }
 }
@@ -263,6 +270,7 @@ impl Encoder {
             service_name: String::new(),
             sdk_language: String::new(),
             sdk_version: String::new(),
+            pricing: config.pricing.clone(),
             ..*config
         };
         Self {
@@ -278,6 +286,11 @@ impl Encoder {
     /// The settings.
     pub fn config(&self) -> &OtlpConfig {
         &self.config
+    }
+
+    /// Prices model calls with `pricing` from now on (`agentlens.cost.usd`); `None` stops.
+    pub fn set_pricing(&mut self, pricing: Option<PricingTable>) {
+        self.config.pricing = pricing;
     }
 
     /// Bytes [`Encoder::wrap`] adds at most around a body.

@@ -457,3 +457,34 @@ fn open_sessions_are_bounded_and_the_oldest_forgotten() {
     assert_eq!(kept["name"], "invoke_agent a");
     assert_eq!(enc.sessions.items.len(), MAX_OPEN - 1);
 }
+
+#[test]
+fn model_calls_carry_their_cost_when_the_host_gave_prices() {
+    let mut e = ev(EventType::LlmCall);
+    e.model = Some("gpt-4o".into());
+    (e.tokens_in, e.tokens_out) = (Some(120), Some(45));
+    assert!(
+        attr(&span(&e), "agentlens.cost.usd").is_none(),
+        "no prices, no cost"
+    );
+    let priced = OtlpConfig {
+        pricing: Some(PricingTable::default()),
+        ..config(false, Semconv::V1_42)
+    };
+    let s = span_of(&priced, &e);
+    assert_eq!(
+        attr(&s, "agentlens.cost.usd").unwrap()["doubleValue"],
+        0.00075
+    );
+    // Set later, as the SDK does once the catalog has loaded.
+    let mut enc = Encoder::new(&config(false, Semconv::V1_42));
+    enc.set_pricing(priced.pricing.clone());
+    let s: Value = serde_json::from_slice(&enc.encode(&e).unwrap()).unwrap();
+    assert_eq!(
+        attr(&s, "agentlens.cost.usd").unwrap()["doubleValue"],
+        0.00075
+    );
+    // An unknown model is not priced at zero: no attribute at all.
+    e.model = Some("no-such-model-xyz".into());
+    assert!(attr(&span_of(&priced, &e), "agentlens.cost.usd").is_none());
+}
