@@ -26,10 +26,12 @@ else
   base_target_dir=${CARGO_TARGET_DIR:-target/wasm-debian}
 fi
 
+# AGENTLENS_WASM_ONLY=wasm-analysis (a label) builds that one alone, while working on it.
 # build LABEL OUT TARGET_DIR BUDGET [CARGO_FEATURE_ARGS...]
 build() {
   local label=$1 out=$2 target_dir=$3 budget=$4
   shift 4
+  if [ -n "${AGENTLENS_WASM_ONLY:-}" ] && [ "$AGENTLENS_WASM_ONLY" != "$label" ]; then return 0; fi
   local start
   start=$(date +%s)
   if [ -n "$use_rustup" ]; then

@@ -37,12 +37,16 @@ pub mod options;
 // tracker runs on the SDK build), so the analysis wasm leaves it out.
 #[cfg(not(any(feature = "analysis", feature = "live")))]
 pub mod pipeline;
+#[cfg(feature = "analysis")]
+pub mod prices;
 #[cfg(not(feature = "live"))]
 pub mod redact;
 #[cfg(feature = "analysis")]
 pub mod sessions;
 #[cfg(not(feature = "live"))]
 mod ts_types;
+#[cfg(not(any(feature = "analysis", feature = "live")))]
+pub mod usage;
 #[cfg(feature = "analysis")]
 pub mod view;
 

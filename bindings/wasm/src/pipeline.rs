@@ -68,6 +68,21 @@ impl PipelineWasm {
         .map_err(|e| error::config(&e))
     }
 
+    /// Prices model calls in the OTLP sinks' spans (`agentlens.cost.usd`) with this price
+    /// data (the SDK's `genai-prices.json`, or an upstream `genai-prices` file) from now on.
+    /// Returns how many models it prices; throws an `AgentLensConfigError` naming the bad
+    /// entry (the pipeline keeps the prices it had).
+    #[wasm_bindgen(js_name = setPriceCatalog)]
+    pub fn set_price_catalog(&mut self, catalog_json: &str) -> Result<u32, JsValue> {
+        let catalog = agentlens::analysis::cost::PriceCatalog::from_json(catalog_json)
+            .map_err(|e| error::named("AgentLensConfigError", &e.to_string()))?;
+        let models = catalog.counts().1 as u32;
+        let table = agentlens::analysis::cost::PricingTable::empty()
+            .with_catalog(std::sync::Arc::new(catalog));
+        self.0.set_pricing(&table);
+        Ok(models)
+    }
+
     /// Pushes a JSON array of events (or one event object). Returns how many were
     /// accepted; the rest are counted as dropped `invalid`.
     #[wasm_bindgen(js_name = pushJson)]

@@ -23,10 +23,10 @@ impl Default for TraceViewWasm {
 
 #[wasm_bindgen(js_class = TraceViewWasm)]
 impl TraceViewWasm {
-    /// An empty view with the default prices.
+    /// An empty view pricing with the price catalog handed in (`setPriceCatalog`).
     #[wasm_bindgen(constructor)]
     pub fn new() -> Self {
-        Self(TraceView::default())
+        Self(TraceView::new(crate::prices::base_table()))
     }
 
     /// Reads the next chunk of a trace file (any importable format, gzip too); returns
