@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import { AnalysisRunner } from "./analysis-runner.js";
 import { ConnectionGuard } from "./connections.js";
 import { recycleWasm } from "./engine.js";
+import { dataDirOf, loadCatalogAtStart } from "./prices.js";
 import { HttpError, sendJson } from "./http.js";
 import { compile, match, type CompiledRoute, type Route, type ServerConfig } from "./router.js";
 import { analysisRoutes } from "./routes/analysis.js";
@@ -311,6 +312,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     throw e;
   }
   const s = served(options, store, relay);
+  // Every cost is priced over the catalog: the installed file, else the SDK's (prices.ts).
+  loadCatalogAtStart(options.dataDir ?? dataDirOf(options.dbPath), (m) => log("warn", m));
   // Retention with auto_purge: once now, then hourly (unref'd; stopped on close).
   const autoPurge = startAutoPurge(store, log);
   const server = createHttpServer(s, connectionGuard(options), Math.max(1, options.idleTimeoutMs ?? 5_000));

@@ -290,6 +290,12 @@ export interface CollectorOptions {
   /** Default 3000; 0 picks a free port. */
   port?: number;
   dbPath: string;
+  /**
+   * Where `agentlens prices update` installs the price catalog (`<dataDir>/prices/genai-prices.json`,
+   * read at start and on `POST /pricing/reload`; without it the SDK's bundled catalog).
+   * Default: the database file's directory.
+   */
+  dataDir?: string;
   /** `AGENTLENS_API_KEY`: required on every data endpoint when set. */
   apiKey?: string;
   encryptionKey?: string;
