@@ -14,7 +14,7 @@ use super::TraceView;
 use super::panels::{ViewError, input};
 use crate::encode::ndjson::{Header, encode_line};
 use crate::model::Event;
-use crate::redact::{Config, PatternRule, Redactor, Report, fit_event, sanitize};
+use crate::redact::{Config, IdKey, PatternRule, Redactor, Report, fit_event, sanitize};
 
 /// Events compared for the preview's diff.
 pub const COMPARED_EVENTS: usize = 5000;
@@ -30,6 +30,10 @@ pub struct RedactionOptions {
     pub extra_keys: Vec<String>,
     /// More patterns (an empty regex is ignored; an unnamed one is `custom_<n>`).
     pub extra_patterns: Vec<ExtraPattern>,
+    /// The key of the tags that keep redacted ids apart. `None`: the core's fixed, public
+    /// key, with which anyone holding the saved file could test a guessed id against its
+    /// tag; a host saving a file to share passes a random one (the wasm bindings do).
+    pub id_key: Option<IdKey>,
 }
 
 /// One extra pattern.
@@ -70,6 +74,7 @@ impl RedactionOptions {
                     regex: text(p, "regex"),
                 })
                 .collect(),
+            id_key: None,
         }
     }
 }
@@ -148,8 +153,9 @@ fn redactors(options: &RedactionOptions) -> Result<(Redactor, Redactor), ViewErr
             luhn: false,
         })
         .collect();
-    let rules =
-        Redactor::new(Config::default().with_keys(keys).with_patterns(patterns)).map_err(input)?;
+    let mut config = Config::default().with_keys(keys).with_patterns(patterns);
+    config.id_key = options.id_key;
+    let rules = Redactor::new(config).map_err(input)?;
     let none = Config::default()
         .replace_keys(Vec::<String>::new())
         .replace_patterns(Vec::new());

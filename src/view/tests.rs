@@ -363,6 +363,7 @@ fn redaction_counts_every_event_diffs_a_sample_and_saves_ndjson() {
             name: String::new(),
             regex: "gpt-4o-mini".into(),
         }],
+        ..RedactionOptions::default()
     };
     let p = v.redaction_preview(&extra).unwrap();
     assert_eq!(p.report.by_pattern.get("custom_1"), Some(&1));
@@ -543,4 +544,26 @@ fn pricing_overrides_price_every_answer_until_replaced_and_survive_clear() {
     );
     v.answer("pricing", "{}").unwrap();
     assert_eq!(v.header("a").unwrap().total_cost, default_cost);
+}
+
+#[test]
+fn a_saved_redacted_copy_tags_ids_with_the_key_it_is_given() {
+    let mut v = TraceView::default();
+    let mut e = Event::new(EventType::LlmCall, "sess-alice@example.com", UnixNanos(0));
+    e.model = Some("gpt-4o".into());
+    v.push(vec![e]);
+    let saved = |key: Option<u8>| {
+        let options = RedactionOptions {
+            id_key: key.map(|k| crate::redact::IdKey::from_seed(&[k; 32])),
+            ..RedactionOptions::default()
+        };
+        String::from_utf8(v.redacted_ndjson(&options, "test").unwrap().ndjson).unwrap()
+    };
+    let (fixed, a, a_again, b) = (saved(None), saved(Some(1)), saved(Some(1)), saved(Some(2)));
+    for text in [&fixed, &a, &b] {
+        assert!(!text.contains("alice@example.com"), "{text}");
+    }
+    assert_eq!(a, a_again, "the same key, the same tags");
+    assert_ne!(a, b, "another key, other tags");
+    assert_ne!(a, fixed, "a given key is not the public one");
 }

@@ -46,14 +46,19 @@ impl TraceViewWasm {
     }
 
     /// Every event redacted with the default rules and `{extraKeys, extraPatterns}`
-    /// (JSON), as an NDJSON trace file whose header names `producer`.
+    /// (JSON), as an NDJSON trace file whose header names `producer`; redacted ids are
+    /// tagged with a key drawn from the platform's random source for this file.
     #[wasm_bindgen(js_name = redactedNdjson)]
     pub fn redacted_ndjson(&self, options_json: &str, producer: &str) -> Result<Vec<u8>, JsValue> {
         let options: serde_json::Value =
             serde_json::from_str(options_json).map_err(analysis_error)?;
-        let r = self
-            .0
-            .redacted_ndjson(&RedactionOptions::from_value(&options), producer);
+        // A random key for the tags of redacted ids: with the core's public one, anyone
+        // holding the saved file could test a guessed id against its tag.
+        let options = RedactionOptions {
+            id_key: crate::redact::with_random_id_key(agentlens::redact::Config::default()).id_key,
+            ..RedactionOptions::from_value(&options)
+        };
+        let r = self.0.redacted_ndjson(&options, producer);
         Ok(r.map_err(analysis_error)?.ndjson)
     }
 }
