@@ -93,10 +93,33 @@ impl Rule {
     }
 }
 
+/// `\d` written as the ASCII class it means (`[0-9]`, or `0-9` inside a class): the wasm
+/// builds carry no Unicode tables, where the parser reads `\d` as Unicode's digits and
+/// refuses it ("Unicode-aware Perl class not found"). The data uses no other Perl class.
+fn ascii_digits(pattern: &str) -> String {
+    let (mut out, mut escaped, mut class) = (String::with_capacity(pattern.len()), false, false);
+    for c in pattern.chars() {
+        match c {
+            'd' if escaped => {
+                out.pop();
+                out.push_str(if class { "0-9" } else { "[0-9]" });
+            }
+            '[' if !escaped => class = true,
+            ']' if !escaped => class = false,
+            _ => {}
+        }
+        if !(escaped && c == 'd') {
+            out.push(c);
+        }
+        escaped = c == '\\' && !escaped;
+    }
+    out
+}
+
 /// A `regex` rule; `^(?!A)B` becomes "not `^(?:A)`" and "`^(?:B)`".
 fn regex_rule(pattern: &str) -> Result<Rule, String> {
     let compile = |p: &str| {
-        Engine::new(p)
+        Engine::new(&ascii_digits(p))
             .map(Rule::Regex)
             .map_err(|e| format!("regex {pattern:?}: {e}"))
     };
@@ -166,6 +189,12 @@ mod tests {
         assert!(hit(&r, "gpt-4o-mini"));
         assert!(!hit(&r, "gpt-4o-mini-tts"));
         assert!(!hit(&r, "gpt-4o-mini-TTS-2025"));
+    }
+
+    #[test]
+    fn perl_digits_are_ascii_classes() {
+        assert_eq!(ascii_digits(r"^a-\d{8}[\d.]$"), "^a-[0-9]{8}[0-9.]$");
+        assert_eq!(ascii_digits(r"\\d\."), r"\\d\.");
     }
 
     #[test]
