@@ -5,6 +5,7 @@ mod analysis_alert;
 mod analysis_alert_stream;
 mod analysis_compliance;
 mod analysis_cost;
+mod analysis_cost_providers;
 mod analysis_drift;
 mod analysis_forecast;
 mod batch;
