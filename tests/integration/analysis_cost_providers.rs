@@ -8,7 +8,9 @@
 //! price's key, provider and date as given. The period cases go through
 //! [`session_cost`]; the traps show what a naive reading of the same payload costs.
 
-use agentlens::analysis::cost::{EventCost, PricingTable, event_cost, session_cost};
+use agentlens::analysis::cost::{
+    EventCost, PricingTable, event_cost, event_cost_usd, session_cost,
+};
 use agentlens::import::usage_from_payload;
 use agentlens::model::{Event, EventType};
 use agentlens::time::UnixNanos;
@@ -119,6 +121,10 @@ fn every_provider_payload_costs_what_the_hand_computation_says() {
         let cost = event_cost(event, &table).unwrap_or_else(|| panic!("{name}: not priced"));
         assert_eq!(Some(cost.model.as_str()), event.model.as_deref());
         check(name, &cost, expected);
+        // What the OTLP encoder writes as `agentlens.cost.usd`: the same total, and none
+        // (never 0) for a model without a price.
+        let usd = event_cost_usd(event, &table);
+        assert_eq!(usd, cost.matched.then_some(cost.total_cost), "{name}");
         assert!(
             expected["worked"].as_str().is_some_and(|w| !w.is_empty()),
             "{name}: say how the cost was computed"
