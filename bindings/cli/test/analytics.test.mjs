@@ -206,14 +206,15 @@ test("GET /analytics/costs: the window's cost by model and UTC day, priced by th
   assert.equal(r4(b.total_input_cost + b.total_output_cost), b.total_cost);
   assert.deepEqual(b.by_model.map((m) => m.model), ["gpt-4o", "claude-3-haiku"], "most expensive first, priced models only");
   for (const m of b.by_model) {
-    assert.deepEqual(Object.keys(m).sort(), ["call_count", "input_cost", "model", "output_cost", "percent", "tokens_in", "tokens_out", "total_cost"]);
+    // cache_write_cost and other_cost: the core's cost kinds of the price catalog (issue 16).
+    assert.deepEqual(Object.keys(m).sort(), ["cache_write_cost", "call_count", "input_cost", "model", "other_cost", "output_cost", "percent", "tokens_in", "tokens_out", "total_cost"]);
     assert.equal(m.total_cost, r4(byModel.get(m.model)));
     assert.equal(m.percent, r2((byModel.get(m.model) / total) * 100));
     assert.equal(m.call_count, recent.filter((e) => e.model === m.model).length);
   }
   assert.deepEqual(b.daily_trend.map((d) => d.day), [...byDay.keys()].sort());
   for (const d of b.daily_trend) {
-    assert.deepEqual(Object.keys(d).sort(), ["cost", "day", "input_cost", "output_cost"]);
+    assert.deepEqual(Object.keys(d).sort(), ["cache_write_cost", "cost", "day", "input_cost", "other_cost", "output_cost"]);
     assert.equal(d.cost, r4(byDay.get(d.day)));
   }
   const avg = total / byDay.size;

@@ -27,11 +27,12 @@ test("set_pricing as the SDK sends it: {status, updated}; GET /pricing lists the
   const c = await seeded(t);
   const before = (await get(c, "/pricing")).body;
   assert.deepEqual(before.pricing, {});
-  assert.deepEqual(before.defaults["gpt-4o"], { input: 2.5, output: 10, source: before.defaults["gpt-4o"].source });
+  // The catalog's price now (issue 16): with its cached-input rate and its provider.
+  assert.deepEqual(before.defaults["gpt-4o"], { input: 2.5, output: 10, cached_input: 1.25, provider: "openai", source: before.defaults["gpt-4o"].source });
   const r = await put(c, { pricing: { "my-model": { input_cost_per_1m: 1.5, output_cost_per_1m: 6 } } });
   assert.deepEqual([r.status, r.body], [200, { status: "ok", updated: 1, skipped: 0 }]);
   const after = (await get(c, "/pricing")).body;
-  assert.deepEqual(Object.keys(after).sort(), ["defaults", "pricing"]);
+  assert.deepEqual(Object.keys(after).sort(), ["catalog", "defaults", "pricing"]);
   assert.deepEqual(Object.keys(after.pricing), ["my-model"]);
   const p = after.pricing["my-model"];
   assert.deepEqual([p.input_cost_per_1m, p.output_cost_per_1m, p.currency], [1.5, 6, "USD"]);

@@ -6,12 +6,15 @@
  * `POST /events` keep answering whatever an analysis request asks for. The worker is also
  * replaced after a job that left its wasm memory past {@link WORKER_HIGH_WATER_BYTES}
  * (wasm memory never shrinks, and ending the thread is what returns it), and ended after
- * {@link WORKER_IDLE_MS} without a job.
+ * {@link WORKER_IDLE_MS} without a job. Each worker is handed the price catalog in use when
+ * it starts (its wasm instance has its own); one started before the catalog was reloaded
+ * is ended before its next job.
  *
  * This file schedules and times; what a job computes is the core's.
  */
 import { Worker } from "node:worker_threads";
 import { HttpError } from "./http.js";
+import { activeCatalogText, catalogGeneration } from "./prices.js";
 
 /** The analyses the worker runs. */
 export type AnalysisJobName = "compliance" | "drift" | "forecast" | "alerts";
@@ -62,6 +65,8 @@ export interface AnalysisRunnerStats {
 /** One analysis worker, its queue and its deadlines. */
 export class AnalysisRunner {
   private worker: Worker | null = null;
+  /** The catalog load ({@link catalogGeneration}) the worker was handed. */
+  private workerCatalog = 0;
   private idleTimer: NodeJS.Timeout | null = null;
   private current: (Pending & { timer: NodeJS.Timeout }) | null = null;
   private readonly queue: Pending[] = [];
@@ -105,7 +110,8 @@ export class AnalysisRunner {
   }
 
   private spawn(): Worker {
-    const w = new Worker(new URL("./analysis-worker.js", import.meta.url));
+    this.workerCatalog = catalogGeneration();
+    const w = new Worker(new URL("./analysis-worker.js", import.meta.url), { workerData: { priceCatalog: activeCatalogText() } });
     // The HTTP server keeps the process alive; an idle worker must not.
     w.unref();
     w.on("message", (reply: AnalysisReply) => this.answered(w, reply));
@@ -123,6 +129,8 @@ export class AnalysisRunner {
       if (this.worker) this.idleTimer = setTimeout(() => void this.end(), WORKER_IDLE_MS).unref();
       return;
     }
+    // A worker with the catalog of before a reload would price differently from the main thread.
+    if (this.worker && this.workerCatalog !== catalogGeneration()) void this.end();
     this.worker ??= this.spawn();
     const timer = setTimeout(() => this.expired(next.timeoutMs), next.timeoutMs);
     this.current = { ...next, timer };

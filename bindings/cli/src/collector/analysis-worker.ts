@@ -8,17 +8,23 @@
  *
  * One job at a time: `{id, job, args}` in, `{id, ok, value | error, memoryBytes}` out. An
  * engine's own error (a named `AgentLens…` error) is sent back by name and message so
- * the route can answer 400; nothing here decides what a rule or an event means.
+ * the route can answer 400; nothing here decides what a rule or an event means. Its
+ * instance prices with the catalog the main thread handed over (`workerData.priceCatalog`).
  */
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import {
   checkBudget, checkCompliance, createAlertEngine, detectDrift, forecast, spendingSummary, usageRecords,
   type AlertRules, type CompliancePolicy, type ForecastOptions, type PricingOverrides, type WireEventInput,
 } from "@agentlens/sdk/analysis";
 import { wasmMemoryBytes } from "./engine.js";
+import { applyCatalogText } from "./prices.js";
 import type { AnalysisJob, AnalysisReply } from "./analysis-runner.js";
 
 type Events = WireEventInput[];
+
+// The main thread read (and the core accepted) this text: the worker prices as it does.
+const priceCatalog = (workerData as { priceCatalog?: unknown } | null)?.priceCatalog;
+if (typeof priceCatalog === "string") applyCatalogText(priceCatalog);
 
 function alerts(rules: AlertRules, events: Events) {
   const engine = createAlertEngine(rules);

@@ -10,6 +10,7 @@
 import { gunzip, gzip, importTrace } from "@agentlens/sdk/analysis";
 import { analysisWasm, createIngestor, type IngestFormat, type IngestResultBatch, type Ingestor } from "@agentlens/sdk/internal";
 
+import { reapplyCatalog } from "./prices.js";
 import type { WireEvent } from "./types.js";
 
 export type { IngestColumns, IngestFormat, IngestResultBatch, Ingestor } from "@agentlens/sdk/internal";
@@ -47,7 +48,8 @@ export function wasmMemoryBytes(): number {
 
 /**
  * Replaces the analysis wasm instance with a fresh one (same compiled module, new memory)
- * when its memory is past `highWaterBytes`; whether it did. Call it only between requests,
+ * when its memory is past `highWaterBytes`; whether it did. The fresh instance is handed
+ * the price catalog in use again (the reset wiped it). Call it only between requests,
  * when no wasm object is held across an await: the collector's ingestors are rebuilt on
  * their next call (see {@link ingestor}); any other object of the old instance becomes
  * stale (using it throws, and it must never be freed).
@@ -59,6 +61,7 @@ export function recycleWasm(highWaterBytes = WASM_HIGH_WATER_BYTES): boolean {
   if (typeof wasm.__wbg_reset_state !== "function" || bytes <= highWaterBytes) return false;
   wasm.__wbg_reset_state();
   generation++;
+  reapplyCatalog();
   return true;
 }
 

@@ -76,7 +76,11 @@ export interface ModelTotals {
   tokensOut: number;
   input: number;
   cached: number;
+  /** Prompt-cache writes. */
+  cacheWrite: number;
   output: number;
+  /** Audio, image and per-call cost. */
+  other: number;
   total: number;
   matched: boolean;
 }
@@ -87,7 +91,9 @@ export interface DayTotals {
   cost: number;
   input: number;
   cached: number;
+  cacheWrite: number;
   output: number;
+  other: number;
 }
 
 /** The cost summary of a window, added up over pages of the engine's `CostSummary`. */
@@ -95,46 +101,68 @@ export interface WindowCosts {
   total: number;
   input: number;
   cached: number;
+  cacheWrite: number;
   output: number;
+  other: number;
   models: Map<string, ModelTotals>;
   days: Map<string, DayTotals>;
   unmatched: string[];
   cachedPriceAssumed: boolean;
+  cacheWritePriceAssumed: boolean;
   events: number;
   truncated: boolean;
 }
 
-function addSummary(w: WindowCosts, s: CostSummary): void {
+/** The cost kinds the core added for the price catalog (issue 16), read whether or not the SDK's types name them yet. */
+interface CatalogKinds {
+  cache_write_cost?: number;
+  other_cost?: number;
+}
+
+/** A page's summary with the totals of cache writes and other costs. */
+type Summary = CostSummary & { total_cache_write_cost?: number; total_other_cost?: number; cache_write_price_assumed?: boolean };
+
+function addSummary(w: WindowCosts, s: Summary): void {
   w.total += s.total_cost;
   w.input += s.total_input_cost;
   w.cached += s.total_cached_input_cost;
+  w.cacheWrite += s.total_cache_write_cost ?? 0;
   w.output += s.total_output_cost;
+  w.other += s.total_other_cost ?? 0;
   w.cachedPriceAssumed ||= s.cached_price_assumed;
-  for (const m of s.by_model) {
+  w.cacheWritePriceAssumed ||= s.cache_write_price_assumed === true;
+  for (const m of s.by_model as (Summary["by_model"][number] & CatalogKinds)[]) {
     let t = w.models.get(m.model);
-    if (!t) w.models.set(m.model, (t = { model: m.model, calls: 0, tokensIn: 0, tokensOut: 0, input: 0, cached: 0, output: 0, total: 0, matched: m.matched }));
+    if (!t) w.models.set(m.model, (t = { model: m.model, calls: 0, tokensIn: 0, tokensOut: 0, input: 0, cached: 0, cacheWrite: 0, output: 0, other: 0, total: 0, matched: m.matched }));
     t.calls += m.calls;
     t.tokensIn += m.tokens_in;
     t.tokensOut += m.tokens_out;
     t.input += m.input_cost;
     t.cached += m.cached_input_cost;
+    t.cacheWrite += m.cache_write_cost ?? 0;
     t.output += m.output_cost + m.reasoning_cost;
+    t.other += m.other_cost ?? 0;
     t.total += m.total_cost;
   }
-  for (const d of s.daily_trend) {
+  for (const d of s.daily_trend as (Summary["daily_trend"][number] & CatalogKinds)[]) {
     let t = w.days.get(d.day);
-    if (!t) w.days.set(d.day, (t = { day: d.day, cost: 0, input: 0, cached: 0, output: 0 }));
+    if (!t) w.days.set(d.day, (t = { day: d.day, cost: 0, input: 0, cached: 0, cacheWrite: 0, output: 0, other: 0 }));
     t.cost += d.cost;
     t.input += d.input_cost;
     t.cached += d.cached_input_cost;
+    t.cacheWrite += d.cache_write_cost ?? 0;
     t.output += d.output_cost;
+    t.other += d.other_cost ?? 0;
   }
   for (const m of s.unmatched_models) if (!w.unmatched.includes(m)) w.unmatched.push(m);
 }
 
 /** The costs of the events that name a model since `sinceMs`, priced with `pricing`. */
 export async function windowCosts(store: StoreHandle, sinceMs: number, pricing: PricingOverrides | undefined): Promise<WindowCosts> {
-  const w: WindowCosts = { total: 0, input: 0, cached: 0, output: 0, models: new Map(), days: new Map(), unmatched: [], cachedPriceAssumed: false, events: 0, truncated: false };
+  const w: WindowCosts = {
+    total: 0, input: 0, cached: 0, cacheWrite: 0, output: 0, other: 0, models: new Map(), days: new Map(),
+    unmatched: [], cachedPriceAssumed: false, cacheWritePriceAssumed: false, events: 0, truncated: false,
+  };
   const read = await forEachPage(store, { where: "e.ts_ms >= ? AND e.model IS NOT NULL", args: [sinceMs] }, (_rows, events) => {
     addSummary(w, costSummary(events, pricing));
   });

@@ -21,7 +21,9 @@ function modelEntry(m: ModelTotals, total: number) {
     tokens_in: m.tokensIn,
     tokens_out: m.tokensOut,
     input_cost: r4(m.input + m.cached),
+    cache_write_cost: r4(m.cacheWrite),
     output_cost: r4(m.output),
+    other_cost: r4(m.other),
     total_cost: r4(m.total),
     percent: total > 0 ? round((m.total / total) * 100, 2) : 0,
   };
@@ -42,14 +44,19 @@ async function costs(ctx: Context): Promise<void> {
     total_cost: r4(w.total),
     total_input_cost: r4(w.input + w.cached),
     total_cached_input_cost: r4(w.cached),
+    total_cache_write_cost: r4(w.cacheWrite),
     total_output_cost: r4(w.output),
+    total_other_cost: r4(w.other),
     avg_daily_cost: r4(avg),
     projected_monthly_cost: round(avg * 30, 2),
     currency: "USD",
     by_model: byModel,
-    daily_trend: trend.map((d) => ({ day: d.day, cost: r4(d.cost), input_cost: r4(d.input + d.cached), output_cost: r4(d.output) })),
+    daily_trend: trend.map((d) => ({
+      day: d.day, cost: r4(d.cost), input_cost: r4(d.input + d.cached), cache_write_cost: r4(d.cacheWrite), output_cost: r4(d.output), other_cost: r4(d.other),
+    })),
     unmatched_models: w.unmatched,
     cached_price_assumed: w.cachedPriceAssumed,
+    cache_write_price_assumed: w.cacheWritePriceAssumed,
     priced_events: w.events,
     truncated: w.truncated,
   });
@@ -173,7 +180,7 @@ export const analyticsCostRoutes: Route[] = [
     handle: costs,
     doc: {
       summary:
-        "Cost of the window by model and by UTC day, priced by the core's cost engine with the stored prices; projection = average of the days that had cost × 30. Reads at most 200,000 events (then truncated: true)",
+        "Cost of the window by model and by UTC day, priced by the core's cost engine over the price catalog with the stored prices on top; input_cost includes cached input, cache writes and other (audio, image, per-call) costs apart; projection = average of the days that had cost × 30. Reads at most 200,000 events (then truncated: true)",
       params: [{ name: "days", in: "query", type: "integer", description: "Window in days (default 30, clamped to 1–365)" }],
       errors: [401],
     },

@@ -1,29 +1,20 @@
 /**
  * `GET|PUT /pricing`, `DELETE /pricing/{model}`, `GET /pricing/costs/{id}` (priced by the
- * core, with the stored prices over its table) and `GET /analytics`.
+ * core over the price catalog, with the stored prices over it), the catalog's own routes
+ * (`price-catalog.ts`) and `GET /analytics`.
  */
 import { pricingLookup, sessionCost } from "@agentlens/sdk/analysis";
 import { HttpError, parseJson, readBody, sendJson } from "../http.js";
 import type { Context, Route } from "../router.js";
 import { deletePrice, putPrices, storedPrices, storedPricing, type PriceInput } from "../store-pricing.js";
 import { decodeEvents, getStoredSession, sessionEventRows } from "../store-read.js";
+import { catalogDefaults, catalogRoutes, catalogSummary } from "./price-catalog.js";
 import { sessionParam } from "./sessions.js";
 
 const MAX_MODEL = 128;
 const MAX_MODELS_PER_PUT = 1000;
 
-/** The models the AgentLens backend lists; their prices come from the core's table. */
-const LISTED_MODELS = [
-  "gpt-4", "gpt-4-turbo", "gpt-4o", "gpt-4o-mini", "gpt-3.5-turbo", "claude-3-opus", "claude-3-sonnet",
-  "claude-3-haiku", "claude-3.5-sonnet", "claude-4-opus", "claude-4-sonnet", "gemini-pro", "gemini-1.5-pro", "gemini-1.5-flash",
-];
-
 function pricing(ctx: Context): void {
-  const defaults: Record<string, unknown> = {};
-  for (const m of LISTED_MODELS) {
-    const p = pricingLookup(m);
-    if (p) defaults[m] = { input: p.input_per_1m, output: p.output_per_1m, source: p.source };
-  }
   // No prototype: a model named `__proto__` is a key like any other.
   const stored: Record<string, unknown> = Object.create(null);
   for (const r of storedPrices(ctx.store)) {
@@ -36,7 +27,7 @@ function pricing(ctx: Context): void {
       updated_at: r.updated_at,
     };
   }
-  sendJson(ctx.res, 200, { pricing: stored, defaults });
+  sendJson(ctx.res, 200, { pricing: stored, defaults: catalogDefaults(), catalog: catalogSummary() });
 }
 
 /** A price given as a number or a numeric string (the backend's `Number(...)`); NaN otherwise. */
@@ -140,7 +131,11 @@ export const pricingRoutes: Route[] = [
     path: "/pricing",
     auth: true,
     handle: pricing,
-    doc: { summary: "Model prices, USD per 1M tokens: {pricing: the stored prices by model, defaults: the core's table}", errors: [401] },
+    doc: {
+      summary:
+        "Model prices, USD per 1M tokens: {pricing: the stored prices by model (they win over the catalog), defaults: the catalog's price in force today of each model of openai, anthropic, google, mistral, deepseek, x-ai, cohere and meta {input, output, cached_input?, cache_write?, provider, effective_from?, source}, catalog: {source, providers, models, path, kind} (null without one)}",
+      errors: [401],
+    },
   },
   {
     method: "PUT",
@@ -165,7 +160,13 @@ export const pricingRoutes: Route[] = [
     path: "/pricing/costs/{id}",
     auth: true,
     handle: costs,
-    doc: { summary: "A session's cost by event and model; unmatched models listed", params: [{ name: "id", in: "path" }], errors: [400, 401, 404] },
+    doc: {
+      summary:
+        "A session's cost by event and model, as the core's SessionCost: every token kind (cached input, cache writes, reasoning, other), each event's provider, price source, date and tier, prices_used (a session spanning a price change lists both periods); unmatched models listed",
+      params: [{ name: "id", in: "path" }],
+      errors: [400, 401, 404],
+    },
   },
+  ...catalogRoutes,
   { method: "GET", path: "/analytics", auth: true, handle: analytics, doc: { summary: "Overview, durations, agents, models, event types, sessions per day, activity per hour", errors: [401] } },
 ];
