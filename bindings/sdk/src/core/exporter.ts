@@ -43,6 +43,13 @@ export interface Exporter {
   readonly format: "agentlens" | "ndjson" | "otlp";
   /** For `format: "otlp"`: how the core encodes the requests. */
   readonly otlp?: OtlpSinkSpec;
+  /**
+   * For `format: "otlp"`: the price data (the text of a genai-prices catalog) to price
+   * model-call spans with (`agentlens.cost.usd`). The tracker asks once, when it is built,
+   * and holds events back until the promise settles; when it rejects, spans go without
+   * cost and the reason is logged as a warning.
+   */
+  priceCatalog?(): Promise<string>;
   /** Delivers one request body. Must never reject; report failures as a WireResult. */
   send(request: WireRequest): Promise<WireResult>;
   /** Releases resources (file handles). Called once, after the last send. */

@@ -38,6 +38,10 @@ export class Fanout {
   private readonly pipeline: PipelineWasm;
   private idle: string[] = [];
   private idleChars = 0;
+  /** Events held back while an exporter's price data loads (see `Exporter.priceCatalog`). */
+  private held: string[] | undefined;
+  /** Settles once the price data is in the pipeline (or could not be loaded). */
+  private prices: Promise<void> | undefined;
   /** Ids from the same pipeline, a block per crossing. */
   readonly ids: IdPool;
 
@@ -66,6 +70,30 @@ export class Fanout {
       exporter,
       drops: new DropReporter(exporter.name, () => this.sinkStats().sinks[i]?.dropped ?? {}, health, exporter.format === "otlp" ? "span" : "event"),
     }));
+    this.loadPrices(exporters);
+  }
+
+  /**
+   * Hands the first OTLP exporter's price data to the pipeline (which prices every OTLP
+   * sink with it), holding events back until it is in: the core encodes spans as events
+   * arrive. Never throws; a failure is a warning and spans go without cost.
+   */
+  private loadPrices(exporters: readonly Exporter[]): void {
+    const exporter = exporters.find((e) => e.format === "otlp" && typeof e.priceCatalog === "function");
+    if (!exporter) return;
+    this.held = [];
+    this.prices = Promise.resolve()
+      .then(() => exporter.priceCatalog!())
+      .then((text) => void this.pipeline.setPriceCatalog(text))
+      .catch((e: unknown) => this.health.warnOnce(`prices:${exporter.name}`, `agentlens: ${exporter.name}: spans go without agentlens.cost.usd: ${e instanceof Error ? e.message : String(e)}`))
+      .finally(() => this.release());
+  }
+
+  /** Pushes the events held back while the price data loaded. */
+  private release(): void {
+    const held = this.held;
+    this.held = undefined;
+    for (const json of held ?? []) this.pushNow(json);
   }
 
   /** Counts and logs what the core reported: drops (coalesced), failed requests (the core says which to warn about). */
@@ -119,6 +147,7 @@ export class Fanout {
    * the arrays wait (up to `IDLE_MAX_CHARS`) and cross together when totals are asked for.
    */
   push(json: string): void {
+    if (this.held) return void this.held.push(json);
     if (this.sinks.length === 0) {
       this.idle.push(json);
       this.idleChars += json.length;
@@ -150,6 +179,7 @@ export class Fanout {
    * delivered or given up by every exporter, `false` if `timeoutMs` passed first. Never rejects.
    */
   flush(timeoutMs?: number): Promise<boolean> {
+    if (this.held) return this.prices!.then(() => this.flush(timeoutMs));
     try {
       return this.driver.flush(timeoutMs).catch((e: unknown) => {
         this.health.internal("flush", e);
@@ -163,6 +193,7 @@ export class Fanout {
 
   /** Drains every sink for at most `timeoutMs`, reports the last drops, releases the exporters. */
   async shutdown(timeoutMs: number): Promise<void> {
+    await this.prices;
     try {
       await this.driver.shutdown(timeoutMs);
     } catch (e) {
@@ -182,6 +213,7 @@ export class Fanout {
 
   /** The token sums `[in, out]` the core keeps for a session's events pushed so far. */
   sessionTokens(sessionId: string): readonly [number, number] {
+    this.release();
     this.pushIdle();
     const t = this.pipeline.sessionTokens(sessionId);
     return [t[0] ?? 0, t[1] ?? 0];
