@@ -52,6 +52,10 @@ export function analysisCalls(A) {
     ["usageRecords(events, {pricing: v})", ANALYSIS, (v) => A.usageRecords(goodEvents(), { pricing: v })],
     ["pricingLookup(v)", ANALYSIS, (v) => A.pricingLookup(v)],
     ["pricingLookup(model, v)", ANALYSIS, (v) => A.pricingLookup("gpt-4o", v)],
+    ["pricingLookup(model, {provider: v})", ANALYSIS, (v) => A.pricingLookup("gpt-4o", { provider: v })],
+    ["pricingLookup(model, {at: v})", ANALYSIS, (v) => A.pricingLookup("gpt-4o", { at: v })],
+    ["pricingLookup(model, {pricing: v})", ANALYSIS, (v) => A.pricingLookup("gpt-4o", { pricing: v })],
+    ["usePriceCatalog(v)", ANALYSIS, (v) => A.usePriceCatalog(v)],
     ["forecast(v, opts)", ANALYSIS, (v) => A.forecast(v, { days: 3 })],
     ["forecast([v], opts)", ANALYSIS, (v) => A.forecast([v], { days: 3 })],
     ["forecast(records, v)", ANALYSIS, (v) => A.forecast(records(), v)],
@@ -186,6 +190,7 @@ export function trackingCalls(S, tracker) {
   const all = (v) => ({
     eventType: v, inputData: v, outputData: v, model: v, tokensIn: v, tokensOut: v, cachedInputTokens: v, reasoningTokens: v,
     reasoning: v, alternatives: v, confidence: v, toolName: v, toolInput: v, toolOutput: v, durationMs: v, attributes: v, sessionId: v,
+    usage: v, provider: v,
   });
   const inRun = (f) => tracker.run("hostile", (ctx) => f(ctx));
   return [
@@ -193,6 +198,8 @@ export function trackingCalls(S, tracker) {
     ["startSession({…: v})", [], (v) => tracker.startSession({ agentName: v, metadata: v, sessionId: v })],
     ["track(v)", [], (v) => tracker.track(v)],
     ["track({…: v})", [], (v) => tracker.track(all(v))],
+    ["track({usage: v})", [], (v) => tracker.track({ model: "gpt-4o", usage: v, provider: "openai" })],
+    ["track({usage: {…: v}})", [], (v) => tracker.track({ model: "gpt-4o", usage: { input_tokens: v, output_tokens: v, cache_read_input_tokens: v, prompt_tokens_details: v }, provider: v })],
     ["trackTool(v)", [], (v) => tracker.trackTool(v)],
     ["trackTool({…: v})", [], (v) => tracker.trackTool({ toolName: v, toolInput: v, toolOutput: v, durationMs: v, sessionId: v })],
     ["explain(v)", [], (v) => tracker.explain(v)],
