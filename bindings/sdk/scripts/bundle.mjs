@@ -10,7 +10,9 @@
 //   (dist/entrypoints/chunk-*.js), at the same depth as dist/integrations/: relative URLs to
 //   the wasm (`../../wasm/…`, kept as they are) name the same files from every output.
 // - The wasm-bindgen glue and the .wasm files stay separate files (bundlers and edge
-//   runtimes handle them as before), as do Node built-ins and other packages (the
+//   runtimes handle them as before), and so does the price data module (prices/catalog.js,
+//   ~470 KB, written by prices-module.mjs: imported only by the entries that price, never
+//   inlined into a chunk `@agentlens/sdk` loads), as do Node built-ins and other packages (the
 //   frameworks the integrations hook into, and @agentlens/sdk itself, which the
 //   integrations import so that each runtime picks its own entry point).
 // - The .d.ts files tsc wrote are kept; every other .js file tsc wrote is removed, so no
@@ -50,6 +52,8 @@ const keepExternal = {
   setup(b) {
     // The wasm-bindgen glue and the wasm files, as written (see above).
     b.onResolve({ filter: /(^|\/)agentlens_wasm(_bg)?\.(js|wasm)$/ }, (args) => ({ path: args.path, external: true }));
+    // The price data (`../../prices/catalog.js` from every output: same depth as the wasm).
+    b.onResolve({ filter: /(^|\/)prices\/catalog\.js$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
 

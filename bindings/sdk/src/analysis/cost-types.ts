@@ -14,9 +14,15 @@ export type ModelPrice = {
   cached_input_per_1m?: number;
   /** Absent when reasoning tokens are priced as output. */
   reasoning_per_1m?: number;
+  /** Prompt-cache writes; absent when no write price is known (the input price is used, and said so). */
+  cache_write_per_1m?: number;
+  /** The provider whose price this is (a catalog price). */
+  provider?: string;
+  /** The day this price took effect (`YYYY-MM-DD`), for a catalog price with a date. */
+  effective_from?: string;
   /** Always `"USD"`. */
   currency: string;
-  /** Where the price came from (`"user"` for an override). */
+  /** Where the price came from (`"user"` for an override, `"genai-prices 0.2.1"` for the catalog). */
   source: string;
 };
 
@@ -27,13 +33,15 @@ export type PriceOverride = {
   output_per_1m: number;
   cached_input_per_1m?: number;
   reasoning_per_1m?: number;
+  /** Prompt-cache writes (Anthropic's `cache_creation_input_tokens`). */
+  cache_write_per_1m?: number;
   currency?: string;
   source?: string;
 };
 
 /**
- * Prices merged over the default table: an array of entries, or an object of them keyed by
- * model.
+ * Your own prices, over the price catalog (an entry of yours wins for its model): an array
+ * of entries, or an object of them keyed by model.
  */
 export type PricingOverrides = PriceOverride[] | { [model: string]: PriceOverride };
 
@@ -42,21 +50,45 @@ export type EventCost = {
   event_id: string | null;
   event_type: string;
   model: string;
+  /** The provider as the event names it (`gen_ai.provider.name` and kin), when it does. */
+  provider: string | null;
   /** RFC 3339. */
   timestamp: string | null;
+  /** Input tokens, cached ones (read and written) included. */
   tokens_in: number;
+  /** Output tokens, reasoning ones included. */
   tokens_out: number;
+  /** Input tokens read from a prompt cache. */
   cached_input_tokens: number;
+  /** Input tokens written to a prompt cache. */
+  cache_write_tokens: number;
   reasoning_tokens: number;
+  /** The rest of the input at the input rate. */
   input_cost: number;
+  /** Cache reads at the cache-read rate (the input rate when `cached_price_assumed`). */
   cached_input_cost: number;
+  /** Cache writes at the cache-write rate (the input rate when `cache_write_price_assumed`). */
+  cache_write_cost: number;
   output_cost: number;
   reasoning_cost: number;
+  /** Audio and image tokens at their own rates, and per-call fees. */
+  other_cost: number;
   total_cost: number;
   /** Whether a price matched the model (an unmatched one costs 0 and is listed). */
   matched: boolean;
+  /** The key that priced it: your table's key or the catalog's model id. */
   pricing_key: string | null;
+  /** The provider whose price was used. */
+  pricing_provider: string | null;
+  /** Where the price came from (`"user"`, `"genai-prices 0.2.1"`). */
+  pricing_source: string | null;
+  /** The day the price used took effect (`YYYY-MM-DD`), when the data dates it. */
+  price_date: string | null;
+  /** The prompt-size tier that applied (its start in input tokens), when one did. */
+  price_tier: number | null;
   cached_price_assumed: boolean;
+  /** Cache writes were priced at the input rate (the model has no write price). */
+  cache_write_price_assumed: boolean;
 };
 
 /** Tokens and cost of one model (`ModelCost`). */
@@ -65,14 +97,19 @@ export type ModelCost = {
   tokens_in: number;
   tokens_out: number;
   cached_input_tokens: number;
+  cache_write_tokens: number;
   reasoning_tokens: number;
   input_cost: number;
   cached_input_cost: number;
+  cache_write_cost: number;
   output_cost: number;
   reasoning_cost: number;
+  /** Audio, image and per-call cost. */
+  other_cost: number;
   total_cost: number;
   matched: boolean;
   cached_price_assumed: boolean;
+  cache_write_price_assumed: boolean;
 };
 
 /** A session's cost (`SessionCost`), what `sessionCost` returns. */
@@ -82,19 +119,30 @@ export type SessionCost = {
   total_cost: number;
   total_input_cost: number;
   total_cached_input_cost: number;
+  total_cache_write_cost: number;
   total_output_cost: number;
   total_reasoning_cost: number;
+  /** Audio, image and per-call cost. */
+  total_other_cost: number;
   tokens_in: number;
   tokens_out: number;
   cached_input_tokens: number;
+  cache_write_tokens: number;
   model_costs: { [model: string]: ModelCost };
   event_costs: EventCost[];
   /** Models no price matched: their cost is not in the totals. */
   unmatched_models: string[];
   unpriced_tokens_in: number;
   unpriced_tokens_out: number;
+  /** The price used for each matched model (its first call's when the price changed: see `prices_used`). */
   pricing_used: { [model: string]: ModelPrice };
+  /**
+   * Every distinct price used (by key, provider and start date), in order of first use: a
+   * trace spanning a price change lists both periods.
+   */
+  prices_used: ModelPrice[];
   cached_price_assumed: boolean;
+  cache_write_price_assumed: boolean;
 };
 
 /** One UTC day's cost (`DayCost`). */
@@ -104,7 +152,11 @@ export type DayCost = {
   cost: number;
   input_cost: number;
   cached_input_cost: number;
+  cache_write_cost: number;
+  /** Output cost, reasoning included. */
   output_cost: number;
+  /** Audio, image and per-call cost. */
+  other_cost: number;
   calls: number;
   tokens_in: number;
   tokens_out: number;
@@ -129,7 +181,9 @@ export type CostSummary = {
   total_cost: number;
   total_input_cost: number;
   total_cached_input_cost: number;
+  total_cache_write_cost: number;
   total_output_cost: number;
+  total_other_cost: number;
   avg_daily_cost: number;
   projected_monthly_cost: number;
   currency: string;
@@ -137,6 +191,7 @@ export type CostSummary = {
   daily_trend: DayCost[];
   unmatched_models: string[];
   cached_price_assumed: boolean;
+  cache_write_price_assumed: boolean;
 };
 
 /** Latency percentiles (`Latency`). */

@@ -1,7 +1,7 @@
 /** Cost and session statistics over one session's events. */
 import type { CostSummary, DailyCosts, ModelPrice, PricingOverrides, SessionCost, SessionStats } from "./cost-types.js";
 import type { WireEventInput } from "./event-types.js";
-import { json, jsonArray, text } from "./args.js";
+import { analysisError, json, jsonArray, options as optionsArg, text, time } from "./args.js";
 import { analysisWasm, parsed } from "./wasm.js";
 
 export type { PricingOverrides } from "./cost-types.js";
@@ -59,18 +59,64 @@ export function costSummary(events: WireEventInput[], pricing?: PricingOverrides
   return parsed(analysisWasm().costSummaryJson(eventsText(events), pricingText(pricing)));
 }
 
+/** Options of `pricingLookup`. */
+export type PricingLookupOptions = {
+  /** Your own prices, over the catalog (they win). */
+  pricing?: PricingOverrides;
+  /**
+   * The provider, as a span's `gen_ai.provider.name` names it (`"openai"`, `"aws.bedrock"`,
+   * `"azure.ai.openai"`, ...): the same model name can have another price there.
+   */
+  provider?: string;
+  /** The price in force at this time (a `Date`, epoch milliseconds or RFC 3339); default: as of the catalog's date. */
+  at?: Date | number | string;
+};
+
+const LOOKUP_KEYS = new Set(["pricing", "provider", "at"]);
+
+/** Whether `pricingLookup`'s second argument is its options (else: an override table, the older form). */
+function isLookupOptions(v: unknown): boolean {
+  if (v === undefined || v === null || typeof v !== "object") return v === undefined;
+  try {
+    return !Array.isArray(v) && Object.keys(v).every((k) => LOOKUP_KEYS.has(k));
+  } catch {
+    return false;
+  }
+}
+
+/** `at` as the core reads it: RFC 3339 text. */
+function lookupTime(at: unknown): string | undefined {
+  if (at === undefined || typeof at === "string") return at;
+  const ms = time("options.at", at, () => 0);
+  // Past ±8.64e15 ms a Date is invalid (`toISOString` would throw a RangeError).
+  if (Math.abs(ms) > 8.64e15) throw analysisError("options.at is out of the range of a Date");
+  return new Date(ms).toISOString();
+}
+
 /**
- * The price entry a model name resolves to (exact, then the longest prefix ending at a
- * delimiter), or `null`.
+ * The price a model resolves to (your `pricing` over the catalog; for `provider` when
+ * given; in force `at` a time when given), or `null` when nothing prices it. The older
+ * form `pricingLookup(model, pricing)` still works.
  *
  * @example
  * ```ts
  * import { pricingLookup } from "@agentlens/sdk/analysis";
  * console.log(pricingLookup("gpt-4o-2024-08-06")?.model);
+ * const bedrock = pricingLookup("anthropic.claude-3-haiku-20240307-v1:0", { provider: "aws.bedrock" });
+ * console.log(bedrock?.provider, bedrock?.input_per_1m);
  * ```
  */
-export function pricingLookup(model: string, pricing?: PricingOverrides): ModelPrice | null {
-  return parsed(analysisWasm().pricingLookupJson(text("model", model), pricingText(pricing)));
+export function pricingLookup(model: string, options?: PricingLookupOptions): ModelPrice | null;
+/** @deprecated Pass `{ pricing }`. */
+export function pricingLookup(model: string, pricing: PricingOverrides): ModelPrice | null;
+export function pricingLookup(model: string, options?: PricingLookupOptions | PricingOverrides): ModelPrice | null {
+  const name = text("model", model);
+  if (!isLookupOptions(options)) return parsed(analysisWasm().pricingLookupJson(name, pricingText(options as PricingOverrides)));
+  const get = optionsArg("options", options);
+  const provider = get("provider");
+  const at = lookupTime(get("at"));
+  const p = provider === undefined ? undefined : text("options.provider", provider);
+  return parsed(analysisWasm().pricingLookupJson(name, pricingText(get("pricing") as PricingOverrides | undefined), p, at === undefined ? undefined : text("options.at", at)));
 }
 
 /**

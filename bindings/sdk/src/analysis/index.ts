@@ -69,7 +69,8 @@ export type {
   NdjsonHeader,
   DecodedNdjson,
 } from "./check-types.js";
-export { sessionCost, sessionStats, dailyCosts, costSummary, pricingLookup } from "./cost.js";
+export { sessionCost, sessionStats, dailyCosts, costSummary, pricingLookup, type PricingLookupOptions } from "./cost.js";
+export { usePriceCatalog, priceCatalogInfo, type PriceCatalogInfo, type PriceCatalogSource } from "./prices.js";
 export { forecast, spendingSummary, checkBudget, usageRecords } from "./forecast.js";
 export { checkCompliance, compliancePreset, type ComplianceOptions, type PresetName } from "./compliance.js";
 export { detectDrift } from "./drift.js";

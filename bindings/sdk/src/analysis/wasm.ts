@@ -13,9 +13,33 @@ export type AnalysisWasm = typeof AnalysisWasmModule;
 
 let loaded: AnalysisWasm | undefined;
 
-/** Installs the loaded analysis wasm module. Called once by an entry point. */
-export function useAnalysisWasm(module: AnalysisWasm): void {
-  loaded = module;
+/** The price data last handed to the core (`setPriceCatalog`), re-applied to a new instance. */
+let catalogText: string | undefined;
+
+/**
+ * Installs the loaded analysis wasm module and hands it `catalog` (the text of the
+ * package's `prices/genai-prices.json`), unless a catalog was set before (`usePriceCatalog`):
+ * the core embeds no prices. Called once by an entry point.
+ *
+ * The module is installed wrapped: `setPriceCatalog` remembers the text it was given, and
+ * `__wbg_reset_state` (a fresh instance, which starts without prices: the collector's
+ * recycling) hands the remembered text to the new instance, so costs stay priced.
+ */
+export function useAnalysisWasm(module: AnalysisWasm, catalog?: string): void {
+  loaded = Object.freeze({
+    ...module,
+    setPriceCatalog(text: string): string {
+      const info = module.setPriceCatalog(text);
+      catalogText = text;
+      return info;
+    },
+    __wbg_reset_state(): void {
+      module.__wbg_reset_state();
+      if (catalogText !== undefined) module.setPriceCatalog(catalogText);
+    },
+  });
+  const text = catalogText ?? catalog;
+  if (text !== undefined) loaded.setPriceCatalog(text);
 }
 
 /** Whether an entry point has installed the analysis wasm. */

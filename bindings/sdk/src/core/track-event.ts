@@ -8,7 +8,9 @@
 import { attributesOf, put } from "./event-fields.js";
 import { finite, measure, read, readData, text, texts } from "./fields.js";
 import type { Recorder } from "./recorder.js";
+import { safeStringify, type MarkerCounts } from "./safe-json.js";
 import { tokenCount } from "./tokens.js";
+import { wasm } from "./wasm.js";
 
 /**
  * What `track()` takes; all optional. Names follow the Python SDK's `track()` in camelCase.
@@ -31,12 +33,41 @@ export interface TrackOptions {
   /** Output of the operation (response, result, ...). */
   outputData?: unknown;
   model?: string;
+  /**
+   * The provider, as OpenTelemetry's `gen_ai.provider.name` names it (`"openai"`,
+   * `"anthropic"`, `"aws.bedrock"`, `"azure.ai.openai"`, `"gcp.gemini"`, ...): written as
+   * `attributes["gen_ai.provider.name"]`, which prices the call at that provider's rates.
+   */
+  provider?: string;
+  /** Input tokens, cached ones included (the OpenTelemetry GenAI meaning). */
   tokensIn?: number;
   tokensOut?: number;
   /** Input tokens served from a prompt cache. */
   cachedInputTokens?: number;
   /** Output tokens spent on hidden reasoning. */
   reasoningTokens?: number;
+  /**
+   * The provider's usage object as its API returned it: `response.usage` of OpenAI (chat
+   * completions or responses) or Anthropic, Gemini's `usageMetadata`, Bedrock Converse's
+   * `usage`, the AI SDK's `usage`, LangChain's `usage_metadata`. The core reads it into
+   * `tokens_in`/`tokens_out`, cached and reasoning tokens, and cache writes
+   * (`attributes.cache_creation_input_tokens`), adding cached tokens in where the provider
+   * leaves them out (Anthropic), so they are never counted twice. `tokensIn`, `tokensOut`,
+   * `cachedInputTokens` and `reasoningTokens` given here win over it. Something that is
+   * not a usage object is ignored.
+   *
+   * @example
+   * ```ts
+   * import { init } from "@agentlens/sdk";
+   * const tracker = init();
+   * tracker.startSession({ agentName: "writer" });
+   * // e.g. `const response = await anthropic.messages.create(...)`
+   * const response = { usage: { input_tokens: 20, cache_read_input_tokens: 1000, output_tokens: 50 } };
+   * tracker.track({ eventType: "llm_call", model: "claude-3-5-sonnet-20241022", provider: "anthropic", usage: response.usage });
+   * await tracker.shutdown(1000);
+   * ```
+   */
+  usage?: unknown;
   /** Why the agent did this: adds a `decision_trace`. */
   reasoning?: string;
   /** With `reasoning`: what else was considered. */
@@ -74,15 +105,8 @@ export function trackedEvent(tracker: Recorder, options: unknown): string {
   put(fields, "input_data", readData(options, "inputData", c));
   put(fields, "output_data", readData(options, "outputData", c));
   put(fields, "model", text(read(options, "model", c), c));
-  fields.tokens_in = tokenCount(read(options, "tokensIn", c));
-  fields.tokens_out = tokenCount(read(options, "tokensOut", c));
-  for (const [option, key] of [
-    ["cachedInputTokens", "cached_input_tokens"],
-    ["reasoningTokens", "reasoning_tokens"],
-  ] as const) {
-    const v = read(options, option, c);
-    if (v !== undefined && v !== null) fields[key] = tokenCount(v);
-  }
+  const usage = usageFields(read(options, "usage", c), c);
+  tokenFields(fields, options, usage, c);
   const durationMs = measure(read(options, "durationMs", c));
   const toolName = read(options, "toolName", c);
   if (toolName !== undefined && toolName !== null && toolName !== "") {
@@ -109,9 +133,55 @@ export function trackedEvent(tracker: Recorder, options: unknown): string {
     fields.decision_trace = decision;
   }
   put(fields, "duration_ms", durationMs);
-  put(fields, "attributes", attributesOf(readData(options, "attributes", c), c));
+  put(fields, "attributes", withUsage(attributesOf(readData(options, "attributes", c), c), usage?.attributes, read(options, "provider", c), c));
   const eventType = text(read(options, "eventType", c), c, "generic") || "generic";
   return tracker.record(session, eventType, fields, run, at);
+}
+
+/** Event fields the core read from a provider's usage object (`usageFieldsJson`). */
+interface UsageFields {
+  tokens_in?: number;
+  tokens_out?: number;
+  cached_input_tokens?: number;
+  reasoning_tokens?: number;
+  attributes?: Record<string, unknown>;
+}
+
+/** What the core reads from `track({ usage })`, or `undefined` (no usage object). Never throws. */
+function usageFields(v: unknown, c: MarkerCounts): UsageFields | undefined {
+  if (v === undefined || v === null || typeof v !== "object") return undefined;
+  try {
+    const fields: unknown = JSON.parse(wasm().usageFieldsJson(safeStringify(v, c)));
+    return fields !== null && typeof fields === "object" ? (fields as UsageFields) : undefined;
+  } catch {
+    c.threw++;
+    return undefined;
+  }
+}
+
+/** The token counts: each one the caller gave, else the usage object's. */
+function tokenFields(fields: Record<string, unknown>, options: unknown, usage: UsageFields | undefined, c: MarkerCounts): void {
+  for (const [option, key, always] of [
+    ["tokensIn", "tokens_in", true],
+    ["tokensOut", "tokens_out", true],
+    ["cachedInputTokens", "cached_input_tokens", false],
+    ["reasoningTokens", "reasoning_tokens", false],
+  ] as const) {
+    const given = read(options, option, c);
+    const v = given !== undefined && given !== null ? given : usage?.[key];
+    if (always || (v !== undefined && v !== null)) fields[key] = tokenCount(v);
+  }
+}
+
+/** The event's attributes: the usage object's, then the caller's over them, then `provider`. */
+function withUsage(attrs: Record<string, unknown> | undefined, fromUsage: unknown, provider: unknown, c: MarkerCounts): Record<string, unknown> | undefined {
+  const name = provider === undefined || provider === null || provider === "" ? undefined : text(provider, c);
+  const usageAttrs = fromUsage !== null && typeof fromUsage === "object" ? (fromUsage as Record<string, unknown>) : undefined;
+  if (!usageAttrs && name === undefined) return attrs;
+  // No prototype: a key named `__proto__` stays data.
+  const out: Record<string, unknown> = Object.assign(Object.create(null), usageAttrs, attrs);
+  if (name !== undefined) out["gen_ai.provider.name"] = name;
+  return out;
 }
 
 /** `trackTool(options)`: a `tool_call` event. */

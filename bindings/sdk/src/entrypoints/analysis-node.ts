@@ -4,8 +4,10 @@
 import { readFileBytes } from "./node-fs.js";
 import * as analysisModule from "../../wasm-analysis/agentlens_wasm.js";
 import { useAnalysisWasm } from "../analysis/wasm.js";
+// The price data (a module of its own, loaded only by the entries that price).
+import catalog from "../../prices/catalog.js";
 
 analysisModule.initSync({ module: readFileBytes(new URL("../../wasm-analysis/agentlens_wasm_bg.wasm", import.meta.url)) });
-useAnalysisWasm(analysisModule);
+useAnalysisWasm(analysisModule, catalog);
 
 export * from "../analysis/index.js";

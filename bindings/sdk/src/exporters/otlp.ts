@@ -81,6 +81,15 @@ export interface OtlpExporterOptions {
   fetch?: Fetch;
   /** Sends with `keepalive` within the browsers' 64 KiB quota. Default: on in the browser platform, off elsewhere. */
   keepalive?: boolean;
+  /**
+   * Give model-call spans their cost, `agentlens.cost.usd` (US dollars, priced by the core
+   * with the price data the package ships, at the price in force when the call happened;
+   * a model it does not know gets none, never 0). Default `true`. The price data (~470 KB)
+   * is loaded on the tracker's creation, not by `import "@agentlens/sdk"`; events wait for
+   * it (a few milliseconds). When it cannot be loaded, spans go without cost and a warning
+   * says why. One price list per tracker: when any of its OTLP exporters prices, all do.
+   */
+  costs?: boolean;
 }
 
 const OPTION_NAMES = new Set([
@@ -95,6 +104,7 @@ const OPTION_NAMES = new Set([
   "semconv",
   "fetch",
   "keepalive",
+  "costs",
 ]);
 
 /**
@@ -134,6 +144,7 @@ export function createOtlpExporter(given: OtlpExporterOptions = {}): Exporter {
   if (o.captureContent !== undefined && typeof o.captureContent !== "boolean") throw optionError("captureContent", "must be a boolean", o.captureContent);
   if (o.keepalive !== undefined && typeof o.keepalive !== "boolean") throw optionError("keepalive", "must be a boolean", o.keepalive);
   if (o.fetch !== undefined && typeof o.fetch !== "function") throw optionError("fetch", "must be a function", o.fetch);
+  if (o.costs !== undefined && typeof o.costs !== "boolean") throw optionError("costs", "must be a boolean", o.costs);
   const { serviceName, resourceAttributes } = resolveResource(o, env);
   const contentType = protocol === "http/json" ? "application/json" : "application/x-protobuf";
   const plain = { ...mergeHeaders(env.headers(), checkHeaders(o.headers)), "Content-Type": contentType };
@@ -151,6 +162,7 @@ export function createOtlpExporter(given: OtlpExporterOptions = {}): Exporter {
     target: displayTarget(url),
     format: "otlp",
     otlp,
+    ...(o.costs === false ? {} : { priceCatalog: loadPriceCatalog }),
     async send(request: WireRequest): Promise<WireResult> {
       const f = o.fetch ?? platformFetch ?? (globalThis as { fetch?: Fetch }).fetch;
       const zipped = canGzip ? await gzip(request.body) : undefined;
@@ -164,6 +176,17 @@ export function createOtlpExporter(given: OtlpExporterOptions = {}): Exporter {
       });
     },
   };
+}
+
+let catalog: Promise<string> | undefined;
+
+/** The price data module the package ships, imported on first use (once per process). */
+function loadPriceCatalog(): Promise<string> {
+  catalog ??= import("../../prices/catalog.js").then((m: { default: unknown }) => {
+    if (typeof m.default !== "string") throw new Error("the price data module (prices/catalog.js) exports no text");
+    return m.default;
+  });
+  return catalog;
 }
 
 /** The platform's environment, or none (edge runtimes, browsers, no platform yet). */

@@ -11,6 +11,7 @@ import {
   sessionCost, sessionStats, dailyCosts, costSummary, pricingLookup, forecast, spendingSummary,
   checkBudget, checkCompliance, compliancePreset, detectDrift, createAlertEngine,
 } from "@agentlens/sdk/analysis";
+import { Tracker } from "@agentlens/sdk";
 
 const DIR = fileURLToPath(new URL("../../../../tests/fixtures/analysis/", import.meta.url));
 const fixtures = readdirSync(DIR).filter((f) => f.endsWith(".json")).sort();
@@ -34,6 +35,33 @@ function assertSubset(got, expected, path) {
   } else assert.deepEqual(got, expected, path);
 }
 
+/**
+ * cost_providers.json: each raw usage object recorded by the SDK's tracker
+ * (`track({ usage, provider })`: the core reads it), the recorded events timed as the case
+ * says, then priced by `sessionCost`: every expected field of every case and period case.
+ */
+async function providerCases(c) {
+  const calls = [
+    ...c.cases,
+    ...c.period_cases.flatMap((p) => p.events.map((e, i) => ({ ...e, name: `${p.name}[${i}]`, provider: p.provider, model: p.model }))),
+  ];
+  const lines = [];
+  const exporter = { name: "capture", format: "ndjson", send: async (r) => (lines.push(...Buffer.from(r.body).toString("utf8").split("\n").filter(Boolean)), { status: 200 }) };
+  const tracker = new Tracker({ exporters: [exporter], logLevel: "silent" });
+  tracker.startSession({ sessionId: "providers" });
+  for (const k of calls) tracker.track({ eventType: "llm_call", model: k.model, provider: k.provider ?? undefined, usage: k.usage });
+  await tracker.shutdown(5000);
+  const events = lines.map((l) => JSON.parse(l)).filter((e) => e.event_type === "llm_call");
+  assert.equal(events.length, calls.length);
+  events.forEach((e, i) => (e.timestamp = calls[i].timestamp));
+  const cost = sessionCost(events);
+  calls.forEach((k, i) => {
+    const { worked: _, unmatched, ...expected } = k.expected;
+    assertSubset(cost.event_costs[i], expected, k.name);
+    assert.equal(cost.unmatched_models.includes(k.model), unmatched === true, `${k.name}: listed unmatched`);
+  });
+}
+
 const runners = {
   compliance(name, c) {
     const e = c.expected;
@@ -50,10 +78,18 @@ const runners = {
   },
   cost(name, c) {
     if (c.lookups) {
+      // The backend's key matching, as a user's own table (`table_keys`) over the catalog:
+      // a key that should match prices the model as "user"; else the user's table does not.
+      const pricing = Object.fromEntries(c.table_keys.map((k) => [k, { input_per_1m: 1, output_per_1m: 1 }]));
       assert.ok(c.lookups.length >= 10);
-      for (const l of c.lookups) assert.equal(pricingLookup(l.model)?.model ?? null, l.key ?? null, `lookup(${l.model})`);
+      for (const l of c.lookups) {
+        const p = pricingLookup(l.model, { pricing });
+        const userKey = p?.source === "user" ? p.model : null;
+        assert.equal(userKey, l.key ?? null, `lookup(${l.model})`);
+      }
       return;
     }
+    if (c.cases) return providerCases(c);
     const s = sessionCost(c.events);
     assertSubset(s, c.expected_session, "session");
     if (c.expected_event_costs) assertSubset(s.event_costs, c.expected_event_costs, "event_costs");
@@ -95,12 +131,12 @@ test("there are fixtures of every kind", () => {
 });
 
 for (const file of fixtures) {
-  test(`fixture ${file} gives the native expectations through wasm`, () => {
+  test(`fixture ${file} gives the native expectations through wasm`, async () => {
     const c = JSON.parse(readFileSync(join(DIR, file), "utf8"));
     assert.equal(typeof c.about, "string", "each fixture says where it came from");
     const run = runners[file.split("_")[0]];
     assert.ok(run, `no runner for ${file}`);
-    run(file, c);
+    await run(file, c);
   });
 }
 

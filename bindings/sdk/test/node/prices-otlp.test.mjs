@@ -1,0 +1,106 @@
+// OTLP export prices model calls: the real exporter (createOtlpExporter) sends to a loopback
+// OTLP/HTTP receiver, and each model-call span carries `agentlens.cost.usd` priced by the
+// core with the price data the package ships (loaded by the exporter on the tracker's
+// creation; events wait for it). `costs: false` and an unknown model carry none; a price
+// source that fails is a warning, and the spans still go, without cost.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { Tracker, createOtlpExporter } from "@agentlens/sdk";
+
+/** A loopback OTLP/HTTP JSON receiver keeping every span. */
+async function receiver() {
+  const spans = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      for (const rs of body.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) spans.push(...(ss.spans ?? []));
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const endpoint = `http://127.0.0.1:${server.address().port}/v1/traces`;
+  return { spans, endpoint, close: () => new Promise((r) => server.close(r)) };
+}
+
+const attr = (span, key) => {
+  const kv = span.attributes.find((a) => a.key === key);
+  if (!kv) return undefined;
+  const v = kv.value;
+  return v.doubleValue ?? (v.intValue !== undefined ? Number(v.intValue) : undefined) ?? v.stringValue ?? v.boolValue;
+};
+
+/** One session with the given model calls, exported through `exporter`; the spans received. */
+async function exportCalls(rx, exporter, calls, logs = []) {
+  const tracker = new Tracker({ exporters: [exporter], logger: (level, message) => logs.push([level, message]) });
+  tracker.startSession({ agentName: "pricer" });
+  for (const c of calls) tracker.track({ eventType: "llm_call", ...c });
+  await tracker.endSession();
+  assert.equal(await tracker.flush(10_000), true, "delivered");
+  await tracker.shutdown(1000);
+  return rx.spans.filter((s) => s.name.startsWith("chat "));
+}
+
+test("a gpt-4o call of 120/45 tokens carries agentlens.cost.usd 0.00075; an unknown model carries none", async () => {
+  const rx = await receiver();
+  try {
+    const exporter = createOtlpExporter({ endpoint: rx.endpoint, protocol: "http/json" });
+    const spans = await exportCalls(rx, exporter, [
+      { model: "gpt-4o", tokensIn: 120, tokensOut: 45 },
+      { model: "mystery-model-9", tokensIn: 10, tokensOut: 10 },
+    ]);
+    assert.equal(spans.length, 2);
+    const [known, unknown] = spans;
+    // gpt-4o: input 2.5, output 10 $/M: 120 * 2.5e-6 + 45 * 10e-6.
+    assert.ok(Math.abs(attr(known, "agentlens.cost.usd") - 0.00075) < 1e-12, String(attr(known, "agentlens.cost.usd")));
+    assert.equal(attr(unknown, "agentlens.cost.usd"), undefined, "an unknown model gets no cost, never 0");
+  } finally {
+    await rx.close();
+  }
+});
+
+test("costs: false sends the same spans without cost; a non-boolean is refused by name", async () => {
+  const rx = await receiver();
+  try {
+    const spans = await exportCalls(rx, createOtlpExporter({ endpoint: rx.endpoint, protocol: "http/json", costs: false }), [{ model: "gpt-4o", tokensIn: 120, tokensOut: 45 }]);
+    assert.equal(spans.length, 1);
+    assert.equal(attr(spans[0], "gen_ai.usage.input_tokens"), 120);
+    assert.equal(attr(spans[0], "agentlens.cost.usd"), undefined);
+  } finally {
+    await rx.close();
+  }
+  assert.throws(() => createOtlpExporter({ costs: "yes" }), (e) => e.name === "AgentLensConfigError" && /costs/.test(e.message));
+});
+
+test("a call given as the provider's usage object is priced from it in the span", async () => {
+  const rx = await receiver();
+  try {
+    const usage = { input_tokens: 100, cache_creation_input_tokens: 2000, cache_read_input_tokens: 5000, output_tokens: 300 };
+    const spans = await exportCalls(rx, createOtlpExporter({ endpoint: rx.endpoint, protocol: "http/json" }), [
+      { model: "claude-3-5-sonnet-20241022", provider: "anthropic", usage },
+    ]);
+    // claude-3-5-sonnet: input 3, cache write 3.75, cache read 0.30, output 15 $/M.
+    const expected = (100 * 3 + 2000 * 3.75 + 5000 * 0.3 + 300 * 15) / 1e6;
+    assert.ok(Math.abs(attr(spans[0], "agentlens.cost.usd") - expected) < 1e-9, String(attr(spans[0], "agentlens.cost.usd")));
+    assert.equal(attr(spans[0], "gen_ai.usage.input_tokens"), 7100);
+  } finally {
+    await rx.close();
+  }
+});
+
+test("when the price data cannot be had, spans go without cost and a warning says why", async () => {
+  const rx = await receiver();
+  try {
+    const real = createOtlpExporter({ endpoint: rx.endpoint, protocol: "http/json" });
+    const failing = { ...real, name: "otlp-no-prices", format: "otlp", otlp: real.otlp, send: (r) => real.send(r), priceCatalog: () => Promise.reject(new Error("no price file here")) };
+    const logs = [];
+    const spans = await exportCalls(rx, failing, [{ model: "gpt-4o", tokensIn: 120, tokensOut: 45 }], logs);
+    assert.equal(spans.length, 1, "delivered anyway");
+    assert.equal(attr(spans[0], "agentlens.cost.usd"), undefined);
+    assert.ok(logs.some(([level, m]) => level === "warn" && /otlp-no-prices: spans go without agentlens\.cost\.usd: no price file here/.test(m)), JSON.stringify(logs));
+  } finally {
+    await rx.close();
+  }
+});
