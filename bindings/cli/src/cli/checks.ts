@@ -67,10 +67,30 @@ function checkExport(parsed: Parsed): void {
   if (o.limit !== undefined && o.all !== true) throw new UsageError("--limit applies only with --all", "export");
 }
 
+/** The actions of `agentlens prices`. */
+export const PRICE_ACTIONS = ["update", "show", "lookup"] as const;
+
+function checkPrices(parsed: Parsed): void {
+  const o = parsed.options;
+  const [action, model] = parsed.positionals;
+  if (!PRICE_ACTIONS.includes(action as (typeof PRICE_ACTIONS)[number])) throw new UsageError(`unknown action "${action ?? ""}" (update, show or lookup)`, "prices");
+  if (action === "update" && typeof o.from !== "string") throw new UsageError("prices update needs --from FILE (a genai-prices prices.json or an AgentLens catalog file)", "prices");
+  if (action === "lookup" && (model === undefined || model.trim() === "")) throw new UsageError("prices lookup needs a MODEL", "prices");
+  if (action !== "lookup" && model !== undefined) throw new UsageError(`unexpected argument after "${action}"`, "prices");
+  if (action !== "update" && (o.from !== undefined || o["no-reload"] !== undefined || o.port !== undefined)) {
+    throw new UsageError("--from, --port and --no-reload apply only to prices update", "prices");
+  }
+  if (action !== "lookup" && (o.provider !== undefined || o.at !== undefined)) throw new UsageError("--provider and --at apply only to prices lookup", "prices");
+  if (typeof o.at === "string" && (!/^\d{4}-\d{2}-\d{2}$/.test(o.at) || Number.isNaN(Date.parse(`${o.at}T00:00:00Z`)))) {
+    throw new UsageError("option --at needs a day (YYYY-MM-DD)", "prices");
+  }
+}
+
 /** Throws a `UsageError` for a command line its spec accepts but the command cannot run. */
 export function checkCommand(name: string, parsed: Parsed): void {
   const o = parsed.options;
   if (name === "export") checkExport(parsed);
+  if (name === "prices") checkPrices(parsed);
   if (name === "prune" && typeof o.now === "string") parseNow(o.now);
   if (name === "sessions" || name === "runs") {
     oneOf(o, "status", name === "sessions" ? SESSION_STATUSES : RUN_STATUSES, name);

@@ -19,7 +19,7 @@ export function mainHelp(version: string): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
     "Every command takes --db FILE (default agentlens.db, env AGENTLENS_DB_PATH).",
-    `Every command but config needs Node.js ${MIN_NODE} or newer (node:sqlite).`,
+    `Every command but config and prices needs Node.js ${MIN_NODE} or newer (node:sqlite).`,
     "",
     EXIT_CODES_HELP,
     "",

@@ -101,6 +101,8 @@ async function run(argv: readonly string[]): Promise<number> {
   // Everything that can be checked without the store is, so usage errors look the same on every Node.
   const { config } = resolveCollector(process.env, collectorFlags(parsed.options));
   checkCommand(spec.name, parsed);
+  // No database: runs on any Node the package installs on.
+  if (spec.name === "prices") return (await import("./prices-command.js")).pricesCommand(parsed, config);
   if (!nodeAtLeast(process.versions.node, MIN_NODE)) throw unsupportedNode(spec.name);
   let commands: typeof import("./store-commands.js");
   try {

@@ -6,6 +6,7 @@
  * while closing exits at once with 1.
  */
 import { startCollector, type Collector } from "../collector/index.js";
+import { activeCatalog } from "../collector/prices.js";
 import { withoutCredentials, type CollectorConfig } from "./config.js";
 import { CliError, EXIT } from "./exit-codes.js";
 import { storeError } from "./store-error.js";
@@ -27,13 +28,15 @@ export function listenError(e: unknown, config: Pick<CollectorConfig, "host" | "
   }
 }
 
-export async function serve(config: CollectorConfig): Promise<number> {
+/** Runs the collector until a signal; `dataDir`: where the price catalog is installed (default the database's directory). */
+export async function serve(config: CollectorConfig, dataDir?: string): Promise<number> {
   let collector: Collector;
   try {
     collector = await startCollector({
       host: config.host,
       port: config.port,
       dbPath: config.db,
+      ...(dataDir !== undefined ? { dataDir } : {}),
       ...(config.apiKey !== undefined ? { apiKey: config.apiKey } : {}),
       ...(config.encryptionKey !== undefined ? { encryptionKey: config.encryptionKey } : {}),
       compress: config.compression,
@@ -55,11 +58,13 @@ export async function serve(config: CollectorConfig): Promise<number> {
     process.once("SIGTERM", () => resolve("SIGTERM"));
   });
   const url = collector.url.replace(/\/+$/, "");
+  const prices = activeCatalog();
   const lines = [
     `AgentLens collector listening on ${url}`,
     `  viewer:    ${url}/`,
     `  ingest:    POST ${url}/events  (OTLP/HTTP, protobuf or JSON: POST ${url}/v1/traces)`,
     `  database:  ${config.db}${config.encryptionKey ? " (encrypted)" : ""}`,
+    `  prices:    ${prices ? `${prices.source.name} ${prices.source.version}${prices.source.as_of ? ` (as of ${prices.source.as_of})` : ""}, ${prices.path}` : "none loaded: every model is unmatched"}`,
     `  API key:   ${config.apiKey ? "required (X-API-Key)" : "not required (set AGENTLENS_API_KEY to require one)"}`,
     ...(config.forwardOtlp !== undefined ? [`  forward:   OTLP to ${withoutCredentials(config.forwardOtlp)}${config.forwardContent ? " (with content)" : ""}`] : []),
     "Press Ctrl-C to stop.",

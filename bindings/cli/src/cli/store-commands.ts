@@ -226,7 +226,7 @@ export async function runCommand(name: string, parsed: Parsed, config: Collector
   const [first] = parsed.positionals;
   switch (name) {
     case "serve":
-      return serve(config);
+      return serve(config, typeof o["data-dir"] === "string" ? o["data-dir"] : undefined);
     case "stats":
       return stats(o, config);
     case "sessions":
