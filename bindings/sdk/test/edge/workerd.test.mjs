@@ -59,6 +59,8 @@ function config(receiverUrl) {
   // analysis call (a dynamic import of dist/entrypoints/analysis-edge.js).
   modules.push(`(name = "wasm-analysis/agentlens_wasm.js", esModule = embed "pkg/wasm-analysis/agentlens_wasm.js")`);
   modules.push(`(name = "wasm-analysis/agentlens_wasm_bg.wasm", wasm = embed "pkg/wasm-analysis/agentlens_wasm_bg.wasm")`);
+  // The price data, a module of its own: imported by the analysis entry and the OTLP exporter.
+  modules.push(`(name = "prices/catalog.js", esModule = embed "pkg/prices/catalog.js")`);
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
