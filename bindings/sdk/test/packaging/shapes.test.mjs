@@ -103,6 +103,21 @@ function samples() {
     }
   }
 
+  // Prices: the catalog's info, dated and provider-aware lookups, and costs with cache
+  // writes, a dated price and a tier (every new field of the cost types written non-null).
+  add("priceCatalogInfo", analysis.priceCatalogInfo(), "PriceCatalogInfo");
+  for (const [model, options] of [["o3", { at: "2025-07-01T00:00:00Z" }], ["claude-3-5-sonnet", { provider: "anthropic" }], ["anthropic.claude-3-haiku-20240307-v1:0", { provider: "aws.bedrock" }]]) {
+    add(`pricingLookup(${model})`, analysis.pricingLookup(model, options), "ModelPrice");
+  }
+  const priced = [
+    { event_type: "llm_call", session_id: "p", timestamp: "2025-07-01T00:00:00Z", model: "o3", tokens_in: 10, tokens_out: 5, attributes: { "gen_ai.provider.name": "openai" } },
+    { event_type: "llm_call", session_id: "p", timestamp: "2025-07-01T00:00:00Z", model: "claude-3-5-sonnet", tokens_in: 300, cached_input_tokens: 100, tokens_out: 5, attributes: { cache_creation_input_tokens: 100 } },
+    { event_type: "llm_call", session_id: "p", timestamp: "2025-07-01T00:00:00Z", model: "gemini-1.5-pro", tokens_in: 200_000, tokens_out: 5 },
+  ];
+  add("sessionCost(priced)", analysis.sessionCost(priced), "SessionCost");
+  add("costSummary(priced)", analysis.costSummary(priced), "CostSummary");
+  add("dailyCosts(priced)", analysis.dailyCosts(priced), "DailyCosts");
+
   // A session set over the imported trace; an alert engine with every condition type.
   const ndjson = events.map((e) => JSON.stringify(e)).join("\n");
   const set = analysis.createSessionSet(ndjson);
@@ -156,7 +171,7 @@ test("the checker fails a value with an undeclared key, a missing key or a wrong
 const WRITTEN_IN_FULL = [
   "SessionCost", "EventCost", "ModelCost", "DailyCosts", "DayCost", "CostSummary", "ModelShare", "SessionStats", "Latency",
   "ToolStats", "MinuteBucket", "UsageRecords", "UsageRecord", "ForecastResult", "DailyPrediction", "SpendingSummary",
-  "ModelUsage", "BudgetAlert", "ComplianceResult", "ComplianceReport", "PresetPolicy", "DriftResult", "DriftReport",
+  "ModelUsage", "BudgetAlert", "PriceCatalogInfo", "PriceCatalogSource", "ComplianceResult", "ComplianceReport", "PresetPolicy", "DriftResult", "DriftReport",
   "MetricDrift", "ToolUsageDrift", "SessionSetDrift", "FiredAlert", "AlertRule", "ImportResult", "DecodedNdjson", "ComplianceSession",
 ];
 
