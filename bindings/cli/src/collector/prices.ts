@@ -146,9 +146,15 @@ export function catalogGeneration(): number {
   return generation;
 }
 
-/** Hands the catalog in use to this thread's instance again (after `__wbg_reset_state` wiped it). */
+/**
+ * Hands the catalog in use to this thread's instance again after `__wbg_reset_state` wiped
+ * it, unless the instance already has it (the SDK's analysis entry also re-applies the last
+ * catalog set on a reset: the text is read only once then).
+ */
 export function reapplyCatalog(): void {
-  if (active) applyCatalogText(active.text);
+  if (!active) return;
+  const { text, path: _path, kind: _kind, ...info } = active;
+  if (analysisWasm().priceCatalogInfo() !== JSON.stringify(info)) applyCatalogText(text);
 }
 
 /**
