@@ -165,3 +165,24 @@ test("GET /analytics/costs carries cache write and other costs", async (t) => {
   for (const k of ["total_cache_write_cost", "total_other_cost", "cache_write_price_assumed"]) assert.ok(k in b, k);
   for (const k of ["cache_write_cost", "other_cost"]) assert.ok(k in b.by_model[0] && k in b.daily_trend[0], k);
 });
+
+test("after POST /pricing/reload the analysis worker prices with the new catalog too", async (t) => {
+  const c = await withCatalog(t, DATED);
+  const now = Date.now();
+  const at = (h) => new Date(now - h * 3_600_000).toISOString();
+  const events = [
+    { event_type: "session_start", session_id: "s", agent_name: "a", timestamp: at(50) },
+    call1("w1", at(49), "acme-large", { session_id: "s" }),
+    call1("w2", at(1), "acme-large", { session_id: "s" }),
+  ];
+  assert.equal((await post(c, "/events", { events })).status, 200);
+  const first = await get(c, "/analysis/forecast?method=average");
+  assert.equal(first.status, 200, JSON.stringify(first.body));
+  assert.equal(first.body.summary.total_cost, 10, "two calls at 1/4 per 1M");
+  const cheaper = structuredClone(DATED);
+  cheaper.providers[0].models[0].prices[1].prices = { input_mtok: 0.5, output_mtok: 2 };
+  writeFileSync(join(c.dataDir, "prices", "genai-prices.json"), JSON.stringify(cheaper));
+  assert.equal((await post(c, "/pricing/reload", undefined)).status, 200);
+  assert.equal((await get(c, "/analysis/forecast?method=average")).body.summary.total_cost, 5, "the worker of before the reload was replaced");
+  assert.equal((await get(c, "/pricing/costs/s")).body.total_cost, 5, "and the main thread agrees");
+});
