@@ -1,6 +1,6 @@
-// Builds the static viewer into www/dist (and a copy, without the analysis wasm, in
-// bindings/cli/viewer for the CLI package's collector, which serves the wasm from
-// @agentlens/sdk so that it ships once): esbuild bundles the shell (main.ts) and the Web Worker (worker.ts)
+// Builds the static viewer into www/dist (and a copy, without the analysis wasm and the
+// price catalog, in bindings/cli/viewer for the CLI package's collector, which serves the
+// wasm from @agentlens/sdk so that it ships once, and its own catalog): esbuild bundles the shell (main.ts) and the Web Worker (worker.ts)
 // against the BUILT package `@agentlens/sdk/analysis` (browser condition), never its sources.
 //
 // The package's browser entry fetches its wasm with
@@ -17,6 +17,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "dist");
 const pkgCopy = join(here, "..", "bindings", "cli", "viewer");
 const WASM_NAME = "agentlens-analysis.wasm";
+/** The price catalog the worker fetches (www/src/price-list.ts): a separate file, so the first paint does not wait for it. */
+const CATALOG_NAME = "genai-prices.json";
 const WASM_URL = /new URL\((["'])\.\.\/\.\.\/wasm-analysis\/agentlens_wasm_bg\.wasm\1, import\.meta\.url\)/;
 
 const wasmUrlPlugin = {
@@ -40,6 +42,19 @@ const wasmUrlPlugin = {
         result.errors.push({ text: "@agentlens/sdk/analysis (browser): the wasm URL this build rewrites is missing; update www/build.mjs" });
       }
     });
+  },
+};
+
+// The SDK's analysis entries import the price data as a module (`prices/catalog.js`, the
+// ~470 KB text of genai-prices.json) and hand it to the wasm on load. Bundled into the
+// worker it would be parsed before the worker answers anything; the viewer fetches the same
+// file (copied next to the bundle) instead, beside the trace, and in collector mode takes
+// the collector's catalog (www/src/price-list.ts). An entry without that import needs nothing.
+const catalogModulePlugin = {
+  name: "agentlens-price-catalog-module",
+  setup(b) {
+    b.onResolve({ filter: /(^|\/)prices\/catalog\.js$/ }, (args) => ({ path: args.path, namespace: "agentlens-no-catalog" }));
+    b.onLoad({ filter: /.*/, namespace: "agentlens-no-catalog" }, () => ({ contents: "export default undefined;", loader: "js" }));
   },
 };
 
@@ -68,6 +83,16 @@ function analysisWasmPath() {
 }
 
 /**
+ * The price catalog the package ships (`prices/genai-prices.json` beside its
+ * `wasm-analysis/`): the core embeds no prices, the viewer's worker hands this file in.
+ */
+function catalogPath() {
+  const path = join(dirname(analysisWasmPath()), "..", "prices", CATALOG_NAME);
+  if (!existsSync(path)) throw new Error(`${path} is missing: run "node scripts/prices-refresh.mjs" first`);
+  return path;
+}
+
+/**
  * Builds the viewer into `outDir` (www/dist by default) and, for the default output only,
  * copies it, without the analysis wasm, to bindings/cli/viewer. Tests build into their own temporary directories.
  */
@@ -92,13 +117,15 @@ export async function buildViewer({ outDir = dist, minify = true, quiet = false,
     sourcemap: false,
     legalComments: "none",
     logLevel: quiet ? "error" : "warning",
-    plugins: [wasmUrlPlugin, absentPanelsPlugin],
+    plugins: [wasmUrlPlugin, catalogModulePlugin, absentPanelsPlugin],
   });
   copyFileSync(wasm, join(outDir, WASM_NAME));
+  copyFileSync(catalogPath(), join(outDir, CATALOG_NAME));
   writeFileSync(join(outDir, "index.html"), readFileSync(join(here, "index.html")));
   if (copyToPackage) {
     rmSync(pkgCopy, { recursive: true, force: true });
-    cpSync(outDir, pkgCopy, { recursive: true, filter: (src) => !src.endsWith(WASM_NAME) });
+    // Neither the wasm nor the catalog: the collector serves the SDK's wasm and its own catalog (GET /pricing/catalog).
+    cpSync(outDir, pkgCopy, { recursive: true, filter: (src) => !src.endsWith(WASM_NAME) && !src.endsWith(CATALOG_NAME) });
   }
   return outDir;
 }

@@ -8,8 +8,9 @@ export class WorkerClient {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private readonly progressListeners = new Set<(p: Progress) => void>();
 
-  constructor() {
-    this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "agentlens-trace" });
+  /** `name` ending in "collector" tells the worker not to fetch the bundled price list at once (a collector hands in its own). */
+  constructor(name = "agentlens-trace") {
+    this.worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name });
     this.worker.onmessage = (msg: MessageEvent<Response | Progress>) => {
       const data = msg.data;
       if ("notify" in data) {

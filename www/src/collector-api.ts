@@ -239,4 +239,18 @@ export class CollectorApi {
   async pricing(): Promise<PriceOverride[]> {
     return pricingOverrides(await this.call<Obj>("GET", "/pricing"));
   }
+
+  /**
+   * The collector's active price catalog (`GET /pricing/catalog`) as its JSON text, for
+   * the viewer to price alike; null when the collector has no such route (404).
+   */
+  async priceCatalog(): Promise<string | null> {
+    const res = await this.client.request("GET", "/pricing/catalog");
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return null;
+    }
+    if (!res.ok) return answer<never>(res);
+    return res.text();
+  }
 }

@@ -33,6 +33,8 @@ export interface CollectorView {
   linked(): string | undefined;
   /** Prices every cost shown with the core's table and `overrides` over it (absent: costs use the core's table). */
   pricing?(overrides: PriceOverride[]): Promise<unknown>;
+  /** Prices over the collector's catalog `text`, or (null) the viewer's bundled one; answers the price list in use. */
+  catalog?(text: string | null): Promise<{ loaded: boolean; from: string; problem: string }>;
 }
 
 /** Sessions whose events are fetched at the same time. */
@@ -53,6 +55,8 @@ export class CollectorSync {
   /** The prices last applied (as JSON), and why the collector's could not be, if so. */
   private prices = "[]";
   private pricesProblem = "";
+  /** What the status says about the price catalog in use (empty: the collector's). */
+  private catalogProblem = "";
 
   constructor(
     private readonly collector: CollectorClient,
@@ -70,7 +74,28 @@ export class CollectorSync {
    */
   async clear(): Promise<void> {
     this.view.status(`Connecting to the collector at ${this.where}…`, "loading");
+    await this.applyCatalog();
     this.counts = await this.view.reset([]);
+  }
+
+  /**
+   * Prices over the collector's own catalog (`GET /pricing/catalog`), so that the viewer
+   * and the collector price alike; a collector without that route leaves the viewer's
+   * bundled catalog. Asked before anything is loaded: the worker's trace view keeps the
+   * catalog in use when it was made. Without the key yet, the next fresh start asks again.
+   */
+  private async applyCatalog(): Promise<void> {
+    if (!this.view.catalog) return;
+    let text: string | null;
+    try {
+      text = await new CollectorApi(this.collector).priceCatalog();
+    } catch (err) {
+      if (err instanceof CollectorAuthError) return;
+      text = null;
+      console.warn("viewer: the collector's price catalog could not be read", err);
+    }
+    const used = await this.view.catalog(text);
+    this.catalogProblem = used.loaded ? (used.from === "collector" ? "" : "costs use the viewer's bundled price list, not the collector's") : `costs are unpriced: no price list could be loaded (${used.problem})`;
   }
 
   /**
@@ -225,7 +250,8 @@ export class CollectorSync {
       const loaded = loadedSummary({ events: this.counts.events, sessions: this.counts.sessions, format: `AgentLens collector at ${this.where}`, warnings: 0 });
       const missing = this.unreadable.size ? ` · the events of ${plural(this.unreadable.size, "session")} could not be read (${this.problem})` : "";
       const prices = this.pricesProblem ? ` · costs use the built-in prices (the collector's: ${this.pricesProblem})` : "";
-      this.view.status(loaded + missing + prices, "ready");
+      const catalog = this.catalogProblem ? ` · ${this.catalogProblem}` : "";
+      this.view.status(loaded + missing + prices + catalog, "ready");
       return;
     }
     if (!this.helpShown) {

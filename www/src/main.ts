@@ -20,8 +20,9 @@ import { isCollectorPage } from "./collector";
 import { setupTabs } from "./tabs";
 import { welcome } from "./welcome";
 import { loadedSummary } from "./status-text";
+import type { PriceListStatus } from "./price-list";
 
-const client = new WorkerClient();
+const client = new WorkerClient(isCollectorPage() ? "agentlens-trace-collector" : "agentlens-trace");
 const state: ViewState = readState();
 const listeners = new Set<() => void>();
 let filteredIds: string[] = [];
@@ -345,11 +346,24 @@ function startCollectorMode(): void {
     selected: () => selectedSession,
     linked: () => linked,
     pricing: (overrides) => client.call("pricing", { overrides }),
+    catalog: (text) => client.call<PriceListStatus>("catalog", text === null ? {} : { text }).then(pricesLoaded),
   });
+}
+
+// ---- the price list ----
+
+/** Marks the page with the price list's load time (and, without one, says that costs are unpriced). */
+function pricesLoaded(s: PriceListStatus): PriceListStatus {
+  root.dataset.pricesMs = String(s.ms);
+  root.dataset.pricesReadMs = String(s.readMs);
+  root.dataset.prices = s.loaded ? s.from : "none";
+  if (!s.loaded) showNotice(`No price list could be loaded (${s.problem}): costs are shown as unpriced.`);
+  return s;
 }
 
 // ---- where the first trace comes from ----
 
+if (!isCollectorPage()) void client.call<PriceListStatus>("priceList").then(pricesLoaded, () => undefined);
 if (isCollectorPage()) {
   startCollectorMode();
 } else if (state.src) {

@@ -10,24 +10,39 @@ import { handlers } from "./worker-handlers/index";
 import { decode, sourceName, type Source } from "./decode";
 import type { Progress, Request, Response } from "./protocol";
 import type { HeldTrace, ListFilter, WireEvent } from "./contract";
+export { prefetchedCatalog } from "./price-list";
+import { priceListGeneration, priceListReady, usePriceList } from "./price-list";
+import { sessionParts } from "./worker-handlers/cost";
 
-const trace: HeldTrace & { sourceName: string } = { view: new TraceView(), sourceName: "" };
-const view = trace.view;
+const trace: { view: TraceView; sourceName: string } = { view: new TraceView(), sourceName: "" };
+/** The price list the view was made with (a TraceView keeps the catalog in use when made). */
+let viewPrices = 0;
+/** The collector's stored prices, set again on a new view. */
+let overrides: PriceOverride[] = [];
 let loading: Promise<unknown> | undefined;
 
 const post = (msg: Response | Progress) => (self as unknown as Worker).postMessage(msg);
 
 function progress(bytes: number, total: number, done: boolean): void {
-  post({ notify: "progress", bytes, total, ...view.counts(), done });
+  post({ notify: "progress", bytes, total, ...trace.view.counts(), done });
 }
 
-function reset(name: string): void {
-  view.clear();
+/** Empties the trace; a new catalog in use since the view was made gets a new view. */
+async function reset(name: string): Promise<void> {
+  await priceListReady();
+  if (viewPrices === priceListGeneration()) trace.view.clear();
+  else {
+    trace.view.free();
+    trace.view = new TraceView();
+    viewPrices = priceListGeneration();
+    if (overrides.length) trace.view.setPricing(overrides);
+  }
   trace.sourceName = name;
 }
 
 async function load(params: { source: Source; append?: boolean }) {
-  if (!params.append) reset(sourceName(params.source));
+  if (!params.append) await reset(sourceName(params.source));
+  const view = trace.view;
   let last = 0;
   const run = decode(params.source, view, ({ bytes, total }) => {
     const now = performance.now();
@@ -53,33 +68,57 @@ function known<T>(answer: T | null, id: string): T {
   return answer;
 }
 
+/** The calls whose answers hold no cost: they never wait for the price list. */
+const UNPRICED = new Set(["load", "append", "clear", "facets", "filter", "rows", "timeline", "findRow", "info", "catalog"]);
+
 const builtins: Record<string, (params: any) => unknown> = {
   load,
   /**
    * Collector mode: wire events from the collector's listing, its sessions' pages and its
    * live stream, each added once (`reset` first empties the trace and names it).
    */
-  append(params: { events: WireEvent[]; reset?: string }) {
-    if (typeof params.reset === "string") reset(params.reset);
-    const changed = view.pushNew(params.events);
-    return { ...view.counts(), changed };
+  async append(params: { events: WireEvent[]; reset?: string }) {
+    if (typeof params.reset === "string") await reset(params.reset);
+    const changed = trace.view.pushNew(params.events);
+    return { ...trace.view.counts(), changed };
   },
   /** Drops everything (a file that failed to open leaves nothing half-read behind). */
   clear: () => reset(""),
-  facets: () => view.facets(),
+  facets: () => trace.view.facets(),
   filter(params: { filter: ListFilter }) {
-    const ids = view.filter(params.filter ?? {});
+    const ids = trace.view.filter(params.filter ?? {});
     return { total: ids.length, ids };
   },
-  rows: (params: { offset: number; limit: number }) => view.rows(params.offset, params.limit),
-  session: (params: { id: string }) => view.header(params.id),
-  timeline: (params: { id: string; offset: number; limit: number }) => known(view.timeline(params.id, params.offset, params.limit), params.id),
+  rows: (params: { offset: number; limit: number }) => trace.view.rows(params.offset, params.limit),
+  /** A session's header, its cost split by token kind, and the price list in use. */
+  async session(params: { id: string }) {
+    const prices = await priceListReady();
+    const header = trace.view.header(params.id);
+    if (!header) return null;
+    return { ...header, costParts: header.models.length ? sessionParts(trace, params.id) : null, priceList: prices };
+  },
+  timeline: (params: { id: string; offset: number; limit: number }) => known(trace.view.timeline(params.id, params.offset, params.limit), params.id),
   /** The timeline position of an event reference (event id, `@n` or `run:<id>`), for deep links. */
-  findRow: (params: { id: string; ref: string }) => view.findRow(params.id, params.ref),
-  event: (params: { id: string; n: number }) => view.event(params.id, params.n),
-  info: () => ({ ...view.counts(), name: trace.sourceName, loading: loading !== undefined }),
-  /** Collector mode: every cost priced with the core's table and the collector's stored prices over it. */
-  pricing: (params: { overrides?: PriceOverride[] }) => view.setPricing(Array.isArray(params.overrides) ? params.overrides : []),
+  findRow: (params: { id: string; ref: string }) => trace.view.findRow(params.id, params.ref),
+  async event(params: { id: string; n: number }) {
+    const priceList = await priceListReady();
+    const detail = trace.view.event(params.id, params.n);
+    return detail && { ...detail, priceList };
+  },
+  info: () => ({ ...trace.view.counts(), name: trace.sourceName, loading: loading !== undefined }),
+  /**
+   * The price list every cost is priced over: `text` (the collector's catalog), or the
+   * viewer's bundled one; answers what is in use (or why none is).
+   */
+  catalog: (params?: { text?: string }) => usePriceList(typeof params?.text === "string" ? params.text : undefined),
+  /** The price list in use, once loaded (the bundled one is loaded if none was asked for). */
+  priceList: () => priceListReady(),
+  /** Collector mode: every cost priced with the catalog and the collector's stored prices over it. */
+  pricing(params: { overrides?: PriceOverride[] }) {
+    const count = trace.view.setPricing(Array.isArray(params.overrides) ? params.overrides : []);
+    overrides = Array.isArray(params.overrides) ? params.overrides : [];
+    return count;
+  },
 };
 
 /** Answers one call from the shell. */
@@ -87,6 +126,8 @@ export async function handle(msg: MessageEvent<Request>): Promise<void> {
   const { id, method, params } = msg.data;
   try {
     const fn = builtins[method];
+    // Costs are priced over the catalog: an answer that holds one waits until it is in use.
+    if (!UNPRICED.has(method)) await priceListReady();
     let result: unknown;
     if (fn) result = await fn(params);
     else if (Object.hasOwn(handlers, method)) result = await handlers[method]!(trace, params);

@@ -11,8 +11,14 @@ self.onmessage = (msg: MessageEvent<Request>) => {
   else queued.push(msg);
 };
 
+// The bundled price list is fetched at once, beside the wasm, unless the page is a
+// collector's (which hands in its own catalog; see price-list.ts).
+const prices = self.name.endsWith("collector") ? undefined : fetch(new URL("./genai-prices.json", import.meta.url));
+prices?.catch(() => undefined);
+
 import("./worker-core").then(
   (core) => {
+    if (prices) core.prefetchedCatalog(prices);
     handle = core.handle;
     for (const msg of queued.splice(0)) void handle(msg);
   },

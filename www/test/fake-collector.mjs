@@ -2,19 +2,25 @@
 // reads (GET /sessions, GET /sessions/:id/events paged, GET /v1/live as server-sent
 // events) over sessions held in memory, with an optional API key (401 without one, 403
 // for a wrong one), served with the built viewer and the collector's meta tag.
-import { serve } from "./support.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot, serve } from "./support.mjs";
 import { collectorApi } from "./fake-collector-api.mjs";
 
 function json(res, status, body) {
   res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
 }
 
+/** The price catalog a collector serves by default: the one the SDK ships. */
+const shippedCatalog = () => readFileSync(join(repoRoot, "bindings/sdk/prices/genai-prices.json"), "utf8");
+
 /**
  * `stored` maps a session id to its events (session_start first); `key` may be undefined;
  * the events of the sessions in `broken` answer 500; `beforeList()` may hold the listing
- * back (the answer waits for the promise it returns).
+ * back (the answer waits for the promise it returns). `catalog` is the text GET
+ * /pricing/catalog answers (default: the SDK's shipped catalog; null: no such route, 404).
  */
-export function fakeCollector(stored, key, { broken = [], beforeList, pricing } = {}) {
+export function fakeCollector(stored, key, { broken = [], beforeList, pricing, catalog = shippedCatalog() } = {}) {
   const liveClients = new Set();
   // Tags, annotations, alert rules, export and prices (fake-collector-api.mjs).
   const liveSessions = new Set();
@@ -35,10 +41,15 @@ export function fakeCollector(stored, key, { broken = [], beforeList, pricing } 
     json(res, 200, { session_id: m[1], total: events.length, returned: page.length, limit, offset, events: page });
   };
   function handle(req, res, url) {
-    const api = url.pathname === "/sessions" || url.pathname.startsWith("/sessions/") || url.pathname === "/v1/live" || url.pathname === "/pricing" || url.pathname.startsWith("/alerts/");
+    const api = url.pathname === "/sessions" || url.pathname.startsWith("/sessions/") || url.pathname === "/v1/live" || url.pathname === "/pricing" || url.pathname === "/pricing/catalog" || url.pathname.startsWith("/alerts/");
     if (!api) return false;
     if (key !== undefined && req.headers["x-api-key"] !== key) {
       json(res, req.headers["x-api-key"] ? 403 : 401, { error: "API key required" });
+      return true;
+    }
+    if (url.pathname === "/pricing/catalog") {
+      if (catalog === null) json(res, 404, { error: "Not found" });
+      else res.writeHead(200, { "Content-Type": "application/json" }).end(catalog);
       return true;
     }
     if (extra.handle(req, res, url)) return true;

@@ -4,6 +4,8 @@ import type { Panel, PanelContext } from "../contract";
 import { barChart, columnChart, compact } from "../charts";
 import { h } from "../dom";
 import type { ChartsData } from "../worker-handlers/charts";
+import type { CostParts } from "../worker-handlers/cost";
+import { assumedNote, unpricedReason } from "../views/cost";
 import { ask, field, num, pct, resultArea, scopePicker, table, unwrap, whenVisible } from "./parts";
 
 type Data = Extract<ChartsData, { ok: true }>;
@@ -34,13 +36,15 @@ function draw(d: Data): Node[] {
       ["Sessions", String(d.sessions)],
       ["Events", String(t.events)],
       ["Tokens", `${compact(t.tokens_in)} in / ${compact(t.tokens_out)} out`],
-      ["Cost", usd(t.total_cost)],
+      ["Cost", costText(d)],
       ["Errors", `${t.errors} (${pct(t.error_rate)})`],
       ["Tool calls", `${t.tool_calls}, ${t.tool_failures} failed (${pct(t.tool_failure_rate)})`],
     ].flatMap(([k, v]) => [h("dt", null, k), h("dd", null, v)]),
   );
   const out: Node[] = [summary];
-  if (d.unmatchedModels.length) out.push(h("p", { class: "panel-note" }, `No price for: ${d.unmatchedModels.join(", ")} (their cost is not counted).`));
+  const note = assumedNote(d.parts.cachedPriceAssumed, d.parts.cacheWritePriceAssumed);
+  if (note) out.push(h("p", { class: "panel-note" }, note));
+  if (d.unmatchedModels.length && !unpricedReason(d.priceList)) out.push(h("p", { class: "panel-note" }, `No price for: ${d.unmatchedModels.join(", ")} (their cost is not counted).`));
   out.push(
     h(
       "div",
@@ -55,6 +59,7 @@ function draw(d: Data): Node[] {
         "Cost over time",
         columnChart({ title: "Cost over time (USD)", parts: [{ name: "cost", cls: "c-cost" }], format: usd, columns: d.overTime.buckets.map((b) => ({ label: bucketLabel(b.startMs, d.overTime.bucketMs), values: [b.cost] })) }),
       ),
+      costKinds(d),
       latencyFigure(d),
       figure(
         "Tool usage",
@@ -70,6 +75,32 @@ function draw(d: Data): Node[] {
     ),
   );
   return out;
+}
+
+/** The total, or why there is none: never $0 for calls no price list priced. */
+function costText(d: Data): string {
+  const reason = unpricedReason(d.priceList);
+  if (reason && d.byModel.length) return reason;
+  return usd(d.totals.total_cost);
+}
+
+/** Each model's cost by token kind (cache reads and writes, reasoning, other) as a table. */
+function costKinds(d: Data): HTMLElement {
+  const kinds: [string, (p: CostParts) => number][] = [
+    ["input", (p) => p.input],
+    ["cached read", (p) => p.cachedInput],
+    ["cache write", (p) => p.cacheWrite],
+    ["output", (p) => p.output],
+    ["reasoning", (p) => p.reasoning],
+    ["other", (p) => p.other],
+  ];
+  const rows = [...d.byModel.map((m) => ({ label: m.model, parts: m.parts, total: m.total_cost, matched: m.matched })), { label: "all models", parts: d.parts, total: d.totals.total_cost, matched: d.byModel.some((m) => m.matched) }];
+  const cells = (r: (typeof rows)[number]) => (r.matched ? [...kinds.map(([, get]) => usd(get(r.parts))), usd(r.total)] : [...kinds.map(() => ""), "unpriced"]);
+  return figure(
+    "Cost by kind",
+    table(["model", ...kinds.map(([k]) => k), "total"], rows.map((r) => [r.label, ...cells(r)]), "cost-kinds"),
+    `Cache writes: ${compact(d.parts.cacheWriteTokens)} tokens; cached reads: ${compact(d.parts.cachedInputTokens)} tokens.`,
+  );
 }
 
 function latencyFigure(d: Data): HTMLElement {

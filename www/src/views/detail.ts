@@ -1,16 +1,20 @@
 // The detail view of one event: prompt and response, tool arguments and results as
 // collapsible JSON, reasoning, tokens and cost, errors, memory reads and writes, and the
 // raw event. Every value is text; nothing from the trace is parsed as HTML or followed.
-import { clear, fmtCost, fmtDuration, fmtTime, h } from "../dom";
+import { clear, fmtDuration, fmtTime, h } from "../dom";
 import type { TimelineRow } from "../contract";
 import { jsonTree } from "./json-tree";
+import { eventCostFacts, type EventCostView } from "./cost";
+import type { PriceListStatus } from "../price-list";
 
 export interface EventDetail {
   row: TimelineRow;
   /** The event in the wire shape, as the core holds it. */
   event: Record<string, unknown>;
   /** Its cost by the core's pricing, when it names a model. */
-  cost: { total_cost: number; matched: boolean; pricing_key: string | null } | null;
+  cost: EventCostView | null;
+  /** The price list the worker priced it with. */
+  priceList?: PriceListStatus;
 }
 
 type Obj = Record<string, unknown>;
@@ -137,7 +141,7 @@ function tokensSection(e: Obj, d: EventDetail): HTMLElement | null {
       ["Tokens in", String(tin)],
       ["Tokens out", String(tout)],
       ["Total tokens", String(tin + tout)],
-      ["Cost", d.cost ? (d.cost.matched ? `${fmtCost(d.cost.total_cost)} (priced as ${d.cost.pricing_key ?? "?"})` : `no price for ${str(e.model) || "this model"}`) : undefined],
+      ...eventCostFacts(str(e.model), d.cost, d.priceList),
     ]),
   );
 }

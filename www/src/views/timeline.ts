@@ -1,14 +1,18 @@
 // The timeline: a waterfall of a session's runs and events, nested by run, with bars for
 // durations and errors marked; virtualised like the list.
-import { append, clear, fmtCost, fmtDuration, fmtTime, h } from "../dom";
+import { append, clear, fmtDuration, fmtTime, h } from "../dom";
 import type { WorkerClient } from "../client";
 import type { TimelineRow } from "../contract";
 import type { ViewSessionHeader } from "@agentlens/sdk/internal";
 import { cssToken } from "./list";
+import { sessionCostText, sessionPartFacts } from "./cost";
+import type { CostParts } from "../worker-handlers/cost";
+import type { PriceListStatus } from "../price-list";
 import { VirtualList } from "./virtual";
 
 /** A session's header, as the core answers it. */
-export type SessionHeader = ViewSessionHeader;
+/** The core's header, with the cost split by token kind and the price list in use (the worker adds them). */
+export type SessionHeader = ViewSessionHeader & { costParts?: CostParts | null; priceList?: PriceListStatus };
 
 export interface TimelineView {
   el: HTMLElement;
@@ -60,7 +64,8 @@ function renderHeader(header: HTMLElement, s: SessionHeader): void {
       ...fact("Events", String(s.events)),
       ...fact("Errors", String(s.errors)),
       ...fact("Tokens", `${s.tokensIn} in / ${s.tokensOut} out`),
-      ...fact("Cost", fmtCost(s.totalCost) + (s.unmatchedModels.length ? ` (no price for ${s.unmatchedModels.join(", ")})` : "")),
+      ...fact("Cost", sessionCostText(s.totalCost, s.unmatchedModels, s.models, s.priceList)),
+      ...sessionPartFacts(s.costParts).flatMap(([k, v]) => (v ? fact(k, v) : [])),
       ...fact("Models", s.models.join(", ") || "none"),
       ...fact("Tools", s.tools.join(", ") || "none"),
     ),

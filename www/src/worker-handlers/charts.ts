@@ -5,6 +5,8 @@
 import type { Latency } from "@agentlens/sdk/analysis";
 import type { HeldTrace } from "../contract";
 import { fail, paramsOf, stringList, type Result } from "./result";
+import { addModelCost, noParts, partsOf, type CostParts } from "./cost";
+import { priceListStatus, type PriceListStatus } from "../price-list";
 
 export type { Latency };
 
@@ -14,6 +16,10 @@ export interface ModelRow {
   tokens_in: number;
   tokens_out: number;
   total_cost: number;
+  /** Its cost by token kind (cache writes and other costs included). */
+  parts: CostParts;
+  /** Whether a price was found for it (else its costs are 0 and not counted). */
+  matched: boolean;
 }
 export interface TimeBucket {
   startMs: number;
@@ -46,6 +52,10 @@ export type ChartsData = Result<{
     tool_failure_rate: number;
   };
   unmatchedModels: string[];
+  /** Every model's cost by token kind, added up. */
+  parts: CostParts;
+  /** The price list every cost was priced with (or why there is none). */
+  priceList: PriceListStatus;
   byModel: ModelRow[];
   overTime: { bucketMs: number; buckets: TimeBucket[] };
   latency: { stats: Latency | null; histogram: HistogramBin[]; overflow: number };
@@ -54,6 +64,8 @@ export type ChartsData = Result<{
 
 /** `{sessionIds}` → totals, by model, over time, latency and tools for those sessions. */
 export function chartsData(trace: HeldTrace, params: unknown): ChartsData {
+  // The worker has the price list in use before it calls a panel's handler.
+  const priceList = priceListStatus();
   let data;
   try {
     data = trace.view.charts(stringList(paramsOf(params).sessionIds));
@@ -77,9 +89,11 @@ export function chartsData(trace: HeldTrace, params: unknown): ChartsData {
       tool_failure_rate: s.tool_failure_rate,
     },
     unmatchedModels: s.unmatched_models,
+    parts: partsOf(s.models as unknown as Record<string, unknown>),
+    priceList,
     byModel: data.models.map((model) => {
       const m = s.models[model]!;
-      return { model, calls: m.calls, tokens_in: m.tokens_in, tokens_out: m.tokens_out, total_cost: m.total_cost };
+      return { model, calls: m.calls, tokens_in: m.tokens_in, tokens_out: m.tokens_out, total_cost: m.total_cost, parts: addModelCost(noParts(), m), matched: m.matched !== false };
     }),
     overTime: data.overTime,
     latency: { stats: s.latency, histogram: data.histogram.bins, overflow: data.histogram.overflow },
