@@ -16,12 +16,17 @@ let loaded: AnalysisWasm | undefined;
 /** The price data last handed to the core (`setPriceCatalog`), re-applied to a new instance. */
 let catalogText: string | undefined;
 
+/** The price data to hand to the core on first use (reading it takes tens of milliseconds). */
+let pending: string | undefined;
+
 /**
- * Installs the loaded analysis wasm module and hands it `catalog` (the text of the
- * package's `prices/genai-prices.json`), unless a catalog was set before (`usePriceCatalog`):
- * the core embeds no prices. Called once by an entry point.
+ * Installs the loaded analysis wasm module with `catalog` (the text of the package's
+ * `prices/genai-prices.json`), unless a catalog was set before (`usePriceCatalog`): the
+ * core embeds no prices. Called once by an entry point.
  *
- * The module is installed wrapped: `setPriceCatalog` remembers the text it was given, and
+ * The catalog is handed over on the first `analysisWasm()`, not here: importing the entry
+ * stays as fast as it was, and a process that never asks pays nothing. The module is
+ * installed wrapped: `setPriceCatalog` remembers the text it was given, and
  * `__wbg_reset_state` (a fresh instance, which starts without prices: the collector's
  * recycling) hands the remembered text to the new instance, so costs stay priced.
  */
@@ -29,6 +34,7 @@ export function useAnalysisWasm(module: AnalysisWasm, catalog?: string): void {
   loaded = Object.freeze({
     ...module,
     setPriceCatalog(text: string): string {
+      pending = undefined;
       const info = module.setPriceCatalog(text);
       catalogText = text;
       return info;
@@ -38,8 +44,21 @@ export function useAnalysisWasm(module: AnalysisWasm, catalog?: string): void {
       if (catalogText !== undefined) module.setPriceCatalog(catalogText);
     },
   });
-  const text = catalogText ?? catalog;
-  if (text !== undefined) loaded.setPriceCatalog(text);
+  pending = catalogText ?? catalog;
+}
+
+/**
+ * Hands the installed module its pending catalog. A catalog the core refuses (a broken
+ * package) must not break every engine: costs then report every model unmatched, and
+ * `priceCatalogInfo()` is null.
+ */
+function applyPending(w: AnalysisWasm, text: string): void {
+  try {
+    w.setPriceCatalog(text);
+  } catch (e) {
+    pending = undefined;
+    (globalThis as { console?: { warn?: (message: string) => void } }).console?.warn?.(`agentlens: the package's price data was refused, costs are unpriced: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 /** Whether an entry point has installed the analysis wasm. */
@@ -58,6 +77,7 @@ export function analysisWasm(): AnalysisWasm {
     e.name = "AgentLensNotLoadedError";
     throw e;
   }
+  if (pending !== undefined) applyPending(loaded, pending);
   return loaded;
 }
 

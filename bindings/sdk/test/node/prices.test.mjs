@@ -6,7 +6,7 @@
 // computed by hand from the providers' published prices (in $ per million tokens).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -183,4 +183,18 @@ test("usePriceCatalog: a custom catalog changes the answer; a bad one is refused
   }
   assert.deepEqual(A.priceCatalogInfo(), before);
   assert.ok(close(A.sessionCost([llm("2026-01-05T10:00:00Z", "gpt-4o", 120, 45)]).total_cost, 0.00075));
+});
+
+test("a price file the core refuses at install leaves the engines working, unpriced, with a warning", () => {
+  const glue = pathToFileURL(fileURLToPath(new URL("../../wasm-analysis/agentlens_wasm.js", import.meta.url))).href;
+  const wasmJs = pathToFileURL(fileURLToPath(new URL("../../dist/analysis/wasm.js", import.meta.url))).href;
+  const code = `const A = await import(${JSON.stringify(dist("analysis-node.js"))});
+    const W = await import(${JSON.stringify(wasmJs)}); const raw = await import(${JSON.stringify(glue)});
+    W.useAnalysisWasm(raw, "not a price file");
+    const c = A.sessionCost([{ event_type: "llm_call", session_id: "s", model: "gpt-4o", tokens_in: 1, tokens_out: 1 }]);
+    console.log(JSON.stringify({ unmatched: c.unmatched_models, total: c.total_cost, info: A.priceCatalogInfo() }));`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", code], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { unmatched: ["gpt-4o"], total: 0, info: null });
+  assert.match(r.stderr, /agentlens: the package's price data was refused, costs are unpriced/);
 });
