@@ -208,6 +208,13 @@ function detailShape(d, run) {
   if (e.event_type !== "llm_call") delete e.duration_ms;
   if (e.tool_call) for (const k of ["tool_call_id", "timestamp", "duration_ms"]) delete e.tool_call[k];
   const cost = d.cost && omit(d.cost, ["event_id", "timestamp"]);
+  // The OTLP exporter adds the call's cost to its span (agentlens.cost.usd, priced over the
+  // same catalog): read back, it is the viewer's cost of that event; the wire event has none.
+  if (e.attributes && "agentlens.cost.usd" in e.attributes) {
+    assert.ok(d.cost && Math.abs(e.attributes["agentlens.cost.usd"] - d.cost.total_cost) < 1e-9, `agentlens.cost.usd ${e.attributes["agentlens.cost.usd"]} vs the viewer's ${d.cost?.total_cost}`);
+    delete e.attributes["agentlens.cost.usd"];
+    if (Object.keys(e.attributes).length === 0) delete e.attributes;
+  }
   return { event: e, cost };
 }
 

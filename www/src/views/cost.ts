@@ -106,8 +106,11 @@ export function sessionCostText(total: number, unmatched: string[], models: stri
   return fmtCost(total) + missing;
 }
 
-/** A session's split by kind, and the note on assumed prices. */
+/**
+ * A session's split by kind, and the note on assumed prices: shown when the session has
+ * cache reads or writes, reasoning or other costs (plain input and output alone need no split).
+ */
 export function sessionPartFacts(parts: CostParts | null | undefined): Fact[] {
-  if (!parts) return [];
+  if (!parts || !(parts.cachedInput || parts.cacheWrite || parts.reasoning || parts.other || parts.cachedInputTokens || parts.cacheWriteTokens)) return [];
   return [...partFacts(parts), ["Price note", assumedNote(parts.cachedPriceAssumed, parts.cacheWritePriceAssumed) || undefined]];
 }
