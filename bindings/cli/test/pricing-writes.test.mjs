@@ -115,6 +115,26 @@ test("a stored price changes GET /pricing/costs/{id}; deleting it restores the d
   assert.equal((await cost("mine")).total_cost, 0);
 });
 
+test("a stored cache-write price prices prompt-cache writes apart from input (schema 5)", async (t) => {
+  const c = await seeded(t);
+  const events = [{
+    event_id: "w1", session_id: "writes", event_type: "llm_call", model: "house-model", tokens_in: 1_000_000, tokens_out: 0,
+    cached_input_tokens: 200_000, attributes: { cache_creation_input_tokens: 300_000 }, timestamp: new Date().toISOString(),
+  }];
+  assert.equal((await post(c, "/events", { events })).status, 200);
+  await put(c, { pricing: { "house-model": { input_cost_per_1m: 2, output_cost_per_1m: 8, cached_input_cost_per_1m: 0.2 } } });
+  const assumed = (await get(c, "/pricing/costs/writes")).body;
+  // 500k plain at 2 + 200k read at 0.2 + 300k written at the input rate 2 (assumed, and said so).
+  assert.deepEqual([assumed.total_cost, assumed.total_cache_write_cost, assumed.cache_write_price_assumed], [1.64, 0.6, true]);
+  await put(c, { pricing: { "house-model": { input_cost_per_1m: 2, output_cost_per_1m: 8, cached_input_cost_per_1m: 0.2, cache_write_cost_per_1m: 2.5 } } });
+  assert.equal((await get(c, "/pricing")).body.pricing["house-model"].cache_write_cost_per_1m, 2.5);
+  const priced = (await get(c, "/pricing/costs/writes")).body;
+  assert.deepEqual([priced.total_cost, priced.total_cache_write_cost, priced.cache_write_price_assumed], [1.79, 0.75, false]);
+  assert.equal(priced.pricing_used["house-model"].cache_write_per_1m, 2.5);
+  const bad = await put(c, { pricing: { "house-model": { input_cost_per_1m: 2, output_cost_per_1m: 8, cache_write_cost_per_1m: -1 } } });
+  assert.deepEqual(bad.body, { status: "ok", updated: 0, skipped: 1 }, "a negative write price is skipped like any other");
+});
+
 test("a stored price changes the forecast's costs; deleting it restores the default, or leaves a model unpriced again", async (t) => {
   const c = await seeded(t);
   const forecast = async () => (await get(c, "/analysis/forecast?days=3&history_days=7")).body;

@@ -37,7 +37,7 @@ test("the schema: WAL, migrations recorded, tables and the indexes the queries u
   const db = new DatabaseSync(path);
   t.after(() => db.close());
   assert.equal(db.prepare("PRAGMA journal_mode").get().journal_mode, "wal");
-  assert.deepEqual(db.prepare("SELECT version FROM schema_migrations").all().map((r) => r.version), [1, 2, 3, 4]);
+  assert.deepEqual(db.prepare("SELECT version FROM schema_migrations").all().map((r) => r.version), [1, 2, 3, 4, 5]);
   const names = db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','index')").all().map((r) => r.name);
   for (const n of ["sessions", "events", "runs", "meta", "idx_events_session_ts", "idx_events_run_ts", "idx_runs_started_at", "idx_runs_status", "idx_sessions_started"]) {
     assert.ok(names.includes(n), n);
@@ -65,7 +65,7 @@ test("migration 2 stores every session's token totals by the core's rule (the en
   t.after(() => again.close());
   const rows = again.prepare("SELECT session_id, total_tokens_in, total_tokens_out FROM sessions ORDER BY session_id").all().map((r) => [r.session_id, r.total_tokens_in, r.total_tokens_out]);
   assert.deepEqual(rows, [["end", 500, 4], ["sums", 40, 4], ["zero", 40, 9]]);
-  assert.deepEqual(again.prepare("SELECT version FROM schema_migrations").all().map((r) => r.version), [1, 2, 3, 4]);
+  assert.deepEqual(again.prepare("SELECT version FROM schema_migrations").all().map((r) => r.version), [1, 2, 3, 4, 5]);
 });
 
 test("a database from a newer collector is refused with a clear error", async (t) => {

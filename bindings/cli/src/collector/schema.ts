@@ -200,6 +200,11 @@ CREATE INDEX idx_events_event_id ON events(event_id);
 CREATE INDEX idx_events_error ON events(ts_ms) WHERE is_error = 1;
 `,
   },
+  {
+    version: 5,
+    description: "model_pricing: a prompt-cache write price (cache_write_cost_per_1m), priced apart from input",
+    sql: `ALTER TABLE model_pricing ADD COLUMN cache_write_cost_per_1m REAL;`,
+  },
 ];
 
 /** Every session's totals from its stored sums and end, by the core's rule (migration 2). */

@@ -13,6 +13,7 @@ export interface StoredPrice {
   output_cost_per_1m: number;
   cached_input_cost_per_1m: number | null;
   reasoning_cost_per_1m: number | null;
+  cache_write_cost_per_1m: number | null;
   currency: string;
   updated_at: string;
 }
@@ -30,6 +31,7 @@ export function storedPricing(store: Pick<StoreHandle, "db">): PricingOverrides 
     const p: PriceOverride = { model: r.model, input_per_1m: r.input_cost_per_1m, output_per_1m: r.output_cost_per_1m, currency: r.currency, source: "collector" };
     if (r.cached_input_cost_per_1m !== null) p.cached_input_per_1m = r.cached_input_cost_per_1m;
     if (r.reasoning_cost_per_1m !== null) p.reasoning_per_1m = r.reasoning_cost_per_1m;
+    if (r.cache_write_cost_per_1m !== null) p.cache_write_per_1m = r.cache_write_cost_per_1m;
     return p;
   });
 }
@@ -41,17 +43,21 @@ export interface PriceInput {
   output_cost_per_1m: number;
   cached_input_cost_per_1m?: number;
   reasoning_cost_per_1m?: number;
+  cache_write_cost_per_1m?: number;
 }
 
 /** Stores every price in one transaction (replacing a model's earlier price); returns how many. */
 export function putPrices(store: Pick<StoreHandle, "db">, prices: PriceInput[]): number {
-  const upsert = store.db.prepare(`INSERT INTO model_pricing (model, input_cost_per_1m, output_cost_per_1m, cached_input_cost_per_1m, reasoning_cost_per_1m, currency, updated_at)
-    VALUES (?, ?, ?, ?, ?, 'USD', ?) ON CONFLICT(model) DO UPDATE SET input_cost_per_1m = excluded.input_cost_per_1m, output_cost_per_1m = excluded.output_cost_per_1m,
-    cached_input_cost_per_1m = excluded.cached_input_cost_per_1m, reasoning_cost_per_1m = excluded.reasoning_cost_per_1m, currency = excluded.currency, updated_at = excluded.updated_at`);
+  const upsert = store.db.prepare(`INSERT INTO model_pricing (model, input_cost_per_1m, output_cost_per_1m, cached_input_cost_per_1m, reasoning_cost_per_1m, cache_write_cost_per_1m, currency, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, 'USD', ?) ON CONFLICT(model) DO UPDATE SET input_cost_per_1m = excluded.input_cost_per_1m, output_cost_per_1m = excluded.output_cost_per_1m,
+    cached_input_cost_per_1m = excluded.cached_input_cost_per_1m, reasoning_cost_per_1m = excluded.reasoning_cost_per_1m,
+    cache_write_cost_per_1m = excluded.cache_write_cost_per_1m, currency = excluded.currency, updated_at = excluded.updated_at`);
   const now = new Date().toISOString();
   store.db.exec("BEGIN IMMEDIATE");
   try {
-    for (const p of prices) upsert.run(p.model, p.input_cost_per_1m, p.output_cost_per_1m, p.cached_input_cost_per_1m ?? null, p.reasoning_cost_per_1m ?? null, now);
+    for (const p of prices) {
+      upsert.run(p.model, p.input_cost_per_1m, p.output_cost_per_1m, p.cached_input_cost_per_1m ?? null, p.reasoning_cost_per_1m ?? null, p.cache_write_cost_per_1m ?? null, now);
+    }
     store.db.exec("COMMIT");
   } catch (e) {
     store.db.exec("ROLLBACK");

@@ -23,6 +23,7 @@ function pricing(ctx: Context): void {
       output_cost_per_1m: r.output_cost_per_1m,
       ...(r.cached_input_cost_per_1m !== null ? { cached_input_cost_per_1m: r.cached_input_cost_per_1m } : {}),
       ...(r.reasoning_cost_per_1m !== null ? { reasoning_cost_per_1m: r.reasoning_cost_per_1m } : {}),
+      ...(r.cache_write_cost_per_1m !== null ? { cache_write_cost_per_1m: r.cache_write_cost_per_1m } : {}),
       currency: r.currency,
       updated_at: r.updated_at,
     };
@@ -45,10 +46,11 @@ function priceEntry(model: string, v: unknown): PriceInput | null {
   const p: PriceInput = { model: name, input_cost_per_1m: price(e.input_cost_per_1m), output_cost_per_1m: price(e.output_cost_per_1m) };
   if (e.cached_input_cost_per_1m !== undefined && e.cached_input_cost_per_1m !== null) p.cached_input_cost_per_1m = price(e.cached_input_cost_per_1m);
   if (e.reasoning_cost_per_1m !== undefined && e.reasoning_cost_per_1m !== null) p.reasoning_cost_per_1m = price(e.reasoning_cost_per_1m);
+  if (e.cache_write_cost_per_1m !== undefined && e.cache_write_cost_per_1m !== null) p.cache_write_cost_per_1m = price(e.cache_write_cost_per_1m);
   const currency = e.currency ?? "USD";
   if (typeof currency !== "string") return null;
   try {
-    const override = { model: name, input_per_1m: p.input_cost_per_1m, output_per_1m: p.output_cost_per_1m, cached_input_per_1m: p.cached_input_cost_per_1m, reasoning_per_1m: p.reasoning_cost_per_1m, currency };
+    const override = { model: name, input_per_1m: p.input_cost_per_1m, output_per_1m: p.output_cost_per_1m, cached_input_per_1m: p.cached_input_cost_per_1m, reasoning_per_1m: p.reasoning_cost_per_1m, cache_write_per_1m: p.cache_write_cost_per_1m, currency };
     pricingLookup(name, [override]);
   } catch {
     return null; // a negative or non-finite rate, or a currency other than USD
@@ -144,7 +146,7 @@ export const pricingRoutes: Route[] = [
     handle: putPricing,
     doc: {
       summary: "Stores model prices, used by every cost the collector reports: {status: \"ok\", updated, skipped}",
-      body: "{pricing: {model: {input_cost_per_1m, output_cost_per_1m, cached_input_cost_per_1m?, reasoning_cost_per_1m?, currency? (USD only)}}}; an entry with a negative or non-finite price is skipped",
+      body: "{pricing: {model: {input_cost_per_1m, output_cost_per_1m, cached_input_cost_per_1m?, reasoning_cost_per_1m?, cache_write_cost_per_1m?, currency? (USD only)}}}; an entry with a negative or non-finite price is skipped",
       errors: [400, 401, 413, 415],
     },
   },
