@@ -98,7 +98,7 @@ function costKinds(d: Data): HTMLElement {
   const cells = (r: (typeof rows)[number]) => (r.matched ? [...kinds.map(([, get]) => usd(get(r.parts))), usd(r.total)] : [...kinds.map(() => ""), "unpriced"]);
   return figure(
     "Cost by kind",
-    table(["model", ...kinds.map(([k]) => k), "total"], rows.map((r) => [r.label, ...cells(r)]), "cost-kinds"),
+    h("div", { class: "cost-kinds-wrap" }, table(["model", ...kinds.map(([k]) => k), "total"], rows.map((r) => [r.label, ...cells(r)]), "cost-kinds")),
     `Cache writes: ${compact(d.parts.cacheWriteTokens)} tokens; cached reads: ${compact(d.parts.cachedInputTokens)} tokens.`,
   );
 }
