@@ -158,6 +158,8 @@ export function pricingOverrides(body: unknown): PriceOverride[] {
     if (typeof p.currency === "string") o.currency = p.currency;
     if (typeof p.cached_input_cost_per_1m === "number") o.cached_input_per_1m = p.cached_input_cost_per_1m;
     if (typeof p.reasoning_cost_per_1m === "number") o.reasoning_per_1m = p.reasoning_cost_per_1m;
+    // A prompt-cache write price (the collector's schema 5); without one, writes go at the input price, flagged.
+    if (typeof p.cache_write_cost_per_1m === "number") (o as PriceOverride & { cache_write_per_1m?: number }).cache_write_per_1m = p.cache_write_cost_per_1m;
     out.push(o);
   }
   return out;

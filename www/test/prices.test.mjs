@@ -131,8 +131,8 @@ test("the empty viewer opens cleanly", { skip: skipBrowser }, async () => {
 });
 
 /** Serves the viewer as a collector holding the trace; `catalog` (text) answers GET /pricing/catalog (null: 404). */
-async function collectorWith(catalog) {
-  const fake = fakeCollector({ [SESSION]: EVENTS }, undefined, { catalog });
+async function collectorWith(catalog, pricing) {
+  const fake = fakeCollector({ [SESSION]: EVENTS }, undefined, { catalog, pricing });
   return { server: await serveCollector(await buildOnce(), fake), fake };
 }
 
@@ -166,6 +166,26 @@ test("collector mode: a collector without /pricing/catalog leaves the bundled ca
     const late = await openEvent(page, server.url, "ev-o3-late", { collector: true });
     assert.equal(late.Cost, "$0.0180 (priced as o3)");
     await page.waitForFunction(() => /bundled price list/.test(document.getElementById("status")?.textContent ?? ""));
+    await close();
+  } finally {
+    fake.endLive();
+    await browser.close();
+    await server.close();
+  }
+});
+
+test("collector mode: a stored price with a cache write rate (PUT /pricing) wins over the catalog's", { skip: skipBrowser }, async () => {
+  const stored = { "claude-sonnet-4-20250514": { input_cost_per_1m: 3, output_cost_per_1m: 15, cached_input_cost_per_1m: 0.3, cache_write_cost_per_1m: 100 } };
+  const { server, fake } = await collectorWith(undefined, stored);
+  const browser = await launchBrowser();
+  try {
+    const { page, problems, close } = await openPage(browser, "about:blank");
+    const claude = await openEvent(page, server.url, "ev-claude", { collector: true });
+    // 4,000 plain in $0.012 + 4,000 read $0.0012 + 2,000 written at $100 per 1M $0.20 + 500 out $0.0075 = $0.2207.
+    assert.equal(claude.Cost, "$0.2207 (priced as claude-sonnet-4-20250514)");
+    assert.equal(claude["Cache write cost"], "$0.2000 (2000 tokens)");
+    assert.equal(claude["Price note"], undefined);
+    assert.deepEqual(problems, []);
     await close();
   } finally {
     fake.endLive();
