@@ -102,7 +102,7 @@ function serveStatic(req, res) {
     res.writeHead(200, { "Content-Type": TYPES[".html"] }).end(page());
     return true;
   }
-  const m = /^\/pkg\/((?:dist|wasm)\/.+)$/.exec(path);
+  const m = /^\/pkg\/((?:dist|wasm|prices)\/.+)$/.exec(path);
   if (!m) return false;
   const file = normalize(join(pkgDir, m[1]));
   if (!file.startsWith(pkgDir) || file.includes(`${sep}..${sep}`) || !existsSync(file)) return false;
