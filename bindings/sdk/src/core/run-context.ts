@@ -9,7 +9,7 @@ import { finite, flag, measure, read, readData, text, texts, thrown } from "./fi
 import type { Recorder } from "./recorder.js";
 import type { RunRef } from "./run-ref.js";
 import type { SessionRecord } from "./session.js";
-import { tokenCount } from "./tokens.js";
+import { tokenFields, usageFields, withUsage } from "./usage-fields.js";
 
 /** `ctx.llm(...)`. */
 export interface LlmOptions {
@@ -20,6 +20,17 @@ export interface LlmOptions {
   tokensOut?: number;
   cachedInputTokens?: number;
   reasoningTokens?: number;
+  /**
+   * The provider, as OpenTelemetry's `gen_ai.provider.name` names it (`"openai"`,
+   * `"anthropic"`, `"aws.bedrock"`, ...): the call is priced at that provider's rates.
+   */
+  provider?: string;
+  /**
+   * The provider's usage object as its API returned it (`response.usage`, Gemini's
+   * `usageMetadata`, ...), read by the core as `track({ usage })` reads it: cached reads and
+   * writes and reasoning counted once. Counts given above win.
+   */
+  usage?: unknown;
   durationMs?: number;
   temperature?: number;
   maxTokens?: number;
@@ -121,17 +132,14 @@ export class RunContext implements RunRef {
       const response = readData(options, "response", c);
       if (prompt !== undefined) f.input_data = { prompt };
       if (response !== undefined) f.output_data = { response };
-      f.tokens_in = tokenCount(read(options, "tokensIn", c));
-      f.tokens_out = tokenCount(read(options, "tokensOut", c));
-      const cached = read(options, "cachedInputTokens", c);
-      const reasoning = read(options, "reasoningTokens", c);
-      if (cached !== undefined) f.cached_input_tokens = tokenCount(cached);
-      if (reasoning !== undefined) f.reasoning_tokens = tokenCount(reasoning);
+      const usage = usageFields(read(options, "usage", c), c);
+      tokenFields(f, options, usage, c);
       put(f, "duration_ms", measure(read(options, "durationMs", c)));
       const attrs: Record<string, unknown> = {};
       put(attrs, "temperature", finite(read(options, "temperature", c)));
       put(attrs, "max_tokens", finite(read(options, "maxTokens", c)));
-      if (Object.keys(attrs).length > 0) f.attributes = attrs;
+      const all = withUsage(Object.keys(attrs).length > 0 ? attrs : undefined, usage?.attributes, read(options, "provider", c), c);
+      if (all !== undefined) f.attributes = all;
       return f;
     });
   }

@@ -114,6 +114,23 @@ test("track(): counts given by the caller win over the usage object; usage attri
   await tracker.shutdown(100);
 });
 
+test("ctx.llm() takes usage and provider as track() does: the same counts, the same cost", async () => {
+  const tracker = new Tracker(quiet);
+  tracker.startSession();
+  const usage = { input_tokens: 100, cache_creation_input_tokens: 2000, cache_read_input_tokens: 5000, output_tokens: 300 };
+  tracker.track({ eventType: "llm_call", model: "claude-3-5-sonnet-20241022", provider: "anthropic", usage });
+  await tracker.run("agent", (ctx) => {
+    ctx.llm({ model: "claude-3-5-sonnet-20241022", provider: "anthropic", usage, temperature: 0.2 });
+    ctx.llm({ model: "gpt-4o", usage: { prompt_tokens: 10, completion_tokens: 5 }, tokensIn: 99 });
+  });
+  const [tracked, inRun, given] = (await tracker.cost()).event_costs;
+  for (const k of ["tokens_in", "tokens_out", "cached_input_tokens", "cache_write_tokens", "provider", "total_cost"]) {
+    assert.equal(inRun[k], tracked[k], k);
+  }
+  assert.deepEqual([given.tokens_in, given.tokens_out], [99, 5], "a count given wins over the usage object's");
+  await tracker.shutdown(100);
+});
+
 test("an o3 trace spanning 2025-06-10 is priced by period and lists both prices", () => {
   const events = [llm("2025-06-09T23:00:00Z", "o3", 1_000_000, 1_000_000), llm("2025-06-10T01:00:00Z", "o3", 1_000_000, 1_000_000)];
   const cost = A.sessionCost(events);
