@@ -83,6 +83,10 @@ test("agentlens serve answers /health and serves the viewer and the SDK's analys
   assert.equal(wasm.headers.get("content-type"), "application/wasm");
   const served = Buffer.from(await wasm.arrayBuffer());
   assert.equal(sha256(served), sha256(readFileSync(join(sdkInstalled, "wasm-analysis/agentlens_wasm_bg.wasm"))), "the bytes of @agentlens/sdk/wasm-analysis");
+  // The viewer's fallback price list is the SDK's own file too (the collector's /pricing/catalog comes first).
+  const prices = await fetch(`${url}/genai-prices.json`);
+  assert.equal(prices.status, 200);
+  assert.equal(sha256(Buffer.from(await prices.arrayBuffer())), sha256(readFileSync(join(sdkInstalled, "prices/genai-prices.json"))));
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
   child.kill("SIGTERM");
   assert.deepEqual(await exited, { code: 0, signal: null }, "stops cleanly on SIGTERM");

@@ -9,12 +9,15 @@
  *
  * The viewer's analysis wasm is not copied into the viewer's build in the package: it is
  * `@agentlens/sdk`'s own file (`@agentlens/sdk/wasm-analysis`), served at
- * `/agentlens-analysis.wasm` when the viewer directory has none, so it ships once.
+ * `/agentlens-analysis.wasm` when the viewer directory has none, so it ships once. So is
+ * the SDK's price data at `/genai-prices.json`, the viewer's fallback when the collector has
+ * no catalog to give at `/pricing/catalog`.
  */
 import { readFile, realpath, stat } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
 import { extname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundledCatalogPath } from "../prices.js";
 
 export const CSP = [
   "default-src 'none'",
@@ -66,8 +69,12 @@ export class StaticFiles {
   constructor(dir: string | URL) {
     const path = dir instanceof URL ? fileURLToPath(dir) : dir;
     this.root = realpath(path).catch(() => null);
+    const fallbacks = new Map<string, string>();
     const wasm = sdkAnalysisWasm();
-    this.fallbacks = new Map(wasm ? [[ANALYSIS_WASM_NAME, wasm]] : []);
+    if (wasm) fallbacks.set(ANALYSIS_WASM_NAME, wasm);
+    const prices = bundledCatalogPath();
+    if (prices) fallbacks.set("genai-prices.json", prices);
+    this.fallbacks = fallbacks;
   }
 
   /** Serves `pathname` if it names a file of the viewer; returns false if not found. */
