@@ -18,6 +18,9 @@ import type { Platform } from "./platform.js";
 import { addInto, emptyDelivery, fromCore, type DeliveryStats, type ExporterStats } from "./stats.js";
 import { wasm } from "./wasm.js";
 
+/** How long a flush or shutdown waits at most for an OTLP exporter's price data to load. */
+const PRICES_WAIT_MS = 10_000;
+
 interface Sink {
   exporter: Exporter;
   drops: DropReporter;
@@ -53,7 +56,7 @@ export class Fanout {
     exporters: readonly Exporter[],
     core: PipelineOptions,
     private readonly health: Health,
-    p: Platform,
+    private readonly p: Platform,
   ) {
     const formats = exporters.map(sinkSpec);
     const pipeline = new (wasm().PipelineWasm)(coreOptionsJson(core), p.seed?.(), formats);
@@ -87,6 +90,30 @@ export class Fanout {
       .then((text) => void this.pipeline.setPriceCatalog(text))
       .catch((e: unknown) => this.health.warnOnce(`prices:${exporter.name}`, `agentlens: ${exporter.name}: spans go without agentlens.cost.usd: ${e instanceof Error ? e.message : String(e)}`))
       .finally(() => this.release());
+  }
+
+  /**
+   * Resolves once the price data settled, or after `timeoutMs` (at most
+   * {@link PRICES_WAIT_MS}; then the held events go without cost, with a warning): a flush
+   * or shutdown never waits past its own deadline, nor forever, for it.
+   */
+  private settled(timeoutMs: number | undefined): Promise<void> {
+    const prices = this.prices ?? Promise.resolve();
+    if (!this.held) return prices;
+    const wait = Math.max(0, Math.min(timeoutMs ?? PRICES_WAIT_MS, PRICES_WAIT_MS));
+    return new Promise<void>((resolve) => {
+      const schedule = this.p.timer();
+      const done = (late: boolean) => {
+        schedule(null, () => {});
+        if (late && this.held) {
+          this.health.warnOnce("prices:late", `agentlens: the price data did not load within ${wait} ms; the spans tracked so far go without agentlens.cost.usd`);
+        }
+        this.release();
+        resolve();
+      };
+      schedule(this.p.now() + wait, () => done(true), true);
+      void prices.then(() => done(false));
+    });
   }
 
   /** Pushes the events held back while the price data loaded. */
@@ -179,7 +206,11 @@ export class Fanout {
    * delivered or given up by every exporter, `false` if `timeoutMs` passed first. Never rejects.
    */
   flush(timeoutMs?: number): Promise<boolean> {
-    if (this.held) return this.prices!.then(() => this.flush(timeoutMs));
+    if (this.held) {
+      const start = this.p.now();
+      const left = () => (timeoutMs === undefined ? undefined : Math.max(0, timeoutMs - (this.p.now() - start)));
+      return this.settled(timeoutMs).then(() => this.flush(left()));
+    }
     try {
       return this.driver.flush(timeoutMs).catch((e: unknown) => {
         this.health.internal("flush", e);
@@ -193,7 +224,7 @@ export class Fanout {
 
   /** Drains every sink for at most `timeoutMs`, reports the last drops, releases the exporters. */
   async shutdown(timeoutMs: number): Promise<void> {
-    await this.prices;
+    await this.settled(timeoutMs);
     try {
       await this.driver.shutdown(timeoutMs);
     } catch (e) {

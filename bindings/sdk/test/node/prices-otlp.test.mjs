@@ -104,3 +104,27 @@ test("when the price data cannot be had, spans go without cost and a warning say
     await rx.close();
   }
 });
+
+test("price data that never comes holds a flush no longer than its timeout; the held events then go without cost", async () => {
+  const rx = await receiver();
+  try {
+    const real = createOtlpExporter({ endpoint: rx.endpoint, protocol: "http/json" });
+    const stuck = { ...real, name: "otlp-stuck-prices", format: "otlp", otlp: real.otlp, send: (r) => real.send(r), priceCatalog: () => new Promise(() => {}) };
+    const logs = [];
+    const tracker = new Tracker({ exporters: [stuck], logger: (level, message) => logs.push([level, message]) });
+    tracker.startSession({ agentName: "pricer" });
+    tracker.track({ eventType: "llm_call", model: "gpt-4o", tokensIn: 120, tokensOut: 45 });
+    // Without the bound this flush would never settle: the price data never arrives. It
+    // gives up waiting for it at its own timeout and releases what it held.
+    assert.equal(typeof (await tracker.flush(1_000)), "boolean");
+    await tracker.endSession();
+    assert.equal(await tracker.flush(5_000), true, "delivered");
+    await tracker.shutdown(1000);
+    const spans = rx.spans.filter((s) => s.name.startsWith("chat "));
+    assert.equal(spans.length, 1);
+    assert.equal(attr(spans[0], "agentlens.cost.usd"), undefined);
+    assert.ok(logs.some(([level, m]) => level === "warn" && /price data did not load within 1000 ms/.test(m)), JSON.stringify(logs));
+  } finally {
+    await rx.close();
+  }
+});
