@@ -37,6 +37,8 @@ pub struct TokenUsage {
     pub reasoning_tokens: Option<u64>,
     /// Audio input tokens.
     pub audio_input_tokens: Option<u64>,
+    /// Of the cached input tokens, audio ones (Gemini's `cacheTokensDetails`).
+    pub cached_audio_input_tokens: Option<u64>,
     /// Audio output tokens.
     pub audio_output_tokens: Option<u64>,
 }
@@ -75,7 +77,9 @@ fn openai_chat(u: &Map<String, Value>) -> TokenUsage {
     TokenUsage {
         tokens_in: get(u, &["prompt_tokens"]),
         tokens_out: get(u, &["completion_tokens"]),
-        cached_input_tokens: get(u, &["prompt_tokens_details", "cached_tokens"]),
+        // DeepSeek reports its cache hits (part of `prompt_tokens`) as `prompt_cache_hit_tokens`.
+        cached_input_tokens: get(u, &["prompt_tokens_details", "cached_tokens"])
+            .or_else(|| get(u, &["prompt_cache_hit_tokens"])),
         cache_write_tokens: get(u, &["prompt_tokens_details", "cache_write_tokens"]),
         reasoning_tokens: get(u, &["completion_tokens_details", "reasoning_tokens"]),
         audio_input_tokens: get(u, &["prompt_tokens_details", "audio_tokens"]),
@@ -134,6 +138,7 @@ fn gemini(u: &Map<String, Value>) -> TokenUsage {
         cached_input_tokens: get(u, &["cachedContentTokenCount"]),
         reasoning_tokens: thoughts,
         audio_input_tokens: gemini_audio(u, "promptTokensDetails"),
+        cached_audio_input_tokens: gemini_audio(u, "cacheTokensDetails"),
         audio_output_tokens: gemini_audio(u, "candidatesTokensDetails"),
         ..TokenUsage::default()
     }
@@ -234,6 +239,7 @@ impl TokenUsage {
             ("cache_creation_input_tokens", self.cache_write_tokens),
             ("cache_creation_1h_input_tokens", self.cache_write_1h_tokens),
             ("gen_ai.usage.audio.input_tokens", self.audio_input_tokens),
+            ("cache_audio_read_tokens", self.cached_audio_input_tokens),
             ("gen_ai.usage.audio.output_tokens", self.audio_output_tokens),
         ];
         for (key, n) in extra {
@@ -311,6 +317,26 @@ mod tests {
         assert_eq!(
             (ai_sdk5.tokens_in, ai_sdk5.cached_input_tokens),
             (Some(900), Some(800))
+        );
+    }
+
+    #[test]
+    fn deepseek_cache_hits_and_gemini_cached_audio_are_read() {
+        let d = read(json!({"prompt_tokens": 6150, "completion_tokens": 742,
+            "prompt_cache_hit_tokens": 5120, "prompt_cache_miss_tokens": 1030}));
+        assert_eq!(
+            (d.tokens_in, d.cached_input_tokens),
+            (Some(6150), Some(5120))
+        );
+        let g = read(
+            json!({"promptTokenCount": 6200, "cachedContentTokenCount": 4000,
+            "candidatesTokenCount": 10,
+            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": 1200}, {"modality": "AUDIO", "tokenCount": 5000}],
+            "cacheTokensDetails": [{"modality": "TEXT", "tokenCount": 1000}, {"modality": "AUDIO", "tokenCount": 3000}]}),
+        );
+        assert_eq!(
+            (g.audio_input_tokens, g.cached_audio_input_tokens),
+            (Some(5000), Some(3000))
         );
     }
 

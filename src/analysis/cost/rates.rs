@@ -219,6 +219,14 @@ impl Rates {
                 *flag = rates.get(unit).is_some();
             }
         }
+        // A cached audio or image token sits inside both the cache reads and the audio (or
+        // image) input: without a rate of its own it would be a leaf of both, charged
+        // twice. It is a cache read then.
+        for unit in [CacheAudioRead, CacheImageRead] {
+            if rates.get(unit).is_none() && usage.get(unit) > 0 {
+                rates.0[unit.index()] = rates.get(CacheRead).cloned();
+            }
+        }
         // Each priced unit's leaf: its count less the leaves of the priced units inside it
         // (the leaves partition the usage, so nothing is charged twice).
         let mut leaf = [0u64; 13];
@@ -359,6 +367,28 @@ mod tests {
         assert!(close(
             c.other,
             (20.0 * 10.0 + 20.0 * 20.0) / 1e6 + 5.0 / 1e3
+        ));
+    }
+
+    #[test]
+    fn cached_audio_without_its_own_rate_is_charged_once_as_a_cache_read() {
+        let r = rates(
+            json!({"input_mtok": 0.3, "cache_read_mtok": 0.03, "input_audio_mtok": 1, "output_mtok": 2.5}),
+        );
+        // 6,200 in: 1,200 text + 5,000 audio; 4,000 cached: 1,000 text + 3,000 audio.
+        let u = usage(&[
+            (Input, 6200),
+            (CacheRead, 4000),
+            (InputAudio, 5000),
+            (CacheAudioRead, 3000),
+        ]);
+        let c = r.cost(&u);
+        assert!(close(c.input, 200.0 * 0.3 / 1e6), "{c:?}");
+        assert!(close(c.cached, 4000.0 * 0.03 / 1e6));
+        assert!(close(c.other, 2000.0 * 1.0 / 1e6));
+        assert!(close(
+            c.total(),
+            (200.0 * 0.3 + 4000.0 * 0.03 + 2000.0) / 1e6
         ));
     }
 
