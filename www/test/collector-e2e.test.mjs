@@ -7,16 +7,13 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildOnce, launchBrowser, openPage, repoRoot, skipBrowser, waitForLoad } from "./support.mjs";
+import { buildOnce, launchBrowser, openPage, repoRoot, skipCollector, startRealCollector, waitForLoad } from "./support.mjs";
 import { sessionEvents } from "./traces.mjs";
 
-const NODE24 = join(repoRoot, "node_modules/node/bin/node");
-const COLLECTOR = join(repoRoot, "bindings/cli/dist/collector/index.js");
-const skip = skipBrowser || (!existsSync(NODE24) && `${NODE24} is absent`) || (!existsSync(COLLECTOR) && `${COLLECTOR} is absent (npm run build -w @agentlens/cli)`);
+const skip = skipCollector;
 const KEY = "e2e-key-7f3a";
 let child;
 let url;
@@ -27,21 +24,7 @@ before(async () => {
   if (skip) return;
   const viewerDir = await buildOnce();
   dir = mkdtempSync(join(tmpdir(), "agentlens-www-e2e-"));
-  const script = `
-    const { startCollector } = await import(${JSON.stringify(COLLECTOR)});
-    const c = await startCollector({ port: 0, dbPath: ${JSON.stringify(join(dir, "db.sqlite"))}, apiKey: ${JSON.stringify(KEY)}, viewerDir: ${JSON.stringify(viewerDir)}, heartbeatMs: 500 });
-    console.log("URL " + c.url);
-    process.on("SIGTERM", () => c.close().then(() => process.exit(0)));`;
-  child = spawn(NODE24, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
-  url = await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /URL (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`the collector exited (${code})`)));
-  });
+  ({ child, url } = await startRealCollector({ dbPath: join(dir, "db.sqlite"), viewerDir, apiKey: KEY }));
   browser = await launchBrowser();
 });
 after(async () => {

@@ -6,16 +6,13 @@
 // acknowledged. Skipped where Node 24 or the collector build is absent.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildOnce, launchBrowser, openPage, repoRoot, skipBrowser, waitForLoad } from "./support.mjs";
+import { buildOnce, launchBrowser, openPage, skipCollector, startRealCollector, waitForLoad } from "./support.mjs";
 import { sessionEvents } from "./traces.mjs";
 
-const NODE24 = join(repoRoot, "node_modules/node/bin/node");
-const COLLECTOR = join(repoRoot, "bindings/cli/dist/collector/index.js");
-const skip = skipBrowser || (!existsSync(NODE24) && `${NODE24} is absent`) || (!existsSync(COLLECTOR) && `${COLLECTOR} is absent (npm run build -w @agentlens/cli)`);
+const skip = skipCollector;
 const KEY = "e2e-notes-9c1d";
 const HOSTILE = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>`;
 const SID = "sess-00000003";
@@ -28,21 +25,7 @@ before(async () => {
   if (skip) return;
   const viewerDir = await buildOnce();
   dir = mkdtempSync(join(tmpdir(), "agentlens-www-notes-e2e-"));
-  const script = `
-    const { startCollector } = await import(${JSON.stringify(COLLECTOR)});
-    const c = await startCollector({ port: 0, dbPath: ${JSON.stringify(join(dir, "db.sqlite"))}, apiKey: ${JSON.stringify(KEY)}, viewerDir: ${JSON.stringify(viewerDir)}, heartbeatMs: 500 });
-    console.log("URL " + c.url);
-    process.on("SIGTERM", () => c.close().then(() => process.exit(0)));`;
-  child = spawn(NODE24, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
-  url = await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /URL (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`the collector exited (${code})`)));
-  });
+  ({ child, url } = await startRealCollector({ dbPath: join(dir, "db.sqlite"), viewerDir, apiKey: KEY }));
   browser = await launchBrowser();
   // One session of the test traces, one LLM call of it on a model only the stored price knows.
   const events = sessionEvents(3, 20);

@@ -1,6 +1,7 @@
 // Shared by the viewer's browser tests (and h2b's panels test): build the viewer into a
 // temporary directory, serve it on 127.0.0.1 with optional extra routes, and drive it in
 // headless Debian Chromium through playwright-core, recording every request the page makes.
+import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { before, after } from "node:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -150,3 +151,34 @@ export function viewerFixture(routes) {
   return fx;
 }
 
+
+/** Node 24 from the registry (`node:sqlite` needs Node >= 22.13), which runs the real collector. */
+export const NODE24 = join(repoRoot, "node_modules/node/bin/node");
+/** The built collector (`npm run build -w @agentlens/cli`). */
+export const COLLECTOR = join(repoRoot, "bindings/cli/dist/collector/index.js");
+/** Why the tests against the real collector cannot run here, or false. */
+export const skipCollector = skipBrowser || (!existsSync(NODE24) && `${NODE24} is absent`) || (!existsSync(COLLECTOR) && `${COLLECTOR} is absent (npm run build -w @agentlens/cli)`);
+
+/**
+ * Starts the real collector (`startCollector`) in a Node 24 child process on a free port
+ * of 127.0.0.1, over the database `dbPath`, serving `viewerDir`, requiring `apiKey`.
+ * Resolves with the child and its URL; SIGTERM closes it cleanly.
+ */
+export async function startRealCollector({ dbPath, viewerDir, apiKey }) {
+  const script = `
+    const { startCollector } = await import(${JSON.stringify(COLLECTOR)});
+    const c = await startCollector({ port: 0, dbPath: ${JSON.stringify(dbPath)}, apiKey: ${JSON.stringify(apiKey)}, viewerDir: ${JSON.stringify(viewerDir)}, heartbeatMs: 500 });
+    console.log("URL " + c.url);
+    process.on("SIGTERM", () => c.close().then(() => process.exit(0)));`;
+  const child = spawn(NODE24, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /URL (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`the collector exited (${code})`)));
+  });
+  return { child, url };
+}
