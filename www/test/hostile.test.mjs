@@ -77,8 +77,13 @@ test("hostile strings in every field render as text and run nothing", { skip: sk
   for (const s of statuses) assert.ok(["Status: all", "active", "completed", "timeout", "error"].includes(s), `status: ${statuses.join(" | ")}`);
   for (let s = 0; s < PAYLOADS.length; s++) {
     await page.click(`.list-view .vrow[data-index="${s}"]`);
-    await page.waitForFunction((s) => document.querySelector(".session-header")?.textContent.includes(`-session-${s}`) && document.querySelector(".tl-row"), s);
-    const rows = await page.$$eval(".tl-row", (els) => els.length);
+    // Session 0 is on screen before the click, which renders it again: wait for its rows
+    // as the click left them (a timeout here means fewer than 9 rows), not the earlier ones.
+    const shown = await page.waitForFunction((s) => {
+      const n = document.querySelectorAll(".tl-row").length;
+      return document.querySelector(".session-header")?.textContent.includes(`-session-${s}`) && n >= 9 && n;
+    }, s);
+    const rows = await shown.jsonValue();
     assert.ok(rows >= 9, `session ${s}: ${rows} rows`);
     for (let r = 0; r < rows; r++) {
       await page.click(`.timeline-view .vrow[data-index="${r}"]`);
