@@ -77,7 +77,9 @@ function notify(): void {
 
 const listView = createListView(
   client,
-  (id) => void selectSession(id),
+  // Picking the session already shown keeps its timeline (and the event open in it) as it is:
+  // drawing it again would empty the timeline while its rows are fetched once more.
+  (id) => void (id === selectedSession && timelineView.sessionId() === id ? undefined : selectSession(id)),
   () => focusTimeline(),
   (ids) => {
     idsCache = ids;
