@@ -68,7 +68,7 @@ export type PricingLookupOptions = {
    * `"azure.ai.openai"`, ...): the same model name can have another price there.
    */
   provider?: string;
-  /** The price in force at this time (a `Date`, epoch milliseconds or RFC 3339); default: as of the catalog's date. */
+  /** The price in force at this time (a `Date`, epoch milliseconds, RFC 3339 or a `YYYY-MM-DD` day, UTC); default: as of the catalog's date. */
   at?: Date | number | string;
 };
 
@@ -84,8 +84,9 @@ function isLookupOptions(v: unknown): boolean {
   }
 }
 
-/** `at` as the core reads it: RFC 3339 text. */
+/** `at` as the core reads it: RFC 3339 text (a bare `YYYY-MM-DD` day, as the CLI's `--at` takes, is its UTC midnight). */
 function lookupTime(at: unknown): string | undefined {
+  if (typeof at === "string" && /^\d{4}-\d{2}-\d{2}$/.test(at)) return `${at}T00:00:00Z`;
   if (at === undefined || typeof at === "string") return at;
   const ms = time("options.at", at, () => 0);
   // Past ±8.64e15 ms a Date is invalid (`toISOString` would throw a RangeError).

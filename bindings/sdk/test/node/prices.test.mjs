@@ -170,6 +170,12 @@ test("pricingLookup: provider-aware, overrides on top, the older form still work
   assert.equal(cost.event_costs[0].pricing_source, "user");
 });
 
+test("pricingLookup takes a bare day for at, as the CLI's --at does: o3 before and on its price cut", () => {
+  assert.equal(A.pricingLookup("o3", { at: "2025-06-09" }).input_per_1m, 10);
+  assert.equal(A.pricingLookup("o3", { at: "2025-06-10" }).input_per_1m, 2);
+  assert.equal(A.pricingLookup("o3", { at: "2025-06-10" }).effective_from, "2025-06-10");
+});
+
 test("usePriceCatalog: a custom catalog changes the answer; a bad one is refused by name and the old one kept; it survives a new wasm instance", () => {
   const before = A.priceCatalogInfo();
   const custom = {
