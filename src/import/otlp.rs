@@ -196,7 +196,8 @@ fn gathered(mut values: Vec<Value>) -> Option<Value> {
 /// A span's attributes, as a plain object.
 type Attrs = Map<String, Value>;
 
-fn read_span(span: &Value, mut attrs: Attrs, kind: Kind, session: String) -> Span {
+fn read_span(span: &Value, head: Head, kind: Kind, session: String) -> Span {
+    let mut attrs = head.attrs;
     let name = json::text(span.get("name")).unwrap_or_default();
     let events = span_events(span);
     let failed = is_error_status(span.get("status")) || !events.errors.is_empty();
@@ -244,9 +245,9 @@ fn read_span(span: &Value, mut attrs: Attrs, kind: Kind, session: String) -> Spa
     };
     Span {
         session_id: session,
-        trace_id: hex_id(span.get("traceId")),
-        span_id: hex_id(span.get("spanId")).unwrap_or_default(),
-        parent_id: hex_id(span.get("parentSpanId")),
+        trace_id: head.trace,
+        span_id: head.id,
+        parent_id: head.parent,
         name,
         start: nanos(span.get("startTimeUnixNano")),
         end: nanos(span.get("endTimeUnixNano")),
@@ -417,13 +418,20 @@ fn map_read<const READ_BACK: bool>(
         })
         .collect();
     drop((parents, wrappers));
+    // Sized once: a large import's events are many, and each is large.
+    events.reserve(
+        kinds
+            .iter()
+            .map(|k| if *k == Kind::Run { 2 } else { 1 })
+            .sum(),
+    );
     for ((((s, service), h), session), kind) in all.into_iter().zip(heads).zip(sessions).zip(kinds)
     {
         if READ_BACK && roundtrip::is_agentlens(&h.attrs) {
             roundtrip::read(s, h.attrs, session, &runs, events);
             continue;
         }
-        let mut span = read_span(s, h.attrs, kind, session);
+        let mut span = read_span(s, h, kind, session);
         if let (None, Some(service)) = (&span.parent_id, service) {
             span.attributes.insert("service.name".into(), service);
         }

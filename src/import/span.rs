@@ -307,7 +307,20 @@ impl Span {
 
 /// Orders the spans' events by time (stable; a run's start before what it contains at
 /// the same instant, its end after), and drops the sort keys.
-pub(crate) fn in_time_order(mut events: Vec<Timed>) -> Vec<Event> {
-    events.sort_by_key(|(at, rank, _)| (at.map(|t| t.0), *rank));
-    events.into_iter().map(|(_, _, e)| e).collect()
+///
+/// The keys are sorted, not the events: an event is large, and a sort moves what it sorts
+/// many times (sorting the events themselves was a tenth of a large OTLP import).
+pub(crate) fn in_time_order(events: Vec<Timed>) -> Vec<Event> {
+    let mut order: Vec<(Option<i64>, u8, usize)> = events
+        .iter()
+        .enumerate()
+        .map(|(i, (at, rank, _))| (at.map(|t| t.0), *rank, i))
+        .collect();
+    // Unstable is stable here: the index is the last part of the key.
+    order.sort_unstable();
+    let mut slots: Vec<Option<Event>> = events.into_iter().map(|(_, _, e)| Some(e)).collect();
+    order
+        .into_iter()
+        .filter_map(|(_, _, i)| slots[i].take())
+        .collect()
 }

@@ -317,6 +317,18 @@ fn forbidden_models_pass_and_fail() {
     assert_eq!(r.results[0].message, "Forbidden models used: claude-3");
 }
 
+#[test]
+fn model_names_compare_their_ascii_letters_in_any_case_and_the_rest_exactly() {
+    let rules = json!([{"kind": "allowed_models", "models": ["Modèle-X"]}]);
+    let same = simple((1, 1), vec![with_model(ev("llm_call"), "MODèLE-x")]);
+    assert!(check(&same, rules.clone()).compliant);
+    // `È` is not `è`: only ASCII letters are folded (the names are identifiers).
+    let other = simple((1, 1), vec![with_model(ev("llm_call"), "MODÈLE-X")]);
+    let r = check(&other, rules);
+    assert!(!r.compliant);
+    assert_eq!(r.results[0].details["violations"], json!(["modÈle-x"]));
+}
+
 // ── Tool rules ─────────────────────────────────────────────────────────────────
 
 #[test]

@@ -13,13 +13,13 @@ pub mod kind {
     pub const MAX_TOKENS: &str = "max_tokens";
     /// `total_tokens_in + total_tokens_out >= limit`.
     pub const MIN_TOKENS: &str = "min_tokens";
-    /// Every model used is in `models` (case-insensitive); skipped when none was used.
+    /// Every model used is in `models` (ASCII letters in any case); skipped when none was used.
     pub const ALLOWED_MODELS: &str = "allowed_models";
-    /// No model used is in `models` (case-insensitive).
+    /// No model used is in `models` (ASCII letters in any case).
     pub const FORBIDDEN_MODELS: &str = "forbidden_models";
-    /// Every tool in `tools` was called (case-insensitive).
+    /// Every tool in `tools` was called (ASCII letters in any case).
     pub const REQUIRED_TOOLS: &str = "required_tools";
-    /// No tool in `tools` was called (case-insensitive).
+    /// No tool in `tools` was called (ASCII letters in any case).
     pub const FORBIDDEN_TOOLS: &str = "forbidden_tools";
     /// At most `limit` regular events.
     pub const MAX_EVENTS: &str = "max_events";

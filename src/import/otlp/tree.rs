@@ -8,6 +8,8 @@
 //! byte than NDJSON of the same events (issue 17); the conversion during parsing makes the
 //! same objects from the same text (`attributes` of an object is that object), so what
 //! the mapper reads, and so the events, are the same (the tests compare both paths).
+//! Inside a pair, the member names are told apart without being made strings, and the
+//! usual `{"stringValue": …}` value becomes its string without first being an object.
 //!
 //! Only the places the OTLP mapping reads as attribute lists are converted (a resource's,
 //! a span's and a span event's `attributes`), and only in a document whose first key is
@@ -36,6 +38,8 @@ enum Place {
     Event,
     /// An attribute list: made an object when it is an array.
     Attributes,
+    /// The `value` of an attribute pair: read as [`plain`] reads it.
+    AnyValue,
     /// Anything else: parsed as it is.
     Other,
 }
@@ -107,6 +111,17 @@ impl<'de> DeserializeSeed<'de> for Node {
 /// Builds what `serde_json`'s own visitor builds, but children by their place.
 struct NodeVisitor(Place);
 
+impl NodeVisitor {
+    /// What a value that is no object becomes here: itself, or as the `value` of an
+    /// attribute pair null (no `AnyValue`, as `plain` reads it; parsed all the same).
+    fn keep(&self, value: Value) -> Value {
+        match self.0 {
+            Place::AnyValue => Value::Null,
+            _ => value,
+        }
+    }
+}
+
 impl<'de> Visitor<'de> for NodeVisitor {
     type Value = Value;
 
@@ -115,27 +130,27 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 
     fn visit_bool<E: Error>(self, v: bool) -> Result<Value, E> {
-        Ok(Value::Bool(v))
+        Ok(self.keep(Value::Bool(v)))
     }
 
     fn visit_i64<E: Error>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
+        Ok(self.keep(Value::Number(v.into())))
     }
 
     fn visit_u64<E: Error>(self, v: u64) -> Result<Value, E> {
-        Ok(Value::Number(v.into()))
+        Ok(self.keep(Value::Number(v.into())))
     }
 
     fn visit_f64<E: Error>(self, v: f64) -> Result<Value, E> {
-        Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+        Ok(self.keep(Number::from_f64(v).map_or(Value::Null, Value::Number)))
     }
 
     fn visit_str<E: Error>(self, v: &str) -> Result<Value, E> {
-        Ok(Value::String(v.to_owned()))
+        Ok(self.keep(Value::String(v.to_owned())))
     }
 
     fn visit_string<E: Error>(self, v: String) -> Result<Value, E> {
-        Ok(Value::String(v))
+        Ok(self.keep(Value::String(v)))
     }
 
     fn visit_none<E: Error>(self) -> Result<Value, E> {
@@ -155,7 +170,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
             // As `attributes` reads a list: a pair whose key is a string sets that key
             // (a later pair with the same key replaces the value in place); anything
             // else is skipped.
-            let mut out = Map::new();
+            let mut out = Map::with_capacity(8);
             while let Some(pair) = seq.next_element_seed(PairSeed)? {
                 if let Some((key, value)) = pair {
                     out.insert(key, value);
@@ -168,11 +183,15 @@ impl<'de> Visitor<'de> for NodeVisitor {
         while let Some(v) = seq.next_element_seed(Node(child.0))? {
             out.push(v);
         }
-        Ok(Value::Array(out))
+        Ok(self.keep(Value::Array(out)))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = Map::new();
+        if self.0 == Place::AnyValue {
+            return any_value_of(map);
+        }
+        // A span has about ten members: room made once, not grown three times.
+        let mut out = Map::with_capacity(if self.0 == Place::Span { 12 } else { 0 });
         while let Some(key) = map.next_key::<String>()? {
             let value = map.next_value_seed(Node(self.0.member(&key)))?;
             out.insert(key, value);
@@ -234,31 +253,107 @@ impl<'de> Visitor<'de> for PairVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let (mut key, mut value) = (None, None);
-        while let Some(name) = map.next_key::<String>()? {
-            match name.as_str() {
-                "key" => key = Some(map.next_value::<Value>()?),
-                "value" => value = Some(map.next_value::<Value>()?),
+        while let Some(name) = map.next_key_seed(NameSeed)? {
+            match name {
+                Name::Key => key = Some(map.next_value::<Value>()?),
+                Name::Value => value = Some(map.next_value_seed(AnyValueSeed)?),
                 // Parsed, not skipped: a member `serde_json` would refuse (a number out
                 // of range) is refused here too.
                 _ => drop(map.next_value::<Value>()?),
             }
         }
         Ok(match key {
-            Some(Value::String(key)) => Some((key, value.map_or(Value::Null, plain))),
+            Some(Value::String(key)) => Some((key, value.unwrap_or(Value::Null))),
             _ => None,
         })
     }
 }
 
-/// [`any_value`] of an owned value: a `stringValue` (which `any_value` reads first
+/// A member name, told apart without making a string of it when it is one of those an
+/// attribute pair is read by (most of the names in an OTLP document).
+enum Name {
+    Key,
+    Value,
+    StringValue,
+    Other(String),
+}
+
+impl Name {
+    fn into_string(self) -> String {
+        match self {
+            Self::Key => "key".into(),
+            Self::Value => "value".into(),
+            Self::StringValue => "stringValue".into(),
+            Self::Other(name) => name,
+        }
+    }
+}
+
+struct NameSeed;
+
+impl<'de> DeserializeSeed<'de> for NameSeed {
+    type Value = Name;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Name, D::Error> {
+        d.deserialize_str(Self)
+    }
+}
+
+impl<'de> Visitor<'de> for NameSeed {
+    type Value = Name;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_str<E: Error>(self, v: &str) -> Result<Name, E> {
+        Ok(match v {
+            "key" => Name::Key,
+            "value" => Name::Value,
+            "stringValue" => Name::StringValue,
+            other => Name::Other(other.to_owned()),
+        })
+    }
+}
+
+/// The `value` of an attribute pair, read as [`plain`] reads it: the common
+/// `{"stringValue": …}` is its string, without the object it would otherwise be first.
+struct AnyValueSeed;
+
+impl<'de> DeserializeSeed<'de> for AnyValueSeed {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(NodeVisitor(Place::AnyValue))
+    }
+}
+
+/// [`AnyValueSeed`] of an object: its string when it is `{"stringValue": …}` alone, else
+/// the whole object read as `plain` reads it.
+fn any_value_of<'de, A: MapAccess<'de>>(mut map: A) -> Result<Value, A::Error> {
+    let mut name = map.next_key_seed(NameSeed)?;
+    let mut out = Map::new();
+    if let Some(Name::StringValue) = name {
+        let string = map.next_value::<Value>()?;
+        name = map.next_key_seed(NameSeed)?;
+        if name.is_none() {
+            return Ok(string);
+        }
+        out.insert("stringValue".into(), string);
+    }
+    while let Some(n) = name {
+        out.insert(n.into_string(), map.next_value::<Value>()?);
+        name = map.next_key_seed(NameSeed)?;
+    }
+    Ok(plain(out))
+}
+
+/// [`any_value`] of an owned object: a `stringValue` (which `any_value` reads first
 /// whatever else is there) is moved rather than copied.
-fn plain(value: Value) -> Value {
-    match value {
-        Value::Object(mut map) => match map.swap_remove("stringValue") {
-            Some(s) => s,
-            None => any_value(&Value::Object(map)),
-        },
-        other => any_value(&other),
+fn plain(mut map: Map<String, Value>) -> Value {
+    match map.swap_remove("stringValue") {
+        Some(s) => s,
+        None => any_value(&Value::Object(map)),
     }
 }
 
