@@ -177,6 +177,16 @@ impl Pipeline {
         if self.sinks.is_empty() {
             return;
         }
+        if event.event_type == EventType::LlmCall && !sinks::llm_content_wanted(&self.sinks) {
+            // No sink writes a model call's prompt or response (OTLP without
+            // `captureContent`): what is never kept is never redacted (a third of the
+            // event's cost).
+            event.input_data = None;
+            if !semantics::is_error(&event) {
+                // A failed call's `output_data` may name its error, which the span keeps.
+                event.output_data = None;
+            }
+        }
         sanitize(&self.redactor, &mut event, &mut self.report);
         let class = match event.event_type {
             EventType::SessionEnd => Class::SessionEnd,

@@ -139,6 +139,15 @@ impl Sink {
         }
     }
 
+    /// Whether this sink writes the content of an LLM call (its prompt and response):
+    /// every AgentLens-format sink does, an OTLP sink only with `captureContent`.
+    fn writes_llm_content(&self) -> bool {
+        match &self.shape {
+            Shape::Otlp(o) => o.encoder.config().capture_content,
+            _ => true,
+        }
+    }
+
     fn compat(&self) -> Option<bool> {
         match self.shape {
             Shape::Plain => Some(false),
@@ -290,6 +299,11 @@ pub(super) fn queue(sinks: &mut [Sink], now: Millis, mut bodies: Bodies, key: &K
             },
         );
     }
+}
+
+/// Whether some sink writes the content of an LLM call (see [`Sink::writes_llm_content`]).
+pub(super) fn llm_content_wanted(sinks: &[Sink]) -> bool {
+    sinks.iter().any(Sink::writes_llm_content)
 }
 
 /// A request id as the host sees it: the sink's own id, numbered so that the sink can

@@ -323,3 +323,44 @@ fn content_is_redacted_before_it_is_encoded() {
         assert!(!body.contains("sk-abcdefghijklmnop"), "{encoding:?}");
     }
 }
+
+#[test]
+fn a_model_calls_content_no_sink_writes_is_never_kept_nor_redacted() {
+    let secret = "mail bob@example.com";
+    let call = |failed: bool| {
+        let mut e = llm(0, secret);
+        e.output_data = Some(json!({ "response": secret, "error": "rate limited" }));
+        if failed {
+            e.status = Some("error".into());
+        }
+        e
+    };
+    // OTLP without captureContent alone: the prompt and response are dropped before
+    // redaction (nothing counted); a failed call keeps `output_data`, which names its error.
+    let mut p = pipeline(&[otlp(Encoding::Json, false)], batch::Config::default());
+    p.push(Millis(0), call(false), None);
+    assert_eq!(p.redaction().matches_redacted, 0);
+    p.push(Millis(0), call(true), None);
+    assert_eq!(
+        p.redaction().matches_redacted,
+        1,
+        "the failed call's response"
+    );
+    let r = push_and_send(&mut p, 0, Millis(0));
+    let body = String::from_utf8_lossy(&r.body);
+    assert!(
+        body.contains("rate limited"),
+        "the failure's message: {body}"
+    );
+    assert!(!body.contains("bob@example.com") && !body.contains("gen_ai.input.messages"));
+    // Beside a sink that writes content (AgentLens, or OTLP with captureContent), the
+    // content is kept and redacted once for all of them.
+    for other in [Format::Agentlens, otlp(Encoding::Json, true)] {
+        let mut p = pipeline(
+            &[otlp(Encoding::Json, false), other],
+            batch::Config::default(),
+        );
+        p.push(Millis(0), call(false), None);
+        assert_eq!(p.redaction().matches_redacted, 2, "prompt and response");
+    }
+}

@@ -13,6 +13,7 @@
  */
 import type { Output, PipelineStats, PipelineWasm, SinkStats } from "../../wasm/agentlens_wasm.js";
 import { newMarkerCounts, safeStringify, type MarkerCounts } from "./safe-json.js";
+import { utf8Bytes, utf8JsonArray } from "./utf8.js";
 
 /** One request the core wants sent. `body` is the complete, redacted request body. */
 export interface WireRequest {
@@ -53,7 +54,6 @@ interface Waiter {
   resolve: (finished: boolean) => void;
 }
 
-const utf8 = new TextEncoder();
 
 export class Driver {
   readonly markers: MarkerCounts = newMarkerCounts();
@@ -75,8 +75,14 @@ export class Driver {
 
   /** Pushes events already serialised by `safeStringify` (a JSON array) to every sink. */
   pushJson(json: string): void {
-    // TextEncoder runs natively; passing a string makes wasm-bindgen copy it char by char.
-    this.pipeline.pushJsonBytes(this.host.now(), utf8.encode(json));
+    // Bytes, not the string: wasm-bindgen copies a string into wasm char by char.
+    this.pipeline.pushJsonBytes(this.host.now(), utf8Bytes(json));
+    this.pump();
+  }
+
+  /** Pushes events each serialised already (the JSON text of one event) as one array. */
+  pushEvents(events: readonly string[]): void {
+    this.pipeline.pushJsonBytes(this.host.now(), utf8JsonArray(events));
     this.pump();
   }
 

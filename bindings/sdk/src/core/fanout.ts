@@ -39,10 +39,11 @@ export class Fanout {
   private readonly sinks: Sink[];
   private readonly driver: Driver;
   private readonly pipeline: PipelineWasm;
+  /** Event texts waiting while there is no exporter. */
   private idle: string[] = [];
   private idleChars = 0;
   /** Events held back while an exporter's price data loads (see `Exporter.priceCatalog`). */
-  private held: string[] | undefined;
+  private held: (readonly string[])[] | undefined;
   /** Settles once the price data is in the pipeline (or could not be loaded). */
   private prices: Promise<void> | undefined;
   /** Ids from the same pipeline, a block per crossing. */
@@ -120,7 +121,7 @@ export class Fanout {
   private release(): void {
     const held = this.held;
     this.held = undefined;
-    for (const json of held ?? []) this.pushNow(json);
+    for (const events of held ?? []) this.pushNow(events);
   }
 
   /** Counts and logs what the core reported: drops (coalesced), failed requests (the core says which to warn about). */
@@ -169,33 +170,37 @@ export class Fanout {
   }
 
   /**
-   * Pushes one JSON array of events (from `safeStringify`) to the pipeline: one crossing,
-   * however many exporters. With none, the core still keeps the sessions' token totals:
-   * the arrays wait (up to `IDLE_MAX_CHARS`) and cross together when totals are asked for.
+   * Pushes events (each the JSON text of one event, from `safeStringify`) to the pipeline
+   * as one array: one crossing, however many exporters. With none, the core still keeps
+   * the sessions' token totals: the events wait (up to `IDLE_MAX_CHARS`) and cross
+   * together when totals are asked for.
    */
-  push(json: string): void {
-    if (this.held) return void this.held.push(json);
+  push(events: readonly string[]): void {
+    if (events.length === 0) return;
+    if (this.held) return void this.held.push(events);
     if (this.sinks.length === 0) {
-      this.idle.push(json);
-      this.idleChars += json.length;
+      for (const e of events) {
+        this.idle.push(e);
+        this.idleChars += e.length;
+      }
       if (this.idleChars > IDLE_MAX_CHARS) this.pushIdle();
       return;
     }
-    this.pushNow(json);
+    this.pushNow(events);
   }
 
-  /** Without exporters: the arrays waiting, as one array in one crossing. */
+  /** Without exporters: the events waiting, as one array in one crossing. */
   private pushIdle(): void {
     if (this.idle.length === 0) return;
-    const parts = this.idle.map((a) => a.slice(1, -1)).filter((p) => p.length > 0);
+    const events = this.idle;
     this.idle = [];
     this.idleChars = 0;
-    if (parts.length > 0) this.pushNow(`[${parts.join(",")}]`);
+    this.pushNow(events);
   }
 
-  private pushNow(json: string): void {
+  private pushNow(events: readonly string[]): void {
     try {
-      this.driver.pushJson(json);
+      this.driver.pushEvents(events);
     } catch (e) {
       this.health.internal("push", e);
     }

@@ -146,8 +146,9 @@ export class Recorder<Run extends RunRef = RunRef> {
           session.keep(json, typeof event !== "string" && event.event_type === "session_start");
         }
         if (parts.length === 0) return;
+        this.fanout.push(parts);
+        if (this.taps.length === 0) return;
         const batch = `[${parts.join(",")}]`;
-        this.fanout.push(batch);
         for (const tap of this.taps) this.guard("tap", () => tap(batch), undefined);
       },
       undefined,

@@ -46,8 +46,8 @@ export function createRelay(options: RelayOptions): Relay {
   return {
     push(events) {
       if (events.length === 0) return;
-      // Each record is one JSON object: joined, they are the array the core reads in one crossing.
-      fanout.push(`[${events.map((e) => utf8.decode(e)).join(",")}]`);
+      // Each record is one JSON object: together, the array the core reads in one crossing.
+      fanout.push(events.map((e) => utf8.decode(e)));
     },
     flush: (timeoutMs) => fanout.flush(timeoutMs),
     shutdown: (timeoutMs) => fanout.shutdown(timeoutMs),
