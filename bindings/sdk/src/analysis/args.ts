@@ -92,11 +92,17 @@ function wellFormed(s: string): string {
   return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }
 
+/** `[Uint8Array 1024 bytes]`: what the tracker writes for binary data (core/safe-json.ts). */
+function binaryMarker(v: ArrayBufferView | ArrayBuffer): string {
+  return `[${Object.prototype.toString.call(v).slice(8, -1)} ${v.byteLength} bytes]`;
+}
+
 /**
  * `value` as JSON text for the engines, at a cost proportional to what it holds: an array
  * with holes past 4,096 items, more than 2^20 values (+ 1,024 per one of `items`), a cycle, a BigInt or a throwing
  * getter or `toJSON` throw `AgentLensAnalysisError` naming `arg` (the original error as
- * `cause`). Lone surrogates become U+FFFD.
+ * `cause`). Lone surrogates become U+FFFD; binary data (a typed array, a `DataView`, an
+ * `ArrayBuffer`) becomes `"[Uint8Array 1024 bytes]"`, as the tracker writes it.
  */
 export function json(arg: string, value: unknown, items = 0): string {
   let count = 0;
@@ -104,9 +110,11 @@ export function json(arg: string, value: unknown, items = 0): string {
   const replacer = (_key: string, v: unknown): unknown => {
     if (++count > budget) throw analysisError(`${arg} holds more than ${budget} values`);
     if (typeof v === "string") return wellFormed(v);
-    if (typeof v === "object" && v !== null && Array.isArray(v) && holey(v)) {
-      throw analysisError(`${arg} holds an array with holes (length ${v.length})`);
-    }
+    if (typeof v !== "object" || v === null) return v;
+    if (Array.isArray(v) && holey(v)) throw analysisError(`${arg} holds an array with holes (length ${v.length})`);
+    // Binary data is no JSON: written as the tracker writes it. (`JSON.stringify` would
+    // first list a key per byte: 100 million strings for 100 MB, before any budget check.)
+    if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return binaryMarker(v);
     return v;
   };
   let text: string | undefined;

@@ -260,3 +260,14 @@ test("a session set gives the same compliance and drift as one call per session"
   }
   assert.throws(() => createSessionSet("not a trace"), (e) => e instanceof Error && e.name === "AgentLensAnalysisError");
 });
+
+test("binary data in an argument is written as the tracker writes it, never a key per byte", async () => {
+  const { spendingSummary, sessionStats } = await import("@agentlens/sdk/analysis");
+  const summary = spendingSummary([{ timestamp: "2026-01-01T00:00:00Z", cost_usd: 1, model: new Uint8Array(4) }]);
+  assert.deepEqual(Object.keys(summary.model_breakdown), ["[Uint8Array 4 bytes]"]);
+  const buffer = spendingSummary([{ timestamp: "2026-01-01T00:00:00Z", cost_usd: 1, model: new ArrayBuffer(3) }]);
+  assert.deepEqual(Object.keys(buffer.model_breakdown), ["[ArrayBuffer 3 bytes]"]);
+  // 64 MB: JSON.stringify listed 64 million keys before any check (the hostile run hung).
+  const stats = sessionStats([{ event_type: "generic", session_id: "s", input_data: new Uint8Array(64 << 20) }]);
+  assert.equal(stats.total_events, 1);
+});
