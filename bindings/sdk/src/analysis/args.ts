@@ -14,6 +14,8 @@
  * the core is asked, with text, bytes and finite numbers.
  */
 
+import { binaryMarker } from "../core/safe-json.js";
+
 const ANALYSIS_ERROR = "AgentLensAnalysisError";
 
 /**
@@ -92,11 +94,6 @@ function wellFormed(s: string): string {
   return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }
 
-/** `[Uint8Array 1024 bytes]`: what the tracker writes for binary data (core/safe-json.ts). */
-function binaryMarker(v: ArrayBufferView | ArrayBuffer): string {
-  return `[${Object.prototype.toString.call(v).slice(8, -1)} ${v.byteLength} bytes]`;
-}
-
 /**
  * `value` as JSON text for the engines, at a cost proportional to what it holds: an array
  * with holes past 4,096 items, more than 2^20 values (+ 1,024 per one of `items`), a cycle, a BigInt or a throwing
@@ -112,8 +109,8 @@ export function json(arg: string, value: unknown, items = 0): string {
     if (typeof v === "string") return wellFormed(v);
     if (typeof v !== "object" || v === null) return v;
     if (Array.isArray(v) && holey(v)) throw analysisError(`${arg} holds an array with holes (length ${v.length})`);
-    // Binary data is no JSON: written as the tracker writes it. (`JSON.stringify` would
-    // first list a key per byte: 100 million strings for 100 MB, before any budget check.)
+    // Binary data is no JSON: written as the tracker writes it (before any budget check,
+    // `JSON.stringify` would list a key per byte).
     if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return binaryMarker(v);
     return v;
   };

@@ -228,6 +228,11 @@ function coreValueJson(key: string, v: unknown): string {
       if (++values > MAX_OPTION_VALUES) throw optionError(key, `must hold at most ${MAX_OPTION_VALUES} values`);
       if (typeof x === "number" && !Number.isFinite(x)) return String(x);
       if (typeof x === "bigint" || typeof x === "function" || typeof x === "symbol") return `[${typeof x}]`;
+      // Checked before `JSON.stringify` lists a key per byte (minutes for 100 MB).
+      if (typeof x === "object" && x !== null && (ArrayBuffer.isView(x) || x instanceof ArrayBuffer)) {
+        const name = Object.prototype.toString.call(x).slice(8, -1);
+        throw optionError(key, `cannot hold binary data (got ${/^[AEIOU]/.test(name) ? "an" : "a"} ${name})`);
+      }
       return x;
     });
   } catch (e) {

@@ -280,7 +280,10 @@ export class Fanout {
 function sinkSpec(e: Exporter): string {
   const format = e.format;
   if (format !== "otlp") return format;
-  return JSON.stringify({ ...(e.otlp ?? {}), format });
+  // An exporter's own spec (createOtlpExporter's is an object of a few options); binary
+  // data is none (spread, it would be a key per byte).
+  const spec = e.otlp !== null && typeof e.otlp === "object" && !ArrayBuffer.isView(e.otlp) ? e.otlp : {};
+  return JSON.stringify({ ...spec, format });
 }
 
 /** An exporter's `target`, if it is a string (custom exporters may have anything there). */

@@ -20,6 +20,7 @@ import type {
   UsageRecords,
 } from "../analysis/cost-types.js";
 import { checkedAtMs, policyText, validatorsArg, type PresetName } from "../analysis/compliance.js";
+import { json } from "../analysis/args.js";
 import { pricingText } from "../analysis/cost.js";
 import { analysisWasm, isAnalysisLoaded, parsed, type AnalysisWasm } from "../analysis/wasm.js";
 import { AgentLensAnalysisError } from "./errors.js";
@@ -201,7 +202,7 @@ export async function watchAlerts(
   let w: AnalysisWasm;
   try {
     w = await analysisReady();
-    engine = new w.AlertEngineWasm(JSON.stringify(rules));
+    engine = new w.AlertEngineWasm(json("rules", rules));
   } catch (e) {
     untap();
     throw e;
