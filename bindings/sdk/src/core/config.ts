@@ -231,7 +231,7 @@ function coreValueJson(key: string, v: unknown): string {
       // Checked before `JSON.stringify` lists a key per byte (minutes for 100 MB).
       if (typeof x === "object" && x !== null && (ArrayBuffer.isView(x) || x instanceof ArrayBuffer)) {
         const name = Object.prototype.toString.call(x).slice(8, -1);
-        throw optionError(key, `cannot hold binary data (got ${/^[AEIOU]/.test(name) ? "an" : "a"} ${name})`);
+        throw optionError(key, `cannot hold binary data (got ${/^[AEIO]/.test(name) ? "an" : "a"} ${name})`);
       }
       return x;
     });

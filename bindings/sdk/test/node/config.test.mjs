@@ -231,5 +231,5 @@ test("binary data as an option is a named error, never a key per byte", () => {
   // hostile run's init({batchSize: a 100 MB typed array}) took minutes).
   const big = new Uint8Array(64 << 20);
   assert.throws(() => init({ batchSize: big }), (e) => e instanceof AgentLensConfigError && /"batchSize" cannot hold binary data \(got a Uint8Array\)/.test(e.message));
-  assert.throws(() => resolveConfig({ redactKeys: [new ArrayBuffer(4)] }), (e) => e instanceof AgentLensConfigError && /"redactKeys" cannot hold binary data \(got a ArrayBuffer\)/.test(e.message));
+  assert.throws(() => resolveConfig({ redactKeys: [new ArrayBuffer(4)] }), (e) => e instanceof AgentLensConfigError && /"redactKeys" cannot hold binary data \(got an ArrayBuffer\)/.test(e.message));
 });
