@@ -1,7 +1,7 @@
 /** Compliance checks of a session against a policy. */
 import type { CompliancePolicy, ComplianceResult, CustomValidator, PresetPolicy } from "./check-types.js";
 import type { WireEventInput } from "./event-types.js";
-import { analysisError, json, options as readOptions, text, time } from "./args.js";
+import { analysisError, json, kind, options as readOptions, text, time } from "./args.js";
 import { eventsText } from "./cost.js";
 import { analysisWasm, parsed } from "./wasm.js";
 
@@ -53,7 +53,8 @@ function thrownMessage(e: unknown): string {
  */
 export function validatorsArg(v: unknown): Record<string, CustomValidator> | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== "object" || v === null) throw analysisError(`options.validators must be an object of functions (got ${typeof v})`);
+  // Binary data is refused before its keys (one per byte) are listed.
+  if (typeof v !== "object" || v === null || ArrayBuffer.isView(v)) throw analysisError(`options.validators must be an object of functions (got ${kind(v)})`);
   const read = readOptions("options.validators", v);
   let kinds: string[];
   try {

@@ -76,7 +76,7 @@ const LOOKUP_KEYS = new Set(["pricing", "provider", "at"]);
 
 /** Whether `pricingLookup`'s second argument is its options (else: an override table, the older form). */
 function isLookupOptions(v: unknown): boolean {
-  if (v === undefined || v === null || typeof v !== "object") return v === undefined;
+  if (v === undefined || v === null || typeof v !== "object" || ArrayBuffer.isView(v)) return v === undefined;
   try {
     return !Array.isArray(v) && Object.keys(v).every((k) => LOOKUP_KEYS.has(k));
   } catch {

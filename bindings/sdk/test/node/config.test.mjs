@@ -233,3 +233,16 @@ test("binary data as an option is a named error, never a key per byte", () => {
   assert.throws(() => init({ batchSize: big }), (e) => e instanceof AgentLensConfigError && /"batchSize" cannot hold binary data \(got a Uint8Array\)/.test(e.message));
   assert.throws(() => resolveConfig({ redactKeys: [new ArrayBuffer(4)] }), (e) => e instanceof AgentLensConfigError && /"redactKeys" cannot hold binary data \(got an ArrayBuffer\)/.test(e.message));
 });
+
+test("binary data as an exporter's options or as compliance validators is a named error", async () => {
+  const S = await import("@agentlens/sdk");
+  const { checkCompliance } = await import("@agentlens/sdk/analysis");
+  const big = new Uint8Array(64 << 20);
+  for (const make of [S.createHttpExporter, S.createOtlpExporter, S.createConsoleExporter, S.createNdjsonFileExporter]) {
+    assert.throws(() => make(big), (e) => e instanceof AgentLensConfigError && /"options" must be an object of options, not binary data/.test(e.message), make.name);
+  }
+  assert.throws(
+    () => checkCompliance({ name: "p", rules: [] }, [], { validators: big }),
+    (e) => e.name === "AgentLensAnalysisError" && /validators must be an object of functions \(got a Uint8Array\)/.test(e.message),
+  );
+});
