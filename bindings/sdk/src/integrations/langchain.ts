@@ -155,7 +155,9 @@ export class AgentLensCallbackHandler {
     this.emit(() => {
       const record: Obj = { cb, run_id: runId, parent_run_id: parentRunId, run_name: runName, ...fields() };
       if (Array.isArray(tags) && tags.length > 0) record.tags = head(tags);
-      if (metadata && typeof metadata === "object") record.metadata = { ...(metadata as Obj) };
+      // Copied as it is now (LangChain reuses it); binary data is not spread (a key per
+      // byte): it is written as the tracker writes it.
+      if (metadata && typeof metadata === "object") record.metadata = ArrayBuffer.isView(metadata) ? metadata : { ...(metadata as Obj) };
       return record;
     }, parentRunId === undefined || parentRunId === null);
   }

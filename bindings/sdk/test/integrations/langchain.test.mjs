@@ -227,6 +227,18 @@ test("bad data (cycles, BigInt, throwing getters, garbage arguments) never throw
   assert.ok(stats.integrationSkipped > 0, "records for runs never started are counted, not mapped");
 });
 
+test("binary metadata is not copied key by key: the run is recorded without it", async (t) => {
+  const { receiver, handler } = await setup(t);
+  // 16 MB: spread, it was a key per byte (100 MB took 33 s in the long hostile run), and
+  // its first keys became the run's langchain.metadata.
+  handler.handleChainStart({ id: ["x"] }, { input: 1 }, "bin-1", undefined, [], new Uint8Array(16 << 20), "chain", "binary");
+  handler.handleChainEnd({ output: 2 }, "bin-1");
+  await handler.flush(5000);
+  const run = runNamed(received(receiver), "binary");
+  assert.ok(run, "the run is recorded");
+  assert.equal(run.attributes?.["langchain.metadata"], undefined);
+});
+
 test("the handler is what LangChain takes for a BaseCallbackHandler", async () => {
   const { isBaseCallbackHandler } = await import("@langchain/core/callbacks/base");
   const handler = new AgentLensCallbackHandler({ tracker: init({ exporters: [], logLevel: "error" }) });
