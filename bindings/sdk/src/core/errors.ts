@@ -79,13 +79,13 @@ export function optionError(option: string, must: string, ...got: [unknown?]): A
  */
 export function optionsSnapshot<T>(o: T): T {
   if (typeof o !== "object" || o === null) return o;
-  // Refused before it is spread: a key per byte (minutes for 100 MB).
-  if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer) throw optionError("options", "must be an object of options, not binary data");
   try {
-    return Array.isArray(o) ? o : { ...o };
+    // Binary data is refused before it is spread: a key per byte (minutes for 100 MB).
+    if (!ArrayBuffer.isView(o) && !(o instanceof ArrayBuffer)) return Array.isArray(o) ? o : { ...o };
   } catch {
     throw optionError("options", "could not be read");
   }
+  throw optionError("options", "must be an object of options, not binary data");
 }
 
 /** `agentlens: environment variable AGENTLENS_X must be ...`. */
