@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildOnce, launchBrowser, openPage, repoRoot, skipCollector, startRealCollector, waitForLoad } from "./support.mjs";
+import { buildOnce, launchBrowser, openPage, repoRoot, skipCollector, collectorRequest, startRealCollector, stopRealCollector, waitForLoad } from "./support.mjs";
 import { sessionEvents } from "./traces.mjs";
 
 const skip = skipCollector;
@@ -29,14 +29,11 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
-  if (child && child.exitCode === null) {
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
-  }
+  await stopRealCollector(child);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const postEvents = (events) => fetch(`${url}/events`, { method: "POST", headers: { "Content-Type": "application/json", "X-API-Key": KEY }, body: JSON.stringify({ events }) });
+const postEvents = (events) => collectorRequest(url, KEY, "POST", "/events", { events });
 
 test("the viewer on the real collector: sessions, one opened, live events", { skip }, async () => {
   assert.equal((await postEvents(sessionEvents(3, 20))).status < 300, true);

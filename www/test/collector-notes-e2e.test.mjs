@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildOnce, launchBrowser, openPage, skipCollector, startRealCollector, waitForLoad } from "./support.mjs";
+import { buildOnce, launchBrowser, openPage, skipCollector, collectorRequest, startRealCollector, stopRealCollector, waitForLoad } from "./support.mjs";
 import { sessionEvents } from "./traces.mjs";
 
 const skip = skipCollector;
@@ -35,16 +35,11 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
-  if (child && child.exitCode === null) {
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
-  }
+  await stopRealCollector(child);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function api(method, path, body) {
-  return fetch(`${url}${path}`, { method, headers: { "Content-Type": "application/json", "X-API-Key": KEY }, body: body === undefined ? undefined : JSON.stringify(body) });
-}
+const api = (method, path, body) => collectorRequest(url, KEY, method, path, body);
 
 async function openSession() {
   const opened = await openPage(browser, `${url}/?session=${SID}#key=${KEY}`);

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildOnce, launchBrowser, openPage, skipCollector, startRealCollector, waitForLoad } from "./support.mjs";
+import { buildOnce, launchBrowser, openPage, skipCollector, collectorRequest, startRealCollector, stopRealCollector, waitForLoad } from "./support.mjs";
 
 const skip = skipCollector;
 const KEY = "e2e-prices-4b7f";
@@ -42,16 +42,11 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
-  if (child && child.exitCode === null) {
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
-  }
+  await stopRealCollector(child);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function api(method, path, body) {
-  return fetch(`${url}${path}`, { method, headers: { "Content-Type": "application/json", "X-API-Key": KEY }, body: body === undefined ? undefined : JSON.stringify(body) });
-}
+const api = (method, path, body) => collectorRequest(url, KEY, method, path, body);
 
 test("on the real collector: the viewer prices with the collector's installed catalog, as the collector does", { skip }, async () => {
   // 2,000 input tokens at $500 per 1M: $1.

@@ -182,3 +182,15 @@ export async function startRealCollector({ dbPath, viewerDir, apiKey }) {
   });
   return { child, url };
 }
+
+/** Closes a collector from {@link startRealCollector} (if it still runs) and waits for it. */
+export async function stopRealCollector(child) {
+  if (!child || child.exitCode !== null) return;
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+}
+
+/** A request to the collector at `url` with `key`, a JSON `body` when given. */
+export function collectorRequest(url, key, method, path, body) {
+  return fetch(`${url}${path}`, { method, headers: { "Content-Type": "application/json", "X-API-Key": key }, body: body === undefined ? undefined : JSON.stringify(body) });
+}
