@@ -280,7 +280,7 @@ function floorWriter(db) {
       last_ms = MAX(last_ms, excluded.last_ms)`);
   const event = db.prepare(`INSERT INTO events (event_id, session_id, run_id, event_type, timestamp, ts_ms, model, name, status,
       tokens_in, tokens_out, duration_ms, is_error, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT(event_id) DO NOTHING`);
+      ON CONFLICT(session_id, event_id) DO NOTHING`);
   return (records) => {
     const sessions = new Map();
     for (const { columns: c, payload } of records) {
