@@ -168,12 +168,27 @@ class Walker {
 
   /** Own enumerable string keys, listed once (a Proxy's `ownKeys` trap runs once). */
   private plainObject(o: object, depth: number): Record<string, unknown> {
-    const keys = Object.keys(o);
+    const keys = listedKeys(o, this.limits.maxBreadth);
     const n = Math.min(keys.length, this.limits.maxBreadth);
     // No prototype: a `__proto__` key is kept as a key, never taken as the prototype.
     const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (let i = 0; i < n; i++) out[this.str(keys[i]!)] = this.field(o, keys[i]!, depth);
     if (keys.length > n) out["…"] = `${keys.length - n} more keys`;
+    return out;
+  }
+
+  /**
+   * The fields of an event the tracker built, each with a node budget of its own (the
+   * string budget stays shared): a payload past the budget becomes markers inside
+   * itself, and never turns a later field (a tool call, attributes) into a marker the
+   * core cannot read as that field, which would lose the whole event as `invalid`.
+   */
+  eventFields(event: object): Record<string, unknown> {
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (const key of Object.keys(event)) {
+      this.nodes = 0;
+      out[key] = this.field(event, key, 1);
+    }
     return out;
   }
 
@@ -239,6 +254,32 @@ function plainString(s: string, limits: SafeJsonLimits): boolean {
   return hasIsWellFormed ? (s as string & { isWellFormed(): boolean }).isWellFormed() : !surrogate.test(s);
 }
 
+/**
+ * Objects with more keys than `maxBreadth`, and their keys, until the current task's
+ * microtasks run. Listing keys is the one cost that grows with what an object claims
+ * rather than with what is kept: V8 takes ~0.5 s to list a Proxy claiming a million keys
+ * (`Reflect.ownKeys` alone), ~1 s with `Object.keys`, which asks the Proxy about each key.
+ * One `track()` converts a value given as several fields in several conversions (the plain
+ * check, the walker, each field's own reading); such an object is listed once for all of
+ * them. Almost always empty; at most {@link WIDE_HELD} listings are held, and none past
+ * the task that made them.
+ */
+const wide = new Map<object, string[]>();
+const WIDE_HELD = 8;
+
+/** `Object.keys(o)`, listed once per task when there are more than `breadth`. */
+function listedKeys(o: object, breadth: number): string[] {
+  const known = wide.size > 0 ? wide.get(o) : undefined;
+  if (known !== undefined) return known;
+  const keys = Object.keys(o);
+  if (keys.length > breadth) {
+    if (wide.size === 0) queueMicrotask(() => wide.clear());
+    else if (wide.size >= WIDE_HELD) wide.clear(); // the microtask already queued still runs
+    wide.set(o, keys);
+  }
+  return keys;
+}
+
 /** The containers on the path to the value being checked, for cycles (at most `maxDepth`). */
 const path: object[] = [];
 
@@ -290,7 +331,7 @@ function plainContainer(o: object, depth: number, limits: SafeJsonLimits): boole
       return true;
     }
     if (proto !== Object.prototype && proto !== null) return false;
-    const keys = Object.keys(o);
+    const keys = listedKeys(o, limits.maxBreadth);
     if (keys.length > limits.maxBreadth) return false;
     for (const key of keys) {
       spent.units += key.length;
@@ -328,6 +369,21 @@ export function safeStringify(value: unknown, counts = newMarkerCounts(), limits
     const json = plainJson(value, limits);
     if (json !== undefined) return json;
     return JSON.stringify(toJsonSafe(value, counts, limits)) ?? "null";
+  } catch {
+    counts.threw++;
+    return JSON.stringify(MARKERS.threw);
+  }
+}
+
+/**
+ * The JSON text of one event the tracker built (an object with its own string keys):
+ * {@link safeStringify}, with a node budget per field (see `Walker.eventFields`). Never throws.
+ */
+export function eventJson(event: object, counts = newMarkerCounts(), limits = DEFAULT_LIMITS): string {
+  try {
+    const json = plainJson(event, limits);
+    if (json !== undefined) return json;
+    return JSON.stringify(new Walker(limits, counts).eventFields(event));
   } catch {
     counts.threw++;
     return JSON.stringify(MARKERS.threw);

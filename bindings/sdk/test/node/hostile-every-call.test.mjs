@@ -63,17 +63,58 @@ test("track() reads a sparse array of length 1e9 up to the breadth limit, never 
   assert.equal(s.delivered, s.tracked, "the event (and its session's start) delivered");
 });
 
-test("track() lists a million-key object's keys at most twice and reads only the keys it keeps", async () => {
+test("track() lists a million-key object's keys once and reads only the keys it keeps", async () => {
   const big = {};
   for (let i = 0; i < 1_000_000; i++) big[`k${i}`] = i;
   const { proxy, counts } = counting(big);
   const { tracker } = collecting();
   tracker.track({ eventType: "keys", inputData: proxy });
   await tracker.flush();
-  assert.ok(counts.ownKeys <= 2, `ownKeys ran ${counts.ownKeys} times`);
+  assert.ok(counts.ownKeys <= 1, `ownKeys ran ${counts.ownKeys} times`);
   assert.ok(counts.get <= DEFAULT_LIMITS.maxBreadth + 16, `${counts.get} reads`);
   const s = tracker.stats();
   assert.equal(s.delivered, s.tracked, "the event (and its session's start) delivered");
+});
+
+test("track() lists a million-key object once however often the event refers to it", async () => {
+  const big = {};
+  for (let i = 0; i < 1_000_000; i++) big[`k${i}`] = i;
+  const { proxy, counts } = counting(big);
+  const { tracker } = collecting();
+  // Each field is read on its own (ids and names as text, tokens, usage, attributes), then
+  // the event as a whole: 13 listings of ~1 s each for a Proxy claiming a million keys.
+  const v = proxy;
+  tracker.track({ eventType: "keys", model: v, provider: v, toolName: v, tokensIn: v, tokensOut: v, usage: v, attributes: v, inputData: { a: v, b: v, list: [v, { deeper: v }] }, outputData: v });
+  await tracker.flush();
+  assert.equal(counts.ownKeys, 1, `ownKeys ran ${counts.ownKeys} times`);
+  const s = tracker.stats();
+  assert.equal(s.delivered, s.tracked, "the event (and its session's start) delivered");
+});
+
+test("a payload past the node budget keeps the event: its tool call and attributes stay readable", async () => {
+  // Six objects of 10,000 keys: 60,000 values, past the 50,000 a conversion reads. The
+  // budget used to run out inside inputData and write the tool call and attributes that
+  // came after it as "[MaxDepth]"; the core could not read them, and the event was
+  // dropped as invalid.
+  const wide = () => Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i]));
+  const { tracker, bodies } = collecting();
+  tracker.track({
+    eventType: "tool_call",
+    inputData: Array.from({ length: 6 }, wide),
+    toolName: "search",
+    toolInput: { q: "fares" },
+    attributes: { "app.step": 3 },
+  });
+  await tracker.flush();
+  const s = tracker.stats();
+  assert.equal(s.dropped.invalid, 0);
+  assert.equal(s.delivered, s.tracked, "the event (and its session's start) delivered");
+  const events = bodies.flatMap((b) => JSON.parse(typeof b === "string" ? b : new TextDecoder().decode(b)).events ?? []);
+  const event = events.find((e) => e.event_type === "tool_call");
+  assert.equal(event.tool_call.tool_name, "search");
+  assert.deepEqual(event.tool_call.tool_input, { q: "fares" });
+  assert.equal(event.output_data._agentlens.attributes["app.step"], 3, "attributes, where the wire carries them");
+  assert.ok(s.markers.maxDepth > 0, "the part of the payload past the budget is counted");
 });
 
 test("track() stops a DAG of 2^64 paths and getters answering new objects at the node limit, and counts it", async () => {
