@@ -11,7 +11,7 @@
  * naming the option or variable. This file creates no exporters or pipelines.
  */
 import type { Exporter } from "./exporter.js";
-import { AgentLensConfigError, envError, optionError } from "./errors.js";
+import { AgentLensConfigError, envError, optionError, optionKeys } from "./errors.js";
 import { readEnv } from "./config-env.js";
 import { wasm } from "./wasm.js";
 
@@ -283,12 +283,7 @@ function readOptions(options: TrackerOptions): Record<string, unknown> {
   if (options === null || typeof options !== "object" || isArray(options) || ArrayBuffer.isView(options)) {
     throw optionError("options", "must be an object", options);
   }
-  let keys: string[];
-  try {
-    keys = Object.keys(options);
-  } catch {
-    throw optionError("options", "could not be read");
-  }
+  const keys = optionKeys(options);
   const out: Record<string, unknown> = {};
   for (const key of keys) {
     let v: unknown;

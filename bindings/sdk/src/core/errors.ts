@@ -79,13 +79,40 @@ export function optionError(option: string, must: string, ...got: [unknown?]): A
  */
 export function optionsSnapshot<T>(o: T): T {
   if (typeof o !== "object" || o === null) return o;
+  let keys: string[];
   try {
-    // Binary data is refused before it is spread: a key per byte (minutes for 100 MB).
-    if (!ArrayBuffer.isView(o) && !(o instanceof ArrayBuffer)) return Array.isArray(o) ? o : { ...o };
+    // Binary data is refused before its keys are listed: one per byte (minutes for 100 MB).
+    if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer) throw optionError("options", "must be an object of options, not binary data");
+    if (Array.isArray(o)) return o;
+    keys = optionKeys(o);
+  } catch (e) {
+    throw e instanceof AgentLensConfigError ? e : optionError("options", "could not be read");
+  }
+  const copy: Record<string, unknown> = {};
+  try {
+    for (const key of keys) copy[key] = (o as Record<string, unknown>)[key];
   } catch {
     throw optionError("options", "could not be read");
   }
-  throw optionError("options", "must be an object of options, not binary data");
+  return copy as T;
+}
+
+/** More keys than any object of options has; such an object is refused before a value is read. */
+export const MAX_OPTION_KEYS = 1_000;
+
+/**
+ * The own enumerable keys of an object of options, at most {@link MAX_OPTION_KEYS}: a
+ * Proxy claiming a million keys costs one listing, never a million reads.
+ */
+export function optionKeys(o: object): string[] {
+  let keys: string[];
+  try {
+    keys = Object.keys(o);
+  } catch {
+    throw optionError("options", "could not be read");
+  }
+  if (keys.length > MAX_OPTION_KEYS) throw optionError("options", `has ${keys.length} keys, more than any object of options (at most ${MAX_OPTION_KEYS})`);
+  return keys;
 }
 
 /** `agentlens: environment variable AGENTLENS_X must be ...`. */

@@ -9,7 +9,7 @@ import { Driver, type Host } from "./driver.js";
 import { wasm } from "./wasm.js";
 import type { Output, PipelineOptionInfo, PipelineStats, PipelineWasm } from "../../wasm/agentlens_wasm.js";
 import { coreOptionsJson, type PipelineOptions } from "./config.js";
-import { AgentLensConfigError, describe, optionError } from "./errors.js";
+import { AgentLensConfigError, describe, optionError, optionsSnapshot } from "./errors.js";
 
 export {
   init,
@@ -95,15 +95,13 @@ export interface Pipeline {
 function optionsJson(options: unknown): string {
   if (options === undefined) return "{}";
   if (options === null || typeof options !== "object") throw optionError("options", "must be an object", options);
-  let entries: [string, unknown][];
   try {
     // A typed array has an own key per byte: as options it would be read byte by byte.
     if (Array.isArray(options) || ArrayBuffer.isView(options)) throw optionError("options", "must be an object", options);
-    entries = Object.entries(options);
   } catch (e) {
     throw e instanceof AgentLensConfigError ? e : optionError("options", "could not be read");
   }
-  return coreOptionsJson(Object.fromEntries(entries) as PipelineOptions);
+  return coreOptionsJson(optionsSnapshot(options as PipelineOptions));
 }
 
 /** `AgentLensConfigError` for an argument of the wrong type (its kind named, never its text). */

@@ -246,3 +246,30 @@ test("binary data as an exporter's options or as compliance validators is a name
     (e) => e.name === "AgentLensAnalysisError" && /validators must be an object of functions \(got a Uint8Array\)/.test(e.message),
   );
 });
+
+test("an object of options claiming more keys than any has is refused before a value is read", async () => {
+  const S = await import("@agentlens/sdk");
+  // A Proxy claiming 100,000 keys: every key used to be read (and for a million, each of
+  // init, resolveConfig, createRedactor and redactText took 4-6 s in the long hostile run).
+  const keys = Array.from({ length: 100_000 }, (_, i) => `k${i}`);
+  let reads = 0;
+  const wide = new Proxy({}, {
+    ownKeys: () => keys,
+    getOwnPropertyDescriptor: () => ({ value: 1, configurable: true, enumerable: true, writable: true }),
+    get: () => (reads++, 1),
+  });
+  const calls = {
+    init: () => init(wide),
+    resolveConfig: () => resolveConfig(wide),
+    createRedactor: () => S.createRedactor(wide),
+    redactText: () => S.redactText("x", wide),
+    createHttpExporter: () => S.createHttpExporter(wide),
+    createOtlpExporter: () => S.createOtlpExporter(wide),
+  };
+  for (const [name, call] of Object.entries(calls)) {
+    assert.throws(call, (e) => e instanceof AgentLensConfigError && /"options" has 100000 keys, more than any object of options \(at most 1000\)/.test(e.message), name);
+  }
+  assert.equal(reads, 0, "no option was read");
+  // An ordinary object of options is still read whole.
+  assert.equal(resolveConfig({ batchSize: 7 }, {}).core.batchSize, 7);
+});
