@@ -1,7 +1,7 @@
 /**
  * The recorder: what every recording call shares, behind the public `Tracker`. It turns
  * wire fields into complete events (ids from the core's id blocks, RFC 3339 time,
- * session and run), serialises each event once (`safeStringify`, which never throws),
+ * session and run), serialises each event once (`eventJson`, which never throws),
  * hands the text to the fan-out (one crossing into the core for every exporter), and
  * keeps the same text in the session for `explain()`. It owns the session table and the
  * run-context store, and `guard`, which turns a failure inside AgentLens into a counted
@@ -15,7 +15,7 @@ import { idOf } from "./fields.js";
 import type { Health } from "./health.js";
 import type { ContextStore, Platform } from "./platform.js";
 import type { RunRef } from "./run-ref.js";
-import { newMarkerCounts, safeStringify, type MarkerCounts } from "./safe-json.js";
+import { eventJson, newMarkerCounts, type MarkerCounts } from "./safe-json.js";
 import { SessionRecord, SessionTable, type SessionOrigin } from "./session.js";
 
 /** UTF-16 units of event JSON a session keeps for `explain()`, besides the event count bound. */
@@ -140,7 +140,7 @@ export class Recorder<Run extends RunRef = RunRef> {
           const event = staged[i] as Record<string, unknown> | string;
           const session = staged[i + 1] as SessionRecord;
           // A string is an event serialised already (`pushMappedJson`: never a session_start).
-          const json = typeof event === "string" ? event : safeStringify(event, this.markers);
+          const json = typeof event === "string" ? event : eventJson(event, this.markers);
           if (!json.startsWith("{")) continue;
           parts.push(json);
           session.keep(json, typeof event !== "string" && event.event_type === "session_start");
