@@ -321,6 +321,8 @@ pub struct OtlpImport {
     pub events: Vec<Event>,
     /// The spans in the request.
     pub spans: usize,
+    /// Spans skipped for having no span id (OTLP requires one): rejected, for a receiver.
+    pub skipped_spans: usize,
     /// What was skipped and where (never the input itself).
     pub warnings: Vec<String>,
 }
@@ -375,13 +377,14 @@ pub fn import_otlp(bytes: &[u8], encoding: OtlpEncoding) -> Result<OtlpImport, I
         }
     };
     let mut warnings = warn::Warnings::default();
-    let (events, spans) = otlp::decode_spans(value, &mut warnings);
+    let read = otlp::decode_spans(value, &mut warnings);
     warnings.close();
     Ok(OtlpImport {
         // As a file import orders them: a run opens before and closes after what it
         // holds, even where OpenTelemetry's millisecond starts put a child first.
-        events: otlp::in_order(events),
-        spans,
+        events: otlp::in_order(read.events),
+        spans: read.spans,
+        skipped_spans: read.skipped,
         warnings: warnings.as_slice().to_vec(),
     })
 }

@@ -4,7 +4,7 @@
 //! The response is an `ExportTraceServiceResponse`: empty when every span was accepted,
 //! with `partial_success {rejected_spans, error_message}` when some were not (a span is
 //! rejected when any event made from it was refused, e.g. for a session id redaction
-//! changed). A body that cannot be decoded gets a `google.rpc.Status` (code 3,
+//! changed, or when it has no span id, which OTLP requires). A body that cannot be decoded gets a `google.rpc.Status` (code 3,
 //! `INVALID_ARGUMENT`) from [`otlp_status`].
 
 use std::collections::HashSet;
@@ -62,8 +62,13 @@ pub fn ingest_otlp(
             }
         }
     }
-    let rejected_spans = (rejected.len() as u64 + unnamed).min(read.spans as u64);
-    let message = batch.rejected.warnings().join("; ");
+    let skipped = read.skipped_spans as u64;
+    let rejected_spans = (rejected.len() as u64 + unnamed + skipped).min(read.spans as u64);
+    let mut reasons = batch.rejected.warnings();
+    if skipped > 0 {
+        reasons.push(format!("{skipped} spans without a spanId (OTLP requires one)"));
+    }
+    let message = reasons.join("; ");
     let response = otlp_response(encoding, rejected_spans, &message);
     Ok(OtlpBatch {
         batch,

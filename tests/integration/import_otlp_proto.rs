@@ -280,6 +280,21 @@ fn ingest_answers_in_the_requests_encoding() {
 }
 
 #[test]
+fn ingest_rejects_spans_without_a_span_id_in_its_partial_success() {
+    let body = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{},{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"00000000000000a1","name":"work"},{"name":"no id"}]}]}]}"#;
+    let js = ingest_otlp(body.as_bytes(), OtlpEncoding::Json, &options()).unwrap();
+    assert_eq!((js.spans, js.rejected_spans), (3, 2));
+    let answer: Value = serde_json::from_slice(&js.response).unwrap();
+    assert_eq!(answer["partialSuccess"]["rejectedSpans"], "2");
+    let message = answer["partialSuccess"]["errorMessage"].as_str().unwrap();
+    assert!(message.contains("2 spans without a spanId"), "{message}");
+    let stored = (js.batch.records.iter())
+        .filter(|r| matches!(r.columns, Columns::Event(_)))
+        .count();
+    assert_eq!(stored, 1, "the span with an id is stored");
+}
+
+#[test]
 fn undecodable_bodies_are_errors_with_a_position_and_a_status_body() {
     let err = import_otlp(&[0x0a, 0x7f, 0x01], OtlpEncoding::Protobuf).unwrap_err();
     assert!(
