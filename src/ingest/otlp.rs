@@ -66,7 +66,9 @@ pub fn ingest_otlp(
     let rejected_spans = (rejected.len() as u64 + unnamed + skipped).min(read.spans as u64);
     let mut reasons = batch.rejected.warnings();
     if skipped > 0 {
-        reasons.push(format!("{skipped} spans without a spanId (OTLP requires one)"));
+        reasons.push(format!(
+            "{skipped} spans without a spanId (OTLP requires one)"
+        ));
     }
     let message = reasons.join("; ");
     let response = otlp_response(encoding, rejected_spans, &message);

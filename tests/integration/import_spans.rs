@@ -385,7 +385,10 @@ fn otlp_spans_without_a_span_id_are_skipped_with_a_count() {
     let import = import_trace(empty.as_bytes()).unwrap();
     assert!(import.events.is_empty());
     assert!(
-        import.warnings.iter().any(|w| w.starts_with("350000 spans without a spanId")),
+        import
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("350000 spans without a spanId")),
         "{:?}",
         import.warnings
     );
