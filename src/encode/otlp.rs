@@ -352,7 +352,7 @@ impl Encoder {
             EventType::RunEnd => span::run(ev, opened),
             _ => span::event(ev, &self.config),
         };
-        let mut out = Vec::with_capacity(512);
+        let mut out = Vec::with_capacity(span.size_hint());
         match self.config.encoding {
             Encoding::Protobuf => proto::span(&mut out, &span),
             Encoding::Json => json::span(&mut out, &span),

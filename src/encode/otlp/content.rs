@@ -48,7 +48,7 @@ fn message(out: &mut Vec<u8>, role: &str, content: &Value, finish: bool) {
 /// message of its JSON text.
 pub(crate) fn input(prompt: &Value) -> (Option<String>, Option<String>) {
     let mut system = vec![b'['];
-    let mut messages = vec![b'['];
+    let mut messages = opened(prompt);
     match prompt {
         Value::Array(items) => {
             for item in items {
@@ -71,9 +71,26 @@ pub(crate) fn input(prompt: &Value) -> (Option<String>, Option<String>) {
 
 /// The response as `gen_ai.output.messages`: one assistant message.
 pub(crate) fn output(response: &Value) -> String {
-    let mut out = vec![b'['];
+    let mut out = opened(response);
     message(&mut out, "assistant", response, true);
     close(out).unwrap_or_default()
+}
+
+/// `[`, with room for the messages of `content` when it is text (most prompts and
+/// responses): grown by doubling, a 1 KB prompt was copied three times.
+fn opened(content: &Value) -> Vec<u8> {
+    let text = match content {
+        Value::String(s) => s.len(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|i| i.get("content")?.as_str())
+            .map(str::len)
+            .sum(),
+        _ => 0,
+    };
+    let mut list = Vec::with_capacity(text + text / 16 + 96);
+    list.push(b'[');
+    list
 }
 
 fn close(mut list: Vec<u8>) -> Option<String> {

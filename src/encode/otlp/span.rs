@@ -47,6 +47,26 @@ pub(crate) struct Span<'a> {
     pub error: Option<Failure<'a>>,
 }
 
+impl Span<'_> {
+    /// About the bytes the span takes encoded (JSON a little more, protobuf a little less):
+    /// room made once for an event whose content is kilobytes, not grown by doubling.
+    pub(crate) fn size_hint(&self) -> usize {
+        let text = |v: &Val| match v {
+            Val::Str(s) => s.len(),
+            Val::Own(s) => s.len(),
+            Val::Json(_) => 48,
+            _ => 8,
+        };
+        let attrs: usize = (self.attrs.iter())
+            .map(|(k, v)| k.len() + text(v) + 24)
+            .sum();
+        let error = (self.error.as_ref()).map_or(0, |f| {
+            f.kind.len() + f.message.len() + f.stack.map_or(0, str::len) + 64
+        });
+        160 + self.name.0.len() + self.name.1.map_or(0, str::len) + attrs + error
+    }
+}
+
 /// What a `session_start` or `run_start` leaves for its end.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Opened {
