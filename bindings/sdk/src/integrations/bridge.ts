@@ -17,6 +17,7 @@
 import "@agentlens/sdk";
 import { getTracker, init } from "../core/api.js";
 import { safeStringify } from "../core/safe-json.js";
+import { utf8JsonArray } from "../core/utf8.js";
 import type { TrackerCore } from "../core/tracker-core.js";
 import { liveReady } from "./live-wasm.js";
 import type { LiveMapperWasm } from "../../wasm-live/agentlens_wasm.js";
@@ -116,13 +117,13 @@ export class Bridge {
     r.guard(
       `${this.framework} integration`,
       () => {
-        // Fields split by U+001F (see `mapText`): skipped, first reason, then per event
+        // Fields split by U+001F (see `mapBytes`): skipped, first reason, then per event
         // its type, session id and JSON, kept and pushed as text (never parsed here).
         // Record by record: each is checked as plain data and written natively, where the
         // whole batch (up to 256 records with their conversations) is past what the plain
         // check reads and went through the walker (~40 µs per OpenAI Agents run).
         const records = staged.map((record) => safeStringify(record, r.markers));
-        const out = mapper.mapText(`[${records.join(",")}]`).split("\x1f");
+        const out = mapper.mapBytes(utf8JsonArray(records)).split("\x1f");
         for (let i = 2; i + 2 < out.length; i += 3) r.pushMappedJson(out[i]!, out[i + 1]!, out[i + 2]!);
         const skipped = Number(out[0]);
         if (skipped > 0) {
