@@ -262,7 +262,8 @@ function plainString(s: string, limits: SafeJsonLimits): boolean {
  * One `track()` converts a value given as several fields in several conversions (the plain
  * check, the walker, each field's own reading); such an object is listed once for all of
  * them. Almost always empty; at most {@link WIDE_HELD} listings are held, and none past
- * the task that made them.
+ * the task that made them (an object that gains keys later in the same task is read with
+ * the keys it had when listed).
  */
 const wide = new Map<object, string[]>();
 const WIDE_HELD = 8;
