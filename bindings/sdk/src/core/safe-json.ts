@@ -269,7 +269,7 @@ const wide = new Map<object, string[]>();
 const WIDE_HELD = 8;
 
 /** `Object.keys(o)`, listed once per task when there are more than `breadth`. */
-function listedKeys(o: object, breadth: number): string[] {
+export function listedKeys(o: object, breadth = DEFAULT_LIMITS.maxBreadth): string[] {
   const known = wide.size > 0 ? wide.get(o) : undefined;
   if (known !== undefined) return known;
   const keys = Object.keys(o);

@@ -13,7 +13,7 @@
  */
 import { Bridge, type IntegrationOptions } from "./bridge.js";
 import type { TrackerCore } from "../core/tracker-core.js";
-import { className, error, generations, head, messages, modelKwargs, plain } from "./langchain/copy.js";
+import { className, error, generations, head, keysHead, messages, modelKwargs, plain } from "./langchain/copy.js";
 
 /** Options of {@link AgentLensCallbackHandler}. */
 export interface AgentLensCallbackHandlerOptions extends IntegrationOptions {
@@ -155,9 +155,9 @@ export class AgentLensCallbackHandler {
     this.emit(() => {
       const record: Obj = { cb, run_id: runId, parent_run_id: parentRunId, run_name: runName, ...fields() };
       if (Array.isArray(tags) && tags.length > 0) record.tags = head(tags);
-      // Copied as it is now (LangChain reuses it); binary data is not spread (a key per
-      // byte): it is written as the tracker writes it.
-      if (metadata && typeof metadata === "object") record.metadata = ArrayBuffer.isView(metadata) ? metadata : { ...(metadata as Obj) };
+      // Copied as it is now (LangChain reuses it), its first keys only; binary data is not
+      // copied (a key per byte): it is written as the tracker writes it.
+      if (metadata && typeof metadata === "object") record.metadata = ArrayBuffer.isView(metadata) ? metadata : keysHead(metadata as Obj);
       return record;
     }, parentRunId === undefined || parentRunId === null);
   }
