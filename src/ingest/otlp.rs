@@ -4,8 +4,8 @@
 //! The response is an `ExportTraceServiceResponse`: empty when every span was accepted,
 //! with `partial_success {rejected_spans, error_message}` when some were not (a span is
 //! rejected when any event made from it was refused, e.g. for a session id redaction
-//! changed, or when it has no span id, which OTLP requires). A body that cannot be decoded gets a `google.rpc.Status` (code 3,
-//! `INVALID_ARGUMENT`) from [`otlp_status`].
+//! changed, or when it has no span id, which OTLP requires). A body that cannot be
+//! decoded gets a `google.rpc.Status` (code 3, `INVALID_ARGUMENT`) from [`otlp_status`].
 
 use std::collections::HashSet;
 
