@@ -219,11 +219,19 @@ impl Redactor {
                 Value::String(s) => self.redact_string(s, report),
                 Value::Array(items) => stack.extend(items.iter_mut()),
                 Value::Object(map) => {
-                    let sensitive: Vec<bool> =
-                        map.keys().map(|k| self.is_sensitive_key(k)).collect();
-                    self.redact_keys(map, report);
-                    for (child, sensitive) in map.values_mut().zip(sensitive) {
-                        if sensitive {
+                    // Whether a key is sensitive is read from the key as it came, before
+                    // pattern redaction changes it (which is rare: most maps are kept).
+                    let sensitive: Option<Vec<bool>> = self.keys_to_redact(map).then(|| {
+                        let sensitive = map.keys().map(|k| self.is_sensitive_key(k)).collect();
+                        self.redact_keys(map, report);
+                        sensitive
+                    });
+                    for (i, (key, child)) in map.iter_mut().enumerate() {
+                        let is_sensitive = match &sensitive {
+                            Some(sensitive) => sensitive[i],
+                            None => self.is_sensitive_key(key),
+                        };
+                        if is_sensitive {
                             *child = Value::String(self.config.marker.clone());
                             report.keys_redacted = report.keys_redacted.saturating_add(1);
                         } else {
@@ -314,6 +322,14 @@ impl Redactor {
     }
 
     /// Pattern-redacts the keys of `map`, rebuilding it in order only if one changed.
+    /// Whether some key of `map` has a pattern match (asked before
+    /// [`redact_keys`](Self::redact_keys), which then rebuilds the map).
+    fn keys_to_redact(&self, map: &Map<String, Value>) -> bool {
+        let mut scratch = Report::default();
+        map.keys()
+            .any(|k| matches!(self.redact_str(k, &mut scratch), Cow::Owned(_)))
+    }
+
     fn redact_keys(&self, map: &mut Map<String, Value>, report: &mut Report) {
         let mut key_report = Report::default();
         let new_keys: Vec<Option<String>> = map

@@ -198,6 +198,18 @@ pub(crate) struct KeySet {
     exact: HashSet<String>,
     /// Normalised keys long enough to also match as a suffix.
     suffixes: Vec<String>,
+    /// Bit `n` (below 64) set when some key is `n` bytes long normalised; bit 63 stands for
+    /// every length from 63 on. Most keys of a payload have a length no sensitive key has,
+    /// and are let go without a lookup.
+    lengths: u64,
+}
+
+/// Normalised keys up to this many bytes are normalised on the stack (every key a payload
+/// is likely to hold): the object keys of every event are checked.
+const STACK_KEY_BYTES: usize = 64;
+
+fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
 }
 
 impl KeySet {
@@ -213,6 +225,7 @@ impl KeySet {
             if norm.len() >= SUFFIX_MIN_LEN && !set.suffixes.contains(&norm) {
                 set.suffixes.push(norm.clone());
             }
+            set.lengths |= length_bit(norm.len());
             set.exact.insert(norm);
         }
         Ok(set)
@@ -228,9 +241,28 @@ impl KeySet {
         if self.exact.is_empty() {
             return false;
         }
-        let mut norm = String::with_capacity(key.len());
-        normalise_key_into(key, &mut norm);
-        self.exact.contains(&norm) || self.suffixes.iter().any(|s| norm.ends_with(s.as_str()))
+        // Byte by byte, as `normalise_key_into` does it by character: it only drops and
+        // lowercases ASCII bytes, so what is left is UTF-8 again.
+        let mut buf = [0u8; STACK_KEY_BYTES];
+        let mut len = 0;
+        for &b in key.as_bytes() {
+            if matches!(b, b'-' | b'_' | b'.' | b' ') {
+                continue;
+            }
+            let Some(slot) = buf.get_mut(len) else {
+                let mut norm = String::with_capacity(key.len());
+                normalise_key_into(key, &mut norm);
+                return self.matches_normalised(&norm);
+            };
+            *slot = b.to_ascii_lowercase();
+            len += 1;
+        }
+        std::str::from_utf8(&buf[..len]).is_ok_and(|norm| self.matches_normalised(norm))
+    }
+
+    fn matches_normalised(&self, norm: &str) -> bool {
+        (self.lengths & length_bit(norm.len()) != 0 && self.exact.contains(norm))
+            || self.suffixes.iter().any(|s| norm.ends_with(s.as_str()))
     }
 }
 

@@ -207,15 +207,15 @@ pub(crate) fn has_value(kind: usize) -> bool {
 }
 
 /// One search: the text, where it starts, and the best match so far.
-struct Search<'s> {
+struct Search<'s, 'r> {
     s: &'s [u8],
     pos: usize,
     best: Option<Hit>,
     /// The runs measured so far in this text (kept from one search to the next).
-    runs: Runs,
+    runs: &'r mut Runs,
 }
 
-impl Search<'_> {
+impl Search<'_, '_> {
     /// Keeps `hit` if it starts before the best so far, or at the same start by an earlier rule.
     fn offer(
         &mut self,
@@ -272,7 +272,7 @@ impl Scanner {
             s,
             pos,
             best: None,
-            runs: std::mem::take(runs),
+            runs,
         };
         // Anchors are looked for before `end`: once there is a match, up to its start. Past
         // it only one anchor can still give a match that starts earlier (see `reach`): the
@@ -287,7 +287,7 @@ impl Scanner {
             i = self.at_anchor(&mut search, q);
             if let Some(b) = search.best.filter(|b| Some(b.start) != before) {
                 end = end.min(b.start + 1);
-                let reach = self.reach(&mut search.runs, s, b.start);
+                let reach = self.reach(search.runs, s, b.start);
                 // (`reach` passes the start only when the email rule is in use.)
                 email_at = (reach > b.start && s.get(reach) == Some(&b'@')).then_some(reach);
             }
@@ -295,7 +295,6 @@ impl Scanner {
         if let Some(at) = email_at.filter(|&at| at >= i) {
             self.at_anchor(&mut search, at);
         }
-        *runs = search.runs;
         search.best
     }
 
@@ -331,7 +330,7 @@ impl Scanner {
 
     /// Offers the matches anchored at `q` to `search`; returns where to look for the next
     /// anchor.
-    fn at_anchor(&self, search: &mut Search<'_>, q: usize) -> usize {
+    fn at_anchor(&self, search: &mut Search<'_, '_>, q: usize) -> usize {
         let s = search.s;
         let pos = search.pos;
         let r = &self.rule;
@@ -359,7 +358,7 @@ impl Scanner {
                 }
             }
             a if a == 1 << API_KEY => {
-                if let Some((start, end)) = api_key(s, q, &mut search.runs) {
+                if let Some((start, end)) = api_key(s, q, search.runs) {
                     search.offer(r[API_KEY], start, end, None);
                 }
             }
@@ -369,15 +368,15 @@ impl Scanner {
                 }
             }
             a if a == 1 << JWT => {
-                if let Some((start, end)) = jwt(s, q, &mut search.runs) {
+                if let Some((start, end)) = jwt(s, q, search.runs) {
                     search.offer(r[JWT], start, end, None);
                 }
             }
             a if a == 1 << KEY_VALUE => {
-                if let Some((start, end, value)) = key_value(s, pos, q, &mut search.runs) {
+                if let Some((start, end, value)) = key_value(s, pos, q, search.runs) {
                     search.offer(r[KEY_VALUE], start, end, Some(value));
                 }
-                if let Some((start, end, value)) = url_param(s, pos, q, &mut search.runs) {
+                if let Some((start, end, value)) = url_param(s, pos, q, search.runs) {
                     search.offer(r[URL_PARAM], start, end, Some(value));
                 }
             }

@@ -31,6 +31,57 @@ fn keys_that_match_a_pattern_are_redacted_in_order_without_losing_entries() {
 }
 
 #[test]
+fn a_key_is_sensitive_by_its_normalised_form_at_any_length() {
+    // The reference: the rule as `DEFAULT_KEYS` states it, on an allocated normalised key.
+    let reference = |key: &str| {
+        let mut norm = String::new();
+        rules::normalise_key_into(key, &mut norm);
+        DEFAULT_KEYS.iter().any(|k| {
+            let mut k_norm = String::new();
+            rules::normalise_key_into(k, &mut k_norm);
+            norm == k_norm || (k_norm.len() >= rules::SUFFIX_MIN_LEN && norm.ends_with(&k_norm))
+        })
+    };
+    let long = "x".repeat(200);
+    let keys = [
+        "password".to_owned(),
+        "OpenAI-API-Key".to_owned(),
+        "max_tokens".to_owned(),
+        "token".to_owned(),
+        "my_token".to_owned(),
+        format!("{long}_api_key"),
+        format!("{long}-Password"),
+        format!("{long}_token"),
+        format!("{}password", "é".repeat(40)),
+        "пароль_secret".to_owned(),
+        "__--..  ".to_owned(),
+        format!("{}{long}", "-".repeat(70)),
+        format!("{}Pass-word", "_".repeat(63)),
+        "x".repeat(63) + "token",
+    ];
+    let r = redactor();
+    for key in &keys {
+        assert_eq!(r.is_sensitive_key(key), reference(key), "{key}");
+    }
+    assert!(r.is_sensitive_key(&format!("{long}_api_key")));
+    assert!(r.is_sensitive_key(&format!("{}Pass-word", "_".repeat(63))));
+    assert!(!r.is_sensitive_key(&("x".repeat(63) + "token")));
+}
+
+#[test]
+fn a_sensitive_key_that_also_holds_a_match_is_masked_and_renamed() {
+    let mut v = json!({"a": 1, "user@example.com password": "hunter2", "b": "ok"});
+    let mut report = Report::default();
+    redactor().redact_value(&mut v, &mut report);
+    assert_eq!(
+        serde_json::to_string(&v).unwrap(),
+        r#"{"a":1,"[REDACTED] password":"[REDACTED]","b":"ok"}"#
+    );
+    assert_eq!(report.keys_redacted, 1);
+    assert_eq!(report.by_pattern.get("email"), Some(&1));
+}
+
+#[test]
 fn a_custom_marker_is_used_everywhere() {
     let config = Config {
         marker: "***".into(),

@@ -12,8 +12,15 @@ const KEPT: usize = 3;
 /// for `key_value`, `?token=?token=…` for `url_param`, a long local part for `email`'s reach) is read to the end of the run at
 /// every anchor or every match: quadratic time, seconds for a 1 MiB string (found by the
 /// fuzzer, `fuzz/`).
+///
+/// Empty until the first run is measured: most texts anchor no rule that reads a run, and a
+/// `Runs` is made for every string redacted (keys and ids included), so making one writes
+/// nothing but its tag.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Runs {
+pub(crate) struct Runs(Option<Known>);
+
+#[derive(Clone, Debug, Default)]
+struct Known {
     /// Per kind of run (a class bit, or [`URL_VALUE`]), the last runs measured:
     /// `(from, end)`, with `from < end`.
     known: [[(usize, usize); KEPT]; KINDS],
@@ -48,7 +55,8 @@ impl Runs {
     }
 
     fn known_or(&mut self, kind: usize, i: usize, measure: impl FnOnce() -> usize) -> usize {
-        let known = self.known[kind]
+        let runs = self.0.get_or_insert_with(Known::default);
+        let known = runs.known[kind]
             .iter()
             .find(|&&(from, end)| from < end && from <= i && i <= end);
         if let Some(&(_, end)) = known {
@@ -56,8 +64,8 @@ impl Runs {
         }
         let n = measure();
         if n > 0 {
-            self.known[kind][self.next[kind]] = (i, i + n);
-            self.next[kind] = (self.next[kind] + 1) % KEPT;
+            runs.known[kind][runs.next[kind]] = (i, i + n);
+            runs.next[kind] = (runs.next[kind] + 1) % KEPT;
         }
         n
     }
