@@ -30,11 +30,19 @@ test("after each hostile body the wasm memory is back under the high-water mark,
   const c = await collector(t, { rateLimitPerMinute: 0 });
   assert.ok(wasmMemoryBytes() <= WASM_HIGH_WATER_BYTES);
   for (const [name, raw] of Object.entries(hostileBodies(3))) {
+    const before = c.store.ingestThreadStats().offThread;
     const r = await call(c, "POST", "/events", { raw, headers: { "Content-Type": "application/json" } });
     assert.ok(r.status < 500, `${name}: ${r.status}`);
     const after = wasmMemoryBytes();
     assert.ok(after <= WASM_HIGH_WATER_BYTES, `${name}: ${(after / MiB).toFixed(1)} MiB of wasm memory after the request`);
+    // The body was read on the ingest thread, whose instance is bounded the same way.
+    const thread = c.store.ingestThreadStats();
+    assert.equal(thread.offThread, before + 1, `${name}: read on the ingest thread`);
+    assert.ok(thread.workerMemoryBytes <= WASM_HIGH_WATER_BYTES, `${name}: ${(thread.workerMemoryBytes / MiB).toFixed(1)} MiB of the ingest thread's wasm memory after the request`);
   }
+  // The bound is the recycling's: the bodies did take the thread's instance past the mark.
+  assert.ok(c.store.ingestThreadStats().recycled > 0, JSON.stringify(c.store.ingestThreadStats()));
+  assert.equal(c.store.ingestThreadStats().onMainThread, 0);
   // The store's ingestor was rebuilt on the fresh instance: honest events are stored as before.
   const honest = await post(c, "/events", { events: [{ event_type: "llm_call", session_id: "honest", model: "gpt-4o", input_data: { prompt: "hi" } }] });
   assert.equal(honest.status < 300, true, JSON.stringify(honest.body));

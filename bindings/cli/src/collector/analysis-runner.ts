@@ -15,6 +15,7 @@
 import { Worker } from "node:worker_threads";
 import { HttpError } from "./http.js";
 import { activeCatalogText, catalogGeneration } from "./prices.js";
+import { threadExecArgv } from "./threads.js";
 
 /** The analyses the worker runs. */
 export type AnalysisJobName = "compliance" | "drift" | "forecast" | "alerts";
@@ -111,7 +112,7 @@ export class AnalysisRunner {
 
   private spawn(): Worker {
     this.workerCatalog = catalogGeneration();
-    const w = new Worker(new URL("./analysis-worker.js", import.meta.url), { workerData: { priceCatalog: activeCatalogText() } });
+    const w = new Worker(new URL("./analysis-worker.js", import.meta.url), { workerData: { priceCatalog: activeCatalogText() }, execArgv: threadExecArgv() });
     // The HTTP server keeps the process alive; an idle worker must not.
     w.unref();
     w.on("message", (reply: AnalysisReply) => this.answered(w, reply));

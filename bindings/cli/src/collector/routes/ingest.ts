@@ -49,7 +49,7 @@ async function ingestAll(ctx: Context, events: unknown[]): Promise<IngestCounts>
 
 async function postEvents(ctx: Context): Promise<void> {
   const bytes = await readBody(ctx.req, ctx.config.maxBodyBytes);
-  const r = await ctx.store.ingestBytes("events", bytes, ctx.config.maxBatchEvents).catch((e: unknown) => refused(e, bytes, "Missing 'events' array in request body"));
+  const r = await ctx.store.ingestBody("events", bytes, ctx.config.maxBatchEvents).catch((e: unknown) => refused(e, bytes, "Missing 'events' array in request body"));
   if (r.received === 0) return sendJson(ctx.res, 200, { status: "ok", processed: 0 });
   ctx.live.broadcast(r.storedJson);
   const headers: Record<string, string> = r.truncated_fields > 0 ? { "X-AgentLens-Truncated": String(r.truncated_fields) } : {};
