@@ -8,7 +8,7 @@ import { init, trace } from "@agentlens/sdk";
 // The wasm module the package loaded (the same file, so the same instance).
 import * as w from "../../wasm/agentlens_wasm.js";
 
-const { SessionRecord, SessionTable } = await import("../../dist/core/session.js");
+const { SessionRecord, SessionTable } = await import("@agentlens/sdk/internal");
 const wasm = () => w;
 
 /** xorshift32: the same sessions on every run. */

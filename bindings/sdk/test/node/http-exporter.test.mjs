@@ -5,6 +5,8 @@
 // the accounting identity intact.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { createHttpExporter, nodePlatform } from "@agentlens/sdk";
 import { startReceiver } from "../support/receiver.mjs";
 import { driverFor, identityHolds, llmEvent } from "../support/driver.mjs";
@@ -184,11 +186,19 @@ test("our own requests bypass a fetch instrumented after load, and unwrap __orig
   const early = createHttpExporter({ endpoint: receiver.url, apiKey: "k" });
   assert.deepEqual(await early.send(request('{"events":[]}')), { status: 200, retryAfter: null });
 
-  // Instrumented before the exporter module loaded: a fresh instance of the module unwraps it.
-  const httpModule = new URL("../exporters/http.js", import.meta.resolve("@agentlens/sdk"));
-  const { createHttpExporter: createFresh } = await import(`${httpModule.href}?fresh=${Date.now()}`);
-  const late = createFresh({ endpoint: receiver.url, apiKey: "k" });
-  assert.deepEqual(await late.send(request('{"events":[]}')), { status: 200, retryAfter: null });
+  // Instrumented before the package loaded (a fresh process): the exporter unwraps it.
+  const child = `
+    const real = globalThis.fetch;
+    let traced = 0;
+    globalThis.fetch = Object.assign((...args) => { traced++; return real(...args); }, { __original: real });
+    const { createHttpExporter } = await import("@agentlens/sdk");
+    const late = createHttpExporter({ endpoint: ${JSON.stringify(receiver.url)}, apiKey: "k" });
+    const answer = await late.send({ id: 1, events: 1, timeoutMs: 5000, body: new TextEncoder().encode('{"events":[]}') });
+    console.log(JSON.stringify({ answer, traced }));`;
+  const out = await new Promise((resolve, reject) =>
+    execFile(process.execPath, ["--input-type=module", "-e", child], { cwd: fileURLToPath(new URL(".", import.meta.url)), timeout: 60_000 }, (e, stdout, stderr) => (e ? reject(new Error(stderr || e.message)) : resolve(stdout))),
+  );
+  assert.deepEqual(JSON.parse(out), { answer: { status: 200, retryAfter: null }, traced: 0 });
 
   assert.equal(traced, 0, "the instrumented fetch never saw our requests");
   assert.equal(receiver.requests.length, 2);

@@ -210,7 +210,7 @@ test("usePriceCatalog: a custom catalog changes the answer; a bad one is refused
 
 test("a price file the core refuses at install leaves the engines working, unpriced, with a warning", () => {
   const glue = pathToFileURL(fileURLToPath(new URL("../../wasm-analysis/agentlens_wasm.js", import.meta.url))).href;
-  const wasmJs = pathToFileURL(fileURLToPath(new URL("../../dist/analysis/wasm.js", import.meta.url))).href;
+  const wasmJs = pathToFileURL(fileURLToPath(new URL("../../dist/internal/index.js", import.meta.url))).href;
   const code = `const A = await import(${JSON.stringify(dist("analysis-node.js"))});
     const W = await import(${JSON.stringify(wasmJs)}); const raw = await import(${JSON.stringify(glue)});
     W.useAnalysisWasm(raw, "not a price file");

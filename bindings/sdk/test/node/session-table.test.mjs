@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-const { SessionRecord, SessionTable } = await import("../../dist/core/session.js");
+const { SessionRecord, SessionTable } = await import("@agentlens/sdk/internal");
 
 const limits = { maxEvents: 10, maxChars: 1_000_000 };
 const tokens = () => [0, 0];

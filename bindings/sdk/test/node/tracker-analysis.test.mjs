@@ -157,7 +157,7 @@ test("a long session is sanitised one event at a time: 400 calls of ~1 KB stay 4
 test("watchAlerts compiles the tracker's redaction rules once, not once per batch", async () => {
   // The raw module is not public: swap it through the holder the entry points install it in.
   await import("@agentlens/sdk/analysis");
-  const { analysisWasm, useAnalysisWasm } = await import("../../dist/analysis/wasm.js");
+  const { analysisWasm, useAnalysisWasm } = await import("@agentlens/sdk/internal");
   const real = analysisWasm();
   let compiled = 0;
   const Counting = class extends real.SanitizerWasm {

@@ -89,7 +89,7 @@ test("npm pack ships dist and wasm, and no sources or tests", () => {
   const [report] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: pkgDir, encoding: "utf8" }));
   const files = report.files.map((f) => f.path);
   for (const needed of ["package.json", "wasm/agentlens_wasm_bg.wasm", "wasm/agentlens_wasm.js", "dist/entrypoints/node.js",
-    "dist/entrypoints/browser.js", "dist/entrypoints/edge.js", "dist/entrypoints/slim.js", "dist/platform/node-file.js", "dist/exporters/http.js"]) {
+    "dist/entrypoints/browser.js", "dist/entrypoints/edge.js", "dist/entrypoints/slim.js", "dist/entrypoints/analysis-node.js", "dist/internal/index.js", "dist/integrations/openai-agents.js"]) {
     assert.ok(files.includes(needed), `${needed} is not packed`);
   }
   assert.deepEqual(files.filter((f) => f.startsWith("src/") || f.startsWith("test/")), []);
