@@ -29,9 +29,28 @@ test("bodies are read on the ingest thread, stored in the order they came, redac
   assert.equal(c.store.ingestThreadStats().onMainThread, 0);
 });
 
+test("OTLP requests are read on the ingest thread too, refusals answered with the core's status", async (t) => {
+  const c = await collector(t, { rateLimitPerMinute: 0 });
+  const span = (i) => ({
+    traceId: "0102030405060708090a0b0c0d0e0f10", spanId: `00000000000000${String(i).padStart(2, "0")}`, name: "chat gpt-4o",
+    startTimeUnixNano: "1767607200000000000", endTimeUnixNano: "1767607201000000000",
+    attributes: [{ key: "gen_ai.operation.name", value: { stringValue: "chat" } }, { key: "gen_ai.request.model", value: { stringValue: "gpt-4o" } }],
+  });
+  const body = { resourceSpans: [{ scopeSpans: [{ spans: [span(1), span(2)] }] }] };
+  const r = await post(c, "/v1/traces", body);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const broken = await call(c, "POST", "/v1/traces", { raw: "{not json", headers: { "Content-Type": "application/json" } });
+  assert.equal(broken.status, 400);
+  assert.equal(typeof broken.body.message, "string");
+  const stats = c.store.ingestThreadStats();
+  assert.deepEqual([stats.offThread, stats.onMainThread], [2, 0]);
+  const sessions = await get(c, "/sessions");
+  assert.match(JSON.stringify(sessions.body), /0102030405060708090a0b0c0d0e0f10/);
+});
+
 test("a thread that cannot start loses no body: each is read on the main thread instead", async () => {
   // A redaction option the core refuses: the thread's ingestor throws as it starts.
-  const runner = new IngestRunner({ redact: { patterns: [{ name: "bad", regex: "(" }] }, maxFieldBytes: 1024, compress: false }, (format, bytes) => ({ read: format, bytes: bytes.length }));
+  const runner = new IngestRunner({ redact: { patterns: [{ name: "bad", regex: "(" }] }, maxFieldBytes: 1024, compress: false }, (job) => ({ read: job.format, bytes: job.bytes.length }));
   const bodies = ["a", "bb", "ccc"].map((s) => new TextEncoder().encode(s));
   const batches = await Promise.all(bodies.map((b) => runner.ingest("events", b, 10)));
   assert.deepEqual(batches, [{ read: "events", bytes: 1 }, { read: "events", bytes: 2 }, { read: "events", bytes: 3 }]);

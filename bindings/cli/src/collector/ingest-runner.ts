@@ -1,8 +1,9 @@
 /// <reference types="node" />
 /**
- * Reads `POST /events` bodies on a second thread (`ingest-worker.ts`), so that reading a
- * body through the core (about half of what an event costs the collector) runs beside the
- * main thread's HTTP and SQLite work instead of before it. Bodies are read one at a time,
+ * Reads `POST /events` and OTLP `POST /v1/traces` bodies on a second thread
+ * (`ingest-worker.ts`), so that reading a body through the core (about half of what an
+ * event costs the collector) runs beside the main thread's HTTP and SQLite work instead
+ * of before it. Bodies are read one at a time,
  * in the order they came, and their batches are handed back in that order, so the store
  * commits them as it did when it read them itself.
  *
@@ -12,7 +13,7 @@
  * {@link INGEST_WORKER_IDLE_MS} is ended: an idle collector holds none.
  */
 import { Worker } from "node:worker_threads";
-import type { IngestFormat, IngestResultBatch } from "./engine.js";
+import type { IngestFormat, IngestResultBatch, OtlpEncoding, OtlpResultBatch } from "./engine.js";
 import { threadExecArgv } from "./threads.js";
 
 /** What the thread's ingestor is made from: the store's options. */
@@ -22,18 +23,16 @@ export interface IngestWorkerOptions {
   compress: boolean;
 }
 
-/** One body sent to the thread. */
-export interface IngestJob {
-  id: number;
-  format: IngestFormat;
-  bytes: Uint8Array;
-  maxEvents: number;
-}
+/** One body sent to the thread: a wire body (`format`) or an OTLP request (`encoding`). */
+export type IngestJob = { id: number; bytes: Uint8Array; maxEvents: number } & ({ kind: "events"; format: IngestFormat } | { kind: "otlp"; encoding: OtlpEncoding });
+
+/** What a body became: a batch, or an OTLP request's batch with its answer. */
+export type IngestBatch = IngestResultBatch | OtlpResultBatch;
 
 /** The thread's answer to one body, with its wasm memory after it and whether the instance was replaced after it. */
 export type IngestReply = { id: number; memoryBytes: number; recycled: boolean } & (
-  | { ok: true; batch: IngestResultBatch }
-  | { ok: false; error: { name: string; message: string; reason?: string } }
+  | { ok: true; batch: IngestBatch }
+  | { ok: false; error: { name: string; message: string; reason?: string; body?: Uint8Array } }
 );
 
 /** A thread without a body for this long is ended. */
@@ -55,7 +54,7 @@ export interface IngestRunnerStats {
 
 interface Pending {
   job: IngestJob;
-  resolve(batch: IngestResultBatch): void;
+  resolve(batch: IngestBatch): void;
   reject(e: unknown): void;
 }
 
@@ -74,15 +73,24 @@ export class IngestRunner {
    */
   constructor(
     private readonly options: IngestWorkerOptions,
-    private readonly onMainThread: (format: IngestFormat, bytes: Uint8Array, maxEvents: number) => IngestResultBatch,
+    private readonly onMainThread: (job: IngestJob) => IngestBatch,
   ) {}
 
   /** Reads `bytes` as `format` through the core; rejects with the core's refusal, as reading it here would throw. */
   ingest(format: IngestFormat, bytes: Uint8Array, maxEvents: number): Promise<IngestResultBatch> {
-    if (this.closed) return this.here({ id: 0, format, bytes, maxEvents });
+    return this.run({ id: 0, kind: "events", format, bytes, maxEvents }) as Promise<IngestResultBatch>;
+  }
+
+  /** Reads one OTLP request (un-gzipped) through the core; rejects with the core's refusal and its `body`, as here. */
+  ingestOtlp(encoding: OtlpEncoding, bytes: Uint8Array, maxEvents: number): Promise<OtlpResultBatch> {
+    return this.run({ id: 0, kind: "otlp", encoding, bytes, maxEvents }) as Promise<OtlpResultBatch>;
+  }
+
+  private run(job: IngestJob): Promise<IngestBatch> {
+    if (this.closed) return this.here(job);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
-    const job: IngestJob = { id: this.nextId++, format, bytes, maxEvents };
+    job.id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(job.id, { job, resolve, reject });
       try {
@@ -127,7 +135,7 @@ export class IngestRunner {
     this.counts.workerMemoryBytes = reply.memoryBytes;
     if (reply.recycled) this.counts.recycled++;
     if (reply.ok) p.resolve(reply.batch);
-    else p.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name, reason: reply.error.reason }));
+    else p.reject(Object.assign(new Error(reply.error.message), reply.error));
     if (this.waiting.size === 0) this.idleTimer = setTimeout(() => void this.end(), INGEST_WORKER_IDLE_MS).unref();
   }
 
@@ -147,10 +155,10 @@ export class IngestRunner {
     for (const p of waiting) this.here(p.job).then(p.resolve, p.reject);
   }
 
-  private here(job: IngestJob): Promise<IngestResultBatch> {
+  private here(job: IngestJob): Promise<IngestBatch> {
     this.counts.onMainThread++;
     try {
-      return Promise.resolve(this.onMainThread(job.format, job.bytes, job.maxEvents));
+      return Promise.resolve(this.onMainThread(job));
     } catch (e) {
       return Promise.reject(e);
     }

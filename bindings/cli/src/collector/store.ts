@@ -141,11 +141,20 @@ export class CollectorStore implements Store, StoreHandle {
    */
   async ingestBody(format: IngestFormat, bytes: Uint8Array, maxEvents = MAX_RECORDS_PER_CALL): Promise<IngestOutcome> {
     this.check();
-    this.runner ??= new IngestRunner({ redact: this.redact, maxFieldBytes: this.maxFieldBytes, compress: this.compressed }, (f, b, max) => {
+    return this.store(await this.thread().ingest(format, bytes, maxEvents));
+  }
+
+  /** {@link readOtlp} on the store's ingest thread: what the collector's `POST /v1/traces` does. */
+  readOtlpBody(encoding: OtlpEncoding, bytes: Uint8Array): Promise<OtlpResultBatch> {
+    this.check();
+    return this.thread().ingestOtlp(encoding, bytes, MAX_RECORDS_PER_CALL);
+  }
+
+  private thread(): IngestRunner {
+    return (this.runner ??= new IngestRunner({ redact: this.redact, maxFieldBytes: this.maxFieldBytes, compress: this.compressed }, (job) => {
       this.check();
-      return ingestBytes(this.ingestor, f, b, max);
-    });
-    return this.store(await this.runner.ingest(format, bytes, maxEvents));
+      return job.kind === "otlp" ? ingestOtlpBytes(this.ingestor, job.encoding, job.bytes, job.maxEvents) : ingestBytes(this.ingestor, job.format, job.bytes, job.maxEvents);
+    }));
   }
 
   /** What the ingest thread has done (zeros before the first {@link ingestBody}). */

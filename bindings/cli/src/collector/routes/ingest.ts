@@ -94,7 +94,7 @@ async function postOtlp(ctx: Context): Promise<void> {
   }
   let batch: OtlpResultBatch;
   try {
-    batch = ctx.store.readOtlp(encoding, bytes);
+    batch = await ctx.store.readOtlpBody(encoding, bytes);
   } catch (e) {
     const err = e as { name?: unknown; body?: unknown } | null;
     if (err?.name !== "AgentLensDecodeError" || !(err.body instanceof Uint8Array)) throw e;
