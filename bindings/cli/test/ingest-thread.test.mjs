@@ -58,6 +58,10 @@ test("a thread that cannot start loses no body: each is read on the main thread 
   assert.equal(stats.onMainThread, 3);
   assert.equal(stats.offThread, 0);
   assert.ok(stats.failed >= 1);
+  // A thread that keeps failing is given up: no spawn per body for ever.
+  for (let i = 0; i < 5; i++) await runner.ingest("events", bodies[0], 10);
+  assert.ok(runner.stats().failed <= 3, JSON.stringify(runner.stats()));
+  assert.equal(runner.stats().onMainThread, 8);
   await runner.close();
 });
 

@@ -9,8 +9,9 @@
  *
  * Nothing is lost to the thread: when it fails or exits under a body, that body and every
  * one waiting are read on the main thread instead (the core's answer is the same on
- * either), and the next body starts a new thread. A thread idle for
- * {@link INGEST_WORKER_IDLE_MS} is ended: an idle collector holds none.
+ * either), and the next body starts a new thread; after {@link MAX_THREAD_FAILURES}
+ * failures every body is read on the main thread, as before there was a thread. A thread
+ * idle for {@link INGEST_WORKER_IDLE_MS} is ended: an idle collector holds none.
  */
 import { Worker } from "node:worker_threads";
 import type { IngestFormat, IngestResultBatch, OtlpEncoding, OtlpResultBatch } from "./engine.js";
@@ -37,12 +38,14 @@ export type IngestReply = { id: number; memoryBytes: number; recycled: boolean }
 
 /** A thread without a body for this long is ended. */
 export const INGEST_WORKER_IDLE_MS = 30_000;
+/** Threads that may fail under a body before the main thread reads every body itself. */
+export const MAX_THREAD_FAILURES = 3;
 
 /** What the runner has done, for tests and benchmarks. */
 export interface IngestRunnerStats {
   /** Bodies the thread read. */
   offThread: number;
-  /** Bodies read on the main thread because the thread failed under them. */
+  /** Bodies read on the main thread: the thread failed under them, or failed too often, or the store closed. */
   onMainThread: number;
   /** Threads that failed or exited under a body. */
   failed: number;
@@ -87,7 +90,7 @@ export class IngestRunner {
   }
 
   private run(job: IngestJob): Promise<IngestBatch> {
-    if (this.closed) return this.here(job);
+    if (this.closed || this.counts.failed >= MAX_THREAD_FAILURES) return this.here(job);
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     job.id = this.nextId++;
