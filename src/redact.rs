@@ -321,7 +321,6 @@ impl Redactor {
         *id = out;
     }
 
-    /// Pattern-redacts the keys of `map`, rebuilding it in order only if one changed.
     /// Whether some key of `map` has a pattern match (asked before
     /// [`redact_keys`](Self::redact_keys), which then rebuilds the map).
     fn keys_to_redact(&self, map: &Map<String, Value>) -> bool {
@@ -330,6 +329,7 @@ impl Redactor {
             .any(|k| matches!(self.redact_str(k, &mut scratch), Cow::Owned(_)))
     }
 
+    /// Pattern-redacts the keys of `map`, rebuilding it in order only if one changed.
     fn redact_keys(&self, map: &mut Map<String, Value>, report: &mut Report) {
         let mut key_report = Report::default();
         let new_keys: Vec<Option<String>> = map
