@@ -57,9 +57,9 @@ const c = runs.coldStart ?? {};
 const o = runs.outage ?? {};
 const g = runs.ingest ?? {};
 const rows = [
-  { figure: "cold start, Node: import + instantiate + init()", unit: "ms", value: c.nodeCold?.agentlens?.importInitMs, peer: c.nodeCold?.otel?.importInitMs, peerName: "OpenTelemetry JS import + setup", target: 10, better: "lower" },
+  { figure: "cold start, Node: import + instantiate + init()", unit: "ms", value: c.nodeCold?.agentlens?.importInitMs, peer: c.nodeCold?.otel?.importInitMs, peerName: `OpenTelemetry JS import + setup; floor, the entry in one file: ${c.nodeCold?.agentlensOneFile?.importInitMs} ms`, target: 10, better: "lower" },
   { figure: "cold start, Node: first event delivered", unit: "ms", value: c.nodeCold?.agentlens?.totalMs, peer: c.nodeCold?.otel?.totalMs, peerName: "OpenTelemetry JS first span delivered" },
-  { figure: "cold start, workerd: added to a cold isolate", unit: "ms", value: c.workerdCold?.addedMs, peer: c.workerdCold?.emptyFirstAnswerMs, peerName: "empty worker's first answer", target: 10, better: "lower" },
+  { figure: "cold start, workerd: added to a cold isolate", unit: "ms", value: c.workerdCold?.addedMs, peer: c.workerdCold?.emptyFirstAnswerMs, peerName: `empty worker's first answer; the SDK's wasm alone adds ${c.workerdCold?.wasmAddedMs} ms, importing the SDK ${c.workerdCold?.importAddedMs} ms`, target: 10, better: "lower" },
   { figure: "track() caller cost / OpenTelemetry span", unit: "×", value: t.trackCallerVsOtel, peer: t.otelSpanCallerNs, peerName: "ns per OpenTelemetry span", target: 0.5, better: "lower" },
   { figure: "pipeline CPU to bytes / OpenTelemetry + protobuf", unit: "×", value: t.pipelineCpuVsOtel, peer: t.otelProtobufCpuNsPerSpan, peerName: "ns per span (JSON: " + t.otelJsonCpuNsPerSpan + ")", target: 1.0, better: "lower" },
   { figure: "redaction in wasm / JS regexes, same rules", unit: "×", value: t.redactRatio, peer: t.redactJsMiBps, peerName: "MiB/s JS", target: 3, better: "higher" },

@@ -15,6 +15,12 @@
 // runtime's own start), median of the samples. Inside workerd the clock stands still while
 // code runs, so only outside timing is honest.
 //
+// Floors, in the same run: in Node, the same entry point bundled into one file (what
+// Node's module machinery for the package's modules costs); in workerd, a worker holding
+// only the SDK's wasm, compiled, instantiated and its pipeline made as init() makes it
+// (what the wasm itself costs a cold isolate), and a worker that imports the SDK and runs
+// none of it (what loading it costs; the rest of the SDK's figure is its first run).
+//
 // A benchmark, not a test: prints a table and one JSON line; nothing is asserted.
 import { execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -23,7 +29,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { workerdConfig } from "../bindings/sdk/test/support/workerd.mjs";
 
 const SAMPLES = Number(process.env.BENCH_COLD_SAMPLES ?? 9);
@@ -96,22 +102,47 @@ async function nodeSample(source, receiver) {
   return JSON.parse(out.trim().split("\n").pop());
 }
 
+/**
+ * The floor of the module machinery: the same Node entry point bundled into one file (the
+ * wasm glue inlined), in a copy of the package where the bundle sits at the entry points'
+ * depth, so it finds the same .wasm. Returns the child's source and the copy to remove.
+ */
+function oneFileChild() {
+  const dir = mkdtempSync(join(tmpdir(), "agentlens-onefile-"));
+  execFileSync("cp", ["-r", join(pkgDir, "package.json"), join(pkgDir, "wasm"), join(dir, "")]);
+  execFileSync("mkdir", ["-p", join(dir, "dist/entrypoints")]);
+  execFileSync(esbuildBin, [join(pkgDir, "dist/entrypoints/node.js"), "--bundle", "--format=esm", "--platform=neutral", "--packages=external", "--external:node:*", `--outfile=${join(dir, "dist/entrypoints/node.js")}`, "--log-level=error"]);
+  const url = pathToFileURL(join(dir, "dist/entrypoints/node.js")).href;
+  return { source: AGENTLENS_CHILD.replace('await import("@agentlens/sdk")', `await import(${JSON.stringify(url)})`), dir };
+}
+
 async function nodeColdStart(receiver) {
   const fields = ["importMs", "initMs", "deliverMs", "totalMs"];
   const ours = [];
   const theirs = [];
-  // Alternate the two so that the machine's noise falls on both; one warm-up of each
-  // (the file system cache), discarded.
-  await nodeSample(AGENTLENS_CHILD, receiver);
-  await nodeSample(OTEL_CHILD, receiver);
-  for (let i = 0; i < SAMPLES; i++) {
-    ours.push(await nodeSample(AGENTLENS_CHILD, receiver));
-    theirs.push(await nodeSample(OTEL_CHILD, receiver));
+  const oneFile = [];
+  const single = oneFileChild();
+  try {
+    // Alternate them so that the machine's noise falls on all; one warm-up of each (the
+    // file system cache), discarded.
+    await nodeSample(AGENTLENS_CHILD, receiver);
+    await nodeSample(OTEL_CHILD, receiver);
+    await nodeSample(single.source, receiver);
+    for (let i = 0; i < SAMPLES; i++) {
+      ours.push(await nodeSample(AGENTLENS_CHILD, receiver));
+      theirs.push(await nodeSample(OTEL_CHILD, receiver));
+      oneFile.push(await nodeSample(single.source, receiver));
+    }
+  } finally {
+    rmSync(single.dir, { recursive: true, force: true });
   }
   const med = (xs) => Object.fromEntries(fields.map((f) => [f, +median(xs.map((x) => x[f])).toFixed(2)]));
-  const a = med(ours);
-  const o = med(theirs);
-  return { agentlens: { ...a, importInitMs: +median(ours.map((x) => x.importMs + x.initMs)).toFixed(2) }, otel: { ...o, importInitMs: +median(theirs.map((x) => x.importMs + x.initMs)).toFixed(2) } };
+  const importInit = (xs) => +median(xs.map((x) => x.importMs + x.initMs)).toFixed(2);
+  return {
+    agentlens: { ...med(ours), importInitMs: importInit(ours) },
+    otel: { ...med(theirs), importInitMs: importInit(theirs) },
+    agentlensOneFile: { ...med(oneFile), importInitMs: importInit(oneFile) },
+  };
 }
 
 const workerdBin = join(root, "node_modules/@cloudflare/workerd-linux-64/bin/workerd");
@@ -128,6 +159,29 @@ export default {
   },
 };`;
 const WORKER_EMPTY = `export default { async fetch(request, env) { await fetch(env.RECEIVER + "/ping", { method: "POST", body: "x" }); return new Response("ok"); } };`;
+// The floor of the wasm part: the SDK's wasm alone, imported as the edge entry imports it
+// (compiled with the isolate), instantiated and its pipeline made as init() makes it, then
+// the empty worker's fetch. No JavaScript of the SDK's beyond wasm-bindgen's glue.
+const WORKER_WASM = `import { initSync, PipelineWasm } from "./bindings/sdk/wasm/agentlens_wasm.js";
+import wasmModule from "../../wasm/agentlens_wasm_bg.wasm";
+export default {
+  async fetch(request, env) {
+    initSync({ module: wasmModule });
+    new PipelineWasm("{}", new Uint8Array(32), ["agentlens"]).free();
+    await fetch(env.RECEIVER + "/ping", { method: "POST", body: "x" });
+    return new Response("ok");
+  },
+};`;
+// The SDK imported (its JavaScript loaded, its wasm compiled and instantiated as the edge
+// entry does on import), nothing of it run, then the empty worker's fetch.
+const WORKER_IMPORT = `import * as agentlens from "@agentlens/sdk";
+export default {
+  async fetch(request, env) {
+    if (typeof agentlens.init !== "function") throw new Error("the SDK did not load");
+    await fetch(env.RECEIVER + "/ping", { method: "POST", body: "x" });
+    return new Response("ok");
+  },
+};`;
 
 /** Bundles a worker as wrangler would and writes its workerd config; returns the config path. */
 function prepareWorker(dir, name, source, receiverUrl) {
@@ -177,17 +231,26 @@ async function workerdColdStart(receiver) {
   try {
     const sdk = prepareWorker(dir, "sdk", WORKER_SDK, receiver.url);
     const empty = prepareWorker(dir, "empty", WORKER_EMPTY, receiver.url);
-    await workerdSample(sdk);
-    await workerdSample(empty);
+    const wasmOnly = prepareWorker(dir, "wasm", WORKER_WASM, receiver.url);
+    const importOnly = prepareWorker(dir, "import", WORKER_IMPORT, receiver.url);
+    for (const w of [sdk, empty, wasmOnly, importOnly]) await workerdSample(w);
     const ours = [];
     const base = [];
+    const floor = [];
+    const imported = [];
     for (let i = 0; i < SAMPLES; i++) {
       ours.push(await workerdSample(sdk));
       base.push(await workerdSample(empty));
+      floor.push(await workerdSample(wasmOnly));
+      imported.push(await workerdSample(importOnly));
     }
     const m = (xs, f) => +median(xs.map((x) => x[f])).toFixed(2);
-    const addedMs = +median(ours.map((x, i) => x.firstAnswerMs - base[i].firstAnswerMs)).toFixed(2);
+    const added = (xs) => +median(xs.map((x, i) => x.firstAnswerMs - base[i].firstAnswerMs)).toFixed(2);
+    const addedMs = added(ours);
     return {
+      wasmFirstAnswerMs: m(floor, "firstAnswerMs"),
+      wasmAddedMs: added(floor),
+      importAddedMs: added(imported),
       sdkFirstAnswerMs: m(ours, "firstAnswerMs"),
       emptyFirstAnswerMs: m(base, "firstAnswerMs"),
       sdkListenMs: m(ours, "listenMs"),
@@ -217,6 +280,7 @@ const line = (name, value, note = "") => console.log(`${name.padEnd(56)} ${Strin
 line("Node: import + wasm instantiate (AgentLens)", n.agentlens.importMs);
 line("Node: init() (AgentLens)", n.agentlens.initMs);
 line("Node: import + instantiate + init() (AgentLens)", n.agentlens.importInitMs, `target ≤ ${results.targetMs} ms`);
+line("Node: the same, the entry bundled into one file (the floor)", n.agentlensOneFile.importInitMs, `import ${n.agentlensOneFile.importMs} + init() ${n.agentlensOneFile.initMs}`);
 line("Node: import + provider setup (OpenTelemetry JS)", n.otel.importInitMs, "sdk-trace-base + exporter-trace-otlp-proto");
 line("Node: first event delivered over HTTP (AgentLens)", n.agentlens.totalMs, "from the import");
 line("Node: first span delivered over HTTP (OpenTelemetry JS)", n.otel.totalMs, "from the import");
@@ -225,5 +289,7 @@ else {
   line("workerd: spawn → first answer, worker with the SDK", w.sdkFirstAnswerMs, "init + track + flush to the receiver");
   line("workerd: spawn → first answer, empty worker", w.emptyFirstAnswerMs, "one fetch to the receiver");
   line("workerd: what the SDK adds to a cold isolate", w.addedMs, `target ≤ ${results.targetMs} ms`);
+  line("workerd: what its wasm alone adds (a floor)", w.wasmAddedMs, "compiled, instantiated, its pipeline made");
+  line("workerd: what importing the SDK adds, nothing run", w.importAddedMs, "its JavaScript loaded, its wasm instantiated");
 }
 console.log(JSON.stringify(results));
