@@ -99,10 +99,12 @@ async function collectorPhase(dir, rounds) {
   s.stop();
   await settle();
   const after = { rss: process.memoryUsage().rss, wasm: wasmMemoryBytes() };
+  // The bodies were read on the ingest thread: its threads ended past the mark, and started.
+  const thread = c.store.ingestThreadStats();
   await c.close();
   // The sampler cannot run inside a request (one thread): the wasm peak is the one seen between requests.
   const stats = wasmMemoryStats();
-  return { before, peak: { ...s.peak, wasm: Math.max(s.peak.wasm, stats.peakBytes) }, after, requests: statuses, recycled: stats.recycled };
+  return { before, peak: { ...s.peak, wasm: Math.max(s.peak.wasm, stats.peakBytes) }, after, requests: statuses, recycled: stats.recycled, thread };
 }
 
 async function alertRun(c, rules, events) {
@@ -178,7 +180,7 @@ if (phase === "--child") {
     results[p] = JSON.parse(out.stdout);
   }
   console.log(`hostile bodies into a store, no recycling (as before): ${figures(results.store)}`);
-  console.log(`hostile bodies to a collector, ${rounds} rounds × 4 clients: ${figures(results.collector)}; answers ${JSON.stringify(results.collector.requests)}, instance replaced ${results.collector.recycled} times`);
+  console.log(`hostile bodies to a collector, ${rounds} rounds × 4 clients: ${figures(results.collector)}; answers ${JSON.stringify(results.collector.requests)}, main thread's instance replaced ${results.collector.recycled} times; bodies read on the ingest thread ${results.collector.thread.offThread}, past the mark after ${results.collector.thread.recycled}, threads started ${results.collector.thread.started} and ended for it ${results.collector.thread.retired}`);
   for (const a of results.alerts) {
     console.log(
       `POST /analysis/alerts ${a.rules} rules × ${a.events} events: ${a.status} in ${a.ms} ms (${a.answerBytes} B)` +

@@ -11,7 +11,9 @@
  * one waiting are read on the main thread instead (the core's answer is the same on
  * either), and the next body starts a new thread; after {@link MAX_THREAD_FAILURES}
  * failures every body is read on the main thread, as before there was a thread. A thread
- * idle for {@link INGEST_WORKER_IDLE_MS} is ended: an idle collector holds none.
+ * idle for {@link INGEST_WORKER_IDLE_MS} is ended: an idle collector holds none. So is a
+ * thread whose wasm memory a body took past the high-water mark, once it answered what
+ * it held (ending a thread is what returns its memory); the next body starts a fresh one.
  */
 import { Worker } from "node:worker_threads";
 import type { IngestFormat, IngestResultBatch, OtlpEncoding, OtlpResultBatch } from "./engine.js";
@@ -43,6 +45,8 @@ export const MAX_THREAD_FAILURES = 3;
 
 /** What the runner has done, for tests and benchmarks. */
 export interface IngestRunnerStats {
+  /** Threads started. */
+  started: number;
   /** Bodies the thread read. */
   offThread: number;
   /** Bodies read on the main thread: the thread failed under them, or failed too often, or the store closed. */
@@ -51,24 +55,38 @@ export interface IngestRunnerStats {
   failed: number;
   /** The thread's wasm memory after its last body (0 before any, and once it ended). */
   workerMemoryBytes: number;
-  /** Times the thread replaced its wasm instance, past the high-water mark after a body. */
+  /** Bodies after which the thread's wasm memory was past the high-water mark (its instance replaced at once). */
   recycled: number;
+  /** Threads ended for it, once they had answered what they held (ending a thread returns its memory). */
+  retired: number;
 }
 
 interface Pending {
   job: IngestJob;
+  /** The thread it was posted to (`null` until it was). */
+  worker: Worker | null;
   resolve(batch: IngestBatch): void;
   reject(e: unknown): void;
 }
 
 /** The ingest thread of one store, its queue and its fallback. */
 export class IngestRunner {
+  /** The thread new bodies go to. */
   private worker: Worker | null = null;
+  /** Threads ended once their last body is answered (their wasm memory went past the mark). */
+  private readonly retiring = new Set<Worker>();
+  /**
+   * While a retiring thread has not ended, new bodies wait for it: one thread at a time
+   * holds a large instance (without this, a burst of hostile bodies had the next thread
+   * grow one while the last one's was still held: peak RSS 1.5 GB, against 0.9–1.2).
+   */
+  private gate: { ended: Promise<void>; open(): void } | null = null;
+  /** Bodies posted and not answered yet, in the order they came. */
   private readonly waiting = new Map<number, Pending>();
   private idleTimer: NodeJS.Timeout | null = null;
   private nextId = 1;
   private closed = false;
-  private readonly counts: IngestRunnerStats = { offThread: 0, onMainThread: 0, failed: 0, workerMemoryBytes: 0, recycled: 0 };
+  private readonly counts: IngestRunnerStats = { started: 0, offThread: 0, onMainThread: 0, failed: 0, workerMemoryBytes: 0, recycled: 0, retired: 0 };
 
   /**
    * `options`: the store's ingestor options; `onMainThread`: reads a body here, as the
@@ -95,33 +113,44 @@ export class IngestRunner {
     this.idleTimer = null;
     job.id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(job.id, { job, resolve, reject });
-      try {
-        this.worker ??= this.spawn();
-        // Copied, not moved: the route still reads the body when the core refuses it.
-        this.worker.postMessage(job);
-      } catch {
-        this.failed(this.worker);
-      }
+      const p: Pending = { job, worker: null, resolve, reject };
+      this.waiting.set(job.id, p);
+      if (this.gate) void this.gate.ended.then(() => this.post(p));
+      else this.post(p);
     });
+  }
+
+  private post(p: Pending): void {
+    if (!this.waiting.has(p.job.id)) return; // read on the main thread meanwhile
+    if (this.closed) return this.fallBack([p]);
+    try {
+      p.worker = this.worker ??= this.spawn();
+      // Copied, not moved: the route still reads the body when the core refuses it.
+      p.worker.postMessage(p.job);
+    } catch {
+      this.failed(p.worker);
+    }
   }
 
   stats(): IngestRunnerStats {
     return { ...this.counts };
   }
 
-  /** Ends the thread; bodies still waiting are read on the main thread. */
+  /** Ends the threads; bodies still waiting are read on the main thread. */
   async close(): Promise<void> {
     this.closed = true;
-    const w = this.worker;
-    this.worker = null;
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.fallBack();
-    if (w) await w.terminate();
+    const threads = [this.worker, ...this.retiring].filter((w): w is Worker => w !== null);
+    this.worker = null;
+    this.retiring.clear();
+    this.fallBack([...this.waiting.values()]);
+    this.gate?.open();
+    await Promise.all(threads.map((w) => w.terminate()));
   }
 
   private spawn(): Worker {
     const w = new Worker(new URL("./ingest-worker.js", import.meta.url), { workerData: this.options, execArgv: threadExecArgv() });
+    this.counts.started++;
     // The HTTP server keeps the process alive; an idle thread must not.
     w.unref();
     w.on("message", (reply: IngestReply) => this.answered(w, reply));
@@ -132,30 +161,65 @@ export class IngestRunner {
 
   private answered(w: Worker, reply: IngestReply): void {
     const p = this.waiting.get(reply.id);
-    if (w !== this.worker || !p) return;
+    if (!p || p.worker !== w) return;
     this.waiting.delete(reply.id);
     this.counts.offThread++;
     this.counts.workerMemoryBytes = reply.memoryBytes;
-    if (reply.recycled) this.counts.recycled++;
+    if (reply.recycled) {
+      // The body took the thread's wasm memory past the mark. The thread made itself a
+      // fresh instance, but the old memory goes back to the system only when the thread's
+      // garbage collector runs, and an idle thread's may not: ending the thread returns it.
+      this.counts.recycled++;
+      if (this.worker === w) this.worker = null;
+      this.retiring.add(w);
+      if (!this.gate) {
+        let open = () => {};
+        const ended = new Promise<void>((resolve) => (open = resolve));
+        this.gate = { ended, open };
+      }
+    }
     if (reply.ok) p.resolve(reply.batch);
     else p.reject(Object.assign(new Error(reply.error.message), reply.error));
-    if (this.waiting.size === 0) this.idleTimer = setTimeout(() => void this.end(), INGEST_WORKER_IDLE_MS).unref();
+    if (this.retiring.has(w) && !this.holds(w)) this.retire(w);
+    if (this.waiting.size === 0 && this.worker) this.idleTimer = setTimeout(() => void this.end(), INGEST_WORKER_IDLE_MS).unref();
   }
 
-  /** The thread died (out of memory, a crash) or could not start: what it held is read here. */
+  /** A thread died (out of memory, a crash) or could not start: the bodies it held are read here. */
   private failed(w: Worker | null): void {
-    if (w !== this.worker) return;
-    this.worker = null;
-    if (this.waiting.size > 0) this.counts.failed++;
-    this.fallBack();
-    if (w) void w.terminate();
+    // A thread this runner ended (idle, or retiring) and that held nothing.
+    if (w !== null && this.worker !== w && !this.holds(w)) return;
+    if (this.worker === w) this.worker = null;
+    const lost = [...this.waiting.values()].filter((p) => p.worker === w);
+    if (lost.length > 0) this.counts.failed++;
+    this.fallBack(lost);
+    if (w && this.retiring.has(w)) this.retire(w);
+    else if (w) void w.terminate();
   }
 
-  /** Reads every waiting body on the main thread, in order. */
-  private fallBack(): void {
-    const waiting = [...this.waiting.values()];
-    this.waiting.clear();
-    for (const p of waiting) this.here(p.job).then(p.resolve, p.reject);
+  /** Ends a retiring thread; once none is left, bodies that waited for it are posted. */
+  private retire(w: Worker): void {
+    this.counts.retired++;
+    void w.terminate().finally(() => {
+      this.retiring.delete(w);
+      if (this.retiring.size > 0 || !this.gate) return;
+      const gate = this.gate;
+      this.gate = null;
+      gate.open();
+    });
+  }
+
+  /** Whether bodies posted to `w` are still waiting for its answer. */
+  private holds(w: Worker): boolean {
+    for (const p of this.waiting.values()) if (p.worker === w) return true;
+    return false;
+  }
+
+  /** Reads `pending` on the main thread, in order. */
+  private fallBack(pending: Pending[]): void {
+    for (const p of pending) {
+      this.waiting.delete(p.job.id);
+      this.here(p.job).then(p.resolve, p.reject);
+    }
   }
 
   private here(job: IngestJob): Promise<IngestBatch> {
@@ -167,9 +231,10 @@ export class IngestRunner {
     }
   }
 
+  /** Ends an idle thread. */
   private async end(): Promise<void> {
     const w = this.worker;
-    if (!w || this.waiting.size > 0) return;
+    if (!w || this.holds(w)) return;
     this.worker = null;
     this.counts.workerMemoryBytes = 0;
     await w.terminate();

@@ -159,7 +159,7 @@ export class CollectorStore implements Store, StoreHandle {
 
   /** What the ingest thread has done (zeros before the first {@link ingestBody}). */
   ingestThreadStats(): IngestRunnerStats {
-    return this.runner?.stats() ?? { offThread: 0, onMainThread: 0, failed: 0, workerMemoryBytes: 0, recycled: 0 };
+    return this.runner?.stats() ?? { started: 0, offThread: 0, onMainThread: 0, failed: 0, workerMemoryBytes: 0, recycled: 0, retired: 0 };
   }
 
   /** Reads a body through the core without storing it (a trace, to store in chunks with {@link store}). */
