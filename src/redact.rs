@@ -42,6 +42,9 @@ use serde_json::Map;
 pub use serde_json::Value;
 
 pub use config::{Config, IdKey, RedactError};
+#[cfg(feature = "regex-engine")]
+pub use engine::RegexPatternEngine;
+pub use engine::{Compiled, PatternEngine};
 pub use event::{MAX_NAME_BYTES, fit_event, sanitize, sanitize_events};
 pub use rules::{DEFAULT_KEYS, PatternRule, default_patterns};
 pub use truncate::{json_size, truncate_str, truncate_value};
@@ -151,7 +154,8 @@ impl Redactor {
                 });
             }
         }
-        let detector = Detector::new(&config.patterns)?;
+        let patterns = engine::Patterns::new(config.pattern_engine.clone());
+        let detector = Detector::new(&config.patterns, &patterns)?;
         Ok(Self {
             config,
             keys,

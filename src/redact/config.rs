@@ -2,8 +2,9 @@
 //! ([`RedactError`]).
 
 use std::fmt;
+use std::sync::Arc;
 
-use super::{DEFAULT_KEYS, MARKER, PatternRule, default_patterns};
+use super::{DEFAULT_KEYS, MARKER, PatternEngine, PatternRule, default_patterns};
 
 /// Redaction settings. Build with [`Config::default`] and the `with_*`/`replace_*` methods.
 #[derive(Clone, Debug)]
@@ -25,6 +26,10 @@ pub struct Config {
     /// that show ids to anyone else set a random key: the pipeline draws one from its seed,
     /// the wasm bindings from the platform's random source.
     pub id_key: Option<IdKey>,
+    /// The regex engine for patterns other than the defaults (which need none). `None`
+    /// uses the built-in engine; a build without it (feature `regex-engine` off, as the
+    /// SDK's wasm is built) refuses such patterns unless the host supplies one.
+    pub pattern_engine: Option<Arc<dyn PatternEngine>>,
 }
 
 /// A 128-bit key for the tags of redacted ids. `Debug` never prints it.
@@ -53,6 +58,7 @@ impl Default for Config {
             max_field_bytes: 100_000,
             max_event_bytes: 512 * 1024,
             id_key: None,
+            pattern_engine: None,
         }
     }
 }

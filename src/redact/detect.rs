@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::engine::{self, Engine};
+use super::engine::{self, Engine, Patterns};
 use super::rules::{PatternRule, default_patterns, strip_group_names};
 use super::scan::{self, Hit, Scanner};
 use super::{RedactError, Report};
@@ -101,13 +101,20 @@ impl Detector {
     /// [`RedactError::InvalidPattern`] naming the first rule that has no name, does not
     /// compile, or can match the empty string; [`RedactError::InvalidConfig`] if the
     /// combined regex is too large.
-    pub(crate) fn new(rules: &[PatternRule]) -> Result<Option<Self>, RedactError> {
-        Self::build(rules, true)
+    pub(crate) fn new(
+        rules: &[PatternRule],
+        patterns: &Patterns,
+    ) -> Result<Option<Self>, RedactError> {
+        Self::build(rules, patterns, true)
     }
 
     /// [`new`](Self::new), sending the default rules through the scanner (`scan`) or, for
     /// tests that compare the two, through the regex like any other rule.
-    pub(super) fn build(rules: &[PatternRule], scan: bool) -> Result<Option<Self>, RedactError> {
+    pub(super) fn build(
+        rules: &[PatternRule],
+        patterns: &Patterns,
+        scan: bool,
+    ) -> Result<Option<Self>, RedactError> {
         if rules.is_empty() {
             return Ok(None);
         }
@@ -135,7 +142,7 @@ impl Detector {
                 });
                 continue;
             }
-            let (piece, alone_len, local_v) = compile_rule(rule)?;
+            let (piece, alone_len, local_v) = compile_rule(rule, patterns)?;
             if next_group > 1 {
                 combined.push('|');
             }
@@ -153,7 +160,7 @@ impl Detector {
         }
         combined.push(')');
         let regex = if next_group > 1 {
-            Some(combine(&combined, next_group)?)
+            Some(combine(&combined, next_group, patterns)?)
         } else {
             None
         };
@@ -186,7 +193,7 @@ impl Detector {
     }
 
     /// The leftmost-first match of the regex side at or after `pos`.
-    fn regex_match(&self, locs: &mut engine::Searcher<'_>, s: &str, pos: usize) -> Option<Hit> {
+    fn regex_match(&self, locs: &mut engine::Searcher<'_, '_>, s: &str, pos: usize) -> Option<Hit> {
         let (start, end) = locs.captures_at(s, pos)?;
         // Some rule's group always takes part in a match.
         self.rules
@@ -207,7 +214,7 @@ impl Detector {
     /// regex's, whichever starts first, and at the same start the earlier rule's.
     fn next_match(
         &self,
-        locs: Option<&mut engine::Searcher<'_>>,
+        locs: Option<&mut engine::Searcher<'_, '_>>,
         memos: &mut [Option<Memo>; 2],
         runs: &mut scan::Runs,
         s: &str,
@@ -251,7 +258,7 @@ impl Detector {
 
     fn redact_with<'a>(
         &self,
-        mut locs: Option<&mut engine::Searcher<'_>>,
+        mut locs: Option<&mut engine::Searcher<'_, '_>>,
         s: &'a str,
         marker: &str,
         report: &mut Report,
@@ -318,30 +325,36 @@ impl Detector {
 
 /// Checks and compiles one user rule alone: its piece of the combined regex, its number of
 /// groups and the index of its `v` group.
-fn compile_rule(rule: &PatternRule) -> Result<(String, usize, Option<usize>), RedactError> {
-    let alone = engine::compile(&rule.regex).map_err(|e| invalid(rule, compile_message(e)))?;
-    if EMPTY_MATCH_PROBES
-        .iter()
-        .any(|probe| engine::matches_empty_in(&alone, probe))
-    {
+fn compile_rule(
+    rule: &PatternRule,
+    patterns: &Patterns,
+) -> Result<(String, usize, Option<usize>), RedactError> {
+    let alone = (patterns.check(&rule.regex, EMPTY_MATCH_PROBES))
+        .map_err(|e| invalid(rule, compile_message(e)))?;
+    if alone.matches_empty {
         return Err(invalid(
             rule,
             "the pattern can match the empty string, which would redact everywhere",
         ));
     }
-    let local_v = engine::group_index(&alone, "v");
-    let alone_len = engine::captures_len(&alone);
-    let piece = wrap(&strip_group_names(&rule.regex), alone_len)
+    let (local_v, alone_len) = (alone.value_group, alone.captures_len);
+    let piece = wrap(&strip_group_names(&rule.regex), alone_len, patterns)
         .ok_or_else(|| invalid(rule, "the pattern cannot be combined with others"))?;
     Ok((piece, alone_len, local_v))
 }
 
 /// Compiles the combined user rules, checking they kept their `captures_len` groups apart.
-fn combine(combined: &str, captures_len: usize) -> Result<Engine, RedactError> {
-    let regex = Engine::new(combined).map_err(|e| RedactError::InvalidConfig {
-        option: "patterns",
-        message: format!("the combined pattern rules do not compile: {e}"),
-    })?;
+fn combine(
+    combined: &str,
+    captures_len: usize,
+    patterns: &Patterns,
+) -> Result<Engine, RedactError> {
+    let regex = patterns
+        .compile(combined)
+        .map_err(|e| RedactError::InvalidConfig {
+            option: "patterns",
+            message: format!("the combined pattern rules do not compile: {e}"),
+        })?;
     if regex.captures_len() != captures_len {
         return Err(RedactError::InvalidConfig {
             option: "patterns",
@@ -367,11 +380,11 @@ fn compile_message(text: String) -> String {
 /// `(piece)` for the combined regex, checking the group count survived the name stripping.
 /// A rule in verbose mode (`(?x)`) ending in a `#` comment would swallow the closing paren,
 /// so that case is retried with the paren on its own line.
-fn wrap(stripped: &str, captures_len: usize) -> Option<String> {
+fn wrap(stripped: &str, captures_len: usize, patterns: &Patterns) -> Option<String> {
     [format!("({stripped})"), format!("({stripped}\n)")]
         .into_iter()
         .find(|piece| {
-            engine::compile(piece).is_ok_and(|nfa| engine::captures_len(&nfa) == captures_len + 1)
+            (patterns.check(piece, &[])).is_ok_and(|c| c.captures_len == captures_len + 1)
         })
 }
 
@@ -430,7 +443,7 @@ mod tests {
     use crate::redact::rules::default_patterns;
 
     fn detector(rules: &[PatternRule]) -> Detector {
-        Detector::new(rules).unwrap().unwrap()
+        Detector::new(rules, &Patterns::default()).unwrap().unwrap()
     }
 
     fn run(d: &Detector, s: &str) -> (String, Report) {
@@ -519,7 +532,7 @@ mod tests {
             PatternRule::new("", "abc"),
             PatternRule::new("broken", "(abc"),
         ] {
-            let err = Detector::new(std::slice::from_ref(&rule)).unwrap_err();
+            let err = Detector::new(std::slice::from_ref(&rule), &Patterns::default()).unwrap_err();
             assert!(
                 matches!(&err, RedactError::InvalidPattern { name, .. } if *name == rule.name),
                 "{err:?}"

@@ -22,7 +22,7 @@ mod parse;
 mod rule;
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -32,6 +32,8 @@ use self::parse::{date_nanos, provider, source};
 use self::rule::{Rule, Subject};
 use super::PricingError;
 use super::rates::Rates;
+use crate::redact::PatternEngine;
+use crate::redact::engine::Patterns;
 use crate::time::UnixNanos;
 
 /// Where a catalog came from, as its file says.
@@ -191,6 +193,19 @@ impl PriceCatalog {
     /// # Errors
     /// [`PricingError`] naming the first provider or model that cannot be read.
     pub fn from_json(text: &str) -> Result<Self, PricingError> {
+        Self::from_json_with(text, None)
+    }
+
+    /// [`from_json`](Self::from_json), compiling the `regex` match rules with `engine`
+    /// (`None`: the built-in engine; see [`PatternEngine`]).
+    ///
+    /// # Errors
+    /// [`PricingError`] naming the first provider or model that cannot be read.
+    pub fn from_json_with(
+        text: &str,
+        engine: Option<Arc<dyn PatternEngine>>,
+    ) -> Result<Self, PricingError> {
+        let patterns = Patterns::new(engine);
         let err = |entry: &str, message: String| PricingError {
             entry: entry.to_owned(),
             message,
@@ -210,7 +225,7 @@ impl PriceCatalog {
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                provider(p).map_err(|m| {
+                provider(p, &patterns).map_err(|m| {
                     let id = p.get("id").and_then(Value::as_str);
                     err(&id.map_or_else(|| format!("#{i}"), str::to_owned), m)
                 })

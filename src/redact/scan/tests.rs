@@ -6,6 +6,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::redact::detect::Detector;
+use crate::redact::engine::Patterns;
 use crate::redact::rules::{default_patterns, strip_group_names};
 use crate::redact::{MARKER, Report};
 
@@ -351,8 +352,12 @@ fn redact(d: &Detector, text: &str) -> (String, Report) {
 #[test]
 fn mixed_rule_lists_match_and_redact_as_one_regex_would() {
     for rules in mixed_rule_lists() {
-        let ours = Detector::build(&rules, true).unwrap().unwrap();
-        let theirs = Detector::build(&rules, false).unwrap().unwrap();
+        let ours = Detector::build(&rules, &Patterns::default(), true)
+            .unwrap()
+            .unwrap();
+        let theirs = Detector::build(&rules, &Patterns::default(), false)
+            .unwrap()
+            .unwrap();
         for text in haystacks(300, 11) {
             for pos in 0..=text.len() {
                 let want = theirs.first_match(&text, pos);
@@ -366,7 +371,9 @@ fn mixed_rule_lists_match_and_redact_as_one_regex_would() {
 #[test]
 fn reports_keep_the_users_names_for_default_rules() {
     let rules = &mixed_rule_lists()[2];
-    let d = Detector::build(rules, true).unwrap().unwrap();
+    let d = Detector::build(rules, &Patterns::default(), true)
+        .unwrap()
+        .unwrap();
     let (out, report) = redact(&d, "bob@example.com 123-45-6789 TICKET-123456");
     assert_eq!(out, "[REDACTED] [REDACTED] [REDACTED]");
     let names: Vec<&str> = report.by_pattern.keys().map(String::as_str).collect();
@@ -376,12 +383,14 @@ fn reports_keep_the_users_names_for_default_rules() {
 #[test]
 fn the_default_rules_alone_compile_no_regex() {
     assert!(
-        !Detector::new(&default_patterns())
+        !Detector::new(&default_patterns(), &Patterns::default())
             .unwrap()
             .unwrap()
             .compiles_regex()
     );
-    let mixed = Detector::new(&mixed_rule_lists()[0]).unwrap().unwrap();
+    let mixed = Detector::new(&mixed_rule_lists()[0], &Patterns::default())
+        .unwrap()
+        .unwrap();
     assert!(mixed.compiles_regex());
 }
 
@@ -432,17 +441,89 @@ fn corpus(bytes: usize) -> String {
 fn a_corpus_is_redacted_exactly_as_the_regex_redacts_it() {
     let text = corpus(1 << 18);
     for rules in [default_patterns(), mixed_rule_lists().swap_remove(1)] {
-        let ours = Detector::build(&rules, true).unwrap().unwrap();
-        let theirs = Detector::build(&rules, false).unwrap().unwrap();
+        let ours = Detector::build(&rules, &Patterns::default(), true)
+            .unwrap()
+            .unwrap();
+        let theirs = Detector::build(&rules, &Patterns::default(), false)
+            .unwrap()
+            .unwrap();
         let (out, report) = redact(&ours, &text);
         assert!(out == redact(&theirs, &text).0);
         assert_eq!(report, redact(&theirs, &text).1);
         assert!(report.matches_redacted > 500, "{report:?}");
     }
-    let (_, report) = redact(&Detector::new(&default_patterns()).unwrap().unwrap(), &text);
+    let (_, report) = redact(
+        &Detector::new(&default_patterns(), &Patterns::default())
+            .unwrap()
+            .unwrap(),
+        &text,
+    );
     assert_eq!(
         report.by_pattern.len(),
         KINDS,
         "every rule is exercised: {report:?}"
     );
+}
+
+/// The built-in engine supplied as a host's [`PatternEngine`](crate::redact::PatternEngine),
+/// as the SDK's wasm is handed it by the patterns module.
+fn hosted() -> (std::sync::Arc<crate::redact::RegexPatternEngine>, Patterns) {
+    let engine = std::sync::Arc::new(crate::redact::RegexPatternEngine::new());
+    let patterns = Patterns::new(Some(engine.clone()));
+    (engine, patterns)
+}
+
+#[test]
+fn a_hosted_engine_matches_and_redacts_as_the_built_in_one() {
+    let (engine, patterns) = hosted();
+    let text = corpus(1 << 16);
+    for rules in mixed_rule_lists() {
+        let built_in = Detector::build(&rules, &Patterns::default(), true)
+            .unwrap()
+            .unwrap();
+        let host = Detector::build(&rules, &patterns, true).unwrap().unwrap();
+        // The default rules as regexes too, so every rule goes through the host.
+        let all_host = Detector::build(&rules, &patterns, false).unwrap().unwrap();
+        assert!(host.compiles_regex() && all_host.compiles_regex());
+        for text in haystacks(150, 23) {
+            for pos in 0..=text.len() {
+                let want = built_in.first_match(&text, pos);
+                assert_eq!(host.first_match(&text, pos), want, "{text:?} from {pos}");
+                assert_eq!(
+                    all_host.first_match(&text, pos),
+                    want,
+                    "{text:?} from {pos}"
+                );
+            }
+            assert_eq!(redact(&host, &text), redact(&built_in, &text), "{text:?}");
+        }
+        assert_eq!(redact(&host, &text), redact(&built_in, &text));
+        assert_eq!(redact(&all_host, &text), redact(&built_in, &text));
+    }
+    // Checking a rule compiles and releases a program; each detector holds one.
+    assert_eq!(engine.live_programs(), 0);
+    let kept = Detector::build(&mixed_rule_lists()[0], &patterns, true).unwrap();
+    let copy = kept.clone();
+    assert_eq!(engine.live_programs(), 1);
+    drop(kept);
+    assert_eq!(engine.live_programs(), 1);
+    drop(copy);
+    assert_eq!(engine.live_programs(), 0);
+}
+
+#[test]
+fn a_hosted_engine_refuses_rules_with_the_built_in_ones_errors() {
+    let (engine, patterns) = hosted();
+    for rule in [
+        PatternRule::new("open", "(abc"),
+        PatternRule::new("star", "x*"),
+        PatternRule::new("maybe", "(?:ab)?"),
+        PatternRule::new("", "abc"),
+        PatternRule::new("huge", "a{5000000}"),
+    ] {
+        let rules = std::slice::from_ref(&rule);
+        let want = Detector::new(rules, &Patterns::default()).unwrap_err();
+        assert_eq!(Detector::new(rules, &patterns).unwrap_err(), want);
+    }
+    assert_eq!(engine.live_programs(), 0);
 }

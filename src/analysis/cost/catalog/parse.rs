@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 use super::rule::Rule;
 use super::{CatalogModel, CatalogSource, Period, Provider, When};
 use crate::analysis::cost::rates::Rates;
+use crate::redact::engine::Patterns;
 use crate::time::UnixNanos;
 
 pub(super) fn date_nanos(date: &str) -> Option<UnixNanos> {
@@ -45,13 +46,13 @@ pub(super) fn period(value: &Value) -> Result<Period, String> {
     })
 }
 
-pub(super) fn model(value: &Value) -> Result<CatalogModel, String> {
+pub(super) fn model(value: &Value, patterns: &Patterns) -> Result<CatalogModel, String> {
     let id = value
         .get("id")
         .and_then(Value::as_str)
         .ok_or("a model needs an \"id\"")?;
     let named = |e: String| format!("model {id:?}: {e}");
-    let rule = Rule::parse(value.get("match").unwrap_or(&Value::Null)).map_err(named)?;
+    let rule = Rule::parse(value.get("match").unwrap_or(&Value::Null), patterns).map_err(named)?;
     let periods = match value.get("prices") {
         Some(Value::Object(prices)) => vec![Period {
             when: When::Always,
@@ -76,19 +77,23 @@ pub(super) fn model(value: &Value) -> Result<CatalogModel, String> {
     })
 }
 
-pub(super) fn provider(value: &Value) -> Result<Provider, String> {
+pub(super) fn provider(value: &Value, patterns: &Patterns) -> Result<Provider, String> {
     let id = value
         .get("id")
         .and_then(Value::as_str)
         .ok_or("a provider needs an \"id\"")?;
     let named = |e: String| format!("provider {id:?}: {e}");
-    let rule = |key: &str| value.get(key).map(Rule::parse).transpose().map_err(named);
+    let rule = |key: &str| {
+        (value.get(key).map(|v| Rule::parse(v, patterns)))
+            .transpose()
+            .map_err(named)
+    };
     let models = value
         .get("models")
         .and_then(Value::as_array)
         .ok_or_else(|| named("\"models\" must be a list".into()))?
         .iter()
-        .map(model)
+        .map(|m| model(m, patterns))
         .collect::<Result<_, _>>()
         .map_err(named)?;
     Ok(Provider {

@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use crate::redact::engine::Engine;
+use crate::redact::engine::{Engine, Patterns};
 
 /// A match rule.
 #[derive(Clone, Debug)]
@@ -46,7 +46,7 @@ impl<'a> Subject<'a> {
 
 impl Rule {
     /// Reads a rule; `Err` names what is wrong.
-    pub(crate) fn parse(value: &Value) -> Result<Self, String> {
+    pub(crate) fn parse(value: &Value, patterns: &Patterns) -> Result<Self, String> {
         let map = value
             .as_object()
             .filter(|m| m.len() == 1)
@@ -61,18 +61,21 @@ impl Rule {
             arg.as_array()
                 .ok_or_else(|| format!("match rule {key:?} needs a list"))?
                 .iter()
-                .map(Self::parse)
+                .map(|v| Self::parse(v, patterns))
                 .collect()
         };
         Ok(match key.as_str() {
             "and" => Self::All(list()?),
             "or" => Self::Any(list()?),
-            "not" => Self::Not(Box::new(Self::parse(arg)?)),
+            "not" => Self::Not(Box::new(Self::parse(arg, patterns)?)),
             "equals" => Self::Equals(text()?),
             "starts_with" => Self::StartsWith(text()?),
             "ends_with" => Self::EndsWith(text()?),
             "contains" => Self::Contains(text()?),
-            "regex" => regex_rule(arg.as_str().ok_or("match rule \"regex\" needs a string")?)?,
+            "regex" => regex_rule(
+                arg.as_str().ok_or("match rule \"regex\" needs a string")?,
+                patterns,
+            )?,
             other => return Err(format!("unknown match rule {other:?}")),
         })
     }
@@ -117,9 +120,9 @@ fn ascii_digits(pattern: &str) -> String {
 }
 
 /// A `regex` rule; `^(?!A)B` becomes "not `^(?:A)`" and "`^(?:B)`".
-fn regex_rule(pattern: &str) -> Result<Rule, String> {
+fn regex_rule(pattern: &str, patterns: &Patterns) -> Result<Rule, String> {
     let compile = |p: &str| {
-        Engine::new(&ascii_digits(p))
+        (patterns.compile(&ascii_digits(p)))
             .map(Rule::Regex)
             .map_err(|e| format!("regex {pattern:?}: {e}"))
     };
@@ -158,7 +161,7 @@ mod tests {
     use serde_json::json;
 
     fn rule(v: Value) -> Rule {
-        Rule::parse(&v).unwrap()
+        Rule::parse(&v, &Patterns::default()).unwrap()
     }
 
     fn hit(r: &Rule, name: &str) -> bool {
@@ -207,7 +210,7 @@ mod tests {
             json!({"regex": "^(?!x"}),
             json!({"regex": "(?<=a)b"}),
         ] {
-            assert!(Rule::parse(&bad).is_err(), "{bad}");
+            assert!(Rule::parse(&bad, &Patterns::default()).is_err(), "{bad}");
         }
     }
 }

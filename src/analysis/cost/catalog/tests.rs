@@ -3,7 +3,7 @@ use super::parse::{date_nanos, time_of_day};
 use super::*;
 use crate::analysis::cost::rates::Unit;
 
-fn catalog() -> std::sync::Arc<PriceCatalog> {
+fn catalog() -> Arc<PriceCatalog> {
     PriceCatalog::bundled()
 }
 
@@ -148,4 +148,32 @@ fn upstream_files_are_read_as_published_and_bad_ones_are_named() {
     for bad in ["", "{}", "[]", "[{\"id\": 1}]", "{\"providers\": 3}"] {
         assert!(PriceCatalog::from_json(bad).is_err(), "{bad}");
     }
+}
+
+#[test]
+fn a_hosted_regex_engine_prices_the_names_the_built_in_one_prices() {
+    let text = include_str!("../../../../bindings/sdk/prices/genai-prices.json");
+    let engine = Arc::new(crate::redact::RegexPatternEngine::new());
+    let hosted = PriceCatalog::from_json_with(text, Some(engine.clone())).unwrap();
+    assert!(engine.live_programs() > 50, "{}", engine.live_programs());
+    let built_in = catalog();
+    // Names only a `regex` rule matches, a lookahead rule's both sides, and misses.
+    for (hint, name) in [
+        (None, "claude-opus-5-20261014"),
+        (None, "gpt-5.4-mini-2026-03-17"),
+        (None, "o3"),
+        (None, "gemini-2.5-pro-preview-tts"),
+        (None, "gemini-2.5-pro-preview"),
+        (Some("openai"), "gpt-6-sol-2026-09-22"),
+        (None, "grok-4.5[fast=true]"),
+        (None, "no-such-model-20260101"),
+    ] {
+        let found = |c: &PriceCatalog| {
+            (c.resolve(hint, name)).map(|h| (h.provider.to_owned(), h.model.id.clone()))
+        };
+        assert_eq!(found(&hosted), found(&built_in), "{name}");
+    }
+    assert!(hosted.resolve(None, "claude-opus-5-20261014").is_some());
+    drop(hosted);
+    assert_eq!(engine.live_programs(), 0);
 }
