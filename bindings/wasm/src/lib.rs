@@ -5,16 +5,17 @@
 //! JSON array per call, and [`pipeline::PipelineWasm::drain`] returns every pending
 //! output in one array.
 #![forbid(unsafe_code)]
-// The `live` build exports the mapper alone: the shared conversion helpers go unused there.
-#![cfg_attr(feature = "live", allow(dead_code))]
+// The `live` build exports the mapper alone, the `patterns` build the regex engine alone:
+// the shared conversion helpers go unused there.
+#![cfg_attr(any(feature = "live", feature = "patterns"), allow(dead_code))]
 
 #[cfg(feature = "analysis")]
 pub mod alert_metrics;
-#[cfg(not(feature = "live"))]
+#[cfg(not(any(feature = "live", feature = "patterns")))]
 pub mod analysis;
 #[cfg(feature = "analysis")]
 pub mod analysis_full;
-#[cfg(not(feature = "live"))]
+#[cfg(not(any(feature = "live", feature = "patterns")))]
 pub mod codec;
 mod convert;
 mod error;
@@ -31,21 +32,25 @@ pub mod ingest;
 // importers' span mapping, which would grow the SDK's wasm by ~75 KB gzipped.
 #[cfg(feature = "live")]
 pub mod live;
-#[cfg(not(feature = "live"))]
+#[cfg(not(any(feature = "live", feature = "patterns")))]
 pub mod options;
 // The SDK's batching pipeline: no host of the analysis build drives one (the SDK's
 // tracker runs on the SDK build), so the analysis wasm leaves it out.
-#[cfg(not(any(feature = "analysis", feature = "live")))]
+#[cfg(not(any(feature = "analysis", feature = "live", feature = "patterns")))]
 pub mod pipeline;
+// The regex engine for user-supplied patterns: the SDK's build takes it from the host, the
+// `patterns` build (bindings/sdk/wasm-patterns/) is it.
+#[cfg(not(any(feature = "analysis", feature = "live")))]
+pub mod patterns;
 #[cfg(feature = "analysis")]
 pub mod prices;
-#[cfg(not(feature = "live"))]
+#[cfg(not(any(feature = "live", feature = "patterns")))]
 pub mod redact;
 #[cfg(feature = "analysis")]
 pub mod sessions;
-#[cfg(not(feature = "live"))]
+#[cfg(not(any(feature = "live", feature = "patterns")))]
 mod ts_types;
-#[cfg(not(any(feature = "analysis", feature = "live")))]
+#[cfg(not(any(feature = "analysis", feature = "live", feature = "patterns")))]
 pub mod usage;
 #[cfg(feature = "analysis")]
 pub mod view;

@@ -27,9 +27,10 @@ impl PipelineWasm {
         seed: Option<Vec<u8>>,
         formats: Option<Vec<String>>,
     ) -> Result<Self, JsValue> {
-        let config = Options::from_json(options_json)
+        let mut config = Options::from_json(options_json)
             .and_then(Options::into_config)
             .map_err(|e| error::config(&e))?;
+        config.redact.pattern_engine = crate::patterns::engine();
         let formats = match formats {
             None => None,
             Some(specs) => Some(
@@ -74,7 +75,8 @@ impl PipelineWasm {
     /// entry (the pipeline keeps the prices it had).
     #[wasm_bindgen(js_name = setPriceCatalog)]
     pub fn set_price_catalog(&mut self, catalog_json: &str) -> Result<u32, JsValue> {
-        let catalog = agentlens::analysis::cost::PriceCatalog::from_json(catalog_json)
+        let engine = crate::patterns::engine();
+        let catalog = agentlens::analysis::cost::PriceCatalog::from_json_with(catalog_json, engine)
             .map_err(|e| error::named("AgentLensConfigError", &e.to_string()))?;
         let models = catalog.counts().1 as u32;
         let table = agentlens::analysis::cost::PricingTable::empty()

@@ -21,8 +21,12 @@ fn redactor(options_json: &str) -> Result<Redactor, JsValue> {
 
 /// `config` with a key for the tags of redacted ids drawn from the platform's random source
 /// (see `Redactor::redact_id`), unless it has one. Without a random source the core's fixed
-/// key is left: ids still stay apart.
+/// key is left: ids still stay apart. The SDK's build also takes the host's regex engine.
 pub(crate) fn with_random_id_key(mut config: redact::Config) -> redact::Config {
+    #[cfg(not(feature = "analysis"))]
+    {
+        config.pattern_engine = crate::patterns::engine();
+    }
     let mut seed = [0u8; 32];
     if config.id_key.is_none() && getrandom::fill(&mut seed).is_ok() {
         config.id_key = Some(redact::IdKey::from_seed(&seed));

@@ -14,6 +14,7 @@ import type { Exporter } from "./exporter.js";
 import { AgentLensConfigError, envError, optionError, optionKeys } from "./errors.js";
 import { readEnv } from "./config-env.js";
 import { wasm } from "./wasm.js";
+import { ensurePatternEngine } from "./patterns.js";
 
 /**
  * Options of the core pipeline (camelCase; see `agentlens::pipeline::Options`). The core
@@ -243,8 +244,12 @@ function coreValueJson(key: string, v: unknown): string {
 /** Values one pipeline option may hold (the longest lists, redaction keys and patterns, hold hundreds). */
 const MAX_OPTION_VALUES = 100_000;
 
-/** The pipeline options as the JSON object text the core reads. */
+/**
+ * The pipeline options as the JSON object text the core reads. Patterns beyond the defaults
+ * need the regex engine in the core first (`patterns.ts`).
+ */
 export function coreOptionsJson(core: PipelineOptions, format?: PipelineOptions["format"]): string {
+  if (Array.isArray(core.redactPatterns) && core.redactPatterns.length > 0) ensurePatternEngine();
   const parts: string[] = [];
   for (const [key, v] of Object.entries(core)) if (v !== undefined) parts.push(`${JSON.stringify(key)}:${coreValueJson(key, v)}`);
   if (format) parts.push(`"format":${JSON.stringify(format)}`);

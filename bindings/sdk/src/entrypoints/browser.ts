@@ -7,6 +7,7 @@ import { createHttpExporter } from "../exporters/http.js";
 import { usePlatform } from "../core/platform.js";
 import { useAnalysisLoader } from "../core/tracker-analysis.js";
 import { useLiveLoader } from "../integrations/live-wasm.js";
+import { usePatternsLoader } from "../core/patterns.js";
 import { browserPlatform } from "../platform/browser.js";
 import { initFromUrl, wasmLocation } from "./wasm-location.js";
 
@@ -19,6 +20,9 @@ usePlatform(browserPlatform());
 useAnalysisLoader(() => import("./analysis-browser.js"));
 // The framework integrations' mapper (a third, small wasm) loads on an integration's first record.
 useLiveLoader(() => import("./live-browser.js"));
+// The regex engine for redactPatterns and price data (a fourth wasm) is fetched when price
+// data needs it, or by `import "@agentlens/sdk/patterns"` before init() with redactPatterns.
+usePatternsLoader({ async: () => import("./patterns-browser.js") });
 
 export * from "../core/index.js";
 export * from "../exporters/index.js";

@@ -3,6 +3,8 @@
 // init, so that the tracker's init(options) stays available from this entry point too.)
 import initGlue, * as bindings from "../../wasm/agentlens_wasm.js";
 import type { InitInput } from "../../wasm/agentlens_wasm.js";
+import initPatternsGlue, * as patternsBindings from "../../wasm-patterns/agentlens_wasm.js";
+import { usePatternsLoader } from "../core/patterns.js";
 import { useWasm } from "../core/wasm.js";
 import { useDefaultExporter } from "../core/default-exporter.js";
 import { createHttpExporter } from "../exporters/http.js";
@@ -29,6 +31,25 @@ export async function loadWasm(input: InitInput | Promise<InitInput>, options: {
   useWasm(bindings);
   useDefaultExporter(createHttpExporter);
   usePlatform(options.platform ?? ("document" in globalThis ? browserPlatform() : edgePlatform()));
+}
+
+/**
+ * Loads the regex engine that `redactPatterns` (patterns beyond the defaults) and price
+ * data's regex rules need: the `@agentlens/sdk/wasm-patterns` file, given as `loadWasm`
+ * takes its input. Await it before `init()` with `redactPatterns`.
+ *
+ * @example
+ * ```ts no-run: imports "@agentlens/sdk/slim", which only resolves where the package is installed
+ * import { readFileSync } from "node:fs";
+ * import { loadWasm, loadPatternsWasm, init } from "@agentlens/sdk/slim";
+ * await loadWasm(readFileSync(new URL(import.meta.resolve("@agentlens/sdk/wasm"))));
+ * await loadPatternsWasm(readFileSync(new URL(import.meta.resolve("@agentlens/sdk/wasm-patterns"))));
+ * init({ redactPatterns: [{ name: "ticket", regex: "TICKET-[0-9]{6}" }] });
+ * ```
+ */
+export async function loadPatternsWasm(input: InitInput | Promise<InitInput>): Promise<void> {
+  await initPatternsGlue({ module_or_path: input });
+  usePatternsLoader({ sync: () => patternsBindings });
 }
 
 export * from "../core/index.js";

@@ -4,6 +4,7 @@
 import sdkWasm from "../../wasm/agentlens_wasm_bg.wasm";
 import analysisWasm from "../../wasm-analysis/agentlens_wasm_bg.wasm";
 import liveWasm from "../../wasm-live/agentlens_wasm_bg.wasm";
+import patternsWasm from "../../wasm-patterns/agentlens_wasm_bg.wasm";
 import { wasmLocation } from "./wasm-location.js";
 
 // wasm-module.d.ts types a .wasm import as the compiled module edge runtimes give; a
@@ -11,3 +12,4 @@ import { wasmLocation } from "./wasm-location.js";
 wasmLocation.sdk = new URL(sdkWasm as unknown as string, import.meta.url);
 wasmLocation.analysis = new URL(analysisWasm as unknown as string, import.meta.url);
 wasmLocation.live = new URL(liveWasm as unknown as string, import.meta.url);
+wasmLocation.patterns = new URL(patternsWasm as unknown as string, import.meta.url);

@@ -6,7 +6,7 @@
 // bundler (esbuild --loader:.wasm=file) hands over the URLs of the copies it emitted.
 
 /** Set before the browser entry points run, by `wasm-file-location.ts`. */
-export const wasmLocation: { sdk?: URL; analysis?: URL; live?: URL } = {};
+export const wasmLocation: { sdk?: URL; analysis?: URL; live?: URL; patterns?: URL } = {};
 
 /** The fix, as the error and docs/bundlers.md state it. */
 const FIX =

@@ -21,10 +21,11 @@ function page() {
   const pkg = JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8"));
   // The import map resolves "@agentlens/sdk" as a browser bundler would: the `browser` condition.
   const entry = `/pkg/${pkg.exports["."].browser.default.replace(/^\.\//, "")}`;
+  const patterns = `/pkg/${pkg.exports["./patterns"].browser.default.replace(/^\.\//, "")}`;
   return `<!doctype html>
 <meta charset="utf-8">
 <title>agentlens smoke</title>
-<script type="importmap">${JSON.stringify({ imports: { "@agentlens/sdk": entry } })}</script>
+<script type="importmap">${JSON.stringify({ imports: { "@agentlens/sdk": entry, "@agentlens/sdk/patterns": patterns } })}</script>
 <script type="module">
   import * as agentlens from "@agentlens/sdk";
   const { createDriver, createHttpExporter, platform } = agentlens;
@@ -65,6 +66,22 @@ function page() {
       await tracker.flush();
       return tracker.stats();
     },
+    patternsRefused() {
+      try {
+        agentlens.init({ endpoint: location.origin, redactPatterns: [{ name: "ticket", regex: "TICKET-[0-9]{6}" }] });
+        return "accepted";
+      } catch (e) {
+        return e.name + " " + (e instanceof agentlens.AgentLensConfigError) + ": " + e.message;
+      }
+    },
+    async patternsSession(sessionId) {
+      await import("@agentlens/sdk/patterns");
+      const tracker = agentlens.init({ endpoint: location.origin, apiKey: "browser-key", redactPatterns: [{ name: "ticket", regex: "TICKET-[0-9]{6}" }] });
+      tracker.startSession({ agentName: "page-agent", sessionId });
+      tracker.track({ eventType: "llm_call", inputData: { note: "日本 TICKET-000123 é", card: "4111 1111 1111 1111" } });
+      await tracker.endSession(sessionId);
+      return tracker.stats();
+    },
     async trackerSession(sessionId, n) {
       const tracker = agentlens.init({ endpoint: location.origin, apiKey: "browser-key" });
       tracker.startSession({ agentName: "page-agent", sessionId });
@@ -102,7 +119,7 @@ function serveStatic(req, res) {
     res.writeHead(200, { "Content-Type": TYPES[".html"] }).end(page());
     return true;
   }
-  const m = /^\/pkg\/((?:dist|wasm|prices)\/.+)$/.exec(path);
+  const m = /^\/pkg\/((?:dist|wasm|wasm-patterns|prices)\/.+)$/.exec(path);
   if (!m) return false;
   const file = normalize(join(pkgDir, m[1]));
   if (!file.startsWith(pkgDir) || file.includes(`${sep}..${sep}`) || !existsSync(file)) return false;
@@ -126,6 +143,8 @@ test("headless Chromium", { skip, timeout: 90_000 }, async (t) => {
   async function openPage() {
     const tab = await browser.newPage();
     const problems = [];
+    const requests = [];
+    tab.on("request", (r) => requests.push(r.url()));
     tab.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
     tab.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()} (${m.location().url})`));
     await tab.goto(`${receiver.url}/page.html`);
@@ -134,7 +153,7 @@ test("headless Chromium", { skip, timeout: 90_000 }, async (t) => {
     } catch (err) {
       throw new Error(`the page did not load the package: ${err.message}\n${problems.join("\n")}`);
     }
-    return { tab, problems };
+    return { tab, problems, requests };
   }
 
   await t.test("a page tracks events and flushes them to the receiver", async () => {
@@ -170,6 +189,23 @@ test("headless Chromium", { skip, timeout: 90_000 }, async (t) => {
     const spans = otlpRequests.flatMap((r) => spansOfBody(r.body, r.type));
     assert.deepEqual(spans.map((s) => s.name).sort(), ["chat gpt-4o", "invoke_agent page-agent"]);
     assert.ok(spans.every((s) => s.resource["service.name"] === "page" && s.resource["telemetry.sdk.language"] === "webjs"));
+    // The price data's regex rules ran in the regex engine's module, fetched for them.
+    const chat = spans.find((s) => s.name === "chat gpt-4o");
+    assert.ok(chat.attributes["agentlens.cost.usd"] > 0, JSON.stringify(chat.attributes));
+    assert.deepEqual(problems, []);
+    await tab.close();
+  });
+
+  await t.test("redactPatterns: refused with the fix until @agentlens/sdk/patterns loads the engine, then applied", async () => {
+    const { tab, problems, requests } = await openPage();
+    const refused = await tab.evaluate(() => window.agentlensTest.patternsRefused());
+    assert.match(refused, /^AgentLensConfigError true: .*redactPatterns.*import "@agentlens\/sdk\/patterns"/, refused);
+    assert.ok(!requests.some((u) => u.includes("wasm-patterns")), "the engine is not fetched before it is asked for");
+    const stats = await tab.evaluate(() => window.agentlensTest.patternsSession("page-patterns"));
+    assert.equal(stats.delivered, 3, JSON.stringify(stats));
+    const call = receiver.events().find((e) => e.session_id === "page-patterns" && e.event_type === "llm_call");
+    assert.deepEqual(call.input_data, { note: "日本 [REDACTED] é", card: "[REDACTED]" });
+    assert.ok(requests.some((u) => u.endsWith("/pkg/wasm-patterns/agentlens_wasm_bg.wasm")));
     assert.deepEqual(problems, []);
     await tab.close();
   });

@@ -40,8 +40,9 @@ test("esbuild browser bundles in headless Chromium", { skip: skipChromium }, asy
     assert.ok(args.some((a) => a.startsWith("--outdir=")), `the guide's line names an --outdir: ${args.join(" ")}`);
     const outdir = bundle(project, "dist-guide", args);
     const emitted = readdirSync(outdir).filter((f) => f.endsWith(".wasm"));
-    // The SDK's, the analysis engines' and the integrations' (each loaded only when used).
-    assert.equal(emitted.length, 3, `esbuild emitted the SDK's, the analysis and the integrations' wasm: ${readdirSync(outdir).join(", ")}`);
+    // The SDK's, the analysis engines', the integrations' and the regex engine's (each
+    // loaded only when used).
+    assert.equal(emitted.length, 4, `esbuild emitted the SDK's, the analysis, the integrations' and the regex engine's wasm: ${readdirSync(outdir).join(", ")}`);
     const server = await serveApp(outdir);
     t.after(() => server.close());
     const { page, problems, requests } = await openApp(browser, `${server.url}/`);
@@ -52,10 +53,11 @@ test("esbuild browser bundles in headless Chromium", { skip: skipChromium }, asy
     assert.deepEqual(server.events().map((e) => e.event_type), ["session_start", "llm_call", "session_end"]);
     assert.ok(!JSON.stringify(server.events()).includes("4111 1111 1111 1111"), "redacted in the page");
     assert.ok(server.requests.every((r) => r.headers["x-api-key"] === "bundled-key"));
-    // The integrations' wasm is emitted but never fetched by an app that uses no integration.
-    const liveSize = statSync(join(repoRoot, "bindings/sdk/wasm-live/agentlens_wasm_bg.wasm")).size;
-    const used = emitted.filter((f) => statSync(join(outdir, f)).size !== liveSize);
-    assert.equal(used.length, 2, "one emitted file is the integrations' wasm");
+    // The integrations' and the regex engine's wasm are emitted but never fetched by an app
+    // that uses no integration and no redactPatterns.
+    const unused = ["wasm-live", "wasm-patterns"].map((d) => statSync(join(repoRoot, `bindings/sdk/${d}/agentlens_wasm_bg.wasm`)).size);
+    const used = emitted.filter((f) => !unused.includes(statSync(join(outdir, f)).size));
+    assert.equal(used.length, 2, "two emitted files are the integrations' and the regex engine's wasm");
     assert.deepEqual(requests.filter((u) => u.endsWith(".wasm")).map((u) => new URL(u).pathname.slice(1)).sort(), used.sort());
     assert.deepEqual(problems, []);
   });

@@ -60,7 +60,7 @@ test("a Worker bundled by wrangler runs in workerd and sends its session in wait
   const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", WRANGLER_LOG_PATH: join(project, "wrangler-logs") };
   await promisify(execFile)(node24, [wrangler, "deploy", "--dry-run", "--outdir", "out"], { cwd: dir, env });
   const outDir = join(dir, "out");
-  assert.equal(readdirSync(outDir).filter((n) => n.endsWith(".wasm")).length, 3, "wrangler kept the SDK's, the analysis and the integrations' wasm as modules");
+  assert.equal(readdirSync(outDir).filter((n) => n.endsWith(".wasm")).length, 4, "wrangler kept the SDK's, the analysis, the integrations' and the regex engine's wasm as modules");
 
   const receiver = await startReceiver();
   t.after(() => receiver.close());

@@ -7,6 +7,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as w from "../../wasm/agentlens_wasm.js";
 
 w.initSync({ module: readFileSync(new URL("../../wasm/agentlens_wasm_bg.wasm", import.meta.url)) });
+// redactPatterns need the regex engine, which the package (its Node entry says how to load
+// it) hands the same module (patterns.ts).
+await import("@agentlens/sdk");
+const { ensurePatternEngine } = await import("@agentlens/sdk/internal");
+ensurePatternEngine();
 
 const dir = new URL("../../../../tests/fixtures/explain/", import.meta.url);
 const cases = readdirSync(dir)

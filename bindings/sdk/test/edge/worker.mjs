@@ -42,9 +42,9 @@ export default {
     }
     if (url.pathname === "/tracker") {
       // The public API: init once per isolate, a session per request, flush in waitUntil.
-      tracker ??= agentlens.init({ endpoint: env.RECEIVER, apiKey: "edge-key" });
+      tracker ??= agentlens.init({ endpoint: env.RECEIVER, apiKey: "edge-key", redactPatterns: [{ name: "ticket", regex: "TICKET-[0-9]{6}" }] });
       const session = tracker.startSession({ agentName: "edge-agent", sessionId: `edge-tracker-${run}` });
-      for (let i = 0; i < n; i++) tracker.track({ eventType: "llm_call", model: "gpt-4o", inputData: { seq: i } });
+      for (let i = 0; i < n; i++) tracker.track({ eventType: "llm_call", model: "gpt-4o", inputData: { seq: i, note: "ref TICKET-000123 é" } });
       ctx.waitUntil(tracker.endSession(session.sessionId));
       return Response.json({ platform: platform().name, sessionId: session.sessionId });
     }

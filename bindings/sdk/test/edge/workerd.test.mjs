@@ -59,6 +59,10 @@ function config(receiverUrl) {
   // analysis call (a dynamic import of dist/entrypoints/analysis-edge.js).
   modules.push(`(name = "wasm-analysis/agentlens_wasm.js", esModule = embed "pkg/wasm-analysis/agentlens_wasm.js")`);
   modules.push(`(name = "wasm-analysis/agentlens_wasm_bg.wasm", wasm = embed "pkg/wasm-analysis/agentlens_wasm_bg.wasm")`);
+  // The regex engine for redactPatterns and price data: a static import, instantiated when a
+  // pattern first needs it.
+  modules.push(`(name = "wasm-patterns/agentlens_wasm.js", esModule = embed "pkg/wasm-patterns/agentlens_wasm.js")`);
+  modules.push(`(name = "wasm-patterns/agentlens_wasm_bg.wasm", wasm = embed "pkg/wasm-patterns/agentlens_wasm_bg.wasm")`);
   // The price data, a module of its own: imported by the analysis entry and the OTLP exporter.
   modules.push(`(name = "prices/catalog.js", esModule = embed "pkg/prices/catalog.js")`);
   return `using Workerd = import "/workerd/workerd.capnp";
@@ -122,6 +126,8 @@ test("a Worker in workerd tracks events and flushes them in waitUntil to the rec
   await receiver.waitFor((r) => r.events().some((e) => e.session_id === "edge-tracker-t1" && e.event_type === "session_end"));
   const session = receiver.events().filter((e) => e.session_id === "edge-tracker-t1");
   assert.deepEqual(session.filter((e) => e.event_type === "llm_call").map((e) => e.input_data.seq), [0, 1, 2, 3]);
+  // redactPatterns in workerd: the regex engine's module, instantiated by init().
+  assert.deepEqual(session.filter((e) => e.event_type === "llm_call").map((e) => e.input_data.note), Array(4).fill("ref [REDACTED] é"));
   t.diagnostic(`workerd (tracker API) delivered session ${session.map((e) => e.event_type).join(", ")}`);
 
   // The analysis engines on the edge: the tracker loads the analysis wasm on first use.

@@ -80,10 +80,10 @@ async function checkAll(cases) {
 }
 
 test("the shipped wasm declarations went through scripts/fix-wasm-dts.mjs (scripts/build-wasm.sh runs it)", () => {
-  for (const sub of ["wasm", "wasm-analysis", "wasm-live"]) {
+  for (const sub of ["wasm", "wasm-analysis", "wasm-live", "wasm-patterns"]) {
     for (const name of readdirSync(join(installed, sub)).filter((n) => n.endsWith(".d.ts"))) {
       const text = readFileSync(join(installed, sub, name), "utf8");
-      assert.equal(fixDts(text), text, `${sub}/${name} is not fixed: run node scripts/fix-wasm-dts.mjs bindings/sdk/wasm bindings/sdk/wasm-analysis bindings/sdk/wasm-live`);
+      assert.equal(fixDts(text), text, `${sub}/${name} is not fixed: run node scripts/fix-wasm-dts.mjs bindings/sdk/wasm bindings/sdk/wasm-analysis bindings/sdk/wasm-live bindings/sdk/wasm-patterns`);
       const declarations = text.split("\n").filter((l) => !/^\s*(\/\*|\*|\/\/)/.test(l)).join("\n");
       assert.doesNotMatch(declarations, /Symbol\.dispose|\bWebAssembly\.|\bBufferSource\b|\bRequestInfo\b/, `${sub}/${name}`);
     }

@@ -1,0 +1,102 @@
+/**
+ * The regex engine for user-supplied redaction patterns (`redactPatterns`) and the price
+ * data's `regex` rules. The SDK's own wasm leaves it out (~70 KB gzipped, a third of the
+ * module): it is a fourth module (bindings/sdk/wasm-patterns/: the core's engine alone),
+ * installed into the SDK's module when a pattern first needs it. The default redaction
+ * rules need no engine.
+ *
+ * Node, Bun, Deno and edge runtimes load it synchronously, so `init()` still refuses a bad
+ * pattern at once. Browsers fetch it: `import "@agentlens/sdk/patterns"` (a top-level
+ * await) before `init()` with `redactPatterns`; price data loads it by itself.
+ */
+import type * as PatternsModule from "../../wasm-patterns/agentlens_wasm.js";
+import type { PatternHost } from "../../wasm/agentlens_wasm.js";
+import { AgentLensConfigError } from "./errors.js";
+import { wasm } from "./wasm.js";
+
+export type PatternsWasm = typeof PatternsModule;
+
+let loadSync: (() => PatternsWasm) | undefined;
+let loadAsync: (() => Promise<unknown>) | undefined;
+let installed = false;
+
+/**
+ * Called by each entry point: how this platform loads the engine, at once (Node, Bun,
+ * Deno, edge runtimes) or by fetching it (browsers).
+ */
+export function usePatternsLoader(loader: { sync?: () => PatternsWasm; async?: () => Promise<unknown> }): void {
+  // The browser entry registers a fetch and `@agentlens/sdk/patterns` the fetched module,
+  // in either order: neither replaces the other.
+  if (loader.sync) loadSync = loader.sync;
+  if (loader.async) loadAsync = loader.async;
+}
+
+/** Installs a loaded patterns module into the SDK's wasm (once). */
+export function usePatternsWasm(module: PatternsWasm): void {
+  if (installed) return;
+  wasm().usePatternEngine(patternHost(new module.RegexEngineWasm()));
+  installed = true;
+}
+
+/** Whether the engine is installed. */
+export function patternsInstalled(): boolean {
+  return installed;
+}
+
+/**
+ * Installs the engine before options with `redactPatterns` reach the core. Throws an
+ * `AgentLensConfigError` where the platform can only fetch it and it is not in yet.
+ */
+export function ensurePatternEngine(): void {
+  if (installed) return;
+  if (loadSync) return usePatternsWasm(loadSync());
+  throw new AgentLensConfigError(
+    "redactPatterns",
+    'agentlens: option "redactPatterns" needs the regex engine, which browsers fetch as a module of its own: ' +
+      'add `import "@agentlens/sdk/patterns";` before init() (with @agentlens/sdk/slim, await loadPatternsWasm(...)); ' +
+      "the default patterns need no engine",
+  );
+}
+
+/** Installs the engine, fetching it where the platform must. Rejects when it cannot load. */
+export async function patternEngineReady(): Promise<void> {
+  if (installed) return;
+  if (!loadSync) {
+    if (!loadAsync) throw new Error("the regex engine is not loaded (with @agentlens/sdk/slim, await loadPatternsWasm(...) first)");
+    await loadAsync(); // registers the fetched module as loadSync
+  }
+  if (loadSync) usePatternsWasm(loadSync());
+}
+
+/**
+ * The SDK wasm's view of the engine. Haystacks arrive as a pointer and a length into the
+ * SDK module's memory and are copied straight into the engine's: no string is decoded.
+ */
+function patternHost(engine: InstanceType<PatternsWasm["RegexEngineWasm"]>): PatternHost {
+  let memory: { buffer: ArrayBuffer } | undefined;
+  const groups = new Map<number, number>();
+  const bytes = (ptr: number, len: number) => new Uint8Array(memory!.buffer, ptr, len);
+  return {
+    attach(m) {
+      memory = m;
+    },
+    compile(pattern) {
+      const compiled = engine.compile(pattern);
+      groups.set(compiled[0]!, compiled[1]!);
+      return compiled;
+    },
+    capturesAt(program, ptr, len, from) {
+      return engine.capturesAt(program, bytes(ptr, len), from, groups.get(program) ?? 1);
+    },
+    matchesEmptyIn(program, text) {
+      return engine.matchesEmptyIn(program, text);
+    },
+    isMatch(program, ptr, len) {
+      return engine.isMatch(program, bytes(ptr, len));
+    },
+    release(program) {
+      groups.delete(program);
+      engine.release(program);
+    },
+  };
+}
