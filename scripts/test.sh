@@ -19,6 +19,10 @@ step "cargo clippy -D warnings"
 cargo clippy -q --workspace --all-targets --features testing -- -D warnings
 # The integrations' wasm (feature live) leaves most of the binding out: lint that build too.
 cargo clippy -q -p agentlens-wasm --features live -- -D warnings
+# The regex engine's wasm (feature patterns) likewise; and the core as the SDK's wasm builds
+# it, without its built-in regex engine.
+cargo clippy -q -p agentlens-wasm --features patterns -- -D warnings
+cargo clippy -q -p agentlens --no-default-features -- -D warnings
 
 step "cargo test"
 cargo test -q --workspace --features testing
