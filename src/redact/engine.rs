@@ -38,11 +38,17 @@ pub trait PatternEngine: Send + Sync + fmt::Debug {
     /// `from` (look-around sees the text before `from`) and writes each capture group's
     /// span into `groups`, whose length is the program's `captures_len` (group 0 is the
     /// whole match; `None` for a group that took no part). Returns whether it matched.
+    ///
+    /// `same_haystack`: the last call searched this very text, so an engine that copies
+    /// each haystack into memory of its own may search its copy again (a string with many
+    /// matches is searched once per match: copying it each time would cost its length
+    /// squared).
     fn captures_at(
         &self,
         program: u32,
         haystack: &str,
         from: usize,
+        same_haystack: bool,
         groups: &mut [Option<(usize, usize)>],
     ) -> bool;
 
@@ -202,6 +208,7 @@ impl Engine {
             Kind::Hosted(h) => f(&mut Searcher(Search::Hosted {
                 hosted: h,
                 groups: vec![None; h.compiled.captures_len],
+                last: None,
             })),
         }
     }
@@ -216,6 +223,9 @@ enum Search<'s, 'e> {
     Hosted {
         hosted: &'s Hosted,
         groups: Vec<Option<(usize, usize)>>,
+        /// The address and length of the text the last call searched: one searcher reads
+        /// one string at a time (`Detector::redact`), while it is borrowed and unchanged.
+        last: Option<(usize, usize)>,
     },
     #[cfg(not(feature = "regex-engine"))]
     #[allow(dead_code)]
@@ -229,9 +239,15 @@ impl Searcher<'_, '_> {
         match &mut self.0 {
             #[cfg(feature = "regex-engine")]
             Search::Native(s) => s.captures_at(haystack, from),
-            Search::Hosted { hosted, groups } => {
+            Search::Hosted {
+                hosted,
+                groups,
+                last,
+            } => {
                 let program = hosted.compiled.program;
-                if hosted.host.captures_at(program, haystack, from, groups) {
+                let text = (haystack.as_ptr() as usize, haystack.len());
+                let same = last.replace(text) == Some(text);
+                if (hosted.host).captures_at(program, haystack, from, same, groups) {
                     groups.first().copied().flatten()
                 } else {
                     None

@@ -30,7 +30,7 @@ mod host {
 export interface PatternHost {
   attach(memory: { buffer: ArrayBuffer }): void;
   compile(pattern: string): Uint32Array;
-  capturesAt(program: number, ptr: number, len: number, from: number): Uint32Array;
+  capturesAt(program: number, ptr: number, len: number, from: number, sameHaystack: boolean): Uint32Array;
   matchesEmptyIn(program: number, text: string): boolean;
   isMatch(program: number, ptr: number, len: number): boolean;
   release(program: number): void;
@@ -51,10 +51,17 @@ export interface PatternHost {
         #[wasm_bindgen(method, catch)]
         fn compile(this: &PatternHost, pattern: &str) -> Result<Vec<u32>, JsValue>;
         /// The groups' spans as `[start, end, ...]` (`u32::MAX` for a group that took no
-        /// part), or an empty array when nothing matched.
+        /// part), or an empty array when nothing matched. `same`: the text is the last
+        /// call's, already copied.
         #[wasm_bindgen(method, js_name = capturesAt)]
-        fn captures_at(this: &PatternHost, program: u32, ptr: u32, len: u32, from: u32)
-        -> Vec<u32>;
+        fn captures_at(
+            this: &PatternHost,
+            program: u32,
+            ptr: u32,
+            len: u32,
+            from: u32,
+            same: bool,
+        ) -> Vec<u32>;
         #[wasm_bindgen(method, js_name = matchesEmptyIn)]
         fn matches_empty_in(this: &PatternHost, program: u32, text: &str) -> bool;
         #[wasm_bindgen(method, js_name = isMatch)]
@@ -118,11 +125,11 @@ export interface PatternHost {
             program: u32,
             haystack: &str,
             from: usize,
+            same_haystack: bool,
             groups: &mut [Option<(usize, usize)>],
         ) -> bool {
-            let ptr = haystack.as_ptr() as usize as u32;
-            let spans =
-                with_host(|h| h.captures_at(program, ptr, haystack.len() as u32, from as u32));
+            let (ptr, len) = (haystack.as_ptr() as usize as u32, haystack.len() as u32);
+            let spans = with_host(|h| h.captures_at(program, ptr, len, from as u32, same_haystack));
             let Some(spans) = spans.filter(|s| !s.is_empty()) else {
                 return false;
             };
@@ -150,13 +157,19 @@ export interface PatternHost {
 /// The patterns build's side: the core's built-in engine, exported.
 #[cfg(feature = "patterns")]
 mod engine_module {
+    use std::cell::RefCell;
+
     use agentlens::redact::{PatternEngine, RegexPatternEngine};
     use wasm_bindgen::prelude::*;
 
-    /// The core's built-in regex engine (the `regex` crate's syntax and matching).
+    /// The core's built-in regex engine (the `regex` crate's syntax and matching), and the
+    /// text it searches (copied in once, searched once per match).
     #[wasm_bindgen]
     #[derive(Default)]
-    pub struct RegexEngineWasm(RegexPatternEngine);
+    pub struct RegexEngineWasm {
+        engine: RegexPatternEngine,
+        haystack: RefCell<String>,
+    }
 
     fn text(bytes: &[u8]) -> &str {
         // The SDK's module hands in the bytes of a Rust `&str`.
@@ -174,26 +187,30 @@ mod engine_module {
         /// `[program, capturesLen, valueGroup]` (`valueGroup` 2^32-1 when there is none);
         /// throws the compile error's text.
         pub fn compile(&self, pattern: &str) -> Result<Vec<u32>, String> {
-            let c = self.0.compile(pattern)?;
+            let c = self.engine.compile(pattern)?;
             let value = c.value_group.map_or(u32::MAX, |v| v as u32);
             Ok(vec![c.program, c.captures_len as u32, value])
         }
 
-        /// The groups' spans of the leftmost-first match at or after `from`, as
-        /// `[start, end, ...]` (2^32-1 for a group that took no part); empty when none.
+        /// Keeps `haystack` (the bytes of a Rust `&str` in the SDK's module) for
+        /// `capturesAt`.
+        #[wasm_bindgen(js_name = setHaystack)]
+        pub fn set_haystack(&self, haystack: &[u8]) {
+            let mut kept = self.haystack.borrow_mut();
+            kept.clear();
+            kept.push_str(text(haystack));
+        }
+
+        /// The groups' spans of `program`'s leftmost-first match in the kept haystack at or
+        /// after `from`, as `[start, end, ...]` (2^32-1 for a group that took no part);
+        /// empty when none.
         #[wasm_bindgen(js_name = capturesAt)]
-        pub fn captures_at(
-            &self,
-            program: u32,
-            haystack: &[u8],
-            from: u32,
-            groups: u32,
-        ) -> Vec<u32> {
+        pub fn captures_at(&self, program: u32, from: u32, groups: u32) -> Vec<u32> {
             let mut spans = vec![None; groups as usize];
-            if !self
-                .0
-                .captures_at(program, text(haystack), from as usize, &mut spans)
-            {
+            let haystack = self.haystack.borrow();
+            let found =
+                (self.engine).captures_at(program, &haystack, from as usize, true, &mut spans);
+            if !found {
                 return Vec::new();
             }
             spans
@@ -208,24 +225,24 @@ mod engine_module {
         /// Whether `program` matches the empty string somewhere in `text`.
         #[wasm_bindgen(js_name = matchesEmptyIn)]
         pub fn matches_empty_in(&self, program: u32, text: &str) -> bool {
-            self.0.matches_empty_in(program, text)
+            self.engine.matches_empty_in(program, text)
         }
 
         /// Whether `program` matches anywhere in `haystack`.
         #[wasm_bindgen(js_name = isMatch)]
         pub fn is_match(&self, program: u32, haystack: &[u8]) -> bool {
-            self.0.is_match(program, text(haystack))
+            self.engine.is_match(program, text(haystack))
         }
 
         /// Frees `program`.
         pub fn release(&self, program: u32) {
-            self.0.release(program);
+            self.engine.release(program);
         }
 
         /// The number of programs compiled and not yet released.
         #[wasm_bindgen(js_name = livePrograms)]
         pub fn live_programs(&self) -> u32 {
-            self.0.live_programs() as u32
+            self.engine.live_programs() as u32
         }
     }
 }

@@ -63,6 +63,7 @@ impl PatternEngine for RegexPatternEngine {
         program: u32,
         haystack: &str,
         from: usize,
+        _same_haystack: bool,
         groups: &mut [Option<(usize, usize)>],
     ) -> bool {
         let Some(engine) = self.get(program) else {

@@ -75,6 +75,7 @@ export async function patternEngineReady(): Promise<void> {
 function patternHost(engine: InstanceType<PatternsWasm["RegexEngineWasm"]>): PatternHost {
   let memory: { buffer: ArrayBuffer } | undefined;
   const groups = new Map<number, number>();
+  let kept = { ptr: -1, len: -1 };
   const bytes = (ptr: number, len: number) => new Uint8Array(memory!.buffer, ptr, len);
   return {
     attach(m) {
@@ -85,8 +86,14 @@ function patternHost(engine: InstanceType<PatternsWasm["RegexEngineWasm"]>): Pat
       groups.set(compiled[0]!, compiled[1]!);
       return compiled;
     },
-    capturesAt(program, ptr, len, from) {
-      return engine.capturesAt(program, bytes(ptr, len), from, groups.get(program) ?? 1);
+    capturesAt(program, ptr, len, from, sameHaystack) {
+      // A string is searched once per match: it is copied over on its first search only
+      // (and again should another search have come in between).
+      if (!sameHaystack || ptr !== kept.ptr || len !== kept.len) {
+        engine.setHaystack(bytes(ptr, len));
+        kept = { ptr, len };
+      }
+      return engine.capturesAt(program, from, groups.get(program) ?? 1);
     },
     matchesEmptyIn(program, text) {
       return engine.matchesEmptyIn(program, text);

@@ -80,3 +80,30 @@ test("a tracker with redactPatterns delivers redacted events", async () => {
   assert.deepEqual(call.input_data, { note: "ref [REDACTED] é", otp: "otp=[REDACTED]" });
   await tracker.shutdown(100);
 });
+
+test("a string with many matches is copied into the engine once, not once per match", async () => {
+  // The engine's glue is the module the package loads (same file, same instance).
+  const glue = await import("../../wasm-patterns/agentlens_wasm.js");
+  const proto = glue.RegexEngineWasm.prototype;
+  const original = proto.setHaystack;
+  let copies = 0;
+  proto.setHaystack = function (bytes) {
+    copies++;
+    return original.call(this, bytes);
+  };
+  try {
+    const redact = createRedactor({ redactPatterns: rules });
+    const text = Array.from({ length: 200 }, (_, i) => `TICKET-${String(i).padStart(6, "0")} é`).join(" ");
+    copies = 0;
+    const out = redact(text);
+    assert.equal((out.match(/\[REDACTED\]/g) ?? []).length, 200);
+    assert.equal(copies, 1);
+    // Two strings: two copies; the second string is searched on its own copy.
+    copies = 0;
+    assert.equal(redact("TICKET-000001"), "[REDACTED]");
+    assert.equal(redact("acct 1234"), "acct [REDACTED]");
+    assert.equal(copies, 2);
+  } finally {
+    proto.setHaystack = original;
+  }
+});
