@@ -249,9 +249,13 @@ const MAX_OPTION_VALUES = 100_000;
  * need the regex engine in the core first (`patterns.ts`).
  */
 export function coreOptionsJson(core: PipelineOptions, format?: PipelineOptions["format"]): string {
-  if (Array.isArray(core.redactPatterns) && core.redactPatterns.length > 0) ensurePatternEngine();
   const parts: string[] = [];
-  for (const [key, v] of Object.entries(core)) if (v !== undefined) parts.push(`${JSON.stringify(key)}:${coreValueJson(key, v)}`);
+  for (const [key, v] of Object.entries(core)) {
+    if (v === undefined) continue;
+    const json = coreValueJson(key, v); // read once, hostile values refused by name
+    if (key === "redactPatterns" && json.startsWith("[") && json !== "[]") ensurePatternEngine();
+    parts.push(`${JSON.stringify(key)}:${json}`);
+  }
   if (format) parts.push(`"format":${JSON.stringify(format)}`);
   return `{${parts.join(",")}}`;
 }
