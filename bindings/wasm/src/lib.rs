@@ -57,6 +57,10 @@ pub mod view;
 
 use wasm_bindgen::prelude::*;
 
+// Every build exports `buildInfo`, so every build declares its type.
+#[wasm_bindgen(typescript_custom_section)]
+const BUILD_INFO: &'static str = "export interface BuildInfo { version: string; gitHead: string }";
+
 /// The crate version and the git commit it was built from, for the JS package to check
 /// against its own version at load time.
 #[wasm_bindgen(js_name = buildInfo, unchecked_return_type = "BuildInfo")]

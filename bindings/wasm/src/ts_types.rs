@@ -4,7 +4,6 @@ use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
-export interface BuildInfo { version: string; gitHead: string }
 export type DropReason =
   | "buffer_full" | "retries_exhausted" | "rejected" | "too_large"
   | "shutdown_timeout" | "hold_full" | "invalid";
