@@ -59,7 +59,7 @@ async function buildPages() {
   const html = (script, head = "") => `<!doctype html>\n<meta charset="utf-8">\n<title>agentlens matrix</title>\n${head}<script type="module" src="${script}"></script>\n`;
   const sdk = JSON.parse(readFileSync(join(project, "node_modules/@agentlens/sdk/package.json"), "utf8"));
   const browserFile = (sub) => `./sdk/${sdk.exports[sub].browser.default.replace(/^\.\//, "")}`;
-  const imports = { "@agentlens/sdk": browserFile("."), "@agentlens/sdk/analysis": browserFile("./analysis") };
+  const imports = { "@agentlens/sdk": browserFile("."), "@agentlens/sdk/analysis": browserFile("./analysis"), "@agentlens/sdk/patterns": browserFile("./patterns") };
   const importmap = join(project, "importmap");
   mkdirSync(importmap);
   symlinkSync(join(project, "node_modules/@agentlens/sdk"), join(importmap, "sdk"), "dir");

@@ -13,6 +13,8 @@
 // is flushed; the trace the tracker wrote (an in-memory NDJSON exporter) is imported with
 // `@agentlens/sdk/analysis` and checked against the strict compliance preset; shutdown.
 import { Tracker, createHttpExporter, platform } from "@agentlens/sdk";
+// The regex engine for `redactPatterns`: browsers fetch it here; elsewhere it loads by itself.
+import "@agentlens/sdk/patterns";
 import { checkCompliance, compliancePreset, importTrace, sessionCost } from "@agentlens/sdk/analysis";
 
 /** The planted secrets: none may appear in what leaves the tracker or in `explain()`. */
@@ -32,6 +34,8 @@ export const SECRETS = {
   /** In a URL's query string, by parameter name. */
   urlToken: "matrixurltoken0123456789",
   amzSignature: "fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024",
+  /** Found by the scenario's own pattern (`redactPatterns`), not by a default one. */
+  booking: "BOOKREF-424242",
 };
 
 /** The event types the session must deliver, in order. */
@@ -41,7 +45,7 @@ export const EXPECTED_TYPES = [
 ];
 
 const S = SECRETS;
-const PROMPT = `Book a flight. My key is ${S.sk}, AWS ${S.aws}, card ${S.card}, ssn ${S.ssn}, mail ${S.email}, token ${S.jwt}`;
+const PROMPT = `Book a flight. My key is ${S.sk}, AWS ${S.aws}, card ${S.card}, ssn ${S.ssn}, mail ${S.email}, token ${S.jwt}, booking ${S.booking}`;
 
 /** An exporter that keeps the NDJSON the tracker writes, to import it afterwards. */
 function memoryNdjsonExporter() {
@@ -107,6 +111,7 @@ export async function trackScenario({ endpoint, sessionId, apiKey = "matrix-key"
   const tracker = new Tracker({
     exporters: [createHttpExporter({ endpoint, apiKey }), memory.exporter],
     logLevel: "silent",
+    redactPatterns: [{ name: "booking_ref", regex: "BOOKREF-[0-9]{6}" }],
   });
   tracker.startSession({ agentName: "matrix-agent", sessionId, metadata: { runtime: platform().name, api_key: S.apiKey } });
   let flushIntegration;
