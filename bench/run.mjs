@@ -264,7 +264,14 @@ row("pipeline CPU per event, two exporters", results.pipelineTwoExportersCpuNsPe
   const text = corpus();
   const ours = agentlens.createRedactor({});
   const crossing = agentlens.createRedactor({ replaceDefaultPatterns: true, redactPatterns: [], redactKeys: [] });
-  const timed = timeRedactors({ js: jsDefaultRedact, wasm: ours, crossing }, text, 15);
+  // Three user patterns beside the defaults: they run in the regex engine's own wasm, each
+  // string handed over as a pointer into the SDK module's memory (DESIGN.md).
+  const user = agentlens.createRedactor({ redactPatterns: [
+    { name: "order", regex: "order #[0-9]+" },
+    { name: "ticket", regex: "TICKET-[0-9]{6}" },
+    { name: "total", regex: "(?i-u:total)[ =:]+(?P<v>[a-z]+)" },
+  ] });
+  const timed = timeRedactors({ js: jsDefaultRedact, wasm: ours, crossing, user }, text, 15);
   if (timed.crossing.output !== text) throw new Error("the rule-less redactor changed the text");
   const inside = 1 / (1 / timed.wasm.mibPerSec - 1 / timed.crossing.mibPerSec);
   results.redactJsMiBps = timed.js.mibPerSec;
@@ -282,6 +289,8 @@ row("pipeline CPU per event, two exporters", results.pipelineTwoExportersCpuNsPe
   row("redaction inside wasm (the pipeline's cost)", results.redactWasmMiBps, "MiB/s", `${results.redactRatio}× JS; target ≥ 3×`);
   row("createRedactor() call, text crossing included", results.redactCallMiBps, "MiB/s", `${results.redactCallRatio}× JS; the crossing alone ${results.redactCrossingMiBps} MiB/s`);
   row("both redact the same spans", results.redactSameSpans ? "yes" : "no", "", `${results.redactMatchesJs} vs ${results.redactMatchesWasm} markers`);
+  results.redactUserPatternsCallMiBps = timed.user.mibPerSec;
+  row("createRedactor() call, 3 user patterns too", results.redactUserPatternsCallMiBps, "MiB/s", `${count(timed.user.output)} markers; the patterns in the regex engine's own wasm`);
 }
 
 // 7. analysis engines through the analysis wasm (@agentlens/sdk/analysis): the strict
