@@ -67,6 +67,23 @@ test("@agentlens/sdk/slim loads the wasm it is handed and installs a platform", 
   p.free();
 });
 
+test("@agentlens/sdk/slim: redactPatterns are refused, naming loadPatternsWasm, until it loads the regex engine it is handed", () => {
+  const code = `
+    import { readFileSync } from "node:fs";
+    const slim = await import("@agentlens/sdk/slim");
+    await slim.loadWasm(readFileSync(${JSON.stringify(join(pkgDir, "wasm/agentlens_wasm_bg.wasm"))}));
+    const options = { exporters: [], logLevel: "silent", redactPatterns: [{ name: "ticket", regex: "TICKET-[0-9]{6}" }] };
+    let refused = "";
+    try { slim.init(options); } catch (e) { refused = e.name + ": " + e.message; }
+    await slim.loadPatternsWasm(readFileSync(new URL(import.meta.resolve("@agentlens/sdk/wasm-patterns"))));
+    slim.init(options);
+    console.log(JSON.stringify({ refused, redacted: slim.createRedactor({ redactPatterns: options.redactPatterns })("ref TICKET-123456 é") }));
+  `;
+  const out = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", code], { cwd: pkgDir, encoding: "utf8" }).trim().split("\n").pop());
+  assert.match(out.refused, /^AgentLensConfigError: .*redactPatterns.*loadPatternsWasm/);
+  assert.equal(out.redacted, "ref [REDACTED] é");
+});
+
 test("no entry point hands out a raw wasm object or module", async () => {
   const analysis = await import("@agentlens/sdk/analysis");
   const sdk = await import("@agentlens/sdk");
