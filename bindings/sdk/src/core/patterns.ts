@@ -16,6 +16,13 @@ import { wasm } from "./wasm.js";
 
 export type PatternsWasm = typeof PatternsModule;
 
+/**
+ * Where `@agentlens/sdk/patterns` leaves the module it fetched (browsers). That entry point
+ * imports nothing of the core: a module it shared with the other entry points would be
+ * split into a chunk of its own, one more module for every cold start to load.
+ */
+export const FETCHED_PATTERNS = Symbol.for("agentlens.patterns-wasm");
+
 let loadSync: (() => PatternsWasm) | undefined;
 let loadAsync: (() => Promise<unknown>) | undefined;
 let installed = false;
@@ -25,8 +32,6 @@ let installed = false;
  * Deno, edge runtimes) or by fetching it (browsers).
  */
 export function usePatternsLoader(loader: { sync?: () => PatternsWasm; async?: () => Promise<unknown> }): void {
-  // The browser entry registers a fetch and `@agentlens/sdk/patterns` the fetched module,
-  // in either order: neither replaces the other.
   if (loader.sync) loadSync = loader.sync;
   if (loader.async) loadAsync = loader.async;
 }
@@ -49,7 +54,8 @@ export function patternsInstalled(): boolean {
  */
 export function ensurePatternEngine(): void {
   if (installed) return;
-  if (loadSync) return usePatternsWasm(loadSync());
+  const load = loadSync ?? fetchedLoader();
+  if (load) return usePatternsWasm(load());
   throw new AgentLensConfigError(
     "redactPatterns",
     'agentlens: option "redactPatterns" needs the regex engine, which browsers fetch as a module of its own: ' +
@@ -61,11 +67,18 @@ export function ensurePatternEngine(): void {
 /** Installs the engine, fetching it where the platform must. Rejects when it cannot load. */
 export async function patternEngineReady(): Promise<void> {
   if (installed) return;
-  if (!loadSync) {
+  if (!loadSync && !fetchedLoader()) {
     if (!loadAsync) throw new Error("the regex engine is not loaded (with @agentlens/sdk/slim, await loadPatternsWasm(...) first)");
-    await loadAsync(); // registers the fetched module as loadSync
+    await loadAsync(); // leaves the fetched module at FETCHED_PATTERNS
   }
-  if (loadSync) usePatternsWasm(loadSync());
+  const load = loadSync ?? fetchedLoader();
+  if (load) usePatternsWasm(load());
+}
+
+/** A loader for the module `@agentlens/sdk/patterns` fetched, if it did. */
+function fetchedLoader(): (() => PatternsWasm) | undefined {
+  const module = (globalThis as Record<symbol, PatternsWasm | undefined>)[FETCHED_PATTERNS];
+  return module && (() => module);
 }
 
 /**
