@@ -54,8 +54,19 @@ export function patternsInstalled(): boolean {
  */
 export function ensurePatternEngine(): void {
   if (installed) return;
-  const load = loadSync ?? fetchedLoader();
-  if (load) return usePatternsWasm(load());
+  const fetched = fetchedLoader();
+  if (fetched) return usePatternsWasm(fetched());
+  if (loadSync) {
+    try {
+      return usePatternsWasm(loadSync());
+    } catch (e) {
+      throw new AgentLensConfigError(
+        "redactPatterns",
+        `agentlens: option "redactPatterns" needs the regex engine, which this runtime could not load by itself (${e instanceof Error ? e.message : String(e)}): ` +
+          'add `import "@agentlens/sdk/patterns";` before init()',
+      );
+    }
+  }
   throw new AgentLensConfigError(
     "redactPatterns",
     'agentlens: option "redactPatterns" needs the regex engine, which browsers fetch as a module of its own: ' +
@@ -71,7 +82,7 @@ export async function patternEngineReady(): Promise<void> {
     if (!loadAsync) throw new Error("the regex engine is not loaded (with @agentlens/sdk/slim, await loadPatternsWasm(...) first)");
     await loadAsync(); // leaves the fetched module at FETCHED_PATTERNS
   }
-  const load = loadSync ?? fetchedLoader();
+  const load = fetchedLoader() ?? loadSync;
   if (load) usePatternsWasm(load());
 }
 

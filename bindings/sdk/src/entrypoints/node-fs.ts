@@ -10,6 +10,11 @@ type WithBuiltins = { getBuiltinModule?: (id: string) => unknown };
 
 const fs: Fs = ((process as WithBuiltins).getBuiltinModule?.("node:fs") as Fs | undefined) ?? (createRequire(import.meta.url)("node:fs") as Fs);
 
+/** `require(specifier)` relative to `base` (an ES module too, where the runtime can). */
+export function requireModule(specifier: string, base: string): unknown {
+  return createRequire(base)(specifier);
+}
+
 /** The bytes of the file at `url` (a wasm module next to the entry point). */
 export function readFileBytes(url: URL): Uint8Array {
   return fs.readFileSync(url);

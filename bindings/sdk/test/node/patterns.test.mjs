@@ -107,3 +107,36 @@ test("a string with many matches is copied into the engine once, not once per ma
     proto.setHaystack = original;
   }
 });
+
+test("Node 22 and 24, Deno and Bun load the engine by themselves (require of its ES module glue), without @agentlens/sdk/patterns", async () => {
+  const { existsSync } = await import("node:fs");
+  const { fileURLToPath } = await import("node:url");
+  const root = fileURLToPath(new URL("../../../../", import.meta.url));
+  const entry = fileURLToPath(new URL("../../dist/entrypoints/node.js", import.meta.url));
+  const code = `
+    const { init, createRedactor } = await import(${JSON.stringify(entry)});
+    const rules = [{ name: "ticket", regex: "TICKET-[0-9]{6}" }];
+    init({ exporters: [], logLevel: "silent", redactPatterns: rules });
+    console.log(createRedactor({ redactPatterns: rules })("a TICKET-123456 é"));
+  `;
+  const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(`${tmpdir()}/agentlens-patterns-`);
+  const file = `${dir}/run.mjs`;
+  writeFileSync(file, code);
+  const runtimes = [
+    ["Node 24", `${root}node_modules/node/bin/node`, [file]],
+    ["Node 22", `${root}node_modules/node22/bin/node`, [file]],
+    ["Deno", `${root}node_modules/.bin/deno`, ["run", "-A", file]],
+    ["Bun", `${root}node_modules/.bin/bun`, [file]],
+  ].filter(([, bin]) => existsSync(bin));
+  try {
+    assert.ok(runtimes.length >= 2, "the test runtimes are installed (npm ci)");
+    for (const [name, bin, args] of runtimes) {
+      const out = execFileSync(bin, args, { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } }).trim();
+      assert.equal(out, "a [REDACTED] é", name);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
