@@ -349,15 +349,21 @@ fn redact(d: &Detector, text: &str) -> (String, Report) {
     (out, report)
 }
 
+/// The rules' detector with the default rules found by the scanner, and with every rule
+/// compiled into the regex.
+fn scanned_and_regex(rules: &[PatternRule]) -> (Detector, Detector) {
+    let build = |scan| {
+        (Detector::build(rules, &Patterns::default(), scan))
+            .unwrap()
+            .unwrap()
+    };
+    (build(true), build(false))
+}
+
 #[test]
 fn mixed_rule_lists_match_and_redact_as_one_regex_would() {
     for rules in mixed_rule_lists() {
-        let ours = Detector::build(&rules, &Patterns::default(), true)
-            .unwrap()
-            .unwrap();
-        let theirs = Detector::build(&rules, &Patterns::default(), false)
-            .unwrap()
-            .unwrap();
+        let (ours, theirs) = scanned_and_regex(&rules);
         for text in haystacks(300, 11) {
             for pos in 0..=text.len() {
                 let want = theirs.first_match(&text, pos);
@@ -441,12 +447,7 @@ fn corpus(bytes: usize) -> String {
 fn a_corpus_is_redacted_exactly_as_the_regex_redacts_it() {
     let text = corpus(1 << 18);
     for rules in [default_patterns(), mixed_rule_lists().swap_remove(1)] {
-        let ours = Detector::build(&rules, &Patterns::default(), true)
-            .unwrap()
-            .unwrap();
-        let theirs = Detector::build(&rules, &Patterns::default(), false)
-            .unwrap()
-            .unwrap();
+        let (ours, theirs) = scanned_and_regex(&rules);
         let (out, report) = redact(&ours, &text);
         assert!(out == redact(&theirs, &text).0);
         assert_eq!(report, redact(&theirs, &text).1);
