@@ -376,7 +376,7 @@ row("pipeline CPU per event, two exporters", results.pipelineTwoExportersCpuNsPe
     results[key] = gzipSync(readFileSync(new URL(`${dir}/agentlens_wasm_bg.wasm`, wasmDir)), { level: 9 }).length;
   }
   results.sdkWasmTargetBytes = 150_000;
-  row("SDK wasm, gzipped", results.sdkWasmGzBytes, "bytes", `target ≤ 150,000; analysis ${results.analysisWasmGzBytes}, integrations ${results.liveWasmGzBytes}, regex engine (loaded for redactPatterns) ${results.patternsWasmGzBytes}`);
+  row("SDK wasm, gzipped", results.sdkWasmGzBytes, "bytes", `target ≤ 150,000; analysis ${results.analysisWasmGzBytes}, integrations ${results.liveWasmGzBytes}, regex engine and prices (loaded for redactPatterns and OTLP costs) ${results.patternsWasmGzBytes}`);
 }
 
 const width = Math.max(...rows.map((r) => r[0].length));

@@ -147,11 +147,12 @@ impl Pipeline {
     }
 
     /// Prices model calls in the OTLP sinks' spans with `pricing` from now on
-    /// (`agentlens.cost.usd`: the host hands in the price catalog every AgentLens host
-    /// prices with).
-    pub fn set_pricing(&mut self, pricing: &crate::analysis::cost::PricingTable) {
+    /// (`agentlens.cost.usd`): a [`PricingTable`](crate::analysis::cost::PricingTable)
+    /// over the price catalog every AgentLens host prices with, or a host's own pricer
+    /// holding it.
+    pub fn set_pricing(&mut self, pricing: crate::analysis::cost::Pricer) {
         for sink in &mut self.sinks {
-            sink.set_pricing(pricing);
+            sink.set_pricing(&pricing);
         }
     }
 

@@ -35,6 +35,7 @@
 mod catalog;
 mod defaults;
 mod event;
+mod pricer;
 mod rates;
 mod rollup;
 mod table;
@@ -43,6 +44,7 @@ mod usage;
 pub use catalog::{CatalogSource, PriceCatalog};
 
 pub use event::{EventCost, event_cost, event_cost_usd, round6};
+pub use pricer::{CallPricer, PricedCall, Pricer, USAGE_UNITS};
 pub use rollup::{
     CostSummary, DailyCosts, DayCost, ModelCost, ModelShare, SessionCost, cost_summary,
     costs_by_session, daily_costs, session_cost,

@@ -10,7 +10,7 @@
 
 use serde_json::Value;
 
-use crate::analysis::cost::PricingTable;
+use crate::analysis::cost::Pricer;
 
 use crate::model::{Event, EventType, semantics};
 
@@ -71,7 +71,7 @@ pub struct OtlpConfig {
     /// Prices for `agentlens.cost.usd` on model calls (the same cost every AgentLens
     /// host reports); `None`: no cost attribute. Set by the host
     /// ([`crate::pipeline::Pipeline::set_pricing`]), not by the spec.
-    pub pricing: Option<PricingTable>,
+    pub pricing: Option<Pricer>,
 }
 
 impl Default for OtlpConfig {
@@ -289,7 +289,7 @@ impl Encoder {
     }
 
     /// Prices model calls with `pricing` from now on (`agentlens.cost.usd`); `None` stops.
-    pub fn set_pricing(&mut self, pricing: Option<PricingTable>) {
+    pub fn set_pricing(&mut self, pricing: Option<Pricer>) {
         self.config.pricing = pricing;
     }
 

@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use crate::analysis::cost::PricingTable;
+use crate::analysis::cost::Pricer;
 use crate::batch::{self, Batcher, Class, FlushMark, Framing, Policy, Record};
 use crate::encode::agentlens::{self, WireConfig, compat};
 use crate::encode::otlp::{self, Encoder, OtlpConfig};
@@ -133,7 +133,7 @@ impl Sink {
 
     /// Prices model calls in this sink's OTLP spans (`agentlens.cost.usd`); other wire
     /// shapes carry tokens only.
-    pub(super) fn set_pricing(&mut self, pricing: &PricingTable) {
+    pub(super) fn set_pricing(&mut self, pricing: &Pricer) {
         if let Shape::Otlp(sink) = &mut self.shape {
             sink.encoder.set_pricing(Some(pricing.clone()));
         }

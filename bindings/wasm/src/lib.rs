@@ -42,6 +42,8 @@ pub mod pipeline;
 // `patterns` build (bindings/sdk/wasm-patterns/) is it.
 #[cfg(not(any(feature = "analysis", feature = "live")))]
 pub mod patterns;
+#[cfg(feature = "patterns")]
+pub mod price_book;
 #[cfg(feature = "analysis")]
 pub mod prices;
 #[cfg(not(any(feature = "live", feature = "patterns")))]

@@ -6,14 +6,18 @@
 //! `usePatternEngine`; the core then compiles and searches through [`HostEngine`]. A
 //! haystack crosses as a pointer into this module's memory, which the host copies into
 //! the other's: no string is decoded or encoded on the way.
+//!
+//! The same module holds the price data (`price_book.rs`): the SDK's OTLP sinks price each
+//! model call through [`host::pricer`], which hands the host the call's provider, model,
+//! time and usage.
 
 #[cfg(feature = "patterns")]
 pub use engine_module::RegexEngineWasm;
 
 #[cfg(not(any(feature = "analysis", feature = "live", feature = "patterns")))]
-pub(crate) use host::engine;
-#[cfg(not(any(feature = "analysis", feature = "live", feature = "patterns")))]
 pub use host::{PatternHost, use_pattern_engine};
+#[cfg(not(any(feature = "analysis", feature = "live", feature = "patterns")))]
+pub(crate) use host::{engine, pricer};
 
 /// The SDK build's side: the engine the host supplied.
 #[cfg(not(any(feature = "analysis", feature = "live", feature = "patterns")))]
@@ -21,6 +25,7 @@ mod host {
     use std::cell::RefCell;
     use std::sync::Arc;
 
+    use agentlens::analysis::cost::{CallPricer, PricedCall, Pricer};
     use agentlens::redact::{Compiled, PatternEngine};
     use wasm_bindgen::prelude::*;
 
@@ -34,6 +39,8 @@ export interface PatternHost {
   matchesEmptyIn(program: number, text: string): boolean;
   isMatch(program: number, ptr: number, len: number): boolean;
   release(program: number): void;
+  /** What a model call cost (USD), NaN when its model has no price: `prices` is the id given to `usePrices`. */
+  costUsd(prices: number, provider: string, model: string, atMs: number, usage: Float64Array): number;
 }
 "#;
 
@@ -68,6 +75,16 @@ export interface PatternHost {
         fn is_match(this: &PatternHost, program: u32, ptr: u32, len: u32) -> bool;
         #[wasm_bindgen(method)]
         fn release(this: &PatternHost, program: u32);
+        /// What a call cost in USD, NaN when its model has no price (`price_book.rs`).
+        #[wasm_bindgen(method, js_name = costUsd)]
+        fn cost_usd(
+            this: &PatternHost,
+            prices: u32,
+            provider: &str,
+            model: &str,
+            at_ms: f64,
+            usage: &[f64],
+        ) -> f64;
     }
 
     thread_local! {
@@ -86,6 +103,28 @@ export interface PatternHost {
     pub(crate) fn engine() -> Option<Arc<dyn PatternEngine>> {
         let installed = HOST.with(|h| h.borrow().is_some());
         installed.then(|| Arc::new(HostEngine) as Arc<dyn PatternEngine>)
+    }
+
+    /// A pricer over the price data the host loaded as `prices`, when a host is installed.
+    pub(crate) fn pricer(prices: u32) -> Option<Pricer> {
+        let installed = HOST.with(|h| h.borrow().is_some());
+        installed.then(|| Pricer::new(HostPricer { prices }))
+    }
+
+    /// The core's view of the host's price data.
+    #[derive(Debug)]
+    struct HostPricer {
+        prices: u32,
+    }
+
+    impl CallPricer for HostPricer {
+        fn cost_usd(&self, call: &PricedCall<'_>) -> Option<f64> {
+            let usage = call.usage.map(|n| n as f64);
+            let at_ms = call.at.map_or(f64::NAN, |t| (t.0 / 1_000_000) as f64);
+            let (provider, model) = (call.provider.unwrap_or(""), call.model);
+            let usd = with_host(|h| h.cost_usd(self.prices, provider, model, at_ms, &usage))?;
+            usd.is_finite().then_some(usd)
+        }
     }
 
     fn with_host<R>(f: impl FnOnce(&PatternHost) -> R) -> Option<R> {

@@ -69,20 +69,19 @@ impl PipelineWasm {
         .map_err(|e| error::config(&e))
     }
 
-    /// Prices model calls in the OTLP sinks' spans (`agentlens.cost.usd`) with this price
-    /// data (the SDK's `genai-prices.json`, or an upstream `genai-prices` file) from now on.
-    /// Returns how many models it prices; throws an `AgentLensConfigError` naming the bad
-    /// entry (the pipeline keeps the prices it had).
-    #[wasm_bindgen(js_name = setPriceCatalog)]
-    pub fn set_price_catalog(&mut self, catalog_json: &str) -> Result<u32, JsValue> {
-        let engine = crate::patterns::engine();
-        let catalog = agentlens::analysis::cost::PriceCatalog::from_json_with(catalog_json, engine)
-            .map_err(|e| error::named("AgentLensConfigError", &e.to_string()))?;
-        let models = catalog.counts().1 as u32;
-        let table = agentlens::analysis::cost::PricingTable::empty()
-            .with_catalog(std::sync::Arc::new(catalog));
-        self.0.set_pricing(&table);
-        Ok(models)
+    /// Prices model calls in the OTLP sinks' spans (`agentlens.cost.usd`) from now on with
+    /// the price data the host loaded into the patterns module as `prices` (a
+    /// `PriceBookWasm`; see `patterns.rs`). Throws when no patterns module is installed.
+    #[wasm_bindgen(js_name = usePrices)]
+    pub fn use_prices(&mut self, prices: u32) -> Result<(), JsValue> {
+        let pricer = crate::patterns::pricer(prices).ok_or_else(|| {
+            error::named(
+                "AgentLensConfigError",
+                "the patterns module is not installed",
+            )
+        })?;
+        self.0.set_pricing(pricer);
+        Ok(())
     }
 
     /// Pushes a JSON array of events (or one event object). Returns how many were

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::PricingTable;
+use super::pricer::{CallPricer, PricedCall};
 use super::rates::{Charge, Unit};
 use super::table::Resolved;
 use super::usage::{event_provider, event_usage};
@@ -138,11 +139,7 @@ pub(super) fn price_event(
 /// no price: [`event_cost`]'s `total_cost` without the rest of the report (what the OTLP
 /// encoder writes as `agentlens.cost.usd`, on the SDK's hot path and in its wasm).
 pub fn event_cost_usd(event: &Event, table: &PricingTable) -> Option<f64> {
-    if is_session_marker(event) {
-        return None;
-    }
-    let price = table.resolve(event_provider(event), event_model(event)?, event.time())?;
-    Some(round6(price.rates.cost(&event_usage(event)).total()))
+    table.cost_usd(&PricedCall::of(event)?)
 }
 
 /// The cost of one event, or `None` when it names no model (session start/end records

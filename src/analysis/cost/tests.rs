@@ -409,3 +409,73 @@ fn the_cost_alone_is_the_reports_total() {
     let start = Event::new(EventType::SessionStart, "s1", UnixNanos(0));
     assert_eq!(event_cost_usd(&start, &t), None);
 }
+
+/// A pricer on the far side of a boundary, as the SDK's wasm has it: the call crosses as
+/// owned strings, a time in milliseconds and the usage counts as numbers, and is priced
+/// by a table the pricer holds.
+#[derive(Debug)]
+struct Across(PricingTable, std::sync::Mutex<u32>);
+
+impl CallPricer for Across {
+    fn cost_usd(&self, call: &PricedCall<'_>) -> Option<f64> {
+        *self.1.lock().unwrap() += 1;
+        let (provider, model) = (call.provider.map(str::to_owned), call.model.to_owned());
+        let at_ms = call.at.map(|t| (t.0 / 1_000_000) as f64);
+        let counts: Vec<f64> = call.usage.iter().map(|n| *n as f64).collect();
+        // The far side.
+        let usage = PricedCall::usage_from(&counts.iter().map(|n| *n as u64).collect::<Vec<_>>());
+        let at = at_ms.map(|ms| UnixNanos(ms as i64 * 1_000_000));
+        self.0.cost_usd(&PricedCall {
+            provider: provider.as_deref(),
+            model: &model,
+            at,
+            usage,
+        })
+    }
+}
+
+#[test]
+fn a_pricer_across_a_boundary_prices_as_the_table_does() {
+    let t = PricingTable::default();
+    let across = std::sync::Arc::new(Across(t.clone(), Default::default()));
+    let pricer = Pricer(across.clone());
+    let mut cached = llm("claude-3-5-sonnet-20241022", 5000, 300);
+    cached.cached_input_tokens = Some(4000);
+    let mut written = llm("claude-sonnet-4-5", 9000, 700);
+    written.reasoning_tokens = Some(200);
+    written.attributes = Some(
+        serde_json::from_str(
+            r#"{"cache_creation_input_tokens": 3000, "gen_ai.provider.name": "anthropic"}"#,
+        )
+        .unwrap(),
+    );
+    let mut audio = llm("gpt-4o-audio-preview", 1000, 500);
+    audio.attributes =
+        Some(serde_json::from_str(r#"{"gen_ai.usage.audio.input_tokens": 600}"#).unwrap());
+    let mut dated = llm("gpt-4o", 120, 45);
+    dated.timestamp = Some(UnixNanos(1_735_689_600_000_000_000));
+    let mut no_model = llm(" ", 5, 5);
+    no_model.model = Some("  ".into());
+    let events = [
+        llm("gpt-4o", 120, 45),
+        cached,
+        written,
+        audio,
+        dated,
+        no_model,
+        llm("no-such-model", 1, 1),
+    ];
+    let mut priced = 0;
+    for e in &events {
+        let cost = pricer.event_cost_usd(e);
+        assert_eq!(cost, event_cost_usd(e, &t), "{:?}", e.model);
+        priced += usize::from(cost.is_some_and(|c| c > 0.0));
+    }
+    assert_eq!(priced, 5, "every known model has a cost");
+    // Session markers and blank models never reach the pricer.
+    assert_eq!(*across.1.lock().unwrap(), 6);
+    let start = Event::new(EventType::SessionStart, "s1", UnixNanos(0));
+    assert_eq!(pricer.event_cost_usd(&start), None);
+    assert_eq!(*across.1.lock().unwrap(), 6);
+    assert_eq!(PricedCall::usage_from(&[1, 2]).len(), USAGE_UNITS);
+}

@@ -280,11 +280,7 @@ fn llm<'a>(s: &mut Span<'a>, ev: &'a Event, cfg: &OtlpConfig) {
     }
     // What the call cost, as every AgentLens host prices it (never 0 for an unknown model:
     // then no attribute).
-    if let Some(usd) = cfg
-        .pricing
-        .as_ref()
-        .and_then(|t| crate::analysis::cost::event_cost_usd(ev, t))
-    {
+    if let Some(usd) = cfg.pricing.as_ref().and_then(|p| p.event_cost_usd(ev)) {
         s.put("agentlens.cost.usd", Val::F64(usd));
     }
     if !cfg.capture_content {

@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::*;
+use crate::analysis::cost::PricingTable;
 use crate::model::{DecisionTrace, ErrorInfo, Memory, ToolCall};
 use crate::time::UnixNanos;
 
@@ -468,7 +469,7 @@ fn model_calls_carry_their_cost_when_the_host_gave_prices() {
         "no prices, no cost"
     );
     let priced = OtlpConfig {
-        pricing: Some(PricingTable::default()),
+        pricing: Some(Pricer::new(PricingTable::default())),
         ..config(false, Semconv::V1_42)
     };
     let s = span_of(&priced, &e);

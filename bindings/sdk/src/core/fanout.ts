@@ -8,7 +8,7 @@
  * builds no events and decides no policy.
  */
 import type { PipelineWasm, SinkStats } from "../../wasm/agentlens_wasm.js";
-import { patternEngineReady } from "./patterns.js";
+import { loadPrices, patternEngineReady } from "./patterns.js";
 import { coreOptionsJson, type PipelineOptions } from "./config.js";
 import { describeFailure } from "./delivery.js";
 import { Driver, type Notice, type WireRequest, type WireResult } from "./driver.js";
@@ -89,10 +89,11 @@ export class Fanout {
     this.held = [];
     this.prices = Promise.resolve()
       .then(() => exporter.priceCatalog!())
-      // The price data's `regex` rules need the regex engine (patterns.ts).
+      // The price data is read in the regex engine's module, beside the engine its
+      // `regex` rules need (patterns.ts).
       .then(async (text) => {
         await patternEngineReady();
-        this.pipeline.setPriceCatalog(text);
+        this.pipeline.usePrices(loadPrices(text).id);
       })
       .catch((e: unknown) => this.health.warnOnce(`prices:${exporter.name}`, `agentlens: ${exporter.name}: spans go without agentlens.cost.usd: ${e instanceof Error ? e.message : String(e)}`))
       .finally(() => this.release());

@@ -8,6 +8,9 @@
  * Node, Bun, Deno and edge runtimes load it synchronously, so `init()` still refuses a bad
  * pattern at once. Browsers fetch it: `import "@agentlens/sdk/patterns"` (a top-level
  * await) before `init()` with `redactPatterns`; price data loads it by itself.
+ *
+ * The same module holds the OTLP exporters' price data (`loadPrices`): its reader and
+ * matcher left the SDK's module with the engine its `regex` rules need (~19 KB gzipped).
  */
 import type * as PatternsModule from "../../wasm-patterns/agentlens_wasm.js";
 import type { PatternHost } from "../../wasm/agentlens_wasm.js";
@@ -25,7 +28,11 @@ export const FETCHED_PATTERNS = Symbol.for("agentlens.patterns-wasm");
 
 let loadSync: (() => PatternsWasm) | undefined;
 let loadAsync: (() => Promise<unknown>) | undefined;
-let installed = false;
+let installed: PatternsWasm | undefined;
+/** Price data loaded into the installed module, by id (`PatternHost.costUsd`). */
+const books: Array<InstanceType<PatternsWasm["PriceBookWasm"]>> = [];
+/** The id of the price data read from each text: a tracker made again reuses it. */
+const booksByText = new Map<string, number>();
 
 /**
  * Called by each entry point: how this platform loads the engine, at once (Node, Bun,
@@ -40,12 +47,32 @@ export function usePatternsLoader(loader: { sync?: () => PatternsWasm; async?: (
 export function usePatternsWasm(module: PatternsWasm): void {
   if (installed) return;
   wasm().usePatternEngine(patternHost(new module.RegexEngineWasm()));
-  installed = true;
+  installed = module;
 }
 
 /** Whether the engine is installed. */
 export function patternsInstalled(): boolean {
-  return installed;
+  return installed !== undefined;
+}
+
+/** How many texts of price data the installed module holds. */
+export function priceBooksLoaded(): number {
+  return books.length;
+}
+
+/**
+ * Reads price data into the installed module (after {@link patternEngineReady}) and
+ * returns its id for a pipeline's `usePrices`, with how many models it prices. Throws an
+ * `AgentLensConfigError` naming a bad entry.
+ */
+export function loadPrices(text: string): { id: number; models: number } {
+  if (!installed) throw new Error("the regex engine is not installed");
+  let id = booksByText.get(text);
+  if (id === undefined) {
+    id = books.push(new installed.PriceBookWasm(text)) - 1;
+    booksByText.set(text, id);
+  }
+  return { id, models: books[id]!.models };
 }
 
 /**
@@ -128,6 +155,9 @@ function patternHost(engine: InstanceType<PatternsWasm["RegexEngineWasm"]>): Pat
     release(program) {
       groups.delete(program);
       engine.release(program);
+    },
+    costUsd(prices, provider, model, atMs, usage) {
+      return books[prices]?.costUsd(provider, model, atMs, usage) ?? Number.NaN;
     },
   };
 }

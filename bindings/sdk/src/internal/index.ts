@@ -8,7 +8,7 @@
  */
 export { analysisWasm, useAnalysisWasm, type AnalysisWasm } from "../analysis/wasm.js";
 export { SessionRecord, SessionTable } from "../core/session.js";
-export { ensurePatternEngine, patternsInstalled } from "../core/patterns.js";
+export { ensurePatternEngine, patternsInstalled, priceBooksLoaded } from "../core/patterns.js";
 export { TraceView, type ViewFilter, type ViewSessionRow, type ViewFacets, type ViewSessionHeader, type ViewTimelineRow, type ViewEventDetail, type ViewExplained, type ExplainBlock, type ExplainLine, type ExplainSpan, type ViewCharts } from "./viewer.js";
 export { createIngestor, type IngestColumns, type IngestedRecord, type IngestFormat, type IngestResultBatch, type Ingestor, type IngestRunEnd, type IngestRunStart } from "./collector.js";
 export { createRelay, type Relay, type RelayOptions } from "./relay.js";

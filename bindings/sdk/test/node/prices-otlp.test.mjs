@@ -128,3 +128,97 @@ test("price data that never comes holds a flush no longer than its timeout; the 
     await rx.close();
   }
 });
+
+test("each span's cost is what @agentlens/sdk/analysis prices the same call at: providers, tiers, cache writes, audio", async () => {
+  const { sessionCost } = await import("@agentlens/sdk/analysis");
+  const calls = [
+    { model: "deepseek/deepseek-v4-flash", provider: "avian", tokensIn: 1_000_000, tokensOut: 500_000 },
+    // Past the 200k-token tier, with cache reads and writes.
+    { model: "claude-sonnet-4-6", provider: "anthropic", usage: { input_tokens: 150_000, cache_read_input_tokens: 60_000, cache_creation_input_tokens: 10_000, output_tokens: 2_000 } },
+    { model: "gpt-4o-audio-preview", tokensIn: 1000, tokensOut: 500, attributes: { "gen_ai.usage.audio.input_tokens": 600 } },
+    { model: "gpt-4o", tokensIn: 120, tokensOut: 45, reasoningTokens: 0 },
+    { model: "mystery-model-9", tokensIn: 10, tokensOut: 10 },
+  ];
+  const rx = await receiver();
+  try {
+    const spans = await exportCalls(rx, createOtlpExporter({ endpoint: rx.endpoint, protocol: "http/json" }), calls);
+    assert.equal(spans.length, calls.length);
+    const costs = spans.map((s) => attr(s, "agentlens.cost.usd"));
+    for (const [i, call] of calls.entries()) {
+      const event = {
+        event_type: "llm_call",
+        session_id: "s",
+        timestamp: new Date(Number(BigInt(spans[i].startTimeUnixNano) / 1_000_000n)).toISOString(),
+        model: call.model,
+        tokens_in: call.tokensIn ?? attr(spans[i], "gen_ai.usage.input_tokens"),
+        tokens_out: call.tokensOut ?? attr(spans[i], "gen_ai.usage.output_tokens"),
+        cached_input_tokens: call.usage?.cache_read_input_tokens,
+        attributes: { ...call.attributes, ...(call.provider ? { "gen_ai.provider.name": call.provider } : {}), ...(call.usage ? { cache_creation_input_tokens: call.usage.cache_creation_input_tokens } : {}) },
+      };
+      const expected = sessionCost([event]);
+      if (expected.unmatched_models.length) assert.equal(costs[i], undefined, call.model);
+      else assert.ok(Math.abs(costs[i] - expected.total_cost) < 1e-9, `${call.model}: ${costs[i]} vs ${expected.total_cost}`);
+    }
+    assert.ok(costs.slice(0, 4).every((c) => c > 0), JSON.stringify(costs));
+  } finally {
+    await rx.close();
+  }
+});
+
+test("a call is priced at the price in force when it happened, for its provider", async () => {
+  // Three periods: the call (now) falls in the second. A time lost on the way to the price
+  // data's module would price it at the latest period, or at the first.
+  const catalog = JSON.stringify([
+    { id: "acme", name: "Acme", models: [{ id: "clockwork-1", match: { equals: "clockwork-1" }, prices: [
+      { prices: { input_mtok: 1, output_mtok: 1 } },
+      { constraint: { start_date: "2020-01-01" }, prices: { input_mtok: 2, output_mtok: 2 } },
+      { constraint: { start_date: "2099-01-01" }, prices: { input_mtok: 4, output_mtok: 4 } },
+    ] }] },
+    { id: "other", name: "Other", models: [{ id: "clockwork-1", match: { equals: "clockwork-1" }, prices: { input_mtok: 8, output_mtok: 8 } }] },
+  ]);
+  const rx = await receiver();
+  try {
+    const real = createOtlpExporter({ endpoint: rx.endpoint, protocol: "http/json" });
+    const dated = { ...real, name: "otlp-dated-prices", format: "otlp", otlp: real.otlp, send: (r) => real.send(r), priceCatalog: () => Promise.resolve(catalog) };
+    const spans = await exportCalls(rx, dated, [
+      { model: "clockwork-1", provider: "acme", tokensIn: 1_000_000, tokensOut: 0 },
+      { model: "clockwork-1", provider: "other", tokensIn: 1_000_000, tokensOut: 0 },
+    ]);
+    assert.deepEqual(spans.map((s) => attr(s, "agentlens.cost.usd")), [2, 8]);
+  } finally {
+    await rx.close();
+  }
+});
+
+test("the price data is read once per text into the regex engine's module: trackers made again reuse it", async () => {
+  const { priceBooksLoaded } = await import("@agentlens/sdk/internal");
+  const rx = await receiver();
+  try {
+    const loaded = [];
+    for (let i = 0; i < 3; i++) {
+      const spans = await exportCalls(rx, createOtlpExporter({ endpoint: rx.endpoint, protocol: "http/json" }), [{ model: "gpt-4o", tokensIn: 120, tokensOut: 45 }]);
+      assert.ok(spans.length >= 1);
+      loaded.push(priceBooksLoaded());
+    }
+    // The other tests of this file loaded the package's price data and one catalog of their own.
+    assert.deepEqual(loaded, [2, 2, 2]);
+  } finally {
+    await rx.close();
+  }
+});
+
+test("price data with a bad entry is a warning naming it; spans go without cost", async () => {
+  const rx = await receiver();
+  try {
+    const real = createOtlpExporter({ endpoint: rx.endpoint, protocol: "http/json" });
+    const bad = JSON.stringify([{ id: "acme", name: "Acme", models: [{ id: "rocket-1", match: { equals: "rocket-1" }, prices: { input_mtok: "free" } }] }]);
+    const odd = { ...real, name: "otlp-bad-prices", format: "otlp", otlp: real.otlp, send: (r) => real.send(r), priceCatalog: () => Promise.resolve(bad) };
+    const logs = [];
+    const spans = await exportCalls(rx, odd, [{ model: "rocket-1", tokensIn: 120, tokensOut: 45 }], logs);
+    assert.equal(spans.length, 1, "delivered anyway");
+    assert.equal(attr(spans[0], "agentlens.cost.usd"), undefined);
+    assert.ok(logs.some(([level, m]) => level === "warn" && /otlp-bad-prices: spans go without agentlens\.cost\.usd: .*rocket-1/.test(m)), JSON.stringify(logs));
+  } finally {
+    await rx.close();
+  }
+});
