@@ -26,6 +26,7 @@
 //! ```
 
 mod config;
+mod counts;
 mod detect;
 pub(crate) mod engine;
 mod event;
@@ -35,13 +36,13 @@ mod tag;
 mod truncate;
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde_json::Map;
 pub use serde_json::Value;
 
 pub use config::{Config, IdKey, RedactError};
+pub use counts::Counts;
 #[cfg(feature = "regex-engine")]
 pub use engine::RegexPatternEngine;
 pub use engine::{Compiled, PatternEngine};
@@ -79,7 +80,7 @@ pub struct Report {
     /// Pattern matches replaced, in strings and in object keys.
     pub matches_redacted: u64,
     /// Pattern matches replaced, per rule name.
-    pub by_pattern: BTreeMap<String, u64>,
+    pub by_pattern: Counts,
     /// Calls to [`truncate_value`] that changed their value.
     pub fields_truncated: u64,
     /// Bytes of compact JSON removed by truncation.
@@ -91,9 +92,8 @@ impl Report {
     pub fn merge(&mut self, other: &Self) {
         self.keys_redacted = self.keys_redacted.saturating_add(other.keys_redacted);
         self.matches_redacted = self.matches_redacted.saturating_add(other.matches_redacted);
-        for (name, n) in &other.by_pattern {
-            let mine = self.by_pattern.entry(name.clone()).or_insert(0);
-            *mine = mine.saturating_add(*n);
+        for (name, n) in other.by_pattern.iter() {
+            self.by_pattern.add(name, *n);
         }
         self.fields_truncated = self.fields_truncated.saturating_add(other.fields_truncated);
         self.bytes_removed = self.bytes_removed.saturating_add(other.bytes_removed);
@@ -247,7 +247,7 @@ impl Redactor {
                     let card = self.detector.as_ref().and_then(Detector::card_rule);
                     if let Some(rule) = card.filter(|_| detect::number_is_card(n)) {
                         report.matches_redacted = report.matches_redacted.saturating_add(1);
-                        *report.by_pattern.entry(rule.to_owned()).or_insert(0) += 1;
+                        report.by_pattern.add(rule, 1);
                         *v = Value::String(self.config.marker.clone());
                     }
                 }

@@ -285,12 +285,7 @@ impl Detector {
                 continue;
             };
             report.matches_redacted = report.matches_redacted.saturating_add(1);
-            match report.by_pattern.get_mut(&rule.name) {
-                Some(n) => *n = n.saturating_add(1),
-                None => {
-                    report.by_pattern.insert(rule.name.clone(), 1);
-                }
-            }
+            report.by_pattern.add(&rule.name, 1);
             // Spans arrive with non-decreasing starts, so merging with the last one is enough.
             pending = match pending {
                 Some((ps, pe)) if ts <= pe => Some((ps, pe.max(te))),

@@ -132,19 +132,19 @@ fn no_patterns_and_no_keys_leave_values_untouched() {
 fn reports_merge_by_adding_counts() {
     let mut a = Report {
         keys_redacted: 1,
-        by_pattern: BTreeMap::from([("ssn".to_owned(), 2)]),
+        by_pattern: Counts::from([("ssn".to_owned(), 2)]),
         ..Report::default()
     };
     let b = Report {
         matches_redacted: 3,
-        by_pattern: BTreeMap::from([("ssn".to_owned(), 1), ("jwt".to_owned(), 1)]),
+        by_pattern: Counts::from([("ssn".to_owned(), 1), ("jwt".to_owned(), 1)]),
         bytes_removed: 9,
         ..Report::default()
     };
     a.merge(&b);
     assert_eq!(
         a.by_pattern,
-        BTreeMap::from([("jwt".into(), 1), ("ssn".into(), 3)])
+        Counts::from([("jwt".into(), 1), ("ssn".into(), 3)])
     );
     assert_eq!(
         (a.keys_redacted, a.matches_redacted, a.bytes_removed),
@@ -295,4 +295,34 @@ fn sanitize_redacts_ids_types_names_and_keys_and_keeps_ids_apart() {
     );
     assert_eq!(e.metadata, Some(json!({ MARKER: 1, "card": MARKER })));
     assert_eq!(e.session_id, "s");
+}
+
+#[test]
+fn counts_by_rule_are_kept_in_name_order_and_written_as_an_object() {
+    let mut c = Counts::default();
+    for name in ["ssn", "email", "jwt", "email", "aws_key"] {
+        c.add(name, 1);
+    }
+    c.add("jwt", u64::MAX);
+    assert_eq!(
+        c.keys().collect::<Vec<_>>(),
+        ["aws_key", "email", "jwt", "ssn"]
+    );
+    assert_eq!(
+        (c.get("email"), c.get("jwt"), c.get("nope")),
+        (Some(&2), Some(&u64::MAX), None)
+    );
+    assert_eq!(
+        serde_json::to_string(&c).unwrap(),
+        format!(r#"{{"aws_key":1,"email":2,"jwt":{},"ssn":1}}"#, u64::MAX)
+    );
+    assert_eq!(
+        c,
+        Counts::from([
+            ("ssn".into(), 1),
+            ("jwt".into(), u64::MAX),
+            ("email".into(), 2),
+            ("aws_key".into(), 1)
+        ])
+    );
 }
