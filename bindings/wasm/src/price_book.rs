@@ -5,9 +5,7 @@
 //! patterns or price data. The SDK's module prices each model call by asking the host
 //! (`usePrices` on a pipeline, `PatternHost.costUsd`), which asks a [`PriceBookWasm`].
 
-use std::sync::Arc;
-
-use agentlens::analysis::cost::{CallPricer, PriceCatalog, PricedCall, PricingTable};
+use agentlens::analysis::cost::{CallPricer, PriceCatalog, PricedCall};
 use agentlens::time::UnixNanos;
 use wasm_bindgen::prelude::*;
 
@@ -16,7 +14,7 @@ use crate::error;
 /// A price catalog (the SDK's `genai-prices.json`, or an upstream `genai-prices` file).
 #[wasm_bindgen]
 pub struct PriceBookWasm {
-    table: PricingTable,
+    catalog: PriceCatalog,
     models: u32,
 }
 
@@ -28,8 +26,7 @@ impl PriceBookWasm {
         let catalog = PriceCatalog::from_json_with(catalog_json, None)
             .map_err(|e| error::named("AgentLensConfigError", &e.to_string()))?;
         let models = catalog.counts().1 as u32;
-        let table = PricingTable::empty().with_catalog(Arc::new(catalog));
-        Ok(Self { table, models })
+        Ok(Self { catalog, models })
     }
 
     /// How many models it prices.
@@ -52,6 +49,6 @@ impl PriceBookWasm {
                 .then(|| UnixNanos(at_ms as i64 * 1_000_000)),
             usage: PricedCall::usage_from(&counts),
         };
-        self.table.cost_usd(&call).unwrap_or(f64::NAN)
+        self.catalog.cost_usd(&call).unwrap_or(f64::NAN)
     }
 }

@@ -11,10 +11,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::PricingTable;
 use super::event::{event_model, is_session_marker, round6};
 use super::rates::{UNITS, Usage};
 use super::usage::{event_provider, event_usage};
+use super::{PriceCatalog, PricingTable};
 use crate::model::Event;
 use crate::time::UnixNanos;
 
@@ -72,6 +72,15 @@ impl CallPricer for PricingTable {
     fn cost_usd(&self, call: &PricedCall<'_>) -> Option<f64> {
         let price = self.resolve(call.provider, call.model, call.at)?;
         Some(round6(price.rates.cost(&Usage(call.usage)).total()))
+    }
+}
+
+/// The catalog alone (no user prices), as the price data's module holds it.
+impl CallPricer for PriceCatalog {
+    fn cost_usd(&self, call: &PricedCall<'_>) -> Option<f64> {
+        let hit = self.resolve(call.provider, call.model)?;
+        let period = hit.model.period_at(call.at.unwrap_or_else(|| self.as_of()));
+        Some(round6(period.rates.cost(&Usage(call.usage)).total()))
     }
 }
 

@@ -466,9 +466,13 @@ fn a_pricer_across_a_boundary_prices_as_the_table_does() {
         llm("no-such-model", 1, 1),
     ];
     let mut priced = 0;
+    let catalog = t.catalog().expect("the bundled catalog");
     for e in &events {
         let cost = pricer.event_cost_usd(e);
         assert_eq!(cost, event_cost_usd(e, &t), "{:?}", e.model);
+        // The catalog alone prices as a table holding only it (the price data's module).
+        let alone = PricedCall::of(e).and_then(|c| catalog.cost_usd(&c));
+        assert_eq!(alone, cost, "{:?}", e.model);
         priced += usize::from(cost.is_some_and(|c| c > 0.0));
     }
     assert_eq!(priced, 5, "every known model has a cost");
