@@ -31,6 +31,8 @@ export class Recorder<Run extends RunRef = RunRef> {
   private staged: unknown[] = [];
   /** Framework records an integration could not map (see `TrackerStats.integrationSkipped`). */
   integrationSkipped = 0;
+  /** `track()` calls whose option names were checked (`checkTrackOptions`). */
+  trackOptionChecks = 0;
   private drainQueued = false;
   private isoSecond = NaN;
   private isoPrefix = "";

@@ -6,7 +6,7 @@
  * coerced here, free-form values are left to `safeStringify`.
  */
 import { attributesOf, put } from "./event-fields.js";
-import { finite, measure, read, readData, text, texts } from "./fields.js";
+import { finite, keysOf, measure, read, readData, text, texts } from "./fields.js";
 import type { Recorder } from "./recorder.js";
 import { tokenFields, usageFields, withUsage } from "./usage-fields.js";
 
@@ -93,9 +93,34 @@ export interface TrackToolOptions {
   sessionId?: string;
 }
 
+/** The options `track()` reads ({@link TrackOptions}). */
+const TRACK_KEYS: readonly string[] = ["eventType", "inputData", "outputData", "model", "provider", "tokensIn", "tokensOut", "cachedInputTokens", "reasoningTokens", "usage", "reasoning", "alternatives", "confidence", "toolName", "toolInput", "toolOutput", "durationMs", "sessionId", "attributes"];
+
+/** How many `track()` calls of a tracker have their option names checked: a misspelt option is a mistake made from the first call, and the check costs a key listing per call. */
+const CHECKED_CALLS = 16;
+
+const squeezed = (key: string) => key.toLowerCase().replaceAll("_", "");
+
+/**
+ * Warns (once per name) about an option `track()` does not read: its value would be
+ * dropped without a word (`input` for `inputData`, `tokens_in` for `tokensIn`). Only the
+ * first {@link CHECKED_CALLS} calls are checked. Never throws.
+ */
+function checkTrackOptions(tracker: Recorder, options: unknown): void {
+  if (tracker.trackOptionChecks >= CHECKED_CALLS) return;
+  tracker.trackOptionChecks++;
+  for (const key of keysOf(options, tracker.markers)) {
+    if (TRACK_KEYS.includes(key)) continue;
+    const near = key && TRACK_KEYS.find((k) => squeezed(k).startsWith(squeezed(key.slice(0, 64))));
+    const hint = near ? `; did you mean "${near}"?` : '; put your own fields in "attributes"';
+    tracker.health.warnOnce(`track-option:${key}`, `agentlens: track() has no option "${key.slice(0, 64)}", so its value was not recorded${hint}`);
+  }
+}
+
 /** Builds and records the event of `track(options)`; returns its id. */
 export function trackedEvent(tracker: Recorder, options: unknown): string {
   const c = tracker.markers;
+  checkTrackOptions(tracker, options);
   const run = tracker.activeContext();
   const session = tracker.sessionFor(read(options, "sessionId", c), run);
   const at = tracker.isoNow();

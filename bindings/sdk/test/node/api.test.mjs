@@ -370,3 +370,31 @@ test("module-level flush, stats and shutdown act on the default tracker", async 
   const final = await agentlens.shutdown();
   assert.equal(final.delivered, 1);
 });
+
+test("an option track() does not read is a warning naming it, with the option meant; the early calls only", async () => {
+  const exporter = fakeExporter();
+  const { tracker, warnings } = quietInit({ exporters: [exporter] });
+  tracker.startSession({ agentName: "typos" });
+  tracker.track({ eventType: "llm_call", model: "gpt-4o", inputData: { prompt: "right" }, tokensIn: 3 });
+  assert.deepEqual(warnings.filter((w) => /no option/.test(w)), [], "known options only: no warning");
+  tracker.track({ eventType: "llm_call", input: { prompt: "lost" }, tokens_in: 5, myTag: "x" });
+  tracker.track({ eventType: "llm_call", input: { prompt: "lost again" } });
+  const typos = warnings.filter((w) => /no option/.test(w));
+  assert.deepEqual(typos, [
+    'warn: agentlens: track() has no option "input", so its value was not recorded; did you mean "inputData"?',
+    'warn: agentlens: track() has no option "tokens_in", so its value was not recorded; did you mean "tokensIn"?',
+    'warn: agentlens: track() has no option "myTag", so its value was not recorded; put your own fields in "attributes"',
+  ]);
+  // Checked for the first calls only: a later mistake costs no key listing per call.
+  for (let i = 0; i < 20; i++) tracker.track({ eventType: "step" });
+  tracker.track({ eventType: "llm_call", promt: "late" });
+  assert.equal(warnings.filter((w) => /promt/.test(w)).length, 0);
+  // Options that throw when listed are survived.
+  const { tracker: other, warnings: w2 } = quietInit({ exporters: [fakeExporter()] });
+  other.startSession({ agentName: "proxy" });
+  const hostile = new Proxy({}, { ownKeys() { throw new Error("no keys"); } });
+  assert.equal(typeof other.track(hostile), "string");
+  assert.deepEqual(w2.filter((w) => /no option/.test(w)), []);
+  await tracker.shutdown(1000);
+  await other.shutdown(1000);
+});
