@@ -25,6 +25,12 @@ async function receiver() {
   return { spans, endpoint, close: () => new Promise((r) => server.close(r)) };
 }
 
+/** The real OTLP exporter, named `name`, taking its price data from `priceCatalog`. */
+function exporterWithPrices(rx, name, priceCatalog) {
+  const real = createOtlpExporter({ endpoint: rx.endpoint, protocol: "http/json" });
+  return { ...real, name, format: "otlp", otlp: real.otlp, send: (r) => real.send(r), priceCatalog };
+}
+
 const attr = (span, key) => {
   const kv = span.attributes.find((a) => a.key === key);
   if (!kv) return undefined;
@@ -93,8 +99,7 @@ test("a call given as the provider's usage object is priced from it in the span"
 test("when the price data cannot be had, spans go without cost and a warning says why", async () => {
   const rx = await receiver();
   try {
-    const real = createOtlpExporter({ endpoint: rx.endpoint, protocol: "http/json" });
-    const failing = { ...real, name: "otlp-no-prices", format: "otlp", otlp: real.otlp, send: (r) => real.send(r), priceCatalog: () => Promise.reject(new Error("no price file here")) };
+    const failing = exporterWithPrices(rx, "otlp-no-prices", () => Promise.reject(new Error("no price file here")));
     const logs = [];
     const spans = await exportCalls(rx, failing, [{ model: "gpt-4o", tokensIn: 120, tokensOut: 45 }], logs);
     assert.equal(spans.length, 1, "delivered anyway");
@@ -108,8 +113,7 @@ test("when the price data cannot be had, spans go without cost and a warning say
 test("price data that never comes holds a flush no longer than its timeout; the held events then go without cost", async () => {
   const rx = await receiver();
   try {
-    const real = createOtlpExporter({ endpoint: rx.endpoint, protocol: "http/json" });
-    const stuck = { ...real, name: "otlp-stuck-prices", format: "otlp", otlp: real.otlp, send: (r) => real.send(r), priceCatalog: () => new Promise(() => {}) };
+    const stuck = exporterWithPrices(rx, "otlp-stuck-prices", () => new Promise(() => {}));
     const logs = [];
     const tracker = new Tracker({ exporters: [stuck], logger: (level, message) => logs.push([level, message]) });
     tracker.startSession({ agentName: "pricer" });
@@ -178,8 +182,7 @@ test("a call is priced at the price in force when it happened, for its provider"
   ]);
   const rx = await receiver();
   try {
-    const real = createOtlpExporter({ endpoint: rx.endpoint, protocol: "http/json" });
-    const dated = { ...real, name: "otlp-dated-prices", format: "otlp", otlp: real.otlp, send: (r) => real.send(r), priceCatalog: () => Promise.resolve(catalog) };
+    const dated = exporterWithPrices(rx, "otlp-dated-prices", () => Promise.resolve(catalog));
     const spans = await exportCalls(rx, dated, [
       { model: "clockwork-1", provider: "acme", tokensIn: 1_000_000, tokensOut: 0 },
       { model: "clockwork-1", provider: "other", tokensIn: 1_000_000, tokensOut: 0 },
@@ -210,9 +213,8 @@ test("the price data is read once per text into the regex engine's module: track
 test("price data with a bad entry is a warning naming it; spans go without cost", async () => {
   const rx = await receiver();
   try {
-    const real = createOtlpExporter({ endpoint: rx.endpoint, protocol: "http/json" });
     const bad = JSON.stringify([{ id: "acme", name: "Acme", models: [{ id: "rocket-1", match: { equals: "rocket-1" }, prices: { input_mtok: "free" } }] }]);
-    const odd = { ...real, name: "otlp-bad-prices", format: "otlp", otlp: real.otlp, send: (r) => real.send(r), priceCatalog: () => Promise.resolve(bad) };
+    const odd = exporterWithPrices(rx, "otlp-bad-prices", () => Promise.resolve(bad));
     const logs = [];
     const spans = await exportCalls(rx, odd, [{ model: "rocket-1", tokensIn: 120, tokensOut: 45 }], logs);
     assert.equal(spans.length, 1, "delivered anyway");
