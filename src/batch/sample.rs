@@ -12,9 +12,17 @@ use super::Record;
 
 /// FNV-1a, 64-bit (<http://www.isthe.com/chongo/tech/comp/fnv/>).
 pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xCBF2_9CE4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3)
-    })
+    fnv1a_from(FNV_OFFSET, bytes)
+}
+
+/// FNV-1a's offset basis: the hash of no bytes.
+const FNV_OFFSET: u64 = 0xCBF2_9CE4_8422_2325;
+
+/// FNV-1a of `bytes` continued from the hash `h`.
+fn fnv1a_from(h: u64, bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(h, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3))
 }
 
 /// MurmurHash3's 64-bit finaliser (`fmix64`): spreads every input bit over the output.
@@ -65,19 +73,17 @@ pub(crate) fn keep_key(key: &str, rate: f64) -> bool {
 
 /// FNV-1a as a [`Hasher`], finished by `fmix64`: the hold's map of runs needs no
 /// per-process random keys (the core takes no randomness it is not given).
-#[derive(Default)]
 struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Self(FNV_OFFSET)
+    }
+}
 
 impl Hasher for Fnv {
     fn write(&mut self, bytes: &[u8]) {
-        let start = if self.0 == 0 {
-            0xCBF2_9CE4_8422_2325
-        } else {
-            self.0
-        };
-        self.0 = bytes.iter().fold(start, |h, &b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3)
-        });
+        self.0 = fnv1a_from(self.0, bytes);
     }
 
     fn finish(&self) -> u64 {

@@ -15,7 +15,6 @@ use crate::error;
 #[wasm_bindgen]
 pub struct PriceBookWasm {
     catalog: PriceCatalog,
-    models: u32,
 }
 
 #[wasm_bindgen]
@@ -25,14 +24,7 @@ impl PriceBookWasm {
     pub fn new(catalog_json: &str) -> Result<Self, JsValue> {
         let catalog = PriceCatalog::from_json_with(catalog_json, None)
             .map_err(|e| error::named("AgentLensConfigError", &e.to_string()))?;
-        let models = catalog.counts().1 as u32;
-        Ok(Self { catalog, models })
-    }
-
-    /// How many models it prices.
-    #[wasm_bindgen(getter)]
-    pub fn models(&self) -> u32 {
-        self.models
+        Ok(Self { catalog })
     }
 
     /// What a model call cost in USD (6 decimal places), or NaN when its model has no

@@ -93,7 +93,7 @@ export class Fanout {
       // `regex` rules need (patterns.ts).
       .then(async (text) => {
         await patternEngineReady();
-        this.pipeline.usePrices(loadPrices(text).id);
+        this.pipeline.usePrices(loadPrices(text));
       })
       .catch((e: unknown) => this.health.warnOnce(`prices:${exporter.name}`, `agentlens: ${exporter.name}: spans go without agentlens.cost.usd: ${e instanceof Error ? e.message : String(e)}`))
       .finally(() => this.release());

@@ -62,17 +62,17 @@ export function priceBooksLoaded(): number {
 
 /**
  * Reads price data into the installed module (after {@link patternEngineReady}) and
- * returns its id for a pipeline's `usePrices`, with how many models it prices. Throws an
- * `AgentLensConfigError` naming a bad entry.
+ * returns its id for a pipeline's `usePrices`. Throws an `AgentLensConfigError` naming a
+ * bad entry.
  */
-export function loadPrices(text: string): { id: number; models: number } {
+export function loadPrices(text: string): number {
   if (!installed) throw new Error("the regex engine is not installed");
   let id = booksByText.get(text);
   if (id === undefined) {
     id = books.push(new installed.PriceBookWasm(text)) - 1;
     booksByText.set(text, id);
   }
-  return { id, models: books[id]!.models };
+  return id;
 }
 
 /**
