@@ -46,8 +46,9 @@ pub use catalog::{CatalogSource, PriceCatalog};
 pub use event::{EventCost, event_cost, event_cost_usd, round6};
 pub use pricer::{CallPricer, PricedCall, Pricer, USAGE_UNITS};
 pub use rollup::{
-    CostSummary, DailyCosts, DayCost, ModelCost, ModelShare, SessionCost, cost_summary,
-    costs_by_session, daily_costs, session_cost,
+    CostSummary, DailyCosts, DayCost, ModelCost, ModelShare, Rounding, SessionCost, cost_summary,
+    cost_summary_with, costs_by_session, daily_costs, daily_costs_with, session_cost,
+    session_cost_with,
 };
 pub use table::{ModelPrice, PricingError, PricingTable};
 

@@ -74,5 +74,7 @@ export function percentile(values, p) {
   return lo === hi ? s[lo] : s[lo] + (s[hi] - s[lo]) * (at - lo);
 }
 
-export const r2 = (x) => Math.round(x * 100) / 100;
-export const r4 = (x) => Math.round(x * 10000) / 10000;
+/** Rounded as the collector rounds: half up, at 12 significant digits (so the order of a sum cannot move a tie). */
+const round = (x, f) => Math.round(Number((x * f).toPrecision(12))) / f;
+export const r2 = (x) => round(x, 100);
+export const r4 = (x) => round(x, 10000);

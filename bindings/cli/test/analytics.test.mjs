@@ -255,7 +255,7 @@ test("GET /analytics/costs reads in pages: thousands of events cost what the cor
     events.push({ event_id: (0xabc000000 + i).toString(16).padStart(16, "0"), session_id: `bulk-${i % 7}`, event_type: "llm_call", timestamp: at, model: models[i % 4], tokens_in: 13 + (i % 97), tokens_out: 7 + (i % 31), cached_input_tokens: i % 5 === 0 ? 5 : undefined });
   }
   assert.equal((await post(c, "/events", { events })).status, 200);
-  const want = costSummary(events);
+  const want = costSummary(events, undefined, { exact: true });
   const b = (await get(c, "/analytics/costs")).body;
   assert.equal(b.priced_events, 4_500);
   assert.equal(b.total_cost, r4(want.total_cost));
@@ -267,6 +267,34 @@ test("GET /analytics/costs reads in pages: thousands of events cost what the cor
   const days = want.daily_trend.filter((d) => d.cost > 0);
   assert.deepEqual(b.daily_trend.map((d) => [d.day, d.cost]), days.map((d) => [d.day, r4(d.cost)]));
   assert.equal(b.projected_monthly_cost, r2(want.projected_monthly_cost));
+});
+
+test("a day spread over pages costs its exact sum rounded once, not the sum of its pages' 6 dp roundings", async (t) => {
+  const c = await collector(t);
+  // 0.1 USD per million input tokens: 834 tokens cost 83.4 micro-dollars. One such call in
+  // each of three pages (2,000 rows each, all on one UTC day, with free calls between) sum
+  // to 250.2 micro-dollars: 0.0003 at 4 dp. Pages rounded each to 6 dp first (83 each) sum
+  // to 249: 0.0002.
+  c.store.db.prepare("INSERT INTO model_pricing (model, input_cost_per_1m, output_cost_per_1m, currency, updated_at) VALUES ('tiny-model', 0.1, 0, 'USD', ?)").run(new Date().toISOString());
+  const noon = Math.floor(Date.now() / DAY) * DAY - DAY / 2;
+  const events = [];
+  for (let i = 0; i < 4_500; i++) {
+    const paid = i === 0 || i === 2_000 || i === 4_000;
+    events.push({
+      event_id: (0xdef000000 + i).toString(16).padStart(16, "0"), session_id: `pages-${i % 3}`, event_type: "llm_call",
+      timestamp: new Date(noon + i * 10).toISOString(), model: "tiny-model", tokens_in: paid ? 834 : 0, tokens_out: 0,
+    });
+  }
+  for (const s of ["pages-0", "pages-1", "pages-2"]) events.push({ event_id: `start-${s}`, session_id: s, event_type: "session_start", timestamp: new Date(noon - 1).toISOString(), agent_name: "pager" });
+  assert.equal((await post(c, "/events", { events })).status, 200);
+  const b = (await get(c, "/analytics/costs")).body;
+  assert.equal(b.priced_events, 4_500);
+  assert.deepEqual(b.daily_trend.map((d) => d.cost), [0.0003]);
+  assert.equal(b.total_cost, 0.0003);
+  assert.equal(b.total_input_cost, 0.0003);
+  assert.deepEqual(b.by_model.map((m) => [m.model, m.total_cost]), [["tiny-model", 0.0003]]);
+  const lb = (await get(c, "/leaderboard?sort=cost&min_sessions=1")).body.agents.find((a) => a.agent_name === "pager");
+  assert.equal(lb.total_cost_usd, 0.0003, "the leaderboard adds up its pages unrounded too");
 });
 
 test("GET /leaderboard ranks qualifying agents by each metric, with the backend's fields and params", async (t) => {

@@ -12,7 +12,7 @@ use agentlens::analysis::compliance::{
     ComplianceChecker, CompliancePolicy, RuleOutcome, SessionView, permissive_policy, strict_policy,
 };
 use agentlens::analysis::cost::{
-    PricingTable, cost_summary, daily_costs, event_cost, session_cost,
+    PricingTable, Rounding, cost_summary_with, daily_costs_with, event_cost, session_cost_with,
 };
 use agentlens::analysis::drift::DriftDetector;
 use agentlens::analysis::forecast::{CostForecaster, Method, UsageRecord, records_from_events};
@@ -89,32 +89,59 @@ pub fn pricing_lookup_json(
     to_json(&pricing(pricing_json)?.price_for(provider.as_deref(), model, at))
 }
 
-/// The session's cost (`SessionCost` JSON) over its events (a JSON array), priced with
-/// the default table merged with `pricingJson` (an override table) when given.
-#[wasm_bindgen(js_name = costJson)]
-pub fn cost_json(events_json: &str, pricing_json: Option<String>) -> Result<String, JsValue> {
-    let events = events(events_json)?;
-    to_json(&session_cost(&events, &pricing(pricing_json)?))
+fn rounding(exact: bool) -> Rounding {
+    if exact {
+        Rounding::Exact
+    } else {
+        Rounding::Micros
+    }
 }
 
-/// Costs per UTC day (`DailyCosts` JSON).
+/// The session's cost (`SessionCost` JSON) over its events (a JSON array), priced with
+/// the default table merged with `pricingJson` (an override table) when given; amounts at
+/// 6 dp, or unrounded when `exact`.
+#[wasm_bindgen(js_name = costJson)]
+pub fn cost_json(
+    events_json: &str,
+    pricing_json: Option<String>,
+    exact: bool,
+) -> Result<String, JsValue> {
+    let events = events(events_json)?;
+    to_json(&session_cost_with(
+        &events,
+        &pricing(pricing_json)?,
+        rounding(exact),
+    ))
+}
+
+/// Costs per UTC day (`DailyCosts` JSON), unrounded when `exact`.
 #[wasm_bindgen(js_name = dailyCostsJson)]
 pub fn daily_costs_json(
     events_json: &str,
     pricing_json: Option<String>,
+    exact: bool,
 ) -> Result<String, JsValue> {
     let events = events(events_json)?;
-    to_json(&daily_costs(&events, &pricing(pricing_json)?))
+    to_json(&daily_costs_with(
+        &events,
+        &pricing(pricing_json)?,
+        rounding(exact),
+    ))
 }
 
-/// The cost summary (`CostSummary` JSON).
+/// The cost summary (`CostSummary` JSON), unrounded when `exact`.
 #[wasm_bindgen(js_name = costSummaryJson)]
 pub fn cost_summary_json(
     events_json: &str,
     pricing_json: Option<String>,
+    exact: bool,
 ) -> Result<String, JsValue> {
     let events = events(events_json)?;
-    to_json(&cost_summary(&events, &pricing(pricing_json)?))
+    to_json(&cost_summary_with(
+        &events,
+        &pricing(pricing_json)?,
+        rounding(exact),
+    ))
 }
 
 /// Session statistics (`SessionStats` JSON).

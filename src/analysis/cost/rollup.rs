@@ -112,19 +112,46 @@ fn add_to_model(m: &mut ModelCost, c: &EventCost) {
     m.cache_write_price_assumed |= c.cache_write_price_assumed;
 }
 
-fn set_model_amounts(m: &mut ModelCost, a: &Amounts) {
-    m.input_cost = round6(a.input);
-    m.cached_input_cost = round6(a.cached);
-    m.cache_write_cost = round6(a.cache_write);
-    m.output_cost = round6(a.output);
-    m.reasoning_cost = round6(a.reasoning);
-    m.other_cost = round6(a.other);
-    m.total_cost = round6(a.total());
+/// How a roll-up rounds the amounts it adds up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Rounding {
+    /// To the micro-dollar (6 dp): what every roll-up reports unless asked otherwise.
+    #[default]
+    Micros,
+    /// Not at all, for a caller that adds up the roll-ups of parts (the pages of a long
+    /// window): parts rounded each to 6 dp would move the sum by up to half a micro-dollar
+    /// per part, enough to flip its last digit when it is rounded in turn.
+    Exact,
+}
+
+impl Rounding {
+    fn apply(self, x: f64) -> f64 {
+        match self {
+            Self::Micros => round6(x),
+            Self::Exact => x,
+        }
+    }
+}
+
+fn set_model_amounts(m: &mut ModelCost, a: &Amounts, r: Rounding) {
+    m.input_cost = r.apply(a.input);
+    m.cached_input_cost = r.apply(a.cached);
+    m.cache_write_cost = r.apply(a.cache_write);
+    m.output_cost = r.apply(a.output);
+    m.reasoning_cost = r.apply(a.reasoning);
+    m.other_cost = r.apply(a.other);
+    m.total_cost = r.apply(a.total());
 }
 
 /// The cost of `events` priced with `table`: totals, per model, per event, the unmatched
 /// models and the prices used. Never fails; an empty slice costs 0.
 pub fn session_cost(events: &[Event], table: &PricingTable) -> SessionCost {
+    session_cost_with(events, table, Rounding::Micros)
+}
+
+/// [`session_cost`] with its totals and per-model amounts rounded by `r` (each event's
+/// own cost stays at 6 dp).
+pub fn session_cost_with(events: &[Event], table: &PricingTable, r: Rounding) -> SessionCost {
     let mut out = SessionCost {
         session_id: events
             .first()
@@ -174,16 +201,16 @@ pub fn session_cost(events: &[Event], table: &PricingTable) -> SessionCost {
     }
     for (model, amounts) in by_model {
         if let Some(m) = out.model_costs.get_mut(&model) {
-            set_model_amounts(m, &amounts);
+            set_model_amounts(m, &amounts, r);
         }
     }
-    out.total_cost = round6(total.total());
-    out.total_input_cost = round6(total.input);
-    out.total_cached_input_cost = round6(total.cached);
-    out.total_cache_write_cost = round6(total.cache_write);
-    out.total_output_cost = round6(total.output);
-    out.total_reasoning_cost = round6(total.reasoning);
-    out.total_other_cost = round6(total.other);
+    out.total_cost = r.apply(total.total());
+    out.total_input_cost = r.apply(total.input);
+    out.total_cached_input_cost = r.apply(total.cached);
+    out.total_cache_write_cost = r.apply(total.cache_write);
+    out.total_output_cost = r.apply(total.output);
+    out.total_reasoning_cost = r.apply(total.reasoning);
+    out.total_other_cost = r.apply(total.other);
     out
 }
 
@@ -247,6 +274,11 @@ pub struct DailyCosts {
 
 /// The cost of `events` per UTC day of their timestamps.
 pub fn daily_costs(events: &[Event], table: &PricingTable) -> DailyCosts {
+    daily_costs_with(events, table, Rounding::Micros)
+}
+
+/// [`daily_costs`] with its amounts rounded by `r`.
+pub fn daily_costs_with(events: &[Event], table: &PricingTable, r: Rounding) -> DailyCosts {
     let mut out = DailyCosts::default();
     let mut days: BTreeMap<String, (DayCost, Amounts)> = BTreeMap::new();
     let mut undated = Amounts::default();
@@ -278,16 +310,16 @@ pub fn daily_costs(events: &[Event], table: &PricingTable) -> DailyCosts {
         d.tokens_out = d.tokens_out.saturating_add(cost.tokens_out);
         a.add(&amounts);
     }
-    out.undated_cost = round6(undated.total());
+    out.undated_cost = r.apply(undated.total());
     out.days = days
         .into_values()
         .map(|(mut d, a)| {
-            d.cost = round6(a.total());
-            d.input_cost = round6(a.input);
-            d.cached_input_cost = round6(a.cached);
-            d.cache_write_cost = round6(a.cache_write);
-            d.output_cost = round6(a.output + a.reasoning);
-            d.other_cost = round6(a.other);
+            d.cost = r.apply(a.total());
+            d.input_cost = r.apply(a.input);
+            d.cached_input_cost = r.apply(a.cached);
+            d.cache_write_cost = r.apply(a.cache_write);
+            d.output_cost = r.apply(a.output + a.reasoning);
+            d.other_cost = r.apply(a.other);
             d
         })
         .collect();
@@ -344,8 +376,13 @@ pub struct CostSummary {
 
 /// The spending overview of `events` (see [`CostSummary`]).
 pub fn cost_summary(events: &[Event], table: &PricingTable) -> CostSummary {
-    let session = session_cost(events, table);
-    let daily = daily_costs(events, table);
+    cost_summary_with(events, table, Rounding::Micros)
+}
+
+/// [`cost_summary`] with its amounts rounded by `r` (the shares stay at 2 dp).
+pub fn cost_summary_with(events: &[Event], table: &PricingTable, r: Rounding) -> CostSummary {
+    let session = session_cost_with(events, table, r);
+    let daily = daily_costs_with(events, table, r);
     let costed: Vec<&DayCost> = daily.days.iter().filter(|d| d.cost > 0.0).collect();
     let avg = if costed.is_empty() {
         0.0
@@ -377,10 +414,10 @@ pub fn cost_summary(events: &[Event], table: &PricingTable) -> CostSummary {
         total_input_cost: session.total_input_cost,
         total_cached_input_cost: session.total_cached_input_cost,
         total_cache_write_cost: session.total_cache_write_cost,
-        total_output_cost: round6(session.total_output_cost + session.total_reasoning_cost),
+        total_output_cost: r.apply(session.total_output_cost + session.total_reasoning_cost),
         total_other_cost: session.total_other_cost,
-        avg_daily_cost: round6(avg),
-        projected_monthly_cost: round6(avg * 30.0),
+        avg_daily_cost: r.apply(avg),
+        projected_monthly_cost: r.apply(avg * 30.0),
         currency: usd(),
         by_model,
         daily_trend: daily.days,

@@ -377,6 +377,48 @@ fn summary_ranks_models_and_projects_from_days_with_cost() {
 }
 
 #[test]
+fn exact_rounding_keeps_the_fractions_of_a_micro_dollar_that_parts_add_up_to() {
+    let mut t = PricingTable::empty();
+    t.set_price(ModelPrice::new("tiny", 0.1, 0.0)).unwrap();
+    // 834 tokens at $0.10 per million: 83.4 micro-dollars.
+    let part = vec![llm("tiny", 834, 0)];
+    let exact = cost_summary_with(&part, &t, Rounding::Exact);
+    let micros = cost_summary(&part, &t);
+    assert_eq!(micros.total_cost, 0.000083);
+    assert_eq!(micros.daily_trend[0].cost, 0.000083);
+    assert!(
+        (exact.total_cost - 0.0000834).abs() < 1e-15,
+        "{}",
+        exact.total_cost
+    );
+    assert!((exact.daily_trend[0].cost - 0.0000834).abs() < 1e-15);
+    assert!((exact.by_model[0].cost.total_cost - 0.0000834).abs() < 1e-15);
+    assert!((exact.total_input_cost - 0.0000834).abs() < 1e-15);
+    // Three parts add up to the whole's exact cost, not to three roundings.
+    let whole = cost_summary_with(
+        &[part.clone(), part.clone(), part.clone()].concat(),
+        &t,
+        Rounding::Exact,
+    );
+    let sum: f64 = (0..3).map(|_| exact.total_cost).sum();
+    assert!(
+        (sum - whole.total_cost).abs() < 1e-15,
+        "{sum} vs {}",
+        whole.total_cost
+    );
+    assert!((3.0 * micros.total_cost - 0.000249).abs() < 1e-15);
+    let session = session_cost_with(&part, &t, Rounding::Exact);
+    assert!((session.total_cost - 0.0000834).abs() < 1e-15);
+    assert!((session.model_costs["tiny"].input_cost - 0.0000834).abs() < 1e-15);
+    assert_eq!(
+        session.event_costs[0].total_cost, 0.000083,
+        "an event's own cost stays at 6 dp"
+    );
+    let daily = daily_costs_with(&part, &t, Rounding::Exact);
+    assert!((daily.days[0].input_cost - 0.0000834).abs() < 1e-15);
+}
+
+#[test]
 fn costs_by_session_groups_in_order_of_first_appearance() {
     let t = PricingTable::default();
     let mut other = llm("gpt-4o", 120, 45);

@@ -6,7 +6,10 @@
  * the engine and the page results added up here, so memory stays one page whatever the
  * window holds; at most {@link MAX_PRICED_EVENTS} events are read per request (the answer
  * says when the window held more: about 2 s of work), and other requests are served between
- * pages. Adding up is all this file does: which price applies,
+ * pages. The engine's page results come unrounded (`exact`) and are rounded once, by the
+ * routes: pages rounded each to 6 dp would move a sum by half a micro-dollar per page, and
+ * its 4 dp answer would then depend on where the pages fell. Adding up is all this file
+ * does: which price applies,
  * what counts as cached or reasoning input and which UTC day an event falls on are the
  * engine's answers.
  */
@@ -15,6 +18,9 @@ import { setImmediate } from "node:timers";
 import { decodeEvents, type EventRow } from "./store-read.js";
 import type { StoreHandle } from "./store-handle.js";
 import type { WireEvent } from "./types.js";
+
+/** The engine's amounts unrounded: the pages' sums are rounded once, at the end. */
+const EXACT = { exact: true } as const;
 
 /** Rows decoded and priced at once. */
 export const PAGE_EVENTS = 2_000;
@@ -164,7 +170,7 @@ export async function windowCosts(store: StoreHandle, sinceMs: number, pricing: 
     unmatched: [], cachedPriceAssumed: false, cacheWritePriceAssumed: false, events: 0, truncated: false,
   };
   const read = await forEachPage(store, { where: "e.ts_ms >= ? AND e.model IS NOT NULL", args: [sinceMs] }, (_rows, events) => {
-    addSummary(w, costSummary(events, pricing));
+    addSummary(w, costSummary(events, pricing, EXACT));
   });
   w.events = read.events;
   w.truncated = read.truncated;
@@ -192,7 +198,7 @@ export async function agentActivity(store: StoreHandle, sinceMs: number, agents:
       if (e.tool_call) out.toolCalls.set(r.agent, (out.toolCalls.get(r.agent) ?? 0) + 1);
       if (r.model !== null) (byAgent.get(r.agent) ?? byAgent.set(r.agent, []).get(r.agent)!).push(e);
     });
-    for (const [agent, list] of byAgent) out.cost.set(agent, (out.cost.get(agent) ?? 0) + sessionCost(list, pricing).total_cost);
+    for (const [agent, list] of byAgent) out.cost.set(agent, (out.cost.get(agent) ?? 0) + sessionCost(list, pricing, EXACT).total_cost);
   });
   out.events = read.events;
   out.truncated = read.truncated;

@@ -12,6 +12,23 @@ export const pricingText = (pricing?: PricingOverrides) => (pricing === undefine
 /** Events as the engines take them: a JSON array (anything else is `AgentLensAnalysisError`). */
 export const eventsText = (events: unknown, arg = "events") => jsonArray(arg, events);
 
+/** Options of `sessionCost`, `dailyCosts` and `costSummary`. */
+export type CostOptions = {
+  /**
+   * Amounts unrounded (default: rounded to the micro-dollar, 6 dp). For adding up the
+   * results of parts, such as the pages of a long window: each part rounded to 6 dp would
+   * move the sum by up to half a micro-dollar per part. Each event's own cost stays at 6 dp.
+   */
+  exact?: boolean;
+};
+
+/** Whether `options` asks for unrounded amounts (anything but an object with a boolean `exact` is `AgentLensAnalysisError`). */
+function exactArg(options: unknown): boolean {
+  const exact = optionsArg("options", options)("exact");
+  if (exact !== undefined && typeof exact !== "boolean") throw analysisError(`options.exact must be a boolean (got ${typeof exact})`);
+  return exact === true;
+}
+
 /**
  * The cost of a session: totals, per-event costs, per-model roll-ups and the models no
  * price matched (never priced as zero silently). Throws `AgentLensAnalysisError` for a
@@ -29,8 +46,8 @@ export const eventsText = (events: unknown, arg = "events") => jsonArray(arg, ev
  * console.log(cost.total_cost);
  * ```
  */
-export function sessionCost(events: WireEventInput[], pricing?: PricingOverrides): SessionCost {
-  return parsed(analysisWasm().costJson(eventsText(events), pricingText(pricing)));
+export function sessionCost(events: WireEventInput[], pricing?: PricingOverrides, options?: CostOptions): SessionCost {
+  return parsed(analysisWasm().costJson(eventsText(events), pricingText(pricing), exactArg(options)));
 }
 
 /**
@@ -42,8 +59,8 @@ export function sessionCost(events: WireEventInput[], pricing?: PricingOverrides
  * console.log(dailyCosts([{ event_type: "llm_call", session_id: "s1", timestamp: "2026-01-05T10:00:00Z", model: "gpt-4o", tokens_in: 10, tokens_out: 5 }]));
  * ```
  */
-export function dailyCosts(events: WireEventInput[], pricing?: PricingOverrides): DailyCosts {
-  return parsed(analysisWasm().dailyCostsJson(eventsText(events), pricingText(pricing)));
+export function dailyCosts(events: WireEventInput[], pricing?: PricingOverrides, options?: CostOptions): DailyCosts {
+  return parsed(analysisWasm().dailyCostsJson(eventsText(events), pricingText(pricing), exactArg(options)));
 }
 
 /**
@@ -55,8 +72,8 @@ export function dailyCosts(events: WireEventInput[], pricing?: PricingOverrides)
  * console.log(costSummary([{ event_type: "llm_call", session_id: "s1", model: "gpt-4o", tokens_in: 10, tokens_out: 5 }]));
  * ```
  */
-export function costSummary(events: WireEventInput[], pricing?: PricingOverrides): CostSummary {
-  return parsed(analysisWasm().costSummaryJson(eventsText(events), pricingText(pricing)));
+export function costSummary(events: WireEventInput[], pricing?: PricingOverrides, options?: CostOptions): CostSummary {
+  return parsed(analysisWasm().costSummaryJson(eventsText(events), pricingText(pricing), exactArg(options)));
 }
 
 /** Options of `pricingLookup`. */

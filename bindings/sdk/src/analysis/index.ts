@@ -69,7 +69,7 @@ export type {
   NdjsonHeader,
   DecodedNdjson,
 } from "./check-types.js";
-export { sessionCost, sessionStats, dailyCosts, costSummary, pricingLookup, type PricingLookupOptions } from "./cost.js";
+export { sessionCost, sessionStats, dailyCosts, costSummary, pricingLookup, type CostOptions, type PricingLookupOptions } from "./cost.js";
 export { usePriceCatalog, priceCatalogInfo, type PriceCatalogInfo, type PriceCatalogSource } from "./prices.js";
 export { forecast, spendingSummary, checkBudget, usageRecords } from "./forecast.js";
 export { checkCompliance, compliancePreset, type ComplianceOptions, type PresetName } from "./compliance.js";

@@ -118,7 +118,7 @@ export interface TrackerCostOptions extends SessionChoice {
 
 export async function cost(r: Recorder, coreOptions: string, options: TrackerCostOptions = {}): Promise<SessionCost> {
   const w = await analysisReady();
-  return parsed(w.costJson(sessionEvents(w, r, coreOptions, options), pricingText(options.pricing)));
+  return parsed(w.costJson(sessionEvents(w, r, coreOptions, options), pricingText(options.pricing), false));
 }
 
 export async function sessionStats(r: Recorder, coreOptions: string, options: TrackerCostOptions = {}): Promise<SessionStats> {

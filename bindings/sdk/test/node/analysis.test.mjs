@@ -174,6 +174,30 @@ test("errors are named", () => {
   assert.throws(() => compliancePreset("lax"), named("AgentLensAnalysisError"));
 });
 
+test("{ exact: true } gives the unrounded amounts that parts add up to; by default they are at 6 dp", () => {
+  // $0.10 per million input tokens: 834 tokens cost 83.4 micro-dollars.
+  const pricing = { "tiny-model": { input_per_1m: 0.1, output_per_1m: 0 } };
+  const part = [{ event_type: "llm_call", session_id: "s1", timestamp: "2026-01-05T10:00:00Z", model: "tiny-model", tokens_in: 834, tokens_out: 0 }];
+  const near = (x, want) => assert.ok(Math.abs(x - want) < 1e-15, `${x} vs ${want}`);
+  assert.equal(costSummary(part, pricing).total_cost, 0.000083);
+  assert.equal(costSummary(part, pricing, { exact: false }).total_cost, 0.000083);
+  const exact = costSummary(part, pricing, { exact: true });
+  near(exact.total_cost, 0.0000834);
+  near(exact.daily_trend[0].cost, 0.0000834);
+  near(exact.by_model[0].total_cost, 0.0000834);
+  near(sessionCost(part, pricing, { exact: true }).total_cost, 0.0000834);
+  near(sessionCost(part, pricing, { exact: true }).model_costs["tiny-model"].input_cost, 0.0000834);
+  assert.equal(sessionCost(part, pricing, { exact: true }).event_costs[0].total_cost, 0.000083, "an event's own cost stays at 6 dp");
+  near(dailyCosts(part, pricing, { exact: true }).days[0].cost, 0.0000834);
+  // Three parts: their exact costs add up to the whole's; their 6 dp costs do not.
+  const whole = costSummary([...part, ...part, ...part], pricing, { exact: true }).total_cost;
+  near(3 * exact.total_cost, whole);
+  assert.notEqual(Math.round(3 * costSummary(part, pricing).total_cost * 1e4), Math.round(whole * 1e4));
+  const named = (e) => e instanceof Error && e.name === "AgentLensAnalysisError";
+  assert.throws(() => costSummary(part, pricing, { exact: "yes" }), (e) => named(e) && /options\.exact must be a boolean/.test(e.message));
+  assert.throws(() => sessionCost(part, undefined, 7), (e) => named(e) && /options must be an object/.test(e.message));
+});
+
 test("the presets are policies the checker accepts", () => {
   for (const name of ["strict", "permissive"]) {
     const policy = compliancePreset(name);

@@ -40,13 +40,18 @@ export function analysisCalls(A) {
     [`${name}([event with v])`, ANALYSIS, (v) => f([eventWith(v)])],
   ];
   const priced = (name, f) => [...eventsSlots(name, (e) => f(e)), [`${name}(events, v)`, ANALYSIS, (v) => f(goodEvents(), v)]];
+  const rounded = (name, f) => [
+    ...priced(name, f),
+    [`${name}(events, undefined, v)`, ANALYSIS, (v) => f(goodEvents(), undefined, v)],
+    [`${name}(events, undefined, {exact: v})`, ANALYSIS, (v) => f(goodEvents(), undefined, { exact: v })],
+  ];
   const engine = () => A.createAlertEngine(alertRules());
   const set = () => A.createSessionSet(ndjson());
   return [
-    ...priced("sessionCost", (e, p) => A.sessionCost(e, p)),
+    ...rounded("sessionCost", (e, p, o) => A.sessionCost(e, p, o)),
     ...priced("sessionStats", (e, p) => A.sessionStats(e, p)),
-    ...priced("dailyCosts", (e, p) => A.dailyCosts(e, p)),
-    ...priced("costSummary", (e, p) => A.costSummary(e, p)),
+    ...rounded("dailyCosts", (e, p, o) => A.dailyCosts(e, p, o)),
+    ...rounded("costSummary", (e, p, o) => A.costSummary(e, p, o)),
     ...eventsSlots("usageRecords", (e) => A.usageRecords(e)),
     ["usageRecords(events, v)", ANALYSIS, (v) => A.usageRecords(goodEvents(), v)],
     ["usageRecords(events, {pricing: v})", ANALYSIS, (v) => A.usageRecords(goodEvents(), { pricing: v })],

@@ -17,10 +17,14 @@ export function daysParam(ctx: Context): number {
   return limitParam(ctx.url.searchParams.get("days"), 30, 365);
 }
 
-/** `x` rounded to `dp` decimal places. */
+/**
+ * `x` rounded to `dp` decimal places, half up, after `x × 10^dp` is read at 12 significant
+ * digits: a sum is its addends' in any order then (1.25e-4 added up one way is 1.2499…e-4,
+ * another way 1.25000…1e-4), so a cost added up by pages rounds as the whole does.
+ */
 export function round(x: number, dp: number): number {
   const f = 10 ** dp;
-  return Math.round(x * f) / f;
+  return Math.round(Number((x * f).toPrecision(12))) / f;
 }
 
 function latency(g: PerfGroup) {
