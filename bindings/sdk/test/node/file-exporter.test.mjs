@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createNdjsonFileExporter, nodePlatform } from "@agentlens/sdk";
+import { createNdjsonFileExporter, init, nodePlatform } from "@agentlens/sdk";
 import { decodeNdjson } from "@agentlens/sdk/analysis";
 import { driverFor, identityHolds, llmEvent } from "../support/driver.mjs";
 
@@ -117,6 +117,22 @@ test("an I/O error is a network failure the core retries, never a rejection", as
   assert.equal(stats.dropped.retries_exhausted, 1);
   assert.equal(stats.retries, 1);
   assert.ok(identityHolds(stats));
+});
+
+test("a file that cannot be written is warned about as a file, not as an endpoint", async (t) => {
+  const dir = await tempDir(t);
+  const blocker = join(dir, "not-a-dir");
+  await writeFile(blocker, "x");
+  const path = join(blocker, "trace.ndjson");
+  const warnings = [];
+  const tracker = init({ exporters: [createNdjsonFileExporter({ path })], logger: (level, m) => warnings.push(m), maxRetries: 1, backoffBaseMs: 10, backoffCapMs: 20 });
+  tracker.track({ eventType: "llm_call" });
+  const stats = await tracker.shutdown(10_000);
+  assert.equal(stats.dropped.retries_exhausted, stats.tracked);
+  const delivery = warnings.filter((w) => w.includes("could not deliver"));
+  assert.equal(delivery.length, 1, warnings.join("\n"));
+  assert.ok(delivery[0].includes(`could not deliver to ${path}: it could not be written: check that its directory exists`), delivery[0]);
+  assert.doesNotMatch(delivery[0], /endpoint|receiver/);
 });
 
 test("bad options are refused with the option's name", () => {
