@@ -255,6 +255,18 @@ export class SessionTable {
     return [...this.byId.values()];
   }
 
+  /**
+   * Why there is no session to use when none is active: `"No active session."`, and when
+   * one is kept (ended, or an integration's own), the most recent one's id and how to ask
+   * for it, since an integration's session ends with its call, before the agent asks.
+   */
+  noActive(howToAsk: (id: string) => string): string {
+    let last: SessionRecord | undefined;
+    for (const s of this.byId.values()) last = s;
+    if (!last) return "No active session.";
+    return `No active session. The most recent session kept is ${last.sessionId}: ${howToAsk(JSON.stringify(last.sessionId))}.`;
+  }
+
   /** The most recently started session that is still active. */
   current(): SessionRecord | undefined {
     for (let i = this.started.length - 1; i >= 0; i--) {

@@ -83,7 +83,7 @@ function sessionEvents(w: AnalysisWasm, r: Recorder, coreOptions: string, choice
   r.drain();
   const id = choice.sessionId;
   const s: SessionRecord | undefined = id === undefined || id === null ? r.sessions.current() : r.sessions.get(String(id));
-  if (!s) throw new AgentLensAnalysisError(id === undefined || id === null ? "No active session." : `Session ${String(id)} not found.`);
+  if (!s) throw new AgentLensAnalysisError(id === undefined || id === null ? r.sessions.noActive((id) => `pass { sessionId: ${id} } to use it`) : `Session ${String(id)} not found.`);
   return sanitized(w, r, coreOptions, s.eventsJson());
 }
 

@@ -167,8 +167,9 @@ export class TrackerCore {
   /**
    * The Markdown timeline of a session (the current one by default), computed by the
    * core from the events this tracker kept, redacted with this tracker's rules. Never
-   * throws: `"No active session."`, `"Session {id} not found."`, or a message saying why
-   * there is no explanation.
+   * throws: `"No active session."` (naming the most recent session kept, when there is
+   * one: an integration's session ends with its call), `"Session {id} not found."`, or a
+   * message saying why there is no explanation.
    *
    * @param style `"sdk"` (default): the AgentLens SDK's `explain()`; `"backend"`: the
    *   backend's `/sessions/:id/explain`.
@@ -192,7 +193,7 @@ export class TrackerCore {
       let s: SessionRecord | undefined;
       if (sessionId === undefined || sessionId === null) {
         s = r.sessions.current();
-        if (!s) return "No active session.";
+        if (!s) return r.sessions.noActive((id) => `explain(${id}) explains it`);
       } else {
         const id = text(sessionId, r.markers, "") ?? "";
         s = r.sessions.get(id);

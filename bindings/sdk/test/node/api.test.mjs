@@ -211,7 +211,9 @@ test("several sessions run at once: the most recent is current and any can be en
   assert.equal(byId(again).session_id, s2.sessionId);
   const ends = events.filter((e) => e.event_type === "session_end");
   assert.deepEqual(ends.map((e) => [e.session_id, e.total_tokens_in]), [[s1.sessionId, 7], [s2.sessionId, 1]]);
-  assert.equal(agentlens.explain(), "No active session.");
+  // Both ended: the most recent one kept is named, with the call that explains it.
+  assert.equal(agentlens.explain(), `No active session. The most recent session kept is ${s2.sessionId}: explain("${s2.sessionId}") explains it.`);
+  assert.match(agentlens.explain(s2.sessionId), /^## Session Explanation/);
 });
 
 test("ending a session twice sends one session_end", async () => {

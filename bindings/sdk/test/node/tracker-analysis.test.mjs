@@ -38,8 +38,12 @@ test("analysis of an unknown session or an invalid policy rejects with a named e
   const tracker = new Tracker(quiet);
   await assert.rejects(tracker.compliance("strict"), (e) => e instanceof AgentLensAnalysisError && /No active session/.test(e.message));
   await assert.rejects(tracker.cost({ sessionId: "nope" }), (e) => e.name === "AgentLensAnalysisError" && /nope not found/.test(e.message));
-  tracker.startSession();
+  const s = tracker.startSession();
   await assert.rejects(tracker.compliance({ name: "bad", rules: [{ type: "max_tokens" }] }), (e) => e instanceof AgentLensAnalysisError && /max_tokens/.test(e.message));
+  await tracker.endSession();
+  // Ended (as an integration's session ends with its call): the error names it, and how to ask.
+  await assert.rejects(tracker.cost(), (e) => e instanceof AgentLensAnalysisError && e.message === `No active session. The most recent session kept is ${s.sessionId}: pass { sessionId: "${s.sessionId}" } to use it.`);
+  assert.equal((await tracker.cost({ sessionId: s.sessionId })).session_id, s.sessionId);
   await tracker.shutdown(100);
 });
 
