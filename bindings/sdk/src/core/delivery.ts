@@ -37,20 +37,21 @@ function otlpAdvice(problem: DeliveryProblem, http: string): string | undefined 
 }
 
 /**
- * A network failure of an exporter that names no destination (a custom one: the package's
+ * A network failure of an exporter that names no URL (a custom one: the package's network
  * exporters all do) is its own `send()`: no endpoint option is involved.
  */
 const CUSTOM_NETWORK =
   'its send() threw, rejected, or answered { failure: "network" } or something other than a WireResult ({ status } or { failure }): check the exporter';
 
-/** A network failure of an exporter whose destination is not a URL: a file (the NDJSON file exporter). */
+/** A network failure of an NDJSON exporter whose destination is not a URL: a file (the NDJSON file exporter's). */
 const FILE_NETWORK = "it could not be written: check that its directory exists and is writable, and that the disk has room";
 
 /** What went wrong and what to check, per problem (and per exporter format, where it differs). */
 function advice(problem: DeliveryProblem, status: number | null, format?: string, target?: string): string {
   const http = status === null ? "" : ` (HTTP ${status})`;
-  if (problem === "network" && target === undefined) return CUSTOM_NETWORK;
-  if (problem === "network" && !/^https?:\/\//i.test(target ?? "")) return FILE_NETWORK;
+  if (problem === "network" && !/^https?:\/\//i.test(target ?? "")) {
+    return format === "ndjson" && target !== undefined ? FILE_NETWORK : CUSTOM_NETWORK;
+  }
   const otlp = format === "otlp" ? otlpAdvice(problem, http) : undefined;
   if (otlp) return otlp;
   switch (problem) {

@@ -123,16 +123,21 @@ test("an unreachable endpoint gives one warning naming it, and every event is ac
 });
 
 test("a custom exporter whose send() fails is pointed at its send(), never at an endpoint option it does not have", { timeout: 30_000 }, async () => {
-  for (const send of [async () => ({ ok: true }), async () => { throw new Error("disk full"); }]) {
+  const variants = [
+    { format: "ndjson", send: async () => ({ ok: true }) },
+    { format: "ndjson", send: async () => { throw new Error("disk full"); } },
+    { format: "agentlens", target: "queue:orders", send: async () => ({ failure: "network" }) },
+  ];
+  for (const { format, target, send } of variants) {
     const warnings = [];
-    const exporter = { name: "mine", format: "ndjson", send };
+    const exporter = { name: "mine", format, target, send };
     const tracker = init({ exporters: [exporter], logger: (level, m) => warnings.push(`${level}: ${m}`), ...quiet, maxRetries: 1 });
     tracker.track({ eventType: "llm_call" });
     const stats = await tracker.shutdown(10_000);
     assert.equal(stats.dropped.retries_exhausted, stats.tracked, "every event is accounted for");
     const delivery = warnings.filter((w) => w.includes("could not deliver"));
     assert.equal(delivery.length, 1, warnings.join("\n"));
-    assert.match(delivery[0], /exporter "mine" could not deliver: its send\(\) threw, rejected, or answered/);
+    assert.match(delivery[0], /exporter "mine" could not deliver( to queue:orders)?: its send\(\) threw, rejected, or answered/);
     assert.doesNotMatch(delivery[0], /endpoint|AGENTLENS_ENDPOINT|nothing answered/);
     assert.match(stats.perExporter[0].lastError.message, /its send\(\)/);
   }
