@@ -101,6 +101,9 @@ const CHECKED_CALLS = 16;
 
 const squeezed = (key: string) => key.toLowerCase().replaceAll("_", "");
 
+/** Names other APIs use for an option `track()` has under another name (no prefix of it). */
+const ALIASES: Readonly<Record<string, string>> = { type: "eventType", kind: "eventType", prompt: "inputData", response: "outputData", metadata: "attributes" };
+
 /**
  * Warns (once per name) about an option `track()` does not read: its value would be
  * dropped without a word (`input` for `inputData`, `tokens_in` for `tokensIn`). Only the
@@ -111,7 +114,7 @@ function checkTrackOptions(tracker: Recorder, options: unknown): void {
   tracker.trackOptionChecks++;
   for (const key of keysOf(options, tracker.markers)) {
     if (TRACK_KEYS.includes(key)) continue;
-    const near = key && TRACK_KEYS.find((k) => squeezed(k).startsWith(squeezed(key.slice(0, 64))));
+    const near = key && (Object.hasOwn(ALIASES, key) ? ALIASES[key] : TRACK_KEYS.find((k) => squeezed(k).startsWith(squeezed(key.slice(0, 64)))));
     const hint = near ? `; did you mean "${near}"?` : '; put your own fields in "attributes"';
     tracker.health.warnOnce(`track-option:${key}`, `agentlens: track() has no option "${key.slice(0, 64)}", so its value was not recorded${hint}`);
   }

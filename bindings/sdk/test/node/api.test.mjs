@@ -381,11 +381,18 @@ test("an option track() does not read is a warning naming it, with the option me
   assert.deepEqual(warnings.filter((w) => /no option/.test(w)), [], "known options only: no warning");
   tracker.track({ eventType: "llm_call", input: { prompt: "lost" }, tokens_in: 5, myTag: "x" });
   tracker.track({ eventType: "llm_call", input: { prompt: "lost again" } });
+  // Names other APIs use (this README once wrote `type`): the option meant, not a prefix match.
+  tracker.track({ type: "llm_call", prompt: "p", response: "r", metadata: { a: 1 }, constructor: 1 });
   const typos = warnings.filter((w) => /no option/.test(w));
   assert.deepEqual(typos, [
     'warn: agentlens: track() has no option "input", so its value was not recorded; did you mean "inputData"?',
     'warn: agentlens: track() has no option "tokens_in", so its value was not recorded; did you mean "tokensIn"?',
     'warn: agentlens: track() has no option "myTag", so its value was not recorded; put your own fields in "attributes"',
+    'warn: agentlens: track() has no option "type", so its value was not recorded; did you mean "eventType"?',
+    'warn: agentlens: track() has no option "prompt", so its value was not recorded; did you mean "inputData"?',
+    'warn: agentlens: track() has no option "response", so its value was not recorded; did you mean "outputData"?',
+    'warn: agentlens: track() has no option "metadata", so its value was not recorded; did you mean "attributes"?',
+    'warn: agentlens: track() has no option "constructor", so its value was not recorded; put your own fields in "attributes"',
   ]);
   // Checked for the first calls only: a later mistake costs no key listing per call.
   for (let i = 0; i < 20; i++) tracker.track({ eventType: "step" });
