@@ -14,7 +14,7 @@ use crate::batch::{self, Class, FlushMark, Output, Stats};
 use crate::encode::agentlens::{self, WireConfig};
 use crate::id::IdGen;
 use crate::model::{Event, EventType, semantics};
-use crate::redact::{self, Redactor, Report};
+use crate::redact::{self, IdMemo, Redactor, Report, sanitize_with};
 use crate::time::Millis;
 
 mod error;
@@ -76,6 +76,8 @@ pub struct PipelineStats {
 #[derive(Debug)]
 pub struct Pipeline {
     redactor: Redactor,
+    /// Ids the redactor found clean lately (each event repeats its session's).
+    ids_seen: IdMemo,
     sinks: Vec<Sink>,
     ids: IdGen,
     report: Report,
@@ -128,6 +130,7 @@ impl Pipeline {
             .collect();
         Ok(Self {
             redactor,
+            ids_seen: IdMemo::default(),
             sinks,
             ids,
             report: Report::default(),
@@ -188,7 +191,12 @@ impl Pipeline {
                 event.output_data = None;
             }
         }
-        sanitize(&self.redactor, &mut event, &mut self.report);
+        sanitize_with(
+            &self.redactor,
+            &mut event,
+            &mut self.report,
+            &mut self.ids_seen,
+        );
         let class = match event.event_type {
             EventType::SessionEnd => Class::SessionEnd,
             EventType::RunEnd => Class::RunEnd {

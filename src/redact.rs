@@ -30,6 +30,7 @@ mod counts;
 mod detect;
 pub(crate) mod engine;
 mod event;
+mod memo;
 mod rules;
 mod scan;
 mod tag;
@@ -46,7 +47,8 @@ pub use counts::Counts;
 #[cfg(feature = "regex-engine")]
 pub use engine::RegexPatternEngine;
 pub use engine::{Compiled, PatternEngine};
-pub use event::{MAX_NAME_BYTES, fit_event, sanitize, sanitize_events};
+pub use event::{MAX_NAME_BYTES, fit_event, sanitize, sanitize_events, sanitize_with};
+pub use memo::IdMemo;
 pub use rules::{DEFAULT_KEYS, PatternRule, default_patterns};
 pub use truncate::{json_size, truncate_str, truncate_value};
 
@@ -284,6 +286,15 @@ impl Redactor {
     /// # Ok::<(), agentlens::redact::RedactError>(())
     /// ```
     pub fn redact_id(&self, id: &mut String, report: &mut Report) {
+        self.redact_id_with(id, report, &mut IdMemo::default());
+    }
+
+    /// [`Redactor::redact_id`], skipping the scan of an id `memo` found clean lately (and
+    /// remembering one found clean now). `memo` must only ever be used with this redactor.
+    pub fn redact_id_with(&self, id: &mut String, report: &mut Report, memo: &mut IdMemo) {
+        if memo.knows(id) {
+            return;
+        }
         let Some(detector) = &self.detector else {
             return self.cut_id(id, id.clone(), report);
         };
@@ -296,6 +307,7 @@ impl Redactor {
         }
         let redacted = detector.redact(id, ID_MARKER, report);
         if redacted == id.as_str() && id.len() <= MAX_NAME_BYTES {
+            memo.remember(id);
             return;
         }
         let redacted = redacted.into_owned();

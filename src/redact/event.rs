@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::{Redactor, Report, json_size, truncate_str, truncate_value};
+use super::{IdMemo, Redactor, Report, json_size, truncate_str, truncate_value};
 use crate::model::{Event, EventType};
 
 /// Names, ids and other short strings are cut to this many bytes.
@@ -17,6 +17,18 @@ pub const MAX_NAME_BYTES: usize = 1024;
 /// pattern redaction. ([`crate::pipeline::Pipeline::push`] then holds the encoded event to
 /// `max_event_bytes`, measuring the bytes it encodes anyway.)
 pub fn sanitize(redactor: &Redactor, event: &mut Event, report: &mut Report) {
+    sanitize_with(redactor, event, report, &mut IdMemo::default());
+}
+
+/// [`sanitize`], with the ids of earlier events remembered in `memo` (see [`IdMemo`]):
+/// what a pipeline does, its events repeating their session, trace and run ids. `memo`
+/// must only ever be used with this redactor.
+pub fn sanitize_with(
+    redactor: &Redactor,
+    event: &mut Event,
+    report: &mut Report,
+    memo: &mut IdMemo,
+) {
     let limit = redactor.config().max_field_bytes;
     let value = |v: &mut Value, report: &mut Report| {
         redactor.redact_value(v, report);
@@ -75,7 +87,7 @@ pub fn sanitize(redactor: &Redactor, event: &mut Event, report: &mut Report) {
             text(s, limit, report);
         }
     }
-    sanitize_names(redactor, event, report);
+    sanitize_names(redactor, event, report, memo);
 }
 
 /// Redacts a string field and cuts it to `max` bytes.
@@ -94,7 +106,7 @@ fn text(redactor: &Redactor, s: &mut String, max: usize, report: &mut Report) {
 /// user, trace, span, tool call, decision trace) go through [`Redactor::redact_id`]: kept
 /// exactly when nothing in them is sensitive (the hex ids AgentLens mints never are), else
 /// redacted with a keyed tag, so two ids never become one.
-fn sanitize_names(redactor: &Redactor, event: &mut Event, report: &mut Report) {
+fn sanitize_names(redactor: &Redactor, event: &mut Event, report: &mut Report, memo: &mut IdMemo) {
     for s in [
         &mut event.agent_name,
         &mut event.model,
@@ -109,7 +121,7 @@ fn sanitize_names(redactor: &Redactor, event: &mut Event, report: &mut Report) {
     if let EventType::Custom(name) = &mut event.event_type {
         text(redactor, name, MAX_NAME_BYTES, report);
     }
-    redactor.redact_id(&mut event.session_id, report);
+    redactor.redact_id_with(&mut event.session_id, report, memo);
     for id in [
         &mut event.event_id,
         &mut event.run_id,
@@ -121,13 +133,13 @@ fn sanitize_names(redactor: &Redactor, event: &mut Event, report: &mut Report) {
     .into_iter()
     .flatten()
     {
-        redactor.redact_id(id, report);
+        redactor.redact_id_with(id, report, memo);
     }
     if let Some(t) = &mut event.tool_call {
-        redactor.redact_id(&mut t.tool_call_id, report);
+        redactor.redact_id_with(&mut t.tool_call_id, report, memo);
     }
     if let Some(d) = &mut event.decision_trace {
-        redactor.redact_id(&mut d.trace_id, report);
+        redactor.redact_id_with(&mut d.trace_id, report, memo);
     }
 }
 

@@ -68,6 +68,57 @@ fn a_key_is_sensitive_by_its_normalised_form_at_any_length() {
     assert!(!r.is_sensitive_key(&("x".repeat(63) + "token")));
 }
 
+/// The key check's filters (by length and last byte) answer as the rule does, for
+/// configured keys ending in any byte, non-ASCII and longer than the stack buffer.
+#[test]
+fn configured_keys_match_by_the_rule_whatever_their_length_and_last_byte() {
+    let mut configured: Vec<String> = DEFAULT_KEYS.iter().map(|k| k.to_string()).collect();
+    configured.extend([
+        "clé_secrète".into(),
+        "Z".into(),
+        format!("{}k", "y".repeat(70)),
+    ]);
+    configured.extend(["sessionId".into(), "X-Trace".into(), "hash_9".into()]);
+    let reference = |key: &str| {
+        let mut norm = String::new();
+        rules::normalise_key_into(key, &mut norm);
+        configured.iter().any(|k| {
+            let mut k_norm = String::new();
+            rules::normalise_key_into(k, &mut k_norm);
+            norm == k_norm || (k_norm.len() >= rules::SUFFIX_MIN_LEN && norm.ends_with(&k_norm))
+        })
+    };
+    let mut candidates = vec![String::new(), "z".into(), "role".into(), "content".into()];
+    for k in &configured {
+        let cut: String = k.chars().take(k.chars().count() - 1).collect();
+        candidates.extend([
+            k.clone(),
+            k.to_uppercase(),
+            format!("pre_{k}"),
+            format!("{k}_post"),
+            format!("{k}s"),
+            cut.clone(),
+            format!("{cut}x"),
+            format!("{}{k}", "-".repeat(70)),
+        ]);
+    }
+    let config = Config {
+        keys: configured.clone(),
+        ..Config::default()
+    };
+    let r = Redactor::new(config).unwrap();
+    let mut sensitive = 0;
+    for key in &candidates {
+        assert_eq!(r.is_sensitive_key(key), reference(key), "{key:?}");
+        sensitive += usize::from(reference(key));
+    }
+    // Both answers are well represented.
+    assert!(
+        sensitive > candidates.len() / 3 && sensitive < candidates.len(),
+        "{sensitive}"
+    );
+}
+
 #[test]
 fn a_sensitive_key_that_also_holds_a_match_is_masked_and_renamed() {
     let mut v = json!({"a": 1, "user@example.com password": "hunter2", "b": "ok"});
@@ -249,6 +300,32 @@ fn clean_ids_are_kept_exactly_and_long_ids_keep_their_difference() {
         "ids that differ past the limit are not cut into one"
     );
     assert_eq!(id_of(&r, &ra), ra);
+}
+
+/// An id memo only ever spares the scan of an id found clean: a redacted id is redacted
+/// every time, whatever the memo holds, and the memo forgets its oldest past 8 ids.
+#[test]
+fn an_id_memo_gives_the_answers_of_no_memo() {
+    let r = keyed(4);
+    let mut memo = IdMemo::default();
+    let mut ids: Vec<String> = (0..12).map(|i| format!("run-{i:02}")).collect();
+    ids.extend([
+        "sid:bob@example.com".into(),
+        "4111111111111111".into(),
+        "x".repeat(MAX_NAME_BYTES + 1),
+    ]);
+    for round in 0..3 {
+        for id in ids.iter().chain(ids.iter().rev()) {
+            let (mut with, mut report_with) = (id.clone(), Report::default());
+            r.redact_id_with(&mut with, &mut report_with, &mut memo);
+            let (mut without, mut report_without) = (id.clone(), Report::default());
+            r.redact_id(&mut without, &mut report_without);
+            assert_eq!(with, without, "round {round}: {id}");
+            assert_eq!(report_with, report_without, "round {round}: {id}");
+        }
+    }
+    assert!(memo.knows("run-00") || memo.knows("run-11"));
+    assert!(!memo.knows("sid:bob@example.com") && !memo.knows("4111111111111111"));
 }
 
 #[test]
