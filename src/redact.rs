@@ -286,32 +286,38 @@ impl Redactor {
     /// # Ok::<(), agentlens::redact::RedactError>(())
     /// ```
     pub fn redact_id(&self, id: &mut String, report: &mut Report) {
-        self.redact_id_with(id, report, &mut IdMemo::default());
+        self.redact_clean_id(id, report);
     }
 
     /// [`Redactor::redact_id`], skipping the scan of an id `memo` found clean lately (and
     /// remembering one found clean now). `memo` must only ever be used with this redactor.
     pub fn redact_id_with(&self, id: &mut String, report: &mut Report, memo: &mut IdMemo) {
-        if memo.knows(id) {
-            return;
+        if !memo.knows(id) && self.redact_clean_id(id, report) {
+            memo.remember(id);
         }
+    }
+
+    /// [`Redactor::redact_id`], answering whether the id was scanned and found clean (then
+    /// it is kept exactly and nothing is reported).
+    fn redact_clean_id(&self, id: &mut String, report: &mut Report) -> bool {
         let Some(detector) = &self.detector else {
-            return self.cut_id(id, id.clone(), report);
+            self.cut_id(id, id.clone(), report);
+            return false;
         };
         let mut scratch = Report::default();
         if let Some(base) = tag::tagged_base(id).filter(|_| id.len() <= MAX_NAME_BYTES) {
             // Already redacted and tagged: its base redacts to itself.
             if detector.redact(base, ID_MARKER, &mut scratch) == base {
-                return;
+                return false;
             }
         }
         let redacted = detector.redact(id, ID_MARKER, report);
         if redacted == id.as_str() && id.len() <= MAX_NAME_BYTES {
-            memo.remember(id);
-            return;
+            return true;
         }
         let redacted = redacted.into_owned();
         self.cut_id(id, redacted, report);
+        false
     }
 
     /// Cuts `redacted` (the redaction of `id`) to fit with its tag, and tags it, unless

@@ -17,7 +17,9 @@ pub const MAX_NAME_BYTES: usize = 1024;
 /// pattern redaction. ([`crate::pipeline::Pipeline::push`] then holds the encoded event to
 /// `max_event_bytes`, measuring the bytes it encodes anyway.)
 pub fn sanitize(redactor: &Redactor, event: &mut Event, report: &mut Report) {
-    sanitize_with(redactor, event, report, &mut IdMemo::default());
+    sanitize_event(redactor, event, report, |id, report| {
+        redactor.redact_id(id, report);
+    });
 }
 
 /// [`sanitize`], with the ids of earlier events remembered in `memo` (see [`IdMemo`]):
@@ -28,6 +30,19 @@ pub fn sanitize_with(
     event: &mut Event,
     report: &mut Report,
     memo: &mut IdMemo,
+) {
+    sanitize_event(redactor, event, report, |id, report| {
+        redactor.redact_id_with(id, report, memo);
+    });
+}
+
+/// [`sanitize`], ids redacted by `redact_id` (generic, so a build that never remembers
+/// ids holds no code for it).
+fn sanitize_event(
+    redactor: &Redactor,
+    event: &mut Event,
+    report: &mut Report,
+    mut redact_id: impl FnMut(&mut String, &mut Report),
 ) {
     let limit = redactor.config().max_field_bytes;
     let value = |v: &mut Value, report: &mut Report| {
@@ -87,7 +102,7 @@ pub fn sanitize_with(
             text(s, limit, report);
         }
     }
-    sanitize_names(redactor, event, report, memo);
+    sanitize_names(redactor, event, report, &mut redact_id);
 }
 
 /// Redacts a string field and cuts it to `max` bytes.
@@ -106,7 +121,12 @@ fn text(redactor: &Redactor, s: &mut String, max: usize, report: &mut Report) {
 /// user, trace, span, tool call, decision trace) go through [`Redactor::redact_id`]: kept
 /// exactly when nothing in them is sensitive (the hex ids AgentLens mints never are), else
 /// redacted with a keyed tag, so two ids never become one.
-fn sanitize_names(redactor: &Redactor, event: &mut Event, report: &mut Report, memo: &mut IdMemo) {
+fn sanitize_names(
+    redactor: &Redactor,
+    event: &mut Event,
+    report: &mut Report,
+    redact_id: &mut impl FnMut(&mut String, &mut Report),
+) {
     for s in [
         &mut event.agent_name,
         &mut event.model,
@@ -121,7 +141,7 @@ fn sanitize_names(redactor: &Redactor, event: &mut Event, report: &mut Report, m
     if let EventType::Custom(name) = &mut event.event_type {
         text(redactor, name, MAX_NAME_BYTES, report);
     }
-    redactor.redact_id_with(&mut event.session_id, report, memo);
+    redact_id(&mut event.session_id, report);
     for id in [
         &mut event.event_id,
         &mut event.run_id,
@@ -133,13 +153,13 @@ fn sanitize_names(redactor: &Redactor, event: &mut Event, report: &mut Report, m
     .into_iter()
     .flatten()
     {
-        redactor.redact_id_with(id, report, memo);
+        redact_id(id, report);
     }
     if let Some(t) = &mut event.tool_call {
-        redactor.redact_id_with(&mut t.tool_call_id, report, memo);
+        redact_id(&mut t.tool_call_id, report);
     }
     if let Some(d) = &mut event.decision_trace {
-        redactor.redact_id_with(&mut d.trace_id, report, memo);
+        redact_id(&mut d.trace_id, report);
     }
 }
 

@@ -196,14 +196,14 @@ pub(crate) fn normalise_key_into(key: &str, out: &mut String) {
 ///
 /// Every object key of every event is checked, and almost none is sensitive: two filters
 /// let most go in a few instructions. An exact match needs a configured key of the same
-/// length and last byte (`shapes`); a suffix match only compares the suffixes ending in the
-/// key's last byte (`ends`). A profile of the pipeline had the check at ~600 instructions
-/// per key before (hashing every key, then every suffix compared).
+/// length and last byte (`shapes`); a suffix match only compares the suffixes ending in
+/// the key's last byte (`ends`). A profile of the pipeline had the check at ~600
+/// instructions per key before (hashing every key, then every suffix compared).
 #[derive(Clone)]
 pub(crate) struct KeySet {
-    exact: HashSet<Vec<u8>>,
+    exact: HashSet<String>,
     /// Normalised keys long enough to also match as a suffix, ordered by their last byte.
-    suffixes: Vec<Vec<u8>>,
+    suffixes: Vec<String>,
     /// The suffixes ending in byte `b` are `suffixes[ends[b]..ends[b + 1]]`.
     ends: Box<[u32; 257]>,
     /// Bit [`shape`] of every configured key.
@@ -236,30 +236,26 @@ impl KeySet {
     /// Normalises `keys`; returns the first key whose normalised form is empty as `Err`.
     pub(crate) fn new<'a>(keys: impl IntoIterator<Item = &'a str>) -> Result<Self, usize> {
         let mut set = Self::default();
+        let mut suffixes = Vec::new();
         for (index, key) in keys.into_iter().enumerate() {
             let mut norm = String::with_capacity(key.len());
             normalise_key_into(key, &mut norm);
-            let norm = norm.into_bytes();
             if norm.is_empty() {
                 return Err(index);
             }
-            if norm.len() >= SUFFIX_MIN_LEN && !set.suffixes.contains(&norm) {
-                set.suffixes.push(norm.clone());
+            if norm.len() >= SUFFIX_MIN_LEN && !suffixes.contains(&norm) {
+                suffixes.push(norm.clone());
             }
-            let bit = shape(&norm);
+            let bit = shape(norm.as_bytes());
             set.shapes[bit / 64] |= 1 << (bit % 64);
             set.exact.insert(norm);
         }
-        set.suffixes.sort_by_key(|s| s.last().copied());
-        let mut at = 0;
-        for b in 0..256 {
-            set.ends[b] = at as u32;
-            at += set.suffixes[at..]
-                .iter()
-                .take_while(|s| s.last().copied() == Some(b as u8))
-                .count();
+        // Grouped by last byte (a pass per byte: a generic sort would cost wasm size).
+        for b in 0..=255u8 {
+            let group = suffixes.iter().filter(|s| s.as_bytes().last() == Some(&b));
+            set.suffixes.extend(group.cloned());
+            set.ends[usize::from(b) + 1] = set.suffixes.len() as u32;
         }
-        set.ends[256] = at as u32;
         Ok(set)
     }
 
@@ -274,7 +270,7 @@ impl KeySet {
             return false;
         }
         // Byte by byte, as `normalise_key_into` does it by character: it only drops and
-        // lowercases ASCII bytes.
+        // lowercases ASCII bytes, so what is left is UTF-8 again.
         let mut buf = [0u8; STACK_KEY_BYTES];
         let mut len = 0;
         for &b in key.as_bytes() {
@@ -297,16 +293,16 @@ impl KeySet {
             return false;
         };
         let bit = shape(norm);
-        if self.shapes[bit / 64] & (1 << (bit % 64)) != 0 && self.exact.contains(norm) {
+        if self.shapes[bit / 64] & (1 << (bit % 64)) != 0
+            && std::str::from_utf8(norm).is_ok_and(|n| self.exact.contains(n))
+        {
             return true;
         }
-        let (from, to) = (
-            self.ends[usize::from(last)],
-            self.ends[usize::from(last) + 1],
-        );
-        self.suffixes[from as usize..to as usize]
+        let b = usize::from(last);
+        let (from, to) = (self.ends[b] as usize, self.ends[b + 1] as usize);
+        self.suffixes[from..to]
             .iter()
-            .any(|s| norm.ends_with(s))
+            .any(|s| norm.ends_with(s.as_bytes()))
     }
 }
 
