@@ -30,18 +30,21 @@ fn keys_that_match_a_pattern_are_redacted_in_order_without_losing_entries() {
     assert_eq!(report.by_pattern.get("email"), Some(&2));
 }
 
+/// The reference: whether `key` is sensitive by the rule as `DEFAULT_KEYS` states it,
+/// among `configured` keys, on allocated normalised keys.
+fn sensitive_by_the_rule(configured: &[&str], key: &str) -> bool {
+    let mut norm = String::new();
+    rules::normalise_key_into(key, &mut norm);
+    configured.iter().any(|k| {
+        let mut k_norm = String::new();
+        rules::normalise_key_into(k, &mut k_norm);
+        norm == k_norm || (k_norm.len() >= rules::SUFFIX_MIN_LEN && norm.ends_with(&k_norm))
+    })
+}
+
 #[test]
 fn a_key_is_sensitive_by_its_normalised_form_at_any_length() {
-    // The reference: the rule as `DEFAULT_KEYS` states it, on an allocated normalised key.
-    let reference = |key: &str| {
-        let mut norm = String::new();
-        rules::normalise_key_into(key, &mut norm);
-        DEFAULT_KEYS.iter().any(|k| {
-            let mut k_norm = String::new();
-            rules::normalise_key_into(k, &mut k_norm);
-            norm == k_norm || (k_norm.len() >= rules::SUFFIX_MIN_LEN && norm.ends_with(&k_norm))
-        })
-    };
+    let reference = |key: &str| sensitive_by_the_rule(DEFAULT_KEYS, key);
     let long = "x".repeat(200);
     let keys = [
         "password".to_owned(),
@@ -79,15 +82,8 @@ fn configured_keys_match_by_the_rule_whatever_their_length_and_last_byte() {
         format!("{}k", "y".repeat(70)),
     ]);
     configured.extend(["sessionId".into(), "X-Trace".into(), "hash_9".into()]);
-    let reference = |key: &str| {
-        let mut norm = String::new();
-        rules::normalise_key_into(key, &mut norm);
-        configured.iter().any(|k| {
-            let mut k_norm = String::new();
-            rules::normalise_key_into(k, &mut k_norm);
-            norm == k_norm || (k_norm.len() >= rules::SUFFIX_MIN_LEN && norm.ends_with(&k_norm))
-        })
-    };
+    let keys: Vec<&str> = configured.iter().map(String::as_str).collect();
+    let reference = |key: &str| sensitive_by_the_rule(&keys, key);
     let mut candidates = vec![String::new(), "z".into(), "role".into(), "content".into()];
     for k in &configured {
         let cut: String = k.chars().take(k.chars().count() - 1).collect();
