@@ -8,6 +8,8 @@
 //! is queued or encoded, so no unredacted byte ever reaches a batcher, a request body or
 //! a file. It performs no I/O and reads no clock; see the crate docs for the drive loop.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::batch::{self, Class, FlushMark, Output, Stats};
@@ -75,7 +77,8 @@ pub struct PipelineStats {
 /// sink. See the crate docs for the drive loop.
 #[derive(Debug)]
 pub struct Pipeline {
-    redactor: Redactor,
+    /// Shared with hosts that show what the pipeline sent ([`Pipeline::shared_redactor`]).
+    redactor: Arc<Redactor>,
     /// Ids the redactor found clean lately (each event repeats its session's).
     ids_seen: IdMemo,
     sinks: Vec<Sink>,
@@ -122,7 +125,7 @@ impl Pipeline {
         redact
             .id_key
             .get_or_insert_with(|| redact::IdKey::from_seed(&seed));
-        let redactor = Redactor::new(redact).map_err(ConfigError::Redact)?;
+        let redactor = Arc::new(Redactor::new(redact).map_err(ConfigError::Redact)?);
         let mut ids = IdGen::from_seed(seed);
         let sinks = formats
             .iter()
@@ -147,6 +150,13 @@ impl Pipeline {
     /// The redactor, for previews and for hosts that sanitise values outside events.
     pub fn redactor(&self) -> &Redactor {
         &self.redactor
+    }
+
+    /// The redactor itself, shared, for a host that redacts what it shows of the events it
+    /// sent (a tracker's `explain()` and analyses): the same rules, and the same key for the
+    /// tags of redacted ids, so an id reads there as the exporters received it.
+    pub fn shared_redactor(&self) -> Arc<Redactor> {
+        Arc::clone(&self.redactor)
     }
 
     /// Prices model calls in the OTLP sinks' spans with `pricing` from now on

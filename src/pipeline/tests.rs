@@ -127,6 +127,32 @@ fn one_event_is_redacted_once_and_each_sink_gets_its_own_framing() {
     }
 }
 
+/// What a host shows of the events it sent (a tracker's `explain()`, its analyses) is
+/// redacted by the pipeline's own redactor: a redacted id there is the id on the wire.
+#[test]
+fn the_shared_redactor_tags_an_id_as_the_wire_carries_it() {
+    let mut p = two_sinks();
+    let mut e = event(0);
+    e.session_id = "sess-alice@example.com".into();
+    p.push(Millis(0), e, None);
+    p.flush(Millis(0));
+    let mut wire = Wire::default();
+    run(&mut p, &mut wire, Millis(0), Millis(0), |_, _| 200);
+    let sent = events_in(&wire.bodies[1][0], true);
+    let on_wire = sent[0]["session_id"].as_str().unwrap();
+    assert!(on_wire.contains("REDACTED.") && !on_wire.contains("alice"), "{on_wire}");
+
+    let shared = p.shared_redactor();
+    let mut id = "sess-alice@example.com".to_owned();
+    shared.redact_id(&mut id, &mut Report::default());
+    assert_eq!(id, on_wire);
+    assert!(std::ptr::eq(&*shared, p.redactor()), "shared, not a copy");
+    let other = Pipeline::with_sinks(Config::default(), &[], [5; 32]).unwrap();
+    let mut id = "sess-alice@example.com".to_owned();
+    other.redactor().redact_id(&mut id, &mut Report::default());
+    assert_ne!(id, on_wire, "another seed, another key");
+}
+
 #[test]
 fn a_failing_sink_retries_on_its_own_while_the_other_delivers() {
     let mut p = two_sinks();

@@ -70,7 +70,7 @@ impl ExplainDigestWasm {
         forget: u32,
         events_json: &str,
     ) -> Result<String, JsValue> {
-        let (r, digest) = (&redactor.0, &mut self.0);
+        let (r, digest) = (&*redactor.0, &mut self.0);
         let decode = |e| error::decode(&e);
         let start = Some(start_json).filter(|s| !s.is_empty());
         digest.set_start_json(r, start).map_err(decode)?;

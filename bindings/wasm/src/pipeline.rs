@@ -69,6 +69,13 @@ impl PipelineWasm {
         .map_err(|e| error::config(&e))
     }
 
+    /// This pipeline's redactor, shared (its rules and the key of its ids' tags), for what
+    /// the host shows of the events it sent: a tracker's `explain()` and analyses then read an
+    /// event, and a redacted id's tag, as its exporters received them.
+    pub fn redactor(&self) -> crate::redact::RedactorWasm {
+        crate::redact::RedactorWasm(self.0.shared_redactor())
+    }
+
     /// Prices model calls in the OTLP sinks' spans (`agentlens.cost.usd`) from now on with
     /// the price data the host loaded into the patterns module as `prices` (a
     /// `PriceBookWasm`; see `patterns.rs`). Throws when no patterns module is installed.

@@ -1,16 +1,20 @@
-//! Redaction and truncation as free functions, for previews and shared fixtures (SDK
-//! build), and the sanitiser the tracker's analysis methods use (analysis build).
+//! Redaction and truncation as free functions, for previews and shared fixtures, and
+//! compiled redactors: a pipeline's own, for what its tracker explains and analyses (SDK
+//! build). The analysis build takes only [`with_random_id_key`].
 
-use agentlens::pipeline::Options;
-use agentlens::redact::{self, Redactor, Report};
+use agentlens::redact;
 #[cfg(not(feature = "analysis"))]
-use serde_json::Value;
-use wasm_bindgen::prelude::*;
+use {
+    agentlens::pipeline::Options,
+    agentlens::redact::{Redactor, Report},
+    serde_json::Value,
+    wasm_bindgen::prelude::*,
+};
 
 #[cfg(not(feature = "analysis"))]
-use crate::convert;
-use crate::error;
+use crate::{convert, error};
 
+#[cfg(not(feature = "analysis"))]
 fn redactor(options_json: &str) -> Result<Redactor, JsValue> {
     let config = Options::from_json(options_json)
         .and_then(Options::into_config)
@@ -66,7 +70,7 @@ pub fn redact_text(options_json: &str, text: &str) -> Result<String, JsValue> {
 /// A compiled redactor, for redacting many strings with one set of rules.
 #[cfg(not(feature = "analysis"))]
 #[wasm_bindgen]
-pub struct RedactorWasm(pub(crate) Redactor);
+pub struct RedactorWasm(pub(crate) std::sync::Arc<Redactor>);
 
 #[cfg(not(feature = "analysis"))]
 #[wasm_bindgen]
@@ -74,35 +78,19 @@ impl RedactorWasm {
     /// Compiles the options' rules. Throws `AgentLensConfigError` on a bad rule.
     #[wasm_bindgen(constructor)]
     pub fn new(options_json: &str) -> Result<Self, JsValue> {
-        redactor(options_json).map(Self)
+        redactor(options_json).map(|r| Self(r.into()))
     }
 
     /// Replaces every pattern match in `text` with the marker.
     pub fn redact(&self, text: &str) -> String {
         self.0.redact_str(text, &mut Report::default()).into_owned()
     }
-}
 
-/// Sanitises events as the pipeline does before sending them, one event at a time, with
-/// rules compiled once: for hosts that analyse what a tracker kept (its analysis methods,
-/// alert watches). Analysis build only.
-#[cfg(feature = "analysis")]
-#[wasm_bindgen]
-pub struct SanitizerWasm(Redactor);
-
-#[cfg(feature = "analysis")]
-#[wasm_bindgen]
-impl SanitizerWasm {
-    /// Compiles the options' rules. Throws `AgentLensConfigError` on a bad rule.
-    #[wasm_bindgen(constructor)]
-    pub fn new(options_json: &str) -> Result<Self, JsValue> {
-        redactor(options_json).map(Self)
-    }
-
-    /// Reads a JSON array of events (wire or model shape), redacts and truncates each
-    /// one on its own (`agentlens::redact::sanitize_events`), and returns them as a JSON
-    /// array. Elements that are not events are left out. Throws `AgentLensDecodeError`
-    /// for text that is not a JSON array.
+    /// Reads a JSON array of events (wire or model shape), redacts and truncates each one
+    /// on its own as the pipeline does before sending it (`agentlens::redact::sanitize_events`),
+    /// and returns them as a JSON array: what a tracker's analysis methods and alert
+    /// watches read. Elements that are not events are left out. Throws
+    /// `AgentLensDecodeError` for text that is not a JSON array.
     #[wasm_bindgen(js_name = sanitizeEvents)]
     pub fn sanitize_events(&self, events_json: &str) -> Result<String, JsValue> {
         let (mut events, _skipped) = agentlens::encode::agentlens::decode_event_array(events_json)

@@ -7,7 +7,7 @@
  * reject, answer garbage): every send becomes a promise of a valid `WireResult`. It
  * builds no events and decides no policy.
  */
-import type { PipelineWasm, SinkStats } from "../../wasm/agentlens_wasm.js";
+import type { PipelineWasm, RedactorWasm, SinkStats } from "../../wasm/agentlens_wasm.js";
 import { loadPrices, patternEngineReady } from "./patterns.js";
 import { coreOptionsJson, type PipelineOptions } from "./config.js";
 import { describeFailure } from "./delivery.js";
@@ -49,6 +49,7 @@ export class Fanout {
   private prices: Promise<void> | undefined;
   /** Ids from the same pipeline, a block per crossing. */
   readonly ids: IdPool;
+  private ownRedactor: RedactorWasm | undefined;
 
   /**
    * Builds the pipeline: the core checks `core` here (even with no exporter).
@@ -76,6 +77,15 @@ export class Fanout {
       drops: new DropReporter(exporter.name, () => this.sinkStats().sinks[i]?.dropped ?? {}, health, exporter.format === "otlp" ? "span" : "event"),
     }));
     this.loadPrices(exporters);
+  }
+
+  /**
+   * The pipeline's redactor (its rules and the key of its ids' tags), made on first use:
+   * what the tracker explains and analyses then reads as its exporters received it, a
+   * redacted id included.
+   */
+  redactor(): RedactorWasm {
+    return (this.ownRedactor ??= this.pipeline.redactor());
   }
 
   /**

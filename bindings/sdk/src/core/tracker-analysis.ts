@@ -58,40 +58,29 @@ export interface SessionChoice {
   sessionId?: string;
 }
 
-type Sanitizer = InstanceType<AnalysisWasm["SanitizerWasm"]>;
-
-/** Each tracker's sanitizer: its redaction rules, compiled once for all its analyses. */
-const sanitizers = new WeakMap<Recorder, { options: string; sanitizer: Sanitizer }>();
-
 /**
- * Sanitises a JSON array of events as the tracker's pipeline does before sending them,
- * each event on its own (redaction, then the field and event limits): what the engines
- * see is what the exporters send.
+ * Sanitises a JSON array of events with the tracker's pipeline's own redactor, each event
+ * on its own (redaction, then the field and event limits): what the engines see is what
+ * the exporters send, a redacted id's tag included.
  */
-function sanitized(w: AnalysisWasm, r: Recorder, coreOptions: string, eventsJson: string): string {
-  let entry = sanitizers.get(r);
-  if (!entry || entry.options !== coreOptions) {
-    entry?.sanitizer.free();
-    entry = { options: coreOptions, sanitizer: new w.SanitizerWasm(coreOptions) };
-    sanitizers.set(r, entry);
-  }
-  return entry.sanitizer.sanitizeEvents(eventsJson);
+function sanitized(r: Recorder, eventsJson: string): string {
+  return r.fanout.redactor().sanitizeEvents(eventsJson);
 }
 
 /** The session's kept events, sanitised with the tracker's rules, as a JSON array. */
-function sessionEvents(w: AnalysisWasm, r: Recorder, coreOptions: string, choice: SessionChoice = {}): string {
+function sessionEvents(r: Recorder, choice: SessionChoice = {}): string {
   r.drain();
   const id = choice.sessionId;
   const s: SessionRecord | undefined = id === undefined || id === null ? r.sessions.current() : r.sessions.get(String(id));
   if (!s) throw new AgentLensAnalysisError(id === undefined || id === null ? r.sessions.noActive((id) => `pass { sessionId: ${id} } to use it`) : `Session ${String(id)} not found.`);
-  return sanitized(w, r, coreOptions, s.eventsJson());
+  return sanitized(r, s.eventsJson());
 }
 
 /** Every kept session's events (sanitised), one JSON array. */
-function allEvents(w: AnalysisWasm, r: Recorder, coreOptions: string): string {
+function allEvents(r: Recorder): string {
   r.drain();
   const parts = r.sessions.all().map((s) => s.eventsJson().slice(1, -1)).filter((p) => p.length > 0);
-  return sanitized(w, r, coreOptions, `[${parts.join(",")}]`);
+  return sanitized(r, `[${parts.join(",")}]`);
 }
 
 /** Options of `tracker.compliance()`. */
@@ -102,12 +91,11 @@ export interface TrackerComplianceOptions extends SessionChoice {
 
 export async function compliance(
   r: Recorder,
-  coreOptions: string,
   policy: CompliancePolicy | PresetName,
   options: TrackerComplianceOptions = {},
 ): Promise<ComplianceResult> {
   const w = await analysisReady();
-  return parsed(w.complianceJson(policyText(policy), sessionEvents(w, r, coreOptions, options), checkedAtMs(options.checkedAt), validatorsArg(options.validators)));
+  return parsed(w.complianceJson(policyText(policy), sessionEvents(r, options), checkedAtMs(options.checkedAt), validatorsArg(options.validators)));
 }
 
 /** Options of the cost methods. */
@@ -116,60 +104,57 @@ export interface TrackerCostOptions extends SessionChoice {
   pricing?: PricingOverrides;
 }
 
-export async function cost(r: Recorder, coreOptions: string, options: TrackerCostOptions = {}): Promise<SessionCost> {
+export async function cost(r: Recorder, options: TrackerCostOptions = {}): Promise<SessionCost> {
   const w = await analysisReady();
-  return parsed(w.costJson(sessionEvents(w, r, coreOptions, options), pricingText(options.pricing), false));
+  return parsed(w.costJson(sessionEvents(r, options), pricingText(options.pricing), false));
 }
 
-export async function sessionStats(r: Recorder, coreOptions: string, options: TrackerCostOptions = {}): Promise<SessionStats> {
+export async function sessionStats(r: Recorder, options: TrackerCostOptions = {}): Promise<SessionStats> {
   const w = await analysisReady();
-  return parsed(w.sessionStatsJson(sessionEvents(w, r, coreOptions, options), pricingText(options.pricing)));
+  return parsed(w.sessionStatsJson(sessionEvents(r, options), pricingText(options.pricing)));
 }
 
 export async function drift(
   r: Recorder,
-  coreOptions: string,
   baseline: string[],
   current: string[],
   options: { threshold?: number } = {},
 ): Promise<DriftResult> {
   const w = await analysisReady();
-  const window = (ids: string[]) => `[${ids.map((sessionId) => sessionEvents(w, r, coreOptions, { sessionId })).join(",")}]`;
+  const window = (ids: string[]) => `[${ids.map((sessionId) => sessionEvents(r, { sessionId })).join(",")}]`;
   return parsed(w.driftJson(window(baseline), window(current), options.threshold ?? 0.5));
 }
 
-export async function usageRecords(r: Recorder, coreOptions: string, pricing?: PricingOverrides): Promise<UsageRecords> {
+export async function usageRecords(r: Recorder, pricing?: PricingOverrides): Promise<UsageRecords> {
   const w = await analysisReady();
-  return parsed(w.usageRecordsJson(allEvents(w, r, coreOptions), pricingText(pricing)));
+  return parsed(w.usageRecordsJson(allEvents(r), pricingText(pricing)));
 }
 
 /** Records as the forecaster reads them, or a named error when none could be built. */
-async function records(r: Recorder, coreOptions: string, pricing?: PricingOverrides): Promise<[AnalysisWasm, string]> {
-  const usage = await usageRecords(r, coreOptions, pricing);
+async function records(r: Recorder, pricing?: PricingOverrides): Promise<[AnalysisWasm, string]> {
+  const usage = await usageRecords(r, pricing);
   return [analysisWasm(), JSON.stringify(usage.records)];
 }
 
 export async function forecast(
   r: Recorder,
-  coreOptions: string,
   options: ForecastOptions & { pricing?: PricingOverrides },
 ): Promise<ForecastResult> {
-  const [w, text] = await records(r, coreOptions, options.pricing);
+  const [w, text] = await records(r, options.pricing);
   return parsed(w.forecastJson(text, options.days, options.method ?? "auto", options.confidence ?? 0.95));
 }
 
-export async function spendingSummary(r: Recorder, coreOptions: string, pricing?: PricingOverrides): Promise<SpendingSummary> {
-  const [w, text] = await records(r, coreOptions, pricing);
+export async function spendingSummary(r: Recorder, pricing?: PricingOverrides): Promise<SpendingSummary> {
+  const [w, text] = await records(r, pricing);
   return parsed(w.spendingSummaryJson(text));
 }
 
 export async function checkBudget(
   r: Recorder,
-  coreOptions: string,
   monthlyBudget: number,
   options: { pricing?: PricingOverrides; daysInPeriod?: number } = {},
 ): Promise<BudgetAlert> {
-  const [w, text] = await records(r, coreOptions, options.pricing);
+  const [w, text] = await records(r, options.pricing);
   return parsed(w.checkBudgetJson(text, monthlyBudget, options.daysInPeriod ?? 30));
 }
 
@@ -190,7 +175,6 @@ const MAX_KEPT_ALERTS = 1000;
  */
 export async function watchAlerts(
   r: Recorder,
-  coreOptions: string,
   rules: AlertRules,
   onAlert: (alert: FiredAlert) => void,
 ): Promise<AlertWatch> {
@@ -211,7 +195,7 @@ export async function watchAlerts(
   let stopped = false;
   feed = (batch) => {
     if (stopped) return;
-    const alerts = parsed<FiredAlert[]>(engine.pushMany(sanitized(w, r, coreOptions, batch)));
+    const alerts = parsed<FiredAlert[]>(engine.pushMany(sanitized(r, batch)));
     for (const alert of alerts) {
       fired.push(alert);
       if (fired.length > MAX_KEPT_ALERTS) fired.shift();

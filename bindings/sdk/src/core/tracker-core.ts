@@ -17,7 +17,7 @@ import { Health } from "./health.js";
 import { platform, type Platform } from "./platform.js";
 import { Recorder } from "./recorder.js";
 import type { RunContext } from "./run-context.js";
-import type { ExplainDigest, ExplainRedactor, Session, SessionRecord } from "./session.js";
+import type { ExplainDigest, Session, SessionRecord } from "./session.js";
 import { emptyDelivery, type TrackerStats } from "./stats.js";
 import { runTraced, type RunOptions } from "./trace.js";
 import { trackedEvent, toolEvent, type TrackOptions, type TrackToolOptions } from "./track-event.js";
@@ -38,7 +38,6 @@ export interface StartSessionOptions {
 interface ExplainEngines {
   explainJson?: (options: string, events: string, style: ExplainStyle | null) => string;
   ExplainDigestWasm?: new (backend: boolean) => ExplainDigest;
-  RedactorWasm?: new (options: string) => ExplainRedactor;
 }
 
 /** Shown by `explain()` when the wasm core has no explain engine. */
@@ -69,8 +68,6 @@ export class TrackerCore {
   readonly recorder: Recorder<RunContext>;
   private readonly platform: Platform;
   private closing: Promise<TrackerStats> | undefined;
-  /** The pipeline's redaction rules compiled once for `explain()`'s digests. */
-  private explainRedactor: ExplainRedactor | undefined;
 
   /** @throws AgentLensConfigError naming a bad option or `AGENTLENS_*` variable. */
   constructor(options: TrackerOptions = {}) {
@@ -199,8 +196,8 @@ export class TrackerCore {
         s = r.sessions.get(id);
         if (!s) return `Session ${id} not found.`;
       }
-      const { ExplainDigestWasm: Digest, RedactorWasm: Rules, explainJson: engine } = wasm() as ExplainEngines;
-      const kept = typeof Digest === "function" && typeof Rules === "function";
+      const { ExplainDigestWasm: Digest, explainJson: engine } = wasm() as ExplainEngines;
+      const kept = typeof Digest === "function";
       if (!kept && typeof engine !== "function") return EXPLAIN_UNAVAILABLE;
       if (style !== undefined && style !== "sdk" && style !== "backend") {
         r.health.warnOnce("explain-style", 'agentlens: explain() style must be "sdk" or "backend"; using "sdk"');
@@ -209,8 +206,8 @@ export class TrackerCore {
       // The digest kept per session (each event redacted and rendered once); a wasm core
       // without it reads every kept event again.
       if (kept) {
-        this.explainRedactor ??= new Rules!(this.coreOptions);
-        return s.explain(style ?? "sdk", this.explainRedactor, (st) => new Digest!(st === "backend"));
+        // The pipeline's own redactor: a redacted id reads as the exporters received it.
+        return s.explain(style ?? "sdk", r.fanout.redactor(), (st) => new Digest!(st === "backend"));
       }
       return engine!(this.coreOptions, s.eventsJson(), style ?? null);
     } catch (e) {

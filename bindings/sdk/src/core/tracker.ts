@@ -59,17 +59,17 @@ export class Tracker extends TrackerCore {
    * ```
    */
   compliance(policy: CompliancePolicy | "strict" | "permissive", options?: TrackerComplianceOptions): Promise<ComplianceResult> {
-    return analysis.compliance(this.recorder, this.coreOptions, policy, options);
+    return analysis.compliance(this.recorder, policy, options);
   }
 
   /** A session's cost (current by default): per event, per model, cached input priced as cached, unmatched models listed. */
   cost(options?: TrackerCostOptions): Promise<SessionCost> {
-    return analysis.cost(this.recorder, this.coreOptions, options);
+    return analysis.cost(this.recorder, options);
   }
 
   /** A session's statistics (current by default): latency percentiles, tokens and cost by model, tool usage, error rate. */
   sessionStats(options?: TrackerCostOptions): Promise<SessionStats> {
-    return analysis.sessionStats(this.recorder, this.coreOptions, options);
+    return analysis.sessionStats(this.recorder, options);
   }
 
   /**
@@ -77,27 +77,27 @@ export class Tracker extends TrackerCore {
    * tool usage, the 0–100 score and status, and the formatted report.
    */
   drift(baseline: string[], current: string[], options?: { threshold?: number }): Promise<DriftResult> {
-    return analysis.drift(this.recorder, this.coreOptions, baseline, current, options);
+    return analysis.drift(this.recorder, baseline, current, options);
   }
 
   /** Usage records of every session this tracker kept, priced by the cost engine (unpriced models listed). */
   usageRecords(options: { pricing?: PricingOverrides } = {}): Promise<UsageRecords> {
-    return analysis.usageRecords(this.recorder, this.coreOptions, options.pricing);
+    return analysis.usageRecords(this.recorder, options.pricing);
   }
 
   /** A daily cost forecast from this tracker's usage records (see `@agentlens/sdk/analysis` `forecast`). */
   forecast(options: ForecastOptions & { pricing?: PricingOverrides }): Promise<ForecastResult> {
-    return analysis.forecast(this.recorder, this.coreOptions, options);
+    return analysis.forecast(this.recorder, options);
   }
 
   /** The spending summary of this tracker's usage records. */
   spendingSummary(options: { pricing?: PricingOverrides } = {}): Promise<SpendingSummary> {
-    return analysis.spendingSummary(this.recorder, this.coreOptions, options.pricing);
+    return analysis.spendingSummary(this.recorder, options.pricing);
   }
 
   /** Whether spending at the current daily average stays within `monthlyBudget`: safe, warning or critical. */
   checkBudget(monthlyBudget: number, options?: { pricing?: PricingOverrides; daysInPeriod?: number }): Promise<BudgetAlert> {
-    return analysis.checkBudget(this.recorder, this.coreOptions, monthlyBudget, options);
+    return analysis.checkBudget(this.recorder, monthlyBudget, options);
   }
 
   /**
@@ -125,7 +125,7 @@ export class Tracker extends TrackerCore {
    * ```
    */
   watchAlerts(rules: AlertRules, onAlert: (alert: FiredAlert) => void): Promise<AlertWatch> {
-    return analysis.watchAlerts(this.recorder, this.coreOptions, rules, onAlert);
+    return analysis.watchAlerts(this.recorder, rules, onAlert);
   }
 
 }

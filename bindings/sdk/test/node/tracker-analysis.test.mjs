@@ -1,10 +1,11 @@
 // The tracker's analysis methods: compliance (presets, policies, JS-backed custom rules),
 // cost, statistics, drift, usage records and forecasts, and the streaming alert watch.
-// This file imports only "@agentlens/sdk": the analysis wasm must load on first use (the last
-// test reaches @agentlens/sdk/analysis, already loaded by then, to count compilations).
+// This file imports only "@agentlens/sdk" (and the SDK's own wasm, to count calls into its
+// pipeline): the analysis wasm must load on first use.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Tracker, AgentLensAnalysisError } from "@agentlens/sdk";
+import { countPipelineCalls } from "../support/wasm-calls.mjs";
 
 const quiet = { exporters: [], logLevel: "silent" };
 
@@ -158,20 +159,38 @@ test("a long session is sanitised one event at a time: 400 calls of ~1 KB stay 4
   await tracker.shutdown(100);
 });
 
-test("watchAlerts compiles the tracker's redaction rules once, not once per batch", async () => {
-  // The raw module is not public: swap it through the holder the entry points install it in.
-  await import("@agentlens/sdk/analysis");
-  const { analysisWasm, useAnalysisWasm } = await import("@agentlens/sdk/internal");
-  const real = analysisWasm();
-  let compiled = 0;
-  const Counting = class extends real.SanitizerWasm {
-    constructor(options) {
-      super(options);
-      compiled++;
-    }
-  };
-  useAnalysisWasm({ ...real, SanitizerWasm: Counting });
-  try {
+test("one tracker gives a redacted id one tag: in what it sends, in explain() and in its analyses", async () => {
+  const tags = [];
+  for (const round of [0, 1]) {
+    const lines = [];
+    const exporter = { name: "capture", format: "ndjson", send: async (r) => (lines.push(...Buffer.from(r.body).toString("utf8").split("\n").filter(Boolean)), { status: 200 }) };
+    const tracker = new Tracker({ exporters: [exporter], logLevel: "silent" });
+    tracker.startSession({ agentName: "support", sessionId: "sess-alice@example.com" });
+    tracker.track({ eventType: "llm_call", model: "gpt-4o", tokensIn: 10, tokensOut: 2 });
+    const explained = tracker.explain(); // before the events are sent
+    await tracker.flush(2000);
+    const sent = new Set(lines.map((l) => JSON.parse(l).session_id));
+    assert.equal(sent.size, 1, `one session on the wire: ${[...sent]}`);
+    const [tag] = sent;
+    assert.match(tag, /REDACTED\.[a-p]{16}$/);
+    assert.doesNotMatch(tag, /alice/);
+    assert.equal(explained.match(/\*\*Session ID:\*\* (\S+)/)?.[1], tag, "explain() names the session as it was sent");
+    const seen = new Set();
+    await tracker.compliance(
+      { name: "ids", rules: [{ type: "ids" }] },
+      { validators: { ids: (session) => (session.events.forEach((e) => seen.add(e.session_id)), true) } },
+    );
+    assert.deepEqual([...seen], [tag], "the analyses see the sent id");
+    const usage = await tracker.usageRecords();
+    assert.deepEqual([...new Set(usage.records.map((r) => r.session_id))], [tag]);
+    tags.push(tag);
+    await tracker.shutdown(100);
+  }
+  assert.notEqual(tags[0], tags[1], "each tracker has a key of its own: a tag does not give the id away across trackers");
+});
+
+test("the tracker's explain(), analyses and alert watch share the pipeline's redactor, taken once", async () => {
+  const calls = await countPipelineCalls(async () => {
     const tracker = new Tracker(quiet);
     tracker.startSession();
     const fired = [];
@@ -184,11 +203,10 @@ test("watchAlerts compiles the tracker's redaction rules once, not once per batc
       await tracker.flush(); // one batch per turn
     }
     await tracker.cost();
-    assert.equal(compiled, 1, "one compiled sanitizer for 20 batches and an analysis call");
+    assert.equal((tracker.explain().match(/\*\*llm_call\*\*/g) ?? []).length, 20);
     assert.ok(fired.length >= 1, "the rules saw redacted events");
     watch.stop();
     await tracker.shutdown(100);
-  } finally {
-    useAnalysisWasm(real);
-  }
+  });
+  assert.equal(calls.redactor, 1, "one redactor for 20 batches, an analysis call and explain()");
 });
