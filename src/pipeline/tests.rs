@@ -140,7 +140,10 @@ fn the_shared_redactor_tags_an_id_as_the_wire_carries_it() {
     run(&mut p, &mut wire, Millis(0), Millis(0), |_, _| 200);
     let sent = events_in(&wire.bodies[1][0], true);
     let on_wire = sent[0]["session_id"].as_str().unwrap();
-    assert!(on_wire.contains("REDACTED.") && !on_wire.contains("alice"), "{on_wire}");
+    assert!(
+        on_wire.contains("REDACTED.") && !on_wire.contains("alice"),
+        "{on_wire}"
+    );
 
     let shared = p.shared_redactor();
     let mut id = "sess-alice@example.com".to_owned();
