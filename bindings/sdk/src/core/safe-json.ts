@@ -172,7 +172,7 @@ class Walker {
     const n = Math.min(keys.length, this.limits.maxBreadth);
     // No prototype: a `__proto__` key is kept as a key, never taken as the prototype.
     const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    for (let i = 0; i < n; i++) out[this.str(keys[i]!)] = this.field(o, keys[i]!, depth);
+    for (let i = 0; i < n; i++) this.put(out, o, keys[i]!, depth);
     if (keys.length > n) out["…"] = `${keys.length - n} more keys`;
     return out;
   }
@@ -187,9 +187,26 @@ class Walker {
     const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const key of Object.keys(event)) {
       this.nodes = 0;
-      out[key] = this.field(event, key, 1);
+      this.put(out, event, key, 1);
     }
     return out;
+  }
+
+  /**
+   * Writes field `key` of object `o` into `out`, unless it is `undefined`: a field that
+   * is `undefined` is left out, as `JSON.stringify` leaves it out (so a value holding one
+   * is still plain data, written natively, see `plain`). In a list it is `null`, as there.
+   */
+  private put(out: Record<string, unknown>, o: object, key: string, depth: number): void {
+    let v: unknown;
+    try {
+      v = (o as Record<string, unknown>)[key];
+    } catch {
+      this.counts.threw++;
+      out[this.str(key)] = MARKERS.threw;
+      return;
+    }
+    if (v !== undefined) out[this.str(key)] = this.value(v, depth);
   }
 
   /** The first `maxBreadth` items of a Set (never a copy of all of it). */
@@ -296,7 +313,8 @@ const PLAIN_MAX_NODES = 20_000;
 
 /**
  * Whether `JSON.stringify(v)` writes exactly what the walker would: only strings (kept
- * whole, well-formed), finite numbers, booleans, `null`, arrays and plain objects (no
+ * whole, well-formed), finite numbers, booleans, `null`, `undefined` (left out of an
+ * object, `null` in a list, by both), arrays and plain objects (no
  * `toJSON`, no `__proto__` key), within the depth and breadth limits, no cycle, no
  * getter that throws. Reads each value once and allocates nothing; any doubt is `false`
  * and the walker takes over (a value whose getters answer differently on the next read
@@ -311,6 +329,9 @@ function plain(v: unknown, depth: number, limits: SafeJsonLimits): boolean {
     case "number":
       return Number.isFinite(v);
     case "boolean":
+      return true;
+    case "undefined":
+      // Left out of an object, `null` in a list: what the walker writes too.
       return true;
     case "object":
       return v === null || plainContainer(v, depth, limits);
@@ -362,6 +383,14 @@ function plainJson(value: unknown, limits: SafeJsonLimits): string | undefined {
   } catch {
     return undefined; // `path` is balanced: every push is popped in a `finally`
   }
+}
+
+/**
+ * Whether {@link safeStringify} writes `value` natively (`JSON.stringify` after the plain
+ * check), not through the walker. The integrations' tests check their records with it.
+ */
+export function isPlainJson(value: unknown, limits = DEFAULT_LIMITS): boolean {
+  return plainJson(value, limits) !== undefined;
 }
 
 /** `JSON.stringify(toJsonSafe(value))`. Never throws. */

@@ -12,3 +12,4 @@ export { ensurePatternEngine, patternsInstalled, priceBooksLoaded } from "../cor
 export { TraceView, type ViewFilter, type ViewSessionRow, type ViewFacets, type ViewSessionHeader, type ViewTimelineRow, type ViewEventDetail, type ViewExplained, type ExplainBlock, type ExplainLine, type ExplainSpan, type ViewCharts } from "./viewer.js";
 export { createIngestor, type IngestColumns, type IngestedRecord, type IngestFormat, type IngestResultBatch, type Ingestor, type IngestRunEnd, type IngestRunStart } from "./collector.js";
 export { createRelay, type Relay, type RelayOptions } from "./relay.js";
+export { isPlainJson } from "../core/safe-json.js";

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { Agent, Runner, setTraceProcessors, setTracingDisabled } from "@openai/agents";
 import { Tracker } from "@agentlens/sdk";
 import { importTrace } from "@agentlens/sdk/analysis";
+import { isPlainJson } from "@agentlens/sdk/internal";
 import { AgentLensTracingProcessor } from "@agentlens/sdk/openai-agents";
 import { startReceiver } from "../support/receiver.mjs";
 import { EMAIL, SECRET, ScriptedModel, USAGE, runAgent } from "./fixtures/openai-agents/agent.mjs";
@@ -109,6 +110,25 @@ test("planted secrets (an sk- key, an email) in tool inputs and prompts never re
     assert.ok(!b.includes(SECRET), "the sk- key was sent");
     assert.ok(!b.includes(EMAIL), "the email was sent");
   }
+  await tracker.shutdown(1000);
+});
+
+test("every record handed to the core is plain data, written natively (the SDK's own undefined fields, like model_config.temperature, included)", async () => {
+  const { tracker, processor } = setup({ sessionId: () => "oa-plain" });
+  const records = [];
+  const bridge = processor.bridge;
+  const record = bridge.record.bind(bridge);
+  bridge.record = (r) => {
+    records.push(r);
+    record(r);
+  };
+  await runAgent();
+  await runAgent({ stream: false });
+  await processor.forceFlush();
+  const types = new Set(records.map((r) => (r.object === "trace" ? `trace.${r.phase}` : `${r.phase}.${r.span_data.type}`)));
+  for (const t of ["trace.start", "trace.end", "end.response", "end.function", "end.handoff", "end.turn"]) assert.ok(types.has(t), `no ${t} record among ${[...types]}`);
+  for (const r of records) assert.ok(isPlainJson(r), `not written natively: ${JSON.stringify(r).slice(0, 300)}`);
+  assert.equal(sessionEvents("oa-plain").filter((e) => e.event_type === "llm_call").length, 8);
   await tracker.shutdown(1000);
 });
 

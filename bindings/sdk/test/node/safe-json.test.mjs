@@ -95,3 +95,12 @@ test("safeStringify: a getter answering differently on a second read still gives
   const json = safeStringify({ fickle });
   assert.doesNotThrow(() => JSON.parse(json));
 });
+
+test("safeStringify: undefined is left out of an object and null in a list, as JSON.stringify writes it, natively and by the walker", () => {
+  const v = { a: undefined, b: [undefined, 1], c: { d: undefined, e: 1 } };
+  assert.equal(safeStringify(v), '{"b":[null,1],"c":{"e":1}}');
+  assert.equal(walker(v), '{"b":[null,1],"c":{"e":1}}');
+  // A BigInt beside them sends the value through the walker: the undefined fields still go.
+  assert.equal(safeStringify({ ...v, n: 2n }), '{"b":[null,1],"c":{"e":1},"n":"2"}');
+  assert.equal(safeStringify(undefined), "null");
+});
