@@ -198,15 +198,8 @@ class Walker {
    * is still plain data, written natively, see `plain`). In a list it is `null`, as there.
    */
   private put(out: Record<string, unknown>, o: object, key: string, depth: number): void {
-    let v: unknown;
-    try {
-      v = (o as Record<string, unknown>)[key];
-    } catch {
-      this.counts.threw++;
-      out[this.str(key)] = MARKERS.threw;
-      return;
-    }
-    if (v !== undefined) out[this.str(key)] = this.value(v, depth);
+    const v = this.read(o, key);
+    if (v !== undefined) out[this.str(key)] = v === THREW ? MARKERS.threw : this.value(v, depth);
   }
 
   /** The first `maxBreadth` items of a Set (never a copy of all of it). */
@@ -231,16 +224,23 @@ class Walker {
   }
 
   private field(o: object, key: string | number, depth: number): unknown {
-    let v: unknown;
+    const v = this.read(o, key);
+    return v === THREW ? MARKERS.threw : this.value(v, depth);
+  }
+
+  /** Field `key` of `o`, or {@link THREW} (counted) when reading it threw. */
+  private read(o: object, key: string | number): unknown {
     try {
-      v = (o as Record<string | number, unknown>)[key];
+      return (o as Record<string | number, unknown>)[key];
     } catch {
       this.counts.threw++;
-      return MARKERS.threw;
+      return THREW;
     }
-    return this.value(v, depth);
   }
 }
+
+/** What {@link Walker.read} answers for a field whose getter threw (no value can be it). */
+const THREW = Symbol("threw");
 
 /**
  * Converts `value` to a JSON-safe plain value. Never throws.
