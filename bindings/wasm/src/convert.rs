@@ -4,11 +4,9 @@
 //! objects. Request ids are sequence counters, far below 2^53, so they cross as numbers.
 
 #[cfg(not(feature = "analysis"))]
-use agentlens::batch::{Notice, Output};
+use agentlens::batch::Notice;
 #[cfg(not(feature = "analysis"))]
 use agentlens::time::Millis;
-#[cfg(not(feature = "analysis"))]
-use js_sys::Uint8Array;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 
@@ -27,42 +25,35 @@ pub(crate) fn millis(ms: f64) -> Millis {
     }
 }
 
-/// A pipeline output as the host reads it (SDK build: the pipeline's).
+/// A pipeline notice as the host reads it (SDK build: the pipeline's), less its `sink`.
 #[cfg(not(feature = "analysis"))]
-pub(crate) fn output(out: Output) -> JsValue {
+pub(crate) fn notice(n: Notice) -> JsValue {
     let o = Object::new();
-    match out {
-        Output::Send(req) => {
-            set(&o, "type", &"send".into());
-            set(&o, "id", &(req.id as f64).into());
-            set(&o, "events", &(req.events as f64).into());
-            set(&o, "timeoutMs", &(req.timeout.0 as f64).into());
-            set(&o, "body", &Uint8Array::from(req.body.as_slice()).into());
-        }
-        Output::Event(Notice::Dropped { reason, count }) => {
+    match n {
+        Notice::Dropped { reason, count } => {
             set(&o, "type", &"dropped".into());
             set(&o, "reason", &reason.as_str().into());
             set(&o, "count", &(count as f64).into());
         }
-        Output::Event(Notice::Delivered { events }) => {
+        Notice::Delivered { events } => {
             set(&o, "type", &"delivered".into());
             set(&o, "events", &(events as f64).into());
         }
-        Output::Event(Notice::Retrying {
+        Notice::Retrying {
             request,
             attempt,
             delay,
-        }) => {
+        } => {
             set(&o, "type", &"retrying".into());
             set(&o, "id", &(request as f64).into());
             set(&o, "attempt", &attempt.into());
             set(&o, "delayMs", &(delay.0 as f64).into());
         }
-        Output::Event(Notice::Failed {
+        Notice::Failed {
             request,
             failure,
             warn,
-        }) => {
+        } => {
             set(&o, "type", &"failed".into());
             set(&o, "id", &(request as f64).into());
             set(&o, "problem", &failure.problem.as_str().into());
@@ -78,31 +69,23 @@ pub(crate) fn output(out: Output) -> JsValue {
             );
             set(&o, "warn", &warn.into());
         }
-        Output::Event(Notice::PartialSuccess {
+        Notice::PartialSuccess {
             request,
             rejected,
             warn,
-        }) => {
+        } => {
             set(&o, "type", &"partialSuccess".into());
             set(&o, "id", &(request as f64).into());
             set(&o, "rejected", &(rejected as f64).into());
             set(&o, "warn", &warn.into());
         }
-        Output::Event(Notice::ShutdownComplete { delivered, dropped }) => {
+        Notice::ShutdownComplete { delivered, dropped } => {
             set(&o, "type", &"shutdownComplete".into());
             set(&o, "delivered", &(delivered as f64).into());
             set(&o, "dropped", &(dropped as f64).into());
         }
-        Output::Wait(at) => {
-            set(&o, "type", &"wait".into());
-            set(
-                &o,
-                "atMs",
-                &at.map_or(JsValue::NULL, |m| (m.0 as f64).into()),
-            );
-        }
         #[allow(unreachable_patterns)]
-        Output::Event(_) => set(&o, "type", &"unknown".into()),
+        _ => set(&o, "type", &"unknown".into()),
     }
     o.into()
 }

@@ -7,6 +7,19 @@ use wasm_bindgen::prelude::*;
 
 use crate::{convert, error};
 
+#[wasm_bindgen]
+extern "C" {
+    /// What [`PipelineWasm::drain_to`] hands each output to.
+    #[wasm_bindgen(typescript_type = "OutputHost")]
+    pub type OutputHost;
+    #[wasm_bindgen(method)]
+    fn send(this: &OutputHost, sink: u32, id: f64, events: f64, timeout_ms: f64, body: Vec<u8>);
+    #[wasm_bindgen(method)]
+    fn wait(this: &OutputHost, at_ms: Option<f64>);
+    #[wasm_bindgen(method)]
+    fn notice(this: &OutputHost, notice: JsValue);
+}
+
 /// Sanitises each event once, encodes it and batches it for each of its sinks; the
 /// host performs the sends it asks for.
 #[wasm_bindgen]
@@ -179,27 +192,33 @@ impl PipelineWasm {
             .shutdown(convert::millis(now_ms), convert::millis(deadline_ms));
     }
 
-    /// Every pending output of every sink, ending with the `wait` (the earliest
-    /// deadline); each output but the `wait` carries its sink's index as `sink`. One
-    /// crossing per drain.
-    #[wasm_bindgen(unchecked_return_type = "Output[]")]
-    pub fn drain(&mut self, now_ms: f64) -> js_sys::Array {
+    /// Hands every pending output of every sink to `host`, ending with its `wait` (the
+    /// earliest deadline): a request to send as its fields, a notice as an `Output`
+    /// object carrying its sink's index as `sink`. One crossing per drain; the common
+    /// outputs cross as numbers, and `host` builds their objects (`core/outputs.ts`).
+    /// `host` must not throw, nor call back into this pipeline.
+    #[wasm_bindgen(js_name = drainTo)]
+    pub fn drain_to(&mut self, now_ms: f64, host: &OutputHost) {
         let now = convert::millis(now_ms);
-        let out = js_sys::Array::new();
         loop {
-            let (sink, o) = self.0.poll_sink_output(now);
-            let done = matches!(o, Output::Wait(_));
-            let explained = matches!(o, Output::Event(Notice::PartialSuccess { warn: true, .. }));
-            let o = convert::output(o);
-            if !done {
-                convert::set(o.unchecked_ref(), "sink", &(sink as f64).into());
-            }
-            if let (true, Some(m)) = (explained, self.0.partial_message(sink)) {
-                convert::set(o.unchecked_ref(), "message", &m.into());
-            }
-            out.push(&o);
-            if done {
-                return out;
+            match self.0.poll_sink_output(now) {
+                (sink, Output::Send(req)) => host.send(
+                    sink as u32,
+                    req.id as f64,
+                    req.events as f64,
+                    req.timeout.0 as f64,
+                    req.body,
+                ),
+                (_, Output::Wait(at)) => return host.wait(at.map(|m| m.0 as f64)),
+                (sink, Output::Event(n)) => {
+                    let explained = matches!(n, Notice::PartialSuccess { warn: true, .. });
+                    let o = convert::notice(n);
+                    convert::set(o.unchecked_ref(), "sink", &(sink as f64).into());
+                    if let (true, Some(m)) = (explained, self.0.partial_message(sink)) {
+                        convert::set(o.unchecked_ref(), "message", &m.into());
+                    }
+                    host.notice(o);
+                }
             }
         }
     }

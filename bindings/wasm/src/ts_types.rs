@@ -22,6 +22,11 @@ export type Output =
   | { type: "partialSuccess"; sink: number; id: number; rejected: number; warn: boolean; message?: string }
   | { type: "shutdownComplete"; sink: number; delivered: number; dropped: number }
   | { type: "wait"; atMs: number | null };
+export interface OutputHost {
+  send(sink: number, id: number, events: number, timeoutMs: number, body: Uint8Array): void;
+  wait(atMs: number | undefined): void;
+  notice(notice: Exclude<Output, { type: "send" } | { type: "wait" }>): void;
+}
 export interface RedactionReport {
   keys_redacted: number; matches_redacted: number; by_pattern: Record<string, number>;
   fields_truncated: number; bytes_removed: number;

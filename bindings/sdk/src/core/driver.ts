@@ -14,6 +14,7 @@
 import type { Output, PipelineStats, PipelineWasm, SinkStats } from "../../wasm/agentlens_wasm.js";
 import { newMarkerCounts, safeStringify, type MarkerCounts } from "./safe-json.js";
 import { utf8Bytes, utf8JsonArray } from "./utf8.js";
+import { drainOutputs } from "./outputs.js";
 
 /** One request the core wants sent. `body` is the complete, redacted request body. */
 export interface WireRequest {
@@ -164,7 +165,7 @@ export class Driver {
   }
 
   private pump(): void {
-    const outputs = this.pipeline.drain(this.host.now()) as Output[];
+    const outputs = drainOutputs(this.pipeline, this.host.now());
     for (const out of outputs) {
       if (out.type === "send") this.perform(out);
       else if (out.type === "wait") this.wakeAt = out.atMs;

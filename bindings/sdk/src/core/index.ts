@@ -7,6 +7,7 @@
  */
 import { Driver, type Host } from "./driver.js";
 import { wasm } from "./wasm.js";
+import { drainOutputs } from "./outputs.js";
 import type { Output, PipelineOptionInfo, PipelineStats, PipelineWasm } from "../../wasm/agentlens_wasm.js";
 import { coreOptionsJson, type PipelineOptions } from "./config.js";
 import { AgentLensConfigError, describe, optionError, optionsSnapshot } from "./errors.js";
@@ -150,7 +151,7 @@ export function createPipeline(options: PipelineOptions = {}, seed?: Uint8Array)
   const p = wasmPipeline(options, seed);
   return {
     pushJson: (nowMs, eventsJson) => p.pushJson(num("nowMs", nowMs), str("eventsJson", eventsJson)),
-    drain: (nowMs) => p.drain(num("nowMs", nowMs)),
+    drain: (nowMs) => drainOutputs(p, num("nowMs", nowMs)),
     flush: (nowMs) => p.flush(num("nowMs", nowMs)),
     isFlushed: (mark) => p.isFlushed(num("mark", mark)),
     handleStatus: (nowMs, id, status, retryAfter, wallClockMs) =>

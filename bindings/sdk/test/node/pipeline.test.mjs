@@ -81,6 +81,28 @@ test("a 400 is final and counted as rejected, never thrown", () => {
   assert.equal(p.stats().dropped.rejected, 2);
 });
 
+test("each output has the documented shape, and a body is the host's own copy", () => {
+  const p = createPipeline({ batchSize: 2 }, seed);
+  assert.deepEqual(p.drain(0), [{ type: "wait", atMs: null }], "nothing pending: nothing to wait for");
+  p.pushJson(0, JSON.stringify([llm(1), llm(2)]));
+  const outs = p.drain(0);
+  assert.deepEqual(outs.map((o) => Object.keys(o).sort()), [["body", "events", "id", "sink", "timeoutMs", "type"], ["atMs", "type"]]);
+  const [send, wait] = outs;
+  assert.ok(send.body instanceof Uint8Array);
+  assert.deepEqual([send.type, send.sink, send.events, typeof send.id, typeof send.timeoutMs], ["send", 0, 2, "number", "number"]);
+  assert.equal(typeof wait.atMs, "number", "a request in flight: the core has a deadline");
+  // The core frees the body it handed over and reuses that memory: the host's copy stays.
+  const before = body(send);
+  for (let i = 0; i < 20; i++) {
+    p.pushJson(0, JSON.stringify([llm(`x${"y".repeat(20_000)}${i}`), llm(i)]));
+    p.drain(0);
+  }
+  assert.deepEqual(body(send), before);
+  p.handleStatus(1, send.id, 200, undefined, Date.now());
+  const notices = p.drain(1).filter((o) => o.type !== "wait" && o.type !== "send");
+  assert.deepEqual(notices, [{ type: "delivered", events: 2, sink: 0 }]);
+});
+
 test("input that is not an event is counted invalid, not thrown", () => {
   const p = createPipeline({}, seed);
   assert.equal(p.pushJson(0, "[1, \"x\", {\"event_type\":\"generic\",\"session_id\":\"a\"}]"), 1);
