@@ -163,6 +163,34 @@ async function defineTests() {
     await t.shutdown(1000);
   });
 
+  test("every record handed to the core is plain data in V8's fast mode, written natively (failures' Errors aside)", async () => {
+    const { isPlainJson } = await import("@agentlens/sdk/internal");
+    // A record with a deleted key is a dictionary-mode object: still correct, but about
+    // twice as dear to check and write. Asked of V8 itself (`%HasFastProperties`).
+    const { setFlagsFromString } = await import("node:v8");
+    setFlagsFromString("--allow-natives-syntax");
+    const fast = new Function("o", "return %HasFastProperties(o)");
+    const t = tracker();
+    const telemetry = agentlens({ tracker: t });
+    const records = [];
+    const bridge = telemetry.bridge;
+    const record = bridge.record.bind(bridge);
+    bridge.record = (r) => {
+      records.push(r);
+      record(r);
+    };
+    t.startSession({ sessionId: "ai-plain" });
+    await runAgent({ integrations: [telemetry] });
+    await telemetry.flush();
+    const hooks = new Set(records.map((r) => r.hook));
+    for (const h of ["onStart", "onLanguageModelCallStart", "onLanguageModelCallEnd", "onToolExecutionStart", "onToolExecutionEnd", "onStepEnd", "onEnd", "onEmbedEnd"]) assert.ok(hooks.has(h), `no ${h} record among ${[...hooks]}`);
+    assert.ok(records.some((r) => Object.values(r).includes(undefined)), "some record has an absent field (the case this is about)");
+    for (const r of records) assert.ok(fast(r), `a dictionary-mode record: ${r.hook}`);
+    const failures = (r) => r.error !== undefined || r.hook === "onAbort";
+    for (const r of records.filter((r) => !failures(r))) assert.ok(isPlainJson(r), `not written natively: ${JSON.stringify(r).slice(0, 300)}`);
+    await t.shutdown(1000);
+  });
+
   test("per call, with recordInputs off: no prompts, tool inputs or embedded values; a session per top-level call", async () => {
     const t = tracker();
     const telemetry = agentlens({ tracker: t });
