@@ -14,7 +14,8 @@ use crate::model::Event;
 
 pub mod compat;
 
-use compat::{Extras, TOTAL_IN_FIELD, TOTAL_OUT_FIELD, TYPE_FIELD};
+#[cfg(test)]
+use compat::TOTAL_IN_FIELD;
 
 /// The path the AgentLens backend receives events on, appended to the endpoint.
 pub const EVENTS_PATH: &str = "/events";
@@ -44,57 +45,20 @@ pub fn encode_event(event: &Event, config: WireConfig) -> Vec<u8> {
     if !config.backend_compat {
         return to_vec(event);
     }
-    let mut shown = event.clone();
-    let extras = compat::prepare(&mut shown);
-    encode_prepared(&shown, &extras)
+    compat::encode(&mut event.clone())
 }
 
-/// Writes an event for the wire, taking it apart rather than copying it: after this
-/// call `event` holds what was written (see [`compat`]), less the top-level extras.
+/// Writes an event for the wire without copying it: backend compatibility sets the
+/// fields it moves aside while the event is written (see [`compat`]), and puts them back.
 pub fn encode_event_owned(event: &mut Event, config: WireConfig) -> Vec<u8> {
     if !config.backend_compat {
         return to_vec(event);
     }
-    let extras = compat::prepare(event);
-    encode_prepared(event, &extras)
-}
-
-/// Serialises an event [`compat::prepare`]d and appends its extra fields.
-pub(crate) fn encode_prepared(event: &Event, extras: &Extras) -> Vec<u8> {
-    let mut out = to_vec(event);
-    if (extras.real_type.is_none() && extras.total_in.is_none() && extras.total_out.is_none())
-        || out.last() != Some(&b'}')
-    {
-        return out;
-    }
-    // Append the extra fields to the serialised object rather than going through a
-    // `Value`: a second serializer for the whole model would cost wasm size and time.
-    out.pop();
-    let mut field = |name: &str, value: &str| {
-        if out.len() > 1 {
-            out.push(b',');
-        }
-        out.push(b'"');
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(b"\":");
-        out.extend_from_slice(value.as_bytes());
-    };
-    if let Some(t) = &extras.real_type {
-        let name = serde_json::to_string(t.as_str()).unwrap_or_default();
-        field(TYPE_FIELD, &name);
-    }
-    if let Some(n) = extras.total_in {
-        field(TOTAL_IN_FIELD, &n.to_string());
-    }
-    if let Some(n) = extras.total_out {
-        field(TOTAL_OUT_FIELD, &n.to_string());
-    }
-    out.push(b'}');
-    out
+    compat::encode(event)
 }
 
 /// Serialises into a buffer sized for a typical event, sparing the reallocations.
-fn to_vec(event: &Event) -> Vec<u8> {
+pub(crate) fn to_vec(event: &Event) -> Vec<u8> {
     let mut out = Vec::with_capacity(1024);
     match serde_json::to_writer(&mut out, event) {
         Ok(()) => out,

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 
 use crate::analysis::cost::Pricer;
 use crate::batch::{self, Batcher, Class, FlushMark, Framing, Policy, Record};
-use crate::encode::agentlens::{self, WireConfig, compat};
+use crate::encode::agentlens::{self, WireConfig};
 use crate::encode::otlp::{self, Encoder, OtlpConfig};
 use crate::model::Event;
 use crate::redact::{Report, fit_event};
@@ -227,9 +227,8 @@ impl Key {
 pub(super) type Bodies = [Option<Box<[u8]>>; 2];
 
 /// Encodes `event` once per wire shape some sink needs, each fitted to
-/// `max_event_bytes`. The model-shaped body comes first, then each OTLP sink's span
-/// (kept in the sink): backend compatibility then takes the event apart in place (no
-/// copy).
+/// `max_event_bytes`: the model-shaped body, each OTLP sink's span (kept in the sink),
+/// the backend-compatible body. None of them copies the event.
 pub(super) fn encode(
     event: &mut Event,
     sinks: &mut [Sink],
@@ -238,8 +237,7 @@ pub(super) fn encode(
 ) -> Bodies {
     let mut bodies: Bodies = [None, None];
     if sinks.iter().any(|s| s.compat() == Some(false)) {
-        let none = compat::Extras::default();
-        bodies[0] = Some(fitted(event, &none, max_event_bytes, report));
+        bodies[0] = Some(fitted(event, false, max_event_bytes, report));
     }
     for s in sinks.iter_mut() {
         if let Shape::Otlp(o) = &mut s.shape {
@@ -248,22 +246,27 @@ pub(super) fn encode(
         }
     }
     if sinks.iter().any(|s| s.compat() == Some(true)) {
-        let extras = compat::prepare(event);
-        bodies[1] = Some(fitted(event, &extras, max_event_bytes, report));
+        bodies[1] = Some(fitted(event, true, max_event_bytes, report));
     }
     bodies
 }
 
-fn fitted(
-    event: &mut Event,
-    extras: &compat::Extras,
-    max: usize,
-    report: &mut Report,
-) -> Box<[u8]> {
-    let mut body = agentlens::encode_prepared(event, extras);
+/// The event's body, its content cut to fit in `max` bytes. [`fit_event`] measures the
+/// model-shaped event; the backend-compatible form is fitted to `max` less what its
+/// envelope adds.
+fn fitted(event: &mut Event, compat: bool, max: usize, report: &mut Report) -> Box<[u8]> {
+    let config = WireConfig {
+        backend_compat: compat,
+    };
+    let mut body = agentlens::encode_event_owned(event, config);
     if body.len() > max {
-        fit_event(event, max, report);
-        body = agentlens::encode_prepared(event, extras);
+        let added = if compat {
+            body.len().saturating_sub(agentlens::to_vec(event).len())
+        } else {
+            0
+        };
+        fit_event(event, max.saturating_sub(added), report);
+        body = agentlens::encode_event_owned(event, config);
     }
     body.into_boxed_slice()
 }

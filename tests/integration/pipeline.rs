@@ -126,6 +126,35 @@ fn fields_and_whole_events_are_held_to_their_byte_limits() {
 }
 
 #[test]
+fn a_backend_compatible_event_fits_its_byte_limit_envelope_included() {
+    let mut config = Config::default();
+    config.redact.max_event_bytes = 3000;
+    let mut p = Pipeline::new(config, [1; 32]).unwrap();
+    let mut e = llm(0);
+    e.output_data = Some(json!({"response": "x".repeat(5000)}));
+    e.metadata = Some(json!({"a": "y".repeat(900)}));
+    e.attributes = json!({"b": "z".repeat(900)}).as_object().cloned();
+    e.run_id = Some("r2".into());
+    e.parent_run_id = Some("r1".into());
+    e.run_name = Some("book".into());
+    e.status = Some("completed".into());
+    p.push(Millis(0), e, None);
+    p.flush(Millis(0));
+    let bodies = deliver_all(&mut p, Millis(0));
+    let body: serde_json::Value = serde_json::from_slice(&bodies[0]).unwrap();
+    let wire = &body["events"][0];
+    let size = serde_json::to_vec(wire).unwrap().len();
+    assert!(size <= 3000, "the event is {size} bytes on the wire");
+    assert!(wire["output_data"]["_agentlens"].is_object());
+    let event = &decode_body(&bodies[0]).unwrap()[0];
+    assert_eq!(
+        (event.run_id.as_deref(), event.run_name.as_deref()),
+        (Some("r2"), Some("book"))
+    );
+    assert!(p.stats().redaction.fields_truncated >= 1);
+}
+
+#[test]
 fn a_session_end_flushes_at_once() {
     let mut p = Pipeline::new(Config::default(), [1; 32]).unwrap();
     p.push(Millis(0), llm(0), None);

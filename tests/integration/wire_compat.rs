@@ -2,7 +2,9 @@
 //! event is enough for our decoders to restore the event whole (errors, memory, runs,
 //! attributes, token details), and the Python SDK's own shapes pass unchanged.
 
-use agentlens::encode::agentlens::{WireConfig, decode_body, decode_event, encode_event};
+use agentlens::encode::agentlens::{
+    WireConfig, decode_body, decode_event, encode_event, encode_event_owned,
+};
 use agentlens::model::{ErrorInfo, Event, EventType, Memory};
 use agentlens::time::UnixNanos;
 use serde_json::{Value, json};
@@ -162,4 +164,31 @@ fn without_backend_compat_nothing_moves() {
     let v: Value = serde_json::from_slice(&raw).unwrap();
     assert_eq!(v["run_id"], "r2");
     assert!(v.get("output_data").is_none());
+}
+
+#[test]
+fn writing_for_the_backend_leaves_the_event_as_it_was() {
+    let mut e = in_run(base(EventType::ToolError));
+    e.status = Some("failed".into());
+    e.metadata = Some(json!({"k": 1}));
+    e.output_data = Some(json!({"result": "partial"}));
+    e.error = Some(Box::new(ErrorInfo {
+        error_type: "E".into(),
+        message: "m".into(),
+        ..ErrorInfo::default()
+    }));
+    let before = e.clone();
+    let bytes = encode_event_owned(&mut e, WireConfig::default());
+    assert_eq!(e, before);
+    assert_eq!(bytes, encode_event(&before, WireConfig::default()));
+    let v: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        v["output_data"],
+        json!({"result": "partial", "error": "m", "error_type": "E", "_agentlens": {
+            "status": "failed", "run_id": "r2", "parent_run_id": "r1",
+            "trace_id": "0af7651916cd43dd8448eb211c80319c", "span_id": "b7ad6b7169203331",
+            "metadata": {"k": 1}, "mirrored_error": true,
+            "error": {"error_type": "E", "message": "m", "critical": false}}})
+    );
+    assert_eq!(decode_event(v).unwrap(), before);
 }
