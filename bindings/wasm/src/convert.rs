@@ -25,7 +25,8 @@ pub(crate) fn millis(ms: f64) -> Millis {
     }
 }
 
-/// A pipeline notice as the host reads it (SDK build: the pipeline's), less its `sink`.
+/// A pipeline notice as the host reads it (SDK build: the pipeline's), less its `sink`
+/// (a delivery crosses as numbers, `PipelineWasm::drain_to`).
 #[cfg(not(feature = "analysis"))]
 pub(crate) fn notice(n: Notice) -> JsValue {
     let o = Object::new();
@@ -34,10 +35,6 @@ pub(crate) fn notice(n: Notice) -> JsValue {
             set(&o, "type", &"dropped".into());
             set(&o, "reason", &reason.as_str().into());
             set(&o, "count", &(count as f64).into());
-        }
-        Notice::Delivered { events } => {
-            set(&o, "type", &"delivered".into());
-            set(&o, "events", &(events as f64).into());
         }
         Notice::Retrying {
             request,

@@ -17,6 +17,8 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn wait(this: &OutputHost, at_ms: Option<f64>);
     #[wasm_bindgen(method)]
+    fn delivered(this: &OutputHost, sink: u32, events: f64);
+    #[wasm_bindgen(method)]
     fn notice(this: &OutputHost, notice: JsValue);
 }
 
@@ -193,10 +195,10 @@ impl PipelineWasm {
     }
 
     /// Hands every pending output of every sink to `host`, ending with its `wait` (the
-    /// earliest deadline): a request to send as its fields, a notice as an `Output`
-    /// object carrying its sink's index as `sink`. One crossing per drain; the common
-    /// outputs cross as numbers, and `host` builds their objects (`core/outputs.ts`).
-    /// `host` must not throw, nor call back into this pipeline.
+    /// earliest deadline). One crossing per drain: a request to send, a delivery and the
+    /// `wait` cross as numbers, and `host` builds their objects (`core/outputs.ts`); any
+    /// other notice is an `Output` object carrying its sink's index as `sink`. `host`
+    /// must not throw, nor call back into this pipeline.
     #[wasm_bindgen(js_name = drainTo)]
     pub fn drain_to(&mut self, now_ms: f64, host: &OutputHost) {
         let now = convert::millis(now_ms);
@@ -210,6 +212,9 @@ impl PipelineWasm {
                     req.body,
                 ),
                 (_, Output::Wait(at)) => return host.wait(at.map(|m| m.0 as f64)),
+                (sink, Output::Event(Notice::Delivered { events })) => {
+                    host.delivered(sink as u32, events as f64);
+                }
                 (sink, Output::Event(n)) => {
                     let explained = matches!(n, Notice::PartialSuccess { warn: true, .. });
                     let o = convert::notice(n);

@@ -25,6 +25,7 @@ export type Output =
 export interface OutputHost {
   send(sink: number, id: number, events: number, timeoutMs: number, body: Uint8Array): void;
   wait(atMs: number | undefined): void;
+  delivered(sink: number, events: number): void;
   notice(notice: Exclude<Output, { type: "send" } | { type: "wait" }>): void;
 }
 export interface RedactionReport {

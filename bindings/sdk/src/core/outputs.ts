@@ -1,7 +1,7 @@
 /**
  * A pipeline's outputs as `Output` objects. The core hands each one to a host
- * (`drainTo`): a request to send and the final `wait` as numbers, built here into objects
- * of one shape each, and only the rare notices as objects made in wasm. Building every
+ * (`drainTo`): a request to send, a delivery and the final `wait` as numbers, built here
+ * into objects of one shape each, and only the rarer notices as objects made in wasm. Building every
  * output in wasm, a property at a time through `Reflect.set` with each key decoded from
  * its memory, cost ~3 µs per drain, several drains per traced call.
  */
@@ -17,6 +17,10 @@ class Collector implements OutputHost {
 
   wait(atMs: number | undefined): void {
     this.out.push({ type: "wait", atMs: atMs ?? null });
+  }
+
+  delivered(sink: number, events: number): void {
+    this.out.push({ type: "delivered", sink, events });
   }
 
   notice(notice: Exclude<Output, { type: "send" } | { type: "wait" }>): void {
